@@ -1,0 +1,72 @@
+// The vocabulary of a case: states, lights, roles, commands and notice problems. Each enumerator is spelled
+// exactly like its contract string (DESIGN.md §3, §6), and to_string/parse convert between the two.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "permitflow/export.hpp"
+
+namespace permitflow {
+
+/// Where a case stands (DESIGN.md §3).
+enum class State {
+  submitted,            // received (收件), awaiting the acceptance check
+  awaiting_correction,  // one-time correction notice (补正告知) issued
+  not_accepted,         // 不予受理 (terminal)
+  under_review,         // accepted (受理): opinions, inspection
+  suspended,            // review clocks stopped (Art 45)
+  approved,             // decision to grant; certificate to be issued
+  denied,               // 不予许可 (terminal)
+  issued,               // certificate issued, permit in force
+  withdrawn,            // withdrawn by the applicant or lapsed correction (terminal)
+  expired,              // validity ended
+  revoked,              // revoked or cancelled
+  closed,               // works finished and road restored
+};
+
+/// The traffic light of a legal clock.
+enum class Light { green, yellow, red, stopped, met };
+
+/// Who acts (DESIGN.md §4.8).
+enum class Role { applicant, clerk, reviewer, head, supervisor, system };
+
+/// What a command asks for (`type` of a command).
+enum class CommandType {
+  accept,
+  request_correction,
+  resubmit,
+  reject,
+  withdraw,
+  record_opinion,
+  record_inspection,
+  suspend,
+  resume,
+  extend,
+  decide,
+  issue_certificate,
+  report_completion,
+  close,
+  revoke,
+};
+
+/// What is wrong with a material in a one-time notice (一次性告知).
+enum class Problem { missing, expired, invalid_format, condition_required, invalid_content };
+
+PERMITFLOW_EXPORT std::string_view to_string(State s) noexcept;
+PERMITFLOW_EXPORT std::string_view to_string(Light l) noexcept;
+PERMITFLOW_EXPORT std::string_view to_string(Role r) noexcept;
+PERMITFLOW_EXPORT std::string_view to_string(CommandType c) noexcept;
+PERMITFLOW_EXPORT std::string_view to_string(Problem p) noexcept;
+
+/// The enumerator whose contract string is `text`, or nullopt.
+PERMITFLOW_EXPORT std::optional<State> parse_state(std::string_view text) noexcept;
+PERMITFLOW_EXPORT std::optional<Light> parse_light(std::string_view text) noexcept;
+PERMITFLOW_EXPORT std::optional<Role> parse_role(std::string_view text) noexcept;
+PERMITFLOW_EXPORT std::optional<CommandType> parse_command_type(std::string_view text) noexcept;
+PERMITFLOW_EXPORT std::optional<Problem> parse_problem(std::string_view text) noexcept;
+
+/// Whether a case in this state can never change again by a command.
+PERMITFLOW_EXPORT bool is_terminal(State s) noexcept;
+
+}  // namespace permitflow

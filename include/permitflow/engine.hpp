@@ -1,0 +1,72 @@
+// The engine: the one façade a host talks to. Every method mirrors a function of the C API
+// (bindings/c/include/permitflow/permitflow.h) and takes and returns the JSON documents of DESIGN.md §6.
+//
+// Thread-safety: an Engine may be called from any number of threads at once; commands on one case are
+// serialized. Errors: every method throws permitflow::Error (error.hpp) and, when it does, has changed
+// nothing (apart from timers that were already due before a refused command, which stay fired).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "permitflow/calendar.hpp"
+#include "permitflow/error.hpp"
+#include "permitflow/export.hpp"
+
+namespace permitflow {
+
+/// The runtime version of the library ("0.1.0"); compare with PERMITFLOW_VERSION_STRING of version.hpp.
+PERMITFLOW_EXPORT const char* version() noexcept;
+
+class PERMITFLOW_EXPORT Engine {
+ public:
+  /// Opens an engine from the config JSON of DESIGN.md §6:
+  /// {"database": "file.db", "definitions_dir"?, "calendar_file"?, "utc_offset_minutes"?: 480,
+  ///  "synchronous"?: "full"|"normal", "county_code"?: "320922"}.
+  /// A missing database file is created; an existing one reopens with every case, timer and event.
+  explicit Engine(std::string_view config_json);
+  ~Engine();
+  Engine(Engine&&) noexcept;
+  Engine& operator=(Engine&&) noexcept;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// The one-time notice an application would get, without creating anything:
+  /// {"complete", "items": [{"material", "problem", "note"?}], "flags": [...]}.
+  std::string precheck(std::string_view application_json) const;
+  /// Receives an application (收件) and returns the new case.
+  std::string submit(std::string_view application_json);
+  /// Runs a command on a case and returns the case after it.
+  std::string execute(std::string_view case_id, std::string_view command_json);
+  /// The case as it stands.
+  std::string get_case(std::string_view case_id) const;
+  /// The case's events, in order, with their hashes.
+  std::string history(std::string_view case_id) const;
+  /// {"cases": [...], "next": cursor|null}.
+  std::string query(std::string_view query_json) const;
+  /// Fires every timer due at or before `now_rfc3339`, each exactly once; returns what fired.
+  std::string run_due(std::string_view now_rfc3339);
+  /// The weekly supervision report (督查周报): {"week", "format": "json"|"csv"}.
+  std::string report(std::string_view report_json) const;
+  /// Checks every hash chain and that every projection equals the replay of its log.
+  std::string verify() const;
+  /// {"date": "YYYY-MM-DD", "provisional": bool}: the n-th working day after `date` (n ≥ 0).
+  std::string add_working_days(std::string_view date, int n) const;
+
+  /// The calendar in use (compiled-in years merged with the config's calendar_file).
+  const WorkingCalendar& calendar() const;
+
+  /// Starts a background thread that calls run_due(now) every `period` on the real clock; stop_scheduler()
+  /// or the destructor stops it. Errors of a background run are logged, never thrown.
+  void start_scheduler(std::chrono::milliseconds period);
+  void stop_scheduler();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace permitflow

@@ -1,0 +1,161 @@
+// Civil dates and instants: chrono's proleptic Gregorian arithmetic behind small value types.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "permitflow/calendar.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+namespace chr = std::chrono;
+
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2199;
+
+chr::year_month_day ymd_of(std::int32_t days) { return chr::year_month_day{chr::sys_days{chr::days{days}}}; }
+
+bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+[[noreturn]] void bad(std::string_view what, std::string_view text) {
+  std::string shown(text.substr(0, 64));
+  throw Error(ErrorCode::invalid_argument, std::string(what) + ": '" + shown + "'");
+}
+
+}  // namespace
+
+Date Date::from_ymd(int year, unsigned month, unsigned day) {
+  const chr::year_month_day ymd{chr::year{year}, chr::month{month}, chr::day{day}};
+  if (year < kMinYear || year > kMaxYear || !ymd.ok()) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
+    bad("not a date between 1900 and 2199", buf);
+  }
+  return Date(static_cast<std::int32_t>(chr::sys_days{ymd}.time_since_epoch().count()));
+}
+
+Date Date::parse(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !parse_digits(text, 0, 4, y) ||
+      !parse_digits(text, 5, 2, m) || !parse_digits(text, 8, 2, d)) {
+    bad("expected a date as YYYY-MM-DD", text);
+  }
+  const chr::year_month_day ymd{chr::year{y}, chr::month{static_cast<unsigned>(m)},
+                                chr::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) bad("no such date", text);
+  return from_ymd(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+int Date::year() const { return static_cast<int>(ymd_of(days_).year()); }
+unsigned Date::month() const { return static_cast<unsigned>(ymd_of(days_).month()); }
+unsigned Date::day() const { return static_cast<unsigned>(ymd_of(days_).day()); }
+
+unsigned Date::iso_weekday() const {
+  return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding();
+}
+
+std::string Date::to_string() const {
+  const auto ymd = ymd_of(days_);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+Instant Instant::parse_rfc3339(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' ||
+      text[16] != ':') {
+    bad("expected a time as RFC 3339 with offset, e.g. 2026-12-07T09:30:00+08:00", text);
+  }
+  const Date date = Date::parse(text.substr(0, 10));
+  int hh = 0, mm = 0, ss = 0;
+  if (!parse_digits(text, 11, 2, hh) || !parse_digits(text, 14, 2, mm) || !parse_digits(text, 17, 2, ss) ||
+      hh > 23 || mm > 59 || ss > 59) {
+    bad("no such time of day", text);
+  }
+  std::size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    const std::size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) bad("empty fraction of a second", text);
+  }
+  int offset_minutes = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    int oh = 0, om = 0;
+    if (pos + 6 != text.size() || text[pos + 3] != ':' || !parse_digits(text, pos + 1, 2, oh) ||
+        !parse_digits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
+      bad("bad UTC offset in time", text);
+    }
+    offset_minutes = (oh * 60 + om) * (text[pos] == '-' ? -1 : 1);
+    pos += 6;
+  } else {
+    bad("a time needs a UTC offset (e.g. +08:00)", text);
+  }
+  if (pos != text.size()) bad("unexpected characters after the time", text);
+  const std::int64_t local = static_cast<std::int64_t>(date.days()) * 86400 + hh * 3600 + mm * 60 + ss;
+  return Instant(local - static_cast<std::int64_t>(offset_minutes) * 60);
+}
+
+Instant Instant::start_of_day(Date date, int utc_offset_minutes) {
+  return Instant(static_cast<std::int64_t>(date.days()) * 86400 - static_cast<std::int64_t>(utc_offset_minutes) * 60);
+}
+
+Date Instant::local_date(int utc_offset_minutes) const {
+  const std::int64_t local = seconds_ + static_cast<std::int64_t>(utc_offset_minutes) * 60;
+  std::int64_t days = local / 86400;
+  if (local % 86400 < 0) --days;
+  return Date::from_days(static_cast<std::int32_t>(days));
+}
+
+std::string Instant::to_rfc3339(int utc_offset_minutes) const {
+  const std::int64_t local = seconds_ + static_cast<std::int64_t>(utc_offset_minutes) * 60;
+  std::int64_t days = local / 86400;
+  std::int64_t secs = local % 86400;
+  if (secs < 0) {
+    secs += 86400;
+    --days;
+  }
+  const Date d = Date::from_days(static_cast<std::int32_t>(days));
+  const int off = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
+  char buf[48];
+  if (utc_offset_minutes == 0) {
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", d.to_string().c_str(), static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", d.to_string().c_str(),
+                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                  utc_offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  }
+  return buf;
+}
+
+Date add_days(Date d, int days) { return d + days; }
+
+Date add_months(Date d, int months) {
+  const auto ymd = ymd_of(d.days());
+  const auto target = chr::year_month{ymd.year(), ymd.month()} + chr::months{months};
+  const auto last = chr::year_month_day_last{target.year(), chr::month_day_last{target.month()}}.day();
+  const auto day = ymd.day() > last ? last : ymd.day();
+  return Date::from_ymd(static_cast<int>(target.year()), static_cast<unsigned>(target.month()),
+                        static_cast<unsigned>(day));
+}
+
+Date add_years(Date d, int years) { return add_months(d, years * 12); }
+
+Instant add_hours(Instant t, std::int64_t hours) { return t.plus_seconds(hours * 3600); }
+
+}  // namespace permitflow

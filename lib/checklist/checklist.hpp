@@ -1,0 +1,51 @@
+// The one-time notice (一次性告知): everything missing or wrong in an application, computed at once.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "definition/permit_definition.hpp"
+#include "permitflow/calendar.hpp"
+#include "permitflow/case.hpp"
+
+namespace permitflow {
+
+/// A material as the applicant handed it in.
+struct SubmittedMaterial {
+  std::string id;                  // checklist item id; per-vehicle items are "<id>:<plate>"
+  std::string format;              // lower case, e.g. "pdf"
+  std::optional<Date> expires_on;  // validity printed on the document
+  std::string sha256;              // optional fingerprint
+  Date received_on;                // the day it was received (original receipt or resubmission)
+  bool operator==(const SubmittedMaterial&) const = default;
+};
+
+/// One line of a notice. `material` is a checklist id, "<id>:<plate>", or "fact:<name>" for a missing fact.
+struct Deficiency {
+  std::string material;
+  Problem problem = Problem::missing;
+  std::string note;
+  bool operator==(const Deficiency&) const = default;
+};
+
+/// The complete list of deficiencies of an application, in checklist order (facts first).
+/// Each material appears at most once: the first applicable problem wins, in the order
+/// missing/condition_required, invalid_format, expired.
+std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const nlohmann::json& facts,
+                                             const std::vector<SubmittedMaterial>& materials);
+
+/// The prohibition flags of the definition's rules (DESIGN.md §4.7): "protected_road", "roof_prohibited",
+/// "term_exceeds_maximum", "emergency_filing_late". `submitted_at` is the filing time (emergency rule).
+/// A flag is never a deficiency; a fact a rule needs and lacks is reported by compute_deficiencies.
+std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
+                                       Instant submitted_at, const WorkingCalendar& calendar,
+                                       int utc_offset_minutes);
+
+/// Validates the facts' types against the definition (unknown facts, wrong types, impossible dates).
+/// Throws Error(invalid_argument) with the JSON pointer ("/facts/area_m2") in field().
+void validate_facts(const PermitDefinition& def, const nlohmann::json& facts);
+
+}  // namespace permitflow

@@ -1,0 +1,110 @@
+// The contract strings of the enums in permitflow/case.hpp and permitflow/error.hpp: one table per enum.
+#include <array>
+#include <utility>
+
+#include "permitflow/case.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+template <typename E, std::size_t N>
+using Table = std::array<std::pair<E, std::string_view>, N>;
+
+constexpr Table<State, 12> kStates{{{State::submitted, "submitted"},
+                                    {State::awaiting_correction, "awaiting_correction"},
+                                    {State::not_accepted, "not_accepted"},
+                                    {State::under_review, "under_review"},
+                                    {State::suspended, "suspended"},
+                                    {State::approved, "approved"},
+                                    {State::denied, "denied"},
+                                    {State::issued, "issued"},
+                                    {State::withdrawn, "withdrawn"},
+                                    {State::expired, "expired"},
+                                    {State::revoked, "revoked"},
+                                    {State::closed, "closed"}}};
+constexpr Table<Light, 5> kLights{{{Light::green, "green"},
+                                   {Light::yellow, "yellow"},
+                                   {Light::red, "red"},
+                                   {Light::stopped, "stopped"},
+                                   {Light::met, "met"}}};
+constexpr Table<Role, 6> kRoles{{{Role::applicant, "applicant"},
+                                 {Role::clerk, "clerk"},
+                                 {Role::reviewer, "reviewer"},
+                                 {Role::head, "head"},
+                                 {Role::supervisor, "supervisor"},
+                                 {Role::system, "system"}}};
+constexpr Table<CommandType, 15> kCommands{{{CommandType::accept, "accept"},
+                                            {CommandType::request_correction, "request_correction"},
+                                            {CommandType::resubmit, "resubmit"},
+                                            {CommandType::reject, "reject"},
+                                            {CommandType::withdraw, "withdraw"},
+                                            {CommandType::record_opinion, "record_opinion"},
+                                            {CommandType::record_inspection, "record_inspection"},
+                                            {CommandType::suspend, "suspend"},
+                                            {CommandType::resume, "resume"},
+                                            {CommandType::extend, "extend"},
+                                            {CommandType::decide, "decide"},
+                                            {CommandType::issue_certificate, "issue_certificate"},
+                                            {CommandType::report_completion, "report_completion"},
+                                            {CommandType::close, "close"},
+                                            {CommandType::revoke, "revoke"}}};
+constexpr Table<Problem, 5> kProblems{{{Problem::missing, "missing"},
+                                       {Problem::expired, "expired"},
+                                       {Problem::invalid_format, "invalid_format"},
+                                       {Problem::condition_required, "condition_required"},
+                                       {Problem::invalid_content, "invalid_content"}}};
+constexpr Table<ErrorCode, 9> kErrors{{{ErrorCode::ok, "ok"},
+                                       {ErrorCode::invalid_argument, "invalid_argument"},
+                                       {ErrorCode::not_found, "not_found"},
+                                       {ErrorCode::invalid_state, "invalid_state"},
+                                       {ErrorCode::permission_denied, "permission_denied"},
+                                       {ErrorCode::conflict, "conflict"},
+                                       {ErrorCode::rule_violation, "rule_violation"},
+                                       {ErrorCode::storage, "storage"},
+                                       {ErrorCode::internal, "internal"}}};
+
+template <typename E, std::size_t N>
+std::string_view name_of(const Table<E, N>& t, E e) noexcept {
+  for (const auto& [v, s] : t)
+    if (v == e) return s;
+  return "unknown";
+}
+
+template <typename E, std::size_t N>
+std::optional<E> value_of(const Table<E, N>& t, std::string_view text) noexcept {
+  for (const auto& [v, s] : t)
+    if (s == text) return v;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_string(State s) noexcept { return name_of(kStates, s); }
+std::string_view to_string(Light l) noexcept { return name_of(kLights, l); }
+std::string_view to_string(Role r) noexcept { return name_of(kRoles, r); }
+std::string_view to_string(CommandType c) noexcept { return name_of(kCommands, c); }
+std::string_view to_string(Problem p) noexcept { return name_of(kProblems, p); }
+std::string_view to_string(ErrorCode c) noexcept { return name_of(kErrors, c); }
+
+std::optional<State> parse_state(std::string_view t) noexcept { return value_of(kStates, t); }
+std::optional<Light> parse_light(std::string_view t) noexcept { return value_of(kLights, t); }
+std::optional<Role> parse_role(std::string_view t) noexcept { return value_of(kRoles, t); }
+std::optional<CommandType> parse_command_type(std::string_view t) noexcept { return value_of(kCommands, t); }
+std::optional<Problem> parse_problem(std::string_view t) noexcept { return value_of(kProblems, t); }
+
+bool is_terminal(State s) noexcept {
+  switch (s) {
+    case State::not_accepted:
+    case State::denied:
+    case State::withdrawn:
+    case State::expired:
+    case State::revoked:
+    case State::closed:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace permitflow

@@ -1,0 +1,172 @@
+// A permit type as data (data/definitions/*.json): its checklist, time limits, co-approvals and rules.
+// Loaded and validated once; immutable afterwards, shared by every case submitted under this version.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace permitflow {
+
+struct LocalizedName {
+  std::string zh;
+  std::string en;
+};
+
+/// A condition on the application's facts, e.g. "area_m2 ≥ 10 or height_m ≥ 4".
+/// JSON forms: {"fact": "on_carriageway", "equals": true} · {"fact": "area_m2", "at_least": 10} ·
+/// {"fact": "area_m2", "greater_than": 10} · {"fact": "x", "present": true} · {"any": [c, …]} ·
+/// {"all": [c, …]} · {"not": c}.
+struct Condition {
+  enum class Kind { equals, at_least, greater_than, at_most, present, any, all, negation };
+  Kind kind = Kind::equals;
+  std::string fact;                 // for the comparisons and `present`
+  nlohmann::json value;             // the compared value
+  std::vector<Condition> operands;  // for any / all / negation (one operand)
+};
+
+enum class FactType { boolean, number, integer, date, time, text, vehicles };
+
+/// A question the application answers (DESIGN.md §6 lists the contract names).
+struct FactSpec {
+  std::string name;
+  FactType type = FactType::text;
+  LocalizedName label;
+  bool nullable = false;                 // may be given as null (e.g. road_overhauled_on)
+  std::optional<Condition> required_if;  // absent: required whenever a rule needs it (see `required`)
+  bool required = false;                 // required on every application
+};
+
+/// One item of the materials checklist (申请材料清单).
+struct MaterialSpec {
+  std::string id;
+  LocalizedName name;
+  bool required = false;                 // required on every application
+  std::optional<Condition> required_if;  // required when the facts satisfy this (condition_required)
+  bool per_vehicle = false;              // one item per vehicle: id "<id>:<plate>"
+  std::vector<std::string> formats;      // accepted formats, lower case ("pdf", "jpg", …)
+  bool must_not_be_expired = false;      // expires_on before the receipt date is a deficiency
+  bool tolerable = false;                // 容缺: may be supplied after acceptance
+  bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
+};
+
+struct Department {
+  std::string id;
+  LocalizedName name;
+};
+
+/// Time limits, all in working days unless named otherwise.
+struct TimeLimits {
+  int acceptance_notice = 5;       // Art 32: one-time notice or deemed acceptance
+  int promised = 20;               // 承诺时限, the bureau's shortened limit
+  int statutory = 20;              // Art 42 ¶1
+  int statutory_extension = 10;    // Art 42 ¶1, head's approval
+  bool joint_handling = false;     // Art 42 ¶2: 45 + 15
+  int joint_statutory = 45;
+  int joint_extension = 15;
+  int issuance = 10;               // Art 44
+  std::optional<int> correction;   // applicant's correction period; lapse = withdrawn (local rule)
+  int warning = 2;                 // yellow when remaining working days (today included) ≤ this
+};
+
+struct ProtectionPeriodRule {      // 城市道路管理条例 Art 33 ¶2
+  int new_road_years = 5;
+  int overhaul_years = 3;
+};
+
+struct EmergencyFilingRule {       // 城市道路管理条例 Art 34
+  int hours = 24;
+  bool roll_to_working_day = false;  // Wuhan-style roll-over of a deadline on a non-working day
+};
+
+struct RoofRule {                  // GB 50449: no large facility on a roof of a building of ≤ 3 storeys
+  int max_storeys = 3;
+  Condition large;                 // what makes a facility large
+};
+
+struct TermRule {                  // maximum term of an advertising facility
+  int max_months = 36;
+  int electronic_screen_max_months = 72;
+};
+
+struct VehicleRule {               // 建设部令第135号: enclosed body and recorder on every vehicle
+  bool enclosed = true;
+  bool recorder = true;
+};
+
+struct ValidityRule {
+  std::optional<int> months;            // fixed validity after issuance
+  std::optional<std::string> term_fact;     // months taken from this fact (e.g. term_months)
+  std::optional<std::string> until_fact;    // valid until this date fact (e.g. planned_end)
+};
+
+struct RenewalRule {               // Art 50: apply 30 days before expiry
+  int lead = 30;
+  bool lead_in_working_days = false;  // default: calendar days (domain.md C9)
+  int expiring_notice_days = 15;      // permit_expiring fires this many days before the lead deadline
+};
+
+struct PermitDefinition {
+  std::string id;       // "road_excavation"
+  int version = 1;
+  std::string short_code;  // used in case numbers, e.g. "RE"
+  LocalizedName name;
+  std::string item_code;   // national basic code where known
+  std::vector<std::string> legal_basis;
+  std::vector<FactSpec> facts;
+  std::vector<MaterialSpec> materials;
+  TimeLimits limits;
+  std::vector<Department> co_approving;   // all must approve; any denial denies
+  std::vector<std::string> suspension_reasons;  // reasons that stop the clock
+  bool site_inspection_required = false;  // Art 34: ≥ 2 inspectors
+  int min_inspectors = 2;
+  std::optional<ProtectionPeriodRule> protection_period;
+  std::optional<EmergencyFilingRule> emergency_filing;
+  std::optional<RoofRule> roof;
+  std::optional<TermRule> term;
+  std::optional<VehicleRule> vehicles;
+  ValidityRule validity;
+  RenewalRule renewal;
+
+  std::string source;   // the canonical JSON it was loaded from (stored with the cases)
+  std::string hash;     // hex SHA-256 of `source`
+
+  const MaterialSpec* material(std::string_view id) const;
+  const FactSpec* fact(std::string_view name) const;
+  bool has_department(std::string_view id) const;
+  bool stops_clock(std::string_view reason) const;
+};
+
+/// Parses and validates one definition. Errors are Error(invalid_argument) whose message names `source`,
+/// the JSON pointer and the problem.
+std::shared_ptr<const PermitDefinition> parse_definition(std::string_view json, std::string_view source);
+
+/// Every definition known to an engine: the compiled-in ones, optionally extended or replaced by the files of
+/// a directory. Versions are kept side by side: a case keeps the version it was submitted under.
+class DefinitionRegistry {
+ public:
+  /// The compiled-in definitions (data/definitions/*.json).
+  static DefinitionRegistry builtin();
+  /// Adds every *.json file of `dir` (a newer version of a permit becomes its current one).
+  void load_directory(const std::string& dir);
+  void add(std::shared_ptr<const PermitDefinition> def);
+
+  /// The current (highest) version of a permit; nullptr when unknown.
+  std::shared_ptr<const PermitDefinition> current(std::string_view permit) const;
+  /// A given version; nullptr when unknown.
+  std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
+  std::vector<std::string> permits() const;
+
+ private:
+  std::map<std::string, std::map<int, std::shared_ptr<const PermitDefinition>>, std::less<>> defs_;
+};
+
+/// Evaluates a condition on facts. A fact that is absent or null makes a comparison false.
+bool evaluate(const Condition& c, const nlohmann::json& facts);
+
+}  // namespace permitflow

@@ -1,0 +1,159 @@
+// The Store: where cases, their event logs, timers and the ledger live. SQLite (embedded, default) and
+// PostgreSQL (many engine processes on one database) implement the same interface, so the engine never
+// knows which one it runs on.
+//
+// Everything happens inside a Transaction. A write transaction holds the database's write lock (SQLite) or
+// row locks (PostgreSQL) until commit() or destruction; destroying it without commit() rolls everything back.
+// Errors: storage failures throw Error(storage); a version mismatch in append() throws Error(conflict).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace permitflow::store {
+
+/// One row of a case's event log. `actor` and `data` are JSON text stored and hashed byte for byte.
+struct EventRecord {
+  std::string case_id;
+  std::int64_t seq = 0;  // 1, 2, 3 … within the case
+  std::string type;      // past-tense snake_case (DESIGN.md §3)
+  std::string at;        // RFC 3339 with offset
+  std::string actor;     // JSON object text
+  std::string data;      // JSON object text
+  std::string prev_hash; // hex SHA-256 of the previous event of the case ("" for seq 1)
+  std::string hash;      // hex SHA-256, see hash_chain.hpp
+};
+
+/// The projection of a case: what queries read, plus the full case document and a snapshot.
+struct CaseRecord {
+  std::string id;
+  std::string permit;
+  int definition_version = 0;
+  std::string applicant_id;
+  std::string state;
+  std::int64_t version = 0;              // number of events in the log
+  std::string light;                     // light of the case's running clock ("" when none runs)
+  std::string due;                       // YYYY-MM-DD due of that clock ("" when none)
+  std::string awaiting_departments;      // ",dept_a,dept_b," departments whose opinion is pending
+  std::string document;                  // the case JSON of DESIGN.md §6
+  std::string snapshot;                  // Boost.Serialization archive of the case ("" when none)
+  std::int64_t snapshot_version = 0;     // the case version the snapshot was taken at
+};
+
+/// A pending deadline timer, unique per (case_id, kind, clock).
+struct TimerRecord {
+  std::string case_id;
+  std::string kind;    // acceptance_deemed, correction_lapsed, deadline_warning, deadline_overdue, …
+  std::string clock;   // which clock (the rung): acceptance_notice, decision, decision_statutory, …
+  std::int64_t due = 0;  // epoch seconds
+  auto operator<=>(const TimerRecord&) const = default;
+};
+
+/// Filters of query(); empty strings and zero limits mean "any".
+struct CaseFilter {
+  std::string permit;
+  std::string state;
+  std::string light;
+  std::string applicant;
+  std::string awaiting_department;
+  std::string due_before;  // due < this date
+  std::string due_after;   // due > this date
+  std::string after;       // cursor: ids strictly greater
+  int limit = 0;
+};
+
+/// One entry of the ledger-wide chain: every committed transaction that appended events.
+struct LedgerRecord {
+  std::int64_t seq = 0;
+  std::string prev_hash;
+  std::string hash;         // SHA-256 over prev_hash and the hashes of the transaction's events, in order
+  std::int64_t event_count = 0;
+};
+
+/// A stored definition or calendar version (content and hash), kept so replay is deterministic.
+struct StoredDocument {
+  std::string kind;     // "definition" or "calendar"
+  std::string name;     // permit id, or "calendar"
+  std::int64_t version = 0;
+  std::string hash;
+  std::string content;
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // --- cases and events -----------------------------------------------------------------------------
+  virtual std::optional<CaseRecord> load_case(std::string_view id) = 0;
+  /// Events with seq > after_seq, in order.
+  virtual std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) = 0;
+  /// Appends `events` to the case's log and writes the projection `record` (a new case when
+  /// expected_version is 0). Fills each event's seq, prev_hash and hash. Throws Error(conflict) when the
+  /// stored version differs from expected_version (or the case exists when expected_version is 0).
+  virtual void append(const CaseRecord& record, std::int64_t expected_version,
+                      std::vector<EventRecord>& events) = 0;
+  /// Overwrites the projection only (e.g. to store a snapshot), without events.
+  virtual void update_projection(const CaseRecord& record) = 0;
+  virtual std::vector<CaseRecord> query(const CaseFilter& filter) = 0;
+  virtual std::vector<std::string> case_ids() = 0;
+
+  // --- timers ---------------------------------------------------------------------------------------
+  /// Replaces every pending timer of the case by `timers`.
+  virtual void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) = 0;
+  /// Pending timers of one case due at or before `now`, in due order.
+  virtual std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) = 0;
+  /// Claims up to `limit` pending timers of any case due at or before `now`, in due order (PostgreSQL:
+  /// FOR UPDATE SKIP LOCKED, so two engines never claim the same one).
+  virtual std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) = 0;
+  /// All pending timers of a case.
+  virtual std::vector<TimerRecord> timers(std::string_view case_id) = 0;
+
+  // --- idempotent commands and case numbers -----------------------------------------------------------
+  /// The case a command id was applied to, if it was.
+  virtual std::optional<std::string> find_command(std::string_view command_id) = 0;
+  virtual void record_command(std::string_view command_id, std::string_view case_id) = 0;
+  /// The next value (1, 2, …) of a named counter, e.g. the daily case number of a permit.
+  virtual std::int64_t next_counter(std::string_view name) = 0;
+
+  // --- definitions and calendars used by cases --------------------------------------------------------
+  /// Stores a document version unless the same (kind, name, version) is already stored; throws
+  /// Error(conflict) if it is stored with a different hash.
+  virtual void remember_document(const StoredDocument& doc) = 0;
+  virtual std::vector<StoredDocument> documents() = 0;
+
+  // --- verification -----------------------------------------------------------------------------------
+  virtual std::vector<LedgerRecord> ledger() = 0;
+  /// The hashes of the events each ledger entry covers: (ledger seq, event hash) in commit order.
+  virtual std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() = 0;
+
+  // --- savepoints and commit --------------------------------------------------------------------------
+  /// A nested all-or-nothing scope inside the transaction.
+  virtual void savepoint(std::string_view name) = 0;
+  virtual void rollback_to(std::string_view name) = 0;
+  virtual void release(std::string_view name) = 0;
+  /// Chains the transaction's events into the ledger and commits.
+  virtual void commit() = 0;
+};
+
+struct StoreConfig {
+  std::string database;               // a file path, or postgresql://…
+  std::string synchronous = "full";   // SQLite: full | normal
+  int busy_timeout_ms = 10000;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual std::unique_ptr<Transaction> begin_write() = 0;
+  virtual std::unique_ptr<Transaction> begin_read() = 0;
+  virtual std::string backend() const = 0;  // "sqlite" or "postgresql"
+};
+
+/// Opens (creating and migrating as needed) the store a config names.
+std::unique_ptr<Store> open_store(const StoreConfig& config);
+
+}  // namespace permitflow::store

@@ -1,0 +1,32 @@
+# Installs the build tree into a temporary prefix, then builds and runs a consumer with find_package and
+# another with pkg-config. Fails on any error.
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}\n${err}")
+  endif()
+  message(STATUS "${out}")
+endfunction()
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${WORK_DIR}/fp -G Ninja
+    -DCMAKE_PREFIX_PATH=${prefix})
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/fp)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/lib ${WORK_DIR}/fp/consumer)
+# pkg-config: compile the same source by hand.
+execute_process(COMMAND pkg-config --cflags --libs permitflow
+                RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE
+                ENV PKG_CONFIG_PATH=${prefix}/lib/pkgconfig)
+if(NOT rc EQUAL 0)
+  # CMake < 3.27 has no ENV option: fall back to the environment variable.
+  set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
+  execute_process(COMMAND pkg-config --cflags --libs permitflow
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
+endif()
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config does not know permitflow")
+endif()
+separate_arguments(flag_list UNIX_COMMAND "${flags}")
+run(c++ ${SOURCE_DIR}/tests/consumer/find_package/main.cpp ${flag_list} -o ${WORK_DIR}/pc-consumer)
+run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/lib ${WORK_DIR}/pc-consumer)
