@@ -1,0 +1,6 @@
+// Placeholder until this command group lands; registers nothing.
+#include "commands.hpp"
+
+namespace permitctl {
+void add_calendar_commands(CLI::App&) {}
+}  // namespace permitctl
