@@ -1,4 +1,5 @@
-// Symbol visibility: the library is built with hidden visibility; only what carries PERMITFLOW_EXPORT is public.
+// Symbol visibility: the library is built with hidden visibility; only what carries PERMITFLOW_EXPORT is
+// public.
 #pragma once
 
 #if defined(_WIN32)

@@ -60,9 +60,7 @@ int Date::year() const { return static_cast<int>(ymd_of(days_).year()); }
 unsigned Date::month() const { return static_cast<unsigned>(ymd_of(days_).month()); }
 unsigned Date::day() const { return static_cast<unsigned>(ymd_of(days_).day()); }
 
-unsigned Date::iso_weekday() const {
-  return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding();
-}
+unsigned Date::iso_weekday() const { return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding(); }
 
 std::string Date::to_string() const {
   const auto ymd = ymd_of(days_);
@@ -111,7 +109,8 @@ Instant Instant::parse_rfc3339(std::string_view text) {
 }
 
 Instant Instant::start_of_day(Date date, int utc_offset_minutes) {
-  return Instant(static_cast<std::int64_t>(date.days()) * 86400 - static_cast<std::int64_t>(utc_offset_minutes) * 60);
+  return Instant(static_cast<std::int64_t>(date.days()) * 86400 -
+                 static_cast<std::int64_t>(utc_offset_minutes) * 60);
 }
 
 Date Instant::local_date(int utc_offset_minutes) const {
@@ -137,8 +136,8 @@ std::string Instant::to_rfc3339(int utc_offset_minutes) const {
                   static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
   } else {
     std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", d.to_string().c_str(),
-                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
-                  utc_offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
+                  static_cast<int>(secs % 60), utc_offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
   }
   return buf;
 }

@@ -19,13 +19,13 @@ namespace permitflow::store {
 /// One row of a case's event log. `actor` and `data` are JSON text stored and hashed byte for byte.
 struct EventRecord {
   std::string case_id;
-  std::int64_t seq = 0;  // 1, 2, 3 … within the case
-  std::string type;      // past-tense snake_case (DESIGN.md §3)
-  std::string at;        // RFC 3339 with offset
-  std::string actor;     // JSON object text
-  std::string data;      // JSON object text
-  std::string prev_hash; // hex SHA-256 of the previous event of the case ("" for seq 1)
-  std::string hash;      // hex SHA-256, see hash_chain.hpp
+  std::int64_t seq = 0;   // 1, 2, 3 … within the case
+  std::string type;       // past-tense snake_case (DESIGN.md §3)
+  std::string at;         // RFC 3339 with offset
+  std::string actor;      // JSON object text
+  std::string data;       // JSON object text
+  std::string prev_hash;  // hex SHA-256 of the previous event of the case ("" for seq 1)
+  std::string hash;       // hex SHA-256, see hash_chain.hpp
 };
 
 /// The projection of a case: what queries read, plus the full case document and a snapshot.
@@ -35,20 +35,20 @@ struct CaseRecord {
   int definition_version = 0;
   std::string applicant_id;
   std::string state;
-  std::int64_t version = 0;              // number of events in the log
-  std::string light;                     // light of the case's running clock ("" when none runs)
-  std::string due;                       // YYYY-MM-DD due of that clock ("" when none)
-  std::string awaiting_departments;      // ",dept_a,dept_b," departments whose opinion is pending
-  std::string document;                  // the case JSON of DESIGN.md §6
-  std::string snapshot;                  // Boost.Serialization archive of the case ("" when none)
-  std::int64_t snapshot_version = 0;     // the case version the snapshot was taken at
+  std::int64_t version = 0;           // number of events in the log
+  std::string light;                  // light of the case's running clock ("" when none runs)
+  std::string due;                    // YYYY-MM-DD due of that clock ("" when none)
+  std::string awaiting_departments;   // ",dept_a,dept_b," departments whose opinion is pending
+  std::string document;               // the case JSON of DESIGN.md §6
+  std::string snapshot;               // Boost.Serialization archive of the case ("" when none)
+  std::int64_t snapshot_version = 0;  // the case version the snapshot was taken at
 };
 
 /// A pending deadline timer, unique per (case_id, kind, clock).
 struct TimerRecord {
   std::string case_id;
-  std::string kind;    // acceptance_deemed, correction_lapsed, deadline_warning, deadline_overdue, …
-  std::string clock;   // which clock (the rung): acceptance_notice, decision, decision_statutory, …
+  std::string kind;      // acceptance_deemed, correction_lapsed, deadline_warning, deadline_overdue, …
+  std::string clock;     // which clock (the rung): acceptance_notice, decision, decision_statutory, …
   std::int64_t due = 0;  // epoch seconds
   auto operator<=>(const TimerRecord&) const = default;
 };
@@ -70,14 +70,14 @@ struct CaseFilter {
 struct LedgerRecord {
   std::int64_t seq = 0;
   std::string prev_hash;
-  std::string hash;         // SHA-256 over prev_hash and the hashes of the transaction's events, in order
+  std::string hash;  // SHA-256 over prev_hash and the hashes of the transaction's events, in order
   std::int64_t event_count = 0;
 };
 
 /// A stored definition or calendar version (content and hash), kept so replay is deterministic.
 struct StoredDocument {
-  std::string kind;     // "definition" or "calendar"
-  std::string name;     // permit id, or "calendar"
+  std::string kind;  // "definition" or "calendar"
+  std::string name;  // permit id, or "calendar"
   std::int64_t version = 0;
   std::string hash;
   std::string content;
@@ -140,8 +140,8 @@ class Transaction {
 };
 
 struct StoreConfig {
-  std::string database;               // a file path, or postgresql://…
-  std::string synchronous = "full";   // SQLite: full | normal
+  std::string database;              // a file path, or postgresql://…
+  std::string synchronous = "full";  // SQLite: full | normal
   int busy_timeout_ms = 10000;
 };
 

@@ -1,0 +1,107 @@
+#include "case/application.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "common/json_input.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+
+using nlohmann::json;
+namespace in = input;
+
+Actor parse_actor(const json& parent, std::string_view key, const std::string& pointer) {
+  const json& a = in::require_object(parent, key, pointer);
+  const std::string p = in::child(pointer, key);
+  in::only_keys(a, p, {"id", "role", "department", "name"});
+  Actor actor;
+  actor.id = in::get_string(a, "id", p, in::kMaxId);
+  const std::string role = in::get_string(a, "role", p, 32);
+  const auto r = parse_role(role);
+  if (!r) {
+    in::fail(in::child(p, "role"),
+             "unknown role '" + role + "' (applicant, clerk, reviewer, head, supervisor or system)");
+  }
+  actor.role = *r;
+  actor.department = in::opt_string(a, "department", p, in::kMaxId).value_or("");
+  if (actor.role == Role::reviewer && actor.department.empty()) {
+    in::fail(in::child(p, "department"), "a reviewer must name its department");
+  }
+  return actor;
+}
+
+std::vector<SubmittedMaterial> parse_materials(const json& array, const std::string& pointer,
+                                               Date received_on) {
+  if (!array.is_array()) in::fail(pointer, "must be an array of materials");
+  if (array.size() > 500) in::fail(pointer, "has more than 500 materials");
+  std::vector<SubmittedMaterial> out;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string p = pointer + "/" + std::to_string(i);
+    const json& m = array[i];
+    in::require_object_value(m, p);
+    in::only_keys(m, p, {"id", "format", "expires_on", "sha256", "name"});
+    SubmittedMaterial mat;
+    mat.id = in::get_string(m, "id", p, in::kMaxId);
+    if (!seen.insert(mat.id).second)
+      in::fail(in::child(p, "id"), "material '" + mat.id + "' is listed twice");
+    mat.format = in::get_string(m, "format", p, 16);
+    std::transform(mat.format.begin(), mat.format.end(), mat.format.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    mat.expires_on = in::opt_date(m, "expires_on", p);
+    mat.sha256 = in::opt_string(m, "sha256", p, 64).value_or("");
+    if (!mat.sha256.empty() &&
+        (mat.sha256.size() != 64 || !std::all_of(mat.sha256.begin(), mat.sha256.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+         }))) {
+      in::fail(in::child(p, "sha256"), "must be 64 lower-case hex digits");
+    }
+    mat.received_on = received_on;
+    out.push_back(std::move(mat));
+  }
+  return out;
+}
+
+json materials_to_json(const std::vector<SubmittedMaterial>& materials) {
+  json out = json::array();
+  for (const auto& m : materials) {
+    json j = {{"id", m.id}, {"format", m.format}};
+    j["expires_on"] = m.expires_on ? json(m.expires_on->to_string()) : json(nullptr);
+    if (!m.sha256.empty()) j["sha256"] = m.sha256;
+    j["received_on"] = m.received_on.to_string();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+Application parse_application(std::string_view text) {
+  const json doc = in::parse_document(text, "the application");
+  in::only_keys(
+      doc, "",
+      {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of", "command_id"});
+  if (doc.contains("kind")) {
+    const std::string kind = in::get_string(doc, "kind", "", 32);
+    if (kind != "permit") in::fail("/kind", "unknown kind '" + kind + "' (this engine handles 'permit')");
+  }
+  Application app;
+  app.permit = in::get_string(doc, "permit", "", in::kMaxId);
+  const json& applicant = in::require_object(doc, "applicant", "");
+  in::only_keys(applicant, "/applicant", {"id", "name"});
+  app.applicant.id = in::get_string(applicant, "id", "/applicant", in::kMaxId);
+  app.applicant.name = in::opt_string(applicant, "name", "/applicant", 500).value_or("");
+  app.actor = parse_actor(doc, "actor", "");
+  app.at = in::get_time(doc, "at", "");
+  if (doc.contains("facts") && !doc["facts"].is_null()) {
+    in::require_object_value(doc["facts"], "/facts");
+    app.facts = doc["facts"];
+  }
+  if (doc.contains("materials") && !doc["materials"].is_null()) {
+    app.materials = parse_materials(doc["materials"], "/materials", Date());
+  }
+  app.renewal_of = in::opt_string(doc, "renewal_of", "", in::kMaxId);
+  app.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
+  return app;
+}
+
+}  // namespace permitflow

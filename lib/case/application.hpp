@@ -1,0 +1,39 @@
+// Reading an application and its parts (actor, materials) from the JSON of DESIGN.md §6.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "case/case.hpp"
+
+namespace permitflow {
+
+struct Application {
+  std::string permit;
+  Applicant applicant;
+  Actor actor;
+  Instant at;
+  nlohmann::json facts = nlohmann::json::object();
+  std::vector<SubmittedMaterial> materials;  // received_on is set by the engine (the receipt date)
+  std::optional<std::string> renewal_of;
+  std::string command_id;
+};
+
+/// Parses and validates the shape of an application. Throws Error(invalid_argument) naming the field.
+Application parse_application(std::string_view text);
+
+/// {"id", "role", "department"?}; a reviewer must name its department.
+Actor parse_actor(const nlohmann::json& parent, std::string_view key, const std::string& pointer);
+
+/// [{"id", "format", "expires_on"?, "sha256"?}, …]; duplicate ids are refused.
+std::vector<SubmittedMaterial> parse_materials(const nlohmann::json& array, const std::string& pointer,
+                                               Date received_on);
+
+/// The stored form of materials (with received_on), as events keep them.
+nlohmann::json materials_to_json(const std::vector<SubmittedMaterial>& materials);
+
+}  // namespace permitflow

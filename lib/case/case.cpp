@@ -1,0 +1,412 @@
+#include "case/case.hpp"
+
+#include <algorithm>
+
+#include "clock/legal_clock.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+using nlohmann::json;
+
+std::optional<Date> opt_date(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return Date::parse(it->get<std::string>());
+}
+
+json date_or_null(const std::optional<Date>& d) { return d ? json(d->to_string()) : json(nullptr); }
+
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
+}
+
+SubmittedMaterial material_from_json(const json& m) {
+  SubmittedMaterial out;
+  out.id = m.at("id").get<std::string>();
+  out.format = str(m, "format");
+  out.expires_on = opt_date(m, "expires_on");
+  out.sha256 = str(m, "sha256");
+  out.received_on = Date::parse(m.at("received_on").get<std::string>());
+  return out;
+}
+
+json material_to_json(const SubmittedMaterial& m) {
+  json j = {{"id", m.id}, {"format", m.format}, {"expires_on", date_or_null(m.expires_on)}};
+  if (!m.sha256.empty()) j["sha256"] = m.sha256;
+  j["received_on"] = m.received_on.to_string();
+  return j;
+}
+
+std::vector<Deficiency> items_from_json(const json& items) {
+  std::vector<Deficiency> out;
+  for (const json& i : items) {
+    const auto problem = parse_problem(i.at("problem").get<std::string>());
+    if (!problem) throw Error(ErrorCode::internal, "event log holds an unknown notice problem");
+    out.push_back({i.at("material").get<std::string>(), *problem, str(i, "note")});
+  }
+  return out;
+}
+
+void end_case(Case& c, State s, Date day, std::string reason) {
+  c.state = s;
+  c.ended_on = day;
+  c.end_reason = std::move(reason);
+}
+
+Light ended_light(std::optional<Date> ended, Date due) {
+  return ended && *ended <= due ? Light::met : Light::red;
+}
+
+}  // namespace
+
+json to_json(const Actor& a) {
+  json j = {{"id", a.id}, {"role", std::string(to_string(a.role))}};
+  if (!a.department.empty()) j["department"] = a.department;
+  return j;
+}
+
+Actor actor_from_json(const json& j) {
+  Actor a;
+  a.id = j.at("id").get<std::string>();
+  const auto role = parse_role(j.at("role").get<std::string>());
+  if (!role) throw Error(ErrorCode::internal, "event log holds an unknown role");
+  a.role = *role;
+  a.department = str(j, "department");
+  return a;
+}
+
+std::vector<DateRange> closed_suspensions(const Case& c) {
+  std::vector<DateRange> out;
+  for (const Suspension& s : c.suspensions)
+    if (s.to) out.push_back({s.from, *s.to});
+  return out;
+}
+
+void apply(Case& c, const Event& e, const CaseContext& ctx) {
+  const Date day = e.at.local_date(ctx.utc_offset_minutes);
+  const json& d = e.data;
+  if (c.version == 0 && e.type != "submitted") {
+    throw Error(ErrorCode::internal, "a case log must begin with 'submitted', not '" + e.type + "'");
+  }
+  const std::string& t = e.type;
+  if (t == "submitted") {
+    c.id = d.at("case_id").get<std::string>();
+    c.permit = d.at("permit").get<std::string>();
+    c.definition_version = d.at("definition_version").get<int>();
+    c.calendar_version = str(d, "calendar_version");
+    c.applicant = {d.at("applicant").at("id").get<std::string>(), str(d.at("applicant"), "name")};
+    c.facts = d.at("facts");
+    c.materials.clear();
+    for (const json& m : d.at("materials")) c.materials.push_back(material_from_json(m));
+    c.renewal_of = d.contains("renewal_of") && !d["renewal_of"].is_null()
+                       ? std::optional<std::string>(d["renewal_of"].get<std::string>())
+                       : std::nullopt;
+    c.renewal_expiry = opt_date(d, "renewal_expiry");
+    c.filed_at = e.at;
+    c.received_on = Date::parse(d.at("received_on").get<std::string>());
+    c.last_submission_on = c.received_on;
+    c.flags = d.at("flags").get<std::vector<std::string>>();
+    c.opinions.clear();
+    for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
+    c.state = State::submitted;
+  } else if (t == "correction_requested") {
+    c.notices.push_back({day, items_from_json(d.at("items"))});
+    c.resubmitted_since_notice.clear();
+    c.state = State::awaiting_correction;
+  } else if (t == "resubmitted") {
+    const Date received = Date::parse(d.at("received_on").get<std::string>());
+    for (const json& m : d.at("materials")) {
+      SubmittedMaterial mat = material_from_json(m);
+      c.resubmitted_since_notice.push_back(mat.id);
+      const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                   [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+      if (it != c.materials.end()) {
+        *it = std::move(mat);
+      } else {
+        c.materials.push_back(std::move(mat));
+      }
+    }
+    if (d.contains("facts")) {
+      for (const auto& [k, v] : d["facts"].items()) {
+        c.facts[k] = v;
+        c.resubmitted_since_notice.push_back("fact:" + k);
+      }
+    }
+    c.flags = d.at("flags").get<std::vector<std::string>>();
+    c.last_submission_on = received;
+    c.state = State::submitted;
+  } else if (t == "accepted" || t == "acceptance_deemed") {
+    c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
+    c.deemed_accepted = t == "acceptance_deemed";
+    c.state = State::under_review;
+  } else if (t == "rejected") {
+    end_case(c, State::not_accepted, day, str(d, "reason"));
+  } else if (t == "withdrawn") {
+    end_case(c, State::withdrawn, day, str(d, "reason"));
+  } else if (t == "correction_lapsed") {
+    end_case(c, State::withdrawn, day, "correction period lapsed");
+  } else if (t == "opinion_recorded") {
+    c.opinions[d.at("department").get<std::string>()] =
+        Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
+  } else if (t == "inspection_recorded") {
+    c.inspections.push_back(
+        {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
+  } else if (t == "suspended") {
+    c.suspensions.push_back({d.at("reason").get<std::string>(), Date::parse(d.at("from").get<std::string>()),
+                             std::nullopt, d.at("expected_working_days").get<int>(), str(d, "notice")});
+    c.state = State::suspended;
+  } else if (t == "resumed") {
+    if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
+    c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
+    c.state = State::under_review;
+  } else if (t == "extended") {
+    c.extended_working_days += d.at("working_days").get<int>();
+  } else if (t == "decided") {
+    const bool approved = d.at("outcome").get<std::string>() == "approved";
+    c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
+    if (approved) {
+      c.state = State::approved;
+    } else {
+      end_case(c, State::denied, day, str(d, "reasons"));
+    }
+  } else if (t == "certificate_issued" || t == "renewal_deemed") {
+    if (t == "renewal_deemed")
+      c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
+    c.certificate =
+        Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
+                    opt_date(d, "valid_until"), day};
+    c.state = State::issued;
+  } else if (t == "completion_reported") {
+    c.completion_reported_on = day;
+  } else if (t == "closed") {
+    end_case(c, State::closed, day, str(d, "reason"));
+  } else if (t == "revoked") {
+    end_case(c, State::revoked, day, str(d, "reason"));
+  } else if (t == "permit_expired") {
+    end_case(c, State::expired, day, "validity ended");
+  } else if (t == "deadline_warning" || t == "deadline_overdue" || t == "suspension_overrun" ||
+             t == "permit_expiring") {
+    c.warnings.push_back(t + ":" + str(d, "clock"));
+  } else if (t == "deadlines_recomputed") {
+    c.calendar_version = str(d, "calendar_version");
+  } else {
+    throw Error(ErrorCode::internal, "unknown event type '" + t + "' in the log of " + c.id);
+  }
+  c.version = e.seq;
+  c.last_event_at = e.at;
+  recompute_deadlines(c, ctx, e.at);
+}
+
+void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
+  const PermitDefinition& def = ctx.definition;
+  const WorkingCalendar& cal = ctx.calendar;
+  const int off = ctx.utc_offset_minutes;
+  const int warn = def.limits.warning;
+  Deadlines out;
+
+  // 一次性告知 window: 5 working days from the latest (re)submission.
+  {
+    const LegalClock clock{c.last_submission_on, def.limits.acceptance_notice, {}};
+    const WorkingDate due = due_date(clock, cal);
+    ClockView& v = out.acceptance_notice;
+    v.present = true;
+    v.due = due.date;
+    v.provisional = due.provisional;
+    if (c.state == State::submitted) {
+      v.light = light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off));
+    } else {
+      v.light = c.deemed_accepted ? Light::red : Light::met;
+    }
+  }
+  // The applicant's correction period, where the definition sets one, while it runs.
+  if (def.limits.correction && c.state == State::awaiting_correction && !c.notices.empty()) {
+    const LegalClock clock{c.notices.back().issued_on, *def.limits.correction, {}};
+    const WorkingDate due = due_date(clock, cal);
+    out.correction = {true,
+                      due.date,
+                      light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off)),
+                      due.provisional,
+                      {},
+                      Light::green};
+  }
+  // Decision clocks: promised (承诺) and statutory (法定), stopped by suspensions, moved by an extension.
+  if (c.accepted_on) {
+    const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
+    const LegalClock promised{*c.accepted_on, def.limits.promised + c.extended_working_days,
+                              closed_suspensions(c)};
+    const LegalClock legal{*c.accepted_on, statutory + c.extended_working_days, closed_suspensions(c)};
+    WorkingDate promised_due = due_date(promised, cal);
+    WorkingDate statutory_due = due_date(legal, cal);
+    if (c.renewal_expiry) {  // Art 50: a renewal is decided before the old permit expires
+      statutory_due.date = std::min(statutory_due.date, *c.renewal_expiry);
+      promised_due.date = std::min(promised_due.date, *c.renewal_expiry);
+    }
+    ClockView& v = out.decision;
+    v.present = true;
+    v.due = promised_due.date;
+    v.statutory_due = statutory_due.date;
+    v.provisional = promised_due.provisional || statutory_due.provisional;
+    if (c.state == State::under_review) {
+      v.light = light_at(now, yellow_at(promised, v.due, warn, cal, off), red_at(v.due, off));
+      v.statutory_light =
+          light_at(now, yellow_at(legal, v.statutory_due, warn, cal, off), red_at(v.statutory_due, off));
+    } else if (c.state == State::suspended) {
+      v.light = v.statutory_light = Light::stopped;
+    } else {
+      const std::optional<Date> ended = c.decision ? std::optional<Date>(c.decision->on) : c.ended_on;
+      v.light = ended_light(ended, v.due);
+      v.statutory_light = ended_light(ended, v.statutory_due);
+    }
+  }
+  // Art 44: the certificate within 10 working days of approval.
+  if (c.decision && c.decision->approved) {
+    const LegalClock clock{c.decision->on, def.limits.issuance, {}};
+    const WorkingDate due = due_date(clock, cal);
+    ClockView& v = out.issuance;
+    v.present = true;
+    v.due = due.date;
+    v.provisional = due.provisional;
+    if (c.state == State::approved) {
+      v.light = light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off));
+    } else {
+      v.light =
+          ended_light(c.certificate ? std::optional<Date>(c.certificate->issued_on) : c.ended_on, due.date);
+    }
+  }
+  c.deadlines = out;
+}
+
+std::string active_clock(const Case& c) {
+  switch (c.state) {
+    case State::submitted:
+      return "acceptance_notice";
+    case State::awaiting_correction:
+      return c.deadlines.correction.present ? "correction" : "";
+    case State::under_review:
+    case State::suspended:
+      return "decision";
+    case State::approved:
+      return "issuance";
+    default:
+      return "";
+  }
+}
+
+std::vector<std::string> awaiting_departments(const Case& c) {
+  std::vector<std::string> out;
+  if (c.state != State::under_review && c.state != State::suspended) return out;
+  for (const auto& [dept, opinion] : c.opinions)
+    if (!opinion) out.push_back(dept);
+  return out;
+}
+
+namespace {
+
+json clock_json(const ClockView& v, bool decision, int extended) {
+  if (!v.present) return nullptr;
+  json j = {{"due", v.due.to_string()}};
+  if (decision) {
+    j["statutory_due"] = v.statutory_due.to_string();
+    j["light"] = std::string(to_string(v.light));
+    j["statutory_light"] = std::string(to_string(v.statutory_light));
+    j["extended_working_days"] = extended;
+  } else {
+    j["light"] = std::string(to_string(v.light));
+  }
+  j["provisional"] = v.provisional;
+  return j;
+}
+
+}  // namespace
+
+json to_json(const Case& c, const CaseContext& ctx) {
+  json materials = json::array();
+  for (const auto& m : c.materials) materials.push_back(material_to_json(m));
+  json notices = json::array();
+  for (const auto& n : c.notices) {
+    json items = json::array();
+    for (const auto& i : n.items) {
+      json item = {{"material", i.material}, {"problem", std::string(to_string(i.problem))}};
+      if (!i.note.empty()) item["note"] = i.note;
+      items.push_back(std::move(item));
+    }
+    notices.push_back({{"issued_on", n.issued_on.to_string()}, {"items", std::move(items)}});
+  }
+  json opinions = json::object();
+  for (const auto& [dept, o] : c.opinions) {
+    opinions[dept] = o ? json{{"opinion", o->approve ? "approve" : "deny"},
+                              {"comment", o->comment},
+                              {"actor", o->actor},
+                              {"recorded_on", o->on.to_string()}}
+                       : json(nullptr);
+  }
+  json inspections = json::array();
+  for (const auto& i : c.inspections) {
+    inspections.push_back({{"inspectors", i.inspectors},
+                           {"findings", i.findings},
+                           {"actor", i.actor},
+                           {"recorded_on", i.on.to_string()}});
+  }
+  json suspensions = json::array();
+  for (const auto& s : c.suspensions) {
+    suspensions.push_back({{"reason", s.reason},
+                           {"from", s.from.to_string()},
+                           {"to", date_or_null(s.to)},
+                           {"expected_working_days", s.expected_working_days},
+                           {"notice", s.notice}});
+  }
+  json decision = nullptr;
+  if (c.decision) {
+    decision = {{"outcome", c.decision->approved ? "approved" : "denied"},
+                {"reasons", c.decision->reasons},
+                {"actor", c.decision->actor},
+                {"decided_on", c.decision->on.to_string()}};
+  }
+  json certificate = nullptr;
+  if (c.certificate) {
+    certificate = {{"number", c.certificate->number},
+                   {"valid_from", c.certificate->valid_from.to_string()},
+                   {"valid_until", date_or_null(c.certificate->valid_until)},
+                   {"issued_on", c.certificate->issued_on.to_string()}};
+  }
+  const std::string& name_zh = ctx.definition.name.zh;
+  return json{
+      {"id", c.id},
+      {"kind", "permit"},
+      {"permit", c.permit},
+      {"permit_name", {{"zh", name_zh}, {"en", ctx.definition.name.en}}},
+      {"definition_version", c.definition_version},
+      {"state", std::string(to_string(c.state))},
+      {"version", c.version},
+      {"applicant", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
+      {"facts", c.facts},
+      {"materials", std::move(materials)},
+      {"renewal_of", c.renewal_of ? json(*c.renewal_of) : json(nullptr)},
+      {"received_on", c.received_on.to_string()},
+      {"filed_at", c.filed_at.to_rfc3339(ctx.utc_offset_minutes)},
+      {"accepted_on", date_or_null(c.accepted_on)},
+      {"deemed_accepted", c.deemed_accepted},
+      {"notices", std::move(notices)},
+      {"opinions", std::move(opinions)},
+      {"inspections", std::move(inspections)},
+      {"suspensions", std::move(suspensions)},
+      {"decision", std::move(decision)},
+      {"certificate", std::move(certificate)},
+      {"completion_reported_on", date_or_null(c.completion_reported_on)},
+      {"ended_on", date_or_null(c.ended_on)},
+      {"end_reason", c.end_reason.empty() ? json(nullptr) : json(c.end_reason)},
+      {"flags", c.flags},
+      {"warnings", c.warnings},
+      {"deadlines",
+       {{"acceptance_notice", clock_json(c.deadlines.acceptance_notice, false, 0)},
+        {"correction", clock_json(c.deadlines.correction, false, 0)},
+        {"decision", clock_json(c.deadlines.decision, true, c.extended_working_days)},
+        {"issuance", clock_json(c.deadlines.issuance, false, 0)}}},
+      {"last_event_at", c.last_event_at.to_rfc3339(ctx.utc_offset_minutes)},
+  };
+}
+
+}  // namespace permitflow

@@ -1,0 +1,176 @@
+// The case aggregate: everything known about one application, rebuilt deterministically from its events.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checklist/checklist.hpp"
+#include "definition/permit_definition.hpp"
+#include "permitflow/calendar.hpp"
+#include "permitflow/case.hpp"
+
+namespace permitflow {
+
+/// Who acted: {"id", "role", "department"?}.
+struct Actor {
+  std::string id;
+  Role role = Role::system;
+  std::string department;
+  bool operator==(const Actor&) const = default;
+};
+
+struct Applicant {
+  std::string id;
+  std::string name;
+  bool operator==(const Applicant&) const = default;
+};
+
+struct NoticeRecord {  // 补正告知书
+  Date issued_on;
+  std::vector<Deficiency> items;
+  bool operator==(const NoticeRecord&) const = default;
+};
+
+struct Opinion {
+  bool approve = false;
+  std::string comment;
+  std::string actor;
+  Date on;
+  bool operator==(const Opinion&) const = default;
+};
+
+struct Inspection {  // 现场勘查, Art 34
+  std::vector<std::string> inspectors;
+  std::string findings;
+  std::string actor;
+  Date on;
+  bool operator==(const Inspection&) const = default;
+};
+
+struct Suspension {  // Art 45: time not counted, both ends included
+  std::string reason;
+  Date from;
+  std::optional<Date> to;
+  int expected_working_days = 0;
+  std::string notice;
+  bool operator==(const Suspension&) const = default;
+};
+
+struct Decision {
+  bool approved = false;
+  std::string reasons;
+  std::string actor;
+  Date on;
+  bool operator==(const Decision&) const = default;
+};
+
+struct Certificate {
+  std::string number;
+  Date valid_from;
+  std::optional<Date> valid_until;
+  Date issued_on;
+  bool operator==(const Certificate&) const = default;
+};
+
+/// A clock as shown in the case: its due date(s) and light(s) as of the last event.
+struct ClockView {
+  bool present = false;  // false → JSON null
+  Date due;
+  Light light = Light::green;
+  bool provisional = false;
+  // decision clock only
+  Date statutory_due;
+  Light statutory_light = Light::green;
+  bool operator==(const ClockView&) const = default;
+};
+
+struct Deadlines {
+  ClockView acceptance_notice;
+  ClockView correction;
+  ClockView decision;
+  ClockView issuance;
+  bool operator==(const Deadlines&) const = default;
+};
+
+struct Case {
+  std::string id;
+  std::string permit;
+  int definition_version = 0;
+  std::string calendar_version;
+  State state = State::submitted;
+  std::int64_t version = 0;  // number of events applied
+  Instant last_event_at;
+
+  Applicant applicant;
+  nlohmann::json facts = nlohmann::json::object();
+  std::vector<SubmittedMaterial> materials;
+  std::optional<std::string> renewal_of;
+  std::optional<Date> renewal_expiry;  // the old permit's valid_until (renewals only)
+  Instant filed_at;
+  Date received_on;         // the original receipt date (收件)
+  Date last_submission_on;  // the receipt date of the latest (re)submission
+  std::optional<Date> accepted_on;
+  bool deemed_accepted = false;
+  std::vector<NoticeRecord> notices;
+  std::vector<std::string> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
+  std::map<std::string, std::optional<Opinion>> opinions;
+  std::vector<Inspection> inspections;
+  std::vector<Suspension> suspensions;
+  int extended_working_days = 0;
+  std::optional<Decision> decision;
+  std::optional<Certificate> certificate;
+  std::optional<Date> completion_reported_on;
+  std::optional<Date> ended_on;  // withdrawn, rejected, closed, revoked, expired
+  std::string end_reason;
+  std::vector<std::string> flags;
+  std::vector<std::string> warnings;  // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+
+  Deadlines deadlines;  // derived after every event
+
+  bool operator==(const Case&) const = default;
+};
+
+/// One event of a case's log, parsed.
+struct Event {
+  std::int64_t seq = 0;
+  std::string type;
+  Instant at;
+  Actor actor;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+/// What apply() needs besides the event: the definition version of the case and the calendar.
+struct CaseContext {
+  const PermitDefinition& definition;
+  const WorkingCalendar& calendar;
+  int utc_offset_minutes = 480;
+};
+
+/// Applies one event (deterministic: the same events on the same definition and calendar always give the
+/// same case). The first event must be `submitted`. Throws Error(internal) on an event that cannot apply.
+void apply(Case& c, const Event& e, const CaseContext& ctx);
+
+/// Recomputes the deadlines and lights of `c` as of `now` (called by apply after every event).
+void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now);
+
+/// The case document of DESIGN.md §6.
+nlohmann::json to_json(const Case& c, const CaseContext& ctx);
+
+nlohmann::json to_json(const Actor& a);
+Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
+
+/// Suspensions as excluded ranges (closed ones only).
+std::vector<DateRange> closed_suspensions(const Case& c);
+
+/// The running clock shown in queries: its name ("acceptance_notice", "correction", "decision",
+/// "issuance") or "" when none runs.
+std::string active_clock(const Case& c);
+
+/// Departments whose opinion is still pending while the case is under review.
+std::vector<std::string> awaiting_departments(const Case& c);
+
+}  // namespace permitflow

@@ -1,0 +1,228 @@
+// Boost.Serialization of the case aggregate. Every class carries a version (BOOST_CLASS_VERSION); a field
+// added later is read only when the archive's version has it, so older snapshots keep loading. Dates are
+// stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
+#include "case/snapshot.hpp"
+
+#include <boost/archive/text_iarchive.hpp>
+#include <boost/archive/text_oarchive.hpp>
+#include <boost/serialization/map.hpp>
+#include <boost/serialization/split_free.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <boost/serialization/version.hpp>
+#include <sstream>
+
+namespace permitflow {
+namespace {
+
+// Snapshot format tag: changes only if the archive layout changes in a way class versions cannot express.
+constexpr const char* kFormat = "permitflow-case-snapshot-1";
+
+}  // namespace
+}  // namespace permitflow
+
+namespace boost::serialization {
+
+using namespace permitflow;
+
+template <class Ar>
+void save(Ar& ar, const Date& d, unsigned) {
+  const std::int32_t days = d.days();
+  ar& days;
+}
+template <class Ar>
+void load(Ar& ar, Date& d, unsigned) {
+  std::int32_t days = 0;
+  ar& days;
+  d = Date::from_days(days);
+}
+template <class Ar>
+void serialize(Ar& ar, Date& d, unsigned v) {
+  split_free(ar, d, v);
+}
+
+template <class Ar>
+void save(Ar& ar, const Instant& t, unsigned) {
+  const std::int64_t s = t.epoch_seconds();
+  ar& s;
+}
+template <class Ar>
+void load(Ar& ar, Instant& t, unsigned) {
+  std::int64_t s = 0;
+  ar& s;
+  t = Instant::from_epoch_seconds(s);
+}
+template <class Ar>
+void serialize(Ar& ar, Instant& t, unsigned v) {
+  split_free(ar, t, v);
+}
+
+template <class Ar, class T>
+void save_optional(Ar& ar, const std::optional<T>& o) {
+  const bool has = o.has_value();
+  ar& has;
+  if (has) ar&* o;
+}
+template <class Ar, class T>
+void load_optional(Ar& ar, std::optional<T>& o) {
+  bool has = false;
+  ar& has;
+  if (has) {
+    T value{};
+    ar& value;
+    o = std::move(value);
+  } else {
+    o.reset();
+  }
+}
+template <class Ar, class T>
+void optional_field(Ar& ar, std::optional<T>& o) {
+  if constexpr (Ar::is_saving::value) {
+    save_optional(ar, o);
+  } else {
+    load_optional(ar, o);
+  }
+}
+
+template <class Ar, class E>
+void enum_field(Ar& ar, E& e) {
+  int v = static_cast<int>(e);
+  ar& v;
+  e = static_cast<E>(v);
+}
+
+template <class Ar>
+void serialize(Ar& ar, Actor& a, unsigned) {
+  ar& a.id;
+  enum_field(ar, a.role);
+  ar& a.department;
+}
+template <class Ar>
+void serialize(Ar& ar, Applicant& a, unsigned) {
+  ar& a.id& a.name;
+}
+template <class Ar>
+void serialize(Ar& ar, SubmittedMaterial& m, unsigned) {
+  ar& m.id& m.format;
+  optional_field(ar, m.expires_on);
+  ar& m.sha256& m.received_on;
+}
+template <class Ar>
+void serialize(Ar& ar, Deficiency& d, unsigned) {
+  ar& d.material;
+  enum_field(ar, d.problem);
+  ar& d.note;
+}
+template <class Ar>
+void serialize(Ar& ar, NoticeRecord& n, unsigned) {
+  ar& n.issued_on& n.items;
+}
+template <class Ar>
+void serialize(Ar& ar, Opinion& o, unsigned) {
+  ar& o.approve& o.comment& o.actor& o.on;
+}
+template <class Ar>
+void serialize(Ar& ar, Inspection& i, unsigned) {
+  ar& i.inspectors& i.findings& i.actor& i.on;
+}
+template <class Ar>
+void serialize(Ar& ar, Suspension& s, unsigned) {
+  ar& s.reason& s.from;
+  optional_field(ar, s.to);
+  ar& s.expected_working_days& s.notice;
+}
+template <class Ar>
+void serialize(Ar& ar, Decision& d, unsigned) {
+  ar& d.approved& d.reasons& d.actor& d.on;
+}
+template <class Ar>
+void serialize(Ar& ar, Certificate& c, unsigned) {
+  ar& c.number& c.valid_from;
+  optional_field(ar, c.valid_until);
+  ar& c.issued_on;
+}
+template <class Ar>
+void serialize(Ar& ar, ClockView& v, unsigned) {
+  ar& v.present& v.due;
+  enum_field(ar, v.light);
+  ar& v.provisional& v.statutory_due;
+  enum_field(ar, v.statutory_light);
+}
+template <class Ar>
+void serialize(Ar& ar, Deadlines& d, unsigned) {
+  ar& d.acceptance_notice& d.correction& d.decision& d.issuance;
+}
+
+template <class Ar>
+void serialize(Ar& ar, Case& c, unsigned /*version*/) {
+  ar& c.id& c.permit& c.definition_version& c.calendar_version;
+  enum_field(ar, c.state);
+  ar& c.version& c.last_event_at& c.applicant;
+  std::string facts;
+  if constexpr (Ar::is_saving::value) facts = c.facts.dump();
+  ar& facts;
+  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);
+  ar& c.materials;
+  optional_field(ar, c.renewal_of);
+  optional_field(ar, c.renewal_expiry);
+  ar& c.filed_at& c.received_on& c.last_submission_on;
+  optional_field(ar, c.accepted_on);
+  ar& c.deemed_accepted& c.notices& c.resubmitted_since_notice;
+  // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.
+  std::vector<std::string> depts;
+  std::vector<std::uint8_t> has;
+  std::vector<Opinion> opinions;
+  if constexpr (Ar::is_saving::value) {
+    for (const auto& [k, o] : c.opinions) {
+      depts.push_back(k);
+      has.push_back(o ? 1 : 0);
+      opinions.push_back(o.value_or(Opinion{}));
+    }
+  }
+  ar& depts& has& opinions;
+  if constexpr (!Ar::is_saving::value) {
+    c.opinions.clear();
+    for (std::size_t i = 0; i < depts.size() && i < has.size() && i < opinions.size(); ++i) {
+      c.opinions[depts[i]] = has[i] ? std::optional<Opinion>(opinions[i]) : std::nullopt;
+    }
+  }
+  ar& c.inspections& c.suspensions& c.extended_working_days;
+  optional_field(ar, c.decision);
+  optional_field(ar, c.certificate);
+  optional_field(ar, c.completion_reported_on);
+  optional_field(ar, c.ended_on);
+  ar& c.end_reason& c.flags& c.warnings& c.deadlines;
+}
+
+}  // namespace boost::serialization
+
+BOOST_CLASS_VERSION(permitflow::Case, 1)
+
+namespace permitflow {
+
+std::string save_snapshot(const Case& c) {
+  std::ostringstream out;
+  {
+    boost::archive::text_oarchive ar(out);
+    const std::string format = kFormat;
+    ar << format << c;
+  }
+  return out.str();
+}
+
+std::optional<Case> load_snapshot(std::string_view archive) {
+  try {
+    std::istringstream in{std::string(archive)};
+    boost::archive::text_iarchive ar(in);
+    std::string format;
+    ar >> format;
+    if (format != kFormat) return std::nullopt;
+    Case c;
+    ar >> c;
+    return c;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace permitflow

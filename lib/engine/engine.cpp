@@ -1,0 +1,514 @@
+#include "permitflow/engine.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <algorithm>
+
+#include "case/application.hpp"
+#include "case/snapshot.hpp"
+#include "checklist/checklist.hpp"
+#include "common/json_input.hpp"
+#include "engine/engine_impl.hpp"
+#include "permitflow/version.hpp"
+
+namespace permitflow {
+
+using nlohmann::json;
+namespace in = input;
+
+const char* version() noexcept { return PERMITFLOW_VERSION_STRING; }
+
+// --- configuration --------------------------------------------------------------------------------------
+
+EngineConfig parse_engine_config(std::string_view text) {
+  const json doc = in::parse_document(text, "the engine config");
+  in::only_keys(doc, "",
+                {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
+                 "county_code", "log_level"});
+  EngineConfig cfg;
+  cfg.database = in::get_string(doc, "database", "", 4096);
+  cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
+  cfg.calendar_file = in::opt_string(doc, "calendar_file", "", 4096).value_or("");
+  cfg.utc_offset_minutes =
+      static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", -720, 840).value_or(480));
+  cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
+  cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
+  if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
+                                                  [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
+  }
+  cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or("warn");
+  if (spdlog::level::from_str(cfg.log_level) == spdlog::level::off && cfg.log_level != "off") {
+    in::fail("/log_level",
+             "unknown log level '" + cfg.log_level + "' (trace, debug, info, warn, error, critical, off)");
+  }
+  return cfg;
+}
+
+// --- the engine -----------------------------------------------------------------------------------------
+
+Engine::Impl::Impl(EngineConfig cfg)
+    : config(std::move(cfg)),
+      definitions(DefinitionRegistry::builtin()),
+      calendar(WorkingCalendar::official()) {
+  log = std::make_shared<spdlog::logger>("permitflow.engine",
+                                         std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  log->set_level(spdlog::level::from_str(config.log_level));
+  if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
+  if (!config.calendar_file.empty())
+    calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
+  store = store::open_store({config.database, config.synchronous, 10000});
+  // Definition versions that cases were submitted under stay known even when no longer shipped.
+  auto tx = store->begin_read();
+  for (const auto& doc : tx->documents()) {
+    if (doc.kind == "definition" && !definitions.find(doc.name, static_cast<int>(doc.version))) {
+      definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
+    }
+    remembered_documents.insert(doc.kind + "/" + doc.name + "/" + std::to_string(doc.version));
+  }
+}
+
+Engine::Impl::~Impl() = default;
+
+const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, int version) const {
+  const auto def = definitions.find(permit, version);
+  if (!def) {
+    throw Error(ErrorCode::internal, "definition " + permit + " version " + std::to_string(version) +
+                                         " is not known to this engine");
+  }
+  return *def;
+}
+
+Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
+  Case c;
+  const PermitDefinition* def = nullptr;
+  for (const auto& rec : events) {
+    Event e{rec.seq, rec.type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
+            json::parse(rec.data)};
+    if (!def)
+      def =
+          &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
+    apply(c, e, context_of(*def));
+  }
+  return c;
+}
+
+Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& record) const {
+  if (!record.snapshot.empty()) {
+    const PermitDefinition& def = definition_of(record.permit, record.definition_version);
+    if (auto snap = load_snapshot(record.snapshot)) {
+      Case c = std::move(*snap);
+      if (c.version == record.snapshot_version) {
+        for (const auto& rec : tx.events(record.id, c.version)) {
+          apply(c,
+                {rec.seq, rec.type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
+                 json::parse(rec.data)},
+                context_of(def));
+        }
+        return c;
+      }
+    }
+    log->warn("snapshot of case {} does not load; rebuilding it from its log", record.id);
+  }
+  return replay(tx.events(record.id, 0));
+}
+
+std::string Engine::Impl::document(const Case& c) const {
+  return to_json(c, context_of(definition_of(c.permit, c.definition_version))).dump();
+}
+
+store::CaseRecord Engine::Impl::projection(const Case& c) const {
+  store::CaseRecord r;
+  r.id = c.id;
+  r.permit = c.permit;
+  r.definition_version = c.definition_version;
+  r.applicant_id = c.applicant.id;
+  r.state = std::string(to_string(c.state));
+  r.version = c.version;
+  const std::string clock = active_clock(c);
+  const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
+                       : clock == "correction"      ? &c.deadlines.correction
+                       : clock == "decision"        ? &c.deadlines.decision
+                       : clock == "issuance"        ? &c.deadlines.issuance
+                                                    : nullptr;
+  if (v && v->present) {
+    r.light = std::string(to_string(v->light));
+    r.due = v->due.to_string();
+  }
+  std::string awaiting = ",";
+  for (const auto& d : awaiting_departments(c)) awaiting += d + ",";
+  r.awaiting_departments = awaiting == "," ? "" : awaiting;
+  r.document = document(c);
+  r.snapshot = save_snapshot(c);
+  r.snapshot_version = c.version;
+  return r;
+}
+
+void Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
+                           std::vector<store::EventRecord>* appended) {
+  const Case& c = outcome.after;
+  std::vector<store::EventRecord> records;
+  for (const Event& e : outcome.events) {
+    records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
+                       to_json(e.actor).dump(), e.data.dump(), "", ""});
+  }
+  if (!records.empty()) tx.append(projection(c), expected_version, records);
+  std::vector<store::TimerRecord> timers;
+  for (const TimerDue& t : timers_for(c, context_of(definition_of(c.permit, c.definition_version)))) {
+    timers.push_back({c.id, t.kind, t.clock, t.due.epoch_seconds()});
+  }
+  tx.replace_timers(c.id, timers);
+  if (appended) appended->insert(appended->end(), records.begin(), records.end());
+}
+
+void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
+  const PermitDefinition& def = definition_of(c.permit, c.definition_version);
+  // Firing a timer can make another one due (a deemed acceptance starts the decision clocks); the loop ends
+  // because every firing moves the case's last event forward or removes the timer.
+  for (int guard = 0; guard < 64; ++guard) {
+    const auto due = tx.due_timers(c.id, now.epoch_seconds());
+    if (due.empty()) return;
+    const auto& t = due.front();
+    const Outcome out = run_timer(c, {t.kind, t.clock, Instant::from_epoch_seconds(t.due)}, context_of(def));
+    persist(tx, c.version, out);
+    if (out.events.empty()) {  // no longer applies: drop it so the loop moves on
+      auto left = tx.timers(c.id);
+      std::erase(left, t);
+      tx.replace_timers(c.id, left);
+    }
+    c = out.after;
+  }
+  throw Error(ErrorCode::internal, "timers of case " + c.id + " keep firing");
+}
+
+json Engine::Impl::event_json(const store::EventRecord& e) const {
+  return {{"seq", e.seq},
+          {"type", e.type},
+          {"at", e.at},
+          {"actor", json::parse(e.actor)},
+          {"data", json::parse(e.data)},
+          {"prev_hash", e.prev_hash},
+          {"hash", e.hash}};
+}
+
+void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def) {
+  const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
+  if (remembered_documents.count(key)) return;
+  tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
+  const std::string cal_key = "calendar/calendar/" + calendar.version();
+  tx.remember_document(
+      {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
+  remembered_documents.insert(key);
+  remembered_documents.insert(cal_key);
+}
+
+Engine::Engine(std::string_view config_json)
+    : impl_(std::make_unique<Impl>(parse_engine_config(config_json))) {}
+Engine::~Engine() { stop_scheduler(); }
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+const WorkingCalendar& Engine::calendar() const { return impl_->calendar; }
+
+namespace {
+
+json notice_json(const std::vector<Deficiency>& items, const std::vector<std::string>& flags) {
+  json out = {{"complete", items.empty()}, {"items", json::array()}, {"flags", flags}};
+  for (const auto& d : items) {
+    json i = {{"material", d.material}, {"problem", std::string(to_string(d.problem))}};
+    if (!d.note.empty()) i["note"] = d.note;
+    out["items"].push_back(std::move(i));
+  }
+  return out;
+}
+
+std::string case_id_arg(std::string_view id) {
+  if (id.empty() || id.size() > in::kMaxId) {
+    throw Error(ErrorCode::invalid_argument, "a case id must be 1 to 200 bytes", "/case_id");
+  }
+  return std::string(id);
+}
+
+}  // namespace
+
+std::string Engine::precheck(std::string_view application_json) const {
+  Application app = parse_application(application_json);
+  const auto def = impl_->definitions.current(app.permit);
+  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  validate_facts(*def, app.facts);
+  const Date received =
+      impl_->calendar.working_day_on_or_after(app.at.local_date(impl_->config.utc_offset_minutes));
+  for (auto& m : app.materials) m.received_on = received;
+  return notice_json(
+             compute_deficiencies(*def, app.facts, app.materials),
+             compute_flags(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes))
+      .dump();
+}
+
+std::string Engine::submit(std::string_view application_json) {
+  Impl& m = *impl_;
+  const Application app = parse_application(application_json);
+  const auto def = m.definitions.current(app.permit);
+  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  validate_facts(*def, app.facts);
+  authorize_submit(app.actor, app.applicant.id);
+  const int off = m.config.utc_offset_minutes;
+
+  std::lock_guard lock(m.write_mutex);
+  auto tx = m.store->begin_write();
+  if (!app.command_id.empty()) {
+    if (auto done = tx->find_command(app.command_id)) {
+      auto rec = tx->load_case(*done);
+      if (rec) return rec->document;
+    }
+  }
+  std::vector<std::string> flags = compute_flags(*def, app.facts, app.at, m.calendar, off);
+  std::optional<Date> renewal_expiry;
+  if (app.renewal_of) {  // 延续 (Art 50): a new case for a permit in force
+    const auto old = tx->load_case(*app.renewal_of);
+    if (!old) throw Error(ErrorCode::not_found, "no case '" + *app.renewal_of + "' to renew", "/renewal_of");
+    const Case prior = m.load_case(*tx, *old);
+    if (prior.applicant.id != app.applicant.id) {
+      throw Error(ErrorCode::permission_denied, "case '" + prior.id + "' belongs to another applicant");
+    }
+    if (prior.permit != def->id || prior.state != State::issued || !prior.certificate ||
+        !prior.certificate->valid_until) {
+      throw Error(ErrorCode::rule_violation, "only an issued " + def->id +
+                                                 " permit with a validity end can be renewed; '" + prior.id +
+                                                 "' is " + std::string(to_string(prior.state)));
+    }
+    renewal_expiry = prior.certificate->valid_until;
+    const Date filed = app.at.local_date(off);
+    if (filed > renewal_lead_deadline(*renewal_expiry, def->renewal, m.calendar))
+      flags.push_back("renewal_late");
+  }
+  const Date received = m.calendar.working_day_on_or_after(app.at.local_date(off));
+  char day[16];
+  std::snprintf(day, sizeof day, "%04d%02u%02u", received.year(), received.month(), received.day());
+  const std::int64_t n = tx->next_counter("case:" + def->short_code + ":" + day);
+  char id[64];
+  std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(), day,
+                static_cast<long long>(n));
+  const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
+  Outcome out{{first}, Case{}};
+  apply(out.after, first, m.context_of(*def));
+  m.remember(*tx, *def);
+  m.persist(*tx, 0, out);
+  if (!app.command_id.empty()) tx->record_command(app.command_id, id);
+  tx->commit();
+  m.log->info("case {} submitted ({})", id, def->id);
+  return m.document(out.after);
+}
+
+std::string Engine::execute(std::string_view case_id, std::string_view command_json) {
+  Impl& m = *impl_;
+  const Command cmd = parse_command(command_json);
+  const std::string id = case_id_arg(case_id);
+
+  std::lock_guard lock(m.write_mutex);
+  auto tx = m.store->begin_write();
+  const auto record = tx->load_case(id);
+  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+  if (!cmd.command_id.empty()) {
+    if (auto done = tx->find_command(cmd.command_id)) {
+      if (*done != id) {
+        throw Error(ErrorCode::conflict,
+                    "command id '" + cmd.command_id + "' was already used on case " + *done);
+      }
+      return record->document;  // a retry: already applied
+    }
+  }
+  Case c = m.load_case(*tx, *record);
+  const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+  if (cmd.at < c.last_event_at) {
+    throw Error(ErrorCode::invalid_argument,
+                "'at' " + cmd.at.to_rfc3339(m.config.utc_offset_minutes) +
+                    " is earlier than the case's latest event (" +
+                    c.last_event_at.to_rfc3339(m.config.utc_offset_minutes) + ")",
+                "/at");
+  }
+  check_names(cmd, def);
+  // Timers due before the command fire first and stay fired even when the command is refused (DESIGN §5).
+  m.fire_case_timers(*tx, c, cmd.at);
+  tx->savepoint("command");
+  try {
+    authorize(c, cmd);
+    if (cmd.expected_version && *cmd.expected_version != record->version) {
+      throw Error(ErrorCode::conflict, "case " + id + " is at version " + std::to_string(record->version) +
+                                           ", not the expected " + std::to_string(*cmd.expected_version));
+    }
+    const Outcome out = run_command(c, cmd, m.context_of(def));
+    m.persist(*tx, c.version, out);
+    if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
+    tx->release("command");
+    tx->commit();
+    return m.document(out.after);
+  } catch (const Error&) {
+    tx->rollback_to("command");
+    tx->commit();  // keeps the timers that fired before the command
+    throw;
+  }
+}
+
+std::string Engine::get_case(std::string_view case_id) const {
+  const std::string id = case_id_arg(case_id);
+  auto tx = impl_->store->begin_read();
+  const auto record = tx->load_case(id);
+  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+  return record->document;
+}
+
+std::string Engine::history(std::string_view case_id) const {
+  const std::string id = case_id_arg(case_id);
+  auto tx = impl_->store->begin_read();
+  if (!tx->load_case(id)) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+  json out = json::array();
+  for (const auto& e : tx->events(id, 0)) out.push_back(impl_->event_json(e));
+  return out.dump();
+}
+
+std::string Engine::query(std::string_view query_json) const {
+  const json q = in::parse_document(query_json, "the query");
+  in::only_keys(q, "",
+                {"permit", "state", "light", "applicant", "awaiting_department", "due_before", "due_after",
+                 "actor", "limit", "after"});
+  store::CaseFilter f;
+  f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
+  if (!f.permit.empty() && !impl_->definitions.current(f.permit))
+    in::fail("/permit", "unknown permit '" + f.permit + "'");
+  f.state = in::opt_string(q, "state", "", 32).value_or("");
+  if (!f.state.empty() && !parse_state(f.state)) in::fail("/state", "unknown state '" + f.state + "'");
+  f.light = in::opt_string(q, "light", "", 16).value_or("");
+  if (!f.light.empty() && !parse_light(f.light)) in::fail("/light", "unknown light '" + f.light + "'");
+  f.applicant = in::opt_string(q, "applicant", "", in::kMaxId).value_or("");
+  f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
+  if (auto d = in::opt_date(q, "due_before", "")) f.due_before = d->to_string();
+  if (auto d = in::opt_date(q, "due_after", "")) f.due_after = d->to_string();
+  f.after = in::opt_string(q, "after", "", in::kMaxId).value_or("");
+  f.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
+  std::string reviewer_department;
+  if (q.contains("actor") && !q["actor"].is_null()) {
+    const Actor a = parse_actor(q, "actor", "");
+    if (a.role == Role::applicant) f.applicant = a.id;  // an applicant sees its own cases only
+    if (a.role == Role::reviewer) reviewer_department = a.department;
+  }
+  json cases = json::array();
+  std::string last;
+  bool more = false;
+  auto tx = impl_->store->begin_read();
+  // A reviewer sees the cases its department co-approves; filtered here, so read on until the page is full.
+  while (true) {
+    const auto rows = tx->query(f);
+    for (const auto& r : rows) {
+      last = r.id;
+      json doc = json::parse(r.document);
+      if (!reviewer_department.empty() && !doc["opinions"].contains(reviewer_department)) continue;
+      cases.push_back(std::move(doc));
+      if (static_cast<int>(cases.size()) == f.limit) break;
+    }
+    more = static_cast<int>(rows.size()) == f.limit;
+    if (static_cast<int>(cases.size()) >= f.limit || !more) break;
+    f.after = last;
+  }
+  const bool full = static_cast<int>(cases.size()) == f.limit;
+  return json{{"cases", std::move(cases)}, {"next", full && more ? json(last) : json(nullptr)}}.dump();
+}
+
+std::string Engine::run_due(std::string_view now_rfc3339) {
+  Impl& m = *impl_;
+  Instant now;
+  try {
+    now = Instant::parse_rfc3339(now_rfc3339);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::invalid_argument, std::string("now: ") + e.what(), "/now");
+  }
+  json fired = json::array();
+  for (;;) {
+    std::lock_guard lock(m.write_mutex);
+    auto tx = m.store->begin_write();
+    const auto claimed = tx->claim_due_timers(now.epoch_seconds(), 64);
+    if (claimed.empty()) break;
+    for (const auto& t : claimed) {
+      const auto pending = tx->timers(t.case_id);
+      if (std::find(pending.begin(), pending.end(), t) == pending.end())
+        continue;  // an earlier firing replaced it
+      const auto record = tx->load_case(t.case_id);
+      if (!record) continue;
+      Case c = m.load_case(*tx, *record);
+      const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+      const TimerDue due{t.kind, t.clock, Instant::from_epoch_seconds(t.due)};
+      tx->savepoint("timer");
+      const Outcome out = run_timer(c, due, m.context_of(def));
+      std::vector<store::EventRecord> appended;
+      m.persist(*tx, c.version, out, &appended);
+      if (out.events.empty()) {
+        auto left = tx->timers(c.id);
+        std::erase(left, t);
+        tx->replace_timers(c.id, left);
+      }
+      tx->release("timer");
+      if (!out.events.empty()) {
+        json events = json::array();
+        for (const auto& e : appended) events.push_back(m.event_json(e));
+        fired.push_back({{"case", t.case_id},
+                         {"kind", t.kind},
+                         {"clock", t.clock},
+                         {"due", due.due.to_rfc3339(m.config.utc_offset_minutes)},
+                         {"events", std::move(events)}});
+      }
+    }
+    tx->commit();
+  }
+  return fired.dump();
+}
+
+std::string Engine::add_working_days(std::string_view date, int n) const {
+  Date d;
+  try {
+    d = Date::parse(date);
+  } catch (const Error& e) {
+    throw Error(ErrorCode::invalid_argument, std::string("date: ") + e.what(), "/date");
+  }
+  if (n < 0) throw Error(ErrorCode::invalid_argument, "n must be 0 or more working days", "/n");
+  if (n > 100000) throw Error(ErrorCode::invalid_argument, "n must be at most 100000 working days", "/n");
+  const WorkingDate r = impl_->calendar.add_working_days(d, n);
+  return json{{"date", r.date.to_string()}, {"provisional", r.provisional}}.dump();
+}
+
+void Engine::start_scheduler(std::chrono::milliseconds period) {
+  stop_scheduler();
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.scheduler_mutex);
+    m.scheduler_stop = false;
+  }
+  m.scheduler = std::thread([this, &m, period] {
+    std::unique_lock lock(m.scheduler_mutex);
+    while (!m.scheduler_stop) {
+      lock.unlock();
+      try {
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        run_due(Instant::from_epoch_seconds(now).to_rfc3339(m.config.utc_offset_minutes));
+      } catch (const std::exception& e) {
+        m.log->error("background run_due failed: {}", e.what());
+      }
+      lock.lock();
+      m.scheduler_cv.wait_for(lock, period, [&] { return m.scheduler_stop; });
+    }
+  });
+}
+
+void Engine::stop_scheduler() {
+  if (!impl_) return;
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.scheduler_mutex);
+    m.scheduler_stop = true;
+  }
+  m.scheduler_cv.notify_all();
+  if (m.scheduler.joinable()) m.scheduler.join();
+}
+
+}  // namespace permitflow

@@ -1,0 +1,79 @@
+// The engine's insides, shared by its translation units (engine.cpp: commands and timers; report.cpp;
+// verify.cpp).
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <spdlog/logger.h>
+
+#include "case/case.hpp"
+#include "definition/permit_definition.hpp"
+#include "lifecycle/lifecycle.hpp"
+#include "permitflow/engine.hpp"
+#include "store/store.hpp"
+
+namespace permitflow {
+
+struct EngineConfig {
+  std::string database;
+  std::string definitions_dir;
+  std::string calendar_file;
+  int utc_offset_minutes = 480;
+  std::string synchronous = "full";
+  std::string county_code = "000000";
+  std::string log_level = "warn";
+};
+
+/// Parses the config JSON of DESIGN.md §6. Throws Error(invalid_argument).
+EngineConfig parse_engine_config(std::string_view text);
+
+struct Engine::Impl {
+  explicit Impl(EngineConfig cfg);
+  ~Impl();
+
+  EngineConfig config;
+  DefinitionRegistry definitions;
+  WorkingCalendar calendar;
+  std::unique_ptr<store::Store> store;
+  std::shared_ptr<spdlog::logger> log;
+
+  // Commands and timers write one at a time; reads run beside them (SQLite WAL / PostgreSQL MVCC).
+  std::mutex write_mutex;
+  std::set<std::string> remembered_documents;  // "kind/name/version" already stored
+
+  // Background scheduler.
+  std::mutex scheduler_mutex;
+  std::condition_variable scheduler_cv;
+  std::thread scheduler;
+  bool scheduler_stop = false;
+
+  /// The definition a case was submitted under. Throws Error(internal) when it is unknown.
+  const PermitDefinition& definition_of(const std::string& permit, int version) const;
+  CaseContext context_of(const PermitDefinition& def) const {
+    return {def, calendar, config.utc_offset_minutes};
+  }
+
+  /// Rebuilds a case from its snapshot (if it loads) and the events after it, else from its whole log.
+  Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
+  /// Rebuilds a case from its whole log, ignoring any snapshot.
+  Case replay(const std::vector<store::EventRecord>& events) const;
+
+  /// Appends the events of an outcome, writes the projection and replaces the case's timers.
+  void persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
+               std::vector<store::EventRecord>* appended = nullptr);
+  store::CaseRecord projection(const Case& c) const;
+
+  /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.
+  void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
+
+  nlohmann::json event_json(const store::EventRecord& e) const;
+  std::string document(const Case& c) const;
+  void remember(store::Transaction& tx, const PermitDefinition& def);
+};
+
+}  // namespace permitflow

@@ -1,0 +1,210 @@
+#include "lifecycle/command.hpp"
+
+#include "case/application.hpp"
+#include "common/json_input.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+
+using nlohmann::json;
+namespace in = input;
+
+namespace {
+
+void check_items(const json& doc) {
+  if (!doc.contains("items") || doc["items"].is_null()) return;
+  const json& items = doc["items"];
+  if (!items.is_array()) in::fail("/items", "must be an array of notice items");
+  if (items.size() > 500) in::fail("/items", "has more than 500 items");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string p = "/items/" + std::to_string(i);
+    in::require_object_value(items[i], p);
+    in::only_keys(items[i], p, {"material", "problem", "note"});
+    in::get_string(items[i], "material", p, in::kMaxId);
+    const std::string problem = in::get_string(items[i], "problem", p, 32);
+    if (!parse_problem(problem)) {
+      in::fail(in::child(p, "problem"), "unknown problem '" + problem +
+                                            "' (missing, expired, invalid_format, condition_required or "
+                                            "invalid_content)");
+    }
+    in::opt_string(items[i], "note", p, in::kMaxText);
+  }
+}
+
+void check_body(CommandType type, const json& doc) {
+  static constexpr std::string_view kCommon[] = {"type", "actor", "at", "expected_version", "command_id"};
+  auto keys = [&](std::initializer_list<std::string_view> extra) {
+    std::vector<std::string_view> all(std::begin(kCommon), std::end(kCommon));
+    all.insert(all.end(), extra.begin(), extra.end());
+    for (const auto& [k, v] : doc.items()) {
+      if (std::find(all.begin(), all.end(), k) == all.end()) {
+        in::fail("/" + k, "unknown field '" + k + "' for a '" + std::string(to_string(type)) + "' command");
+      }
+    }
+  };
+  switch (type) {
+    case CommandType::accept:
+    case CommandType::resume:
+    case CommandType::report_completion:
+    case CommandType::close:
+      keys({});
+      break;
+    case CommandType::request_correction:
+      keys({"items"});
+      check_items(doc);
+      break;
+    case CommandType::resubmit: {
+      keys({"materials", "facts"});
+      if (!doc.contains("materials")) in::fail("/materials", "is required (the supplemented materials)");
+      parse_materials(doc["materials"], "/materials", Date());
+      if (doc.contains("facts") && !doc["facts"].is_null()) in::require_object_value(doc["facts"], "/facts");
+      if (doc["materials"].empty() && (!doc.contains("facts") || doc["facts"].empty())) {
+        in::fail("/materials", "a resubmission must supplement at least one material or fact");
+      }
+      break;
+    }
+    case CommandType::reject:
+    case CommandType::revoke:
+      keys({"reason"});
+      in::get_string(doc, "reason", "", in::kMaxText);
+      break;
+    case CommandType::withdraw:
+      keys({"reason"});
+      in::opt_string(doc, "reason", "", in::kMaxText);
+      break;
+    case CommandType::record_opinion: {
+      keys({"department", "opinion", "comment"});
+      in::get_string(doc, "department", "", in::kMaxId);
+      const std::string opinion = in::get_string(doc, "opinion", "", 16);
+      if (opinion != "approve" && opinion != "deny") in::fail("/opinion", "must be 'approve' or 'deny'");
+      in::opt_string(doc, "comment", "", in::kMaxText);
+      break;
+    }
+    case CommandType::record_inspection: {
+      keys({"inspectors", "findings"});
+      if (!doc.contains("inspectors") || !doc["inspectors"].is_array()) {
+        in::fail("/inspectors", "must be an array of inspector ids");
+      }
+      if (doc["inspectors"].size() > 50) in::fail("/inspectors", "has more than 50 inspectors");
+      for (std::size_t i = 0; i < doc["inspectors"].size(); ++i) {
+        const json& v = doc["inspectors"][i];
+        if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
+            v.get_ref<const std::string&>().size() > in::kMaxId) {
+          in::fail("/inspectors/" + std::to_string(i), "must be a non-empty inspector id");
+        }
+      }
+      in::get_string(doc, "findings", "", in::kMaxText);
+      break;
+    }
+    case CommandType::suspend:
+      keys({"reason", "expected_working_days", "notice"});
+      in::get_string(doc, "reason", "", 64);
+      in::get_int(doc, "expected_working_days", "", 1, 1000);
+      in::get_string(doc, "notice", "", in::kMaxText);
+      break;
+    case CommandType::extend:
+      keys({"working_days", "reason"});
+      in::get_int(doc, "working_days", "", 1, 1000);
+      in::get_string(doc, "reason", "", in::kMaxText);
+      break;
+    case CommandType::decide: {
+      keys({"outcome", "reasons"});
+      const std::string outcome = in::get_string(doc, "outcome", "", 16);
+      if (outcome != "approved" && outcome != "denied")
+        in::fail("/outcome", "must be 'approved' or 'denied'");
+      in::opt_string(doc, "reasons", "", in::kMaxText);
+      break;
+    }
+    case CommandType::issue_certificate:
+      keys({"number", "valid_from", "valid_until"});
+      in::opt_string(doc, "number", "", in::kMaxId);
+      in::opt_date(doc, "valid_from", "");
+      in::opt_date(doc, "valid_until", "");
+      break;
+  }
+}
+
+}  // namespace
+
+Command parse_command(std::string_view text) {
+  const json doc = in::parse_document(text, "the command");
+  Command cmd;
+  const std::string type = in::get_string(doc, "type", "", 64);
+  const auto t = parse_command_type(type);
+  if (!t) in::fail("/type", "unknown command '" + type + "'");
+  cmd.type = *t;
+  cmd.actor = parse_actor(doc, "actor", "");
+  cmd.at = in::get_time(doc, "at", "");
+  cmd.expected_version = in::opt_int(doc, "expected_version", "", 0, std::int64_t{1} << 40);
+  cmd.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
+  check_body(cmd.type, doc);
+  cmd.body = doc;
+  return cmd;
+}
+
+namespace {
+
+[[noreturn]] void deny(const Command& cmd, const std::string& why) {
+  throw Error(ErrorCode::permission_denied, "'" + cmd.actor.id + "' (" +
+                                                std::string(to_string(cmd.actor.role)) + ") may not " +
+                                                std::string(to_string(cmd.type)) + ": " + why);
+}
+
+}  // namespace
+
+void authorize(const Case& c, const Command& cmd) {
+  using enum CommandType;
+  const Role role = cmd.actor.role;
+  const CommandType t = cmd.type;
+  const bool clerk_may = t == accept || t == request_correction || t == reject || t == suspend ||
+                         t == resume || t == record_inspection || t == issue_certificate || t == close;
+  switch (role) {
+    case Role::applicant:
+      if (t != resubmit && t != withdraw && t != report_completion)
+        deny(cmd,
+             "applicants may only resubmit, "
+             "withdraw or report completion");
+      if (cmd.actor.id != c.applicant.id) deny(cmd, "the case belongs to another applicant");
+      return;
+    case Role::clerk:
+      if (!clerk_may) deny(cmd, "not a window clerk's command");
+      return;
+    case Role::head:
+      if (!clerk_may && t != extend && t != decide && t != revoke) {
+        deny(cmd, "not a head's command");
+      }
+      return;
+    case Role::reviewer:
+      if (t != record_opinion && t != record_inspection)
+        deny(cmd, "reviewers record opinions and inspections");
+      if (t == record_opinion && cmd.body.value("department", "") != cmd.actor.department) {
+        deny(cmd,
+             "a reviewer records the opinion of its own department ('" + cmd.actor.department + "') only");
+      }
+      return;
+    case Role::supervisor:
+      deny(cmd, "supervisors only read and report");
+    case Role::system:
+      deny(cmd, "the system role only fires timers");
+  }
+}
+
+void authorize_submit(const Actor& actor, const std::string& applicant_id) {
+  switch (actor.role) {
+    case Role::applicant:
+      if (actor.id != applicant_id) {
+        throw Error(
+            ErrorCode::permission_denied,
+            "applicant '" + actor.id + "' may not submit for another applicant ('" + applicant_id + "')");
+      }
+      return;
+    case Role::clerk:
+    case Role::head:
+      return;
+    default:
+      throw Error(ErrorCode::permission_denied, "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
+                                                    ") may not submit applications");
+  }
+}
+
+}  // namespace permitflow

@@ -1,0 +1,34 @@
+// A command on a case (DESIGN.md §6), parsed and checked for shape before anything else (refusal order §4.9).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "case/case.hpp"
+
+namespace permitflow {
+
+struct Command {
+  CommandType type = CommandType::accept;
+  Actor actor;
+  Instant at;
+  std::optional<std::int64_t> expected_version;
+  std::string command_id;
+  nlohmann::json body;  // the whole command, its type-specific fields validated
+};
+
+/// Parses a command: known type, actor, RFC 3339 `at`, and exactly the fields of its type with the right
+/// types and sizes. Throws Error(invalid_argument) naming the field.
+Command parse_command(std::string_view text);
+
+/// Role and ownership (DESIGN.md §4.8). Throws Error(permission_denied).
+void authorize(const Case& c, const Command& cmd);
+
+/// Who may submit for `applicant_id`: the applicant itself, a clerk or a head.
+void authorize_submit(const Actor& actor, const std::string& applicant_id);
+
+}  // namespace permitflow

@@ -1,0 +1,53 @@
+// The lifecycle of a case: commands and timers run through the Boost.Statechart chart (chart.cpp, the only
+// translation unit that includes Boost.Statechart), which decides whether the case's state takes them and
+// which events they cause. Nothing here touches storage: the engine persists what comes out.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "case/application.hpp"
+#include "case/case.hpp"
+#include "lifecycle/command.hpp"
+
+namespace permitflow {
+
+/// A deadline timer of a case: unique per (kind, clock).
+struct TimerDue {
+  std::string kind;  // acceptance_deemed, correction_lapsed, deadline_warning, deadline_overdue, …
+  std::string
+      clock;  // acceptance_notice, correction, decision, decision_statutory, issuance, suspension:N, …
+  Instant due;
+  bool operator==(const TimerDue&) const = default;
+};
+
+/// The events a command or a timer caused, and the case after them.
+struct Outcome {
+  std::vector<Event> events;
+  Case after;
+};
+
+/// Runs a command on a case. Throws Error(invalid_state) when the case's state does not take it,
+/// Error(rule_violation) when the law or the definition forbids it, Error(invalid_argument) for a value the
+/// definition does not know. Authorization is checked before (authorize()). Never changes `c`.
+Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx);
+
+/// Fires a timer on a case. Returns no events when the timer no longer applies.
+Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+
+/// The timers the case should have now (derived from its state, clocks and lights).
+std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx);
+
+/// The last day to file a renewal (Art 50: 30 days before expiry, calendar or working days per definition).
+Date renewal_lead_deadline(Date valid_until, const RenewalRule& rule, const WorkingCalendar& cal);
+
+/// The `submitted` event of a new case (the first event of every log).
+Event submitted_event(const std::string& case_id, const Application& app, const PermitDefinition& def,
+                      const WorkingCalendar& cal, int utc_offset_minutes,
+                      const std::vector<std::string>& flags, std::optional<Date> renewal_expiry);
+
+/// Checks the names a command uses against the case's definition (department, suspension reason).
+/// Throws Error(invalid_argument).
+void check_names(const Command& cmd, const PermitDefinition& def);
+
+}  // namespace permitflow

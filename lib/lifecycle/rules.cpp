@@ -1,0 +1,367 @@
+#include "lifecycle/rules.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "case/application.hpp"
+#include "checklist/checklist.hpp"
+#include "clock/legal_clock.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow::rules {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void violation(const std::string& message) { throw Error(ErrorCode::rule_violation, message); }
+
+Event make(const Case& c, const Command& cmd, std::string type, json data) {
+  return Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)};
+}
+
+Date day_of(const Command& cmd, const CaseContext& ctx) { return cmd.at.local_date(ctx.utc_offset_minutes); }
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+std::string describe(const std::vector<Deficiency>& items) {
+  std::vector<std::string> parts;
+  for (const auto& d : items) parts.push_back(d.material + " (" + std::string(to_string(d.problem)) + ")");
+  return join(parts);
+}
+
+json items_json(const std::vector<Deficiency>& items) {
+  json out = json::array();
+  for (const auto& i : items) {
+    json j = {{"material", i.material}, {"problem", std::string(to_string(i.problem))}};
+    if (!i.note.empty()) j["note"] = i.note;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+bool in_earlier_notice(const Case& c, const std::string& material) {
+  for (const auto& n : c.notices)
+    for (const auto& i : n.items)
+      if (i.material == material) return true;
+  return false;
+}
+
+// A later notice may name only what concerns the supplements: a resubmitted material, a fact that changed,
+// or anything a changed fact makes required.
+bool concerns_supplements(const Case& c, const Deficiency& d) {
+  const auto& since = c.resubmitted_since_notice;
+  if (std::find(since.begin(), since.end(), d.material) != since.end()) return true;
+  const bool facts_changed =
+      std::any_of(since.begin(), since.end(), [](const std::string& s) { return s.rfind("fact:", 0) == 0; });
+  return facts_changed && (d.problem == Problem::condition_required || d.material.rfind("fact:", 0) == 0 ||
+                           d.material.rfind("vehicle", 0) == 0);
+}
+
+bool on_checklist(const Case& c, const PermitDefinition& def, const std::string& material) {
+  if (def.material(material)) return true;
+  if (material.rfind("fact:", 0) == 0) return def.fact(material.substr(5)) != nullptr;
+  const auto colon = material.find(':');
+  if (colon != std::string::npos) {
+    const MaterialSpec* spec = def.material(material.substr(0, colon));
+    if (spec && spec->per_vehicle) return true;
+    if (material.rfind("vehicle:", 0) == 0) return true;
+  }
+  return std::any_of(c.materials.begin(), c.materials.end(),
+                     [&](const SubmittedMaterial& m) { return m.id == material; });
+}
+
+}  // namespace
+
+Actor system_actor() { return Actor{"system", Role::system, ""}; }
+
+Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const auto open = compute_deficiencies(ctx.definition, c.facts, c.materials);
+  if (!open.empty()) {
+    violation("the application is not complete, so it cannot be accepted; still deficient: " +
+              describe(open));
+  }
+  return {make(c, cmd, "accepted", {{"accepted_on", day_of(cmd, ctx).to_string()}})};
+}
+
+// 一次性告知 (Art 32(4), Art 72(4)): one notice naming everything; a later one only what the supplements
+// brought.
+Events request_correction(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const auto computed = compute_deficiencies(ctx.definition, c.facts, c.materials);
+  std::vector<Deficiency> notice;
+  if (!cmd.body.contains("items") || cmd.body["items"].is_null()) {
+    notice = computed;
+  } else {
+    std::vector<Deficiency> given;
+    for (const json& i : cmd.body["items"]) {
+      given.push_back({i["material"].get<std::string>(), *parse_problem(i["problem"].get<std::string>()),
+                       i.value("note", "")});
+    }
+    std::vector<std::string> omitted;
+    for (const auto& d : computed) {
+      const auto it = std::find_if(given.begin(), given.end(),
+                                   [&](const Deficiency& g) { return g.material == d.material; });
+      if (it == given.end()) {
+        omitted.push_back(d.material);
+      } else {  // the engine's problem stands; the clerk's note is kept when there is one
+        notice.push_back({d.material, d.problem, it->note.empty() ? d.note : it->note});
+      }
+    }
+    if (!omitted.empty()) {
+      violation("一次性告知: the notice must name every deficiency at once; it omits " + join(omitted));
+    }
+    std::vector<std::string> not_deficient;
+    for (const auto& g : given) {
+      if (std::any_of(computed.begin(), computed.end(),
+                      [&](const Deficiency& d) { return d.material == g.material; }))
+        continue;
+      if (std::any_of(notice.begin(), notice.end(),
+                      [&](const Deficiency& d) { return d.material == g.material; })) {
+        violation("the notice names '" + g.material + "' twice");
+      }
+      if (g.problem != Problem::invalid_content) {
+        not_deficient.push_back(g.material + " (" + std::string(to_string(g.problem)) + ")");
+        continue;
+      }
+      if (g.note.empty())
+        violation("an invalid_content item needs a note saying what is wrong: " + g.material);
+      if (!on_checklist(c, ctx.definition, g.material)) {
+        violation("the notice names '" + g.material + "', which is neither on the checklist nor submitted");
+      }
+      notice.push_back(g);
+    }
+    if (!not_deficient.empty()) {
+      violation("the notice names items the checklist finds in order: " + join(not_deficient) +
+                " (only invalid_content may be added, with a note)");
+    }
+  }
+  if (notice.empty()) violation("an empty correction notice: the application has no deficiency to correct");
+  if (!c.notices.empty()) {
+    std::vector<std::string> untraceable;
+    for (const auto& d : notice) {
+      if (!in_earlier_notice(c, d.material) && !concerns_supplements(c, d)) untraceable.push_back(d.material);
+    }
+    if (!untraceable.empty()) {
+      violation(
+          "一次性告知 (Art 72(4)): a later notice may only name items of earlier notices or of the "
+          "supplements; not traceable: " +
+          join(untraceable));
+    }
+  }
+  return {make(c, cmd, "correction_requested",
+               {{"items", items_json(notice)}, {"issued_on", day_of(cmd, ctx).to_string()}})};
+}
+
+Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
+  const auto materials = parse_materials(cmd.body["materials"], "/materials", received);
+  json facts = c.facts;
+  json data = {{"materials", materials_to_json(materials)}, {"received_on", received.to_string()}};
+  if (cmd.body.contains("facts") && !cmd.body["facts"].is_null()) {
+    for (const auto& [k, v] : cmd.body["facts"].items()) facts[k] = v;
+    data["facts"] = cmd.body["facts"];
+  }
+  validate_facts(ctx.definition, facts);
+  data["flags"] = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
+  return {make(c, cmd, "resubmitted", std::move(data))};
+}
+
+Events reject(const Case& c, const Command& cmd, const CaseContext&) {
+  return {make(c, cmd, "rejected", {{"reason", cmd.body["reason"]}})};
+}
+
+Events withdraw(const Case& c, const Command& cmd, const CaseContext&) {
+  return {make(c, cmd, "withdrawn", {{"reason", cmd.body.value("reason", "")}})};
+}
+
+Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
+  const std::string dept = cmd.body["department"].get<std::string>();
+  const auto it = c.opinions.find(dept);
+  if (it != c.opinions.end() && it->second) {
+    violation("the opinion of '" + dept + "' is already recorded (" +
+              (it->second->approve ? std::string("approve") : std::string("deny")) + ")");
+  }
+  return {make(
+      c, cmd, "opinion_recorded",
+      {{"department", dept}, {"opinion", cmd.body["opinion"]}, {"comment", cmd.body.value("comment", "")}})};
+}
+
+// Art 34: substantive verification needs two or more staff.
+Events record_inspection(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const auto inspectors = cmd.body["inspectors"].get<std::vector<std::string>>();
+  const std::set<std::string> distinct(inspectors.begin(), inspectors.end());
+  if (static_cast<int>(distinct.size()) < ctx.definition.min_inspectors) {
+    violation("a site inspection needs at least " + std::to_string(ctx.definition.min_inspectors) +
+              " different inspectors (Art 34); got " + std::to_string(distinct.size()));
+  }
+  return {
+      make(c, cmd, "inspection_recorded", {{"inspectors", inspectors}, {"findings", cmd.body["findings"]}})};
+}
+
+// Art 45: the time of a hearing, tender, testing, expert review … is not counted.
+Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  return {make(c, cmd, "suspended",
+               {{"reason", cmd.body["reason"]},
+                {"from", day_of(cmd, ctx).to_string()},
+                {"expected_working_days", cmd.body["expected_working_days"]},
+                {"notice", cmd.body["notice"]}})};
+}
+
+Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  return {make(c, cmd, "resumed", {{"to", day_of(cmd, ctx).to_string()}})};
+}
+
+// Art 42: once, by the head, on or before the statutory due date, at most 10 (joint: 15) working days.
+Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const PermitDefinition& def = ctx.definition;
+  if (c.extended_working_days > 0) {
+    violation("the decision period was already extended once (by " + std::to_string(c.extended_working_days) +
+              " working days)");
+  }
+  const Date today = day_of(cmd, ctx);
+  const Date statutory_due = c.deadlines.decision.statutory_due;
+  if (today > statutory_due) {
+    violation("an extension must be granted on or before the statutory due date " +
+              statutory_due.to_string() + "; today is " + today.to_string());
+  }
+  const int max = def.limits.joint_handling ? def.limits.joint_extension : def.limits.statutory_extension;
+  const auto days = cmd.body["working_days"].get<int>();
+  if (days > max) {
+    violation("an extension is at most " + std::to_string(max) + " working days; asked for " +
+              std::to_string(days));
+  }
+  return {make(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}})};
+}
+
+Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const PermitDefinition& def = ctx.definition;
+  const bool approve = cmd.body["outcome"].get<std::string>() == "approved";
+  std::vector<std::string> denied_by;
+  std::string denial_reasons;
+  std::vector<std::string> pending;
+  for (const auto& [dept, o] : c.opinions) {
+    if (!o) {
+      pending.push_back(dept);
+    } else if (!o->approve) {
+      denied_by.push_back(dept);
+      denial_reasons += (denial_reasons.empty() ? "" : "; ") + dept + ": " + o->comment;
+    }
+  }
+  std::string reasons = cmd.body.value("reasons", "");
+  if (approve) {
+    if (!denied_by.empty())
+      violation("co-approval: " + join(denied_by) + " denied, so only a denial is possible");
+    if (!pending.empty()) violation("co-approval: the opinion of " + join(pending) + " is still missing");
+    if (def.site_inspection_required && c.inspections.empty()) {
+      violation("a site inspection (现场勘查, ≥ " + std::to_string(def.min_inspectors) +
+                " inspectors) must be recorded before the decision");
+    }
+    std::vector<std::string> prohibiting;
+    for (const auto& f : c.flags) {
+      if (f == "protected_road" || f == "roof_prohibited" || f == "term_exceeds_maximum")
+        prohibiting.push_back(f);
+    }
+    if (!prohibiting.empty())
+      violation("the permit cannot be granted while these prohibitions stand: " + join(prohibiting));
+  } else {
+    if (reasons.empty()) reasons = denial_reasons;
+    if (reasons.empty()) violation("a denial must give its reasons (Art 38)");
+  }
+  return {make(c, cmd, "decided", {{"outcome", approve ? "approved" : "denied"}, {"reasons", reasons}})};
+}
+
+namespace {
+
+std::optional<Date> default_valid_until(const Case& c, const PermitDefinition& def, Date valid_from) {
+  const ValidityRule& v = def.validity;
+  if (v.until_fact) {
+    const auto it = c.facts.find(*v.until_fact);
+    if (it != c.facts.end() && it->is_string()) return Date::parse(it->get<std::string>());
+  }
+  if (v.term_fact) {
+    const auto it = c.facts.find(*v.term_fact);
+    if (it != c.facts.end() && it->is_number_integer()) return add_months(valid_from, it->get<int>());
+  }
+  if (v.months) return add_months(valid_from, *v.months);
+  return std::nullopt;
+}
+
+}  // namespace
+
+Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const Date today = day_of(cmd, ctx);
+  Date valid_from = cmd.body.contains("valid_from") && !cmd.body["valid_from"].is_null()
+                        ? Date::parse(cmd.body["valid_from"].get<std::string>())
+                        : today;
+  if (c.renewal_expiry && !cmd.body.contains("valid_from"))
+    valid_from = std::max(valid_from, *c.renewal_expiry + 1);
+  const std::optional<Date> valid_until =
+      cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null()
+          ? std::optional<Date>(Date::parse(cmd.body["valid_until"].get<std::string>()))
+          : default_valid_until(c, ctx.definition, valid_from);
+  if (valid_until && *valid_until < valid_from) {
+    throw Error(ErrorCode::invalid_argument,
+                "valid_until " + valid_until->to_string() + " is before valid_from " + valid_from.to_string(),
+                "/valid_until");
+  }
+  const std::string number = cmd.body.value("number", c.id + "-Z");
+  json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
+  data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);
+  return {make(c, cmd, "certificate_issued", std::move(data))};
+}
+
+Events report_completion(const Case& c, const Command& cmd, const CaseContext&) {
+  if (c.completion_reported_on)
+    violation("completion was already reported on " + c.completion_reported_on->to_string());
+  return {make(c, cmd, "completion_reported", json::object())};
+}
+
+Events close(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  if (ctx.definition.validity.until_fact && !c.completion_reported_on) {
+    violation("the works' completion has not been reported yet, so the case cannot be closed");
+  }
+  return {make(c, cmd, "closed", json::object())};
+}
+
+Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
+  return {make(c, cmd, "revoked", {{"reason", cmd.body["reason"]}})};
+}
+
+Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
+  Event e{c.version + 1, timer.kind, timer.due, system_actor(), {{"clock", timer.clock}}};
+  if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
+    e.data["accepted_on"] = c.last_submission_on.to_string();
+  } else if (timer.kind == "deadline_warning" || timer.kind == "deadline_overdue") {
+    const ClockView& v = timer.clock == "acceptance_notice" ? c.deadlines.acceptance_notice
+                         : timer.clock == "correction"      ? c.deadlines.correction
+                         : timer.clock == "issuance"        ? c.deadlines.issuance
+                                                            : c.deadlines.decision;
+    const Date due = timer.clock == "decision_statutory" ? v.statutory_due : v.due;
+    e.data["due"] = due.to_string();
+    e.data["level"] = timer.kind == "deadline_warning" ? "yellow" : "red";
+    const auto waiting = awaiting_departments(c);
+    e.data["responsible"] = waiting.empty() ? json("window") : json(waiting);
+    if (timer.kind == "deadline_overdue") e.data["escalated_to"] = "supervision_office";
+  } else if (timer.kind == "permit_expiring" || timer.kind == "permit_expired") {
+    if (c.certificate && c.certificate->valid_until)
+      e.data["valid_until"] = c.certificate->valid_until->to_string();
+  } else if (timer.kind == "renewal_deemed") {  // Art 50: not decided by expiry → renewal deemed granted
+    const Date from = *c.renewal_expiry + 1;
+    e.data["number"] = c.id + "-Z";
+    e.data["valid_from"] = from.to_string();
+    e.data["valid_until"] = [&]() -> json {
+      const auto until = default_valid_until(c, ctx.definition, from);
+      return until ? json(until->to_string()) : json(nullptr);
+    }();
+  } else if (timer.kind == "suspension_overrun") {
+    e.data["expected_end"] = suspension_expected_end(c.suspensions.back().from,
+                                                     c.suspensions.back().expected_working_days, ctx.calendar)
+                                 .to_string();
+  }
+  return {std::move(e)};
+}
+
+}  // namespace permitflow::rules

@@ -1,0 +1,37 @@
+// What each command and timer does once the chart has let it through: the rules of DESIGN.md §4, each
+// returning the events to append or throwing Error(rule_violation). Used by chart.cpp only.
+#pragma once
+
+#include <vector>
+
+#include "case/case.hpp"
+#include "lifecycle/command.hpp"
+#include "lifecycle/lifecycle.hpp"
+
+namespace permitflow::rules {
+
+using Events = std::vector<Event>;
+
+Events accept(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events request_correction(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events reject(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events withdraw(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events record_opinion(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events record_inspection(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events resume(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events extend(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events decide(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events report_completion(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events close(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events revoke(const Case& c, const Command& cmd, const CaseContext& ctx);
+
+/// The event of a fired timer (acceptance_deemed, deadline_warning, …).
+Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+
+/// The system actor that fires timers.
+Actor system_actor();
+
+}  // namespace permitflow::rules

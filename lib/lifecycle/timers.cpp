@@ -1,0 +1,116 @@
+// Which timers a case needs, derived from its state, clocks and lights — never stored state of their own.
+#include <algorithm>
+
+#include "clock/legal_clock.hpp"
+#include "lifecycle/lifecycle.hpp"
+
+namespace permitflow {
+namespace {
+
+bool fired(const Case& c, const std::string& kind, const std::string& clock) {
+  const std::string key = kind + ":" + clock;
+  return std::find(c.warnings.begin(), c.warnings.end(), key) != c.warnings.end();
+}
+
+// Warning and overdue timers of a running clock, by its light as of the last event.
+void light_timers(std::vector<TimerDue>& out, const std::string& clock, const LegalClock& lc, Date due,
+                  Light light, const CaseContext& ctx, bool overdue_timer) {
+  const int off = ctx.utc_offset_minutes;
+  if (light == Light::green) {
+    out.push_back(
+        {"deadline_warning", clock, yellow_at(lc, due, ctx.definition.limits.warning, ctx.calendar, off)});
+  }
+  if (overdue_timer && (light == Light::green || light == Light::yellow)) {
+    out.push_back({"deadline_overdue", clock, red_at(due, off)});
+  }
+}
+
+}  // namespace
+
+Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const WorkingCalendar& cal) {
+  if (!r.lead_in_working_days) return valid_until - r.lead;
+  Date d = valid_until;
+  for (int counted = 0; counted < r.lead;) {
+    d = d - 1;
+    if (cal.is_working_day(d)) ++counted;
+  }
+  return d;
+}
+
+std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
+  const PermitDefinition& def = ctx.definition;
+  const int off = ctx.utc_offset_minutes;
+  std::vector<TimerDue> out;
+  switch (c.state) {
+    case State::submitted: {
+      const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
+      const Date due = c.deadlines.acceptance_notice.due;
+      light_timers(out, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
+      out.push_back({"acceptance_deemed", "acceptance_notice", red_at(due, off)});
+      break;
+    }
+    case State::awaiting_correction:
+      if (c.deadlines.correction.present) {
+        const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
+        const Date due = c.deadlines.correction.due;
+        light_timers(out, "correction", lc, due, c.deadlines.correction.light, ctx, false);
+        out.push_back({"correction_lapsed", "correction", red_at(due, off)});
+      }
+      break;
+    case State::under_review: {
+      const ClockView& v = c.deadlines.decision;
+      const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
+      const auto suspended = closed_suspensions(c);
+      light_timers(out, "decision",
+                   LegalClock{*c.accepted_on, def.limits.promised + c.extended_working_days, suspended},
+                   v.due, v.light, ctx, true);
+      light_timers(out, "decision_statutory",
+                   LegalClock{*c.accepted_on, statutory + c.extended_working_days, suspended},
+                   v.statutory_due, v.statutory_light, ctx, true);
+      [[fallthrough]];
+    }
+    case State::suspended:
+      if (c.state == State::suspended) {
+        const std::string clock = "suspension:" + std::to_string(c.suspensions.size());
+        const Suspension& s = c.suspensions.back();
+        if (!fired(c, "suspension_overrun", clock)) {
+          out.push_back(
+              {"suspension_overrun", clock,
+               Instant::start_of_day(
+                   suspension_expected_end(s.from, s.expected_working_days, ctx.calendar) + 1, off)});
+        }
+      }
+      // Art 50: a renewal filed in time and not decided by the old permit's expiry is deemed granted.
+      if (c.renewal_expiry && std::find(c.flags.begin(), c.flags.end(), "renewal_late") == c.flags.end()) {
+        out.push_back({"renewal_deemed", "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
+      }
+      break;
+    case State::approved: {
+      const LegalClock lc{c.decision->on, def.limits.issuance, {}};
+      light_timers(out, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
+      break;
+    }
+    case State::issued:
+      if (c.certificate && c.certificate->valid_until) {
+        const Date until = *c.certificate->valid_until;
+        if (!fired(c, "permit_expiring", "validity")) {
+          const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
+          out.push_back({"permit_expiring", "validity",
+                         Instant::start_of_day(lead - def.renewal.expiring_notice_days, off)});
+        }
+        out.push_back({"permit_expired", "validity", Instant::start_of_day(until + 1, off)});
+      }
+      break;
+    default:
+      break;
+  }
+  // A timer that would fire before the clock's own last event fires at once (next run_due), never in the past
+  // of the log.
+  for (auto& t : out) t.due = std::max(t.due, c.last_event_at);
+  std::sort(out.begin(), out.end(), [](const TimerDue& a, const TimerDue& b) {
+    return a.due != b.due ? a.due < b.due : a.kind + a.clock < b.kind + b.clock;
+  });
+  return out;
+}
+
+}  // namespace permitflow

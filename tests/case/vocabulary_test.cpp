@@ -1,0 +1,47 @@
+// The contract strings of states, lights, roles, commands and problems (DESIGN.md §3, §6).
+#include <gtest/gtest.h>
+
+#include "permitflow/case.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+TEST(Vocabulary, StatesRoundTripAndMatchTheContract) {
+  const char* names[] = {
+      "submitted", "awaiting_correction", "not_accepted", "under_review", "suspended", "approved", "denied",
+      "issued",    "withdrawn",           "expired",      "revoked",      "closed"};
+  for (const char* n : names) {
+    const auto s = parse_state(n);
+    ASSERT_TRUE(s.has_value()) << n;
+    EXPECT_EQ(to_string(*s), n);
+  }
+  EXPECT_FALSE(parse_state("accepted").has_value());
+  EXPECT_TRUE(is_terminal(State::denied));
+  EXPECT_FALSE(is_terminal(State::suspended));
+}
+
+TEST(Vocabulary, CommandsRolesLightsProblems) {
+  for (const char* n : {"accept", "request_correction", "resubmit", "reject", "withdraw", "record_opinion",
+                        "record_inspection", "suspend", "resume", "extend", "decide", "issue_certificate",
+                        "report_completion", "close", "revoke"}) {
+    const auto c = parse_command_type(n);
+    ASSERT_TRUE(c.has_value()) << n;
+    EXPECT_EQ(to_string(*c), n);
+  }
+  EXPECT_FALSE(parse_command_type("submit").has_value());  // submit has its own entry point
+  EXPECT_EQ(to_string(*parse_role("reviewer")), "reviewer");
+  EXPECT_FALSE(parse_role("admin").has_value());
+  EXPECT_EQ(to_string(*parse_light("stopped")), "stopped");
+  EXPECT_EQ(to_string(*parse_problem("condition_required")), "condition_required");
+}
+
+TEST(Vocabulary, ErrorCodesEqualTheCStatuses) {
+  EXPECT_EQ(static_cast<int>(ErrorCode::invalid_argument), 1);
+  EXPECT_EQ(static_cast<int>(ErrorCode::rule_violation), 6);
+  EXPECT_EQ(static_cast<int>(ErrorCode::internal), 8);
+  EXPECT_EQ(to_string(ErrorCode::conflict), "conflict");
+}
+
+}  // namespace
+}  // namespace permitflow
