@@ -1,5 +1,6 @@
 # Fails unless the dynamic symbol table of LIB defines only pf_* functions (plus the version node of
 # permitflow_c.map). Run by ctest: cmake -DLIB=path/to/libpermitflow_c.so -P check_exports.cmake
+cmake_minimum_required(VERSION 3.25)
 if(NOT LIB OR NOT EXISTS "${LIB}")
   message(FATAL_ERROR "LIB not set or missing: '${LIB}'")
 endif()
