@@ -24,8 +24,8 @@ TEST_F(Scenario, T01DeemedAcceptanceBeforeNationalDay) {
   EXPECT_EQ(after["deadlines"]["acceptance_notice"]["light"], "red");
   EXPECT_EQ(after["deadlines"]["decision"]["statutory_due"], "2026-10-22");
   // With the head's 10-working-day extension: 2026-11-05.
-  const json extended = execute(c["id"], command("extend", kHead, at("2026-10-12"),
-                                                 {{"working_days", 10}, {"reason", "需补充论证"}}));
+  const json extended = execute(
+      c["id"], command("extend", kHead, at("2026-10-12"), {{"working_days", 10}, {"reason", "需补充论证"}}));
   EXPECT_EQ(extended["deadlines"]["decision"]["statutory_due"], "2026-11-05");
 }
 
@@ -60,8 +60,9 @@ TEST_F(Scenario, T05HearingStopsTheClocks) {
   json c = accepted("outdoor_advertising", "2026-03-02");
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_due"], "2026-03-30");
   EXPECT_EQ(c["deadlines"]["decision"]["due"], "2026-03-16");
-  c = execute(c["id"], command("suspend", kClerk, at("2026-03-10"),
-                               {{"reason", "hearing"}, {"expected_working_days", 12}, {"notice", "听证告知书"}}));
+  c = execute(c["id"],
+              command("suspend", kClerk, at("2026-03-10"),
+                      {{"reason", "hearing"}, {"expected_working_days", 12}, {"notice", "听证告知书"}}));
   EXPECT_EQ(c["state"], "suspended");
   EXPECT_EQ(c["deadlines"]["decision"]["light"], "stopped");
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_light"], "stopped");
@@ -69,7 +70,8 @@ TEST_F(Scenario, T05HearingStopsTheClocks) {
   EXPECT_TRUE(c["suspensions"][0]["to"].is_null());
   // A decision waits for the hearing.
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("decide", kHead, at("2026-03-20"), {{"outcome", "denied"}, {"reasons", "x"}}));
+              execute(c["id"],
+                      command("decide", kHead, at("2026-03-20"), {{"outcome", "denied"}, {"reasons", "x"}}));
             }),
             ErrorCode::invalid_state);
   c = execute(c["id"], command("resume", kClerk, at("2026-03-25", "17:00")));
@@ -83,16 +85,19 @@ TEST_F(Scenario, T05HearingStopsTheClocks) {
 TEST_F(Scenario, T09SuspensionExtensionAndCertificateClock) {
   json c = accepted("outdoor_advertising", "2026-06-01");
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_due"], "2026-06-30");
-  c = execute(c["id"], command("suspend", kClerk, at("2026-06-08"),
-                               {{"reason", "testing"}, {"expected_working_days", 5}, {"notice", "结构检测"}}));
+  c = execute(c["id"],
+              command("suspend", kClerk, at("2026-06-08"),
+                      {{"reason", "testing"}, {"expected_working_days", 5}, {"notice", "结构检测"}}));
   c = execute(c["id"], command("resume", kClerk, at("2026-06-12", "17:00")));
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_due"], "2026-07-07");
-  c = execute(c["id"], command("extend", kHead, at("2026-07-03"), {{"working_days", 10}, {"reason", "需补充论证"}}));
+  c = execute(c["id"],
+              command("extend", kHead, at("2026-07-03"), {{"working_days", 10}, {"reason", "需补充论证"}}));
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_due"], "2026-07-21");
   EXPECT_EQ(c["deadlines"]["decision"]["extended_working_days"], 10);
   // A second extension is refused: once per case.
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("extend", kHead, at("2026-07-06"), {{"working_days", 1}, {"reason", "再延"}}));
+              execute(c["id"],
+                      command("extend", kHead, at("2026-07-06"), {{"working_days", 1}, {"reason", "再延"}}));
             }),
             ErrorCode::rule_violation);
   c = execute(c["id"], command("record_inspection", kClerk, at("2026-07-20", "15:00"),
@@ -106,14 +111,16 @@ TEST_F(Scenario, T09SuspensionExtensionAndCertificateClock) {
 
 TEST_F(Scenario, T09ExtensionAfterTheStatutoryDueIsRefusedAndChangesNothing) {
   json c = accepted("outdoor_advertising", "2026-06-01");
-  c = execute(c["id"], command("suspend", kClerk, at("2026-06-08"),
-                               {{"reason", "testing"}, {"expected_working_days", 5}, {"notice", "结构检测"}}));
+  c = execute(c["id"],
+              command("suspend", kClerk, at("2026-06-08"),
+                      {{"reason", "testing"}, {"expected_working_days", 5}, {"notice", "结构检测"}}));
   c = execute(c["id"], command("resume", kClerk, at("2026-06-12", "17:00")));
   run_due(at("2026-07-08"));
   const json before_history = history(c["id"]);
   const json before = get(c["id"]);
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("extend", kHead, at("2026-07-08"), {{"working_days", 10}, {"reason", "迟"}}));
+              execute(c["id"],
+                      command("extend", kHead, at("2026-07-08"), {{"working_days", 10}, {"reason", "迟"}}));
             }),
             ErrorCode::rule_violation);
   EXPECT_EQ(history(c["id"]), before_history);
@@ -125,7 +132,8 @@ TEST_F(Scenario, T11EmergencyExcavationFiledLate) {
   json facts = facts_of("road_excavation");
   facts["emergency"] = true;
   facts["broken_at"] = "2026-09-18T20:00:00+08:00";
-  const json in_time = precheck(application("road_excavation", "2026-09-19T19:59:00+08:00", json::array(), facts));
+  const json in_time =
+      precheck(application("road_excavation", "2026-09-19T19:59:00+08:00", json::array(), facts));
   EXPECT_EQ(in_time["flags"], json::array());
   const json late = submit(application("road_excavation", "2026-09-19T20:01:00+08:00", json::array(), facts));
   EXPECT_EQ(late["flags"], json::array({"emergency_filing_late"}));
@@ -152,7 +160,8 @@ TEST_F(Scenario, T13RedFiresOnASunday) {
   // A backlog fires each timer once: the statutory red of 2026-10-31 00:00, seen much later.
   const json backlog = run_due("2026-12-31T00:00:00+08:00");
   int statutory_red = 0;
-  for (const auto& f : backlog) statutory_red += f["kind"] == "deadline_overdue" && f["clock"] == "decision_statutory";
+  for (const auto& f : backlog)
+    statutory_red += f["kind"] == "deadline_overdue" && f["clock"] == "decision_statutory";
   EXPECT_EQ(statutory_red, 1);
   EXPECT_EQ(get(c["id"])["deadlines"]["decision"]["statutory_light"], "red");
 }
@@ -162,15 +171,17 @@ TEST_F(Scenario, T14YearBoundaryAndProvisionalDates) {
   EXPECT_EQ(c["deadlines"]["decision"]["due"], "2026-01-06");
   EXPECT_EQ(c["deadlines"]["decision"]["statutory_due"], "2026-01-27");
   EXPECT_EQ(c["deadlines"]["decision"]["provisional"], false);
-  EXPECT_EQ(json::parse(engine().add_working_days("2025-12-29", 5)), json({{"date", "2026-01-06"}, {"provisional", false}}));
-  EXPECT_EQ(json::parse(engine().add_working_days("2026-12-15", 20)), json({{"date", "2027-01-13"}, {"provisional", true}}));
+  EXPECT_EQ(json::parse(engine().add_working_days("2025-12-29", 5)),
+            json({{"date", "2026-01-06"}, {"provisional", false}}));
+  EXPECT_EQ(json::parse(engine().add_working_days("2026-12-15", 20)),
+            json({{"date", "2027-01-13"}, {"provisional", true}}));
   const json late_year = accepted("construction_waste", "2026-12-21");
   EXPECT_EQ(late_year["deadlines"]["decision"]["provisional"], true);  // 2027 is not published
 }
 
 TEST_F(Scenario, T15SaturdayOnlineSubmission) {
-  const json c =
-      submit(application("construction_waste", at("2026-03-07"), complete_materials("construction_waste", at("2026-03-07"))));
+  const json c = submit(application("construction_waste", at("2026-03-07"),
+                                    complete_materials("construction_waste", at("2026-03-07"))));
   EXPECT_EQ(c["received_on"], "2026-03-09");
   EXPECT_EQ(c["deadlines"]["acceptance_notice"]["due"], "2026-03-16");
   const json a = execute(c["id"], command("accept", kClerk, at("2026-03-09")));
@@ -244,15 +255,18 @@ TEST_F(Scenario, T22OneTimeNotificationIntegrity) {
   ASSERT_EQ(n["notices"].size(), 2u);
   EXPECT_EQ(n["notices"][1]["items"].size(), 1u);
   // Adding item C (not deficient, not supplemented) to a notice is refused; nothing recorded.
-  n = execute(c["id"], command("resubmit", kApplicant, at("2026-05-22"),
-                               {{"materials", {full[1]}}}));
+  n = execute(c["id"], command("resubmit", kApplicant, at("2026-05-22"), {{"materials", {full[1]}}}));
   const auto before = history(c["id"]).size();
-  EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("request_correction", kClerk, at("2026-05-25"),
-                                       {{"items", {{{"material", full[2]["id"]}, {"problem", "invalid_content"},
-                                                    {"note", "盖章不清"}}}}}));
-            }),
-            ErrorCode::rule_violation);
+  EXPECT_EQ(
+      error_of([&] {
+        execute(
+            c["id"],
+            command(
+                "request_correction", kClerk, at("2026-05-25"),
+                {{"items",
+                  {{{"material", full[2]["id"]}, {"problem", "invalid_content"}, {"note", "盖章不清"}}}}}));
+      }),
+      ErrorCode::rule_violation);
   EXPECT_EQ(history(c["id"]).size(), before);
   // Now complete: accepted, dated the day the complete supplements arrived (C8) when accepted that day.
   n = execute(c["id"], command("accept", kClerk, at("2026-05-25")));

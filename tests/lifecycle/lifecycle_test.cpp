@@ -13,7 +13,8 @@ class Lifecycle : public EngineTest {
 
   json opinions(json c, const std::string& day) {
     for (const auto& [dept, v] : c["opinions"].items()) {
-      c = execute(c["id"], command("record_opinion", reviewer(dept), at(day), {{"department", dept}, {"opinion", "approve"}}));
+      c = execute(c["id"], command("record_opinion", reviewer(dept), at(day),
+                                   {{"department", dept}, {"opinion", "approve"}}));
     }
     return c;
   }
@@ -37,14 +38,16 @@ class Lifecycle : public EngineTest {
     std::map<std::string, json> s;
     const std::string d = "2026-06-01";
     s["submitted"] = submit(application(kPermit, at(d)));
-    s["awaiting_correction"] =
-        execute(submit(application(kPermit, at(d)))["id"], command("request_correction", kClerk, at(d, "11:00")));
-    s["not_accepted"] = execute(submit(application(kPermit, at(d)))["id"],
-                                command("reject", kClerk, at(d, "11:00"), {{"reason", "不属于本机关职权范围"}}));
+    s["awaiting_correction"] = execute(submit(application(kPermit, at(d)))["id"],
+                                       command("request_correction", kClerk, at(d, "11:00")));
+    s["not_accepted"] =
+        execute(submit(application(kPermit, at(d)))["id"],
+                command("reject", kClerk, at(d, "11:00"), {{"reason", "不属于本机关职权范围"}}));
     s["under_review"] = accepted(kPermit, d);
-    s["suspended"] = execute(accepted(kPermit, d)["id"],
-                             command("suspend", kClerk, at(d, "12:00"),
-                                     {{"reason", "expert_review"}, {"expected_working_days", 5}, {"notice", "专家评审"}}));
+    s["suspended"] =
+        execute(accepted(kPermit, d)["id"],
+                command("suspend", kClerk, at(d, "12:00"),
+                        {{"reason", "expert_review"}, {"expected_working_days", 5}, {"notice", "专家评审"}}));
     s["approved"] = approved(d);
     json denied = opinions(accepted(kPermit, d), d);
     s["denied"] = execute(denied["id"], command("decide", kHead, at(d, "16:00"),
@@ -53,7 +56,8 @@ class Lifecycle : public EngineTest {
     s["withdrawn"] = execute(submit(application(kPermit, at(d)))["id"],
                              command("withdraw", kApplicant, at(d, "11:00"), {{"reason", "工程取消"}}));
     json revoked = issued(d);
-    s["revoked"] = execute(revoked["id"], command("revoke", kHead, at(d, "18:00"), {{"reason", "以欺骗手段取得"}}));
+    s["revoked"] =
+        execute(revoked["id"], command("revoke", kHead, at(d, "18:00"), {{"reason", "以欺骗手段取得"}}));
     json closed = issued(d);
     closed = execute(closed["id"], command("report_completion", kApplicant, at(d, "18:00")));
     s["closed"] = execute(closed["id"], command("close", kClerk, at(d, "18:30")));
@@ -73,7 +77,12 @@ TEST_F(Lifecycle, EachStateTakesExactlyItsCommands) {
       {"suspended", {"record_opinion", "record_inspection", "extend", "resume", "withdraw"}},
       {"approved", {"issue_certificate", "revoke"}},
       {"issued", {"report_completion", "close", "revoke"}},
-      {"not_accepted", {}}, {"denied", {}}, {"withdrawn", {}}, {"expired", {}}, {"revoked", {}}, {"closed", {}},
+      {"not_accepted", {}},
+      {"denied", {}},
+      {"withdrawn", {}},
+      {"expired", {}},
+      {"revoked", {}},
+      {"closed", {}},
   };
   const auto cases = one_case_per_state();
   ASSERT_EQ(cases.size(), 12u);
@@ -85,7 +94,8 @@ TEST_F(Lifecycle, EachStateTakesExactlyItsCommands) {
       {"resubmit", {kApplicant, {{"materials", {{{"id", "traffic_plan"}, {"format", "pdf"}}}}}}},
       {"reject", {kHead, {{"reason", "r"}}}},
       {"withdraw", {kApplicant, json::object()}},
-      {"record_opinion", {reviewer("traffic_police"), {{"department", "traffic_police"}, {"opinion", "approve"}}}},
+      {"record_opinion",
+       {reviewer("traffic_police"), {{"department", "traffic_police"}, {"opinion", "approve"}}}},
       {"record_inspection", {kHead, {{"inspectors", {"a", "b"}}, {"findings", "f"}}}},
       {"suspend", {kHead, {{"reason", "hearing"}, {"expected_working_days", 3}, {"notice", "n"}}}},
       {"resume", {kHead, json::object()}},
@@ -103,7 +113,8 @@ TEST_F(Lifecycle, EachStateTakesExactlyItsCommands) {
     for (const auto& [type, probe] : probes) {
       if (takes.at(state).count(type)) continue;
       const json before = history(c["id"]);
-      const ErrorCode got = error_of([&] { execute(c["id"], command(type, probe.first, when, probe.second)); });
+      const ErrorCode got =
+          error_of([&] { execute(c["id"], command(type, probe.first, when, probe.second)); });
       EXPECT_EQ(got, ErrorCode::invalid_state) << state << " should refuse " << type;
       EXPECT_EQ(history(c["id"]), before) << "a refused " << type << " changed a case in " << state;
     }
@@ -126,10 +137,14 @@ TEST_F(Lifecycle, RoadExcavationFromSubmissionToClosure) {
   EXPECT_EQ(c["opinions"], json({{"municipal_roads", nullptr}, {"traffic_police", nullptr}}));
   EXPECT_EQ(query({{"awaiting_department", "traffic_police"}})["cases"].size(), 1u);
   // Decision refusals: co-approvals missing, inspection missing.
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("decide", kHead, at("2026-06-04"), {{"outcome", "approved"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("decide", kHead, at("2026-06-04"), {{"outcome", "approved"}}));
+            }),
             ErrorCode::rule_violation);
   c = opinions(c, "2026-06-04");
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("decide", kHead, at("2026-06-04"), {{"outcome", "approved"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("decide", kHead, at("2026-06-04"), {{"outcome", "approved"}}));
+            }),
             ErrorCode::rule_violation);
   EXPECT_EQ(error_of([&] {
               execute(c["id"], command("record_inspection", kClerk, at("2026-06-05"),
@@ -144,7 +159,8 @@ TEST_F(Lifecycle, RoadExcavationFromSubmissionToClosure) {
   c = execute(c["id"], command("issue_certificate", kClerk, at("2026-06-08")));
   EXPECT_EQ(c["certificate"]["valid_until"], "2027-04-10");  // the approved excavation period
   EXPECT_EQ(c["deadlines"]["issuance"]["light"], "met");
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("close", kClerk, at("2026-06-09"))); }), ErrorCode::rule_violation);
+  EXPECT_EQ(error_of([&] { execute(c["id"], command("close", kClerk, at("2026-06-09"))); }),
+            ErrorCode::rule_violation);
   c = execute(c["id"], command("report_completion", kApplicant, at("2027-04-10")));
   c = execute(c["id"], command("close", kClerk, at("2027-04-10", "16:00")));
   EXPECT_EQ(c["state"], "closed");
@@ -164,27 +180,33 @@ TEST_F(Lifecycle, ProtectedRoadIsAFlagThatBlocksApproval) {
   c = execute(c["id"], command("accept", kClerk, at("2026-06-01", "11:00")));  // a flag is no deficiency
   c = opinions(c, "2026-06-02");
   c = inspect(c, "2026-06-02");
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "approved"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "approved"}}));
+            }),
             ErrorCode::rule_violation);
   // With the city government's exception approved (resubmitted facts are not possible after acceptance), the
   // same application filed anew passes.
   facts["protection_exception_approved"] = true;
   EXPECT_EQ(precheck(application(kPermit, at("2026-06-01"), mats, facts))["flags"], json::array());
-  const json denied = execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "denied"},
-                                                                                   {"reasons", "道路保护期内"}}));
+  const json denied = execute(c["id"], command("decide", kHead, at("2026-06-03"),
+                                               {{"outcome", "denied"}, {"reasons", "道路保护期内"}}));
   EXPECT_EQ(denied["state"], "denied");
 }
 
 TEST_F(Lifecycle, AnyDepartmentsDenialAllowsOnlyADenial) {
   json c = accepted(kPermit, "2026-06-01");
-  c = execute(c["id"], command("record_opinion", reviewer("traffic_police"), at("2026-06-02"),
-                               {{"department", "traffic_police"}, {"opinion", "deny"}, {"comment", "高峰时段施工影响通行"}}));
+  c = execute(
+      c["id"],
+      command("record_opinion", reviewer("traffic_police"), at("2026-06-02"),
+              {{"department", "traffic_police"}, {"opinion", "deny"}, {"comment", "高峰时段施工影响通行"}}));
   EXPECT_EQ(error_of([&] {
               execute(c["id"], command("record_opinion", reviewer("traffic_police"), at("2026-06-02"),
                                        {{"department", "traffic_police"}, {"opinion", "approve"}}));
             }),
             ErrorCode::rule_violation);  // recorded once
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "approved"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "approved"}}));
+            }),
             ErrorCode::rule_violation);
   c = execute(c["id"], command("decide", kHead, at("2026-06-03"), {{"outcome", "denied"}}));
   EXPECT_EQ(c["state"], "denied");
@@ -197,7 +219,8 @@ TEST_F(Lifecycle, RefusalOrderAndBadInput) {
   EXPECT_EQ(error_of([&] { engine().submit("{"); }), ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { engine().submit("[]"); }), ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { engine().submit(R"({"permit": 7})"); }), ErrorCode::invalid_argument);
-  EXPECT_EQ(error_of([&] { submit(application("fireworks", at("2026-06-01"))); }), ErrorCode::invalid_argument);
+  EXPECT_EQ(error_of([&] { submit(application("fireworks", at("2026-06-01"))); }),
+            ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { submit(application("outdoor_advertising", "2026-06-01T10:00:00")); }),
             ErrorCode::invalid_argument);  // no offset
   EXPECT_EQ(error_of([&] { submit(application("outdoor_advertising", "2026-02-30T10:00:00+08:00")); }),
@@ -205,22 +228,29 @@ TEST_F(Lifecycle, RefusalOrderAndBadInput) {
   // Unknown command and unknown field: invalid_argument even for an unknown case (malformed comes first).
   EXPECT_EQ(error_of([&] { execute("no-such-case", command("approve_now", kHead, at("2026-06-02"))); }),
             ErrorCode::invalid_argument);
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("accept", kClerk, at("2026-06-02"), {{"colour", "red"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("accept", kClerk, at("2026-06-02"), {{"colour", "red"}}));
+            }),
             ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { execute("no-such-case", command("accept", kClerk, at("2026-06-02"))); }),
             ErrorCode::not_found);
   // not_found < permission_denied < conflict < invalid_state < rule_violation
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("decide", kApplicant, at("2026-06-02"), {{"outcome", "approved"}, {"expected_version", 99}}));
+              execute(c["id"], command("decide", kApplicant, at("2026-06-02"),
+                                       {{"outcome", "approved"}, {"expected_version", 99}}));
             }),
             ErrorCode::permission_denied);
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("decide", kHead, at("2026-06-02"), {{"outcome", "approved"}, {"expected_version", 99}}));
+              execute(c["id"], command("decide", kHead, at("2026-06-02"),
+                                       {{"outcome", "approved"}, {"expected_version", 99}}));
             }),
             ErrorCode::conflict);
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("decide", kHead, at("2026-06-02"), {{"outcome", "approved"}})); }),
+  EXPECT_EQ(error_of([&] {
+              execute(c["id"], command("decide", kHead, at("2026-06-02"), {{"outcome", "approved"}}));
+            }),
             ErrorCode::invalid_state);
-  EXPECT_EQ(error_of([&] { execute(c["id"], command("accept", kClerk, at("2026-06-02"))); }), ErrorCode::rule_violation);
+  EXPECT_EQ(error_of([&] { execute(c["id"], command("accept", kClerk, at("2026-06-02"))); }),
+            ErrorCode::rule_violation);
   EXPECT_EQ(error_of([&] { execute(c["id"], command("request_correction", kClerk, at("2026-05-30"))); }),
             ErrorCode::invalid_argument);  // earlier than the case's latest event
   EXPECT_EQ(get(c["id"])["opinions"], json::object());

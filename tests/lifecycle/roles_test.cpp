@@ -26,24 +26,25 @@ TEST_F(Roles, EveryRoleAgainstEveryCommand) {
   const std::map<std::string, std::set<std::string>> allowed = {
       {"applicant", {"resubmit", "withdraw", "report_completion"}},
       {"clerk",
-       {"accept", "request_correction", "reject", "suspend", "resume", "record_inspection", "issue_certificate",
-        "close"}},
+       {"accept", "request_correction", "reject", "suspend", "resume", "record_inspection",
+        "issue_certificate", "close"}},
       {"reviewer", {"record_opinion", "record_inspection"}},
       {"head",
-       {"accept", "request_correction", "reject", "suspend", "resume", "record_inspection", "issue_certificate",
-        "close", "extend", "decide", "revoke"}},
+       {"accept", "request_correction", "reject", "suspend", "resume", "record_inspection",
+        "issue_certificate", "close", "extend", "decide", "revoke"}},
       {"supervisor", {}},
       {"system", {}},
   };
   const std::vector<std::string> commands = {
-      "accept", "request_correction", "resubmit", "reject",  "withdraw",          "record_opinion",    "record_inspection",
-      "suspend", "resume",            "extend",   "decide",  "issue_certificate", "report_completion", "close",
-      "revoke"};
+      "accept",         "request_correction", "resubmit",          "reject", "withdraw",
+      "record_opinion", "record_inspection",  "suspend",           "resume", "extend",
+      "decide",         "issue_certificate",  "report_completion", "close",  "revoke"};
   for (const auto& [role, may] : allowed) {
     for (const auto& type : commands) {
       // A fresh case per probe: a command that succeeds must not change what the next probe sees.
       const json c = submit(application("construction_waste", at("2026-06-01")));
-      json actor = {{"id", role == "applicant" ? kApplicant["id"].get<std::string>() : role + "-1"}, {"role", role}};
+      json actor = {{"id", role == "applicant" ? kApplicant["id"].get<std::string>() : role + "-1"},
+                    {"role", role}};
       if (role == "reviewer") actor["department"] = "traffic_police";
       const ErrorCode got =
           error_of([&] { execute(c["id"], command(type, actor, at("2026-06-02"), body_for(type))); });
@@ -66,7 +67,8 @@ TEST_F(Roles, ApplicantsActOnTheirOwnCasesOnly) {
   EXPECT_EQ(error_of([&] { submit(app); }), ErrorCode::permission_denied);
   app["actor"] = kClerk;  // the window submits for an applicant
   EXPECT_EQ(submit(app)["applicant"]["id"], kApplicant["id"]);
-  const json w = execute(c["id"], command("withdraw", kApplicant, at("2026-06-02"), {{"reason", "不再设置"}}));
+  const json w =
+      execute(c["id"], command("withdraw", kApplicant, at("2026-06-02"), {{"reason", "不再设置"}}));
   EXPECT_EQ(w["state"], "withdrawn");
 }
 

@@ -53,13 +53,17 @@ inline std::string at(const std::string& day, const std::string& hm = "10:00") {
 /// The facts of ../shared/conformance/check.py.
 inline json facts_of(const std::string& permit) {
   if (permit == "road_excavation") {
-    return {{"road_opened_on", "2012-05-01"}, {"road_overhauled_on", nullptr}, {"planned_start", "2027-04-01"},
-            {"planned_end", "2027-04-10"},    {"on_carriageway", true},        {"emergency", false},
+    return {{"road_opened_on", "2012-05-01"},
+            {"road_overhauled_on", nullptr},
+            {"planned_start", "2027-04-01"},
+            {"planned_end", "2027-04-10"},
+            {"on_carriageway", true},
+            {"emergency", false},
             {"protection_exception_approved", false}};
   }
   if (permit == "outdoor_advertising") {
-    return {{"area_m2", 4.0}, {"height_m", 2.5}, {"on_roof", false}, {"building_storeys", 5}, {"term_months", 12},
-            {"electronic_screen", false}};
+    return {{"area_m2", 4.0},        {"height_m", 2.5},   {"on_roof", false},
+            {"building_storeys", 5}, {"term_months", 12}, {"electronic_screen", false}};
   }
   return {{"volume_m3", 300},
           {"route", "S226 - 城东路 - 消纳场"},
@@ -77,7 +81,8 @@ inline json application(const std::string& permit, const std::string& when, json
           {"materials", materials}};
 }
 
-inline json command(const std::string& type, const json& actor, const std::string& when, json extra = json::object()) {
+inline json command(const std::string& type, const json& actor, const std::string& when,
+                    json extra = json::object()) {
   json c = {{"type", type}, {"actor", actor}, {"at", when}};
   for (auto& [k, v] : extra.items()) c[k] = v;
   return c;
@@ -97,7 +102,9 @@ class EngineTest : public ::testing::Test {
 
   json precheck(const json& app) { return json::parse(engine_->precheck(app.dump())); }
   json submit(const json& app) { return json::parse(engine_->submit(app.dump())); }
-  json execute(const std::string& id, const json& cmd) { return json::parse(engine_->execute(id, cmd.dump())); }
+  json execute(const std::string& id, const json& cmd) {
+    return json::parse(engine_->execute(id, cmd.dump()));
+  }
   json get(const std::string& id) { return json::parse(engine_->get_case(id)); }
   json history(const std::string& id) { return json::parse(engine_->history(id)); }
   json run_due(const std::string& now) { return json::parse(engine_->run_due(now)); }
