@@ -40,6 +40,7 @@ struct FactSpec {
   bool nullable = false;                 // may be given as null (e.g. road_overhauled_on)
   std::optional<Condition> required_if;  // absent: required whenever a rule needs it (see `required`)
   bool required = false;                 // required on every application
+  std::optional<double> minimum;         // number/integer facts: smallest accepted value (validate_facts)
 };
 
 /// One item of the materials checklist (申请材料清单).
@@ -53,6 +54,7 @@ struct MaterialSpec {
   bool must_not_be_expired = false;      // expires_on before the receipt date is a deficiency
   bool tolerable = false;                // 容缺: may be supplied after acceptance
   bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
+  std::string note;                      // why the item is asked for (documentation, e.g. the legal basis)
 };
 
 struct Department {
@@ -62,68 +64,69 @@ struct Department {
 
 /// Time limits, all in working days unless named otherwise.
 struct TimeLimits {
-  int acceptance_notice = 5;       // Art 32: one-time notice or deemed acceptance
-  int promised = 20;               // 承诺时限, the bureau's shortened limit
-  int statutory = 20;              // Art 42 ¶1
-  int statutory_extension = 10;    // Art 42 ¶1, head's approval
-  bool joint_handling = false;     // Art 42 ¶2: 45 + 15
+  int acceptance_notice = 5;     // Art 32: one-time notice or deemed acceptance
+  int promised = 20;             // 承诺时限, the bureau's shortened limit
+  int statutory = 20;            // Art 42 ¶1
+  int statutory_extension = 10;  // Art 42 ¶1, head's approval
+  bool joint_handling = false;   // Art 42 ¶2: 45 + 15
   int joint_statutory = 45;
   int joint_extension = 15;
-  int issuance = 10;               // Art 44
-  std::optional<int> correction;   // applicant's correction period; lapse = withdrawn (local rule)
-  int warning = 2;                 // yellow when remaining working days (today included) ≤ this
+  int issuance = 10;              // Art 44
+  std::optional<int> correction;  // applicant's correction period; lapse = withdrawn (local rule)
+  int warning = 2;                // yellow when remaining working days (today included) ≤ this
 };
 
-struct ProtectionPeriodRule {      // 城市道路管理条例 Art 33 ¶2
+struct ProtectionPeriodRule {  // 城市道路管理条例 Art 33 ¶2
   int new_road_years = 5;
   int overhaul_years = 3;
 };
 
-struct EmergencyFilingRule {       // 城市道路管理条例 Art 34
+struct EmergencyFilingRule {  // 城市道路管理条例 Art 34
   int hours = 24;
   bool roll_to_working_day = false;  // Wuhan-style roll-over of a deadline on a non-working day
 };
 
-struct RoofRule {                  // GB 50449: no large facility on a roof of a building of ≤ 3 storeys
+struct RoofRule {  // GB 50449: no large facility on a roof of a building of ≤ 3 storeys
   int max_storeys = 3;
-  Condition large;                 // what makes a facility large
+  Condition large;  // what makes a facility large
 };
 
-struct TermRule {                  // maximum term of an advertising facility
+struct TermRule {  // maximum term of an advertising facility
   int max_months = 36;
   int electronic_screen_max_months = 72;
 };
 
-struct VehicleRule {               // 建设部令第135号: enclosed body and recorder on every vehicle
+struct VehicleRule {  // 建设部令第135号: enclosed body and recorder on every vehicle
   bool enclosed = true;
   bool recorder = true;
 };
 
 struct ValidityRule {
-  std::optional<int> months;            // fixed validity after issuance
-  std::optional<std::string> term_fact;     // months taken from this fact (e.g. term_months)
-  std::optional<std::string> until_fact;    // valid until this date fact (e.g. planned_end)
+  std::optional<int> months;              // fixed validity after issuance
+  std::optional<std::string> term_fact;   // months taken from this fact (e.g. term_months)
+  std::optional<std::string> until_fact;  // valid until this date fact (e.g. planned_end)
+  std::string note;                       // e.g. why a fixed term is a local choice
 };
 
-struct RenewalRule {               // Art 50: apply 30 days before expiry
+struct RenewalRule {  // Art 50: apply 30 days before expiry
   int lead = 30;
   bool lead_in_working_days = false;  // default: calendar days (domain.md C9)
   int expiring_notice_days = 15;      // permit_expiring fires this many days before the lead deadline
 };
 
 struct PermitDefinition {
-  std::string id;       // "road_excavation"
+  std::string id;  // "road_excavation"
   int version = 1;
   std::string short_code;  // used in case numbers, e.g. "RE"
   LocalizedName name;
-  std::string item_code;   // national basic code where known
+  std::string item_code;  // national basic code where known
   std::vector<std::string> legal_basis;
   std::vector<FactSpec> facts;
   std::vector<MaterialSpec> materials;
   TimeLimits limits;
-  std::vector<Department> co_approving;   // all must approve; any denial denies
+  std::vector<Department> co_approving;         // all must approve; any denial denies
   std::vector<std::string> suspension_reasons;  // reasons that stop the clock
-  bool site_inspection_required = false;  // Art 34: ≥ 2 inspectors
+  bool site_inspection_required = false;        // Art 34: ≥ 2 inspectors
   int min_inspectors = 2;
   std::optional<ProtectionPeriodRule> protection_period;
   std::optional<EmergencyFilingRule> emergency_filing;
@@ -133,8 +136,8 @@ struct PermitDefinition {
   ValidityRule validity;
   RenewalRule renewal;
 
-  std::string source;   // the canonical JSON it was loaded from (stored with the cases)
-  std::string hash;     // hex SHA-256 of `source`
+  std::string source;  // the canonical JSON it was loaded from (stored with the cases)
+  std::string hash;    // hex SHA-256 of `source`
 
   const MaterialSpec* material(std::string_view id) const;
   const FactSpec* fact(std::string_view name) const;
