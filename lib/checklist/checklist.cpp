@@ -353,8 +353,10 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
         break;
     }
     if (spec->minimum && value.is_number() && value.get<double>() < *spec->minimum) {
-      bad_fact(pointer,
-               "'" + name + "' must be at least " + json(*spec->minimum).dump() + ", found " + value.dump());
+      const double min = *spec->minimum;
+      const std::string shown =
+          std::trunc(min) == min ? std::to_string(static_cast<long long>(min)) : json(min).dump();
+      bad_fact(pointer, "'" + name + "' must be at least " + shown + ", found " + value.dump());
     }
   }
 }

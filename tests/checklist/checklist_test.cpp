@@ -487,10 +487,10 @@ TEST(ValidateFacts, RefusesWithThePointer) {
   expect_refused("outdoor_advertising", a, "/facts/term_months", "whole number");
   a = ad_facts();
   a["area_m2"] = -1;
-  expect_refused("outdoor_advertising", a, "/facts/area_m2", "at least 0");
+  expect_refused("outdoor_advertising", a, "/facts/area_m2", "must be at least 0, found -1");
   a = ad_facts();
   a["term_months"] = 0;
-  expect_refused("outdoor_advertising", a, "/facts/term_months", "at least 1");
+  expect_refused("outdoor_advertising", a, "/facts/term_months", "must be at least 1, found 0");
 }
 
 TEST(ValidateFacts, Vehicles) {
