@@ -99,24 +99,36 @@ namespace {
 
 using Tables = WorkingCalendar::Tables;
 
-json to_canonical_json(const std::map<int, YearNotice>& years) {
-  json out_years = json::array();
+std::string quoted(const std::string& s) { return json(s).dump(); }
+
+// Canonical JSON: compact, keys in lexicographic order, years ascending, holidays by start, workdays by date.
+// Written by hand: building nested nlohmann objects trips a false g++ 12 -O2 -Warray-bounds in std::map.
+std::string to_canonical_json(const std::map<int, YearNotice>& years) {
+  std::string out = "{\"format\":" + std::to_string(kFormat) + ",\"years\":[";
+  bool first_year = true;
   for (const auto& [year, y] : years) {
-    json holidays = json::array();
-    for (const auto& h : y.holidays) {
-      holidays.push_back({{"name", h.name}, {"from", h.from.to_string()}, {"to", h.to.to_string()}});
+    if (!first_year) out += ',';
+    first_year = false;
+    out += "{\"holidays\":[";
+    for (std::size_t i = 0; i < y.holidays.size(); ++i) {
+      const Holiday& h = y.holidays[i];
+      if (i > 0) out += ',';
+      out += "{\"from\":\"" + h.from.to_string() + "\",\"name\":" + quoted(h.name) + ",\"to\":\"" +
+             h.to.to_string() + "\"}";
     }
-    json workdays = json::array();
-    for (const auto& w : y.workdays) {
-      json entry = {{"date", w.date.to_string()}};
-      if (!w.holiday.empty()) entry["holiday"] = w.holiday;
-      workdays.push_back(std::move(entry));
+    out += ']';
+    if (!y.notice.empty()) out += ",\"notice\":" + quoted(y.notice);
+    out += ",\"workdays\":[";
+    for (std::size_t i = 0; i < y.workdays.size(); ++i) {
+      const Workday& w = y.workdays[i];
+      if (i > 0) out += ',';
+      out += "{\"date\":\"" + w.date.to_string() + "\"";
+      if (!w.holiday.empty()) out += ",\"holiday\":" + quoted(w.holiday);
+      out += '}';
     }
-    json entry = {{"year", year}, {"holidays", std::move(holidays)}, {"workdays", std::move(workdays)}};
-    if (!y.notice.empty()) entry["notice"] = y.notice;
-    out_years.push_back(std::move(entry));
+    out += "],\"year\":" + std::to_string(year) + "}";
   }
-  return json{{"format", kFormat}, {"years", std::move(out_years)}};
+  return out + "]}";
 }
 
 std::shared_ptr<const Tables> build(std::map<int, YearNotice> years) {
@@ -152,7 +164,7 @@ std::shared_ptr<const Tables> build(std::map<int, YearNotice> years) {
     t->cum[static_cast<std::size_t>(i) + 1] =
         t->cum[static_cast<std::size_t>(i)] + working[static_cast<std::size_t>(i)];
   }
-  t->json = to_canonical_json(years).dump();
+  t->json = to_canonical_json(years);
   t->version = sha256_hex(t->json);
   t->years = std::move(years);
   return t;

@@ -1,9 +1,9 @@
 // Civil dates, instants and natural-day / month / year arithmetic (domain.md §3.4 C4, C5).
 #include <gtest/gtest.h>
 
+#include "calendar/print.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
-#include "calendar/print.hpp"
 
 namespace permitflow {
 namespace {

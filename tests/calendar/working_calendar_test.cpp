@@ -2,6 +2,8 @@
 // worked dates of scenarios.md, provisional marking, merging and the refusal of bad calendar files.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -9,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "calendar/print.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
-#include "calendar/print.hpp"
 
 namespace permitflow {
 namespace {
@@ -302,6 +304,10 @@ TEST(WorkingCalendar, CanonicalJsonAndVersion) {
   EXPECT_EQ(b.to_json(), a.to_json());
   EXPECT_EQ(b.version(), a.version());
   EXPECT_EQ(a.loaded_years(), (std::vector<int>{2025, 2026}));
+  // Canonical: compact with sorted keys, exactly what nlohmann writes for the same document.
+  EXPECT_EQ(nlohmann::json::parse(a.to_json()).dump(), a.to_json());
+  EXPECT_NE(a.to_json().find("国办发明电〔2024〕12号"), std::string::npos);
+  EXPECT_NE(a.to_json().find(R"({"date":"2026-09-20","holiday":"国庆节"})"), std::string::npos);
   // Key order, whitespace and entry order in the file do not change the version.
   const auto x = WorkingCalendar::from_json(
       R"({"years":[{"workdays":[{"date":"2030-01-05"},{"date":"2030-01-06"}],"year":2030,
