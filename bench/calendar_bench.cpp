@@ -73,3 +73,18 @@ void BM_Official(benchmark::State& state) {
 BENCHMARK(BM_Official);
 
 }  // namespace
+
+namespace {
+
+// Loading a host's year and merging it rebuilds the day table (once per calendar, not per call).
+void BM_MergedWith(benchmark::State& state) {
+  const WorkingCalendar cal = WorkingCalendar::official();
+  const WorkingCalendar extra = WorkingCalendar::from_json(
+      R"({"years": [{"year": 2027, "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-01"}],
+          "workdays": []}]})",
+      "bench");
+  for (auto _ : state) benchmark::DoNotOptimize(cal.merged_with(extra));
+}
+BENCHMARK(BM_MergedWith)->Unit(benchmark::kMillisecond);
+
+}  // namespace
