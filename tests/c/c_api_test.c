@@ -169,15 +169,31 @@ static void expect_failure(pf_status got, pf_status want, const char* out, const
   if (got == PF_INTERNAL) fprintf(stderr, "  PF_INTERNAL means a bug: %s\n", pf_last_error());
 }
 
-static char* ok_or_die(pf_status s, char* out, const char* what, int line) {
-  if (s != PF_OK || out == NULL) {
+/* Makes the call first, then checks its status and out-parameter (C leaves argument order unspecified). */
+#define FAILS(call, out, want)                                            \
+  do {                                                                    \
+    pf_status status_ = (call);                                           \
+    expect_failure(status_, (want), (const char*)(out), #call, __LINE__); \
+  } while (0)
+
+static void ok_or_die(pf_status s, const char* what, int line) {
+  ++checks;
+  if (s != PF_OK) {
     fprintf(stderr, "%s:%d: %s failed with status %d: %s\n", __FILE__, line, what, (int)s, pf_last_error());
     exit(1);
   }
-  ++checks;
+}
+
+static char* non_null(char* out, const char* what, int line) {
+  if (out == NULL || out == SENTINEL) {
+    fprintf(stderr, "%s:%d: %s returned PF_OK without a document\n", __FILE__, line, what);
+    exit(1);
+  }
   return out;
 }
-#define OK(call, out) ok_or_die((call), (out), #call, __LINE__)
+
+/* The call's status must be PF_OK; evaluates to its out-parameter, read after the call (comma operator). */
+#define OK(call, out) (ok_or_die((call), #call, __LINE__), non_null((out), #call, __LINE__))
 
 static char* get_case(pf_engine* e, const char* id) {
   char* out = SENTINEL;
@@ -309,46 +325,43 @@ static void status_and_argument_checks(pf_engine* e, const char* dir) {
   void* result = NULL;
 
   /* 1: NULL arguments and malformed JSON, with the out-parameter cleared. */
-  expect_failure(pf_open(NULL, &bad), PF_INVALID_ARGUMENT, (const char*)bad, "pf_open(NULL)", __LINE__);
+  FAILS(pf_open(NULL, &bad), bad, PF_INVALID_ARGUMENT);
   CHECK(pf_open("{\"database\": \"x.db\"}", NULL) == PF_INVALID_ARGUMENT);
   bad = (pf_engine*)SENTINEL;
-  expect_failure(pf_open("{", &bad), PF_INVALID_ARGUMENT, (const char*)bad, "pf_open({)", __LINE__);
+  FAILS(pf_open("{", &bad), bad, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_precheck(NULL, "{}", &out), PF_INVALID_ARGUMENT, out, "pf_precheck(NULL engine)",
-                 __LINE__);
+  FAILS(pf_precheck(NULL, "{}", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_precheck(e, NULL, &out), PF_INVALID_ARGUMENT, out, "pf_precheck(NULL json)", __LINE__);
+  FAILS(pf_precheck(e, NULL, &out), out, PF_INVALID_ARGUMENT);
   CHECK(pf_submit(e, "{}", NULL) == PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_submit(e, "{", &out), PF_INVALID_ARGUMENT, out, "pf_submit({)", __LINE__);
+  FAILS(pf_submit(e, "{", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_submit(e, "[]", &out), PF_INVALID_ARGUMENT, out, "pf_submit([])", __LINE__);
+  FAILS(pf_submit(e, "[]", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_execute(e, NULL, "{}", &out), PF_INVALID_ARGUMENT, out, "pf_execute(NULL id)", __LINE__);
+  FAILS(pf_execute(e, NULL, "{}", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_execute(e, "x", NULL, &out), PF_INVALID_ARGUMENT, out, "pf_execute(NULL cmd)", __LINE__);
+  FAILS(pf_execute(e, "x", NULL, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_get_case(e, NULL, &out), PF_INVALID_ARGUMENT, out, "pf_get_case(NULL)", __LINE__);
+  FAILS(pf_get_case(e, NULL, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_history(e, NULL, &out), PF_INVALID_ARGUMENT, out, "pf_history(NULL)", __LINE__);
+  FAILS(pf_history(e, NULL, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_query(e, "{", &out), PF_INVALID_ARGUMENT, out, "pf_query({)", __LINE__);
+  FAILS(pf_query(e, "{", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_run_due(e, "yesterday", &out), PF_INVALID_ARGUMENT, out, "pf_run_due(yesterday)",
-                 __LINE__);
+  FAILS(pf_run_due(e, "yesterday", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_run_due(e, NULL, &out), PF_INVALID_ARGUMENT, out, "pf_run_due(NULL)", __LINE__);
+  FAILS(pf_run_due(e, NULL, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_report(e, "{", &out), PF_INVALID_ARGUMENT, out, "pf_report({)", __LINE__);
+  FAILS(pf_report(e, "{", &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_verify(NULL, &out), PF_INVALID_ARGUMENT, out, "pf_verify(NULL)", __LINE__);
+  FAILS(pf_verify(NULL, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_add_working_days(e, "2026-13-45", 5, &out), PF_INVALID_ARGUMENT, out, "bad date",
-                 __LINE__);
+  FAILS(pf_add_working_days(e, "2026-13-45", 5, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_add_working_days(e, "2026-09-18", -1, &out), PF_INVALID_ARGUMENT, out, "n < 0", __LINE__);
+  FAILS(pf_add_working_days(e, "2026-09-18", -1, &out), out, PF_INVALID_ARGUMENT);
   out = SENTINEL;
-  expect_failure(pf_add_working_days(e, NULL, 1, &out), PF_INVALID_ARGUMENT, out, "NULL date", __LINE__);
+  FAILS(pf_add_working_days(e, NULL, 1, &out), out, PF_INVALID_ARGUMENT);
   CHECK(pf_last_error_json(NULL) == PF_INVALID_ARGUMENT);
   {
     char* err = SENTINEL;
@@ -366,23 +379,21 @@ static void status_and_argument_checks(pf_engine* e, const char* dir) {
 
   /* 2: unknown case. */
   out = SENTINEL;
-  expect_failure(pf_get_case(e, "no-such-case", &out), PF_NOT_FOUND, out, "pf_get_case(unknown)", __LINE__);
+  FAILS(pf_get_case(e, "no-such-case", &out), out, PF_NOT_FOUND);
   out = SENTINEL;
-  expect_failure(pf_history(e, "no-such-case", &out), PF_NOT_FOUND, out, "pf_history(unknown)", __LINE__);
+  FAILS(pf_history(e, "no-such-case", &out), out, PF_NOT_FOUND);
   out = SENTINEL;
-  expect_failure(
+  FAILS(
       pf_execute(e, "no-such-case",
                  "{\"type\": \"accept\", \"actor\": " CLERK ", \"at\": \"2026-09-14T10:00:00+08:00\"}", &out),
-      PF_NOT_FOUND, out, "pf_execute(unknown)", __LINE__);
+      out, PF_NOT_FOUND);
 
   /* 7: storage: a database inside a directory that does not exist, and a directory as the database. */
   bad = (pf_engine*)SENTINEL;
-  expect_failure(pf_open(fmt("{\"database\": \"%s/no-such-dir/sub/c.db\"}", dir), &bad), PF_STORAGE,
-                 (const char*)bad, "pf_open(missing directory)", __LINE__);
+  FAILS(pf_open(fmt("{\"database\": \"%s/no-such-dir/sub/c.db\"}", dir), &bad), bad, PF_STORAGE);
   if (bad != (pf_engine*)SENTINEL) pf_close(bad);
   bad = (pf_engine*)SENTINEL;
-  expect_failure(pf_open(fmt("{\"database\": \"%s\"}", dir), &bad), PF_STORAGE, (const char*)bad,
-                 "pf_open(a directory)", __LINE__);
+  FAILS(pf_open(fmt("{\"database\": \"%s\"}", dir), &bad), bad, PF_STORAGE);
   if (bad != (pf_engine*)SENTINEL) pf_close(bad);
 }
 
@@ -444,13 +455,15 @@ int main(void) {
   kase = OK(pf_submit(e, application("2026-09-14T09:00:00+08:00", materials_json(first_kept, n_full)), &out),
             out);
   str(member(kase, "id"), id, sizeof id);
+  if (id[0] == '\0') fprintf(stderr, "the submitted case has no id: %.400s\n", kase);
   REQUIRE(id[0] != '\0');
   CHECK(is_str(member(kase, "state"), "submitted"));
   CHECK(is_str(member(kase, "permit"), "road_excavation"));
   CHECK(is_str(member(kase, "received_on"), "2026-09-14"));
   CHECK(is_lit(member(kase, "accepted_on"), "null"));
   CHECK(num(member(kase, "version")) >= 1);
-  CHECK(is_str(member(member(member(kase, "deadlines"), "acceptance_notice"), "due"), "2026-09-21"));
+  /* 5 working days after Monday 2026-09-14: Sunday 2026-09-20 is a swapped workday (调休). */
+  CHECK(is_str(member(member(member(kase, "deadlines"), "acceptance_notice"), "due"), "2026-09-20"));
   pf_free(kase);
 
   /* Refusals, in the order of DESIGN.md §4.9; each leaves the case and its log byte-identical. */
