@@ -28,5 +28,8 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know permitflow")
 endif()
 separate_arguments(flag_list UNIX_COMMAND "${flags}")
+if(SANITIZE)  # a sanitized library needs its runtime in the consumer too
+  list(APPEND flag_list -fsanitize=${SANITIZE})
+endif()
 run(c++ ${SOURCE_DIR}/tests/consumer/find_package/main.cpp ${flag_list} -o ${WORK_DIR}/pc-consumer)
 run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/lib ${WORK_DIR}/pc-consumer)
