@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "definition/permit_definition.hpp"
-#include "engine/engine_fixture.hpp"
+#include "support/engine_fixture.hpp"
 
 namespace permitflow {
 namespace {
@@ -29,10 +29,46 @@ std::string acceptance_for_due(const Engine& e, const std::string& permit, const
 
 bool in_week(const std::string& day) { return day >= "2026-06-08" && day <= "2026-06-14"; }
 
-class ReportTest : public ::testing::Test {
+// Commands the report scenarios need, on top of the shared fixture.
+class Supervision : public EngineTest {
  protected:
-  TempFolder tmp;
-  Driver d{tmp.path() / "permits.db"};
+  json submit(const std::string& permit, const std::string& day, bool complete) {
+    const std::string when = at(day, "09:00");
+    return EngineTest::submit(
+        application(permit, when, complete ? complete_materials(permit, when) : json::array()));
+  }
+  json inspect(const std::string& id, const std::string& day) {
+    return execute(id, command("record_inspection", kClerk, at(day, "14:00"),
+                               {{"inspectors", {"insp-1", "insp-2"}}, {"findings", "现场符合要求"}}));
+  }
+  json opinion(const std::string& id, const std::string& department, const std::string& day) {
+    return execute(id, command("record_opinion", reviewer(department), at(day, "15:00"),
+                               {{"department", department}, {"opinion", "approve"}}));
+  }
+  json suspend(const std::string& id, const std::string& day, int expected_working_days) {
+    return execute(id, command("suspend", kClerk, at(day, "10:30"),
+                               {{"reason", "expert_review"},
+                                {"expected_working_days", expected_working_days},
+                                {"notice", "专家评审"}}));
+  }
+  json resume(const std::string& id, const std::string& day) {
+    return execute(id, command("resume", kClerk, at(day, "10:45")));
+  }
+  /// The inspection (when none yet), every pending co-approving opinion, then the head's approval at 16:00.
+  json approve(const std::string& id, const std::string& day) {
+    json c = get(id);
+    if (c["inspections"].empty()) c = inspect(id, day);
+    for (const auto& [department, o] : c["opinions"].items()) {
+      if (o.is_null()) c = opinion(id, department, day);
+    }
+    return execute(id, command("decide", kHead, at(day, "16:00"), {{"outcome", "approved"}}));
+  }
+  json report(const json& request) { return json::parse(engine().report(request.dump())); }
+};
+
+class ReportTest : public Supervision {
+ protected:
+  Supervision& d = *this;
   std::string red, yellow, paused, h1, h2, h3;
   int expected_received = 0, expected_accepted = 0;
 
@@ -41,6 +77,7 @@ class ReportTest : public ::testing::Test {
   }
 
   void SetUp() override {
+    Supervision::SetUp();
     // Red: road excavation whose promised due is Wed 06-10, municipal roads has given its opinion, the
     // traffic police has not. Late on Thu 11, Fri 12 and Mon 15 (the report's day): 3 working days.
     const std::string red_day = acceptance_for_due(d.engine(), "road_excavation", "2026-06-10");
@@ -58,7 +95,7 @@ class ReportTest : public ::testing::Test {
     // Decided in the week (outdoor advertising): 5, 12 and 6 working days.
     h1 = d.accepted("outdoor_advertising", "2026-06-01")["id"];  // 06-02..05, 06-08 = 5
     d.approve(h1, "2026-06-08");
-    d.execute(h1, {{"type", "issue_certificate"}, {"actor", kClerk}, {"at", at("2026-06-10")}});
+    d.execute(h1, command("issue_certificate", kClerk, at("2026-06-10")));
     h2 = d.accepted("outdoor_advertising", "2026-05-26")["id"];  // 05-27..29, 06-01..05, 06-08..11 = 12
     d.approve(h2, "2026-06-11");
     h3 =
@@ -70,7 +107,7 @@ class ReportTest : public ::testing::Test {
     // accepted then withdrawn. Received after the week: not counted.
     d.submit("outdoor_advertising", "2026-06-10", false);
     const std::string w = d.accepted("outdoor_advertising", "2026-06-11")["id"];
-    d.execute(w, {{"type", "withdraw"}, {"actor", kApplicant}, {"at", at("2026-06-12")}});
+    d.execute(w, command("withdraw", kApplicant, at("2026-06-12")));
     expected_received += 2;
     expected_accepted += 1;
     d.submit("outdoor_advertising", "2026-06-15", false);
@@ -162,9 +199,8 @@ TEST_F(ReportTest, CsvHasOneSectionPerTable) {
   EXPECT_LT(csv.find("\n\nsuspended,"), csv.find("\n\nhandling,"));
 }
 
-TEST(Report, DatedByTheFirstWorkingDayAfterTheWeek) {
-  TempFolder tmp;
-  Driver d{tmp.path() / "empty.db"};
+TEST_F(Supervision, ReportIsDatedByTheFirstWorkingDayAfterTheWeek) {
+  Supervision& d = *this;
   // The week of 2026-02-09 ends on Mon 02-16, inside the Spring Festival holiday (02-15..02-23).
   const json r = d.report({{"week", "2026-02-11"}, {"format", "json"}});
   EXPECT_EQ(r["week"]["from"], "2026-02-09T00:00:00+08:00");
@@ -175,9 +211,8 @@ TEST(Report, DatedByTheFirstWorkingDayAfterTheWeek) {
   EXPECT_TRUE(r["suspended"].empty());
 }
 
-TEST(Report, RefusesBadInputNamingTheField) {
-  TempFolder tmp;
-  Driver d{tmp.path() / "empty.db"};
+TEST_F(Supervision, ReportRefusesBadInputNamingTheField) {
+  Supervision& d = *this;
   const auto refused = [&](const std::string& input, const std::string& field) {
     try {
       d.engine().report(input);

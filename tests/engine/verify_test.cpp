@@ -5,8 +5,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "engine/engine_fixture.hpp"
 #include "store/store.hpp"
+#include "support/engine_fixture.hpp"
 
 #if __has_include("store/hash_chain.hpp")
 #include "store/hash_chain.hpp"
@@ -25,40 +25,54 @@ using namespace permitflow::testing;
 constexpr const char* kEvents = "events";
 constexpr const char* kCases = "cases";
 
-class VerifyTest : public ::testing::Test {
+class VerifyTest : public EngineTest {
  protected:
-  TempFolder tmp;
-  std::filesystem::path db = tmp.path() / "permits.db";
   std::string ads, road, waste;
   std::int64_t events = 0;
 
   void SetUp() override {
+    EngineTest::SetUp();
     // Every command on the day of its case's acceptance or receipt, so no deadline timer fires in between
     // (none is due before the next day) and the seqs are known.
-    Driver d{db};
-    ads = d.accepted("outdoor_advertising", "2026-03-02")["id"];            // 1 submitted, 2 accepted
-    d.inspect(ads, "2026-03-02");                                           // 3 inspection_recorded
-    events += d.approve(ads, "2026-03-02")["version"].get<std::int64_t>();  // 4 decided
-    road = d.accepted("road_excavation", "2026-03-02")["id"];
-    d.opinion(road, "municipal_roads", "2026-03-02");                                          // 3
-    events += d.opinion(road, "traffic_police", "2026-03-02")["version"].get<std::int64_t>();  // 4
-    waste = d.submit("construction_waste", "2026-03-05", false)["id"];
-    events += d.execute(waste, {{"type", "request_correction"},
-                                {"actor", kClerk},
-                                {"at", at("2026-03-05", "10:00")}})["version"]
+    ads = accepted("outdoor_advertising", "2026-03-02")["id"];  // 1 submitted, 2 accepted
+    inspect(ads, "2026-03-02");                                 // 3 inspection_recorded
+    events += execute(ads, command("decide", kHead, at("2026-03-02", "16:00"),
+                                   {{"outcome", "approved"}}))["version"]
+                  .get<std::int64_t>();  // 4 decided
+    road = accepted("road_excavation", "2026-03-02")["id"];
+    opinion(road, "municipal_roads");                                          // 3
+    events += opinion(road, "traffic_police")["version"].get<std::int64_t>();  // 4
+    waste = submit(application("construction_waste", at("2026-03-05")))["id"];
+    events += execute(waste, command("request_correction", kClerk, at("2026-03-05", "10:30")))["version"]
                   .get<std::int64_t>();
     ASSERT_EQ(events, 10);
+    close();
   }
 
-  json verify() { return Driver(db).verify(); }
+  json inspect(const std::string& id, const std::string& day) {
+    return execute(id, command("record_inspection", kClerk, at(day, "14:00"),
+                               {{"inspectors", {"insp-1", "insp-2"}}, {"findings", "现场符合要求"}}));
+  }
+  json opinion(const std::string& id, const std::string& department) {
+    return execute(id, command("record_opinion", reviewer(department), at("2026-03-02", "15:00"),
+                               {{"department", department}, {"opinion", "approve"}}));
+  }
+
+  /// A new engine on the (possibly tampered) file.
+  json verify() {
+    open();
+    const json v = json::parse(engine().verify());
+    close();
+    return v;
+  }
 
   void exec(const std::string& sql) {
-    SQLite::Database conn(db.string(), SQLite::OPEN_READWRITE);
+    SQLite::Database conn(database().string(), SQLite::OPEN_READWRITE);
     conn.exec(sql);
   }
 
   store::EventRecord stored_event(const std::string& case_id, std::int64_t seq) {
-    SQLite::Database conn(db.string(), SQLite::OPEN_READONLY);
+    SQLite::Database conn(database().string(), SQLite::OPEN_READONLY);
     SQLite::Statement q(
         conn, std::string("SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM ") + kEvents +
                   " WHERE case_id = ? AND seq = ?");
@@ -71,7 +85,7 @@ class VerifyTest : public ::testing::Test {
   }
 
   void write_event(const store::EventRecord& e, bool insert) {
-    SQLite::Database conn(db.string(), SQLite::OPEN_READWRITE);
+    SQLite::Database conn(database().string(), SQLite::OPEN_READWRITE);
     SQLite::Statement q(conn, insert ? std::string("INSERT INTO ") + kEvents +
                                            " (case_id, seq, type, at, actor, data, prev_hash, hash) "
                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
@@ -109,11 +123,9 @@ TEST_F(VerifyTest, FreshDatabaseIsOk) {
   EXPECT_EQ(v["ledger_head"].get<std::string>().size(), 64u);
   EXPECT_TRUE(v["problems"].empty());
   // The head moves with every commit, and the database stays ok.
-  std::int64_t version = 0;
-  {
-    Driver d{db};
-    version = d.inspect(road, "2026-03-09")["version"];
-  }
+  open();
+  const std::int64_t version = inspect(road, "2026-03-09")["version"];
+  close();
   const json after = verify();
   EXPECT_TRUE(after["ok"].get<bool>()) << after.dump(2);
   EXPECT_NE(after["ledger_head"], v["ledger_head"]);
