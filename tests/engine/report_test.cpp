@@ -68,7 +68,6 @@ class Supervision : public EngineTest {
 
 class ReportTest : public Supervision {
  protected:
-  Supervision& d = *this;
   std::string red, yellow, paused, h1, h2, h3;
   int expected_received = 0, expected_accepted = 0;
 
@@ -80,42 +79,41 @@ class ReportTest : public Supervision {
     Supervision::SetUp();
     // Red: road excavation whose promised due is Wed 06-10, municipal roads has given its opinion, the
     // traffic police has not. Late on Thu 11, Fri 12 and Mon 15 (the report's day): 3 working days.
-    const std::string red_day = acceptance_for_due(d.engine(), "road_excavation", "2026-06-10");
-    red = d.accepted("road_excavation", red_day)["id"];
-    d.opinion(red, "municipal_roads", red_day);
+    const std::string red_day = acceptance_for_due(engine(), "road_excavation", "2026-06-10");
+    red = accepted("road_excavation", red_day)["id"];
+    opinion(red, "municipal_roads", red_day);
     count(red_day);
     // Yellow: outdoor advertising due Mon 06-15; yellow since Fri 06-12 (2 working days left), with the
     // window.
-    const std::string yellow_day = acceptance_for_due(d.engine(), "outdoor_advertising", "2026-06-15");
-    yellow = d.accepted("outdoor_advertising", yellow_day)["id"];
+    const std::string yellow_day = acceptance_for_due(engine(), "outdoor_advertising", "2026-06-15");
+    yellow = accepted("outdoor_advertising", yellow_day)["id"];
     count(yellow_day);
     // Suspended since Wed 06-10 for 5 expected working days: 3 so far (10, 11, 12).
-    paused = d.accepted("construction_waste", "2026-06-01")["id"];
-    d.suspend(paused, "2026-06-10", 5);
+    paused = accepted("construction_waste", "2026-06-01")["id"];
+    suspend(paused, "2026-06-10", 5);
     // Decided in the week (outdoor advertising): 5, 12 and 6 working days.
-    h1 = d.accepted("outdoor_advertising", "2026-06-01")["id"];  // 06-02..05, 06-08 = 5
-    d.approve(h1, "2026-06-08");
-    d.execute(h1, command("issue_certificate", kClerk, at("2026-06-10")));
-    h2 = d.accepted("outdoor_advertising", "2026-05-26")["id"];  // 05-27..29, 06-01..05, 06-08..11 = 12
-    d.approve(h2, "2026-06-11");
-    h3 =
-        d.accepted("outdoor_advertising", "2026-06-01")["id"];  // 06-02..12 = 9, less 06-02..04 suspended = 6
-    d.suspend(h3, "2026-06-02", 2);
-    d.resume(h3, "2026-06-04");
-    d.approve(h3, "2026-06-12");
+    h1 = accepted("outdoor_advertising", "2026-06-01")["id"];  // 06-02..05, 06-08 = 5
+    approve(h1, "2026-06-08");
+    execute(h1, command("issue_certificate", kClerk, at("2026-06-10")));
+    h2 = accepted("outdoor_advertising", "2026-05-26")["id"];  // 05-27..29, 06-01..05, 06-08..11 = 12
+    approve(h2, "2026-06-11");
+    h3 = accepted("outdoor_advertising", "2026-06-01")["id"];  // 06-02..12 = 9, less 06-02..04 suspended = 6
+    suspend(h3, "2026-06-02", 2);
+    resume(h3, "2026-06-04");
+    approve(h3, "2026-06-12");
     // Received in the week: one incomplete (acceptance notice due 06-17: green at the week's end), one
     // accepted then withdrawn. Received after the week: not counted.
-    d.submit("outdoor_advertising", "2026-06-10", false);
-    const std::string w = d.accepted("outdoor_advertising", "2026-06-11")["id"];
-    d.execute(w, command("withdraw", kApplicant, at("2026-06-12")));
+    submit("outdoor_advertising", "2026-06-10", false);
+    const std::string w = accepted("outdoor_advertising", "2026-06-11")["id"];
+    execute(w, command("withdraw", kApplicant, at("2026-06-12")));
     expected_received += 2;
     expected_accepted += 1;
-    d.submit("outdoor_advertising", "2026-06-15", false);
+    submit("outdoor_advertising", "2026-06-15", false);
   }
 };
 
 TEST_F(ReportTest, WeekCountsLightsSuspensionsAndHandling) {
-  const json r = d.report({{"week", "2026-06-10"}, {"format", "json"}});
+  const json r = report({{"week", "2026-06-10"}, {"format", "json"}});
   EXPECT_EQ(r["week"], json({{"from", "2026-06-08T00:00:00+08:00"},
                              {"to", "2026-06-15T00:00:00+08:00"},
                              {"dated", "2026-06-15"}}));
@@ -164,11 +162,11 @@ TEST_F(ReportTest, WeekCountsLightsSuspensionsAndHandling) {
 }
 
 TEST_F(ReportTest, AnyDayOfTheWeekGivesTheSameReport) {
-  EXPECT_EQ(d.report({{"week", "2026-06-08"}}), d.report({{"week", "2026-06-14"}, {"format", "json"}}));
+  EXPECT_EQ(report({{"week", "2026-06-08"}}), report({{"week", "2026-06-14"}, {"format", "json"}}));
 }
 
 TEST_F(ReportTest, CsvHasOneSectionPerTable) {
-  const json r = d.report({{"week", "2026-06-12"}, {"format", "csv"}});
+  const json r = report({{"week", "2026-06-12"}, {"format", "csv"}});
   ASSERT_TRUE(r.contains("csv")) << r.dump();
   const std::string csv = r["csv"];
   const int limit = promised("outdoor_advertising");
@@ -200,9 +198,8 @@ TEST_F(ReportTest, CsvHasOneSectionPerTable) {
 }
 
 TEST_F(Supervision, ReportIsDatedByTheFirstWorkingDayAfterTheWeek) {
-  Supervision& d = *this;
   // The week of 2026-02-09 ends on Mon 02-16, inside the Spring Festival holiday (02-15..02-23).
-  const json r = d.report({{"week", "2026-02-11"}, {"format", "json"}});
+  const json r = report({{"week", "2026-02-11"}, {"format", "json"}});
   EXPECT_EQ(r["week"]["from"], "2026-02-09T00:00:00+08:00");
   EXPECT_EQ(r["week"]["to"], "2026-02-16T00:00:00+08:00");
   EXPECT_EQ(r["week"]["dated"], "2026-02-24");
@@ -212,10 +209,9 @@ TEST_F(Supervision, ReportIsDatedByTheFirstWorkingDayAfterTheWeek) {
 }
 
 TEST_F(Supervision, ReportRefusesBadInputNamingTheField) {
-  Supervision& d = *this;
   const auto refused = [&](const std::string& input, const std::string& field) {
     try {
-      d.engine().report(input);
+      engine().report(input);
       ADD_FAILURE() << "accepted " << input;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::invalid_argument) << input;
