@@ -24,7 +24,7 @@ namespace {
 struct Week {
   Date monday;
   Date sunday;
-  Date dated;  // the first working day on or after the Monday
+  Date dated;  // the first working day on or after the next Monday, when the report is issued
   Instant from;
   Instant to;  // exclusive: the next Monday 00:00
 };
@@ -94,7 +94,7 @@ std::string Engine::report(std::string_view report_json) const {
   Week w;
   w.monday = any_day - static_cast<int>(any_day.iso_weekday() - 1);
   w.sunday = w.monday + 6;
-  w.dated = cal.working_day_on_or_after(w.monday);
+  w.dated = cal.working_day_on_or_after(w.monday + 7);  // issued once the week is over
   w.from = Instant::start_of_day(w.monday, off);
   w.to = Instant::start_of_day(w.monday + 7, off);
 

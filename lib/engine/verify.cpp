@@ -6,15 +6,7 @@
 #include "case/snapshot.hpp"
 #include "engine/engine_impl.hpp"
 
-#if __has_include("store/hash_chain.hpp")
 #include "store/hash_chain.hpp"
-#else
-// Until the store branch lands its hash_chain.hpp: the functions it provides (lib/store/hash_chain.cpp).
-namespace permitflow::store {
-std::string event_hash(const std::string& prev_hash, const EventRecord& event);
-std::string ledger_hash(const std::string& prev_hash, const std::vector<std::string>& event_hashes);
-}  // namespace permitflow::store
-#endif
 
 namespace permitflow {
 
@@ -182,17 +174,36 @@ std::string Engine::verify() const {
   }
 
   // --- (b) the ledger-wide chain -------------------------------------------------------------------------
+  // Each entry commits to the hashes of the events its transaction appended. A mismatch names the case (and
+  // seq) of the events still filed under the entry when they all belong to one case.
   auto ledger = tx->ledger();
   std::sort(ledger.begin(), ledger.end(),
             [](const store::LedgerRecord& a, const store::LedgerRecord& b) { return a.seq < b.seq; });
   std::map<std::int64_t, std::vector<std::string>> covered;  // ledger seq → event hashes, in commit order
   for (const auto& [seq, hash] : tx->ledger_event_hashes()) covered[seq].push_back(hash);
+  const auto owner = [&](const std::vector<std::string>& hashes) {
+    std::string case_id;
+    std::optional<std::int64_t> seq;
+    for (const auto& h : hashes) {
+      const auto it = stored.find(h);
+      if (it == stored.end()) return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
+      if (!case_id.empty() && case_id != it->second.case_id)
+        return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
+      case_id = it->second.case_id;
+      seq = it->second.seq;
+    }
+    if (hashes.size() != 1) seq.reset();
+    return std::pair{case_id, seq};
+  };
 
   std::string ledger_head;
   std::int64_t ledger_count = 0;
   std::int64_t expected = 1;
   for (const auto& l : ledger) {
     const std::string where = "ledger entry " + std::to_string(l.seq);
+    const auto it = covered.find(l.seq);
+    const std::vector<std::string> hashes = it == covered.end() ? std::vector<std::string>{} : it->second;
+    const auto [case_id, seq] = owner(hashes);
     if (l.seq != expected) {
       problems.add("", std::nullopt,
                    l.seq > expected ? where + " follows entry " + std::to_string(expected - 1) +
@@ -202,19 +213,24 @@ std::string Engine::verify() const {
     if (l.prev_hash != ledger_head) {
       problems.add("", std::nullopt, where + " does not link to the hash of the entry before it");
     }
-    const auto it = covered.find(l.seq);
-    const std::vector<std::string> hashes = it == covered.end() ? std::vector<std::string>{} : it->second;
-    if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
-      problems.add("", std::nullopt,
-                   where + "'s hash does not match its previous hash and event hashes: the entry was edited");
-    }
-    if (l.event_count != static_cast<std::int64_t>(hashes.size())) {
-      problems.add("", std::nullopt,
-                   where + " says it covers " + std::to_string(l.event_count) + " events but lists " +
-                       std::to_string(hashes.size()));
+    const auto count = static_cast<std::int64_t>(hashes.size());
+    if (l.event_count > count) {
+      problems.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
+                       " stored: events were deleted" +
+                       (count == 0 ? " (a whole case, when none of its events is left)" : ""));
+    } else if (l.event_count < count) {
+      problems.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       std::to_string(count) + " are filed under it: events were inserted");
+    } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
+      problems.add(case_id, seq,
+                   where +
+                       " does not match the events filed under it: an event of that transaction was "
+                       "rewritten with recomputed hashes, or replaced, or the entry was edited");
     }
     for (const auto& h : hashes) {
-      // Coverage: each event the ledger recorded must still be stored, once.
       auto [first, last] = stored.equal_range(h);
       auto found = std::find_if(first, last, [](const auto& kv) { return !kv.second.covered; });
       if (found != last) {
@@ -222,18 +238,24 @@ std::string Engine::verify() const {
       } else {
         problems.add("", std::nullopt,
                      where + " records an event (hash " + short_hash(h) +
-                         ") that is in no case's log: an event, or a whole case, was deleted or rewritten");
+                         ") that is in no case's log: an event, or a whole case, was deleted");
       }
     }
-    ledger_count += static_cast<std::int64_t>(hashes.size());
+    ledger_count += l.event_count;
     ledger_head = l.hash;
     expected = l.seq + 1;
   }
   for (const auto& [seq, hashes] : covered) {
-    if (!std::any_of(ledger.begin(), ledger.end(), [&](const auto& l) { return l.seq == seq; })) {
-      problems.add("", std::nullopt,
-                   std::to_string(hashes.size()) + " event hashes belong to ledger entry " +
-                       std::to_string(seq) + ", which does not exist");
+    if (std::any_of(ledger.begin(), ledger.end(), [&](const auto& l) { return l.seq == seq; })) continue;
+    for (const auto& h : hashes) {
+      auto [first, last] = stored.equal_range(h);
+      for (auto i = first; i != last; ++i) {
+        if (i->second.covered) continue;
+        i->second.covered = true;
+        problems.add(i->second.case_id, i->second.seq,
+                     "the event is filed under ledger entry " + std::to_string(seq) +
+                         ", which does not exist: it was inserted outside the engine");
+      }
     }
   }
   for (const auto& [hash, s] : stored) {

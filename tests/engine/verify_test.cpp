@@ -8,13 +8,7 @@
 #include "store/store.hpp"
 #include "support/engine_fixture.hpp"
 
-#if __has_include("store/hash_chain.hpp")
 #include "store/hash_chain.hpp"
-#else
-namespace permitflow::store {
-std::string event_hash(const std::string& prev_hash, const EventRecord& event);
-}  // namespace permitflow::store
-#endif
 
 namespace permitflow {
 namespace {
@@ -86,12 +80,14 @@ class VerifyTest : public EngineTest {
 
   void write_event(const store::EventRecord& e, bool insert) {
     SQLite::Database conn(database().string(), SQLite::OPEN_READWRITE);
-    SQLite::Statement q(conn, insert ? std::string("INSERT INTO ") + kEvents +
-                                           " (case_id, seq, type, at, actor, data, prev_hash, hash) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                                     : std::string("UPDATE ") + kEvents +
-                                           " SET type = ?3, at = ?4, actor = ?5, data = ?6, prev_hash = ?7, "
-                                           "hash = ?8 WHERE case_id = ?1 AND seq = ?2");
+    SQLite::Statement q(
+        conn, insert ? std::string("INSERT INTO ") + kEvents +
+                           " (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, ledger_pos) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                           "(SELECT max(seq) + 1 FROM ledger), 0)"
+                     : std::string("UPDATE ") + kEvents +
+                           " SET type = ?3, at = ?4, actor = ?5, data = ?6, prev_hash = ?7, "
+                           "hash = ?8 WHERE case_id = ?1 AND seq = ?2");
     q.bind(1, e.case_id);
     q.bind(2, static_cast<std::int64_t>(e.seq));
     q.bind(3, e.type);
@@ -153,10 +149,9 @@ TEST_F(VerifyTest, EditedEventWithRecomputedChainIsCaughtByTheLedger) {
   write_event(e4, false);
   const json v = verify();
   EXPECT_FALSE(v["ok"].get<bool>());
-  EXPECT_TRUE(has_problem(v, road, 3, "not covered by the ledger")) << v.dump(2);
-  EXPECT_TRUE(has_problem(v, road, 4, "not covered by the ledger")) << v.dump(2);
-  EXPECT_TRUE(has_problem(v, nullptr, std::nullopt, "in no case's log")) << v.dump(2);
-  EXPECT_FALSE(has_problem(v, road, 3, "was edited")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, road, 3, "does not match the events filed under it")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, road, 4, "does not match the events filed under it")) << v.dump(2);
+  EXPECT_FALSE(has_problem(v, road, 3, "the stored hash does not match")) << v.dump(2);
 }
 
 TEST_F(VerifyTest, DeletedEventIsReported) {
@@ -165,7 +160,8 @@ TEST_F(VerifyTest, DeletedEventIsReported) {
   EXPECT_FALSE(v["ok"].get<bool>());
   EXPECT_TRUE(has_problem(v, road, 3, "event 2 is missing")) << v.dump(2);
   EXPECT_TRUE(has_problem(v, road, 3, "does not link")) << v.dump(2);
-  EXPECT_TRUE(has_problem(v, nullptr, std::nullopt, "in no case's log")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, nullptr, std::nullopt, "none of them is stored: events were deleted"))
+      << v.dump(2);
   EXPECT_EQ(v["events_checked"], events - 1);
 }
 
@@ -175,7 +171,8 @@ TEST_F(VerifyTest, DeletedLastEventIsReported) {
   EXPECT_FALSE(v["ok"].get<bool>());
   EXPECT_TRUE(has_problem(v, ads, std::nullopt, "projection's version is '4' but the replay gives '3'"))
       << v.dump(2);
-  EXPECT_TRUE(has_problem(v, nullptr, std::nullopt, "in no case's log")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, nullptr, std::nullopt, "none of them is stored: events were deleted"))
+      << v.dump(2);
 }
 
 TEST_F(VerifyTest, ForgedEventIsReported) {
@@ -193,7 +190,8 @@ TEST_F(VerifyTest, ForgedEventIsReported) {
   write_event(forged, true);
   const json v = verify();
   EXPECT_FALSE(v["ok"].get<bool>());
-  EXPECT_TRUE(has_problem(v, ads, 5, "not covered by the ledger")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, ads, 5, "which does not exist: it was inserted outside the engine"))
+      << v.dump(2);
   EXPECT_TRUE(has_problem(v, ads, std::nullopt, "projection's state")) << v.dump(2);
   EXPECT_EQ(v["events_checked"], events + 1);
 }
@@ -207,8 +205,8 @@ TEST_F(VerifyTest, DeletedCaseIsReported) {
   // The ledger recorded the case's 2 events; they are gone.
   int gone = 0;
   for (const auto& p : v["problems"])
-    gone +=
-        p["case"].is_null() && p["problem"].get<std::string>().find("in no case's log") != std::string::npos;
+    gone += p["case"].is_null() &&
+            p["problem"].get<std::string>().find("none of them is stored") != std::string::npos;
   EXPECT_EQ(gone, 2) << v.dump(2);
   EXPECT_EQ(v["ledger_count"], events);
   EXPECT_EQ(v["events_checked"], events - 2);
