@@ -1,10 +1,304 @@
-// The weekly supervision report (督查周报). Not built yet: see the durable-engine issue.
+// The weekly supervision report (督查周报, domain.md §4.1 电子监察): what came in and went out in a week,
+// which cases are yellow or red at its end and who holds them, which are suspended, and how long decisions
+// took against the promised limit (承诺时限). Fields and CSV columns: docs/operations.md.
+//
+// Everything is computed from the event logs, never from the projections' lights: each case is replayed up to
+// the end of the week and its clocks evaluated at that instant, so a report of a past week reads the same
+// whether or not run_due was called in time.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <span>
+
+#include "clock/legal_clock.hpp"
+#include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
 
 namespace permitflow {
 
-std::string Engine::report(std::string_view) const {
-  throw Error(ErrorCode::internal, "the weekly report is not built yet");
+using nlohmann::json;
+namespace in = input;
+
+namespace {
+
+struct Week {
+  Date monday;
+  Date sunday;
+  Date dated;  // the first working day on or after the next Monday, when the report is issued
+  Instant from;
+  Instant to;  // exclusive: the next Monday 00:00
+};
+
+struct LightRow {
+  std::string case_id, permit, applicant, state, clock;
+  Light light = Light::green;
+  Date due;
+  std::string department;
+  int working_days_late = 0;
+  int working_days_left = 0;
+  std::optional<Date> statutory_due;
+  std::optional<Light> statutory_light;
+};
+
+struct SuspendedRow {
+  std::string case_id, permit, applicant, reason;
+  Date from;
+  int expected_working_days = 0;
+  int suspended_working_days = 0;
+};
+
+struct Handling {
+  std::vector<int> days;
+  int promised_limit = 0;
+  int over = 0;
+};
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  bool first = true;
+  for (const auto& f : fields) {
+    if (!first) line += ',';
+    line += csv_field(f);
+    first = false;
+  }
+  return line + "\n";
+}
+
+double round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+}  // namespace
+
+std::string Engine::report(std::string_view report_json) const {
+  const Impl& m = *impl_;
+  const WorkingCalendar& cal = m.calendar;
+  const int off = m.config.utc_offset_minutes;
+
+  // --- the request ---------------------------------------------------------------------------------------
+  const json req = in::parse_document(report_json, "the report request");
+  in::only_keys(req, "", {"week", "format"});
+  const Date any_day = in::get_date(req, "week", "");
+  const std::string format = in::opt_string(req, "format", "", 16).value_or("json");
+  if (format != "json" && format != "csv")
+    in::fail("/format", "must be \"json\" or \"csv\", not \"" + format + "\"");
+
+  Week w;
+  w.monday = any_day - static_cast<int>(any_day.iso_weekday() - 1);
+  w.sunday = w.monday + 6;
+  w.dated = cal.working_day_on_or_after(w.monday + 7);  // issued once the week is over
+  w.from = Instant::start_of_day(w.monday, off);
+  w.to = Instant::start_of_day(w.monday + 7, off);
+
+  // --- one pass over every case's log ----------------------------------------------------------------------
+  int received = 0, accepted = 0, decided = 0, issued = 0;
+  std::vector<LightRow> lights;
+  std::vector<SuspendedRow> suspended;
+  std::map<std::string, Handling> handling;
+  for (const std::string& permit : m.definitions.permits()) {
+    if (const auto def = m.definitions.current(permit))
+      handling[permit].promised_limit = def->limits.promised;
+  }
+
+  auto tx = m.store->begin_read();
+  for (const std::string& id : tx->case_ids()) {
+    const auto events = tx->events(id, 0);
+    // The log up to the end of the week (a log is in time order: a command earlier than the case's latest
+    // event is refused), and what happened inside the week.
+    std::vector<store::EventRecord> upto;
+    bool decided_in_week = false;
+    for (const auto& e : events) {
+      const Instant at = Instant::parse_rfc3339(e.at);
+      if (at >= w.to) break;
+      upto.push_back(e);
+      if (at < w.from) continue;
+      if (e.type == "submitted") ++received;
+      if (e.type == "accepted" || e.type == "acceptance_deemed") ++accepted;
+      if (e.type == "decided" || e.type == "renewal_deemed") ++decided;
+      if (e.type == "certificate_issued" || e.type == "renewal_deemed") ++issued;
+      if (e.type == "decided") decided_in_week = true;
+    }
+    if (upto.empty()) continue;  // received after the week
+
+    Case c = m.replay(upto);
+    const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+    // Lights as of the end of the week: 00:00 of the next Monday, before anything happens on it.
+    recompute_deadlines(c, m.context_of(def), w.to);
+
+    // Yellow and red cases. The applicant's correction period is the applicant's time, not the bureau's:
+    // it is not supervised here.
+    const std::string clock = active_clock(c);
+    const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
+                         : clock == "decision"        ? &c.deadlines.decision
+                         : clock == "issuance"        ? &c.deadlines.issuance
+                                                      : nullptr;
+    if (v && v->present && (v->light == Light::yellow || v->light == Light::red)) {
+      LightRow r;
+      r.case_id = c.id;
+      r.permit = c.permit;
+      r.applicant = c.applicant.name;
+      r.state = std::string(to_string(c.state));
+      r.clock = clock;
+      r.light = v->light;
+      r.due = v->due;
+      r.department = "window";
+      if (clock == "decision") {
+        const auto pending = awaiting_departments(c);
+        if (!pending.empty()) {
+          r.department.clear();
+          for (const auto& d : pending) r.department += (r.department.empty() ? "" : ",") + d;
+        }
+        r.statutory_due = v->statutory_due;
+        r.statutory_light = v->statutory_light;
+      }
+      // Late: working days after the due up to the day the report is dated (so a red case is at least one
+      // working day late). Left: working days from the dated day to the due, both included.
+      if (v->light == Light::red) r.working_days_late = cal.working_days_between(v->due + 1, w.dated);
+      if (v->light == Light::yellow) r.working_days_left = cal.working_days_between(w.dated, v->due);
+      lights.push_back(std::move(r));
+    }
+
+    // Suspended at the end of the week (Art 45): working days so far, both ends of the suspension included.
+    if (c.state == State::suspended && !c.suspensions.empty()) {
+      const Suspension& s = c.suspensions.back();
+      suspended.push_back({c.id, c.permit, c.applicant.name, s.reason, s.from, s.expected_working_days,
+                           cal.working_days_between(s.from, w.sunday)});
+    }
+
+    // Handling time of a decision taken in the week: acceptance to decision in working days, the acceptance
+    // day not counted, suspended working days not counted.
+    if (decided_in_week && c.decision && c.accepted_on) {
+      const int days = counted_working_days({*c.accepted_on, 0, closed_suspensions(c)}, c.decision->on, cal);
+      Handling& h = handling[c.permit];
+      h.days.push_back(days);
+      if (days > def.limits.promised) ++h.over;
+    }
+  }
+
+  std::sort(lights.begin(), lights.end(), [](const LightRow& a, const LightRow& b) {
+    const int ra = a.light == Light::red ? 0 : 1, rb = b.light == Light::red ? 0 : 1;
+    if (ra != rb) return ra < rb;
+    if (a.working_days_late != b.working_days_late) return a.working_days_late > b.working_days_late;
+    if (a.due != b.due) return a.due < b.due;
+    return a.case_id < b.case_id;
+  });
+  std::sort(suspended.begin(), suspended.end(), [](const SuspendedRow& a, const SuspendedRow& b) {
+    return a.from != b.from ? a.from < b.from : a.case_id < b.case_id;
+  });
+
+  // --- the document ------------------------------------------------------------------------------------
+  json out;
+  out["week"] = {
+      {"from", w.from.to_rfc3339(off)}, {"to", w.to.to_rfc3339(off)}, {"dated", w.dated.to_string()}};
+  out["counts"] = {{"received", received}, {"accepted", accepted}, {"decided", decided}, {"issued", issued}};
+  out["lights"] = json::array();
+  for (const auto& r : lights) {
+    out["lights"].push_back(
+        {{"case", r.case_id},
+         {"permit", r.permit},
+         {"applicant", r.applicant},
+         {"state", r.state},
+         {"clock", r.clock},
+         {"light", std::string(to_string(r.light))},
+         {"due", r.due.to_string()},
+         {"statutory_due", r.statutory_due ? json(r.statutory_due->to_string()) : json(nullptr)},
+         {"statutory_light",
+          r.statutory_light ? json(std::string(to_string(*r.statutory_light))) : json(nullptr)},
+         {"department", r.department},
+         {"working_days_late", r.working_days_late},
+         {"working_days_left", r.working_days_left}});
+  }
+  out["suspended"] = json::array();
+  for (const auto& s : suspended) {
+    out["suspended"].push_back({{"case", s.case_id},
+                                {"permit", s.permit},
+                                {"applicant", s.applicant},
+                                {"reason", s.reason},
+                                {"from", s.from.to_string()},
+                                {"expected_working_days", s.expected_working_days},
+                                {"suspended_working_days", s.suspended_working_days},
+                                {"overrun", s.suspended_working_days > s.expected_working_days}});
+  }
+  out["handling"] = json::object();
+  for (auto& [permit, h] : handling) {
+    json j = {{"count", h.days.size()},
+              {"mean", nullptr},
+              {"p90", nullptr},
+              {"promised_limit", h.promised_limit},
+              {"over", h.over}};
+    if (!h.days.empty()) {
+      std::sort(h.days.begin(), h.days.end());
+      double sum = 0;
+      for (int d : h.days) sum += d;
+      j["mean"] = round2(sum / static_cast<double>(h.days.size()));
+      // Nearest rank: the ceil(0.9·n)-th smallest value.
+      const auto rank = static_cast<std::size_t>(std::ceil(0.9 * static_cast<double>(h.days.size())));
+      j["p90"] = h.days[std::max<std::size_t>(rank, 1) - 1];
+    }
+    out["handling"][permit] = std::move(j);
+  }
+  if (format == "json") return out.dump();
+
+  // --- CSV: one section per table; every line starts with its section's name ---------------------------
+  const auto str = [](const json& j) {
+    return j.is_null() ? std::string() : j.is_string() ? j.get<std::string>() : j.dump();
+  };
+  std::string csv;
+  csv += csv_line({"report", "from", "to", "dated"});
+  csv += csv_line({"report", str(out["week"]["from"]), str(out["week"]["to"]), str(out["week"]["dated"])});
+  csv += "\n";
+  csv += csv_line({"counts", "received", "accepted", "decided", "issued"});
+  csv += csv_line({"counts", std::to_string(received), std::to_string(accepted), std::to_string(decided),
+                   std::to_string(issued)});
+  csv += "\n";
+  static const char* const light_columns[] = {"case",
+                                              "permit",
+                                              "applicant",
+                                              "state",
+                                              "clock",
+                                              "light",
+                                              "due",
+                                              "statutory_due",
+                                              "statutory_light",
+                                              "department",
+                                              "working_days_late",
+                                              "working_days_left"};
+  static const char* const suspended_columns[] = {
+      "case",   "permit", "applicant", "reason", "from", "expected_working_days", "suspended_working_days",
+      "overrun"};
+  static const char* const handling_columns[] = {"count", "mean", "p90", "promised_limit", "over"};
+  const auto section = [&](const std::string& name, const json& rows, std::span<const char* const> columns,
+                           bool keyed) {
+    std::vector<std::string> header{name};
+    if (keyed) header.push_back("permit");
+    header.insert(header.end(), columns.begin(), columns.end());
+    csv += csv_line(header);
+    const auto row = [&](const std::string& key, const json& j) {
+      std::vector<std::string> fields{name};
+      if (keyed) fields.push_back(key);
+      for (const char* col : columns) fields.push_back(str(j.at(col)));
+      csv += csv_line(fields);
+    };
+    if (keyed) {
+      for (const auto& [key, j] : rows.items()) row(key, j);
+    } else {
+      for (const auto& j : rows) row("", j);
+    }
+  };
+  section("lights", out["lights"], light_columns, false);
+  csv += "\n";
+  section("suspended", out["suspended"], suspended_columns, false);
+  csv += "\n";
+  section("handling", out["handling"], handling_columns, true);
+  return json{{"csv", csv}}.dump();
 }
 
 }  // namespace permitflow

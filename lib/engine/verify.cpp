@@ -1,8 +1,276 @@
-// Verification of the hash chains and projections. Not built yet: see the durable-engine issue.
+// Verification (DESIGN.md §5, §6 'Verify'): every case's hash chain, the ledger-wide chain, and that every
+// projection is what replaying its log gives. What it detects and how to anchor the ledger head elsewhere:
+// docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized JSON.
+#include <map>
+
+#include "case/snapshot.hpp"
 #include "engine/engine_impl.hpp"
+
+#include "store/hash_chain.hpp"
 
 namespace permitflow {
 
-std::string Engine::verify() const { throw Error(ErrorCode::internal, "verify is not built yet"); }
+using nlohmann::json;
+
+namespace {
+
+class Problems {
+ public:
+  void add(const std::string& case_id, std::optional<std::int64_t> seq, std::string problem) {
+    json p = {{"case", case_id.empty() ? json(nullptr) : json(case_id)}};
+    if (seq) p["seq"] = *seq;
+    p["problem"] = std::move(problem);
+    list_.push_back(std::move(p));
+  }
+  json& list() { return list_; }
+
+ private:
+  json list_ = json::array();
+};
+
+std::string short_hash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) + "…" : h; }
+
+// The top-level fields (and first nested paths) where two case documents differ.
+std::string differing_paths(const json& stored, const json& replayed) {
+  std::vector<std::string> paths;
+  for (const auto& op : json::diff(replayed, stored)) {
+    std::string p = op.at("path").get<std::string>();
+    if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < paths.size() && i < 5; ++i) out += (i ? ", " : "") + paths[i];
+  if (paths.size() > 5) out += " and " + std::to_string(paths.size() - 5) + " more";
+  return out;
+}
+
+}  // namespace
+
+std::string Engine::verify() const {
+  const Impl& m = *impl_;
+  Problems problems;
+  std::int64_t cases_checked = 0;
+  std::int64_t events_checked = 0;
+  // Every stored event by its hash: which case and seq, and whether a ledger entry covers it.
+  struct Stored {
+    std::string case_id;
+    std::int64_t seq;
+    bool covered = false;
+  };
+  std::multimap<std::string, Stored> stored;
+
+  auto tx = m.store->begin_read();
+
+  // --- (a) each case's chain, (c) its projection against the replay ------------------------------------
+  for (const std::string& id : tx->case_ids()) {
+    ++cases_checked;
+    const auto record = tx->load_case(id);
+    const auto events = tx->events(id, 0);
+    events_checked += static_cast<std::int64_t>(events.size());
+    if (!record) {
+      problems.add(id, std::nullopt, "the case has events but no projection row");
+    }
+    if (events.empty()) {
+      problems.add(id, std::nullopt, "the case has a projection but no events: its log was deleted");
+      continue;
+    }
+
+    std::string prev_hash;
+    std::int64_t expected_seq = 1;
+    for (const auto& e : events) {
+      if (e.seq != expected_seq) {
+        if (e.seq > expected_seq) {
+          problems.add(id, e.seq,
+                       expected_seq + 1 == e.seq
+                           ? "event " + std::to_string(expected_seq) + " is missing (seq " +
+                                 std::to_string(e.seq) + " follows seq " + std::to_string(expected_seq - 1) +
+                                 ")"
+                           : "events " + std::to_string(expected_seq) + " to " + std::to_string(e.seq - 1) +
+                                 " are missing (seq " + std::to_string(e.seq) + " follows seq " +
+                                 std::to_string(expected_seq - 1) + ")");
+        } else {
+          problems.add(id, e.seq,
+                       "seq " + std::to_string(e.seq) + " is out of order or repeated (expected seq " +
+                           std::to_string(expected_seq) + ")");
+        }
+      }
+      if (e.prev_hash != prev_hash) {
+        problems.add(id, e.seq,
+                     expected_seq == 1 && e.seq == 1
+                         ? "the first event's prev_hash is not empty"
+                         : "prev_hash " + short_hash(e.prev_hash) +
+                               " does not link to the hash of the event before it (" + short_hash(prev_hash) +
+                               ")");
+      }
+      if (store::event_hash(e.prev_hash, e) != e.hash) {
+        problems.add(
+            id, e.seq,
+            "the stored hash does not match the event's stored bytes: the event (" + e.type + ") was edited");
+      }
+      stored.insert({e.hash, {id, e.seq}});
+      prev_hash = e.hash;
+      expected_seq = e.seq + 1;
+    }
+    if (!record) continue;
+
+    Case replayed;
+    try {
+      replayed = m.replay(events);
+    } catch (const std::exception& ex) {
+      problems.add(id, std::nullopt, std::string("the log does not replay: ") + ex.what());
+      continue;
+    }
+    const store::CaseRecord want = m.projection(replayed);
+    const auto column = [&](const char* name, const std::string& have, const std::string& should) {
+      if (have != should) {
+        problems.add(id, std::nullopt,
+                     std::string("the projection's ") + name + " is '" + have + "' but the replay gives '" +
+                         should + "'");
+      }
+    };
+    column("state", record->state, want.state);
+    column("version", std::to_string(record->version), std::to_string(want.version));
+    column("permit", record->permit, want.permit);
+    column("definition_version", std::to_string(record->definition_version),
+           std::to_string(want.definition_version));
+    column("applicant_id", record->applicant_id, want.applicant_id);
+    column("light", record->light, want.light);
+    column("due", record->due, want.due);
+    column("awaiting_departments", record->awaiting_departments, want.awaiting_departments);
+    json stored_doc;
+    try {
+      stored_doc = json::parse(record->document);
+    } catch (const std::exception&) {
+      problems.add(id, std::nullopt, "the projection's case document is not valid JSON");
+    }
+    if (!stored_doc.is_null()) {
+      const json replayed_doc = json::parse(want.document);
+      if (stored_doc != replayed_doc) {
+        problems.add(id, std::nullopt,
+                     "the projection's case document differs from the replay at " +
+                         differing_paths(stored_doc, replayed_doc));
+      }
+    }
+    // A snapshot is a cache, and one that does not load is simply dropped (DESIGN.md §5); but one that loads
+    // is trusted by load_case, so it must be the replay of the first snapshot_version events.
+    if (!record->snapshot.empty()) {
+      if (auto snap = load_snapshot(record->snapshot); snap && snap->version == record->snapshot_version) {
+        if (record->snapshot_version > static_cast<std::int64_t>(events.size())) {
+          problems.add(id, std::nullopt,
+                       "the snapshot is at version " + std::to_string(record->snapshot_version) +
+                           " but the log has " + std::to_string(events.size()) + " events");
+        } else {
+          const Case at_snapshot =
+              record->snapshot_version == replayed.version
+                  ? replayed
+                  : m.replay({events.begin(), events.begin() + record->snapshot_version});
+          if (!(*snap == at_snapshot)) {
+            problems.add(id, std::nullopt,
+                         "the snapshot (version " + std::to_string(record->snapshot_version) +
+                             ") differs from the replay of the log up to that version");
+          }
+        }
+      }
+    }
+  }
+
+  // --- (b) the ledger-wide chain -------------------------------------------------------------------------
+  // Each entry commits to the hashes of the events its transaction appended. A mismatch names the case (and
+  // seq) of the events still filed under the entry when they all belong to one case.
+  auto ledger = tx->ledger();
+  std::sort(ledger.begin(), ledger.end(),
+            [](const store::LedgerRecord& a, const store::LedgerRecord& b) { return a.seq < b.seq; });
+  std::map<std::int64_t, std::vector<std::string>> covered;  // ledger seq → event hashes, in commit order
+  for (const auto& [seq, hash] : tx->ledger_event_hashes()) covered[seq].push_back(hash);
+  const auto owner = [&](const std::vector<std::string>& hashes) {
+    std::string case_id;
+    std::optional<std::int64_t> seq;
+    for (const auto& h : hashes) {
+      const auto it = stored.find(h);
+      if (it == stored.end()) return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
+      if (!case_id.empty() && case_id != it->second.case_id)
+        return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
+      case_id = it->second.case_id;
+      seq = it->second.seq;
+    }
+    if (hashes.size() != 1) seq.reset();
+    return std::pair{case_id, seq};
+  };
+
+  std::string ledger_head;
+  std::int64_t ledger_count = 0;
+  std::int64_t expected = 1;
+  for (const auto& l : ledger) {
+    const std::string where = "ledger entry " + std::to_string(l.seq);
+    const auto it = covered.find(l.seq);
+    const std::vector<std::string> hashes = it == covered.end() ? std::vector<std::string>{} : it->second;
+    const auto [case_id, seq] = owner(hashes);
+    if (l.seq != expected) {
+      problems.add("", std::nullopt,
+                   l.seq > expected ? where + " follows entry " + std::to_string(expected - 1) +
+                                          ": ledger entries were deleted"
+                                    : where + " is out of order or repeated");
+    }
+    if (l.prev_hash != ledger_head) {
+      problems.add("", std::nullopt, where + " does not link to the hash of the entry before it");
+    }
+    const auto count = static_cast<std::int64_t>(hashes.size());
+    if (l.event_count > count) {
+      problems.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
+                       " stored: events were deleted" +
+                       (count == 0 ? " (a whole case, when none of its events is left)" : ""));
+    } else if (l.event_count < count) {
+      problems.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       std::to_string(count) + " are filed under it: events were inserted");
+    } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
+      problems.add(case_id, seq,
+                   where +
+                       " does not match the events filed under it: an event of that transaction was "
+                       "rewritten with recomputed hashes, or replaced, or the entry was edited");
+    }
+    for (const auto& h : hashes) {
+      auto [first, last] = stored.equal_range(h);
+      auto found = std::find_if(first, last, [](const auto& kv) { return !kv.second.covered; });
+      if (found != last) {
+        found->second.covered = true;
+      } else {
+        problems.add("", std::nullopt,
+                     where + " records an event (hash " + short_hash(h) +
+                         ") that is in no case's log: an event, or a whole case, was deleted");
+      }
+    }
+    ledger_count += l.event_count;
+    ledger_head = l.hash;
+    expected = l.seq + 1;
+  }
+  for (const auto& [seq, hashes] : covered) {
+    if (std::any_of(ledger.begin(), ledger.end(), [&](const auto& l) { return l.seq == seq; })) continue;
+    for (const auto& h : hashes) {
+      auto [first, last] = stored.equal_range(h);
+      for (auto i = first; i != last; ++i) {
+        if (i->second.covered) continue;
+        i->second.covered = true;
+        problems.add(i->second.case_id, i->second.seq,
+                     "the event is filed under ledger entry " + std::to_string(seq) +
+                         ", which does not exist: it was inserted outside the engine");
+      }
+    }
+  }
+  for (const auto& [hash, s] : stored) {
+    if (!s.covered) {
+      problems.add(s.case_id, s.seq,
+                   "the event is not covered by the ledger: it was inserted, or rewritten with a recomputed "
+                   "hash, outside the engine");
+    }
+  }
+
+  json out = {{"ok", problems.list().empty()},    {"cases_checked", cases_checked},
+              {"events_checked", events_checked}, {"problems", std::move(problems.list())},
+              {"ledger_head", ledger_head},       {"ledger_count", ledger_count}};
+  if (!out["ok"].get<bool>()) m.log->warn("verify found {} problems", out["problems"].size());
+  return out.dump();
+}
 
 }  // namespace permitflow

@@ -99,6 +99,10 @@ class EngineTest : public ::testing::Test {
     engine_ = std::make_unique<Engine>(cfg.dump());
   }
   Engine& engine() { return *engine_; }
+  /// The database file, for tests that open it behind the engine's back (close() first).
+  std::filesystem::path database() const { return dir_.path() / "cases.db"; }
+  /// Closes the engine; open() opens it again on the same file.
+  void close() { engine_.reset(); }
 
   json precheck(const json& app) { return json::parse(engine_->precheck(app.dump())); }
   json submit(const json& app) { return json::parse(engine_->submit(app.dump())); }
