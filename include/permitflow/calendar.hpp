@@ -142,7 +142,8 @@ class PERMITFLOW_EXPORT WorkingCalendar {
   std::shared_ptr<const Tables> tables_;
 };
 
-/// Natural-day and civil-law period arithmetic (domain.md §3.4 C4, C5).
+/// Natural-day and civil-law period arithmetic (domain.md §3.4 C4, C5). Each throws Error(invalid_argument)
+/// when the resulting date would leave 1900–2199.
 PERMITFLOW_EXPORT Date add_days(Date d, int days);
 /// The corresponding date `months` later; when that month is shorter, its last day (2026-01-31 + 1 = 02-28).
 PERMITFLOW_EXPORT Date add_months(Date d, int months);

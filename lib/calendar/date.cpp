@@ -13,6 +13,8 @@ namespace chr = std::chrono;
 
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 2199;
+constexpr std::int32_t kFirstDay = -25567;  // 1900-01-01
+constexpr std::int32_t kLastDay = 84005;    // 2199-12-31
 
 chr::year_month_day ymd_of(std::int32_t days) { return chr::year_month_day{chr::sys_days{chr::days{days}}}; }
 
@@ -35,8 +37,10 @@ bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) 
 }  // namespace
 
 Date Date::from_ymd(int year, unsigned month, unsigned day) {
-  const chr::year_month_day ymd{chr::year{year}, chr::month{month}, chr::day{day}};
-  if (year < kMinYear || year > kMaxYear || !ymd.ok()) {
+  // chrono::month/day hold one byte: 257 would wrap to 1, so reject out-of-range values before building them.
+  const bool small = month <= 12 && day <= 31;
+  const chr::year_month_day ymd{chr::year{year}, chr::month{small ? month : 0}, chr::day{small ? day : 0}};
+  if (year < kMinYear || year > kMaxYear || !small || !ymd.ok()) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", year, month, day);
     bad("not a date between 1900 and 2199", buf);
@@ -142,9 +146,21 @@ std::string Instant::to_rfc3339(int utc_offset_minutes) const {
   return buf;
 }
 
-Date add_days(Date d, int days) { return d + days; }
+Date add_days(Date d, int days) {
+  const std::int64_t result = static_cast<std::int64_t>(d.days()) + days;
+  if (result < kFirstDay || result > kLastDay) {
+    throw Error(ErrorCode::invalid_argument, "adding " + std::to_string(days) + " days to " + d.to_string() +
+                                                 " leaves the supported range 1900–2199");
+  }
+  return Date::from_days(static_cast<std::int32_t>(result));
+}
 
 Date add_months(Date d, int months) {
+  // Beyond 300 years every result is out of range; refusing early keeps chrono's year arithmetic in range.
+  if (months > 12 * (kMaxYear - kMinYear + 1) || months < -12 * (kMaxYear - kMinYear + 1)) {
+    throw Error(ErrorCode::invalid_argument,
+                "adding " + std::to_string(months) + " months leaves the supported range 1900–2199");
+  }
   const auto ymd = ymd_of(d.days());
   const auto target = chr::year_month{ymd.year(), ymd.month()} + chr::months{months};
   const auto last = chr::year_month_day_last{target.year(), chr::month_day_last{target.month()}}.day();
@@ -153,7 +169,13 @@ Date add_months(Date d, int months) {
                         static_cast<unsigned>(day));
 }
 
-Date add_years(Date d, int years) { return add_months(d, years * 12); }
+Date add_years(Date d, int years) {
+  if (years > kMaxYear - kMinYear + 1 || years < -(kMaxYear - kMinYear + 1)) {
+    throw Error(ErrorCode::invalid_argument,
+                "adding " + std::to_string(years) + " years leaves the supported range 1900–2199");
+  }
+  return add_months(d, years * 12);
+}
 
 Instant add_hours(Instant t, std::int64_t hours) { return t.plus_seconds(hours * 3600); }
 

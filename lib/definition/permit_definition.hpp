@@ -40,6 +40,7 @@ struct FactSpec {
   bool nullable = false;                 // may be given as null (e.g. road_overhauled_on)
   std::optional<Condition> required_if;  // absent: required whenever a rule needs it (see `required`)
   bool required = false;                 // required on every application
+  std::optional<double> minimum;         // number/integer facts: smallest accepted value (validate_facts)
 };
 
 /// One item of the materials checklist (申请材料清单).
@@ -53,6 +54,7 @@ struct MaterialSpec {
   bool must_not_be_expired = false;      // expires_on before the receipt date is a deficiency
   bool tolerable = false;                // 容缺: may be supplied after acceptance
   bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
+  std::string note;                      // why the item is asked for (documentation, e.g. the legal basis)
 };
 
 struct Department {
@@ -103,6 +105,7 @@ struct ValidityRule {
   std::optional<int> months;              // fixed validity after issuance
   std::optional<std::string> term_fact;   // months taken from this fact (e.g. term_months)
   std::optional<std::string> until_fact;  // valid until this date fact (e.g. planned_end)
+  std::string note;                       // e.g. why a fixed term is a local choice
 };
 
 struct RenewalRule {  // Art 50: apply 30 days before expiry

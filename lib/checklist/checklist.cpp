@@ -1,0 +1,364 @@
+// The one-time notice (一次性告知, 行政许可法 Art 32(4)): every deficiency of an application at once, the
+// prohibition flags of the permit's rules, and the type check of the facts.
+#include "checklist/checklist.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+using json = nlohmann::json;
+
+const json* fact_value(const json& facts, std::string_view name) {
+  if (!facts.is_object()) return nullptr;
+  const auto it = facts.find(std::string(name));
+  if (it == facts.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+bool has_key(const json& facts, std::string_view name) {
+  return facts.is_object() && facts.contains(std::string(name));
+}
+
+bool fact_true(const json& facts, std::string_view name) {
+  const json* v = fact_value(facts, name);
+  return v != nullptr && v->is_boolean() && v->get<bool>();
+}
+
+std::optional<Date> date_fact(const json& facts, std::string_view name) {
+  const json* v = fact_value(facts, name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  try {
+    return Date::parse(v->get<std::string>());
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<Instant> time_fact(const json& facts, std::string_view name) {
+  const json* v = fact_value(facts, name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  try {
+    return Instant::parse_rfc3339(v->get<std::string>());
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
+std::optional<double> number_fact(const json& facts, std::string_view name) {
+  const json* v = fact_value(facts, name);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  return v->get<double>();
+}
+
+void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
+  if (!c.fact.empty()) out.insert(c.fact);
+  for (const auto& o : c.operands) collect_condition_facts(o, out);
+}
+
+// The facts the definition's rules need to decide their flags, given what the application says so far.
+std::set<std::string> facts_rules_need(const PermitDefinition& def, const json& facts) {
+  std::set<std::string> need;
+  if (def.protection_period) need.insert({"planned_start", "road_opened_on", "road_overhauled_on"});
+  if (def.emergency_filing) {
+    need.insert("emergency");
+    if (fact_true(facts, "emergency")) need.insert("broken_at");
+  }
+  if (def.roof) {
+    need.insert("on_roof");
+    if (fact_true(facts, "on_roof")) {
+      need.insert("building_storeys");
+      collect_condition_facts(def.roof->large, need);
+    }
+  }
+  if (def.term) need.insert({"term_months", "electronic_screen"});
+  if (def.vehicles) need.insert("vehicles");
+  return need;
+}
+
+// Absent, or null where null is not an answer, or an empty text or vehicle list.
+bool fact_missing(const FactSpec& spec, const json& facts) {
+  if (!has_key(facts, spec.name)) return true;
+  const json& v = facts.at(spec.name);
+  if (v.is_null()) return !spec.nullable;
+  if (spec.type == FactType::text && v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    return s.find_first_not_of(" \t\r\n") == std::string::npos;
+  }
+  if (spec.type == FactType::vehicles && v.is_array()) return v.empty();
+  return false;
+}
+
+std::vector<std::string> plates(const json& facts) {
+  std::vector<std::string> out;
+  const json* v = fact_value(facts, "vehicles");
+  if (v == nullptr || !v->is_array()) return out;
+  for (const auto& vehicle : *v) {
+    if (vehicle.is_object() && vehicle.contains("plate") && vehicle["plate"].is_string()) {
+      out.push_back(vehicle["plate"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+// Checks one checklist item (material id `id`, named `label`) against what was handed in.
+void check_material(const MaterialSpec& spec, const std::string& id, const std::string& label,
+                    bool required_now,
+                    const std::map<std::string, const SubmittedMaterial*, std::less<>>& given,
+                    std::vector<Deficiency>& out) {
+  const auto it = given.find(id);
+  if (it == given.end()) {
+    if (!required_now) return;
+    if (spec.required) {
+      out.push_back({id, Problem::missing, "缺少：" + label});
+    } else {
+      out.push_back({id, Problem::condition_required, "缺少：" + label + "（依申请情况须提交）"});
+    }
+    return;
+  }
+  const SubmittedMaterial& m = *it->second;
+  const std::string format = lower(m.format);
+  if (std::find(spec.formats.begin(), spec.formats.end(), format) == spec.formats.end()) {
+    out.push_back({id, Problem::invalid_format,
+                   "格式不符：" + label + "（收到 " + (format.empty() ? std::string("未注明格式") : format) +
+                       "，应为 " + join(spec.formats, "、") + "）"});
+    return;
+  }
+  if (spec.must_not_be_expired && m.expires_on && *m.expires_on < m.received_on) {
+    out.push_back({id, Problem::expired,
+                   "已过期：" + label + "（有效期至 " + m.expires_on->to_string() + "，早于收件日期 " +
+                       m.received_on.to_string() + "）"});
+  }
+}
+
+[[noreturn]] void bad_fact(const std::string& pointer, const std::string& message) {
+  throw Error(ErrorCode::invalid_argument, pointer + ": " + message, pointer);
+}
+
+std::string_view kind_of(const json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+void validate_vehicles(const std::string& pointer, const json& v) {
+  if (!v.is_array()) bad_fact(pointer, "expected a list of vehicles, found " + std::string(kind_of(v)));
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string at = pointer + "/" + std::to_string(i);
+    const json& vehicle = v[i];
+    if (!vehicle.is_object()) bad_fact(at, "expected a vehicle {\"plate\", \"enclosed\", \"recorder\"}");
+    for (const auto& [key, value] : vehicle.items()) {
+      if (key != "plate" && key != "enclosed" && key != "recorder") {
+        bad_fact(at + "/" + key, "unknown vehicle field '" + key + "' (plate, enclosed, recorder)");
+      }
+    }
+    if (!vehicle.contains("plate") || !vehicle["plate"].is_string() ||
+        vehicle["plate"].get<std::string>().empty()) {
+      bad_fact(at + "/plate", "a vehicle needs its plate number as a non-empty string");
+    }
+    const std::string plate = vehicle["plate"].get<std::string>();
+    if (plate.find(':') != std::string::npos) bad_fact(at + "/plate", "a plate number cannot contain ':'");
+    if (!seen.insert(plate).second) bad_fact(at + "/plate", "vehicle " + plate + " is listed twice");
+    for (const char* flag : {"enclosed", "recorder"}) {
+      if (!vehicle.contains(flag) || !vehicle[flag].is_boolean()) {
+        bad_fact(at + "/" + flag, std::string("'") + flag + "' must be true or false");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const json& facts,
+                                             const std::vector<SubmittedMaterial>& materials) {
+  std::vector<Deficiency> out;
+
+  // 1. Facts the definition or a rule needs and the application lacks.
+  const std::set<std::string> rule_needs = facts_rules_need(def, facts);
+  for (const auto& f : def.facts) {
+    const bool needed =
+        f.required || (f.required_if && evaluate(*f.required_if, facts)) || rule_needs.contains(f.name);
+    if (needed && fact_missing(f, facts)) {
+      out.push_back({"fact:" + f.name, Problem::missing, "缺少申请信息：" + f.label.zh});
+    }
+  }
+
+  // 2. 建设部令第135号: every vehicle fully enclosed and fitted with a driving and loading recorder.
+  if (def.vehicles) {
+    const json* list = fact_value(facts, "vehicles");
+    if (list != nullptr && list->is_array()) {
+      for (const auto& v : *list) {
+        if (!v.is_object() || !v.contains("plate") || !v["plate"].is_string()) continue;
+        std::vector<std::string> lacking;
+        if (def.vehicles->enclosed && !(v.contains("enclosed") && v["enclosed"] == true)) {
+          lacking.emplace_back("未采用全密闭运输");
+        }
+        if (def.vehicles->recorder && !(v.contains("recorder") && v["recorder"] == true)) {
+          lacking.emplace_back("未安装行驶及装卸记录仪");
+        }
+        if (!lacking.empty()) {
+          const std::string plate = v["plate"].get<std::string>();
+          out.push_back(
+              {"vehicle:" + plate, Problem::condition_required, "车辆" + plate + "：" + join(lacking, "、")});
+        }
+      }
+    }
+  }
+
+  // 3. The materials checklist, in its order; the last copy handed in under an id counts.
+  std::map<std::string, const SubmittedMaterial*, std::less<>> given;
+  for (const auto& m : materials) given[m.id] = &m;
+  const std::vector<std::string> vehicle_plates = plates(facts);
+  for (const auto& spec : def.materials) {
+    const bool required_now = spec.required || (spec.required_if && evaluate(*spec.required_if, facts));
+    if (spec.per_vehicle) {
+      for (const auto& plate : vehicle_plates) {
+        check_material(spec, spec.id + ":" + plate, spec.name.zh + "（" + plate + "）", required_now, given,
+                       out);
+      }
+    } else {
+      check_material(spec, spec.id, spec.name.zh, required_now, given, out);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> compute_flags(const PermitDefinition& def, const json& facts, Instant submitted_at,
+                                       const WorkingCalendar& calendar, int utc_offset_minutes) {
+  std::vector<std::string> flags;
+
+  // 城市道路管理条例 Art 33 ¶2: no excavation within 5 years of opening or 3 years of an overhaul (the last
+  // day of the period is the corresponding date, 民法典 Art 202), unless the city government approved it.
+  if (def.protection_period && !fact_true(facts, "protection_exception_approved")) {
+    if (const auto start = date_fact(facts, "planned_start")) {
+      const auto inside = [&](std::optional<Date> from, int years) {
+        return from && *from <= *start && *start <= add_years(*from, years);
+      };
+      if (inside(date_fact(facts, "road_opened_on"), def.protection_period->new_road_years) ||
+          inside(date_fact(facts, "road_overhauled_on"), def.protection_period->overhaul_years)) {
+        flags.emplace_back("protected_road");
+      }
+    }
+  }
+
+  // GB 50449: no large facility on the roof of a building of 3 storeys or fewer.
+  if (def.roof && fact_true(facts, "on_roof") && evaluate(def.roof->large, facts)) {
+    if (const auto storeys = number_fact(facts, "building_storeys");
+        storeys && *storeys <= def.roof->max_storeys) {
+      flags.emplace_back("roof_prohibited");
+    }
+  }
+
+  if (def.term) {
+    const int max =
+        fact_true(facts, "electronic_screen") ? def.term->electronic_screen_max_months : def.term->max_months;
+    if (const auto months = number_fact(facts, "term_months"); months && *months > max) {
+      flags.emplace_back("term_exceeds_maximum");
+    }
+  }
+
+  // 城市道路管理条例 Art 34: emergency works file for approval within 24 hours of breaking the road. The
+  // optional local roll-over moves a deadline that falls on a non-working day to 24:00 of the next working
+  // day.
+  if (def.emergency_filing && fact_true(facts, "emergency")) {
+    if (const auto broken = time_fact(facts, "broken_at")) {
+      Instant due = add_hours(*broken, def.emergency_filing->hours);
+      if (def.emergency_filing->roll_to_working_day) {
+        const Date day = due.local_date(utc_offset_minutes);
+        if (!calendar.is_working_day(day)) {
+          due = Instant::start_of_day(calendar.next_working_day(day) + 1, utc_offset_minutes);
+        }
+      }
+      if (submitted_at > due) flags.emplace_back("emergency_filing_late");
+    }
+  }
+  return flags;
+}
+
+void validate_facts(const PermitDefinition& def, const json& facts) {
+  if (facts.is_null()) return;
+  if (!facts.is_object()) bad_fact("/facts", "facts must be an object, found " + std::string(kind_of(facts)));
+  for (const auto& [name, value] : facts.items()) {
+    const std::string pointer = "/facts/" + name;
+    const FactSpec* spec = def.fact(name);
+    if (spec == nullptr) bad_fact(pointer, "unknown fact '" + name + "' for permit " + def.id);
+    if (value.is_null()) {
+      if (!spec->nullable) bad_fact(pointer, "'" + name + "' cannot be null");
+      continue;
+    }
+    switch (spec->type) {
+      case FactType::boolean:
+        if (!value.is_boolean())
+          bad_fact(pointer, "'" + name + "' must be true or false, found " + value.dump());
+        break;
+      case FactType::number:
+        if (!value.is_number()) bad_fact(pointer, "'" + name + "' must be a number, found " + value.dump());
+        break;
+      case FactType::integer:
+        if (!value.is_number_integer() && !value.is_number_unsigned() &&
+            !(value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>())) {
+          bad_fact(pointer, "'" + name + "' must be a whole number, found " + value.dump());
+        }
+        break;
+      case FactType::date:
+        if (!value.is_string())
+          bad_fact(pointer, "'" + name + "' must be a date YYYY-MM-DD, found " + value.dump());
+        try {
+          Date::parse(value.get<std::string>());
+        } catch (const Error& e) {
+          bad_fact(pointer, "'" + name + "' is not a valid date: " + e.what());
+        }
+        break;
+      case FactType::time:
+        if (!value.is_string()) {
+          bad_fact(pointer, "'" + name + "' must be an RFC 3339 time with offset, found " + value.dump());
+        }
+        try {
+          Instant::parse_rfc3339(value.get<std::string>());
+        } catch (const Error& e) {
+          bad_fact(pointer,
+                   "'" + name +
+                       "' is not an RFC 3339 time with offset (e.g. 2026-09-18T20:00:00+08:00): " + e.what());
+        }
+        break;
+      case FactType::text:
+        if (!value.is_string()) bad_fact(pointer, "'" + name + "' must be text, found " + value.dump());
+        break;
+      case FactType::vehicles:
+        validate_vehicles(pointer, value);
+        break;
+    }
+    if (spec->minimum && value.is_number() && value.get<double>() < *spec->minimum) {
+      const double min = *spec->minimum;
+      const std::string shown =
+          std::trunc(min) == min ? std::to_string(static_cast<long long>(min)) : json(min).dump();
+      bad_fact(pointer, "'" + name + "' must be at least " + shown + ", found " + value.dump());
+    }
+  }
+}
+
+}  // namespace permitflow

@@ -1,0 +1,741 @@
+// Permit definitions: strict parsing of data/definitions/*.json and the registry of versions.
+#include "definition/permit_definition.hpp"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/embedded.hpp"
+#include "common/sha256.hpp"
+#include "permitflow/calendar.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+using json = nlohmann::json;
+
+// 行政许可法 Art 45: the reasons whose time is not counted in the decision limits. Every definition lists
+// them (it may add its own, e.g. public_notice).
+constexpr std::array<std::string_view, 8> kArt45Reasons{
+    "hearing", "tender", "auction", "examination", "testing", "quarantine", "appraisal", "expert_review"};
+
+std::string escape_token(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool is_snake_case(std::string_view s) {
+  if (s.empty() || s.front() < 'a' || s.front() > 'z') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+std::string_view type_name(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
+  }
+}
+
+bool is_integral(const json& j) { return j.is_number_integer() || j.is_number_unsigned(); }
+
+// One JSON node being read, with its pointer; every problem is reported as "<source>: <pointer>: <problem>".
+class Node {
+ public:
+  Node(const json& j, std::string pointer, std::string_view source)
+      : j_(j), pointer_(std::move(pointer)), source_(source) {}
+
+  const json& value() const { return j_; }
+  const std::string& pointer() const { return pointer_; }
+
+  [[noreturn]] void fail(const std::string& problem) const {
+    const std::string where = pointer_.empty() ? "/" : pointer_;
+    throw Error(ErrorCode::invalid_argument, std::string(source_) + ": " + where + ": " + problem, where);
+  }
+
+  Node child(std::string_view key) const {
+    return Node(j_.at(std::string(key)), pointer_ + "/" + escape_token(key), source_);
+  }
+  Node element(std::size_t i) const { return Node(j_.at(i), pointer_ + "/" + std::to_string(i), source_); }
+
+  /// Requires an object whose keys are all in `allowed`.
+  const Node& object(std::initializer_list<std::string_view> allowed) const {
+    if (!j_.is_object()) fail(std::string("expected an object, found ") + std::string(type_name(j_)));
+    for (const auto& [key, v] : j_.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        Node(v, pointer_ + "/" + escape_token(key), source_).fail("unknown key '" + key + "'");
+      }
+    }
+    return *this;
+  }
+
+  bool has(std::string_view key) const { return j_.contains(std::string(key)); }
+
+  Node required(std::string_view key) const {
+    if (!has(key)) fail("missing required key '" + std::string(key) + "'");
+    return child(key);
+  }
+
+  std::string str() const {
+    if (!j_.is_string()) fail(std::string("expected a string, found ") + std::string(type_name(j_)));
+    return j_.get<std::string>();
+  }
+  std::string nonempty_str() const {
+    std::string s = str();
+    if (s.empty()) fail("must not be empty");
+    return s;
+  }
+  std::string identifier() const {
+    std::string s = str();
+    if (!is_snake_case(s)) fail("'" + s + "' is not a snake_case identifier ([a-z][a-z0-9_]*)");
+    return s;
+  }
+  bool boolean() const {
+    if (!j_.is_boolean()) fail(std::string("expected a boolean, found ") + std::string(type_name(j_)));
+    return j_.get<bool>();
+  }
+  int integer(int min) const {
+    if (!is_integral(j_)) fail(std::string("expected an integer, found ") + std::string(type_name(j_)));
+    if (j_.is_number_integer() && j_.get<std::int64_t>() < min) {
+      fail("must be at least " + std::to_string(min) + ", found " + j_.dump());
+    }
+    if (j_.get<std::int64_t>() > 100000) fail("is implausibly large: " + j_.dump());
+    return static_cast<int>(j_.get<std::int64_t>());
+  }
+  double number() const {
+    if (!j_.is_number()) fail(std::string("expected a number, found ") + std::string(type_name(j_)));
+    return j_.get<double>();
+  }
+  const Node& array() const {
+    if (!j_.is_array()) fail(std::string("expected an array, found ") + std::string(type_name(j_)));
+    return *this;
+  }
+  std::size_t size() const { return j_.size(); }
+
+  std::string optional_str(std::string_view key, std::string fallback = {}) const {
+    return has(key) ? child(key).str() : fallback;
+  }
+  bool optional_bool(std::string_view key, bool fallback) const {
+    return has(key) ? child(key).boolean() : fallback;
+  }
+  int optional_int(std::string_view key, int fallback, int min) const {
+    return has(key) ? child(key).integer(min) : fallback;
+  }
+
+ private:
+  const json& j_;
+  std::string pointer_;
+  std::string_view source_;
+};
+
+LocalizedName parse_name(const Node& n) {
+  n.object({"zh", "en"});
+  return LocalizedName{n.required("zh").nonempty_str(), n.required("en").nonempty_str()};
+}
+
+std::optional<FactType> parse_fact_type(std::string_view s) {
+  static constexpr std::array<std::pair<FactType, std::string_view>, 7> kTypes{
+      {{FactType::boolean, "boolean"},
+       {FactType::number, "number"},
+       {FactType::integer, "integer"},
+       {FactType::date, "date"},
+       {FactType::time, "time"},
+       {FactType::text, "text"},
+       {FactType::vehicles, "vehicles"}}};
+  for (const auto& [t, name] : kTypes) {
+    if (name == s) return t;
+  }
+  return std::nullopt;
+}
+
+std::string_view fact_type_name(FactType t) {
+  switch (t) {
+    case FactType::boolean:
+      return "boolean";
+    case FactType::number:
+      return "number";
+    case FactType::integer:
+      return "integer";
+    case FactType::date:
+      return "date";
+    case FactType::time:
+      return "time";
+    case FactType::text:
+      return "text";
+    case FactType::vehicles:
+      return "vehicles";
+  }
+  return "text";
+}
+
+const FactSpec* find_fact(const std::vector<FactSpec>& facts, std::string_view name) {
+  for (const auto& f : facts) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+// A condition's fact must be declared, and the compared value must suit the fact's type.
+Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
+  if (!n.value().is_object())
+    n.fail(std::string("expected a condition object, found ") + std::string(type_name(n.value())));
+  Condition c;
+  for (auto [key, kind] : {std::pair{"any", Condition::Kind::any}, std::pair{"all", Condition::Kind::all}}) {
+    if (n.has(key)) {
+      n.object({key});
+      const Node list = n.child(key);
+      list.array();
+      if (list.size() == 0) list.fail("needs at least one condition");
+      c.kind = kind;
+      for (std::size_t i = 0; i < list.size(); ++i)
+        c.operands.push_back(parse_condition(list.element(i), facts));
+      return c;
+    }
+  }
+  if (n.has("not")) {
+    n.object({"not"});
+    c.kind = Condition::Kind::negation;
+    c.operands.push_back(parse_condition(n.child("not"), facts));
+    return c;
+  }
+  static constexpr std::array<std::pair<std::string_view, Condition::Kind>, 5> kOps{
+      {{"equals", Condition::Kind::equals},
+       {"at_least", Condition::Kind::at_least},
+       {"greater_than", Condition::Kind::greater_than},
+       {"at_most", Condition::Kind::at_most},
+       {"present", Condition::Kind::present}}};
+  n.object({"fact", "equals", "at_least", "greater_than", "at_most", "present"});
+  const Node fact_node = n.required("fact");
+  c.fact = fact_node.str();
+  const FactSpec* spec = find_fact(facts, c.fact);
+  if (spec == nullptr) fact_node.fail("unknown fact '" + c.fact + "' (not declared in \"facts\")");
+  int ops = 0;
+  for (const auto& [key, kind] : kOps) {
+    if (!n.has(key)) continue;
+    ++ops;
+    c.kind = kind;
+    const Node v = n.child(key);
+    c.value = v.value();
+    const bool numeric = spec->type == FactType::number || spec->type == FactType::integer;
+    switch (kind) {
+      case Condition::Kind::present:
+        v.boolean();
+        break;
+      case Condition::Kind::equals:
+        if (spec->type == FactType::boolean) {
+          v.boolean();
+        } else if (numeric) {
+          v.number();
+        } else if (spec->type == FactType::text) {
+          v.str();
+        } else if (spec->type == FactType::date) {
+          try {
+            Date::parse(v.str());
+          } catch (const Error& e) {
+            v.fail(e.what());
+          }
+        } else {
+          v.fail("'equals' does not apply to a fact of type " + std::string(fact_type_name(spec->type)));
+        }
+        break;
+      default:
+        if (numeric) {
+          v.number();
+        } else if (spec->type == FactType::date) {
+          try {
+            Date::parse(v.str());
+          } catch (const Error& e) {
+            v.fail(e.what());
+          }
+        } else {
+          v.fail("'" + std::string(key) + "' needs a number or date fact; '" + c.fact + "' is " +
+                 std::string(fact_type_name(spec->type)));
+        }
+        break;
+    }
+  }
+  if (ops != 1) n.fail("a condition needs exactly one of equals, at_least, greater_than, at_most, present");
+  return c;
+}
+
+FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
+  n.object({"name", "type", "label", "nullable", "required", "required_if", "minimum", "note"});
+  FactSpec f;
+  const Node name = n.required("name");
+  f.name = name.identifier();
+  if (find_fact(earlier, f.name) != nullptr) name.fail("duplicate fact '" + f.name + "'");
+  const Node type = n.required("type");
+  const auto t = parse_fact_type(type.str());
+  if (!t)
+    type.fail("unknown fact type '" + type.str() +
+              "' (boolean, number, integer, date, time, text, vehicles)");
+  f.type = *t;
+  f.label = parse_name(n.required("label"));
+  f.nullable = n.optional_bool("nullable", false);
+  f.required = n.optional_bool("required", false);
+  if (n.has("minimum")) {
+    const Node m = n.child("minimum");
+    if (f.type != FactType::number && f.type != FactType::integer)
+      m.fail("'minimum' applies only to number and integer facts");
+    f.minimum = m.number();
+  }
+  if (n.has("note")) n.child("note").str();
+  return f;
+}
+
+MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
+                            const std::vector<MaterialSpec>& earlier) {
+  n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired",
+            "tolerable", "commitment_allowed", "note"});
+  MaterialSpec m;
+  const Node id = n.required("id");
+  m.id = id.identifier();
+  for (const auto& e : earlier) {
+    if (e.id == m.id) id.fail("duplicate material id '" + m.id + "'");
+  }
+  m.name = parse_name(n.required("name"));
+  m.required = n.optional_bool("required", false);
+  if (n.has("required_if")) {
+    if (m.required) n.child("required_if").fail("a material cannot be both 'required' and 'required_if'");
+    m.required_if = parse_condition(n.child("required_if"), facts);
+  }
+  m.per_vehicle = n.optional_bool("per_vehicle", false);
+  if (m.per_vehicle) {
+    const FactSpec* v = find_fact(facts, "vehicles");
+    if (v == nullptr || v->type != FactType::vehicles) {
+      n.child("per_vehicle").fail("a per-vehicle material needs a fact 'vehicles' of type vehicles");
+    }
+  }
+  const Node formats = n.required("formats");
+  formats.array();
+  if (formats.size() == 0) formats.fail("needs at least one accepted format");
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    const Node f = formats.element(i);
+    std::string s = f.str();
+    if (s.empty() || !std::all_of(s.begin(), s.end(),
+                                  [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); })) {
+      f.fail("a format is a lower-case file type such as \"pdf\", found '" + s + "'");
+    }
+    if (std::find(m.formats.begin(), m.formats.end(), s) != m.formats.end())
+      f.fail("duplicate format '" + s + "'");
+    m.formats.push_back(std::move(s));
+  }
+  m.must_not_be_expired = n.optional_bool("must_not_be_expired", false);
+  m.tolerable = n.optional_bool("tolerable", false);
+  m.commitment_allowed = n.optional_bool("commitment_allowed", false);
+  if (n.has("note")) m.note = n.child("note").str();
+  return m;
+}
+
+TimeLimits parse_limits(const Node& n) {
+  n.object({"acceptance_notice", "promised", "statutory", "statutory_extension", "joint_handling",
+            "joint_statutory", "joint_extension", "issuance", "correction", "warning", "note"});
+  TimeLimits l;
+  l.acceptance_notice = n.optional_int("acceptance_notice", l.acceptance_notice, 0);
+  l.promised = n.required("promised").integer(1);
+  l.statutory = n.optional_int("statutory", l.statutory, 1);
+  l.statutory_extension = n.optional_int("statutory_extension", l.statutory_extension, 0);
+  l.joint_handling = n.optional_bool("joint_handling", l.joint_handling);
+  l.joint_statutory = n.optional_int("joint_statutory", l.joint_statutory, 1);
+  l.joint_extension = n.optional_int("joint_extension", l.joint_extension, 0);
+  l.issuance = n.optional_int("issuance", l.issuance, 0);
+  l.warning = n.optional_int("warning", l.warning, 0);
+  if (n.has("correction") && !n.child("correction").value().is_null())
+    l.correction = n.child("correction").integer(1);
+  if (n.has("note")) n.child("note").str();
+  const int limit = l.joint_handling ? l.joint_statutory : l.statutory;
+  if (l.promised > limit) {
+    n.child("promised")
+        .fail("the promised limit (" + std::to_string(l.promised) + ") exceeds the statutory limit (" +
+              std::to_string(limit) + ")");
+  }
+  return l;
+}
+
+// A rule works on contract fact names; the definition must declare them with the right type.
+void need_fact(const Node& rule, const std::vector<FactSpec>& facts, std::string_view name, FactType type) {
+  const FactSpec* f = find_fact(facts, name);
+  if (f == nullptr || f->type != type) {
+    rule.fail("this rule needs a fact '" + std::string(name) + "' of type " +
+              std::string(fact_type_name(type)));
+  }
+}
+
+void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles"});
+  if (n.has("protection_period")) {
+    const Node r = n.child("protection_period");
+    r.object({"new_road_years", "overhaul_years", "note"});
+    ProtectionPeriodRule p;
+    p.new_road_years = r.optional_int("new_road_years", p.new_road_years, 1);
+    p.overhaul_years = r.optional_int("overhaul_years", p.overhaul_years, 1);
+    need_fact(r, facts, "road_opened_on", FactType::date);
+    need_fact(r, facts, "road_overhauled_on", FactType::date);
+    need_fact(r, facts, "planned_start", FactType::date);
+    need_fact(r, facts, "protection_exception_approved", FactType::boolean);
+    if (r.has("note")) r.child("note").str();
+    d.protection_period = p;
+  }
+  if (n.has("emergency_filing")) {
+    const Node r = n.child("emergency_filing");
+    r.object({"hours", "roll_to_working_day", "note"});
+    EmergencyFilingRule e;
+    e.hours = r.optional_int("hours", e.hours, 1);
+    e.roll_to_working_day = r.optional_bool("roll_to_working_day", e.roll_to_working_day);
+    need_fact(r, facts, "emergency", FactType::boolean);
+    need_fact(r, facts, "broken_at", FactType::time);
+    if (r.has("note")) r.child("note").str();
+    d.emergency_filing = e;
+  }
+  if (n.has("roof")) {
+    const Node r = n.child("roof");
+    r.object({"max_storeys", "large", "note"});
+    RoofRule roof;
+    roof.max_storeys = r.optional_int("max_storeys", roof.max_storeys, 0);
+    roof.large = parse_condition(r.required("large"), facts);
+    need_fact(r, facts, "on_roof", FactType::boolean);
+    need_fact(r, facts, "building_storeys", FactType::integer);
+    if (r.has("note")) r.child("note").str();
+    d.roof = std::move(roof);
+  }
+  if (n.has("term")) {
+    const Node r = n.child("term");
+    r.object({"max_months", "electronic_screen_max_months", "note"});
+    TermRule t;
+    t.max_months = r.optional_int("max_months", t.max_months, 1);
+    t.electronic_screen_max_months =
+        r.optional_int("electronic_screen_max_months", t.electronic_screen_max_months, 1);
+    need_fact(r, facts, "term_months", FactType::integer);
+    need_fact(r, facts, "electronic_screen", FactType::boolean);
+    if (r.has("note")) r.child("note").str();
+    d.term = t;
+  }
+  if (n.has("vehicles")) {
+    const Node r = n.child("vehicles");
+    r.object({"enclosed", "recorder", "note"});
+    VehicleRule v;
+    v.enclosed = r.optional_bool("enclosed", v.enclosed);
+    v.recorder = r.optional_bool("recorder", v.recorder);
+    need_fact(r, facts, "vehicles", FactType::vehicles);
+    if (r.has("note")) r.child("note").str();
+    d.vehicles = v;
+  }
+}
+
+ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
+  n.object({"months", "term_fact", "until_fact", "note"});
+  ValidityRule v;
+  int forms = 0;
+  if (n.has("months")) {
+    v.months = n.child("months").integer(1);
+    ++forms;
+  }
+  if (n.has("term_fact")) {
+    const Node f = n.child("term_fact");
+    v.term_fact = f.str();
+    const FactSpec* spec = find_fact(facts, *v.term_fact);
+    if (spec == nullptr || spec->type != FactType::integer)
+      f.fail("'" + *v.term_fact + "' is not an integer fact");
+    ++forms;
+  }
+  if (n.has("until_fact")) {
+    const Node f = n.child("until_fact");
+    v.until_fact = f.str();
+    const FactSpec* spec = find_fact(facts, *v.until_fact);
+    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
+    ++forms;
+  }
+  if (n.has("note")) v.note = n.child("note").str();
+  if (forms != 1) n.fail("validity needs exactly one of months, term_fact, until_fact");
+  return v;
+}
+
+RenewalRule parse_renewal(const Node& n) {
+  n.object({"lead", "lead_in_working_days", "expiring_notice_days", "note"});
+  RenewalRule r;
+  r.lead = n.optional_int("lead", r.lead, 0);
+  r.lead_in_working_days = n.optional_bool("lead_in_working_days", r.lead_in_working_days);
+  r.expiring_notice_days = n.optional_int("expiring_notice_days", r.expiring_notice_days, 0);
+  if (n.has("note")) n.child("note").str();
+  return r;
+}
+
+bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) {
+  if (fact.is_number() && value.is_number()) {
+    const double a = fact.get<double>();
+    const double b = value.get<double>();
+    switch (kind) {
+      case Condition::Kind::at_least:
+        return a >= b;
+      case Condition::Kind::greater_than:
+        return a > b;
+      case Condition::Kind::at_most:
+        return a <= b;
+      default:
+        return false;
+    }
+  }
+  if (fact.is_string() && value.is_string()) {  // dates: YYYY-MM-DD orders like the calendar
+    const auto& a = fact.get_ref<const std::string&>();
+    const auto& b = value.get_ref<const std::string&>();
+    switch (kind) {
+      case Condition::Kind::at_least:
+        return a >= b;
+      case Condition::Kind::greater_than:
+        return a > b;
+      case Condition::Kind::at_most:
+        return a <= b;
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+const MaterialSpec* PermitDefinition::material(std::string_view material_id) const {
+  for (const auto& m : materials) {
+    if (m.id == material_id) return &m;
+  }
+  return nullptr;
+}
+
+const FactSpec* PermitDefinition::fact(std::string_view name) const { return find_fact(facts, name); }
+
+bool PermitDefinition::has_department(std::string_view department) const {
+  return std::any_of(co_approving.begin(), co_approving.end(),
+                     [&](const Department& d) { return d.id == department; });
+}
+
+bool PermitDefinition::stops_clock(std::string_view reason) const {
+  return std::find(suspension_reasons.begin(), suspension_reasons.end(), reason) != suspension_reasons.end();
+}
+
+std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, std::string_view source) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw Error(ErrorCode::invalid_argument, std::string(source) + ": /: not valid JSON (" + e.what() + ")",
+                "/");
+  }
+  auto d = std::make_shared<PermitDefinition>();
+  const Node root(doc, "", source);
+  root.object({"id", "version", "short_code", "name", "item_code", "legal_basis", "facts", "materials",
+               "limits", "co_approving", "suspension_reasons", "site_inspection_required", "min_inspectors",
+               "rules", "validity", "renewal", "note"});
+  d->id = root.required("id").identifier();
+  d->version = root.required("version").integer(1);
+  {
+    const Node sc = root.required("short_code");
+    d->short_code = sc.str();
+    if (d->short_code.size() < 2 || d->short_code.size() > 4 ||
+        !std::all_of(d->short_code.begin(), d->short_code.end(),
+                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
+      sc.fail("a short code is 2 to 4 upper-case letters, found '" + d->short_code + "'");
+    }
+  }
+  d->name = parse_name(root.required("name"));
+  if (root.has("item_code")) {
+    const Node ic = root.child("item_code");
+    d->item_code = ic.str();
+    if (!std::all_of(d->item_code.begin(), d->item_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ic.fail("an item code is digits only, found '" + d->item_code + "'");
+    }
+  }
+  {
+    const Node lb = root.required("legal_basis");
+    lb.array();
+    if (lb.size() == 0) lb.fail("cite at least one legal basis");
+    for (std::size_t i = 0; i < lb.size(); ++i) d->legal_basis.push_back(lb.element(i).nonempty_str());
+  }
+  {
+    const Node facts = root.required("facts");
+    facts.array();
+    for (std::size_t i = 0; i < facts.size(); ++i) d->facts.push_back(parse_fact(facts.element(i), d->facts));
+    // Conditions may name any declared fact, so they are read once every fact is known.
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      const Node f = facts.element(i);
+      if (f.has("required_if")) {
+        if (d->facts[i].required)
+          f.child("required_if").fail("a fact cannot be both 'required' and 'required_if'");
+        d->facts[i].required_if = parse_condition(f.child("required_if"), d->facts);
+      }
+    }
+  }
+  {
+    const Node mats = root.required("materials");
+    mats.array();
+    if (mats.size() == 0) mats.fail("the checklist needs at least one material");
+    for (std::size_t i = 0; i < mats.size(); ++i) {
+      d->materials.push_back(parse_material(mats.element(i), d->facts, d->materials));
+    }
+  }
+  d->limits = parse_limits(root.required("limits"));
+  {
+    const Node deps = root.required("co_approving");
+    deps.array();
+    for (std::size_t i = 0; i < deps.size(); ++i) {
+      const Node dep = deps.element(i);
+      dep.object({"id", "name"});
+      Department department{dep.required("id").identifier(), parse_name(dep.required("name"))};
+      if (d->has_department(department.id))
+        dep.child("id").fail("duplicate department '" + department.id + "'");
+      d->co_approving.push_back(std::move(department));
+    }
+  }
+  {
+    const Node reasons = root.required("suspension_reasons");
+    reasons.array();
+    for (std::size_t i = 0; i < reasons.size(); ++i) {
+      const Node r = reasons.element(i);
+      std::string reason = r.identifier();
+      if (d->stops_clock(reason)) r.fail("duplicate suspension reason '" + reason + "'");
+      d->suspension_reasons.push_back(std::move(reason));
+    }
+    for (std::string_view art45 : kArt45Reasons) {
+      if (!d->stops_clock(art45)) {
+        reasons.fail("missing the Art 45 suspension reason '" + std::string(art45) + "' (" +
+                     "hearing, tender, auction, examination, testing, quarantine, appraisal, expert_review)");
+      }
+    }
+  }
+  d->site_inspection_required = root.optional_bool("site_inspection_required", false);
+  d->min_inspectors = root.optional_int("min_inspectors", 2, 2);  // Art 34: two or more staff
+  if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
+  d->validity = parse_validity(root.required("validity"), d->facts);
+  if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
+  if (root.has("note")) root.child("note").str();
+
+  d->source = doc.dump();
+  d->hash = sha256_hex(d->source);
+  return d;
+}
+
+DefinitionRegistry DefinitionRegistry::builtin() {
+  static const DefinitionRegistry kBuiltin = [] {
+    DefinitionRegistry r;
+    for (const auto& file : detail::embedded_files()) {
+      if (file.name.starts_with("definitions/") && file.name.ends_with(".json")) {
+        r.add(parse_definition(file.content, file.name));
+      }
+    }
+    return r;
+  }();
+  return kBuiltin;
+}
+
+void DefinitionRegistry::load_directory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw Error(ErrorCode::invalid_argument,
+                "definitions directory '" + dir + "' does not exist or is not a directory");
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  // Parse everything first so a bad file leaves the registry unchanged.
+  std::vector<std::shared_ptr<const PermitDefinition>> parsed;
+  for (const auto& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorCode::invalid_argument, path.string() + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    parsed.push_back(parse_definition(text.str(), path.string()));
+  }
+  DefinitionRegistry next = *this;
+  for (auto& d : parsed) next.add(std::move(d));
+  *this = std::move(next);
+}
+
+void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
+  if (!def) throw Error(ErrorCode::invalid_argument, "no definition to add");
+  auto& versions = defs_[def->id];
+  const auto it = versions.find(def->version);
+  if (it != versions.end()) {
+    if (it->second->hash == def->hash) return;  // the same content again
+    throw Error(ErrorCode::invalid_argument,
+                "definition " + def->id + " version " + std::to_string(def->version) +
+                    " is already loaded with different content; give the new file a "
+                    "higher version");
+  }
+  versions.emplace(def->version, std::move(def));
+}
+
+std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_view permit) const {
+  const auto it = defs_.find(permit);
+  if (it == defs_.end() || it->second.empty()) return nullptr;
+  return it->second.rbegin()->second;
+}
+
+std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_view permit, int version) const {
+  const auto it = defs_.find(permit);
+  if (it == defs_.end()) return nullptr;
+  const auto v = it->second.find(version);
+  return v == it->second.end() ? nullptr : v->second;
+}
+
+std::vector<std::string> DefinitionRegistry::permits() const {
+  std::vector<std::string> out;
+  for (const auto& [id, versions] : defs_) out.push_back(id);
+  return out;
+}
+
+bool evaluate(const Condition& c, const json& facts) {
+  switch (c.kind) {
+    case Condition::Kind::any:
+      return std::any_of(c.operands.begin(), c.operands.end(),
+                         [&](const Condition& o) { return evaluate(o, facts); });
+    case Condition::Kind::all:
+      return std::all_of(c.operands.begin(), c.operands.end(),
+                         [&](const Condition& o) { return evaluate(o, facts); });
+    case Condition::Kind::negation:
+      return !c.operands.empty() && !evaluate(c.operands.front(), facts);
+    default:
+      break;
+  }
+  const json* value = nullptr;
+  if (facts.is_object()) {
+    const auto it = facts.find(c.fact);
+    if (it != facts.end() && !it->is_null()) value = &*it;
+  }
+  if (c.kind == Condition::Kind::present)
+    return (value != nullptr) == (c.value.is_boolean() ? c.value.get<bool>() : true);
+  if (value == nullptr) return false;
+  if (c.kind == Condition::Kind::equals) return *value == c.value;
+  return compare_numbers(*value, c.value, c.kind);
+}
+
+}  // namespace permitflow

@@ -1,0 +1,24 @@
+// The Store factory: picks the backend from the database string of the config.
+#include <string_view>
+
+#include "permitflow/error.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace permitflow::store {
+
+std::unique_ptr<Store> open_store(const StoreConfig& config) {
+  const std::string_view db = config.database;
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
+    throw Error(ErrorCode::invalid_argument,
+                "The PostgreSQL backend is not available in this build; use a SQLite file path as database.",
+                "/database");
+  }
+  if (db.empty()) {
+    throw Error(ErrorCode::invalid_argument, "The database is missing: give a SQLite file path.",
+                "/database");
+  }
+  return std::make_unique<SqliteStore>(config);
+}
+
+}  // namespace permitflow::store

@@ -1,0 +1,817 @@
+// The SQLite backend of the Store. The table layout, the hash chains and the migrations are written down in
+// docs/log_format.md; keep the two in step.
+#include "store/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <set>
+#include <unordered_map>
+#include <utility>
+
+#include "permitflow/error.hpp"
+#include "store/hash_chain.hpp"
+
+namespace permitflow::store {
+
+// --- schema ------------------------------------------------------------------------------------------------
+
+namespace {
+
+// v1: the log, the projection, timers, the ledger, counters and stored documents.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE cases (
+  id                   TEXT    NOT NULL PRIMARY KEY,
+  permit               TEXT    NOT NULL,
+  definition_version   INTEGER NOT NULL,
+  applicant_id         TEXT    NOT NULL,
+  state                TEXT    NOT NULL,
+  version              INTEGER NOT NULL,
+  light                TEXT    NOT NULL,
+  due                  TEXT    NOT NULL,
+  awaiting_departments TEXT    NOT NULL,
+  document             TEXT    NOT NULL,
+  snapshot             BLOB    NOT NULL,
+  snapshot_version     INTEGER NOT NULL
+);
+CREATE INDEX cases_by_permit ON cases(permit, id);
+CREATE INDEX cases_by_state ON cases(state, id);
+CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
+CREATE INDEX cases_by_light ON cases(light, id);
+CREATE TABLE events (
+  case_id    TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+  seq        INTEGER NOT NULL,
+  type       TEXT    NOT NULL,
+  at         TEXT    NOT NULL,
+  actor      TEXT    NOT NULL,
+  data       TEXT    NOT NULL,
+  prev_hash  TEXT    NOT NULL,
+  hash       TEXT    NOT NULL,
+  ledger_seq INTEGER NOT NULL,
+  ledger_pos INTEGER NOT NULL,
+  PRIMARY KEY (case_id, seq)
+);
+CREATE TABLE timers (
+  case_id TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+  kind    TEXT    NOT NULL,
+  clock   TEXT    NOT NULL,
+  due     INTEGER NOT NULL,
+  UNIQUE (case_id, kind, clock)
+);
+CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
+CREATE TABLE ledger (
+  seq         INTEGER NOT NULL PRIMARY KEY,
+  prev_hash   TEXT    NOT NULL,
+  hash        TEXT    NOT NULL,
+  event_count INTEGER NOT NULL
+);
+CREATE TABLE counters (
+  name  TEXT    NOT NULL PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+CREATE TABLE documents (
+  kind    TEXT    NOT NULL,
+  name    TEXT    NOT NULL,
+  version INTEGER NOT NULL,
+  hash    TEXT    NOT NULL,
+  content TEXT    NOT NULL,
+  PRIMARY KEY (kind, name, version)
+);
+)sql";
+
+// v2: idempotent command ids; indexes for the ledger walk of verify and for due-date queries.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE commands (
+  command_id TEXT NOT NULL PRIMARY KEY,
+  case_id    TEXT NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
+CREATE INDEX cases_by_due ON cases(due, id);
+)sql";
+
+constexpr SqliteMigration kMigrations[] = {
+    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
+    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
+};
+
+constexpr const char* kCaseColumns =
+    "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
+    "document, "
+    "snapshot, snapshot_version";
+
+constexpr std::size_t kMaxIdleReaders = 4;
+
+[[noreturn]] void throw_storage(std::string_view what, const std::string& path, const SQLite::Exception& e) {
+  throw Error(ErrorCode::storage, "The database '" + path + "' failed to " + std::string(what) + ": " +
+                                      e.what() + " (SQLite code " + std::to_string(e.getExtendedErrorCode()) +
+                                      ")");
+}
+
+bool valid_savepoint_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!alpha && !(digit && i > 0)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::span<const SqliteMigration> sqlite_migrations() { return kMigrations; }
+
+int sqlite_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+// --- connections -------------------------------------------------------------------------------------------
+
+struct SqliteStore::Connection {
+  SQLite::Database db;  // declared first: destroyed after the statements that refer to it
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache;
+
+  Connection(const std::string& path, int flags, int busy_timeout_ms) : db(path, flags, busy_timeout_ms) {}
+
+  /// The cached prepared statement for `sql`, reset and with its bindings cleared.
+  SQLite::Statement& prepare(const std::string& sql) {
+    auto it = cache.find(sql);
+    if (it == cache.end()) {
+      it = cache.emplace(sql, std::make_unique<SQLite::Statement>(db, sql)).first;
+    }
+    SQLite::Statement& s = *it->second;
+    (void)s.tryReset();
+    s.clearBindings();
+    return s;
+  }
+};
+
+namespace {
+
+using Connection = SqliteStore::Connection;
+
+/// A cached statement in use: resets it on scope exit, so no statement keeps a read open by accident.
+class Stmt {
+ public:
+  Stmt(Connection& c, const std::string& sql) : s_(c.prepare(sql)) {}
+  ~Stmt() { (void)s_.tryReset(); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  template <class... Args>
+  Stmt& bind(Args&&... args) {
+    int i = 0;
+    (bind_one(++i, std::forward<Args>(args)), ...);
+    return *this;
+  }
+  bool step() { return s_.executeStep(); }
+  /// Runs a statement that returns no row.
+  void run() {
+    while (s_.executeStep()) {
+    }
+  }
+  std::string text(int i) const { return s_.getColumn(i).getString(); }
+  std::int64_t int64(int i) const { return s_.getColumn(i).getInt64(); }
+  SQLite::Statement& raw() { return s_; }
+
+  void bind_one(int i, std::string_view v) { s_.bind(i, std::string(v)); }
+  void bind_one(int i, const std::string& v) { s_.bind(i, v); }
+  void bind_one(int i, const char* v) { s_.bind(i, std::string(v)); }
+  void bind_one(int i, std::int64_t v) { s_.bind(i, v); }
+  void bind_one(int i, int v) { s_.bind(i, static_cast<std::int64_t>(v)); }
+
+ private:
+  SQLite::Statement& s_;
+};
+
+void exec(Connection& c, const std::string& sql) { Stmt(c, sql).run(); }
+
+int read_schema_version(Connection& c) {
+  Stmt exists(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists.step() || exists.int64(0) == 0) return 0;
+  Stmt v(c, "SELECT coalesce(max(version), 0) FROM schema_version");
+  v.step();
+  return static_cast<int>(v.int64(0));
+}
+
+CaseRecord read_case(Stmt& s) {
+  CaseRecord r;
+  r.id = s.text(0);
+  r.permit = s.text(1);
+  r.definition_version = static_cast<int>(s.int64(2));
+  r.applicant_id = s.text(3);
+  r.state = s.text(4);
+  r.version = s.int64(5);
+  r.light = s.text(6);
+  r.due = s.text(7);
+  r.awaiting_departments = s.text(8);
+  r.document = s.text(9);
+  r.snapshot = s.text(10);
+  r.snapshot_version = s.int64(11);
+  return r;
+}
+
+TimerRecord read_timer(Stmt& s) { return TimerRecord{s.text(0), s.text(1), s.text(2), s.int64(3)}; }
+
+}  // namespace
+
+// --- transactions ------------------------------------------------------------------------------------------
+
+class SqliteTransaction final : public Transaction {
+ public:
+  /// A write transaction on the store's write connection; `lock` holds the store's write mutex.
+  SqliteTransaction(SqliteStore& store, std::unique_lock<std::timed_mutex> lock)
+      : store_(store), lock_(std::move(lock)), conn_(store.writer_.get()), writable_(true) {
+    exec(*conn_, "BEGIN IMMEDIATE");
+    active_ = true;
+  }
+  /// A read transaction on a pooled read-only connection.
+  SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
+      : store_(store), reader_(std::move(reader)), conn_(reader_.get()), writable_(false) {
+    try {
+      exec(*conn_, "BEGIN DEFERRED");
+    } catch (...) {
+      store_.release_reader(std::move(reader_));
+      throw;
+    }
+    active_ = true;
+  }
+
+  ~SqliteTransaction() override {
+    if (active_) {
+      try {
+        exec(*conn_, "ROLLBACK");
+      } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws; the connection resets
+      }
+      // If ROLLBACK failed, make sure the connection does not stay inside the transaction.
+      if (sqlite3_get_autocommit(conn_->db.getHandle()) == 0) {
+        sqlite3_exec(conn_->db.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+    }
+    finish();
+  }
+
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+  // --- cases and events ------------------------------------------------------------------------------------
+
+  std::optional<CaseRecord> load_case(std::string_view id) override {
+    return guard("load a case", [&]() -> std::optional<CaseRecord> {
+      Stmt s(*conn_, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?");
+      s.bind(id);
+      if (!s.step()) return std::nullopt;
+      return read_case(s);
+    });
+  }
+
+  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
+    return guard("read events", [&] {
+      Stmt s(*conn_,
+             "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
+             "WHERE case_id = ? AND seq > ? ORDER BY seq");
+      s.bind(case_id, after_seq);
+      std::vector<EventRecord> out;
+      while (s.step()) {
+        out.push_back(EventRecord{s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                                  s.text(6), s.text(7)});
+      }
+      return out;
+    });
+  }
+
+  void append(const CaseRecord& record, std::int64_t expected_version,
+              std::vector<EventRecord>& events) override {
+    require_write("append");
+    if (expected_version < 0) {
+      throw Error(ErrorCode::invalid_argument, "expected_version must not be negative", "/expected_version");
+    }
+    if (record.id.empty()) throw Error(ErrorCode::invalid_argument, "The case record has no id.", "/id");
+    for (const auto& e : events) {
+      if (!e.case_id.empty() && e.case_id != record.id) {
+        throw Error(ErrorCode::invalid_argument,
+                    "An event for case '" + e.case_id + "' was appended to case '" + record.id + "'.");
+      }
+    }
+    guard("append events", [&] {
+      std::optional<std::int64_t> stored;
+      {
+        Stmt s(*conn_, "SELECT version FROM cases WHERE id = ?");
+        s.bind(record.id);
+        if (s.step()) stored = s.int64(0);
+      }
+      if (expected_version == 0 && stored) {
+        throw Error(ErrorCode::conflict, "Case '" + record.id + "' already exists (version " +
+                                             std::to_string(*stored) + "); it cannot be created again.");
+      }
+      if (expected_version > 0 && stored != expected_version) {
+        throw Error(ErrorCode::conflict,
+                    "Case '" + record.id + "' is at version " + (stored ? std::to_string(*stored) : "none") +
+                        ", not at the expected version " + std::to_string(expected_version) + ".");
+      }
+      std::string prev;
+      if (expected_version > 0) {
+        Stmt s(*conn_, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
+        s.bind(record.id, expected_version);
+        if (!s.step()) {
+          throw Error(ErrorCode::storage, "The log of case '" + record.id + "' has no event " +
+                                              std::to_string(expected_version) + " although its version is " +
+                                              std::to_string(expected_version) + ".");
+        }
+        prev = s.text(0);
+      }
+      if (!events.empty() && ledger_seq_ == 0) {
+        Stmt s(*conn_, "SELECT coalesce(max(seq), 0) + 1 FROM ledger");
+        s.step();
+        ledger_seq_ = s.int64(0);
+      }
+
+      std::vector<EventRecord> filled = events;
+      std::int64_t seq = expected_version;
+      for (auto& e : filled) {
+        e.case_id = record.id;
+        e.seq = ++seq;
+        e.prev_hash = prev;
+        e.hash = event_hash(prev, e);
+        prev = e.hash;
+      }
+      atomically("pf_append", [&] {
+        write_projection(record, expected_version + static_cast<std::int64_t>(filled.size()), true);
+        for (const auto& e : filled) {
+          Stmt s(*conn_,
+                 "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
+                 "ledger_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, ledger_seq_,
+                 ++ledger_pos_);
+          s.run();
+        }
+      });
+      events = std::move(filled);
+    });
+  }
+
+  void update_projection(const CaseRecord& record) override {
+    require_write("update_projection");
+    guard("update a case projection", [&] {
+      Stmt s(*conn_, "SELECT version FROM cases WHERE id = ?");
+      s.bind(record.id);
+      if (!s.step()) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
+      const std::int64_t stored = s.int64(0);
+      if (stored != record.version) {
+        throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(stored) +
+                                             "; a projection of version " + std::to_string(record.version) +
+                                             " cannot replace it.");
+      }
+      write_projection(record, stored, false);
+    });
+  }
+
+  std::vector<CaseRecord> query(const CaseFilter& filter) override {
+    if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    return guard("query cases", [&] {
+      // The SQL text depends only on which filters are set, so each shape is prepared once and cached.
+      std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE 1 = 1";
+      std::vector<std::string> args;
+      auto add = [&](const std::string& value, const char* clause, std::string arg) {
+        if (value.empty()) return;
+        sql += clause;
+        args.push_back(std::move(arg));
+      };
+      add(filter.permit, " AND permit = ?", filter.permit);
+      add(filter.state, " AND state = ?", filter.state);
+      add(filter.light, " AND light = ?", filter.light);
+      add(filter.applicant, " AND applicant_id = ?", filter.applicant);
+      add(filter.awaiting_department, " AND instr(awaiting_departments, ?) > 0",
+          "," + filter.awaiting_department + ",");
+      add(filter.due_before, " AND due <> '' AND due < ?", filter.due_before);
+      add(filter.due_after, " AND due <> '' AND due > ?", filter.due_after);
+      add(filter.after, " AND id > ?", filter.after);
+      sql += " ORDER BY id LIMIT ?";
+      Stmt s(*conn_, sql);
+      int i = 0;
+      for (const auto& a : args) s.bind_one(++i, a);
+      s.bind_one(++i, filter.limit == 0 ? std::int64_t{-1} : std::int64_t{filter.limit});
+      std::vector<CaseRecord> out;
+      while (s.step()) out.push_back(read_case(s));
+      return out;
+    });
+  }
+
+  std::vector<std::string> case_ids() override {
+    return guard("list cases", [&] {
+      Stmt s(*conn_, "SELECT id FROM cases ORDER BY id");
+      std::vector<std::string> out;
+      while (s.step()) out.push_back(s.text(0));
+      return out;
+    });
+  }
+
+  // --- timers ----------------------------------------------------------------------------------------------
+
+  void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) override {
+    require_write("replace_timers");
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& t : timers) {
+      if (!t.case_id.empty() && t.case_id != case_id) {
+        throw Error(ErrorCode::invalid_argument,
+                    "A timer of case '" + t.case_id + "' was given for case '" + std::string(case_id) + "'.");
+      }
+      if (!keys.emplace(t.kind, t.clock).second) {
+        throw Error(ErrorCode::invalid_argument, "Two timers of kind '" + t.kind + "' on clock '" + t.clock +
+                                                     "' were given for one case.");
+      }
+    }
+    guard("replace timers", [&] {
+      atomically("pf_timers", [&] {
+        Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ?");
+        del.bind(case_id);
+        del.run();
+        for (const auto& t : timers) {
+          Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
+          ins.bind(case_id, t.kind, t.clock, t.due);
+          ins.run();
+        }
+      });
+    });
+  }
+
+  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
+    return guard("read due timers", [&] {
+      Stmt s(*conn_,
+             "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ? AND due <= ? "
+             "ORDER BY due, kind, clock");
+      s.bind(case_id, now);
+      return read_timers(s);
+    });
+  }
+
+  std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
+    require_write("claim_due_timers");
+    if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    return guard("claim due timers", [&] {
+      // The write transaction holds SQLite's one write lock, so selecting is claiming.
+      Stmt s(*conn_,
+             "SELECT case_id, kind, clock, due FROM timers WHERE due <= ? "
+             "ORDER BY due, case_id, kind, clock LIMIT ?");
+      s.bind(now, limit == 0 ? std::int64_t{-1} : std::int64_t{limit});
+      return read_timers(s);
+    });
+  }
+
+  std::vector<TimerRecord> timers(std::string_view case_id) override {
+    return guard("read timers", [&] {
+      Stmt s(*conn_,
+             "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ? ORDER BY due, kind, clock");
+      s.bind(case_id);
+      return read_timers(s);
+    });
+  }
+
+  // --- commands and counters -------------------------------------------------------------------------------
+
+  std::optional<std::string> find_command(std::string_view command_id) override {
+    return guard("look up a command id", [&]() -> std::optional<std::string> {
+      Stmt s(*conn_, "SELECT case_id FROM commands WHERE command_id = ?");
+      s.bind(command_id);
+      if (!s.step()) return std::nullopt;
+      return s.text(0);
+    });
+  }
+
+  void record_command(std::string_view command_id, std::string_view case_id) override {
+    require_write("record_command");
+    if (command_id.empty()) {
+      throw Error(ErrorCode::invalid_argument, "The command id is empty.", "/command_id");
+    }
+    guard("record a command id", [&] {
+      if (auto existing = find_command(command_id)) {
+        if (*existing == case_id) return;
+        throw Error(ErrorCode::conflict, "Command id '" + std::string(command_id) +
+                                             "' was already applied to case '" + *existing + "'.");
+      }
+      Stmt s(*conn_, "INSERT INTO commands (command_id, case_id) VALUES (?, ?)");
+      s.bind(command_id, case_id);
+      s.run();
+    });
+  }
+
+  std::int64_t next_counter(std::string_view name) override {
+    require_write("next_counter");
+    return guard("advance a counter", [&] {
+      Stmt s(*conn_,
+             "INSERT INTO counters (name, value) VALUES (?, 1) "
+             "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value");
+      s.bind(name);
+      s.step();
+      return s.int64(0);
+    });
+  }
+
+  // --- documents -------------------------------------------------------------------------------------------
+
+  void remember_document(const StoredDocument& doc) override {
+    require_write("remember_document");
+    guard("store a document", [&] {
+      Stmt s(*conn_, "SELECT hash FROM documents WHERE kind = ? AND name = ? AND version = ?");
+      s.bind(doc.kind, doc.name, doc.version);
+      if (s.step()) {
+        if (s.text(0) == doc.hash) return;
+        throw Error(ErrorCode::conflict, "The " + doc.kind + " '" + doc.name + "' version " +
+                                             std::to_string(doc.version) +
+                                             " is already stored with different content (hash " + s.text(0) +
+                                             ", now " + doc.hash + ").");
+      }
+      Stmt ins(*conn_, "INSERT INTO documents (kind, name, version, hash, content) VALUES (?, ?, ?, ?, ?)");
+      ins.bind(doc.kind, doc.name, doc.version, doc.hash, doc.content);
+      ins.run();
+    });
+  }
+
+  std::vector<StoredDocument> documents() override {
+    return guard("read documents", [&] {
+      Stmt s(*conn_, "SELECT kind, name, version, hash, content FROM documents ORDER BY kind, name, version");
+      std::vector<StoredDocument> out;
+      while (s.step()) out.push_back(StoredDocument{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4)});
+      return out;
+    });
+  }
+
+  // --- verification ----------------------------------------------------------------------------------------
+
+  std::vector<LedgerRecord> ledger() override {
+    return guard("read the ledger", [&] {
+      Stmt s(*conn_, "SELECT seq, prev_hash, hash, event_count FROM ledger ORDER BY seq");
+      std::vector<LedgerRecord> out;
+      while (s.step()) out.push_back(LedgerRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)});
+      return out;
+    });
+  }
+
+  std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() override {
+    return guard("read the ledger's event hashes", [&] {
+      Stmt s(*conn_, "SELECT ledger_seq, hash FROM events ORDER BY ledger_seq, ledger_pos");
+      std::vector<std::pair<std::int64_t, std::string>> out;
+      while (s.step()) out.emplace_back(s.int64(0), s.text(1));
+      return out;
+    });
+  }
+
+  // --- savepoints and commit -------------------------------------------------------------------------------
+
+  void savepoint(std::string_view name) override {
+    check_name(name);
+    guard("open a savepoint", [&] { exec(*conn_, "SAVEPOINT \"" + std::string(name) + "\""); });
+  }
+
+  void rollback_to(std::string_view name) override {
+    check_name(name);
+    guard("roll back to a savepoint", [&] {
+      exec(*conn_, "ROLLBACK TO \"" + std::string(name) + "\"");
+      exec(*conn_, "RELEASE \"" + std::string(name) + "\"");
+    });
+  }
+
+  void release(std::string_view name) override {
+    check_name(name);
+    guard("release a savepoint", [&] { exec(*conn_, "RELEASE \"" + std::string(name) + "\""); });
+  }
+
+  void commit() override {
+    require_active();
+    try {
+      if (writable_ && ledger_seq_ != 0) chain_ledger();
+      exec(*conn_, "COMMIT");
+      finish();
+    } catch (const SQLite::Exception& e) {
+      // COMMIT can fail and leave the transaction open (e.g. a deferred foreign key): end it here.
+      if (sqlite3_get_autocommit(conn_->db.getHandle()) == 0) {
+        sqlite3_exec(conn_->db.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      }
+      finish();
+      throw_storage("commit", store_.config_.database, e);
+    }
+  }
+
+ private:
+  template <class F>
+  auto guard(std::string_view what, F&& f) -> decltype(f()) {
+    require_active();
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      throw_storage(what, store_.config_.database, e);
+    }
+  }
+
+  /// Runs `f` inside a savepoint, so a failure half-way leaves nothing behind.
+  template <class F>
+  void atomically(const std::string& name, F&& f) {
+    exec(*conn_, "SAVEPOINT " + name);
+    try {
+      f();
+    } catch (...) {
+      try {
+        exec(*conn_, "ROLLBACK TO " + name);
+        exec(*conn_, "RELEASE " + name);
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
+      }
+      throw;
+    }
+    exec(*conn_, "RELEASE " + name);
+  }
+
+  /// Ends the transaction: hands the write lock or the read connection back at once, not at destruction.
+  void finish() noexcept {
+    active_ = false;
+    conn_ = nullptr;  // a pooled reader may go to another transaction now
+    if (lock_.owns_lock()) lock_.unlock();
+    if (reader_) store_.release_reader(std::move(reader_));
+  }
+
+  void require_active() const {
+    if (!active_) throw Error(ErrorCode::internal, "The store transaction is already committed or ended.");
+  }
+
+  void require_write(const char* method) const {
+    require_active();
+    if (!writable_) {
+      throw Error(
+          ErrorCode::internal,
+          std::string(method) + "() needs a write transaction; this one was begun with begin_read().");
+    }
+  }
+
+  static void check_name(std::string_view name) {
+    if (!valid_savepoint_name(name)) {
+      throw Error(ErrorCode::invalid_argument,
+                  "Savepoint name '" + std::string(name) + "' is not a plain identifier.");
+    }
+  }
+
+  static std::vector<TimerRecord> read_timers(Stmt& s) {
+    std::vector<TimerRecord> out;
+    while (s.step()) out.push_back(read_timer(s));
+    return out;
+  }
+
+  void write_projection(const CaseRecord& r, std::int64_t version, bool upsert) {
+    const std::string sql =
+        upsert ? std::string("INSERT INTO cases (") + kCaseColumns +
+                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO "
+                     "UPDATE SET "
+                     "permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, "
+                     "light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, snapshot = ?11, "
+                     "snapshot_version = ?12"
+               : std::string(
+                     "UPDATE cases SET permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, "
+                     "version = ?6, light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, "
+                     "snapshot = ?11, snapshot_version = ?12 WHERE id = ?1");
+    Stmt s(*conn_, sql);
+    s.bind(r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
+           r.awaiting_departments, r.document);
+    // The snapshot is an opaque archive: stored as a BLOB, byte for byte.
+    s.raw().bind(11, r.snapshot.data(), static_cast<int>(r.snapshot.size()));
+    s.bind_one(12, r.snapshot_version);
+    s.run();
+  }
+
+  /// Chains this transaction's surviving events (rolled-back savepoints took theirs away) into the ledger.
+  void chain_ledger() {
+    std::vector<std::string> hashes;
+    {
+      Stmt s(*conn_, "SELECT hash FROM events WHERE ledger_seq = ? ORDER BY ledger_pos");
+      s.bind(ledger_seq_);
+      while (s.step()) hashes.push_back(s.text(0));
+    }
+    if (hashes.empty()) return;
+    std::string prev;
+    {
+      Stmt s(*conn_, "SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1");
+      if (s.step()) prev = s.text(0);
+    }
+    Stmt ins(*conn_, "INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES (?, ?, ?, ?)");
+    ins.bind(ledger_seq_, prev, ledger_hash(prev, hashes), static_cast<std::int64_t>(hashes.size()));
+    ins.run();
+  }
+
+  SqliteStore& store_;
+  std::unique_lock<std::timed_mutex> lock_;  // write transactions: released last, after the rollback
+  std::unique_ptr<Connection> reader_;       // read transactions: the pooled connection
+  Connection* conn_;
+  bool writable_;
+  bool active_ = false;
+  std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
+  std::int64_t ledger_pos_ = 0;  // append order of the events within that entry
+};
+
+// --- the store ---------------------------------------------------------------------------------------------
+
+SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(config) {
+  std::string sync;
+  if (config.synchronous == "full") {
+    sync = "FULL";
+  } else if (config.synchronous == "normal") {
+    sync = "NORMAL";
+  } else {
+    throw Error(ErrorCode::invalid_argument,
+                "synchronous must be \"full\" or \"normal\", not \"" + config.synchronous + "\".",
+                "/synchronous");
+  }
+  if (config.busy_timeout_ms < 0) {
+    throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must not be negative.", "/busy_timeout_ms");
+  }
+  if (config.database.empty() || config.database == ":memory:") {
+    throw Error(ErrorCode::invalid_argument, "The SQLite store needs a file path as database.", "/database");
+  }
+  const int target = migrate_to < 0 ? sqlite_latest_schema_version() : migrate_to;
+  try {
+    writer_ = std::make_unique<Connection>(config.database, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                           config.busy_timeout_ms);
+    {
+      Stmt wal(*writer_, "PRAGMA journal_mode = WAL");
+      if (!wal.step() || wal.text(0) != "wal") {
+        throw Error(ErrorCode::storage, "The database '" + config.database + "' cannot use WAL journaling.");
+      }
+    }
+    writer_->db.exec("PRAGMA synchronous = " + sync);
+    writer_->db.exec("PRAGMA foreign_keys = ON");
+
+    const int current = read_schema_version(*writer_);
+    if (current > sqlite_latest_schema_version()) {
+      throw Error(ErrorCode::storage, "The database '" + config.database + "' has schema version " +
+                                          std::to_string(current) +
+                                          ", newer than this build of permitflow (" +
+                                          std::to_string(sqlite_latest_schema_version()) + ").");
+    }
+    for (const auto& m : kMigrations) {
+      if (m.version > target) break;
+      // One transaction per step; re-read the version inside it, another process may have migrated.
+      SQLite::Transaction tx(writer_->db, SQLite::TransactionBehavior::IMMEDIATE);
+      writer_->db.exec(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
+          "description TEXT NOT NULL)");
+      if (read_schema_version(*writer_) >= m.version) continue;  // the destructor rolls back: nothing to do
+      writer_->db.exec(m.sql);
+      Stmt ins(*writer_, "INSERT INTO schema_version (version, description) VALUES (?, ?)");
+      ins.bind(m.version, m.description);
+      ins.run();
+      tx.commit();
+    }
+  } catch (const SQLite::Exception& e) {
+    throw_storage("open or migrate", config.database, e);
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::schema_version() {
+  std::unique_lock lock(write_mutex_);
+  try {
+    return read_schema_version(*writer_);
+  } catch (const SQLite::Exception& e) {
+    throw_storage("read its schema version", config_.database, e);
+  }
+}
+
+std::unique_ptr<Transaction> SqliteStore::begin_write() {
+  std::unique_lock lock(write_mutex_, std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::milliseconds(config_.busy_timeout_ms))) {
+    throw Error(ErrorCode::storage, "The database '" + config_.database +
+                                        "' stayed busy: no write lock within " +
+                                        std::to_string(config_.busy_timeout_ms) + " ms.");
+  }
+  try {
+    return std::make_unique<SqliteTransaction>(*this, std::move(lock));
+  } catch (const SQLite::Exception& e) {
+    throw_storage("begin a write transaction", config_.database, e);
+  }
+}
+
+std::unique_ptr<Transaction> SqliteStore::begin_read() {
+  try {
+    return std::make_unique<SqliteTransaction>(*this, acquire_reader());
+  } catch (const SQLite::Exception& e) {
+    throw_storage("begin a read transaction", config_.database, e);
+  }
+}
+
+std::unique_ptr<SqliteStore::Connection> SqliteStore::acquire_reader() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_readers_.empty()) {
+      auto c = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return c;
+    }
+  }
+  // The pool only bounds idle connections: a burst of readers opens more rather than waiting.
+  return std::make_unique<Connection>(config_.database, SQLite::OPEN_READONLY, config_.busy_timeout_ms);
+}
+
+void SqliteStore::release_reader(std::unique_ptr<Connection> reader) noexcept {
+  if (!reader || sqlite3_get_autocommit(reader->db.getHandle()) == 0) return;  // never pool a stuck one
+  std::lock_guard lock(pool_mutex_);
+  if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
+}
+
+}  // namespace permitflow::store

@@ -1,0 +1,66 @@
+// The SQLite backend of the Store (SQLiteCpp). One write connection, guarded by a mutex for the whole life of
+// a write transaction (BEGIN IMMEDIATE), and a small pool of read-only connections, so that in WAL mode reads
+// never wait for a writer. The schema is created and migrated forward on open (docs/log_format.md §5).
+//
+// Thread-safety: a SqliteStore may be used from many threads at once; each Transaction it hands out must be
+// used by one thread at a time and must be destroyed before the store.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace permitflow::store {
+
+/// One forward step of the schema: `sql` brings a database at version `version - 1` to `version`.
+struct SqliteMigration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+/// Every migration, in order (index i holds version i + 1).
+std::span<const SqliteMigration> sqlite_migrations();
+
+/// The schema version a fully migrated database has.
+int sqlite_latest_schema_version();
+
+class SqliteStore final : public Store {
+ public:
+  /// Opens (creating if missing) the SQLite file `config.database` and applies the pending migrations, each
+  /// in its own transaction. `migrate_to` stops the migrations at that version (a test hook; the default, -1,
+  /// applies them all). Throws Error(invalid_argument) for a bad `synchronous` or `busy_timeout_ms`, and
+  /// Error(storage) when the file cannot be opened or migrated, or its schema is newer than this build.
+  explicit SqliteStore(const StoreConfig& config, int migrate_to = -1);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  std::unique_ptr<Transaction> begin_write() override;
+  std::unique_ptr<Transaction> begin_read() override;
+  std::string backend() const override { return "sqlite"; }
+
+  /// The schema version of the open database.
+  int schema_version();
+
+  /// A connection with its cache of prepared statements (defined in sqlite_store.cpp).
+  struct Connection;
+
+ private:
+  friend class SqliteTransaction;
+
+  std::unique_ptr<Connection> acquire_reader();
+  void release_reader(std::unique_ptr<Connection> reader) noexcept;
+
+  StoreConfig config_;
+  std::timed_mutex write_mutex_;  // held by the one open write transaction
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace permitflow::store

@@ -1,0 +1,156 @@
+// Opening: configuration checks, the backend factory and forward schema migrations.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "permitflow/error.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/store.hpp"
+#include "store/store_test_util.hpp"
+
+namespace permitflow::store {
+namespace {
+
+using testing::make_case;
+using testing::make_events;
+using testing::TempDir;
+
+ErrorCode open_code(const StoreConfig& config) {
+  try {
+    open_store(config);
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::ok;
+}
+
+std::vector<std::string> table_names(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement s(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+TEST(SqliteOpen, SynchronousOption) {
+  TempDir dir;
+  EXPECT_EQ(open_code(testing::config(dir.file("a.db"), "full")), ErrorCode::ok);
+  EXPECT_EQ(open_code(testing::config(dir.file("b.db"), "normal")), ErrorCode::ok);
+  EXPECT_EQ(open_code(testing::config(dir.file("c.db"), "off")), ErrorCode::invalid_argument);
+  EXPECT_EQ(open_code(testing::config(dir.file("d.db"), "FULL")), ErrorCode::invalid_argument);
+  EXPECT_EQ(open_code(testing::config(dir.file("e.db"), "")), ErrorCode::invalid_argument);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("c.db")));  // refused before touching the disk
+  EXPECT_EQ(open_code(testing::config(dir.file("f.db"), "full", -1)), ErrorCode::invalid_argument);
+  try {
+    open_store(testing::config(dir.file("g.db"), "sometimes"));
+  } catch (const Error& e) {
+    EXPECT_EQ(e.field(), "/synchronous");
+    EXPECT_NE(std::string(e.what()).find("sometimes"), std::string::npos);
+  }
+}
+
+TEST(SqliteOpen, PostgresUrlIsNotAvailableInThisBuild) {
+  for (const char* url : {"postgresql://pf@localhost/permits", "postgres://localhost/x"}) {
+    try {
+      open_store(testing::config(url));
+      FAIL() << url;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+      EXPECT_NE(std::string(e.what()).find("PostgreSQL backend is not available in this build"),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(open_code(testing::config("")), ErrorCode::invalid_argument);
+}
+
+TEST(SqliteOpen, UnopenableFileIsStorageError) {
+  TempDir dir;
+  EXPECT_EQ(open_code(testing::config((dir.path() / "no_such_folder" / "x.db").string())),
+            ErrorCode::storage);
+  {
+    std::ofstream junk(dir.file("junk.db"));
+    junk << std::string(8192, 'x');
+  }
+  EXPECT_EQ(open_code(testing::config(dir.file("junk.db"))), ErrorCode::storage);
+}
+
+TEST(SqliteOpen, FreshDatabaseIsAtLatestSchema) {
+  TempDir dir;
+  SqliteStore store(testing::config(dir.file("p.db")));
+  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(sqlite_latest_schema_version(), 2);
+  ASSERT_EQ(sqlite_migrations().size(), 2u);
+  EXPECT_EQ(table_names(dir.file("p.db")),
+            (std::vector<std::string>{"cases", "commands", "counters", "documents", "events", "ledger",
+                                      "schema_version", "timers"}));
+  SQLite::Database db(dir.file("p.db"), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2");
+}
+
+TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  std::vector<EventRecord> events = make_events(2);
+  {
+    SqliteStore v1(testing::config(path), /*migrate_to=*/1);
+    EXPECT_EQ(v1.schema_version(), 1);
+    auto tx = v1.begin_write();
+    tx->append(make_case("A"), 0, events);
+    tx->replace_timers("A", {TimerRecord{"A", "acceptance_deemed", "acceptance_notice", 7}});
+    tx->remember_document({"definition", "road_excavation", 1, "h", "{}"});
+    tx->next_counter("n");
+    tx->commit();
+  }
+  auto tables = table_names(path);
+  EXPECT_EQ(std::count(tables.begin(), tables.end(), "commands"), 0);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_ledger'").getInt(),
+              0);
+  }
+
+  auto store = open_store(testing::config(path));
+  tables = table_names(path);
+  EXPECT_EQ(std::count(tables.begin(), tables.end(), "commands"), 1);
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_ledger'").getInt(),
+              1);
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2");
+  }
+  auto tx = store->begin_write();
+  EXPECT_EQ(tx->load_case("A")->version, 2);
+  EXPECT_EQ(tx->events("A", 0)[1].hash, events[1].hash);
+  EXPECT_EQ(tx->timers("A").size(), 1u);
+  EXPECT_EQ(tx->documents().size(), 1u);
+  EXPECT_EQ(tx->ledger().size(), 1u);
+  EXPECT_EQ(tx->next_counter("n"), 2);
+  tx->record_command("cmd-1", "A");  // the v2 table works
+  EXPECT_EQ(tx->find_command("cmd-1"), "A");
+  tx->commit();
+}
+
+TEST(SqliteOpen, NewerSchemaIsRefused) {
+  TempDir dir;
+  const std::string path = dir.file("new.db");
+  { SqliteStore store(testing::config(path)); }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO schema_version (version, description) VALUES (3, 'from the future')");
+  }
+  try {
+    open_store(testing::config(path));
+    FAIL() << "a newer schema was opened";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::storage);
+    EXPECT_NE(std::string(e.what()).find("schema version 3"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace permitflow::store
