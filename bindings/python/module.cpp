@@ -37,10 +37,11 @@ void add_exception_classes(py::module_& m) {
     m.add_object(name, h);  // the module keeps its own reference; ours stays in g_exceptions
     return cls;
   };
-  PyObject* base = make("Error", PyExc_Exception, 0,
-                        "Base class of every permitflow error. str(e) is the engine's message, a sentence a\n"
-                        "portal can show; e.status is the C API status code (1-8); e.field is a JSON pointer\n"
-                        "to the offending input, or None.");
+  PyObject* base =
+      make("Error", PyExc_Exception, 0,
+           "Base class of every permitflow error. str(e) is the engine's message, a sentence a\n"
+           "portal can show; e.status is the C API status code (1-8); e.field is a JSON pointer\n"
+           "to the offending input, or None.");
   g_exceptions[0] = base;
   const auto sub = [&](ErrorCode code, const char* name, PyObject* also, const char* doc) {
     py::tuple bases = also != nullptr ? py::make_tuple(py::handle(base), py::handle(also))
@@ -140,9 +141,10 @@ PYBIND11_MODULE(_permitflow, m) {
   py::class_<NativeEngine>(m, "Engine",
                            "An engine over one database, JSON strings in and out (DESIGN.md section 6).\n"
                            "Thread-safe: the GIL is released during every call.")
-      .def(py::init<const std::string&>(), py::arg("config_json"),
-           "Opens the engine from a config JSON: {\"database\": \"file.db\", \"definitions_dir\"?,\n"
-           "\"calendar_file\"?, \"utc_offset_minutes\"?, \"synchronous\"?, \"county_code\"?, \"log_level\"?}.")
+      .def(
+          py::init<const std::string&>(), py::arg("config_json"),
+          "Opens the engine from a config JSON: {\"database\": \"file.db\", \"definitions_dir\"?,\n"
+          "\"calendar_file\"?, \"utc_offset_minutes\"?, \"synchronous\"?, \"county_code\"?, \"log_level\"?}.")
       .def(
           "precheck",
           [](const NativeEngine& self, const std::string& application_json) {
