@@ -51,7 +51,8 @@ def test_precheck_submit_correct_and_follow_the_clock(tmp_path):
         full = complete(e, "road_excavation", at("2026-03-02"))
     docs = write_docs(tmp_path, full)
     # one document missing, one with the wrong format (a PNG named .pdf), one that does not exist on disk
-    missing, wrong = docs[0], docs[1]
+    by_id = {doc["id"]: doc for doc in docs}
+    missing, wrong = by_id["application_form"], by_id["design_documents"]  # design documents: PDF only
     (tmp_path / wrong["file"]).write_bytes(b"\x89PNG\r\n\x1a\n....")
     first = [d for d in docs if d is not missing] + [{"id": "extra_photo", "file": "docs/nowhere.jpg"}]
     m1 = manifest(tmp_path, "m1.json", first)
