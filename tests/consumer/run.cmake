@@ -15,15 +15,9 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${WORK_DIR}
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/fp)
 run(${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${prefix}/lib ${WORK_DIR}/fp/consumer)
 # pkg-config: compile the same source by hand.
+set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
 execute_process(COMMAND pkg-config --cflags --libs permitflow
-                RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE
-                ENV PKG_CONFIG_PATH=${prefix}/lib/pkgconfig)
-if(NOT rc EQUAL 0)
-  # CMake < 3.27 has no ENV option: fall back to the environment variable.
-  set(ENV{PKG_CONFIG_PATH} ${prefix}/lib/pkgconfig)
-  execute_process(COMMAND pkg-config --cflags --libs permitflow
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
-endif()
+                RESULT_VARIABLE rc OUTPUT_VARIABLE flags OUTPUT_STRIP_TRAILING_WHITESPACE)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not know permitflow")
 endif()

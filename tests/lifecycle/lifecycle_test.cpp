@@ -12,8 +12,10 @@ class Lifecycle : public EngineTest {
   const std::string kPermit = "road_excavation";
 
   json opinions(json c, const std::string& day) {
-    for (const auto& [dept, v] : c["opinions"].items()) {
-      c = execute(c["id"], command("record_opinion", reviewer(dept), at(day),
+    std::vector<std::string> depts;
+    for (const auto& [dept, v] : c["opinions"].items()) depts.push_back(dept);
+    for (const auto& dept : depts) {
+      c = execute(c["id"], command("record_opinion", reviewer(dept), at(day, "12:00"),
                                    {{"department", dept}, {"opinion", "approve"}}));
     }
     return c;
@@ -37,6 +39,12 @@ class Lifecycle : public EngineTest {
   std::map<std::string, json> one_case_per_state() {
     std::map<std::string, json> s;
     const std::string d = "2026-06-01";
+    // Expired first: its run_due must not touch the other cases' clocks. A certificate valid for its issue
+    // day only expires at the next midnight.
+    json expiring = approved(d);
+    expiring = execute(expiring["id"], command("issue_certificate", kClerk, at(d, "17:00"), {{"valid_until", d}}));
+    run_due("2026-06-02T00:00:00+08:00");
+    s["expired"] = get(expiring["id"]);
     s["submitted"] = submit(application(kPermit, at(d)));
     s["awaiting_correction"] = execute(submit(application(kPermit, at(d)))["id"],
                                        command("request_correction", kClerk, at(d, "11:00")));
@@ -61,10 +69,6 @@ class Lifecycle : public EngineTest {
     json closed = issued(d);
     closed = execute(closed["id"], command("report_completion", kApplicant, at(d, "18:00")));
     s["closed"] = execute(closed["id"], command("close", kClerk, at(d, "18:30")));
-    // Expired: the excavation permit ends with its planned_end (2027-04-10).
-    s["expired"] = issued(d);
-    run_due("2027-04-11T00:00:00+08:00");
-    s["expired"] = get(s["expired"]["id"]);
     return s;
   }
 };
@@ -143,7 +147,7 @@ TEST_F(Lifecycle, RoadExcavationFromSubmissionToClosure) {
             ErrorCode::rule_violation);
   c = opinions(c, "2026-06-04");
   EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("decide", kHead, at("2026-06-04"), {{"outcome", "approved"}}));
+              execute(c["id"], command("decide", kHead, at("2026-06-04", "13:00"), {{"outcome", "approved"}}));
             }),
             ErrorCode::rule_violation);
   EXPECT_EQ(error_of([&] {
