@@ -83,8 +83,13 @@ std::string detail(const json& e) {
            (d["valid_until"].is_null() ? std::string("open") : d["valid_until"].get<std::string>());
   }
   if (t == "deadline_warning" || t == "deadline_overdue") {
-    return d["clock"].get<std::string>() + " due " + d["due"].get<std::string>() + ", responsible " +
-           d["responsible"].dump();
+    std::string who;
+    if (d["responsible"].is_array()) {
+      for (const auto& r : d["responsible"]) who += (who.empty() ? "" : ", ") + r.get<std::string>();
+    } else {
+      who = d["responsible"].get<std::string>();
+    }
+    return d["clock"].get<std::string>() + " due " + d["due"].get<std::string>() + ", responsible: " + who;
   }
   if (t == "submitted") return "received_on " + d["received_on"].get<std::string>();
   return "";
@@ -260,8 +265,27 @@ int run_demo(const std::string& db) {
   engine.execute(waste, cmd("issue_certificate", kClerk, at("2026-10-13", "15:00")).dump());
   print_timeline(engine, waste);
 
-  const json all = json::parse(engine.query(R"({"limit": 100})"));
-  std::cout << "\n" << all["cases"].size() << " cases in " << db << "\n";
+  // The supervision office's weekly report (督查周报) for the week the construction-waste case sat red.
+  const json report = json::parse(engine.report(R"({"week": "2026-10-09", "format": "json"})"));
+  std::cout << "\n督查周报 weekly supervision report, week "
+            << report["week"]["from"].get<std::string>().substr(0, 10) << " – "
+            << report["week"]["to"].get<std::string>().substr(0, 10) << ", dated "
+            << report["week"]["dated"].get<std::string>() << "\n   received " << report["counts"]["received"]
+            << ", accepted " << report["counts"]["accepted"] << ", decided " << report["counts"]["decided"]
+            << ", issued " << report["counts"]["issued"] << "\n";
+  for (const auto& l : report["lights"]) {
+    std::cout << "   " << l["light"].get<std::string>() << "  " << l["case"].get<std::string>() << " ("
+              << l["permit"].get<std::string>() << ") due " << l["due"].get<std::string>() << ", "
+              << l["working_days_late"] << " working day(s) late, held by "
+              << l["department"].get<std::string>() << "\n";
+  }
+
+  const json verified = json::parse(engine.verify());
+  std::cout << "\nverify: " << (verified["ok"].get<bool>() ? "ok" : "PROBLEMS") << " — "
+            << verified["cases_checked"] << " cases, " << verified["events_checked"]
+            << " events, ledger head " << verified["ledger_head"].get<std::string>().substr(0, 16) << "… ("
+            << verified["ledger_count"] << " events anchored)\n";
+  if (!verified["ok"].get<bool>()) return 8;
   return 0;
 }
 

@@ -189,7 +189,9 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     end_case(c, State::expired, day, "validity ended");
   } else if (t == "deadline_warning" || t == "deadline_overdue" || t == "suspension_overrun" ||
              t == "permit_expiring") {
-    c.warnings.push_back(t + ":" + str(d, "clock"));
+    // Keyed by the due it was about, so a clock whose due moves (an extension) warns again for the new one.
+    const std::string due = str(d, "due");
+    c.warnings.push_back(t + ":" + str(d, "clock") + (due.empty() ? "" : "@" + due));
   } else if (t == "deadlines_recomputed") {
     c.calendar_version = str(d, "calendar_version");
   } else {

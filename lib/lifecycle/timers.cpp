@@ -7,20 +7,23 @@
 namespace permitflow {
 namespace {
 
-bool fired(const Case& c, const std::string& kind, const std::string& clock) {
-  const std::string key = kind + ":" + clock;
+bool fired(const Case& c, const std::string& kind, const std::string& clock,
+           std::optional<Date> due = std::nullopt) {
+  const std::string key = kind + ":" + clock + (due ? "@" + due->to_string() : "");
   return std::find(c.warnings.begin(), c.warnings.end(), key) != c.warnings.end();
 }
 
-// Warning and overdue timers of a running clock, by its light as of the last event.
-void light_timers(std::vector<TimerDue>& out, const std::string& clock, const LegalClock& lc, Date due,
-                  Light light, const CaseContext& ctx, bool overdue_timer) {
+// The warning and overdue timers of a running clock: each fires once per due date. A clock already red when
+// its light was last computed (a deemed acceptance dated back, say) still gets its overdue event, so the
+// escalation to the supervision office is always on record; it skips the then pointless yellow warning.
+void light_timers(std::vector<TimerDue>& out, const Case& c, const std::string& clock, const LegalClock& lc,
+                  Date due, Light light, const CaseContext& ctx, bool overdue_timer) {
   const int off = ctx.utc_offset_minutes;
-  if (light == Light::green) {
+  if (light != Light::red && !fired(c, "deadline_warning", clock, due)) {
     out.push_back(
         {"deadline_warning", clock, yellow_at(lc, due, ctx.definition.limits.warning, ctx.calendar, off)});
   }
-  if (overdue_timer && (light == Light::green || light == Light::yellow)) {
+  if (overdue_timer && !fired(c, "deadline_overdue", clock, due)) {
     out.push_back({"deadline_overdue", clock, red_at(due, off)});
   }
 }
@@ -45,7 +48,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
     case State::submitted: {
       const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
       const Date due = c.deadlines.acceptance_notice.due;
-      light_timers(out, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
+      light_timers(out, c, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
       out.push_back({"acceptance_deemed", "acceptance_notice", red_at(due, off)});
       break;
     }
@@ -53,7 +56,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       if (c.deadlines.correction.present) {
         const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
         const Date due = c.deadlines.correction.due;
-        light_timers(out, "correction", lc, due, c.deadlines.correction.light, ctx, false);
+        light_timers(out, c, "correction", lc, due, c.deadlines.correction.light, ctx, false);
         out.push_back({"correction_lapsed", "correction", red_at(due, off)});
       }
       break;
@@ -61,10 +64,10 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       const ClockView& v = c.deadlines.decision;
       const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
       const auto suspended = closed_suspensions(c);
-      light_timers(out, "decision",
+      light_timers(out, c, "decision",
                    LegalClock{*c.accepted_on, def.limits.promised + c.extended_working_days, suspended},
                    v.due, v.light, ctx, true);
-      light_timers(out, "decision_statutory",
+      light_timers(out, c, "decision_statutory",
                    LegalClock{*c.accepted_on, statutory + c.extended_working_days, suspended},
                    v.statutory_due, v.statutory_light, ctx, true);
       [[fallthrough]];
@@ -87,16 +90,17 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       break;
     case State::approved: {
       const LegalClock lc{c.decision->on, def.limits.issuance, {}};
-      light_timers(out, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
+      light_timers(out, c, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
       break;
     }
     case State::issued:
       if (c.certificate && c.certificate->valid_until) {
         const Date until = *c.certificate->valid_until;
-        if (!fired(c, "permit_expiring", "validity")) {
-          const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
-          out.push_back({"permit_expiring", "validity",
-                         Instant::start_of_day(lead - def.renewal.expiring_notice_days, off)});
+        const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
+        const Date remind = lead - def.renewal.expiring_notice_days;
+        // A permit too short for a renewal reminder (an excavation's weeks) gets none.
+        if (remind > c.certificate->issued_on && !fired(c, "permit_expiring", "validity")) {
+          out.push_back({"permit_expiring", "validity", Instant::start_of_day(remind, off)});
         }
         out.push_back({"permit_expired", "validity", Instant::start_of_day(until + 1, off)});
       }

@@ -55,18 +55,21 @@ TEST(Snapshot, ArchivesRoundTripEveryField) {
   const json full = [&] {
     json mats = json::array();
     for (int round = 0; round < 4; ++round) {
-      const json n = json::parse(engine.precheck(application("road_excavation", at("2026-06-01"), mats).dump()));
+      const json n =
+          json::parse(engine.precheck(application("road_excavation", at("2026-06-01"), mats).dump()));
       if (n["complete"].get<bool>()) break;
-      for (const auto& i : n["items"]) mats.push_back({{"id", i["material"]}, {"format", "pdf"}, {"expires_on", "2030-12-31"}});
+      for (const auto& i : n["items"])
+        mats.push_back({{"id", i["material"]}, {"format", "pdf"}, {"expires_on", "2030-12-31"}});
     }
     return mats;
   }();
   json c = json::parse(engine.submit(application("road_excavation", at("2026-06-01"), full).dump()));
   const std::string id = c["id"];
   engine.execute(id, command("accept", kClerk, at("2026-06-01", "11:00")).dump());
-  engine.execute(id, command("suspend", kClerk, at("2026-06-02"),
-                             {{"reason", "expert_review"}, {"expected_working_days", 3}, {"notice", "专家评审"}})
-                         .dump());
+  engine.execute(id,
+                 command("suspend", kClerk, at("2026-06-02"),
+                         {{"reason", "expert_review"}, {"expected_working_days", 3}, {"notice", "专家评审"}})
+                     .dump());
   engine.execute(id, command("record_opinion", reviewer("traffic_police"), at("2026-06-03"),
                              {{"department", "traffic_police"}, {"opinion", "approve"}, {"comment", "同意"}})
                          .dump());
@@ -93,9 +96,11 @@ TEST_F(Durability, ManyThreadsOnManyCasesLoseNothing) {
     threads.emplace_back([&, t] {
       try {
         for (int i = 0; i < kCasesEach; ++i) {
-          const json c = json::parse(engine().submit(application("construction_waste", at("2026-06-01"), mats).dump()));
+          const json c =
+              json::parse(engine().submit(application("construction_waste", at("2026-06-01"), mats).dump()));
           ids[t].push_back(c["id"]);
-          engine().execute(c["id"].get<std::string>(), command("accept", kClerk, at("2026-06-01", "11:00")).dump());
+          engine().execute(c["id"].get<std::string>(),
+                           command("accept", kClerk, at("2026-06-01", "11:00")).dump());
           engine().run_due("2026-06-02T00:00:00+08:00");
           EXPECT_FALSE(json::parse(engine().query(R"({"state": "under_review"})"))["cases"].empty());
         }

@@ -42,7 +42,8 @@ class Lifecycle : public EngineTest {
     // Expired first: its run_due must not touch the other cases' clocks. A certificate valid for its issue
     // day only expires at the next midnight.
     json expiring = approved(d);
-    expiring = execute(expiring["id"], command("issue_certificate", kClerk, at(d, "17:00"), {{"valid_until", d}}));
+    expiring =
+        execute(expiring["id"], command("issue_certificate", kClerk, at(d, "17:00"), {{"valid_until", d}}));
     run_due("2026-06-02T00:00:00+08:00");
     s["expired"] = get(expiring["id"]);
     s["submitted"] = submit(application(kPermit, at(d)));
@@ -146,10 +147,11 @@ TEST_F(Lifecycle, RoadExcavationFromSubmissionToClosure) {
             }),
             ErrorCode::rule_violation);
   c = opinions(c, "2026-06-04");
-  EXPECT_EQ(error_of([&] {
-              execute(c["id"], command("decide", kHead, at("2026-06-04", "13:00"), {{"outcome", "approved"}}));
-            }),
-            ErrorCode::rule_violation);
+  EXPECT_EQ(
+      error_of([&] {
+        execute(c["id"], command("decide", kHead, at("2026-06-04", "13:00"), {{"outcome", "approved"}}));
+      }),
+      ErrorCode::rule_violation);
   EXPECT_EQ(error_of([&] {
               execute(c["id"], command("record_inspection", kClerk, at("2026-06-05"),
                                        {{"inspectors", {"insp-1", "insp-1"}}, {"findings", "一人"}}));
