@@ -450,11 +450,14 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
       if (!out.events.empty()) {
         json events = json::array();
         for (const auto& e : appended) events.push_back(m.event_json(e));
-        fired.push_back({{"case", t.case_id},
-                         {"kind", t.kind},
-                         {"clock", t.clock},
-                         {"due", due.due.to_rfc3339(m.config.utc_offset_minutes)},
-                         {"events", std::move(events)}});
+        // Built field by field: a braced list holding a one-element array would be read as nested lists.
+        json f = json::object();
+        f["case"] = t.case_id;
+        f["kind"] = t.kind;
+        f["clock"] = t.clock;
+        f["due"] = due.due.to_rfc3339(m.config.utc_offset_minutes);
+        f["events"] = std::move(events);
+        fired.push_back(std::move(f));
       }
     }
     tx->commit();

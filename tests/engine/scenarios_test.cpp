@@ -159,6 +159,9 @@ TEST_F(Scenario, T13RedFiresOnASunday) {
   ASSERT_EQ(red.size(), 1u) << red.dump();
   EXPECT_EQ(red[0]["kind"], "deadline_overdue");
   EXPECT_EQ(red[0]["clock"], "decision");
+  ASSERT_TRUE(red[0]["events"].is_array());
+  EXPECT_EQ(red[0]["events"].size(), 1u);
+  EXPECT_EQ(red[0]["events"][0]["type"], "deadline_overdue");
   EXPECT_EQ(red[0]["events"][0]["data"]["escalated_to"], "supervision_office");
   EXPECT_EQ(get(c["id"])["deadlines"]["decision"]["light"], "red");
   EXPECT_EQ(run_due("2026-10-11T08:00:00+08:00"), json::array());  // fired once, not once per call

@@ -11,32 +11,11 @@
 #include <vector>
 
 #include "store/store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace permitflow::store::testing {
 
-/// A fresh folder under the system temp directory, removed with everything in it at the end.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("permitflow_store_" + std::to_string(rd()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using permitflow::testing::TempDir;
 
 /// A StoreConfig spelled out in full (aggregate initialisation with missing fields warns under -Wextra).
 inline StoreConfig config(const std::string& database, const std::string& synchronous = "full",

@@ -11,33 +11,11 @@
 #include <string>
 
 #include "permitflow/engine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace permitflow::testing {
 
 using nlohmann::json;
-
-/// A unique empty folder, removed when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    const char* base = std::getenv("PERMITFLOW_TEST_TMP");
-    std::filesystem::path root = base ? std::filesystem::path(base) : std::filesystem::temp_directory_path();
-    std::filesystem::create_directories(root);
-    path_ = root / ("pf-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline const json kClerk = {{"id", "clerk-1"}, {"role", "clerk"}};
 inline const json kHead = {{"id", "head-1"}, {"role", "head"}};
