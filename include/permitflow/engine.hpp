@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +58,13 @@ class PERMITFLOW_EXPORT Engine {
 
   /// The calendar in use (compiled-in years merged with the config's calendar_file).
   const WorkingCalendar& calendar() const;
+
+  /// Where the engine's text log goes: called with the logger's name ("permitflow.engine"), the level
+  /// (0 trace, 1 debug, 2 info, 3 warn, 4 error, 5 critical) and the message, for every message at or above
+  /// `level`. By default messages at warn and above go to standard error. The text log is for operators; the
+  /// audit trail is the event log in the database. The sink may be called from any thread.
+  using LogSink = std::function<void(std::string_view logger, int level, std::string_view message)>;
+  void set_log_sink(LogSink sink, int level = 3);
 
   /// Starts a background thread that calls run_due(now) every `period` on the real clock; stop_scheduler()
   /// or the destructor stops it. Errors of a background run are logged, never thrown.

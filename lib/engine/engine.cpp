@@ -1,6 +1,9 @@
 #include "permitflow/engine.hpp"
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include <mutex>
 
 #include <algorithm>
 
@@ -17,6 +20,26 @@ using nlohmann::json;
 namespace in = input;
 
 const char* version() noexcept { return PERMITFLOW_VERSION_STRING; }
+
+namespace {
+
+/// Forwards spdlog messages to the host's LogSink.
+class CallbackSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit CallbackSink(Engine::LogSink sink) : sink_(std::move(sink)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    sink_(std::string_view(msg.logger_name.data(), msg.logger_name.size()), static_cast<int>(msg.level),
+          std::string_view(msg.payload.data(), msg.payload.size()));
+  }
+  void flush_() override {}
+
+ private:
+  Engine::LogSink sink_;
+};
+
+}  // namespace
 
 // --- configuration --------------------------------------------------------------------------------------
 
@@ -476,6 +499,15 @@ std::string Engine::add_working_days(std::string_view date, int n) const {
   if (n > 100000) throw Error(ErrorCode::invalid_argument, "n must be at most 100000 working days", "/n");
   const WorkingDate r = impl_->calendar.add_working_days(d, n);
   return json{{"date", r.date.to_string()}, {"provisional", r.provisional}}.dump();
+}
+
+void Engine::set_log_sink(LogSink sink, int level) {
+  if (level < 0 || level > 6)
+    throw Error(ErrorCode::invalid_argument, "log level must be 0 (trace) to 6 (off)");
+  auto& log = *impl_->log;
+  log.sinks().clear();
+  if (sink) log.sinks().push_back(std::make_shared<CallbackSink>(std::move(sink)));
+  log.set_level(static_cast<spdlog::level::level_enum>(level));
 }
 
 void Engine::start_scheduler(std::chrono::milliseconds period) {

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "case/snapshot.hpp"
@@ -133,6 +134,25 @@ TEST_F(Durability, TheSchedulerFiresDueTimersOnTheRealClock) {
   EXPECT_EQ(now["state"], "under_review");
   EXPECT_EQ(now["deemed_accepted"], true);
   engine().stop_scheduler();  // stopping twice is harmless
+}
+
+TEST_F(Durability, TheHostReceivesTheTextLog) {
+  std::vector<std::string> lines;
+  std::mutex m;
+  engine().set_log_sink(
+      [&](std::string_view logger, int level, std::string_view message) {
+        std::lock_guard lock(m);
+        lines.push_back(std::string(logger) + "|" + std::to_string(level) + "|" + std::string(message));
+      },
+      2);
+  const json c = submit(application("outdoor_advertising", at("2026-06-01")));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0],
+            "permitflow.engine|2|case " + c["id"].get<std::string>() + " submitted (outdoor_advertising)");
+  engine().set_log_sink(nullptr, 6);  // silence
+  submit(application("outdoor_advertising", at("2026-06-01")));
+  EXPECT_EQ(lines.size(), 1u);
+  EXPECT_EQ(error_of([&] { engine().set_log_sink(nullptr, 9); }), ErrorCode::invalid_argument);
 }
 
 TEST_F(Durability, PaginationIsStableAndComplete) {
