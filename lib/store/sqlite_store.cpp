@@ -219,10 +219,12 @@ TimerRecord read_timer(Stmt& s) { return TimerRecord{s.text(0), s.text(1), s.tex
 
 class SqliteTransaction final : public Transaction {
  public:
-  /// A write transaction on the store's write connection; `lock` holds the store's write mutex.
-  SqliteTransaction(SqliteStore& store, std::unique_lock<std::timed_mutex> lock)
-      : store_(store), lock_(std::move(lock)), conn_(store.writer_.get()), writable_(true) {
+  /// A write transaction on the store's write connection. The caller holds the store's write gate; this
+  /// transaction releases it when it ends (the caller does, if this constructor throws).
+  explicit SqliteTransaction(SqliteStore& store)
+      : store_(store), conn_(store.writer_.get()), writable_(true) {
     exec(*conn_, "BEGIN IMMEDIATE");
+    holds_gate_ = true;
     active_ = true;
   }
   /// A read transaction on a pooled read-only connection.
@@ -560,20 +562,21 @@ class SqliteTransaction final : public Transaction {
 
   void savepoint(std::string_view name) override {
     check_name(name);
-    guard("open a savepoint", [&] { exec(*conn_, "SAVEPOINT \"" + std::string(name) + "\""); });
+    // Not cached: callers may use a fresh name per command, and the name (checked above) cannot be bound.
+    guard("open a savepoint", [&] { conn_->db.exec("SAVEPOINT \"" + std::string(name) + "\""); });
   }
 
   void rollback_to(std::string_view name) override {
     check_name(name);
     guard("roll back to a savepoint", [&] {
-      exec(*conn_, "ROLLBACK TO \"" + std::string(name) + "\"");
-      exec(*conn_, "RELEASE \"" + std::string(name) + "\"");
+      conn_->db.exec("ROLLBACK TO \"" + std::string(name) + "\"");
+      conn_->db.exec("RELEASE \"" + std::string(name) + "\"");
     });
   }
 
   void release(std::string_view name) override {
     check_name(name);
-    guard("release a savepoint", [&] { exec(*conn_, "RELEASE \"" + std::string(name) + "\""); });
+    guard("release a savepoint", [&] { conn_->db.exec("RELEASE \"" + std::string(name) + "\""); });
   }
 
   void commit() override {
@@ -624,7 +627,10 @@ class SqliteTransaction final : public Transaction {
   void finish() noexcept {
     active_ = false;
     conn_ = nullptr;  // a pooled reader may go to another transaction now
-    if (lock_.owns_lock()) lock_.unlock();
+    if (holds_gate_) {
+      holds_gate_ = false;
+      store_.write_gate_.release();
+    }
     if (reader_) store_.release_reader(std::move(reader_));
   }
 
@@ -695,8 +701,8 @@ class SqliteTransaction final : public Transaction {
   }
 
   SqliteStore& store_;
-  std::unique_lock<std::timed_mutex> lock_;  // write transactions: released last, after the rollback
-  std::unique_ptr<Connection> reader_;       // read transactions: the pooled connection
+  bool holds_gate_ = false;             // write transactions: the store's write gate, released by finish()
+  std::unique_ptr<Connection> reader_;  // read transactions: the pooled connection
   Connection* conn_;
   bool writable_;
   bool active_ = false;
@@ -764,26 +770,51 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
 
 SqliteStore::~SqliteStore() = default;
 
+bool SqliteStore::WriteGate::acquire(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (!free_.wait_for(lock, timeout, [this] { return !held_; })) return false;
+  held_ = true;
+  return true;
+}
+
+void SqliteStore::WriteGate::release() noexcept {
+  {
+    std::lock_guard lock(mutex_);
+    held_ = false;
+  }
+  free_.notify_one();
+}
+
+void SqliteStore::acquire_write_gate() {
+  if (!write_gate_.acquire(std::chrono::milliseconds(config_.busy_timeout_ms))) {
+    throw Error(ErrorCode::storage, "The database '" + config_.database +
+                                        "' stayed busy: no write lock within " +
+                                        std::to_string(config_.busy_timeout_ms) + " ms.");
+  }
+}
+
 int SqliteStore::schema_version() {
-  std::unique_lock lock(write_mutex_);
+  acquire_write_gate();
   try {
-    return read_schema_version(*writer_);
+    const int v = read_schema_version(*writer_);
+    write_gate_.release();
+    return v;
   } catch (const SQLite::Exception& e) {
+    write_gate_.release();
     throw_storage("read its schema version", config_.database, e);
   }
 }
 
 std::unique_ptr<Transaction> SqliteStore::begin_write() {
-  std::unique_lock lock(write_mutex_, std::defer_lock);
-  if (!lock.try_lock_for(std::chrono::milliseconds(config_.busy_timeout_ms))) {
-    throw Error(ErrorCode::storage, "The database '" + config_.database +
-                                        "' stayed busy: no write lock within " +
-                                        std::to_string(config_.busy_timeout_ms) + " ms.");
-  }
+  acquire_write_gate();
   try {
-    return std::make_unique<SqliteTransaction>(*this, std::move(lock));
+    return std::make_unique<SqliteTransaction>(*this);
   } catch (const SQLite::Exception& e) {
+    write_gate_.release();
     throw_storage("begin a write transaction", config_.database, e);
+  } catch (...) {
+    write_gate_.release();
+    throw;
   }
 }
 

@@ -6,6 +6,8 @@
 // used by one thread at a time and must be destroyed before the store.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -50,6 +52,21 @@ class SqliteStore final : public Store {
   /// A connection with its cache of prepared statements (defined in sqlite_store.cpp).
   struct Connection;
 
+  /// The in-process write lock, held by the one open write transaction. A mutex-and-condition gate rather
+  /// than std::timed_mutex, whose try_lock_for (pthread_mutex_clocklock) ThreadSanitizer in GCC 12 cannot
+  /// see.
+  class WriteGate {
+   public:
+    /// Waits up to `timeout` for the gate; false when it stayed held.
+    bool acquire(std::chrono::milliseconds timeout);
+    void release() noexcept;
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable free_;
+    bool held_ = false;
+  };
+
  private:
   friend class SqliteTransaction;
 
@@ -57,7 +74,9 @@ class SqliteStore final : public Store {
   void release_reader(std::unique_ptr<Connection> reader) noexcept;
 
   StoreConfig config_;
-  std::timed_mutex write_mutex_;  // held by the one open write transaction
+  void acquire_write_gate();
+
+  WriteGate write_gate_;
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
