@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -183,17 +184,25 @@ void Portal::routes() {
       throw HttpError{400, "invalid_argument", "/at: the time comes from the portal's clock, not the body."};
     return doc;
   };
-  // The working days from today to each running clock's due (negative once late), for the lights.
+  // The working days from today to the due of the clock that runs in the case's state (negative once
+  // late), for the lights of the queues. Ended clocks keep their light (met or red) but count nothing.
   auto view = [this, today](json c) {
-    const Date t = today();
-    const auto& cal = engine_.calendar();
+    static const std::map<std::string, std::string> kRunning = {{"submitted", "acceptance_notice"},
+                                                                {"awaiting_correction", "correction"},
+                                                                {"under_review", "decision"},
+                                                                {"suspended", "decision"},
+                                                                {"approved", "issuance"}};
     json left = json::object();
-    for (const auto& [clock, d] : c["deadlines"].items()) {
-      if (!d.is_object() || !d.contains("due") || !d["due"].is_string()) continue;
-      const std::string light = d.value("light", "");
-      if (light == "met") continue;
-      const Date due = Date::parse(d["due"].get<std::string>().substr(0, 10));
-      left[clock] = due >= t ? cal.working_days_between(t, due) : -cal.working_days_between(due + 1, t);
+    const auto running = kRunning.find(c.value("state", ""));
+    if (running != kRunning.end() && c.contains("deadlines") && c["deadlines"].contains(running->second)) {
+      const json& d = c["deadlines"][running->second];
+      if (d.is_object() && d.contains("due") && d["due"].is_string()) {
+        const Date t = today();
+        const auto& cal = engine_.calendar();
+        const Date due = Date::parse(d["due"].get<std::string>().substr(0, 10));
+        left[running->second] =
+            due >= t ? cal.working_days_between(t, due) : -cal.working_days_between(due + 1, t);
+      }
     }
     c["working_days_left"] = std::move(left);
     return c;

@@ -3,6 +3,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import urllib.error
 import urllib.request
 
@@ -25,6 +26,10 @@ class Portal:
             self.proc.kill()
             raise RuntimeError("portal did not start: " + line + self.proc.stderr.read())
         self.base = line.split("listening on ")[1].strip().rstrip("/")
+        # Drain the access log so a long test never blocks the portal on a full pipe.
+        self.lines = [line]
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True)
+        self.reader.start()
 
     def call(self, method, path, body=None, token="demo-clerk", raw=None, headers=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -56,7 +61,8 @@ class Portal:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        out = self.proc.stdout.read()
+        self.reader.join(timeout=10)
+        out = "".join(self.lines)
         err = self.proc.stderr.read()
         self.proc.stdout.close()
         self.proc.stderr.close()

@@ -289,6 +289,15 @@ def test_seed_demo_has_every_state(start_portal):
     review_lights = {c["deadlines"]["decision"]["light"] for c in cases if c["state"] == "under_review"}
     assert {"green", "yellow", "red"} <= review_lights, review_lights
     assert any(c["deemed_accepted"] for c in cases)
+    # working days left: only for the clock that runs in the case's state
+    for c in cases:
+        expected = {"submitted": ["acceptance_notice"], "under_review": ["decision"], "suspended": ["decision"],
+                    "approved": ["issuance"]}.get(c["state"], [])
+        if c["state"] == "awaiting_correction":
+            expected = ["correction"] if c["deadlines"]["correction"] else []
+        assert list(c["working_days_left"]) == expected, (c["id"], c["state"], c["working_days_left"])
+    red = [c for c in cases if c["state"] == "under_review" and c["deadlines"]["decision"]["light"] == "red"]
+    assert all(c["working_days_left"]["decision"] < 0 for c in red)
     assert any(c["deadlines"]["decision"] and c["deadlines"]["decision"]["extended_working_days"] for c in cases)
     assert p.json("GET", "/api/verify")["ok"] is True
     # a reviewer's queue: cases awaiting its department

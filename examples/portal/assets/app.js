@@ -131,14 +131,10 @@ function leftText(n) {
   if (n < 0) return `${t('overdue')} ${-n}${t('working_days')}`;
   return `${n}${t('working_days')}`;
 }
-// The clock that matters most for a case in the queue: the running one.
+// The clock that runs in the case's state (the portal says which by giving its working days left).
 function mainClock(c) {
-  const d = c.deadlines || {};
-  for (const k of ['issuance', 'decision', 'correction', 'acceptance_notice']) {
-    if (d[k] && d[k].light !== 'met') return [k, d[k]];
-  }
-  for (const k of ['issuance', 'decision', 'acceptance_notice']) if (d[k]) return [k, d[k]];
-  return [null, null];
+  const k = Object.keys(c.working_days_left || {})[0];
+  return k && c.deadlines && c.deadlines[k] ? [k, c.deadlines[k]] : [null, null];
 }
 
 // --- layout ----------------------------------------------------------------------------------------
