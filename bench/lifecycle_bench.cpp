@@ -52,6 +52,34 @@ struct Fixture {
   }
 };
 
+// The same cases with the application and commands parsed once, outside the loop: the chart, the rules and
+// apply alone (what a host pays beyond reading its JSON).
+void BM_InMemoryLifecycleParsedOnce(benchmark::State& state) {
+  const Fixture f;
+  const CaseContext ctx{*f.def, f.calendar, 480};
+  const Application app = parse_application(f.lifecycle.application);
+  std::vector<Command> commands;
+  for (const auto& text : f.lifecycle.commands) commands.push_back(parse_command(text));
+  const Event first =
+      submitted_event("000000-RE-20260601-000001", app, *f.def, f.calendar, 480, {}, std::nullopt);
+  std::size_t events = 0;
+  for (auto _ : state) {
+    Case c;
+    apply(c, first, ctx);
+    ++events;
+    for (const auto& cmd : commands) {
+      authorize(c, cmd);
+      Outcome o = run_command(c, cmd, ctx);
+      events += o.events.size();
+      c = std::move(o.after);
+    }
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_InMemoryLifecycleParsedOnce)->Unit(benchmark::kMicrosecond);
+
 void BM_InMemoryLifecycle(benchmark::State& state) {
   const Fixture f;
   std::size_t events = 0;

@@ -321,6 +321,8 @@ int main(int argc, char** argv) {
   app.add_option("--backlog", backlog, "overdue cases for the timer backlog");
   app.add_option("--big", big_n, "cases of the large database (open, lookup, verify, memory)");
   app.add_option("--only", only, "one section: durable, group, timers, big, capi");
+  bool keep = false;
+  app.add_flag("--keep", keep, "keep the scratch folder (to profile its databases)");
   CLI11_PARSE(app, argc, argv);
 
   fs::remove_all(dir);
@@ -337,6 +339,6 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "timers") timers(dir, l, materials, backlog);
   if (only.empty() || only == "capi") c_api_overhead(dir, l);
   if (only.empty() || only == "big") big(dir, l, materials, big_n);
-  fs::remove_all(dir);
+  if (!keep) fs::remove_all(dir);
   return 0;
 }
