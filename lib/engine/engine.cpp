@@ -47,7 +47,7 @@ EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
-                 "county_code", "log_level"});
+                 "county_code", "log_level", "pool_size"});
   EngineConfig cfg;
   cfg.database = in::get_string(doc, "database", "", 4096);
   cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
@@ -56,6 +56,7 @@ EngineConfig parse_engine_config(std::string_view text) {
       static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", -720, 840).value_or(480));
   cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
   cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
+  cfg.pool_size = static_cast<int>(in::opt_int(doc, "pool_size", "", 1, 256).value_or(4));
   if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
                                                   [](char ch) { return ch >= '0' && ch <= '9'; })) {
     in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
@@ -80,7 +81,11 @@ Engine::Impl::Impl(EngineConfig cfg)
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
-  store = store::open_store({config.database, config.synchronous, 10000});
+  store::StoreConfig sc;
+  sc.database = config.database;
+  sc.synchronous = config.synchronous;
+  sc.pool_size = config.pool_size;
+  store = store::open_store(sc);
   // Group commit batches commands of different cases in one SQLite transaction. On PostgreSQL each command
   // keeps its own transaction: a batch would hold many case rows at once and could deadlock with another
   // engine's batch, while PostgreSQL already groups concurrent commits in its WAL.

@@ -27,6 +27,7 @@ struct EngineConfig {
   int utc_offset_minutes = 480;
   std::string synchronous = "full";
   std::string county_code = "000000";
+  int pool_size = 4;  // PostgreSQL connections of this engine
   std::string log_level = "warn";
 };
 
