@@ -119,7 +119,9 @@ function factName(permit, name) {
   return f ? nameOf(f.label) : name;
 }
 function deptName(permit, id) {
-  for (const p of Object.keys(STATE.defs || {})) {
+  // The case's own permit names its departments best; other permits' names are the fallback.
+  for (const p of [permit, ...Object.keys(STATE.defs || {})]) {
+    if (!STATE.defs || !STATE.defs[p]) continue;
     const d = STATE.defs[p].co_approving.find((x) => x.id === id);
     if (d) return nameOf(d.name);
   }
