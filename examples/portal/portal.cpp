@@ -166,6 +166,7 @@ void Portal::routes() {
   auto actor = [](const User& u) {
     json a = {{"id", u.id}, {"role", u.role}};
     if (!u.department.empty()) a["department"] = u.department;
+    if (!u.unit.empty()) a["unit"] = u.unit;
     return a;
   };
   // A request body: a JSON object within the limits, without `actor` or `at` (those are the portal's).
@@ -210,7 +211,9 @@ void Portal::routes() {
   // Reads the engine does not authorize: an applicant sees its own cases, a reviewer those its department
   // co-approves; the window, the head and the supervision office see all.
   auto readable = [](const User& u, const json& c) {
-    if (u.role == "applicant") return c["applicant"].value("id", "") == u.id;
+    if (u.role == "applicant") return c.contains("applicant") && c["applicant"].value("id", "") == u.id;
+    if (u.role == "reporter") return c.contains("reporter") && c["reporter"].value("id", "") == u.id;
+    if (u.role == "handler") return c.value("unit", "") == u.unit;
     if (u.role == "reviewer") return c.contains("opinions") && c["opinions"].contains(u.department);
     return true;
   };
@@ -221,8 +224,9 @@ void Portal::routes() {
     return c;
   };
   auto staff_only = [](const User& u) {
-    if (u.role == "applicant")
-      throw HttpError{403, "permission_denied", "Applicants may not read the bureau's reports."};
+    if (u.role == "applicant" || u.role == "reporter")
+      throw HttpError{403, "permission_denied",
+                      "Applicants and reporters may not read the bureau's reports."};
   };
   auto with_actor = [this, actor, now, body](const httplib::Request& req, const User& u) {
     json doc = body(req);

@@ -20,7 +20,8 @@ Users Users::from_json(std::string_view text, std::string_view source) {
     if (!doc["demo"].is_boolean()) throw std::runtime_error(where + ": \"demo\" must be true or false");
     out.listed_ = doc["demo"].get<bool>();
   }
-  static const std::set<std::string> kRoles = {"applicant", "clerk", "reviewer", "head", "supervisor"};
+  static const std::set<std::string> kRoles = {"applicant", "clerk",      "reviewer", "head",  "supervisor",
+                                               "reporter",  "dispatcher", "handler",  "leader"};
   std::set<std::string> tokens;
   for (std::size_t i = 0; i < doc["users"].size(); ++i) {
     const json& u = doc["users"][i];
@@ -35,17 +36,26 @@ Users Users::from_json(std::string_view text, std::string_view source) {
       return u[key].get<std::string>();
     };
     if (!u.is_object()) throw std::runtime_error(at + " must be an object");
-    User user{text_field("token", true),       text_field("id", true),    text_field("role", true),
-              text_field("department", false), text_field("name", false), false};
+    User user{text_field("token", true),
+              text_field("id", true),
+              text_field("role", true),
+              text_field("department", false),
+              text_field("unit", false),
+              text_field("name", false),
+              false};
     if (u.contains("admin")) {
       if (!u["admin"].is_boolean()) throw std::runtime_error(at + ": \"admin\" must be true or false");
       user.admin = u["admin"].get<bool>();
     }
     if (!kRoles.count(user.role))
-      throw std::runtime_error(at + ": unknown role '" + user.role +
-                               "' (applicant, clerk, reviewer, head or supervisor)");
+      throw std::runtime_error(
+          at + ": unknown role '" + user.role +
+          "' (applicant, clerk, reviewer, head, supervisor; reporter, dispatcher, handler, "
+          "leader)");
     if ((user.role == "reviewer") != !user.department.empty())
       throw std::runtime_error(at + ": a reviewer, and only a reviewer, has a department");
+    if ((user.role == "handler") != !user.unit.empty())
+      throw std::runtime_error(at + ": a handler, and only a handler, has a unit");
     if (!tokens.insert(user.token).second) throw std::runtime_error(at + ": the token is used twice");
     if (user.name.empty()) user.name = user.id;
     out.users_.push_back(std::move(user));

@@ -10,15 +10,17 @@ namespace portal {
 struct User {
   std::string token;
   std::string id;          // the actor id the engine sees (an applicant's id is its company's id)
-  std::string role;        // applicant | clerk | reviewer | head | supervisor
+  std::string role;        // applicant | clerk | reviewer | head | supervisor, and for complaints
+                           // reporter | dispatcher | handler | leader
   std::string department;  // reviewers only
+  std::string unit;        // handlers only (complaints)
   std::string name;        // shown in the UI
   bool admin = false;      // may run due timers and move the test clock (POST /api/run-due)
 };
 
 class Users {
  public:
-  /// {"demo"?: bool, "users": [{"token", "id", "role", "department"?, "name"?, "admin"?}]}; throws
+  /// {"demo"?: bool, "users": [{"token", "id", "role", "department"?, "unit"?, "name"?, "admin"?}]}; throws
   /// std::runtime_error naming `source` and the offending entry.
   static Users from_json(std::string_view text, std::string_view source);
   /// The demo users shipped with the portal (demo-config.json, compiled in): one for every role.

@@ -313,3 +313,38 @@ def test_seed_demo_has_every_state(start_portal):
         assert len(again.json("GET", "/api/cases?limit=100")["cases"]) == min(n, 100)
     finally:
         again.stop()
+
+
+def test_complaints_queue_and_report(start_portal, tmp_path):
+    """Complaints (DESIGN.md §8) through the same routes: a dispatcher files one, the window lists it apart."""
+    cfg = tmp_path / "users.json"
+    cfg.write_text(json.dumps({"users": [
+        {"token": "t-dispatch", "id": "信息员-李", "role": "dispatcher"},
+        {"token": "t-clerk", "id": "窗口-王芳", "role": "clerk"},
+        {"token": "t-resident", "id": "resident-1", "role": "reporter", "name": "居民1"},
+        {"token": "t-other", "id": "resident-2", "role": "reporter"},
+        {"token": "t-san", "id": "staff-sanitation", "role": "handler", "unit": "sanitation"},
+        {"token": "t-gas", "id": GAS, "role": "applicant"}]}))
+    p = start_portal("--config", str(cfg), clock="2026-12-07T09:00:00+08:00")
+    c = p.json("POST", "/api/applications",
+               {"kind": "complaint", "category": "exposed_garbage", "source": "hotline", "description": "垃圾暴露",
+                "location": "人民路", "reporter": {"id": "resident-1", "name": "居民1"}}, token="t-dispatch", expect=201)
+    assert c["kind"] == "complaint" and c["state"] == "received"
+    assert [x["id"] for x in p.json("GET", "/api/cases?kind=complaint", token="t-clerk")["cases"]] == [c["id"]]
+    assert p.json("GET", "/api/cases?kind=permit", token="t-clerk")["cases"] == []
+    assert p.json("GET", f"/api/cases/{c['id']}", token="t-resident")["id"] == c["id"]
+    assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-other")[0] == 403
+    assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-gas")[0] == 403
+    assert error_of(p, "GET", "/api/report", token="t-resident")[0] == 403
+    report = p.json("GET", "/api/report?week=2026-12-07", token="t-clerk")
+    assert "complaints" in report and report["complaints"]["counts"]
+
+
+def test_handler_needs_a_unit(tmp_path):
+    import subprocess
+    from conftest import PORTAL
+    cfg = tmp_path / "users.json"
+    cfg.write_text(json.dumps({"users": [{"token": "t", "id": "x", "role": "handler"}]}))
+    r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--config", str(cfg)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0 and "only a handler, has a unit" in r.stderr

@@ -39,6 +39,8 @@ const WORDS = {
   issued: ['发证', 'issued'], mean: ['平均', 'mean'], p90: ['90分位', 'p90'], limit: ['承诺时限', 'promised limit'],
   over: ['超时', 'over'], reason: ['理由', 'Reason'], comment: ['意见说明', 'Comment'], department: ['部门', 'Department'],
   not_visible: ['无权查看此案件', 'You may not see this case'],
+  complaints: ['城管快速服务', 'Complaints'], category: ['类别', 'Category'], unit: ['承办单位', 'Unit'],
+  reporter: ['反映人', 'Reporter'], unresolved: ['未办结', 'Unresolved'], by_unit: ['各单位', 'By unit'],
 };
 const STATES = {
   submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
@@ -148,6 +150,7 @@ function navLinks() {
   if (r === 'applicant') links.push(['#/queue', t('mine')]);
   if (r === 'reviewer') links.push(['#/review', t('review')]);
   if (r === 'head') links.push(['#/head', t('head')]);
+  if (r === 'head' || r === 'supervisor' || r === 'clerk') links.push(['#/complaints', t('complaints')]);
   if (r === 'head' || r === 'supervisor' || r === 'clerk') links.push(['#/dashboard', t('dashboard')]);
   return links;
 }
@@ -237,7 +240,7 @@ function bindRows() {
 }
 async function viewQueue(query) {
   const permit = query.get('permit') || '', lightFilter = query.get('light') || '';
-  const params = {};
+  const params = { kind: 'permit' };  // complaints have their own queue (#/complaints)
   if (permit) params.permit = permit;
   if (lightFilter) params.light = lightFilter;
   const cases = await allCases(params);
@@ -260,20 +263,34 @@ async function viewQueue(query) {
 }
 async function viewReview() {
   const dept = STATE.me.department;
-  const waiting = await allCases({ awaiting_department: dept });
-  const all = await allCases({});
+  const waiting = await allCases({ kind: 'permit', awaiting_department: dept });
+  const all = await allCases({ kind: 'permit' });
   h(`<h1>${t('review')} · ${esc(deptName('', dept))}</h1>
     <h2>${t('awaiting_mine')} <span class="muted">(${waiting.length})</span></h2>${caseTable(waiting, { groupByState: false })}
     <h2>${t('all')}</h2>${caseTable(all, { groupByState: false })}`);
   bindRows();
 }
 async function viewHead() {
-  const review = await allCases({ state: 'under_review' });
+  const review = await allCases({ kind: 'permit', state: 'under_review' });
   const ready = review.filter((c) => Object.values(c.opinions || {}).every((o) => o !== null) && (c.inspections || []).length);
   const rest = review.filter((c) => !ready.includes(c));
   h(`<h1>${t('head')}</h1><h2>${t('ready_to_decide')} <span class="muted">(${ready.length})</span></h2>${caseTable(ready, { groupByState: false })}
     <h2>${t('in_review')} <span class="muted">(${rest.length})</span></h2>${caseTable(rest, { groupByState: false })}`);
   bindRows();
+}
+
+// The complaints (城管快速服务, DESIGN.md §8): one list with the handling clock's light and due time.
+async function viewComplaints() {
+  const cases = await allCases({ kind: 'complaint' });
+  const rows = cases.map((c) => {
+    const d = Object.values(c.deadlines || {}).find((x) => x && x.light && x.light !== 'met') || {};
+    return `<tr data-complaint="${esc(c.id)}" data-light="${esc(d.light || '')}"><td>${light(d.light)}</td><td>${esc(c.id)}</td>
+      <td>${esc(c.category)}</td><td>${esc((c.reporter || {}).name || (c.reporter || {}).id || '')}</td>
+      <td>${esc(c.state)}</td><td>${esc(c.unit || '')}</td><td>${esc(d.due || '')}</td></tr>`;
+  }).join('');
+  h(`<h1>${t('complaints')}</h1>${cases.length ? `<table id="complaints"><tr><th>${t('light')}</th><th>${t('case_no')}</th>
+    <th>${t('category')}</th><th>${t('reporter')}</th><th>${t('state')}</th><th>${t('unit')}</th><th>${t('due')}</th></tr>${rows}</table>`
+    : `<p class="muted">${t('no_cases')}</p>`}`);
 }
 
 // --- case page -------------------------------------------------------------------------------------
@@ -384,6 +401,7 @@ async function viewCase(id) {
     throw e;
   }
   const history = await api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
+  c.applicant = c.applicant || c.reporter || {};  // a complaint names its reporter
   const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
   const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span></li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
@@ -551,6 +569,10 @@ async function viewDashboard(query) {
         <td>${esc(l.applicant)}</td><td>${esc(l.due)}</td><td>${esc(deptName(l.permit, l.department))}</td><td>${l.working_days_late}</td></tr>`).join('')}</table>
     <h2>${t('suspended_cases')}</h2><table>${report.suspended.map((s) => `<tr class="row" data-case="${esc(s.case)}"><td>${esc(s.case)}</td><td>${esc(permitName(s.permit))}</td>
       <td>${esc(s.reason)}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
+    ${report.complaints ? `<h2>${t('complaints')}</h2><div class="card" id="complaint-report"><dl class="kv">
+      ${Object.entries(report.complaints.counts || {}).map(([k, n]) => `<dt>${esc(k)}</dt><dd data-complaint-count="${esc(k)}">${n}</dd>`).join('')}
+      <dt>${t('unresolved')}</dt><dd>${(report.complaints.unresolved || []).length}</dd>
+      <dt>${t('by_unit')}</dt><dd>${Object.entries(report.complaints.by_unit || {}).map(([u, x]) => `${esc(u)}: ${x.open}/${x.overdue}`).join('; ') || '—'}</dd></dl></div>` : ''}
     <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>n</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
   document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
   document.getElementById('csv').addEventListener('click', async (e) => {
@@ -592,6 +614,7 @@ async function route() {
       case 'dashboard': return await viewDashboard(query);
       case 'new': return viewNew();
       case 'queue': return await viewQueue(query);
+      case 'complaints': return await viewComplaints();
       default: location.hash = '#/queue'; return undefined;
     }
   } catch (e) {
