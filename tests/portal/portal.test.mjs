@@ -136,8 +136,8 @@ test('an incomplete road excavation: one-time notice, resubmission, co-approval,
   // Both departments approve, each for itself.
   for (const token of ['demo-roads', 'demo-police']) {
     await signIn(page, base, token);
-    const waiting = await page.locator(`tr.row[data-case="${caseId}"]`).count();
-    assert.ok(waiting >= 1, `${token} sees the case in its queue`);
+    // The review screen loads after sign-in: wait for the case to appear in it.
+    await page.locator(`tr.row[data-case="${caseId}"]`).first().waitFor({ timeout: 15000 });
     await page.goto(base + '/#/case/' + encodeURIComponent(caseId));
     await page.waitForSelector('#case-state');
     await command(page, 'record_opinion', (f) => f.locator('[name=comment]').fill('同意'));

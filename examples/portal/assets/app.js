@@ -263,8 +263,9 @@ async function viewQueue(query) {
 }
 async function viewReview() {
   const dept = STATE.me.department;
-  const waiting = await allCases({ kind: 'permit', awaiting_department: dept });
-  const all = await allCases({ kind: 'permit' });
+  // A reviewer's department co-approves permits only, so no kind filter here.
+  const waiting = await allCases({ awaiting_department: dept });
+  const all = await allCases({});
   h(`<h1>${t('review')} · ${esc(deptName('', dept))}</h1>
     <h2>${t('awaiting_mine')} <span class="muted">(${waiting.length})</span></h2>${caseTable(waiting, { groupByState: false })}
     <h2>${t('all')}</h2>${caseTable(all, { groupByState: false })}`);
