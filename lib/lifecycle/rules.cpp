@@ -303,11 +303,10 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
           ? std::optional<Date>(Date::parse(cmd.body["valid_until"].get<std::string>()))
           : default_valid_until(c, ctx.definition, valid_from);
   if (valid_until && *valid_until < valid_from) {
-    const bool both_given = cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null() &&
-                            cmd.body.contains("valid_from") && !cmd.body["valid_from"].is_null();
-    // Two dates the caller gave that contradict each other are bad input; an end the definition derives
+    const bool until_given = cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null();
+    // A valid_until the caller gave that comes too early is bad input; an end the definition derives
     // (e.g. road excavation's planned_end) that is already past is a rule the case cannot meet.
-    if (both_given) {
+    if (until_given) {
       throw Error(
           ErrorCode::invalid_argument,
           "valid_until " + valid_until->to_string() + " is before valid_from " + valid_from.to_string(),

@@ -267,6 +267,11 @@ TEST_F(BadInput, CertificateAfterPlannedEndIsARuleViolation) {
                                   {{"valid_from", "2027-05-05"}, {"valid_until", "2027-05-04"}}));
             }),
             ErrorCode::invalid_argument);
+  // So does a valid_until of the caller's that ends before the default start (today).
+  EXPECT_EQ(error_of([&] {
+              execute(id, command("issue_certificate", kClerk, late, {{"valid_until", "2027-05-01"}}));
+            }),
+            ErrorCode::invalid_argument);
   const std::string after = dump_database(database().string());
   EXPECT_TRUE(after == before) << dump_difference(before, after);
   const json issued = execute(id, command("issue_certificate", kClerk, late,
