@@ -144,7 +144,8 @@ PYBIND11_MODULE(_permitflow, m) {
       .def(
           py::init<const std::string&>(), py::arg("config_json"),
           "Opens the engine from a config JSON: {\"database\": \"file.db\", \"definitions_dir\"?,\n"
-          "\"calendar_file\"?, \"utc_offset_minutes\"?, \"synchronous\"?, \"county_code\"?, \"log_level\"?}.")
+          "\"calendar_file\"?, \"utc_offset_minutes\"?, \"synchronous\"?, \"county_code\"?, \"log_level\"?,\n"
+          "\"pool_size\"?}. database may be a postgresql:// URL.")
       .def(
           "precheck",
           [](const NativeEngine& self, const std::string& application_json) {

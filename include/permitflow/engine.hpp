@@ -25,7 +25,9 @@ class PERMITFLOW_EXPORT Engine {
  public:
   /// Opens an engine from the config JSON of DESIGN.md §6:
   /// {"database": "file.db", "definitions_dir"?, "calendar_file"?, "utc_offset_minutes"?: 480,
-  ///  "synchronous"?: "full"|"normal", "county_code"?: "320922"}.
+  ///  "synchronous"?: "full"|"normal", "county_code"?: "320922", "pool_size"?: 4}.
+  /// "database" may also be a postgresql:// URL (docs/deployment.md); "pool_size" (1–256) is then the
+  /// number of connections the engine keeps to the server.
   /// A missing database file is created; an existing one reopens with every case, timer and event.
   explicit Engine(std::string_view config_json);
   ~Engine();

@@ -47,7 +47,7 @@ EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
-                 "county_code", "log_level"});
+                 "county_code", "log_level", "pool_size"});
   EngineConfig cfg;
   cfg.database = in::get_string(doc, "database", "", 4096);
   cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
@@ -56,6 +56,7 @@ EngineConfig parse_engine_config(std::string_view text) {
       static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", -720, 840).value_or(480));
   cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
   cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
+  cfg.pool_size = static_cast<int>(in::opt_int(doc, "pool_size", "", 1, 256).value_or(4));
   if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
                                                   [](char ch) { return ch >= '0' && ch <= '9'; })) {
     in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
@@ -80,7 +81,16 @@ Engine::Impl::Impl(EngineConfig cfg)
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
-  store = store::open_store({config.database, config.synchronous, 10000});
+  store::StoreConfig sc;
+  sc.database = config.database;
+  sc.synchronous = config.synchronous;
+  sc.pool_size = config.pool_size;
+  store = store::open_store(sc);
+  // Group commit batches commands of different cases in one SQLite transaction. On PostgreSQL each command
+  // keeps its own transaction: a batch would hold many case rows at once and could deadlock with another
+  // engine's batch, while PostgreSQL already groups concurrent commits in its WAL.
+  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1,
+                                        [this] { remembered_documents.clear(); });
   // Definition versions that cases were submitted under stay known even when no longer shipped.
   auto tx = store->begin_read();
   for (const auto& doc : tx->documents()) {
@@ -218,7 +228,7 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
-  const std::string cal_key = "calendar/calendar/" + calendar.version();
+  const std::string cal_key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
   tx.remember_document(
       {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
   remembered_documents.insert(key);
@@ -279,50 +289,51 @@ std::string Engine::submit(std::string_view application_json) {
   authorize_submit(app.actor, app.applicant.id);
   const int off = m.config.utc_offset_minutes;
 
-  std::lock_guard lock(m.write_mutex);
-  auto tx = m.store->begin_write();
-  if (!app.command_id.empty()) {
-    if (auto done = tx->find_command(app.command_id)) {
-      auto rec = tx->load_case(*done);
-      if (rec) return rec->document;
+  return m.writes->run([&](store::Transaction& batch) -> JobResult {
+    store::Transaction* tx = &batch;
+    if (!app.command_id.empty()) {
+      if (auto done = tx->find_command(app.command_id)) {
+        auto rec = tx->load_case(*done);
+        if (rec) return {rec->document, nullptr};
+      }
     }
-  }
-  std::vector<std::string> flags = compute_flags(*def, app.facts, app.at, m.calendar, off);
-  std::optional<Date> renewal_expiry;
-  if (app.renewal_of) {  // 延续 (Art 50): a new case for a permit in force
-    const auto old = tx->load_case(*app.renewal_of);
-    if (!old) throw Error(ErrorCode::not_found, "no case '" + *app.renewal_of + "' to renew", "/renewal_of");
-    const Case prior = m.load_case(*tx, *old);
-    if (prior.applicant.id != app.applicant.id) {
-      throw Error(ErrorCode::permission_denied, "case '" + prior.id + "' belongs to another applicant");
+    std::vector<std::string> flags = compute_flags(*def, app.facts, app.at, m.calendar, off);
+    std::optional<Date> renewal_expiry;
+    if (app.renewal_of) {  // 延续 (Art 50): a new case for a permit in force
+      const auto old = tx->load_case(*app.renewal_of);
+      if (!old)
+        throw Error(ErrorCode::not_found, "no case '" + *app.renewal_of + "' to renew", "/renewal_of");
+      const Case prior = m.load_case(*tx, *old);
+      if (prior.applicant.id != app.applicant.id) {
+        throw Error(ErrorCode::permission_denied, "case '" + prior.id + "' belongs to another applicant");
+      }
+      if (prior.permit != def->id || prior.state != State::issued || !prior.certificate ||
+          !prior.certificate->valid_until) {
+        throw Error(ErrorCode::rule_violation, "only an issued " + def->id +
+                                                   " permit with a validity end can be renewed; '" +
+                                                   prior.id + "' is " + std::string(to_string(prior.state)));
+      }
+      renewal_expiry = prior.certificate->valid_until;
+      const Date filed = app.at.local_date(off);
+      if (filed > renewal_lead_deadline(*renewal_expiry, def->renewal, m.calendar))
+        flags.push_back("renewal_late");
     }
-    if (prior.permit != def->id || prior.state != State::issued || !prior.certificate ||
-        !prior.certificate->valid_until) {
-      throw Error(ErrorCode::rule_violation, "only an issued " + def->id +
-                                                 " permit with a validity end can be renewed; '" + prior.id +
-                                                 "' is " + std::string(to_string(prior.state)));
-    }
-    renewal_expiry = prior.certificate->valid_until;
-    const Date filed = app.at.local_date(off);
-    if (filed > renewal_lead_deadline(*renewal_expiry, def->renewal, m.calendar))
-      flags.push_back("renewal_late");
-  }
-  const Date received = m.calendar.working_day_on_or_after(app.at.local_date(off));
-  char day[16];
-  std::snprintf(day, sizeof day, "%04d%02u%02u", received.year(), received.month(), received.day());
-  const std::int64_t n = tx->next_counter("case:" + def->short_code + ":" + day);
-  char id[64];
-  std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(), day,
-                static_cast<long long>(n));
-  const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
-  Outcome out{{first}, Case{}};
-  apply(out.after, first, m.context_of(*def));
-  m.remember(*tx, *def);
-  m.persist(*tx, 0, out);
-  if (!app.command_id.empty()) tx->record_command(app.command_id, id);
-  tx->commit();
-  m.log->info("case {} submitted ({})", id, def->id);
-  return m.document(out.after);
+    const Date received = m.calendar.working_day_on_or_after(app.at.local_date(off));
+    char day[16];
+    std::snprintf(day, sizeof day, "%04d%02u%02u", received.year(), received.month(), received.day());
+    const std::int64_t n = tx->next_counter("case:" + def->short_code + ":" + day);
+    char id[64];
+    std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(),
+                  day, static_cast<long long>(n));
+    const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
+    Outcome out{{first}, Case{}};
+    apply(out.after, first, m.context_of(*def));
+    m.remember(*tx, *def);
+    m.persist(*tx, 0, out);
+    if (!app.command_id.empty()) tx->record_command(app.command_id, id);
+    m.log->info("case {} submitted ({})", id, def->id);
+    return {m.document(out.after), nullptr};
+  });
 }
 
 std::string Engine::execute(std::string_view case_id, std::string_view command_json) {
@@ -330,49 +341,48 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
   const Command cmd = parse_command(command_json);
   const std::string id = case_id_arg(case_id);
 
-  std::lock_guard lock(m.write_mutex);
-  auto tx = m.store->begin_write();
-  const auto record = tx->load_case(id);
-  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
-  if (!cmd.command_id.empty()) {
-    if (auto done = tx->find_command(cmd.command_id)) {
-      if (*done != id) {
-        throw Error(ErrorCode::conflict,
-                    "command id '" + cmd.command_id + "' was already used on case " + *done);
+  return m.writes->run([&](store::Transaction& batch) -> JobResult {
+    store::Transaction* tx = &batch;
+    const auto record = tx->load_case(id);
+    if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+    if (!cmd.command_id.empty()) {
+      if (auto done = tx->find_command(cmd.command_id)) {
+        if (*done != id) {
+          throw Error(ErrorCode::conflict,
+                      "command id '" + cmd.command_id + "' was already used on case " + *done);
+        }
+        return {record->document, nullptr};  // a retry: already applied
       }
-      return record->document;  // a retry: already applied
     }
-  }
-  Case c = m.load_case(*tx, *record);
-  const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
-  if (cmd.at < c.last_event_at) {
-    throw Error(ErrorCode::invalid_argument,
-                "'at' " + cmd.at.to_rfc3339(m.config.utc_offset_minutes) +
-                    " is earlier than the case's latest event (" +
-                    c.last_event_at.to_rfc3339(m.config.utc_offset_minutes) + ")",
-                "/at");
-  }
-  check_names(cmd, def);
-  // Timers due before the command fire first and stay fired even when the command is refused (DESIGN §5).
-  m.fire_case_timers(*tx, c, cmd.at);
-  tx->savepoint("command");
-  try {
-    authorize(c, cmd);
-    if (cmd.expected_version && *cmd.expected_version != record->version) {
-      throw Error(ErrorCode::conflict, "case " + id + " is at version " + std::to_string(record->version) +
-                                           ", not the expected " + std::to_string(*cmd.expected_version));
+    Case c = m.load_case(*tx, *record);
+    const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+    if (cmd.at < c.last_event_at) {
+      throw Error(ErrorCode::invalid_argument,
+                  "'at' " + cmd.at.to_rfc3339(m.config.utc_offset_minutes) +
+                      " is earlier than the case's latest event (" +
+                      c.last_event_at.to_rfc3339(m.config.utc_offset_minutes) + ")",
+                  "/at");
     }
-    const Outcome out = run_command(c, cmd, m.context_of(def));
-    m.persist(*tx, c.version, out);
-    if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
-    tx->release("command");
-    tx->commit();
-    return m.document(out.after);
-  } catch (const Error&) {
-    tx->rollback_to("command");
-    tx->commit();  // keeps the timers that fired before the command
-    throw;
-  }
+    check_names(cmd, def);
+    // Timers due before the command fire first and stay fired even when the command is refused (DESIGN §5).
+    m.fire_case_timers(*tx, c, cmd.at);
+    tx->savepoint("command");
+    try {
+      authorize(c, cmd);
+      if (cmd.expected_version && *cmd.expected_version != record->version) {
+        throw Error(ErrorCode::conflict, "case " + id + " is at version " + std::to_string(record->version) +
+                                             ", not the expected " + std::to_string(*cmd.expected_version));
+      }
+      const Outcome out = run_command(c, cmd, m.context_of(def));
+      m.persist(*tx, c.version, out);
+      if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
+      tx->release("command");
+      return {m.document(out.after), nullptr};
+    } catch (const Error&) {
+      tx->rollback_to("command");  // rolls back and ends the savepoint
+      return {"", std::current_exception()};  // keeps the timers that fired before the command
+    }
+  });
 }
 
 std::string Engine::get_case(std::string_view case_id) const {
@@ -455,44 +465,46 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
     throw Error(ErrorCode::invalid_argument, std::string("now: ") + e.what(), "/now");
   }
   json fired = json::array();
-  for (;;) {
-    std::lock_guard lock(m.write_mutex);
-    auto tx = m.store->begin_write();
-    const auto claimed = tx->claim_due_timers(now.epoch_seconds(), 64);
-    if (claimed.empty()) break;
-    for (const auto& t : claimed) {
-      const auto pending = tx->timers(t.case_id);
-      if (std::find(pending.begin(), pending.end(), t) == pending.end())
-        continue;  // an earlier firing replaced it
-      const auto record = tx->load_case(t.case_id);
-      if (!record) continue;
-      Case c = m.load_case(*tx, *record);
-      const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
-      const TimerDue due{t.kind, t.clock, Instant::from_epoch_seconds(t.due)};
-      tx->savepoint("timer");
-      const Outcome out = run_timer(c, due, m.context_of(def));
-      std::vector<store::EventRecord> appended;
-      m.persist(*tx, c.version, out, &appended);
-      if (out.events.empty()) {
-        auto left = tx->timers(c.id);
-        std::erase(left, t);
-        tx->replace_timers(c.id, left);
+  for (bool more = true; more;) {
+    // One slice of the backlog per job, so commands are not held up behind a long run.
+    m.writes->run([&](store::Transaction& batch) -> JobResult {
+      store::Transaction* tx = &batch;
+      const auto claimed = tx->claim_due_timers(now.epoch_seconds(), Impl::kRunDueSlice);
+      more = !claimed.empty();  // firing may leave new timers already due
+      for (const auto& t : claimed) {
+        const auto pending = tx->timers(t.case_id);
+        if (std::find(pending.begin(), pending.end(), t) == pending.end())
+          continue;  // an earlier firing replaced it
+        const auto record = tx->load_case(t.case_id);
+        if (!record) continue;
+        Case c = m.load_case(*tx, *record);
+        const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+        const TimerDue due{t.kind, t.clock, Instant::from_epoch_seconds(t.due)};
+        tx->savepoint("timer");
+        const Outcome out = run_timer(c, due, m.context_of(def));
+        std::vector<store::EventRecord> appended;
+        m.persist(*tx, c.version, out, &appended);
+        if (out.events.empty()) {
+          auto left = tx->timers(c.id);
+          std::erase(left, t);
+          tx->replace_timers(c.id, left);
+        }
+        tx->release("timer");
+        if (!out.events.empty()) {
+          json events = json::array();
+          for (const auto& e : appended) events.push_back(m.event_json(e));
+          // Built field by field: a braced list holding a one-element array would be read as nested lists.
+          json f = json::object();
+          f["case"] = t.case_id;
+          f["kind"] = t.kind;
+          f["clock"] = t.clock;
+          f["due"] = due.due.to_rfc3339(m.config.utc_offset_minutes);
+          f["events"] = std::move(events);
+          fired.push_back(std::move(f));
+        }
       }
-      tx->release("timer");
-      if (!out.events.empty()) {
-        json events = json::array();
-        for (const auto& e : appended) events.push_back(m.event_json(e));
-        // Built field by field: a braced list holding a one-element array would be read as nested lists.
-        json f = json::object();
-        f["case"] = t.case_id;
-        f["kind"] = t.kind;
-        f["clock"] = t.clock;
-        f["due"] = due.due.to_rfc3339(m.config.utc_offset_minutes);
-        f["events"] = std::move(events);
-        fired.push_back(std::move(f));
-      }
-    }
-    tx->commit();
+      return {};
+    });
   }
   return fired.dump();
 }

@@ -13,6 +13,7 @@
 
 #include "case/case.hpp"
 #include "definition/permit_definition.hpp"
+#include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
@@ -26,6 +27,7 @@ struct EngineConfig {
   int utc_offset_minutes = 480;
   std::string synchronous = "full";
   std::string county_code = "000000";
+  int pool_size = 4;  // PostgreSQL connections of this engine
   std::string log_level = "warn";
 };
 
@@ -42,9 +44,12 @@ struct Engine::Impl {
   std::unique_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
 
-  // Commands and timers write one at a time; reads run beside them (SQLite WAL / PostgreSQL MVCC).
-  std::mutex write_mutex;
-  std::set<std::string> remembered_documents;  // "kind/name/version" already stored
+  // Every write goes through the group-commit queue; reads run beside it (SQLite WAL / PostgreSQL MVCC).
+  static constexpr std::size_t kMaxBatch = 256;
+  static constexpr int kRunDueSlice = 256;  // timers claimed per run_due job
+  std::unique_ptr<WriteQueue> writes;
+  // "kind/name/version" already stored; touched only by the queue's leader, cleared on any rollback.
+  std::set<std::string> remembered_documents;
 
   // Background scheduler.
   std::mutex scheduler_mutex;

@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "permitflow/error.hpp"
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store.hpp"
 
@@ -9,14 +10,10 @@ namespace permitflow::store {
 
 std::unique_ptr<Store> open_store(const StoreConfig& config) {
   const std::string_view db = config.database;
-  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) {
-    throw Error(ErrorCode::invalid_argument,
-                "The PostgreSQL backend is not available in this build; use a SQLite file path as database.",
-                "/database");
-  }
+  if (is_postgres_url(db)) return std::make_unique<PostgresStore>(config);
   if (db.empty()) {
-    throw Error(ErrorCode::invalid_argument, "The database is missing: give a SQLite file path.",
-                "/database");
+    throw Error(ErrorCode::invalid_argument,
+                "The database is missing: give a SQLite file path or a postgresql:// URL.", "/database");
   }
   return std::make_unique<SqliteStore>(config);
 }

@@ -142,7 +142,8 @@ class Transaction {
 struct StoreConfig {
   std::string database;              // a file path, or postgresql://…
   std::string synchronous = "full";  // SQLite: full | normal
-  int busy_timeout_ms = 10000;
+  int busy_timeout_ms = 10000;       // SQLite: busy timeout; PostgreSQL: lock and pool wait timeout
+  int pool_size = 4;                 // PostgreSQL: connections per store (1–256)
 };
 
 class Store {

@@ -173,7 +173,7 @@ class Engine:
 
     ``Engine(database, **config)`` takes the rest of the config as keywords: ``definitions_dir``,
     ``calendar_file``, ``utc_offset_minutes`` (480), ``synchronous`` ("full"|"normal"), ``county_code``
-    ("000000"), ``log_level`` ("warn"). A missing database file is created; an existing one reopens with
+    ("000000"), ``log_level`` ("warn"), ``pool_size`` (4, PostgreSQL connections). A missing database file is created; an existing one reopens with
     every case, timer and event. Use it as a context manager, or call :meth:`close`.
 
     Every method may be called from many threads at once; the GIL is released while the engine works.

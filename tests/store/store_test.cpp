@@ -1,5 +1,5 @@
-#include "store/sqlite_store.hpp"
-
+// The store conformance suite: every test runs against each backend (SQLite, and PostgreSQL when
+// PERMITFLOW_TEST_POSTGRES_URL names a server).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include "store/hash_chain.hpp"
 #include "store/store.hpp"
 #include "store/store_test_util.hpp"
+#include "support/test_database.hpp"
 
 namespace permitflow::store {
 namespace {
@@ -30,9 +31,11 @@ ErrorCode code_of(const std::function<void()>& f) {
   return ErrorCode::ok;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
-  std::unique_ptr<Store> open() { return open_store(testing::config(dir_.file("permits.db"))); }
+  void SetUp() override { PF_REQUIRE_DATABASE(db_); }
+
+  std::unique_ptr<Store> open() { return open_store(testing::config(db_.url())); }
 
   /// Appends `n` events to a case in its own committed transaction; returns the filled events.
   std::vector<EventRecord> append_committed(Store& store, const CaseRecord& c, std::int64_t expected, int n) {
@@ -43,16 +46,18 @@ class SqliteStoreTest : public ::testing::Test {
     return events;
   }
 
-  TempDir dir_;
+  permitflow::testing::TestDatabase db_{GetParam()};
 };
 
-TEST_F(SqliteStoreTest, BackendAndFileCreated) {
+TEST_P(StoreTest, BackendAndFileCreated) {
   auto store = open();
-  EXPECT_EQ(store->backend(), "sqlite");
-  EXPECT_TRUE(std::filesystem::exists(dir_.file("permits.db")));
+  EXPECT_EQ(store->backend(), GetParam());
+  if (GetParam() == "sqlite") {
+    EXPECT_TRUE(std::filesystem::exists(db_.url()));
+  }
 }
 
-TEST_F(SqliteStoreTest, CreateAppendLoad) {
+TEST_P(StoreTest, CreateAppendLoad) {
   auto store = open();
   auto c = make_case("RE-2026-0001");
   c.snapshot = std::string("22 serialization::archive 18 \0\x01\xff", 33);
@@ -112,7 +117,7 @@ TEST_F(SqliteStoreTest, CreateAppendLoad) {
   EXPECT_EQ(rtx->load_case("RE-2026-0001")->state, "under_review");
 }
 
-TEST_F(SqliteStoreTest, WrongExpectedVersionIsConflictAndWritesNothing) {
+TEST_P(StoreTest, WrongExpectedVersionIsConflictAndWritesNothing) {
   auto store = open();
   auto c = make_case("C1");
   append_committed(*store, c, 0, 2);
@@ -143,7 +148,7 @@ TEST_F(SqliteStoreTest, WrongExpectedVersionIsConflictAndWritesNothing) {
   EXPECT_EQ(r->ledger().size(), 1u);  // the failed appends added no ledger entry
 }
 
-TEST_F(SqliteStoreTest, DuplicateNewCaseIsConflictAndWritesNothing) {
+TEST_P(StoreTest, DuplicateNewCaseIsConflictAndWritesNothing) {
   auto store = open();
   append_committed(*store, make_case("C1"), 0, 1);
   auto tx = store->begin_write();
@@ -161,7 +166,7 @@ TEST_F(SqliteStoreTest, DuplicateNewCaseIsConflictAndWritesNothing) {
   EXPECT_EQ(r->events("C1", 0).size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, EventOfAnotherCaseIsRefused) {
+TEST_P(StoreTest, EventOfAnotherCaseIsRefused) {
   auto store = open();
   auto tx = store->begin_write();
   auto events = make_events(1);
@@ -170,7 +175,7 @@ TEST_F(SqliteStoreTest, EventOfAnotherCaseIsRefused) {
   EXPECT_FALSE(tx->load_case("C1"));
 }
 
-TEST_F(SqliteStoreTest, HashesChainAndRecomputeFromStoredRows) {
+TEST_P(StoreTest, HashesChainAndRecomputeFromStoredRows) {
   auto store = open();
   append_committed(*store, make_case("A"), 0, 3);
   append_committed(*store, make_case("B"), 0, 1);
@@ -211,7 +216,7 @@ TEST_F(SqliteStoreTest, HashesChainAndRecomputeFromStoredRows) {
   EXPECT_EQ(pairs[4].second, r->events("A", 3)[0].hash);
 }
 
-TEST_F(SqliteStoreTest, SavepointRollbackExcludesEventsFromLedger) {
+TEST_P(StoreTest, SavepointRollbackExcludesEventsFromLedger) {
   auto store = open();
   std::vector<EventRecord> a = make_events(1), b = make_events(2), c = make_events(1), d = make_events(1);
   {
@@ -240,7 +245,7 @@ TEST_F(SqliteStoreTest, SavepointRollbackExcludesEventsFromLedger) {
   EXPECT_EQ(ledger[0].hash, ledger_hash("", {a[0].hash, c[0].hash, d[0].hash}));
 }
 
-TEST_F(SqliteStoreTest, TransactionWhoseEventsAllRolledBackAddsNoLedgerEntry) {
+TEST_P(StoreTest, TransactionWhoseEventsAllRolledBackAddsNoLedgerEntry) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -256,7 +261,7 @@ TEST_F(SqliteStoreTest, TransactionWhoseEventsAllRolledBackAddsNoLedgerEntry) {
   EXPECT_TRUE(r->case_ids().empty());
 }
 
-TEST_F(SqliteStoreTest, LedgerChainsAcrossTransactions) {
+TEST_P(StoreTest, LedgerChainsAcrossTransactions) {
   auto store = open();
   auto e1 = append_committed(*store, make_case("A"), 0, 1);
   {  // no events: no ledger entry
@@ -281,7 +286,7 @@ TEST_F(SqliteStoreTest, LedgerChainsAcrossTransactions) {
             (std::vector<std::int64_t>{1, 2, 3}));
 }
 
-TEST_F(SqliteStoreTest, UncommittedWriteRollsBackOnDestruction) {
+TEST_P(StoreTest, UncommittedWriteRollsBackOnDestruction) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -299,7 +304,7 @@ TEST_F(SqliteStoreTest, UncommittedWriteRollsBackOnDestruction) {
   EXPECT_TRUE(tx->ledger().empty());
 }
 
-TEST_F(SqliteStoreTest, FinishedTransactionRefusesUse) {
+TEST_P(StoreTest, FinishedTransactionRefusesUse) {
   auto store = open();
   auto tx = store->begin_write();
   tx->commit();
@@ -312,7 +317,7 @@ TEST_F(SqliteStoreTest, FinishedTransactionRefusesUse) {
   EXPECT_EQ(code_of([&] { tx2->rollback_to("never_opened"); }), ErrorCode::storage);
 }
 
-TEST_F(SqliteStoreTest, Timers) {
+TEST_P(StoreTest, Timers) {
   auto store = open();
   auto tx = store->begin_write();
   auto ea = make_events(1), eb = make_events(1);
@@ -359,7 +364,7 @@ TEST_F(SqliteStoreTest, Timers) {
   EXPECT_EQ(r->timers("A"), (std::vector<TimerRecord>{{"A", "deadline_overdue", "decision", 500}}));
 }
 
-TEST_F(SqliteStoreTest, CommandIds) {
+TEST_P(StoreTest, CommandIds) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -378,7 +383,7 @@ TEST_F(SqliteStoreTest, CommandIds) {
   EXPECT_FALSE(r->find_command("req-2"));
 }
 
-TEST_F(SqliteStoreTest, Counters) {
+TEST_P(StoreTest, Counters) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -400,7 +405,7 @@ TEST_F(SqliteStoreTest, Counters) {
   EXPECT_EQ(tx->next_counter("road_excavation/2026-01-05"), 5);
 }
 
-TEST_F(SqliteStoreTest, Documents) {
+TEST_P(StoreTest, Documents) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -427,7 +432,7 @@ TEST_F(SqliteStoreTest, Documents) {
   EXPECT_EQ(docs[2].version, 2);
 }
 
-TEST_F(SqliteStoreTest, UpdateProjection) {
+TEST_P(StoreTest, UpdateProjection) {
   auto store = open();
   append_committed(*store, make_case("A"), 0, 2);
   auto tx = store->begin_write();
@@ -450,7 +455,7 @@ TEST_F(SqliteStoreTest, UpdateProjection) {
   EXPECT_EQ(r->ledger().size(), 1u);
 }
 
-TEST_F(SqliteStoreTest, QueryFiltersAndPaging) {
+TEST_P(StoreTest, QueryFiltersAndPaging) {
   auto store = open();
   {
     auto tx = store->begin_write();
@@ -503,7 +508,7 @@ TEST_F(SqliteStoreTest, QueryFiltersAndPaging) {
   EXPECT_EQ(full[0].document, R"({"id":"C03"})");
 }
 
-TEST_F(SqliteStoreTest, CloseAndReopenKeepsEverything) {
+TEST_P(StoreTest, CloseAndReopenKeepsEverything) {
   std::vector<EventRecord> events;
   {
     auto store = open();
@@ -538,7 +543,7 @@ TEST_F(SqliteStoreTest, CloseAndReopenKeepsEverything) {
             ledger_hash("", {events[0].hash, events[1].hash}));
 }
 
-TEST_F(SqliteStoreTest, ReadTransactionRefusesWrites) {
+TEST_P(StoreTest, ReadTransactionRefusesWrites) {
   auto store = open();
   append_committed(*store, make_case("A"), 0, 1);
   auto r = store->begin_read();
@@ -556,7 +561,7 @@ TEST_F(SqliteStoreTest, ReadTransactionRefusesWrites) {
   EXPECT_EQ(r->load_case("A")->version, 1);  // reading still works
 }
 
-TEST_F(SqliteStoreTest, ReadsDoNotWaitForAnOpenWriteTransaction) {
+TEST_P(StoreTest, ReadsDoNotWaitForAnOpenWriteTransaction) {
   auto store = open();
   append_committed(*store, make_case("A"), 0, 1);
   auto w = store->begin_write();
@@ -594,6 +599,9 @@ TEST_F(SqliteStoreTest, ReadsDoNotWaitForAnOpenWriteTransaction) {
   EXPECT_EQ(after->load_case("A")->version, 3);
   EXPECT_TRUE(after->load_case("B"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace permitflow::store

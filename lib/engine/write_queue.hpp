@@ -1,0 +1,63 @@
+// Group commit: every write of the engine (submit, execute, a slice of run_due) is a job. Callers queue their
+// jobs; one of them becomes the leader, runs the queued jobs of different cases one after another inside a
+// single store transaction, each in its own savepoint, commits once, and only then hands every caller its
+// result. One fsync thus acknowledges many commands, and nothing is acknowledged before it is durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "store/store.hpp"
+
+namespace permitflow {
+
+/// What a job leaves behind. A job that throws has all its writes rolled back. A job that returns a
+/// `refusal` keeps the writes it made (e.g. timers that fired before a refused command), and its caller
+/// receives the refusal, rethrown, once the batch has committed.
+struct JobResult {
+  std::string value;
+  std::exception_ptr refusal;
+};
+
+class WriteQueue {
+ public:
+  using Job = std::function<JobResult(store::Transaction&)>;
+
+  /// `max_batch` jobs at most share a transaction (1 turns group commit off). `on_rollback` runs, on the
+  /// leader's thread, whenever a job's writes or a whole batch are rolled back, so caches of what is stored
+  /// can be dropped.
+  WriteQueue(store::Store& store, std::size_t max_batch, std::function<void()> on_rollback);
+
+  /// Runs `job` in the next batch and returns its value after the batch committed; rethrows its error,
+  /// its refusal, or the commit's error.
+  std::string run(Job job);
+
+  /// How many transactions and jobs have been committed (for tests and benchmarks).
+  struct Stats {
+    std::size_t batches = 0;
+    std::size_t jobs = 0;
+  };
+  Stats stats() const;
+  /// Jobs queued and not yet taken into a batch.
+  std::size_t waiting() const;
+
+ private:
+  struct Pending;
+  void run_batch(std::deque<Pending*>& batch);
+
+  store::Store& store_;
+  const std::size_t max_batch_;
+  std::function<void()> on_rollback_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<Pending*> queue_;
+  bool leader_active_ = false;
+  Stats stats_;
+};
+
+}  // namespace permitflow

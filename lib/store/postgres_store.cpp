@@ -1,0 +1,956 @@
+// The PostgreSQL backend of the Store. Same tables, hash chains and migration versions as the SQLite backend
+// (docs/log_format.md); what differs is how several engine processes share the database:
+// - a write transaction is READ COMMITTED; the case it works on is locked with SELECT … FOR UPDATE, so two
+//   processes never apply a command to the same version of a case;
+// - claim_due_timers locks the timer and its case with FOR UPDATE OF t, c SKIP LOCKED: a timer another
+//   process is firing (or whose case is busy) is skipped, and the claim is fired in the same transaction;
+// - events are written with ledger_seq 0 ("pending") and chained into the ledger at commit while the ledger
+//   table is locked, so ledger entries follow commit order and the ledger stays one linear chain;
+// - read transactions are REPEATABLE READ, so verify sees one consistent snapshot.
+// actor, data, document and snapshot are bytea: they are hashed byte for byte and may hold any byte.
+#include "store/postgres_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include <chrono>
+#include <limits>
+#include <set>
+#include <utility>
+
+#include "permitflow/error.hpp"
+#include "store/hash_chain.hpp"
+
+namespace permitflow::store {
+
+// --- schema ------------------------------------------------------------------------------------------------
+
+namespace {
+
+// Identifiers and ordered text use the "C" collation: ORDER BY id must give the same order as SQLite's
+// byte order, whatever the database's default collation.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE cases (
+  id                   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  permit               TEXT COLLATE "C" NOT NULL,
+  definition_version   INTEGER NOT NULL,
+  applicant_id         TEXT COLLATE "C" NOT NULL,
+  state                TEXT COLLATE "C" NOT NULL,
+  version              BIGINT  NOT NULL,
+  light                TEXT COLLATE "C" NOT NULL,
+  due                  TEXT COLLATE "C" NOT NULL,
+  awaiting_departments TEXT COLLATE "C" NOT NULL,
+  document             BYTEA   NOT NULL,
+  snapshot             BYTEA   NOT NULL,
+  snapshot_version     BIGINT  NOT NULL
+);
+CREATE INDEX cases_by_permit ON cases(permit, id);
+CREATE INDEX cases_by_state ON cases(state, id);
+CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
+CREATE INDEX cases_by_light ON cases(light, id);
+CREATE TABLE events (
+  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+  seq        BIGINT NOT NULL,
+  type       TEXT   NOT NULL,
+  at         TEXT   NOT NULL,
+  actor      BYTEA  NOT NULL,
+  data       BYTEA  NOT NULL,
+  prev_hash  TEXT   NOT NULL,
+  hash       TEXT   NOT NULL,
+  ledger_seq BIGINT NOT NULL,
+  ledger_pos BIGINT NOT NULL,
+  PRIMARY KEY (case_id, seq)
+);
+CREATE TABLE timers (
+  case_id TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+  kind    TEXT COLLATE "C" NOT NULL,
+  clock   TEXT COLLATE "C" NOT NULL,
+  due     BIGINT NOT NULL,
+  PRIMARY KEY (case_id, kind, clock)
+);
+CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
+CREATE TABLE ledger (
+  seq         BIGINT NOT NULL PRIMARY KEY,
+  prev_hash   TEXT   NOT NULL,
+  hash        TEXT   NOT NULL,
+  event_count BIGINT NOT NULL
+);
+CREATE TABLE counters (
+  name  TEXT   NOT NULL PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+CREATE TABLE documents (
+  kind    TEXT COLLATE "C" NOT NULL,
+  name    TEXT COLLATE "C" NOT NULL,
+  version BIGINT NOT NULL,
+  hash    TEXT   NOT NULL,
+  content TEXT   NOT NULL,
+  PRIMARY KEY (kind, name, version)
+);
+)sql";
+
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE commands (
+  command_id TEXT NOT NULL PRIMARY KEY,
+  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
+CREATE INDEX cases_by_due ON cases(due, id);
+)sql";
+
+constexpr PostgresMigration kMigrations[] = {
+    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
+    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
+};
+
+constexpr const char* kCaseColumns =
+    "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
+    "document, snapshot, snapshot_version";
+
+// Serialises migrations of one schema across processes (the key is derived from the schema name).
+constexpr const char* kMigrationLock =
+    "SELECT pg_advisory_xact_lock(hashtext('permitflow:' || current_schema()))";
+
+constexpr std::int64_t kNoLimit = std::numeric_limits<std::int64_t>::max();
+
+/// The URL without a password, for error messages.
+std::string without_password(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto at = url.find('@', scheme + 3);
+  const auto slash = url.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon) + ":***" + url.substr(at);
+}
+
+[[noreturn]] void throw_storage(std::string_view what, const std::string& where, const std::exception& e) {
+  std::string detail = e.what();
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  throw Error(ErrorCode::storage,
+              "The PostgreSQL database '" + where + "' failed to " + std::string(what) + ": " + detail);
+}
+
+bool valid_savepoint_name(std::string_view name) {
+  if (name.empty() || name.size() > 63) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (!alpha && !(digit && i > 0)) return false;
+  }
+  return true;
+}
+
+/// libpq passes text parameters as C strings, so a NUL byte would silently cut the value short.
+void require_text(std::string_view value, const char* field) {
+  if (value.find('\0') != std::string_view::npos) {
+    throw Error(ErrorCode::invalid_argument, std::string(field) + " must not contain a NUL byte.",
+                std::string("/") + field);
+  }
+}
+
+std::string bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+
+CaseRecord read_case(const pqxx::row& r) {
+  CaseRecord c;
+  c.id = r[0].as<std::string>();
+  c.permit = r[1].as<std::string>();
+  c.definition_version = r[2].as<int>();
+  c.applicant_id = r[3].as<std::string>();
+  c.state = r[4].as<std::string>();
+  c.version = r[5].as<std::int64_t>();
+  c.light = r[6].as<std::string>();
+  c.due = r[7].as<std::string>();
+  c.awaiting_departments = r[8].as<std::string>();
+  c.document = bytes(r[9]);
+  c.snapshot = bytes(r[10]);
+  c.snapshot_version = r[11].as<std::int64_t>();
+  return c;
+}
+
+std::vector<TimerRecord> read_timers(const pqxx::result& res) {
+  std::vector<TimerRecord> out;
+  for (const auto& r : res) {
+    out.push_back(TimerRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                              r[3].as<std::int64_t>()});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const PostgresMigration> postgres_migrations() { return kMigrations; }
+
+int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+bool is_postgres_url(std::string_view database) {
+  return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+// --- connections -------------------------------------------------------------------------------------------
+
+struct PostgresStore::Connection {
+  pqxx::connection conn;
+  bool broken = false;  // set when a statement reported a broken connection: never pooled again
+
+  explicit Connection(const std::string& url) : conn(url) {}
+};
+
+namespace {
+
+int read_schema_version(pqxx::transaction_base& tx) {
+  const auto exists = tx.exec(
+      "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name "
+      "= 'schema_version'");
+  if (exists[0][0].as<std::int64_t>() == 0) return 0;
+  return tx.exec("SELECT coalesce(max(version), 0) FROM schema_version")[0][0].as<int>();
+}
+
+}  // namespace
+
+// --- transactions ------------------------------------------------------------------------------------------
+
+class PostgresTransaction final : public Transaction {
+ public:
+  PostgresTransaction(PostgresStore& store, bool writable) : store_(store), writable_(writable) {
+    // A pooled connection may have been lost while idle (server restart, pg_terminate_backend): nothing
+    // has happened in this transaction yet, so one retry on a fresh connection is always safe.
+    for (int attempt = 0;; ++attempt) {
+      conn_ = store_.acquire();
+      try {
+        begin();
+        break;
+      } catch (const pqxx::broken_connection& e) {
+        conn_->broken = true;
+        store_.release(std::move(conn_));
+        if (attempt == 1)
+          throw_storage(writable_ ? "begin a write transaction" : "begin a read transaction", store_.display_,
+                        e);
+      } catch (const std::exception& e) {
+        store_.release(std::move(conn_));
+        throw_storage("begin a transaction", store_.display_, e);
+      }
+    }
+    active_ = true;
+  }
+
+  ~PostgresTransaction() override { finish(false); }
+
+  PostgresTransaction(const PostgresTransaction&) = delete;
+  PostgresTransaction& operator=(const PostgresTransaction&) = delete;
+
+  // --- cases and events ------------------------------------------------------------------------------------
+
+  std::optional<CaseRecord> load_case(std::string_view id) override {
+    return read("load a case", [&]() -> std::optional<CaseRecord> {
+      // In a write transaction the case is locked until commit: no other process can apply a command to it
+      // meanwhile (they wait, up to the lock timeout).
+      const auto res = tx_->exec_params(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = $1" +
+                                            (writable_ ? " FOR UPDATE" : ""),
+                                        std::string(id));
+      if (res.empty()) return std::nullopt;
+      return read_case(res[0]);
+    });
+  }
+
+  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
+    return read("read events", [&] {
+      const auto res = tx_->exec_params(
+          "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
+          "WHERE case_id = $1 AND seq > $2 ORDER BY seq",
+          std::string(case_id), after_seq);
+      std::vector<EventRecord> out;
+      for (const auto& r : res) {
+        out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
+                                  r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
+                                  r[7].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  void append(const CaseRecord& record, std::int64_t expected_version,
+              std::vector<EventRecord>& events) override {
+    require_write("append");
+    if (expected_version < 0) {
+      throw Error(ErrorCode::invalid_argument, "expected_version must not be negative", "/expected_version");
+    }
+    if (record.id.empty()) throw Error(ErrorCode::invalid_argument, "The case record has no id.", "/id");
+    check_record(record);
+    for (const auto& e : events) {
+      if (!e.case_id.empty() && e.case_id != record.id) {
+        throw Error(ErrorCode::invalid_argument,
+                    "An event for case '" + e.case_id + "' was appended to case '" + record.id + "'.");
+      }
+      require_text(e.type, "type");
+      require_text(e.at, "at");
+    }
+    write("append events", [&] {
+      std::optional<std::int64_t> stored;
+      {
+        const auto res = tx_->exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", record.id);
+        if (!res.empty()) stored = res[0][0].as<std::int64_t>();
+      }
+      if (expected_version == 0 && stored) {
+        throw Error(ErrorCode::conflict, "Case '" + record.id + "' already exists (version " +
+                                             std::to_string(*stored) + "); it cannot be created again.");
+      }
+      if (expected_version > 0 && stored != expected_version) {
+        throw Error(ErrorCode::conflict,
+                    "Case '" + record.id + "' is at version " + (stored ? std::to_string(*stored) : "none") +
+                        ", not at the expected version " + std::to_string(expected_version) + ".");
+      }
+      std::string prev;
+      if (expected_version > 0) {
+        const auto res = tx_->exec_params("SELECT hash FROM events WHERE case_id = $1 AND seq = $2",
+                                          record.id, expected_version);
+        if (res.empty()) {
+          throw Error(ErrorCode::storage, "The log of case '" + record.id + "' has no event " +
+                                              std::to_string(expected_version) + " although its version is " +
+                                              std::to_string(expected_version) + ".");
+        }
+        prev = res[0][0].as<std::string>();
+      }
+      std::vector<EventRecord> filled = events;
+      std::int64_t seq = expected_version;
+      for (auto& e : filled) {
+        e.case_id = record.id;
+        e.seq = ++seq;
+        e.prev_hash = prev;
+        e.hash = event_hash(prev, e);
+        prev = e.hash;
+      }
+      atomically("pf_append", [&] {
+        write_projection(record, expected_version + static_cast<std::int64_t>(filled.size()), true);
+        for (const auto& e : filled) {
+          // ledger_seq 0: pending until commit() chains it (see the top of this file).
+          tx_->exec_params(
+              "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
+              "ledger_pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+              e.case_id, e.seq, e.type, e.at, pqxx::binarystring(e.actor), pqxx::binarystring(e.data),
+              e.prev_hash, e.hash, ++ledger_pos_);
+        }
+      });
+      if (!filled.empty()) appended_ = true;
+      events = std::move(filled);
+    });
+  }
+
+  void update_projection(const CaseRecord& record) override {
+    require_write("update_projection");
+    check_record(record);
+    write("update a case projection", [&] {
+      const auto res = tx_->exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", record.id);
+      if (res.empty()) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
+      const auto stored = res[0][0].as<std::int64_t>();
+      if (stored != record.version) {
+        throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(stored) +
+                                             "; a projection of version " + std::to_string(record.version) +
+                                             " cannot replace it.");
+      }
+      atomically("pf_projection", [&] { write_projection(record, stored, false); });
+    });
+  }
+
+  std::vector<CaseRecord> query(const CaseFilter& filter) override {
+    if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    return read("query cases", [&] {
+      std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE true";
+      std::vector<std::string> args;
+      auto add = [&](const std::string& value, const char* clause, std::string arg) {
+        if (value.empty()) return;
+        require_text(arg, "filter");
+        args.push_back(std::move(arg));
+        sql += clause;
+        sql += std::to_string(args.size());
+      };
+      add(filter.permit, " AND permit = $", filter.permit);
+      add(filter.state, " AND state = $", filter.state);
+      add(filter.light, " AND light = $", filter.light);
+      add(filter.applicant, " AND applicant_id = $", filter.applicant);
+      add(filter.awaiting_department, " AND 0 < strpos(awaiting_departments, $",
+          "," + filter.awaiting_department + ",");
+      if (!filter.awaiting_department.empty()) sql += ")";
+      add(filter.due_before, " AND due <> '' AND due < $", filter.due_before);
+      add(filter.due_after, " AND due <> '' AND due > $", filter.due_after);
+      add(filter.after, " AND id > $", filter.after);
+      args.push_back(std::to_string(filter.limit == 0 ? kNoLimit : std::int64_t{filter.limit}));
+      sql += " ORDER BY id LIMIT $" + std::to_string(args.size());
+      const auto res = tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args));
+      std::vector<CaseRecord> out;
+      for (const auto& r : res) out.push_back(read_case(r));
+      return out;
+    });
+  }
+
+  std::vector<std::string> case_ids() override {
+    return read("list cases", [&] {
+      std::vector<std::string> out;
+      for (const auto& r : tx_->exec("SELECT id FROM cases ORDER BY id"))
+        out.push_back(r[0].as<std::string>());
+      return out;
+    });
+  }
+
+  // --- timers ----------------------------------------------------------------------------------------------
+
+  void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) override {
+    require_write("replace_timers");
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& t : timers) {
+      if (!t.case_id.empty() && t.case_id != case_id) {
+        throw Error(ErrorCode::invalid_argument,
+                    "A timer of case '" + t.case_id + "' was given for case '" + std::string(case_id) + "'.");
+      }
+      if (!keys.emplace(t.kind, t.clock).second) {
+        throw Error(ErrorCode::invalid_argument, "Two timers of kind '" + t.kind + "' on clock '" + t.clock +
+                                                     "' were given for one case.");
+      }
+      require_text(t.kind, "kind");
+      require_text(t.clock, "clock");
+    }
+    require_text(case_id, "case_id");
+    write("replace timers", [&] {
+      atomically("pf_timers", [&] {
+        tx_->exec_params("DELETE FROM timers WHERE case_id = $1", std::string(case_id));
+        for (const auto& t : timers) {
+          tx_->exec_params("INSERT INTO timers (case_id, kind, clock, due) VALUES ($1, $2, $3, $4)",
+                           std::string(case_id), t.kind, t.clock, t.due);
+        }
+      });
+    });
+  }
+
+  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
+    return read("read due timers", [&] {
+      return read_timers(
+          tx_->exec_params("SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 AND due <= $2 "
+                           "ORDER BY due, kind, clock",
+                           std::string(case_id), now));
+    });
+  }
+
+  std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
+    require_write("claim_due_timers");
+    if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    return write("claim due timers", [&] {
+      // Locks both the timer and its case; rows another transaction holds are skipped, not waited for, so
+      // any number of processes can claim at once and each timer is fired by exactly one of them.
+      return read_timers(tx_->exec_params(
+          "SELECT t.case_id, t.kind, t.clock, t.due FROM timers t JOIN cases c ON c.id = t.case_id "
+          "WHERE t.due <= $1 ORDER BY t.due, t.case_id, t.kind, t.clock LIMIT $2 "
+          "FOR UPDATE OF t, c SKIP LOCKED",
+          now, limit == 0 ? kNoLimit : std::int64_t{limit}));
+    });
+  }
+
+  std::vector<TimerRecord> timers(std::string_view case_id) override {
+    return read("read timers", [&] {
+      return read_timers(tx_->exec_params(
+          "SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 ORDER BY due, kind, clock",
+          std::string(case_id)));
+    });
+  }
+
+  // --- commands and counters -------------------------------------------------------------------------------
+
+  std::optional<std::string> find_command(std::string_view command_id) override {
+    return read("look up a command id", [&]() -> std::optional<std::string> {
+      const auto res =
+          tx_->exec_params("SELECT case_id FROM commands WHERE command_id = $1", std::string(command_id));
+      if (res.empty()) return std::nullopt;
+      return res[0][0].as<std::string>();
+    });
+  }
+
+  void record_command(std::string_view command_id, std::string_view case_id) override {
+    require_write("record_command");
+    if (command_id.empty()) {
+      throw Error(ErrorCode::invalid_argument, "The command id is empty.", "/command_id");
+    }
+    require_text(command_id, "command_id");
+    require_text(case_id, "case_id");
+    write("record a command id", [&] {
+      // ON CONFLICT: another process may record the same id at the same moment; then we compare.
+      const auto res = tx_->exec_params(
+          "INSERT INTO commands (command_id, case_id) VALUES ($1, $2) ON CONFLICT (command_id) DO NOTHING",
+          std::string(command_id), std::string(case_id));
+      if (res.affected_rows() == 1) return;
+      const auto existing =
+          tx_->exec_params("SELECT case_id FROM commands WHERE command_id = $1", std::string(command_id));
+      const std::string other = existing.empty() ? std::string() : existing[0][0].as<std::string>();
+      if (other == case_id) return;
+      throw Error(ErrorCode::conflict, "Command id '" + std::string(command_id) +
+                                           "' was already applied to case '" + other + "'.");
+    });
+  }
+
+  std::int64_t next_counter(std::string_view name) override {
+    require_write("next_counter");
+    require_text(name, "name");
+    return write("advance a counter", [&] {
+      return tx_
+          ->exec_params(
+              "INSERT INTO counters (name, value) VALUES ($1, 1) "
+              "ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+              std::string(name))[0][0]
+          .as<std::int64_t>();
+    });
+  }
+
+  // --- documents -------------------------------------------------------------------------------------------
+
+  void remember_document(const StoredDocument& doc) override {
+    require_write("remember_document");
+    require_text(doc.kind, "kind");
+    require_text(doc.name, "name");
+    require_text(doc.hash, "hash");
+    require_text(doc.content, "content");
+    write("store a document", [&] {
+      const auto ins = tx_->exec_params(
+          "INSERT INTO documents (kind, name, version, hash, content) VALUES ($1, $2, $3, $4, $5) "
+          "ON CONFLICT (kind, name, version) DO NOTHING",
+          doc.kind, doc.name, doc.version, doc.hash, doc.content);
+      if (ins.affected_rows() == 1) return;
+      const auto res =
+          tx_->exec_params("SELECT hash FROM documents WHERE kind = $1 AND name = $2 AND version = $3",
+                           doc.kind, doc.name, doc.version);
+      const std::string stored = res.empty() ? std::string() : res[0][0].as<std::string>();
+      if (stored == doc.hash) return;
+      throw Error(ErrorCode::conflict, "The " + doc.kind + " '" + doc.name + "' version " +
+                                           std::to_string(doc.version) +
+                                           " is already stored with different content (hash " + stored +
+                                           ", now " + doc.hash + ").");
+    });
+  }
+
+  std::vector<StoredDocument> documents() override {
+    return read("read documents", [&] {
+      std::vector<StoredDocument> out;
+      for (const auto& r : tx_->exec(
+               "SELECT kind, name, version, hash, content FROM documents ORDER BY kind, name, version")) {
+        out.push_back(StoredDocument{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::int64_t>(),
+                                     r[3].as<std::string>(), r[4].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  // --- verification ----------------------------------------------------------------------------------------
+
+  std::vector<LedgerRecord> ledger() override {
+    return read("read the ledger", [&] {
+      std::vector<LedgerRecord> out;
+      for (const auto& r : tx_->exec("SELECT seq, prev_hash, hash, event_count FROM ledger ORDER BY seq")) {
+        out.push_back(LedgerRecord{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                                   r[3].as<std::int64_t>()});
+      }
+      return out;
+    });
+  }
+
+  std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() override {
+    return read("read the ledger's event hashes", [&] {
+      std::vector<std::pair<std::int64_t, std::string>> out;
+      for (const auto& r : tx_->exec("SELECT ledger_seq, hash FROM events ORDER BY ledger_seq, ledger_pos")) {
+        out.emplace_back(r[0].as<std::int64_t>(), r[1].as<std::string>());
+      }
+      return out;
+    });
+  }
+
+  // --- savepoints and commit -------------------------------------------------------------------------------
+
+  void savepoint(std::string_view name) override {
+    check_name(name);
+    write("open a savepoint", [&] { tx_->exec("SAVEPOINT \"" + std::string(name) + "\""); });
+  }
+
+  void rollback_to(std::string_view name) override {
+    check_name(name);
+    write("roll back to a savepoint", [&] {
+      tx_->exec("ROLLBACK TO SAVEPOINT \"" + std::string(name) + "\"");
+      tx_->exec("RELEASE SAVEPOINT \"" + std::string(name) + "\"");
+    });
+  }
+
+  void release(std::string_view name) override {
+    check_name(name);
+    write("release a savepoint", [&] { tx_->exec("RELEASE SAVEPOINT \"" + std::string(name) + "\""); });
+  }
+
+  void commit() override {
+    require_active();
+    try {
+      if (writable_ && appended_) chain_ledger();
+      tx_->commit();
+      finish(true);
+    } catch (const pqxx::in_doubt_error& e) {
+      finish(false);
+      throw Error(ErrorCode::storage, "The PostgreSQL database '" + store_.display_ +
+                                          "' lost the connection while committing; whether the commit "
+                                          "took effect is unknown, re-read before retrying: " +
+                                          std::string(e.what()));
+    } catch (const Error&) {
+      finish(false);
+      throw;
+    } catch (const pqxx::broken_connection& e) {
+      conn_->broken = true;
+      finish(false);
+      throw_storage("commit", store_.display_, e);
+    } catch (const std::exception& e) {
+      finish(false);
+      throw_storage("commit", store_.display_, e);
+    }
+  }
+
+ private:
+  void begin() {
+    if (writable_) {
+      tx_ = std::make_unique<pqxx::work>(conn_->conn);
+      // A lock held longer than the busy timeout is a storage error, as SQLite's busy timeout is. Set per
+      // transaction: libpqxx 6 may silently reconnect an idle connection, losing session settings.
+      tx_->exec("SET LOCAL lock_timeout = " + std::to_string(store_.config_.busy_timeout_ms));
+    } else {
+      tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(conn_->conn);
+    }
+  }
+
+  /// Runs a reading statement. If the connection is lost before anything was read in this transaction,
+  /// the read runs again once on a fresh connection: the snapshot had not been taken yet, so the retry
+  /// sees exactly what the first attempt would have.
+  template <class F>
+  auto read(std::string_view what, F&& f) -> decltype(f()) {
+    require_active();
+    for (int attempt = 0;; ++attempt) {
+      try {
+        auto out = f();
+        used_ = true;
+        return out;
+      } catch (const Error&) {
+        throw;
+      } catch (const pqxx::broken_connection& e) {
+        conn_->broken = true;
+        if (writable_ || used_ || attempt == 1) {
+          finish(false);
+          throw_storage(what, store_.display_, e);
+        }
+        reconnect(what, e);
+      } catch (const std::exception& e) {
+        if (writable_) {
+          finish(false);  // a failed statement aborts a PostgreSQL transaction: end it here
+        }
+        throw_storage(what, store_.display_, e);
+      }
+    }
+  }
+
+  /// Runs a writing statement: any failure ends the transaction (PostgreSQL aborts it anyway), so a lost
+  /// connection leaves nothing behind. Error (conflict, not_found) from inside `atomically` keeps it usable.
+  template <class F>
+  auto write(std::string_view what, F&& f) -> decltype(f()) {
+    require_active();
+    try {
+      auto run = [&] {
+        if constexpr (std::is_void_v<decltype(f())>) {
+          f();
+          used_ = true;
+        } else {
+          auto out = f();
+          used_ = true;
+          return out;
+        }
+      };
+      return run();
+    } catch (const Error&) {
+      throw;
+    } catch (const pqxx::broken_connection& e) {
+      conn_->broken = true;
+      finish(false);
+      throw_storage(what, store_.display_, e);
+    } catch (const std::exception& e) {
+      finish(false);
+      throw_storage(what, store_.display_, e);
+    }
+  }
+
+  void reconnect(std::string_view what, const std::exception& first) {
+    tx_.reset();
+    store_.release(std::move(conn_));
+    try {
+      conn_ = store_.acquire();
+      begin();
+    } catch (const Error&) {
+      active_ = false;
+      throw;
+    } catch (const std::exception&) {
+      finish(false);
+      throw_storage(what, store_.display_, first);
+    }
+  }
+
+  /// Runs `f` inside a savepoint, so a failure half-way (e.g. a unique violation: another process created
+  /// the same case) leaves nothing behind and the transaction usable.
+  template <class F>
+  void atomically(const std::string& name, F&& f) {
+    tx_->exec("SAVEPOINT " + name);
+    try {
+      f();
+    } catch (const pqxx::unique_violation& e) {
+      undo(name);
+      throw Error(ErrorCode::conflict,
+                  std::string("A concurrent writer stored the same row first: ") + e.what());
+    } catch (const pqxx::broken_connection&) {
+      throw;
+    } catch (...) {
+      undo(name);
+      throw;
+    }
+    tx_->exec("RELEASE SAVEPOINT " + name);
+  }
+
+  void undo(const std::string& name) noexcept {
+    try {
+      tx_->exec("ROLLBACK TO SAVEPOINT " + name);
+      tx_->exec("RELEASE SAVEPOINT " + name);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
+    }
+  }
+
+  /// Ends the transaction and hands the connection back at once, not at destruction.
+  void finish(bool committed) noexcept {
+    active_ = false;
+    if (tx_ && !committed) {
+      try {
+        tx_->abort();
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the connection is marked broken below
+        if (conn_) conn_->broken = true;
+      }
+    }
+    tx_.reset();
+    if (conn_) {
+      if (!conn_->conn.is_open()) conn_->broken = true;
+      store_.release(std::move(conn_));
+    }
+  }
+
+  void require_active() const {
+    if (!active_) throw Error(ErrorCode::internal, "The store transaction is already committed or ended.");
+  }
+
+  void require_write(const char* method) const {
+    require_active();
+    if (!writable_) {
+      throw Error(
+          ErrorCode::internal,
+          std::string(method) + "() needs a write transaction; this one was begun with begin_read().");
+    }
+  }
+
+  static void check_name(std::string_view name) {
+    if (!valid_savepoint_name(name)) {
+      throw Error(ErrorCode::invalid_argument,
+                  "Savepoint name '" + std::string(name) + "' is not a plain identifier.");
+    }
+  }
+
+  static void check_record(const CaseRecord& r) {
+    require_text(r.id, "id");
+    require_text(r.permit, "permit");
+    require_text(r.applicant_id, "applicant_id");
+    require_text(r.state, "state");
+    require_text(r.light, "light");
+    require_text(r.due, "due");
+    require_text(r.awaiting_departments, "awaiting_departments");
+  }
+
+  void write_projection(const CaseRecord& r, std::int64_t version, bool upsert) {
+    const std::string sql =
+        upsert ? std::string("INSERT INTO cases (") + kCaseColumns +
+                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO "
+                     "UPDATE SET permit = $2, definition_version = $3, applicant_id = $4, state = $5, "
+                     "version = $6, light = $7, due = $8, awaiting_departments = $9, document = $10, "
+                     "snapshot = $11, snapshot_version = $12"
+               : std::string(
+                     "UPDATE cases SET permit = $2, definition_version = $3, applicant_id = $4, state = $5, "
+                     "version = $6, light = $7, due = $8, awaiting_departments = $9, document = $10, "
+                     "snapshot = $11, snapshot_version = $12 WHERE id = $1");
+    tx_->exec_params(sql, r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light,
+                     r.due, r.awaiting_departments, pqxx::binarystring(r.document),
+                     pqxx::binarystring(r.snapshot), r.snapshot_version);
+  }
+
+  /// Chains this transaction's surviving (pending) events into the ledger. The table lock makes committing
+  /// writers take ledger numbers one at a time, in commit order; plain reads are not blocked by it.
+  void chain_ledger() {
+    std::vector<std::string> hashes;
+    for (const auto& r : tx_->exec("SELECT hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")) {
+      hashes.push_back(r[0].as<std::string>());
+    }
+    if (hashes.empty()) return;
+    tx_->exec("LOCK TABLE ledger IN EXCLUSIVE MODE");
+    std::string prev;
+    std::int64_t seq = 1;
+    const auto head = tx_->exec("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
+    if (!head.empty()) {
+      seq = head[0][0].as<std::int64_t>() + 1;
+      prev = head[0][1].as<std::string>();
+    }
+    tx_->exec_params("UPDATE events SET ledger_seq = $1 WHERE ledger_seq = 0", seq);
+    tx_->exec_params("INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES ($1, $2, $3, $4)", seq,
+                     prev, ledger_hash(prev, hashes), static_cast<std::int64_t>(hashes.size()));
+  }
+
+  PostgresStore& store_;
+  std::unique_ptr<PostgresStore::Connection> conn_;
+  std::unique_ptr<pqxx::transaction_base> tx_;
+  bool writable_;
+  bool active_ = false;
+  bool used_ = false;      // a statement has run: a lost connection can no longer be retried transparently
+  bool appended_ = false;  // events were appended: commit() chains them into the ledger
+  std::int64_t ledger_pos_ = 0;
+};
+
+// --- the store ---------------------------------------------------------------------------------------------
+
+PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
+    : config_(config), display_(without_password(config.database)) {
+  if (!is_postgres_url(config.database)) {
+    throw Error(ErrorCode::invalid_argument, "The PostgreSQL store needs a postgresql:// URL as database.",
+                "/database");
+  }
+  if (config.pool_size < 1 || config.pool_size > 256) {
+    throw Error(ErrorCode::invalid_argument,
+                "pool_size must be 1 to 256 connections, not " + std::to_string(config.pool_size) + ".",
+                "/pool_size");
+  }
+  if (config.busy_timeout_ms < 0) {
+    throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must not be negative.", "/busy_timeout_ms");
+  }
+  const int target = migrate_to < 0 ? postgres_latest_schema_version() : migrate_to;
+  auto c = acquire();
+  try {
+    for (const auto& m : kMigrations) {
+      if (m.version > target) break;
+      // One transaction per step under the advisory lock; re-read the version inside it, another process
+      // may have migrated meanwhile.
+      pqxx::work w(c->conn);
+      w.exec(kMigrationLock);
+      const int current = read_schema_version(w);
+      if (current > postgres_latest_schema_version()) {
+        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
+                                            std::to_string(current) +
+                                            ", newer than this build of permitflow (" +
+                                            std::to_string(postgres_latest_schema_version()) + ").");
+      }
+      if (current >= m.version) continue;  // w's destructor rolls back: nothing to do
+      w.exec(
+          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT "
+          "NOT NULL)");
+      w.exec(m.sql);
+      w.exec_params("INSERT INTO schema_version (version, description) VALUES ($1, $2)", m.version,
+                    std::string(m.description));
+      w.commit();
+    }
+    if (target == 0 || target < postgres_latest_schema_version()) {
+      // Still refuse a newer schema when no migration step ran the check.
+      pqxx::read_transaction r(c->conn);
+      const int current = read_schema_version(r);
+      if (current > postgres_latest_schema_version()) {
+        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
+                                            std::to_string(current) +
+                                            ", newer than this build of permitflow.");
+      }
+    }
+  } catch (const Error&) {
+    release(std::move(c));
+    throw;
+  } catch (const std::exception& e) {
+    c->broken = true;
+    release(std::move(c));
+    throw_storage("open or migrate", display_, e);
+  }
+  release(std::move(c));
+}
+
+PostgresStore::~PostgresStore() = default;
+
+int PostgresStore::schema_version() {
+  auto c = acquire();
+  try {
+    pqxx::read_transaction r(c->conn);
+    const int v = read_schema_version(r);
+    r.commit();
+    release(std::move(c));
+    return v;
+  } catch (const std::exception& e) {
+    c->broken = true;
+    release(std::move(c));
+    throw_storage("read its schema version", display_, e);
+  }
+}
+
+std::size_t PostgresStore::open_connections() {
+  std::lock_guard lock(pool_mutex_);
+  return open_;
+}
+
+std::unique_ptr<Transaction> PostgresStore::begin_write() {
+  return std::make_unique<PostgresTransaction>(*this, true);
+}
+
+std::unique_ptr<Transaction> PostgresStore::begin_read() {
+  return std::make_unique<PostgresTransaction>(*this, false);
+}
+
+std::unique_ptr<PostgresStore::Connection> PostgresStore::connect() {
+  try {
+    return std::make_unique<Connection>(config_.database);
+  } catch (const std::exception& e) {
+    throw_storage("accept a connection", display_, e);
+  }
+}
+
+std::unique_ptr<PostgresStore::Connection> PostgresStore::acquire() {
+  std::unique_lock lock(pool_mutex_);
+  const auto room = [this] { return !idle_.empty() || open_ < static_cast<std::size_t>(config_.pool_size); };
+  if (!pool_free_.wait_for(lock, std::chrono::milliseconds(config_.busy_timeout_ms), room)) {
+    throw Error(ErrorCode::storage, "All " + std::to_string(config_.pool_size) +
+                                        " connections to the PostgreSQL database '" + display_ +
+                                        "' stayed busy for " + std::to_string(config_.busy_timeout_ms) +
+                                        " ms; raise pool_size.");
+  }
+  if (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    return c;
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    return connect();
+  } catch (...) {
+    lock.lock();
+    --open_;
+    lock.unlock();
+    pool_free_.notify_one();
+    throw;
+  }
+}
+
+void PostgresStore::release(std::unique_ptr<Connection> c) noexcept {
+  if (!c) return;
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (c->broken) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(c));
+    }
+  }
+  c.reset();  // a broken connection is closed outside the lock
+  pool_free_.notify_one();
+}
+
+}  // namespace permitflow::store

@@ -1,0 +1,75 @@
+// The PostgreSQL backend of the Store (libpqxx 6). Several engine processes may share one database: each
+// command locks its case row (SELECT … FOR UPDATE), timers are claimed with FOR UPDATE SKIP LOCKED, and the
+// ledger table is locked only while a committing transaction chains its events, so the ledger stays one
+// line. The schema is created and migrated forward on open under an advisory lock (docs/deployment.md).
+//
+// Thread-safety: a PostgresStore may be used from many threads at once (a pool of `pool_size`
+// connections); each Transaction must be used by one thread at a time and destroyed before the store.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace permitflow::store {
+
+/// One forward step of the PostgreSQL schema (same versions and meaning as the SQLite ones).
+struct PostgresMigration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+std::span<const PostgresMigration> postgres_migrations();
+int postgres_latest_schema_version();
+
+/// True for the database strings the PostgreSQL backend handles (postgresql:// and postgres:// URLs).
+bool is_postgres_url(std::string_view database);
+
+class PostgresStore final : public Store {
+ public:
+  /// Connects to `config.database` (a libpq URL) and applies the pending migrations. `migrate_to` stops
+  /// them at that version (a test hook). Throws Error(invalid_argument) for a bad pool_size or
+  /// busy_timeout_ms, and Error(storage) when the server cannot be reached or migrated, or its schema is
+  /// newer than this build.
+  explicit PostgresStore(const StoreConfig& config, int migrate_to = -1);
+  ~PostgresStore() override;
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  std::unique_ptr<Transaction> begin_write() override;
+  std::unique_ptr<Transaction> begin_read() override;
+  std::string backend() const override { return "postgresql"; }
+
+  int schema_version();
+  /// Connections currently open (idle or in use); never more than pool_size.
+  std::size_t open_connections();
+
+  /// A pqxx connection (defined in postgres_store.cpp).
+  struct Connection;
+
+ private:
+  friend class PostgresTransaction;
+
+  /// A connection from the pool, opening one when fewer than pool_size are open; waits up to
+  /// busy_timeout_ms for one to come back otherwise.
+  std::unique_ptr<Connection> acquire();
+  /// Hands a connection back; a broken one is closed instead, making room for a fresh one.
+  void release(std::unique_ptr<Connection> c) noexcept;
+  std::unique_ptr<Connection> connect();
+
+  StoreConfig config_;
+  std::string display_;  // the URL without its password, for messages
+  std::mutex pool_mutex_;
+  std::condition_variable pool_free_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t open_ = 0;
+};
+
+}  // namespace permitflow::store
