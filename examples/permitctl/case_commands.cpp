@@ -72,7 +72,7 @@ void run(const std::function<std::string(permitflow::Engine&)>& call) {
 void add_case_commands(CLI::App& app) {
   Options& o = options();
   if (const char* env = std::getenv("PERMITFLOW_DB")) o.db = env;
-  app.add_option("--db", o.db, "SQLite database file (created when missing); or PERMITFLOW_DB");
+  app.add_option("--db", o.db, "SQLite database file (created when missing) or postgresql:// URL; or PERMITFLOW_DB");
 
   auto input_arg = [&o](CLI::App* sub, const std::string& what) {
     sub->add_option("input", o.input, what + " as JSON: a file, or - for standard input")

@@ -150,7 +150,7 @@ std::string Engine::Impl::document(const Case& c) const {
   return to_json(c, context_of(definition_of(c.permit, c.definition_version))).dump();
 }
 
-store::CaseRecord Engine::Impl::projection(const Case& c) const {
+store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) const {
   store::CaseRecord r;
   r.id = c.id;
   r.permit = c.permit;
@@ -172,8 +172,10 @@ store::CaseRecord Engine::Impl::projection(const Case& c) const {
   for (const auto& d : awaiting_departments(c)) awaiting += d + ",";
   r.awaiting_departments = awaiting == "," ? "" : awaiting;
   r.document = document(c);
-  r.snapshot = save_snapshot(c);
-  r.snapshot_version = c.version;
+  if (with_snapshot) {
+    r.snapshot = save_snapshot(c);
+    r.snapshot_version = c.version;
+  }
   return r;
 }
 

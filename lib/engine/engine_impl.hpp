@@ -71,7 +71,8 @@ struct Engine::Impl {
   /// Appends the events of an outcome, writes the projection and replaces the case's timers.
   void persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
                std::vector<store::EventRecord>* appended = nullptr);
-  store::CaseRecord projection(const Case& c) const;
+  /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
+  store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
   /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now);

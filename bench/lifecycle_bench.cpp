@@ -1,0 +1,116 @@
+// In-memory lifecycle (performance issue, figure 1): full road-excavation cases through the lifecycle layer
+// without a store — parse, authorize, run the chart and the rules, apply the events — and the bytes a live
+// case holds.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "case/application.hpp"
+#include "definition/permit_definition.hpp"
+#include "lifecycle/lifecycle.hpp"
+
+namespace {
+
+using namespace permitflow;
+using permitflow::bench::json;
+
+struct Fixture {
+  std::shared_ptr<const PermitDefinition> def = DefinitionRegistry::builtin().current("road_excavation");
+  WorkingCalendar calendar = WorkingCalendar::official();
+  bench::Lifecycle lifecycle;
+
+  Fixture() {
+    const auto db = std::filesystem::temp_directory_path() / "permitflow_lifecycle_bench.db";
+    std::filesystem::remove(db);
+    {
+      Engine engine(json{{"database", db.string()}}.dump());
+      lifecycle = bench::road_excavation_lifecycle(bench::complete_materials(engine));
+    }
+    std::filesystem::remove(db);
+  }
+
+  /// One full case; returns the number of events it recorded.
+  std::size_t run_case(const std::string& id, Case& out) const {
+    const CaseContext ctx{*def, calendar, 480};
+    const Application app = parse_application(lifecycle.application);
+    Case c;
+    apply(c, submitted_event(id, app, *def, calendar, 480, {}, std::nullopt), ctx);
+    std::size_t events = 1;
+    for (const auto& text : lifecycle.commands) {
+      const Command cmd = parse_command(text);
+      authorize(c, cmd);
+      Outcome o = run_command(c, cmd, ctx);
+      events += o.events.size();
+      c = std::move(o.after);
+    }
+    out = std::move(c);
+    return events;
+  }
+};
+
+// The same cases with the application and commands parsed once, outside the loop: the chart, the rules and
+// apply alone (what a host pays beyond reading its JSON).
+void BM_InMemoryLifecycleParsedOnce(benchmark::State& state) {
+  const Fixture f;
+  const CaseContext ctx{*f.def, f.calendar, 480};
+  const Application app = parse_application(f.lifecycle.application);
+  std::vector<Command> commands;
+  for (const auto& text : f.lifecycle.commands) commands.push_back(parse_command(text));
+  const Event first =
+      submitted_event("000000-RE-20260601-000001", app, *f.def, f.calendar, 480, {}, std::nullopt);
+  std::size_t events = 0;
+  for (auto _ : state) {
+    Case c;
+    apply(c, first, ctx);
+    ++events;
+    for (const auto& cmd : commands) {
+      authorize(c, cmd);
+      Outcome o = run_command(c, cmd, ctx);
+      events += o.events.size();
+      c = std::move(o.after);
+    }
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_InMemoryLifecycleParsedOnce)->Unit(benchmark::kMicrosecond);
+
+void BM_InMemoryLifecycle(benchmark::State& state) {
+  const Fixture f;
+  std::size_t events = 0;
+  Case c;
+  for (auto _ : state) {
+    events += f.run_case("000000-RE-20260601-000001", c);
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["events_per_case"] = static_cast<double>(events) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_InMemoryLifecycle)->Unit(benchmark::kMicrosecond);
+
+// Heap bytes per live, issued case with its materials and log-derived state (mallinfo2 before and after
+// keeping `n` cases alive).
+void BM_BytesPerLiveCase(benchmark::State& state) {
+  const Fixture f;
+  const auto n = static_cast<std::size_t>(state.range(0));
+  double bytes_per_case = 0;
+  for (auto _ : state) {
+    std::vector<Case> live(n);
+    const auto before = mallinfo2().uordblks;
+    for (std::size_t i = 0; i < n; ++i)
+      f.run_case("000000-RE-20260601-" + std::to_string(100000 + i), live[i]);
+    const auto after = mallinfo2().uordblks;
+    bytes_per_case = static_cast<double>(after - before) / static_cast<double>(n);
+    benchmark::DoNotOptimize(live);
+  }
+  state.counters["bytes_per_case"] = bytes_per_case;
+}
+BENCHMARK(BM_BytesPerLiveCase)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
