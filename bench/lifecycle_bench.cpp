@@ -10,6 +10,7 @@
 
 #include "bench_support.hpp"
 #include "case/application.hpp"
+#include "case/snapshot.hpp"
 #include "definition/permit_definition.hpp"
 #include "lifecycle/lifecycle.hpp"
 
@@ -112,5 +113,69 @@ void BM_BytesPerLiveCase(benchmark::State& state) {
   state.counters["bytes_per_case"] = bytes_per_case;
 }
 BENCHMARK(BM_BytesPerLiveCase)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Restore (figure 6), as the engine does it for every command: the stored rows of a 9-event case as text
+// (what the store returns), rebuilt either from the snapshot taken before its last event plus that one event,
+// or from its whole log.
+struct StoredCase {
+  struct Row {
+    std::int64_t seq;
+    std::string type, at, actor, data;
+  };
+  std::vector<Row> log;
+  std::string snapshot_before_last;  // Boost.Serialization archive at version 8
+};
+
+StoredCase stored_case(const Fixture& f) {
+  const CaseContext ctx{*f.def, f.calendar, 480};
+  const Application app = parse_application(f.lifecycle.application);
+  StoredCase out;
+  auto keep = [&](const Event& e) {
+    out.log.push_back({e.seq, e.type, e.at.to_rfc3339(480), to_json(e.actor).dump(), e.data.dump()});
+  };
+  Case c;
+  const Event first =
+      submitted_event("000000-RE-20260601-000001", app, *f.def, f.calendar, 480, {}, std::nullopt);
+  apply(c, first, ctx);
+  keep(first);
+  for (const auto& text : f.lifecycle.commands) {
+    const Command cmd = parse_command(text);
+    Outcome o = run_command(c, cmd, ctx);
+    if (&text == &f.lifecycle.commands.back()) out.snapshot_before_last = save_snapshot(c);
+    for (const auto& e : o.events) keep(e);
+    c = std::move(o.after);
+  }
+  return out;
+}
+
+Event event_of(const StoredCase::Row& r) {
+  return {r.seq, r.type, Instant::parse_rfc3339(r.at), actor_from_json(json::parse(r.actor)),
+          json::parse(r.data)};
+}
+
+void BM_RestoreFromSnapshotAndTail(benchmark::State& state) {
+  const Fixture f;
+  const StoredCase s = stored_case(f);
+  const CaseContext ctx{*f.def, f.calendar, 480};
+  for (auto _ : state) {
+    std::optional<Case> c = load_snapshot(s.snapshot_before_last);
+    for (const auto& r : s.log)
+      if (r.seq > c->version) apply(*c, event_of(r), ctx);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_RestoreFromSnapshotAndTail)->Unit(benchmark::kMicrosecond);
+
+void BM_RestoreFromFullLog(benchmark::State& state) {
+  const Fixture f;
+  const StoredCase s = stored_case(f);
+  const CaseContext ctx{*f.def, f.calendar, 480};
+  for (auto _ : state) {
+    Case c;
+    for (const auto& r : s.log) apply(c, event_of(r), ctx);
+    benchmark::DoNotOptimize(c);
+  }
+}
+BENCHMARK(BM_RestoreFromFullLog)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -1,0 +1,350 @@
+#include "demo_cases.hpp"
+
+#include <ostream>
+#include <stdexcept>
+
+namespace permitflow::demo {
+
+json clerk() { return {{"id", "窗口-王芳"}, {"role", "clerk"}}; }
+json head() { return {{"id", "局长-李建国"}, {"role", "head"}}; }
+json reviewer(const std::string& department) {
+  return {{"id", "审查-" + department}, {"role", "reviewer"}, {"department", department}};
+}
+json gas_company() { return {{"id", "91320922MA1GAS001X"}, {"name", "滨海华润燃气有限公司"}}; }
+json ad_company() { return {{"id", "91320922MA1ADV002Y"}, {"name", "滨海星光广告传媒有限公司"}}; }
+json haulage_company() { return {{"id", "91320922MA1HAU003Z"}, {"name", "滨海顺通渣土运输有限公司"}}; }
+json as_applicant(const json& company) { return {{"id", company["id"]}, {"role", "applicant"}}; }
+
+std::string at(const std::string& day, const std::string& hm) { return day + "T" + hm + ":00+08:00"; }
+
+json command(const std::string& type, const json& actor, const std::string& when, const json& extra) {
+  json c = {{"type", type}, {"actor", actor}, {"at", when}};
+  for (const auto& [k, v] : extra.items()) c[k] = v;
+  return c;
+}
+
+json application(const std::string& permit, const json& applicant, const std::string& when, const json& facts,
+                 const json& materials) {
+  return {{"permit", permit}, {"applicant", applicant}, {"actor", as_applicant(applicant)},
+          {"at", when},       {"facts", facts},         {"materials", materials}};
+}
+
+json pdf(const std::string& material_id) {
+  return {{"id", material_id}, {"format", "pdf"}, {"expires_on", "2030-12-31"}};
+}
+
+json complete_materials(const Engine& engine, const json& app) {
+  json mats = app["materials"];
+  // A material can make another one required (a condition), so ask until the notice is empty.
+  for (int round = 0; round < 4; ++round) {
+    json a = app;
+    a["materials"] = mats;
+    const json notice = json::parse(engine.precheck(a.dump()));
+    if (notice["complete"].get<bool>()) break;
+    for (const auto& i : notice["items"]) {
+      const std::string m = i["material"];
+      if (m.rfind("fact:", 0) != 0) mats.push_back(pdf(m));
+    }
+  }
+  return mats;
+}
+
+json road_facts(const std::string& planned_start, const std::string& planned_end) {
+  return {{"road_opened_on", "2012-05-01"},
+          {"road_overhauled_on", nullptr},
+          {"planned_start", planned_start},
+          {"planned_end", planned_end},
+          {"on_carriageway", true},
+          {"emergency", false},
+          {"protection_exception_approved", false}};
+}
+
+json ad_facts(bool on_roof, int storeys) {
+  return {{"area_m2", 24.0},    {"height_m", 6.0},
+          {"on_roof", on_roof}, {"building_storeys", storeys},
+          {"term_months", 36},  {"electronic_screen", false}};
+}
+
+json waste_facts() {
+  return {{"volume_m3", 1200},
+          {"route", "S226 - 城东路 - 城东消纳场"},
+          {"disposal_site", "城东消纳场"},
+          {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}},
+                                    {{"plate", "苏J67891"}, {"enclosed", true}, {"recorder", true}}})}};
+}
+
+void Runner::check_order(const std::string& case_id, const std::string& when) {
+  const Instant t = Instant::parse_rfc3339(when);
+  for (auto& [id, last] : last_) {
+    if (id != case_id) continue;
+    if (t < Instant::parse_rfc3339(last))
+      throw std::logic_error("demo cast: a step of case " + case_id + " at " + when +
+                             " is dated before its " + "previous step at " + last);
+    last = when;
+    return;
+  }
+  last_.emplace_back(case_id, when);
+}
+
+std::string Runner::submit(const json& app) {
+  const std::string id = json::parse(engine_.submit(app.dump()))["id"];
+  check_order(id, app["at"]);
+  return id;
+}
+
+json Runner::exec(const std::string& case_id, const json& cmd) {
+  check_order(case_id, cmd["at"]);
+  return json::parse(engine_.execute(case_id, cmd.dump()));
+}
+
+namespace {
+
+json opinion(const std::string& department, const std::string& verdict, const std::string& comment) {
+  return {{"department", department}, {"opinion", verdict}, {"comment", comment}};
+}
+json inspection(const std::string& findings) {
+  return {{"inspectors", {"执法-张伟", "执法-刘洋"}}, {"findings", findings}};
+}
+
+}  // namespace
+
+Stories run_stories(Engine& engine, std::ostream& out) {
+  Runner run(engine);
+  Stories s;
+  const json gas = gas_company();
+
+  // 1. Road excavation (城市道路挖掘): an incomplete application, one notice, supplements, co-approval.
+  json road_app = application("road_excavation", gas, at("2026-03-02", "09:10"),
+                              road_facts("2026-04-01", "2026-04-20"), json::array());
+  const json full = complete_materials(engine, road_app);
+  road_app["materials"] = json::array({full[0]});
+  const json notice = json::parse(engine.precheck(road_app.dump()));
+  out << "\nApplicant's precheck before submitting (一次性告知 of everything missing): "
+      << notice["items"].size() << " item(s)\n";
+  for (const auto& i : notice["items"]) {
+    out << "   · " << i["material"].get<std::string>() << " — " << i["problem"].get<std::string>()
+        << (i.contains("note") ? " (" + i["note"].get<std::string>() + ")" : "") << "\n";
+  }
+  s.road = run.submit(road_app);
+  run.exec(s.road, command("request_correction", clerk(), at("2026-03-03", "10:00")));
+  json rest = json::array();
+  for (std::size_t i = 1; i < full.size(); ++i) rest.push_back(full[i]);
+  run.exec(s.road, command("resubmit", as_applicant(gas), at("2026-03-05", "14:00"), {{"materials", rest}}));
+  run.exec(s.road, command("accept", clerk(), at("2026-03-05", "15:30")));
+  run.exec(s.road, command("record_opinion", reviewer("traffic_police"), at("2026-03-06", "11:00"),
+                           opinion("traffic_police", "approve", "夜间施工，设置交通导改")));
+  run.exec(s.road, command("record_inspection", clerk(), at("2026-03-09", "09:30"),
+                           inspection("现场与申请一致，管线位置已核对")));
+  run.exec(s.road, command("record_opinion", reviewer("municipal_roads"), at("2026-03-09", "16:00"),
+                           opinion("municipal_roads", "approve", "按标准恢复路面")));
+  run.exec(s.road, command("decide", head(), at("2026-03-10", "10:00"), {{"outcome", "approved"}}));
+  run.exec(s.road, command("issue_certificate", clerk(), at("2026-03-11", "09:00")));
+  run.exec(s.road, command("report_completion", as_applicant(gas), at("2026-04-18", "17:00")));
+  run.exec(s.road, command("close", clerk(), at("2026-04-20", "10:00")));
+
+  // 2. Outdoor advertising (户外广告设施): complete at once; structural testing stops the clock; the head
+  //    extends the period.
+  json ad_app =
+      application("outdoor_advertising", ad_company(), at("2026-06-01", "09:00"), ad_facts(), json::array());
+  ad_app["materials"] = complete_materials(engine, ad_app);
+  s.board = run.submit(ad_app);
+  run.exec(s.board, command("accept", clerk(), at("2026-06-01", "10:00")));
+  run.exec(s.board,
+           command("suspend", clerk(), at("2026-06-08", "09:00"),
+                   {{"reason", "testing"}, {"expected_working_days", 5}, {"notice", "结构安全检测告知书"}}));
+  run.exec(s.board, command("resume", clerk(), at("2026-06-12", "17:00")));
+  run.exec(s.board, command("extend", head(), at("2026-07-03", "10:00"),
+                            {{"working_days", 10}, {"reason", "需补充抗风荷载论证，已书面告知申请人"}}));
+  run.exec(s.board, command("record_inspection", clerk(), at("2026-07-20", "15:00"),
+                            {{"inspectors", {"执法-张伟", "执法-陈静"}}, {"findings", "结构与效果图一致"}}));
+  run.exec(s.board, command("decide", head(), at("2026-07-21", "10:00"), {{"outcome", "approved"}}));
+  run.exec(s.board, command("issue_certificate", clerk(), at("2026-07-22", "09:00")));
+  engine.run_due(at("2026-07-22", "23:59"));
+
+  // 3. Construction waste (建筑垃圾处置): filed on Friday before National Day, nobody answers within 5
+  //    working days → deemed accepted; the review then runs late: yellow, and red on a Sunday.
+  json waste_app = application("construction_waste", haulage_company(), at("2026-09-18", "16:30"),
+                               waste_facts(), json::array());
+  waste_app["materials"] = complete_materials(engine, waste_app);
+  s.waste = run.submit(waste_app);
+  for (const char* now :
+       {"2026-09-25T00:00:00+08:00", "2026-10-09T00:00:00+08:00", "2026-10-11T00:00:00+08:00"}) {
+    const json fired = json::parse(engine.run_due(now));
+    out << "\nrun_due(" << now << "): " << fired.size() << " timer(s) fired";
+    for (const auto& f : fired)
+      out << "  [" << f["kind"].get<std::string>() << "/" << f["clock"].get<std::string>() << "]";
+  }
+  out << "\n";
+  run.exec(s.waste, command("record_opinion", reviewer("traffic_police"), at("2026-10-12", "10:00"),
+                            opinion("traffic_police", "approve", "限22时至次日5时运输")));
+  run.exec(s.waste,
+           command("record_inspection", clerk(), at("2026-10-12", "15:00"),
+                   {{"inspectors", {"执法-刘洋", "执法-陈静"}}, {"findings", "出入口硬化、冲洗平台齐全"}}));
+  run.exec(s.waste, command("decide", head(), at("2026-10-13", "10:00"), {{"outcome", "approved"}}));
+  run.exec(s.waste, command("issue_certificate", clerk(), at("2026-10-13", "15:00")));
+  return s;
+}
+
+namespace {
+
+/// The working day `n` working days before `today` (n ≥ 1).
+Date working_days_before(const WorkingCalendar& cal, Date today, int n) {
+  Date d = today;
+  while (n > 0) {
+    d = d - 1;
+    if (cal.is_working_day(d)) --n;
+  }
+  return d;
+}
+
+}  // namespace
+
+json seed(Engine& engine, Date today, const std::string& now_rfc3339) {
+  std::ostream quiet(nullptr);  // no stream buffer: the stories' narration is dropped
+  run_stories(engine, quiet);
+
+  const WorkingCalendar& cal = engine.calendar();
+  // t(n, "HH:MM"): a time on the n-th working day before today. Each case below runs from larger n to
+  // smaller n (and, on one day, from earlier to later hours), so no step is dated before the previous one.
+  auto day = [&](int n) { return working_days_before(cal, today, n).to_string(); };
+  auto t = [&](int n, const std::string& hm) { return at(day(n), hm); };
+  const std::string soon = (today + 10).to_string();
+  const std::string later = (today + 40).to_string();
+  const json gas = gas_company(), ad = ad_company(), haul = haulage_company();
+  Runner run(engine);
+
+  auto complete = [&](const std::string& permit, const json& who, const std::string& when,
+                      const json& facts) {
+    json app = application(permit, who, when, facts, json::array());
+    app["materials"] = complete_materials(engine, app);
+    return run.submit(app);
+  };
+  auto road_opinions = [&](const std::string& id, int n) {
+    run.exec(id, command("record_opinion", reviewer("municipal_roads"), t(n, "10:00"),
+                         opinion("municipal_roads", "approve", "按原结构恢复路面，恢复后报验")));
+    run.exec(id, command("record_opinion", reviewer("traffic_police"), t(n, "15:00"),
+                         opinion("traffic_police", "approve", "设置围挡和导向标志")));
+  };
+
+  // submitted: a complete billboard application received yesterday, awaiting the acceptance check.
+  complete("outdoor_advertising", ad, t(1, "09:30"), ad_facts());
+
+  // awaiting_correction: a road excavation with only the application form; the clerk sent the notice.
+  {
+    json app = application("road_excavation", gas, t(3, "10:00"), road_facts(soon, later), json::array());
+    app["materials"] = json::array({complete_materials(engine, app)[0]});
+    const std::string id = run.submit(app);
+    run.exec(id, command("request_correction", clerk(), t(2, "11:00")));
+  }
+  // not_accepted: the disposal site is outside the county's registry.
+  {
+    const std::string id = complete("construction_waste", haul, t(6, "09:00"), waste_facts());
+    run.exec(id, command("reject", clerk(), t(5, "15:00"),
+                         {{"reason", "消纳场所不在本县建筑垃圾消纳场名录内，不属于本机关受理范围"}}));
+  }
+  // under_review, green: accepted yesterday, both departments still to give their opinion.
+  {
+    const std::string id = complete("road_excavation", gas, t(2, "09:00"), road_facts(soon, later));
+    run.exec(id, command("accept", clerk(), t(1, "10:00")));
+  }
+  // under_review, yellow: the promised limit ends tomorrow; traffic police has not answered.
+  {
+    const std::string id = complete("construction_waste", haul, t(4, "09:00"), waste_facts());
+    run.exec(id, command("accept", clerk(), t(4, "11:00")));
+  }
+  // under_review, red: municipal roads approved, traffic police is late.
+  {
+    const std::string id = complete("road_excavation", gas, t(9, "09:00"), road_facts(soon, later));
+    run.exec(id, command("accept", clerk(), t(9, "14:00")));
+    run.exec(id, command("record_opinion", reviewer("municipal_roads"), t(7, "10:00"),
+                         opinion("municipal_roads", "approve", "同意开挖，注意地下燃气管线")));
+  }
+  // under_review, extended by the head: both opinions in, the site inspection waits for the weather.
+  {
+    const std::string id = complete("road_excavation", gas, t(8, "09:00"), road_facts(soon, later));
+    run.exec(id, command("accept", clerk(), t(8, "10:00")));
+    road_opinions(id, 6);
+    run.exec(id, command("extend", head(), t(3, "16:00"),
+                         {{"working_days", 5}, {"reason", "连续降雨无法现场勘查，已书面告知申请人"}}));
+  }
+  // suspended: expert review of the structure stops the clock.
+  {
+    const std::string id = complete("outdoor_advertising", ad, t(7, "09:00"), ad_facts());
+    run.exec(id, command("accept", clerk(), t(7, "10:30")));
+    run.exec(
+        id,
+        command("suspend", clerk(), t(3, "09:00"),
+                {{"reason", "expert_review"}, {"expected_working_days", 10}, {"notice", "专家论证告知书"}}));
+  }
+  // approved: the certificate is still to be issued.
+  {
+    const std::string id = complete("construction_waste", haul, t(6, "09:30"), waste_facts());
+    run.exec(id, command("accept", clerk(), t(6, "11:00")));
+    run.exec(id, command("record_opinion", reviewer("traffic_police"), t(4, "10:00"),
+                         opinion("traffic_police", "approve", "限22时至次日5时运输")));
+    run.exec(id,
+             command("record_inspection", clerk(), t(3, "14:00"), inspection("车辆密闭、行车记录仪齐全")));
+    run.exec(id, command("decide", head(), t(2, "10:00"), {{"outcome", "approved"}}));
+  }
+  // denied: a large billboard on the roof of a three-storey building (roof_prohibited).
+  {
+    const std::string id = complete("outdoor_advertising", ad, t(7, "14:00"), ad_facts(true, 3));
+    run.exec(id, command("accept", clerk(), t(7, "15:00")));
+    run.exec(id, command("record_inspection", clerk(), t(5, "10:00"), inspection("设置位置为三层建筑屋顶")));
+    run.exec(id, command("decide", head(), t(4, "10:00"),
+                         {{"outcome", "denied"}, {"reasons", "三层以下建筑物屋顶不得设置大型户外广告设施"}}));
+  }
+  // issued: works start soon.
+  {
+    const std::string id = complete("road_excavation", gas, t(10, "09:00"), road_facts(soon, later));
+    run.exec(id, command("accept", clerk(), t(10, "10:00")));
+    road_opinions(id, 8);
+    run.exec(id, command("record_inspection", clerk(), t(7, "09:30"), inspection("现场与申请一致")));
+    run.exec(id, command("decide", head(), t(6, "10:00"), {{"outcome", "approved"}}));
+    run.exec(id, command("issue_certificate", clerk(), t(5, "09:00")));
+  }
+  // withdrawn by the applicant.
+  {
+    const std::string id = complete("outdoor_advertising", ad, t(5, "09:00"), ad_facts());
+    run.exec(id, command("withdraw", as_applicant(ad), t(4, "16:00"), {{"reason", "广告合同取消"}}));
+  }
+  // revoked: the haulier kept leaving the approved route.
+  {
+    const std::string id = complete("construction_waste", haul, t(12, "09:00"), waste_facts());
+    run.exec(id, command("accept", clerk(), t(12, "10:00")));
+    run.exec(id, command("record_opinion", reviewer("traffic_police"), t(10, "10:00"),
+                         opinion("traffic_police", "approve", "按核准路线运输")));
+    run.exec(id, command("record_inspection", clerk(), t(9, "10:00"), inspection("出入口冲洗设施齐全")));
+    run.exec(id, command("decide", head(), t(8, "10:00"), {{"outcome", "approved"}}));
+    run.exec(id, command("issue_certificate", clerk(), t(7, "09:00")));
+    run.exec(id, command("revoke", head(), t(1, "11:00"), {{"reason", "运输车辆多次未按核准路线行驶"}}));
+  }
+  // expired: the permitted works ended two working days ago (fires in the run_due below).
+  {
+    const std::string id = complete("road_excavation", gas, t(20, "09:00"), road_facts(day(12), day(3)));
+    run.exec(id, command("accept", clerk(), t(20, "10:00")));
+    road_opinions(id, 19);
+    run.exec(id, command("record_inspection", clerk(), t(18, "09:30"), inspection("现场与申请一致")));
+    run.exec(id, command("decide", head(), t(17, "10:00"), {{"outcome", "approved"}}));
+    run.exec(id, command("issue_certificate", clerk(), t(16, "09:00")));
+  }
+  // deemed accepted: nobody answered within 5 working days; the review clock is red by now.
+  complete("construction_waste", haul, t(8, "16:00"), waste_facts());
+
+  engine.run_due(now_rfc3339);
+
+  json made = json::array();
+  std::string after;
+  while (true) {
+    json q = {{"limit", 100}};
+    if (!after.empty()) q["after"] = after;
+    const json page = json::parse(engine.query(q.dump()));
+    for (const auto& c : page["cases"])
+      made.push_back({{"case", c["id"]}, {"permit", c["permit"]}, {"state", c["state"]}});
+    if (page["next"].is_null()) break;
+    after = page["next"];
+  }
+  return made;
+}
+
+}  // namespace permitflow::demo

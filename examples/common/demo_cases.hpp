@@ -1,0 +1,66 @@
+// The demo cast of the example hosts: the people at the window, three applicant firms, and the cases
+// `permitctl demo` tells as timelines and `portal --seed-demo` puts into a fresh database. One copy of
+// the demo logic for both hosts.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "permitflow/calendar.hpp"
+#include "permitflow/engine.hpp"
+
+namespace permitflow::demo {
+
+using nlohmann::json;
+
+// --- the cast (ids match the portal's built-in demo users) -----------------------------------------
+json clerk();                                  // 窗口-王芳
+json head();                                   // 局长-李建国
+json reviewer(const std::string& department);  // 审查-<department>
+json gas_company();                            // {"id","name"} of the road-excavation applicant
+json ad_company();                             // outdoor advertising
+json haulage_company();                        // construction waste
+json as_applicant(const json& company);        // the company as a command actor
+
+// --- building blocks -----------------------------------------------------------------------------------
+std::string at(const std::string& day, const std::string& hm);  // "2026-03-02T09:10:00+08:00"
+json command(const std::string& type, const json& actor, const std::string& when,
+             const json& extra = json::object());
+json application(const std::string& permit, const json& applicant, const std::string& when, const json& facts,
+                 const json& materials);
+json pdf(const std::string& material_id);
+/// The application's materials plus a PDF of every material a precheck asks for.
+json complete_materials(const Engine& engine, const json& app);
+/// Realistic facts for each permit; `from`/`to` are the planned works (road excavation only).
+json road_facts(const std::string& planned_start, const std::string& planned_end);
+json ad_facts(bool on_roof = false, int storeys = 5);
+json waste_facts();
+
+/// Runs commands on cases, refusing (with a clear message) any step dated before the case's last one:
+/// the engine would refuse it too, but mid-seed that leaves a half-built cast.
+class Runner {
+ public:
+  explicit Runner(Engine& engine) : engine_(engine) {}
+  std::string submit(const json& app);
+  json exec(const std::string& case_id, const json& cmd);
+
+ private:
+  Engine& engine_;
+  std::vector<std::pair<std::string, std::string>> last_;  // case id → last `at`
+  void check_order(const std::string& case_id, const std::string& when);
+};
+
+/// The three stories of `permitctl demo` (all dated 2026), narrated on `out`.
+struct Stories {
+  std::string road, board, waste;
+};
+Stories run_stories(Engine& engine, std::ostream& out);
+
+/// Fills a fresh database: the three stories, then cases of all three permits in every state, dated in
+/// the working days before `today` (the bureau's local date), and fires what is due at `now_rfc3339`.
+/// Returns [{"case", "permit", "state"}] of the cases it made.
+json seed(Engine& engine, Date today, const std::string& now_rfc3339);
+
+}  // namespace permitflow::demo

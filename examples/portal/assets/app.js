@@ -1,0 +1,613 @@
+// The one-stop window's UI: plain JavaScript over the portal's HTTP API (docs/portal.md).
+// Routes live in the URL hash (#/queue, #/case/ID, ...); the bearer token is kept in sessionStorage.
+'use strict';
+
+const STATE = { token: sessionStorage.getItem('pf.token') || '', me: null, defs: null,
+                lang: localStorage.getItem('pf.lang') || 'zh' };
+
+// --- words ----------------------------------------------------------------------------------------
+const WORDS = {
+  brand: ['县城市管理局 · 一站式服务窗口', 'County Urban Management Bureau · One-stop window'],
+  signout: ['退出', 'Sign out'], signin: ['登录', 'Sign in'], token: ['令牌', 'Token'],
+  choose_user: ['选择演示用户登录', 'Sign in as a demo user'],
+  queue: ['窗口受理', 'Window queue'], review: ['部门会签', 'Department review'],
+  head: ['局长审批', 'Head'], dashboard: ['督查周报', 'Supervision'], mine: ['我的申请', 'My applications'],
+  new_application: ['收件登记', 'New application'],
+  all: ['全部', 'All'], permit: ['许可事项', 'Permit'], light: ['信号灯', 'Light'], state: ['状态', 'State'],
+  case_no: ['案件编号', 'Case'], applicant: ['申请人', 'Applicant'], due: ['到期日', 'Due'],
+  days_left: ['剩余工作日', 'Working days left'], received_on: ['收件日期', 'Received'],
+  accepted_on: ['受理日期', 'Accepted'], facts: ['申请事实', 'Facts'], materials: ['申请材料', 'Materials'],
+  timeline: ['办理过程', 'Timeline'], clocks: ['法定时限', 'Legal clocks'], actions: ['可办理操作', 'Actions'],
+  opinions: ['会签意见', 'Department opinions'], notices: ['一次性告知', 'One-time notices'],
+  flags: ['提示', 'Flags'], none: ['无', 'none'], pending: ['待出具', 'pending'],
+  print_notice: ['打印一次性告知书', 'Print the one-time notice'],
+  print_certificate: ['打印许可证', 'Print the certificate'], print: ['打印', 'Print'], back: ['返回', 'Back'],
+  working_days: ['个工作日', ' working days'], overdue: ['已逾期', 'overdue'], today: ['今日到期', 'due today'],
+  no_cases: ['暂无案件', 'No cases'], awaiting_mine: ['待本部门出具意见', 'Awaiting my department'],
+  ready_to_decide: ['待决定', 'Ready to decide'], in_review: ['审查中', 'Under review'],
+  week: ['周次', 'Week'], counts: ['本周数量', 'This week'], late_cases: ['黄灯、红灯案件', 'Yellow and red cases'],
+  responsible: ['责任部门', 'Responsible'], days_late: ['逾期工作日', 'Working days late'],
+  suspended_cases: ['中止计时案件', 'Suspended cases'], handling: ['办理用时（工作日）', 'Handling time (working days)'],
+  download_csv: ['下载CSV', 'Download CSV'], run_due: ['运行到期计时', 'Run due timers'],
+  chart_title: ['各事项黄灯/红灯案件数', 'Yellow / red cases by permit'], now: ['当前时间', 'Now'],
+  precheck: ['预审', 'Pre-check'], submit: ['提交收件', 'Submit'], complete: ['材料齐全', 'Complete'],
+  deficiencies: ['需补正材料', 'Deficiencies'], applicant_id: ['申请人统一社会信用代码', 'Applicant id'],
+  applicant_name: ['申请人名称', 'Applicant name'], fired: ['已触发', 'fired'],
+  statutory: ['法定', 'statutory'], promised: ['承诺', 'promised'], extended: ['已延期', 'extended'],
+  certificate: ['许可证', 'Certificate'], decision: ['决定', 'Decision'], verify: ['账本校验', 'Ledger check'],
+  received: ['收件', 'received'], accepted: ['受理', 'accepted'], decided: ['决定', 'decided'],
+  issued: ['发证', 'issued'], mean: ['平均', 'mean'], p90: ['90分位', 'p90'], limit: ['承诺时限', 'promised limit'],
+  over: ['超时', 'over'], reason: ['理由', 'Reason'], comment: ['意见说明', 'Comment'], department: ['部门', 'Department'],
+  not_visible: ['无权查看此案件', 'You may not see this case'],
+};
+const STATES = {
+  submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
+  not_accepted: ['不予受理', 'not accepted'], under_review: ['审查中', 'under review'],
+  suspended: ['中止计时', 'suspended'], approved: ['准予许可', 'approved'], denied: ['不予许可', 'denied'],
+  issued: ['已发证', 'issued'], withdrawn: ['已撤回', 'withdrawn'], expired: ['已到期', 'expired'],
+  revoked: ['已撤销', 'revoked'], closed: ['已办结', 'closed'],
+};
+const LIGHTS = { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'],
+                 stopped: ['暂停', 'stopped'], met: ['已完成', 'met'] };
+const CLOCKS = { acceptance_notice: ['受理审查（5个工作日）', 'Acceptance check (5 WD)'],
+                 correction: ['补正期限', 'Correction period'], decision: ['审批决定', 'Decision'],
+                 issuance: ['制证发证（10个工作日）', 'Issuance (10 WD)'] };
+const PROBLEMS = { missing: ['缺少', 'missing'], expired: ['已过期', 'expired'],
+                   invalid_format: ['格式不符', 'wrong format'], condition_required: ['依条件需提交', 'required by a fact'],
+                   invalid_content: ['内容不符', 'invalid content'] };
+const ROLES = { applicant: ['申请人', 'applicant'], clerk: ['窗口工作人员', 'window clerk'],
+                reviewer: ['会签部门审查员', 'department reviewer'], head: ['局长', 'head'],
+                supervisor: ['督查科', 'supervision office'] };
+const EVENTS = {
+  submitted: ['收件', 'received'], correction_requested: ['一次性告知补正', 'one-time correction notice'],
+  resubmitted: ['补正材料', 'supplements received'], accepted: ['受理', 'accepted'],
+  acceptance_deemed: ['逾期未告知，视为受理', 'deemed accepted'], rejected: ['不予受理', 'not accepted'],
+  withdrawn: ['撤回', 'withdrawn'], opinion_recorded: ['会签意见', 'department opinion'],
+  inspection_recorded: ['现场勘查', 'site inspection'], suspended: ['中止计时', 'clock stopped'],
+  resumed: ['恢复计时', 'clock resumed'], extended: ['延期', 'extended'], decided: ['决定', 'decision'],
+  certificate_issued: ['发证', 'certificate issued'], completion_reported: ['完工报告', 'completion reported'],
+  closed: ['办结', 'closed'], revoked: ['撤销', 'revoked'], deadline_warning: ['黄灯预警', 'yellow warning'],
+  deadline_overdue: ['红灯超时', 'red: overdue'], suspension_overrun: ['中止超期', 'suspension overrun'],
+  correction_lapsed: ['补正逾期', 'correction lapsed'], permit_expiring: ['即将到期', 'permit expiring'],
+  permit_expired: ['许可到期', 'permit expired'], renewal_deemed: ['视为准予延续', 'renewal deemed'],
+  deadlines_recomputed: ['时限重算', 'deadlines recomputed'],
+};
+const COMMANDS = {
+  accept: ['受理', 'Accept'], request_correction: ['发出一次性告知', 'Send the one-time notice'],
+  reject: ['不予受理', 'Reject'], withdraw: ['撤回申请', 'Withdraw'], resubmit: ['提交补正材料', 'Resubmit'],
+  record_opinion: ['出具会签意见', 'Record opinion'], record_inspection: ['记录现场勘查', 'Record inspection'],
+  suspend: ['中止计时', 'Suspend'], resume: ['恢复计时', 'Resume'], extend: ['延期', 'Extend'],
+  decide: ['作出决定', 'Decide'], issue_certificate: ['发放许可证', 'Issue certificate'],
+  report_completion: ['报告完工', 'Report completion'], close: ['办结', 'Close'], revoke: ['撤销许可', 'Revoke'],
+};
+const L = () => (STATE.lang === 'en' ? 1 : 0);
+const t = (key) => (WORDS[key] ? WORDS[key][L()] : key);
+const pick = (table, key) => (table[key] ? table[key][L()] : key);
+const nameOf = (obj) => (obj ? (STATE.lang === 'en' ? obj.en : obj.zh) || obj.zh || '' : '');
+
+// --- helpers ---------------------------------------------------------------------------------------
+function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+function h(html) { document.getElementById('view').innerHTML = html; }
+function flash(msg, ok) {
+  const el = document.getElementById('flash');
+  el.textContent = msg; el.className = 'flash no-print' + (ok ? ' ok' : ''); el.hidden = !msg;
+}
+class ApiError extends Error { constructor(status, name, message) { super(message); this.status = status; this.name = name; } }
+async function api(method, path, body) {
+  const headers = { Authorization: 'Bearer ' + STATE.token };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let doc = null;
+  try { doc = JSON.parse(text); } catch (e) { doc = text; }
+  if (!res.ok) {
+    const err = doc && doc.error ? doc.error : { status: 'http_' + res.status, message: text };
+    throw new ApiError(res.status, err.status, err.message);
+  }
+  return doc;
+}
+const permitName = (id) => (STATE.defs && STATE.defs[id] ? nameOf(STATE.defs[id].name) : id);
+function materialName(permit, id) {
+  if (id.startsWith('fact:')) return factName(permit, id.slice(5));
+  const m = STATE.defs && STATE.defs[permit] && STATE.defs[permit].materials.find((x) => x.id === id);
+  return m ? nameOf(m.name) : id;
+}
+function factName(permit, name) {
+  const f = STATE.defs && STATE.defs[permit] && STATE.defs[permit].facts.find((x) => x.name === name);
+  return f ? nameOf(f.label) : name;
+}
+function deptName(permit, id) {
+  for (const p of Object.keys(STATE.defs || {})) {
+    const d = STATE.defs[p].co_approving.find((x) => x.id === id);
+    if (d) return nameOf(d.name);
+  }
+  return id === 'window' ? (L() ? 'the window' : '受理窗口') : id;
+}
+function light(l) { return l ? `<span class="light ${esc(l)}" title="${esc(pick(LIGHTS, l))}"></span>${esc(pick(LIGHTS, l))}` : ''; }
+function leftText(n) {
+  if (n === undefined || n === null) return '';
+  if (n < 0) return `${t('overdue')} ${-n}${t('working_days')}`;
+  return `${n}${t('working_days')}`;
+}
+// The clock that runs in the case's state (the portal says which by giving its working days left).
+function mainClock(c) {
+  const k = Object.keys(c.working_days_left || {})[0];
+  return k && c.deadlines && c.deadlines[k] ? [k, c.deadlines[k]] : [null, null];
+}
+
+// --- layout ----------------------------------------------------------------------------------------
+function navLinks() {
+  const r = STATE.me ? STATE.me.role : '';
+  const links = [];
+  if (r === 'clerk' || r === 'head' || r === 'supervisor') links.push(['#/queue', t('queue')]);
+  if (r === 'clerk' || r === 'applicant') links.push(['#/new', t('new_application')]);
+  if (r === 'applicant') links.push(['#/queue', t('mine')]);
+  if (r === 'reviewer') links.push(['#/review', t('review')]);
+  if (r === 'head') links.push(['#/head', t('head')]);
+  if (r === 'head' || r === 'supervisor' || r === 'clerk') links.push(['#/dashboard', t('dashboard')]);
+  return links;
+}
+function renderChrome() {
+  document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = t(el.dataset.t); });
+  document.getElementById('lang').textContent = STATE.lang === 'en' ? '中文' : 'English';
+  document.documentElement.lang = STATE.lang === 'en' ? 'en' : 'zh-CN';
+  const here = location.hash.split('/').slice(0, 2).join('/');
+  document.getElementById('nav').innerHTML = navLinks()
+    .map(([href, label]) => `<a href="${href}" class="${href === here ? 'active' : ''}">${esc(label)}</a>`).join('');
+  document.getElementById('me').textContent = STATE.me ? `${STATE.me.name} (${pick(ROLES, STATE.me.role)})` : '';
+  document.getElementById('clock').textContent = STATE.me ? `${t('now')} ${STATE.me.now.slice(0, 16).replace('T', ' ')}` : '';
+  document.getElementById('signout').hidden = !STATE.me;
+}
+
+// --- sign in ---------------------------------------------------------------------------------------
+async function viewSignin() {
+  let users = [];
+  try {
+    const res = await fetch('/api/demo-users');
+    if (res.ok) users = await res.json();
+  } catch (e) { /* a real configuration lists nobody */ }
+  h(`<h1>${t('signin')}</h1>
+    ${users.length ? `<div class="card"><h2>${t('choose_user')}</h2><div class="users">${users.map((u) =>
+      `<button type="button" data-token="${esc(u.token)}" data-user="${esc(u.id)}">${esc(u.name)}
+        <span class="role">${esc(pick(ROLES, u.role))}${u.department ? ' · ' + esc(deptName('', u.department)) : ''}</span></button>`).join('')}</div></div>` : ''}
+    <form class="card" id="token-form"><label>${t('token')} <input name="token" autocomplete="off"></label>
+      <button>${t('signin')}</button></form>`);
+  document.querySelectorAll('[data-token]').forEach((b) => b.addEventListener('click', () => signIn(b.dataset.token)));
+  document.getElementById('token-form').addEventListener('submit', (e) => { e.preventDefault(); signIn(e.target.token.value.trim()); });
+}
+async function signIn(token) {
+  STATE.token = token;
+  try {
+    await loadMe();
+  } catch (e) {
+    STATE.token = ''; flash(e.message); return;
+  }
+  sessionStorage.setItem('pf.token', token);
+  flash('');
+  const home = { reviewer: '#/review', head: '#/head', supervisor: '#/dashboard' }[STATE.me.role] || '#/queue';
+  location.hash = home;
+}
+async function loadMe() {
+  STATE.me = await api('GET', '/api/me');
+  if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions');
+}
+
+// --- queues ----------------------------------------------------------------------------------------
+async function allCases(params) {
+  const out = [];
+  let after = '';
+  for (;;) {
+    const q = new URLSearchParams({ ...params, limit: '200' });
+    if (after) q.set('after', after);
+    const page = await api('GET', '/api/cases?' + q.toString());
+    out.push(...page.cases);
+    if (!page.next) return out;
+    after = page.next;
+  }
+}
+function caseTable(cases, { groupByState = true } = {}) {
+  if (!cases.length) return `<p class="muted">${t('no_cases')}</p>`;
+  const row = (c) => {
+    const [clock, d] = mainClock(c);
+    const left = clock ? (c.working_days_left || {})[clock] : undefined;
+    return `<tr class="row" data-case="${esc(c.id)}" data-light="${esc(d ? d.light : '')}">
+      <td>${light(d && d.light)}</td><td><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.id)}</a></td>
+      <td>${esc(permitName(c.permit))}</td><td>${esc(c.applicant.name || c.applicant.id)}</td>
+      <td>${esc(pick(STATES, c.state))}</td><td>${clock ? esc(pick(CLOCKS, clock)) : ''}</td>
+      <td>${d ? esc(d.due) : ''}</td><td class="left">${esc(leftText(left))}</td></tr>`;
+  };
+  const head = `<tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('permit')}</th><th>${t('applicant')}</th>
+    <th>${t('state')}</th><th>${t('clocks')}</th><th>${t('due')}</th><th>${t('days_left')}</th></tr>`;
+  if (!groupByState) return `<table>${head}${cases.map(row).join('')}</table>`;
+  return Object.keys(STATES).map((s) => {
+    const group = cases.filter((c) => c.state === s);
+    if (!group.length) return '';
+    return `<section class="state-group" data-state="${s}"><h2>${esc(pick(STATES, s))} <span class="count">(${group.length})</span></h2>
+      <table>${head}${group.map(row).join('')}</table></section>`;
+  }).join('');
+}
+function bindRows() {
+  document.querySelectorAll('tr.row').forEach((tr) => tr.addEventListener('click', (e) => {
+    if (e.target.tagName !== 'A') location.hash = '#/case/' + encodeURIComponent(tr.dataset.case);
+  }));
+}
+async function viewQueue(query) {
+  const permit = query.get('permit') || '', lightFilter = query.get('light') || '';
+  const params = {};
+  if (permit) params.permit = permit;
+  if (lightFilter) params.light = lightFilter;
+  const cases = await allCases(params);
+  const opts = (table, cur) => Object.keys(table).map((k) => `<option value="${k}" ${k === cur ? 'selected' : ''}>${esc(pick(table, k))}</option>`).join('');
+  const permits = Object.fromEntries(Object.keys(STATE.defs).map((k) => [k, [STATE.defs[k].name.zh, STATE.defs[k].name.en]]));
+  h(`<h1>${STATE.me.role === 'applicant' ? t('mine') : t('queue')}</h1>
+    <form class="filters card" id="filters">
+      <label>${t('permit')} <select name="permit"><option value="">${t('all')}</option>${opts(permits, permit)}</select></label>
+      <label>${t('light')} <select name="light"><option value="">${t('all')}</option>${opts(LIGHTS, lightFilter)}</select></label>
+      <span class="muted">${cases.length}</span>
+    </form>${caseTable(cases)}`);
+  document.getElementById('filters').addEventListener('change', (e) => {
+    const f = e.currentTarget;
+    const q = new URLSearchParams();
+    if (f.permit.value) q.set('permit', f.permit.value);
+    if (f.light.value) q.set('light', f.light.value);
+    location.hash = '#/queue' + (q.toString() ? '?' + q.toString() : '');
+  });
+  bindRows();
+}
+async function viewReview() {
+  const dept = STATE.me.department;
+  const waiting = await allCases({ awaiting_department: dept });
+  const all = await allCases({});
+  h(`<h1>${t('review')} · ${esc(deptName('', dept))}</h1>
+    <h2>${t('awaiting_mine')} <span class="muted">(${waiting.length})</span></h2>${caseTable(waiting, { groupByState: false })}
+    <h2>${t('all')}</h2>${caseTable(all, { groupByState: false })}`);
+  bindRows();
+}
+async function viewHead() {
+  const review = await allCases({ state: 'under_review' });
+  const ready = review.filter((c) => Object.values(c.opinions || {}).every((o) => o !== null) && (c.inspections || []).length);
+  const rest = review.filter((c) => !ready.includes(c));
+  h(`<h1>${t('head')}</h1><h2>${t('ready_to_decide')} <span class="muted">(${ready.length})</span></h2>${caseTable(ready, { groupByState: false })}
+    <h2>${t('in_review')} <span class="muted">(${rest.length})</span></h2>${caseTable(rest, { groupByState: false })}`);
+  bindRows();
+}
+
+// --- case page -------------------------------------------------------------------------------------
+function factValue(v) {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? (L() ? 'yes' : '是') : (L() ? 'no' : '否');
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? Object.entries(x).map(([k, y]) => `${k}: ${factValue(y)}`).join(', ') : x)).join('; ');
+  return String(v);
+}
+function clocksHtml(c) {
+  const rows = Object.entries(c.deadlines || {}).filter(([, d]) => d).map(([k, d]) => {
+    const left = (c.working_days_left || {})[k];
+    let extra = '';
+    if (k === 'decision') {
+      extra = `${t('statutory')} ${esc(d.statutory_due)} ${light(d.statutory_light)}`;
+      if (d.extended_working_days) extra += ` · <span class="tag">${t('extended')} +${d.extended_working_days}${t('working_days')}</span>`;
+    }
+    return `<tr data-clock="${k}"><td>${esc(pick(CLOCKS, k))}</td><td>${light(d.light)}</td><td>${k === 'decision' ? t('promised') + ' ' : ''}${esc(d.due)}${d.provisional ? ' *' : ''}</td>
+      <td>${esc(leftText(left))}</td><td>${extra}</td></tr>`;
+  });
+  const susp = (c.suspensions || []).map((s) => `<li>${esc(s.reason)}: ${esc(s.from)} – ${esc(s.to || '…')}</li>`).join('');
+  return `<table>${rows.join('')}</table>${susp ? `<ul>${susp}</ul>` : ''}`;
+}
+function timelineHtml(c, history) {
+  return `<ol class="timeline">${history.map((e) => {
+    const d = e.data || {};
+    let more = '';
+    if (e.type === 'opinion_recorded') more = `${deptName(c.permit, d.department)}: ${d.opinion}${d.comment ? ' — ' + d.comment : ''}`;
+    else if (e.type === 'decided') more = d.outcome + (d.reasons ? ' — ' + d.reasons : '');
+    else if (e.type === 'correction_requested') more = (d.items || []).map((i) => materialName(c.permit, i.material)).join('、');
+    else if (e.type === 'suspended' || e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked') more = d.reason || '';
+    else if (e.type === 'certificate_issued') more = d.number || '';
+    else if (e.type === 'inspection_recorded') more = d.findings || '';
+    else if (e.type === 'deadline_warning' || e.type === 'deadline_overdue') more = `${pick(CLOCKS, d.clock)} ${d.due || ''}`;
+    return `<li data-event="${esc(e.type)}"><span class="when">${esc(e.at.slice(0, 16).replace('T', ' '))}</span>
+      <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(e.actor.id)}]</span></li>`;
+  }).join('')}</ol>`;
+}
+// The commands the signed-in role may give in the case's state, as small forms.
+function actionForms(c) {
+  const r = STATE.me.role, s = c.state, forms = [];
+  const staff = r === 'clerk' || r === 'head';
+  const form = (type, inner = '', cls = '') =>
+    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
+  if (staff && (s === 'submitted')) {
+    // The one-time notice names the engine's computed list of every deficiency at once.
+    form('accept'); form('request_correction');
+    form('reject', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
+  }
+  if (r === 'applicant' && s === 'awaiting_correction') {
+    const named = [...new Set((c.notices || []).flatMap((n) => n.items.map((i) => i.material)).filter((m) => !m.startsWith('fact:')))];
+    form('resubmit', named.map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join(''));
+  }
+  if (r === 'applicant' && ['submitted', 'awaiting_correction', 'under_review', 'suspended'].includes(s))
+    form('withdraw', `<label>${t('reason')} <input name="reason"></label>`, 'secondary');
+  if (r === 'applicant' && s === 'issued') form('report_completion');
+  if (r === 'reviewer' && ['under_review', 'suspended'].includes(s)) {
+    const depts = Object.keys(c.opinions || {});
+    form('record_opinion', `<label>${t('department')} <select name="department">${depts.map((d) =>
+      `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
+      <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
+      <label>${t('comment')} <input name="comment"></label>`);
+  }
+  if ((staff || r === 'reviewer') && ['under_review', 'suspended'].includes(s))
+    form('record_inspection', `<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
+      <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`);
+  if (staff && s === 'under_review') {
+    const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
+    form('suspend', `<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
+      <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
+      <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary');
+  }
+  if (staff && s === 'suspended') form('resume');
+  if (r === 'head' && s === 'under_review') {
+    form('decide', `<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
+      <label>${t('reason')} <input name="reasons"></label>`);
+  }
+  if (r === 'head' && ['under_review', 'suspended'].includes(s))
+    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="15" value="10" style="width:5em"></label>
+      <label>${t('reason')} <input name="reason" required></label>`, 'secondary');
+  if (staff && s === 'approved') form('issue_certificate');
+  if (staff && s === 'issued') form('close', '', 'secondary');
+  if (r === 'head' && s === 'issued') form('revoke', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
+  return forms.join('') || `<p class="muted">${t('none')}</p>`;
+}
+function commandFrom(form, c) {
+  const type = form.dataset.command, f = form.elements, cmd = { type, expected_version: c.version };
+  const val = (n) => (f[n] ? f[n].value.trim() : '');
+  if (['reject', 'revoke', 'extend'].includes(type)) cmd.reason = val('reason');
+  if (type === 'withdraw' && val('reason')) cmd.reason = val('reason');
+  if (type === 'resubmit') {
+    cmd.materials = [...form.querySelectorAll('input[name=material]:checked')]
+      .map((i) => ({ id: i.value, format: 'pdf', expires_on: '2030-12-31' }));
+  }
+  if (type === 'record_opinion') { cmd.department = val('department'); cmd.opinion = val('opinion'); if (val('comment')) cmd.comment = val('comment'); }
+  if (type === 'record_inspection') { cmd.inspectors = val('inspectors').split(/[,，]/).map((x) => x.trim()).filter(Boolean); cmd.findings = val('findings'); }
+  if (type === 'suspend') { cmd.reason = val('reason'); cmd.expected_working_days = Number(val('expected_working_days')); cmd.notice = val('notice'); }
+  if (type === 'extend') cmd.working_days = Number(val('working_days'));
+  if (type === 'decide') { cmd.outcome = val('outcome'); if (val('reasons')) cmd.reasons = val('reasons'); }
+  return cmd;
+}
+async function viewCase(id) {
+  let c;
+  try {
+    c = await api('GET', '/api/cases/' + encodeURIComponent(id));
+  } catch (e) {
+    h(`<h1>${esc(id)}</h1><p class="card">${esc(e.status === 403 ? t('not_visible') : e.message)}</p>`);
+    throw e;
+  }
+  const history = await api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
+  const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
+  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span></li>`).join('');
+  const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
+    `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(o.opinion + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
+  const notices = (c.notices || []).map((n, i) => `<li>${esc(n.issued_on)} · ${n.items.length}
+    <a href="#/notice/${encodeURIComponent(c.id)}/${i}" class="print-notice">${t('print_notice')}</a></li>`).join('');
+  h(`<p class="no-print"><a href="javascript:history.back()">← ${t('back')}</a></p>
+    <h1><span id="case-state" data-state="${esc(c.state)}">${esc(pick(STATES, c.state))}</span> · ${esc(permitName(c.permit))} · ${esc(c.id)}</h1>
+    ${(c.flags || []).map((f) => `<span class="tag flag">${esc(f)}</span>`).join('')}
+    <div class="grid">
+      <div>
+        <div class="card"><dl class="kv"><dt>${t('applicant')}</dt><dd>${esc(c.applicant.name)} <span class="muted">${esc(c.applicant.id)}</span></dd>
+          <dt>${t('received_on')}</dt><dd>${esc(c.received_on)}</dd><dt>${t('accepted_on')}</dt><dd>${esc(c.accepted_on || '—')}${c.deemed_accepted ? ' (' + pick(EVENTS, 'acceptance_deemed') + ')' : ''}</dd>
+          ${c.certificate ? `<dt>${t('certificate')}</dt><dd>${esc(c.certificate.number)} <a href="#/certificate/${encodeURIComponent(c.id)}" id="print-certificate">${t('print_certificate')}</a></dd>` : ''}</dl></div>
+        <div class="card" id="clocks"><h2>${t('clocks')}</h2>${clocksHtml(c)}</div>
+        <div class="card"><h2>${t('opinions')}</h2><ul id="opinions">${opinions || `<li class="muted">${t('none')}</li>`}</ul></div>
+        <div class="card"><h2>${t('notices')}</h2><ul>${notices || `<li class="muted">${t('none')}</li>`}</ul></div>
+        <div class="card actions" id="actions"><h2>${t('actions')}</h2>${actionForms(c)}</div>
+      </div>
+      <div>
+        <div class="card"><h2>${t('facts')}</h2><dl class="kv">${facts}</dl></div>
+        <div class="card"><h2>${t('materials')}</h2><ul>${mats}</ul></div>
+        <div class="card"><h2>${t('timeline')}</h2>${timelineHtml(c, history)}</div>
+      </div>
+    </div>`);
+  document.querySelectorAll('form[data-command]').forEach((form) => form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const after = await api('POST', `/api/cases/${encodeURIComponent(c.id)}/commands`, commandFrom(form, c));
+      flash(`${pick(COMMANDS, form.dataset.command)}: ${pick(STATES, after.state)}`, true);
+      await route();
+    } catch (err) {
+      flash(`${err.status} ${err.name}: ${err.message}`);
+    }
+  }));
+}
+
+// --- printable documents (A4) ------------------------------------------------------------------------
+function printBar(backTo) {
+  return `<div class="print-bar no-print"><button type="button" onclick="window.print()">${t('print')}</button>
+    <a href="${backTo}">← ${t('back')}</a></div>`;
+}
+function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
+async function viewNotice(id, index) {
+  const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
+  const n = (c.notices || [])[Number(index)];
+  if (!n) throw new Error('no such notice');
+  h(`${printBar('#/case/' + encodeURIComponent(id))}<article class="document" id="notice">
+    <h1>补正材料一次性告知书</h1><div class="docno">（${esc(c.id)}-${Number(index) + 1}）</div>
+    <p>${esc(c.applicant.name)}：</p>
+    <p style="text-indent:2em">你（单位）于${cnDate(c.received_on)}提出的${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
+    <table><tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th></tr>
+      ${n.items.map((i, k) => `<tr><td>${k + 1}</td><td>${esc(STATE.defs[c.permit] ? (STATE.defs[c.permit].materials.find((m) => m.id === i.material) || { name: { zh: i.material } }).name.zh : i.material)}</td>
+        <td>${esc(PROBLEMS[i.problem] ? PROBLEMS[i.problem][0] : i.problem)}</td><td>${esc(i.note || '')}</td></tr>`).join('')}</table>
+    <p style="text-indent:2em">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
+    <div class="seal"><div>县城市管理局（行政审批专用章）</div><div>${cnDate(n.issued_on)}</div><div class="stamp">行政审批<br>专用章</div></div>
+    <p class="muted" style="margin-top:2em;font-size:12px">申请人签收：__________ 日期：__________</p></article>`);
+}
+async function viewCertificate(id) {
+  const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
+  if (!c.certificate) throw new Error('no certificate yet');
+  const cert = c.certificate;
+  const facts = Object.entries(c.facts || {}).map(([k, v]) => `<tr><th>${esc(STATE.defs[c.permit] ? (STATE.defs[c.permit].facts.find((f) => f.name === k) || { label: { zh: k } }).label.zh : k)}</th><td>${esc(factValue(v))}</td></tr>`).join('');
+  h(`${printBar('#/case/' + encodeURIComponent(id))}<article class="document" id="certificate">
+    <h1>${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}</h1><div class="docno">许可证号：${esc(cert.number)}</div>
+    <table><tr><th>被许可人</th><td>${esc(c.applicant.name)}</td></tr><tr><th>统一社会信用代码</th><td>${esc(c.applicant.id)}</td></tr>
+      ${facts}<tr><th>有效期</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : '长期'}</td></tr>
+      <tr><th>受理日期</th><td>${cnDate(c.accepted_on)}</td></tr><tr><th>案件编号</th><td>${esc(c.id)}</td></tr></table>
+    <p style="text-indent:2em;margin-top:1.5em">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。</p>
+    <div class="seal"><div>县城市管理局</div><div>${cnDate(c.certificate.issued_on || cert.valid_from)}</div><div class="stamp">行政审批<br>专用章</div></div></article>`);
+}
+
+// --- new application -------------------------------------------------------------------------------
+const SAMPLE_FACTS = {
+  road_excavation: { road_opened_on: '2012-05-01', road_overhauled_on: null, planned_start: '2027-01-10', planned_end: '2027-01-30',
+                     on_carriageway: true, emergency: false, protection_exception_approved: false },
+  outdoor_advertising: { area_m2: 24, height_m: 6, on_roof: false, building_storeys: 5, term_months: 36, electronic_screen: false },
+  construction_waste: { volume_m3: 1200, route: 'S226 - 城东路 - 城东消纳场', disposal_site: '城东消纳场',
+                        vehicles: [{ plate: '苏J67890', enclosed: true, recorder: true }] },
+};
+function viewNew() {
+  const staff = STATE.me.role !== 'applicant';
+  const permits = Object.keys(STATE.defs);
+  h(`<h1>${t('new_application')}</h1><form class="card" id="app-form">
+    <p><label>${t('permit')} <select name="permit">${permits.map((p) => `<option value="${p}">${esc(permitName(p))}</option>`).join('')}</select></label></p>
+    ${staff ? `<p><label>${t('applicant_id')} <input name="applicant_id" value="91320922MA1GAS001X" size="24"></label>
+      <label>${t('applicant_name')} <input name="applicant_name" value="滨海华润燃气有限公司" size="24"></label></p>` : ''}
+    <h2>${t('facts')}</h2><textarea name="facts"></textarea>
+    <h2>${t('materials')}</h2><div id="material-list"></div>
+    <p><button type="button" id="precheck" class="secondary">${t('precheck')}</button> <button id="submit-app">${t('submit')}</button></p>
+    <div id="precheck-result"></div></form>`);
+  const form = document.getElementById('app-form');
+  const fill = () => {
+    const p = form.permit.value;
+    form.facts.value = JSON.stringify(SAMPLE_FACTS[p] || {}, null, 2);
+    document.getElementById('material-list').innerHTML = STATE.defs[p].materials.map((m) =>
+      `<label style="display:block"><input type="checkbox" name="material" value="${esc(m.id)}"> ${esc(nameOf(m.name))}</label>`).join('');
+  };
+  const application = () => {
+    const app = { permit: form.permit.value, facts: JSON.parse(form.facts.value || '{}'),
+                  materials: [...form.querySelectorAll('input[name=material]:checked')].map((i) => ({ id: i.value, format: 'pdf', expires_on: '2030-12-31' })) };
+    if (staff) app.applicant = { id: form.applicant_id.value.trim(), name: form.applicant_name.value.trim() };
+    return app;
+  };
+  form.permit.addEventListener('change', fill);
+  fill();
+  document.getElementById('precheck').addEventListener('click', async () => {
+    try {
+      const n = await api('POST', '/api/precheck', application());
+      document.getElementById('precheck-result').innerHTML = n.complete ? `<p class="tag">${t('complete')}</p>`
+        : `<h2>${t('deficiencies')}</h2><ul>${n.items.map((i) => `<li>${esc(materialName(form.permit.value, i.material))} — ${esc(pick(PROBLEMS, i.problem))}</li>`).join('')}</ul>`;
+    } catch (e) { flash(`${e.status} ${e.name}: ${e.message}`); }
+  });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const c = await api('POST', '/api/applications', application());
+      flash(`${t('received')}: ${c.id}`, true);
+      location.hash = '#/case/' + encodeURIComponent(c.id);
+    } catch (err) { flash(`${err.status} ${err.name}: ${err.message}`); }
+  });
+}
+
+// --- supervision dashboard -----------------------------------------------------------------------------
+function chart(report) {
+  const permits = Object.keys(STATE.defs);
+  const counts = permits.map((p) => ({ p, y: report.lights.filter((l) => l.permit === p && l.light === 'yellow').length,
+                                       r: report.lights.filter((l) => l.permit === p && l.light === 'red').length }));
+  const max = Math.max(1, ...counts.map((c) => Math.max(c.y, c.r)));
+  const W = 560, H = 220, band = (W - 60) / permits.length, bw = Math.min(40, band / 3);
+  const bars = counts.map((c, i) => {
+    const x = 50 + i * band + band / 2;
+    const hy = (c.y / max) * (H - 70), hr = (c.r / max) * (H - 70);
+    return `<rect class="bar yellow" data-permit="${c.p}" data-count="${c.y}" x="${x - bw - 2}" y="${H - 40 - hy}" width="${bw}" height="${hy}" fill="var(--yellow)"/>
+      <text x="${x - bw / 2 - 2}" y="${H - 44 - hy}" text-anchor="middle">${c.y}</text>
+      <rect class="bar red" data-permit="${c.p}" data-count="${c.r}" x="${x + 2}" y="${H - 40 - hr}" width="${bw}" height="${hr}" fill="var(--red)"/>
+      <text x="${x + bw / 2 + 2}" y="${H - 44 - hr}" text-anchor="middle">${c.r}</text>
+      <text x="${x}" y="${H - 22}" text-anchor="middle">${esc(permitName(c.p)).slice(0, 12)}</text>`;
+  }).join('');
+  return `<svg class="chart" id="light-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(t('chart_title'))}">
+    <line x1="45" y1="${H - 40}" x2="${W - 10}" y2="${H - 40}" stroke="#889"/>${bars}
+    <rect x="${W - 150}" y="8" width="10" height="10" fill="var(--yellow)"/><text x="${W - 135}" y="17">${esc(pick(LIGHTS, 'yellow'))}</text>
+    <rect x="${W - 80}" y="8" width="10" height="10" fill="var(--red)"/><text x="${W - 65}" y="17">${esc(pick(LIGHTS, 'red'))}</text></svg>`;
+}
+async function viewDashboard(query) {
+  const week = query.get('week') || STATE.me.now.slice(0, 10);
+  const report = await api('GET', '/api/report?week=' + encodeURIComponent(week));
+  let verify = null;
+  try { verify = await api('GET', '/api/verify'); } catch (e) { verify = null; }
+  const handling = Object.entries(report.handling || {}).map(([p, x]) => `<tr><td>${esc(permitName(p))}</td><td>${x.count}</td>
+    <td>${x.mean ?? '—'}</td><td>${x.p90 ?? '—'}</td><td>${x.promised_limit}</td><td>${x.over}</td></tr>`).join('');
+  h(`<h1>${t('dashboard')}</h1>
+    <form class="filters card" id="week-form"><label>${t('week')} <input type="date" name="week" value="${esc(week)}"></label>
+      <span>${esc(report.week.from.slice(0, 10))} – ${esc(report.week.to.slice(0, 10))}</span>
+      <a href="#" id="csv">${t('download_csv')}</a>
+      ${STATE.me.admin ? `<span>${STATE.me.fixed_clock ? `<input name="now" id="run-due-now" value="${esc(STATE.me.now)}" size="26">` : ''}
+        <button type="button" id="run-due" class="secondary">${t('run_due')}</button></span>` : ''}</form>
+    <div class="grid"><div class="card"><h2>${t('counts')}</h2><dl class="kv" id="counts">
+      ${['received', 'accepted', 'decided', 'issued'].map((k) => `<dt>${t(k)}</dt><dd data-count="${k}">${report.counts[k]}</dd>`).join('')}
+      ${verify ? `<dt>${t('verify')}</dt><dd>${verify.ok ? '✓' : '✗'} ${verify.events_checked}</dd>` : ''}</dl></div>
+      <div class="card"><h2>${t('chart_title')}</h2>${chart(report)}</div></div>
+    <h2>${t('late_cases')}</h2><table id="late"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('permit')}</th><th>${t('applicant')}</th>
+      <th>${t('due')}</th><th>${t('responsible')}</th><th>${t('days_late')}</th></tr>
+      ${report.lights.map((l) => `<tr class="row" data-case="${esc(l.case)}"><td>${light(l.light)}</td><td>${esc(l.case)}</td><td>${esc(permitName(l.permit))}</td>
+        <td>${esc(l.applicant)}</td><td>${esc(l.due)}</td><td>${esc(deptName(l.permit, l.department))}</td><td>${l.working_days_late}</td></tr>`).join('')}</table>
+    <h2>${t('suspended_cases')}</h2><table>${report.suspended.map((s) => `<tr class="row" data-case="${esc(s.case)}"><td>${esc(s.case)}</td><td>${esc(permitName(s.permit))}</td>
+      <td>${esc(s.reason)}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
+    <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>n</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
+  document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
+  document.getElementById('csv').addEventListener('click', async (e) => {
+    e.preventDefault();
+    const res = await fetch('/api/report?format=csv&week=' + encodeURIComponent(week), { headers: { Authorization: 'Bearer ' + STATE.token } });
+    const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/csv' }));
+    const a = document.createElement('a'); a.href = url; a.download = `report-${week}.csv`; a.click();
+  });
+  const run = document.getElementById('run-due');
+  if (run) run.addEventListener('click', async () => {
+    try {
+      const nowInput = document.getElementById('run-due-now');
+      const out = await api('POST', '/api/run-due', nowInput ? { now: nowInput.value.trim() } : {});
+      flash(`${t('run_due')}: ${out.fired.length} ${t('fired')}`, true);
+      await loadMe();
+      await route();
+    } catch (e) { flash(`${e.status} ${e.name}: ${e.message}`); }
+  });
+  bindRows();
+}
+
+// --- router ----------------------------------------------------------------------------------------
+async function route() {
+  const [path, qs] = (location.hash.slice(1) || '/').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const query = new URLSearchParams(qs || '');
+  if (!STATE.me && STATE.token) {
+    try { await loadMe(); } catch (e) { STATE.token = ''; sessionStorage.removeItem('pf.token'); }
+  }
+  renderChrome();
+  if (!STATE.me) return viewSignin();
+  try {
+    switch (parts[0]) {
+      case 'case': return await viewCase(parts[1]);
+      case 'notice': return await viewNotice(parts[1], parts[2]);
+      case 'certificate': return await viewCertificate(parts[1]);
+      case 'review': return await viewReview();
+      case 'head': return await viewHead();
+      case 'dashboard': return await viewDashboard(query);
+      case 'new': return viewNew();
+      case 'queue': return await viewQueue(query);
+      default: location.hash = '#/queue'; return undefined;
+    }
+  } catch (e) {
+    flash(`${e.status || ''} ${e.name || ''}: ${e.message}`);
+    if (e.status === 401) { STATE.me = null; STATE.token = ''; sessionStorage.removeItem('pf.token'); }
+    return undefined;
+  }
+}
+
+document.getElementById('lang').addEventListener('click', () => {
+  STATE.lang = STATE.lang === 'en' ? 'zh' : 'en';
+  localStorage.setItem('pf.lang', STATE.lang);
+  route();
+});
+document.getElementById('signout').addEventListener('click', () => {
+  STATE.token = ''; STATE.me = null; sessionStorage.removeItem('pf.token'); flash('');
+  location.hash = '#/signin';
+  route();
+});
+window.addEventListener('hashchange', () => { flash(''); route(); });
+route();
