@@ -150,4 +150,52 @@ PERMITFLOW_EXPORT Date add_months(Date d, int months);
 PERMITFLOW_EXPORT Date add_years(Date d, int years);
 PERMITFLOW_EXPORT Instant add_hours(Instant t, std::int64_t hours);
 
+/// A bureau's office hours (办公时间): the daily periods in which working hours (工作时) run, on working days
+/// only, in the bureau's zone. Urgent complaint limits are counted in these hours (domain.md §5.2).
+class PERMITFLOW_EXPORT OfficeHours {
+ public:
+  /// One period, in minutes after local midnight: [from, to).
+  struct Period {
+    int from = 0;
+    int to = 0;
+    auto operator<=>(const Period&) const = default;
+  };
+  /// Throws Error(invalid_argument) when a period is empty, leaves 00:00–24:00, or overlaps or precedes the
+  /// previous one (periods must be ascending and disjoint), or when there is none.
+  OfficeHours(std::vector<Period> periods, int utc_offset_minutes);
+  /// The bureau default: 08:30–12:00 and 14:00–17:30.
+  static OfficeHours standard(int utc_offset_minutes = 480);
+  /// From texts like "08:30-12:00"; throws Error(invalid_argument) naming the bad text.
+  static OfficeHours parse(std::span<const std::string> periods, int utc_offset_minutes);
+
+  const std::vector<Period>& periods() const { return periods_; }
+  int utc_offset_minutes() const { return utc_offset_minutes_; }
+  /// Office minutes in one working day (420 for the standard hours).
+  int minutes_per_day() const;
+  /// The periods as texts ("08:30-12:00"), the form parse() reads.
+  std::vector<std::string> to_strings() const;
+
+ private:
+  std::vector<Period> periods_;
+  int utc_offset_minutes_ = 480;
+};
+
+/// The instant `minutes` office minutes after `start`, counting only inside office hours on working days.
+/// A start outside office hours counts from the next period's opening; a limit that ends exactly at a
+/// period's close is due at that close (12:00, not 14:00). minutes = 0 returns `start`. Throws
+/// Error(invalid_argument) for negative minutes or a result beyond 2199.
+PERMITFLOW_EXPORT Instant add_working_minutes(const WorkingCalendar& calendar, const OfficeHours& hours,
+                                              Instant start, std::int64_t minutes);
+PERMITFLOW_EXPORT Instant add_working_hours(const WorkingCalendar& calendar, const OfficeHours& hours,
+                                            Instant start, std::int64_t hours_count);
+/// Office minutes inside [a, b) on working days (0 when b ≤ a).
+PERMITFLOW_EXPORT std::int64_t working_minutes_between(const WorkingCalendar& calendar,
+                                                       const OfficeHours& hours, Instant a, Instant b);
+/// The same in hours (fractional: 90 minutes are 1.5).
+PERMITFLOW_EXPORT double working_hours_between(const WorkingCalendar& calendar, const OfficeHours& hours,
+                                               Instant a, Instant b);
+/// The close of the last office period of `d` in the bureau's zone (17:30 for the standard hours): the time
+/// a limit in working days falls due on its last day.
+PERMITFLOW_EXPORT Instant close_of_business(const OfficeHours& hours, Date d);
+
 }  // namespace permitflow

@@ -22,14 +22,37 @@ enum class State {
   withdrawn,            // withdrawn by the applicant or lapsed correction (terminal)
   expired,              // validity ended
   revoked,              // revoked or cancelled
-  closed,               // works finished and road restored
+  closed,               // works finished and road restored; a complaint's 结案
+  // The complaint kind (城管快速服务, DESIGN.md §8):
+  received,    // 受理: reported by a resident, the hotline or a patrol
+  registered,  // 立案 (a public report verified first)
+  dispatched,  // 派遣 to the unit responsible for the category
+  handling,    // 处置 by that unit
+  replied,     // 答复 to the reporter
+  checked,     // 核查 passed
+  rated,       // 回访·评价 with a satisfactory rating (terminal)
+  returned,    // returned by a unit that is not responsible, awaiting re-dispatch
+  escalated,   // major: leadership review, a supervising deputy to be assigned
+  reopened,    // a bad rating: to be dispatched again for rectification
 };
 
 /// The traffic light of a legal clock.
 enum class Light { green, yellow, red, stopped, met };
 
 /// Who acts (DESIGN.md §4.8).
-enum class Role { applicant, clerk, reviewer, head, supervisor, system };
+enum class Role {
+  applicant,
+  clerk,
+  reviewer,
+  head,
+  supervisor,
+  system,
+  // The complaint kind (DESIGN.md §8):
+  reporter,    // the resident who reported it (own reports only)
+  dispatcher,  // the information clerk who registers, dispatches, checks and closes
+  handler,     // staff of a unit (actor `unit`): its own unit's cases only
+  leader,      // the bureau's leadership: major cases, deputies, extensions
+};
 
 /// What a command asks for (`type` of a command).
 enum class CommandType {
@@ -48,6 +71,16 @@ enum class CommandType {
   report_completion,
   close,
   revoke,
+  // The complaint kind (DESIGN.md §8); `extend` and `close` serve both kinds.
+  register_,  // "register" (立案)
+  dispatch,
+  return_,  // "return": a unit that is not responsible sends it back
+  start_handling,
+  reply,
+  check,
+  rate,
+  escalate,
+  assign_deputy,
 };
 
 /// What is wrong with a material in a one-time notice (一次性告知).
@@ -65,6 +98,9 @@ PERMITFLOW_EXPORT std::optional<Light> parse_light(std::string_view text) noexce
 PERMITFLOW_EXPORT std::optional<Role> parse_role(std::string_view text) noexcept;
 PERMITFLOW_EXPORT std::optional<CommandType> parse_command_type(std::string_view text) noexcept;
 PERMITFLOW_EXPORT std::optional<Problem> parse_problem(std::string_view text) noexcept;
+
+/// Whether the state belongs to the complaint kind (received … reopened).
+PERMITFLOW_EXPORT bool is_complaint_state(State s) noexcept;
 
 /// Whether a case in this state can never change again by a command.
 PERMITFLOW_EXPORT bool is_terminal(State s) noexcept;

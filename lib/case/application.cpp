@@ -14,19 +14,26 @@ namespace in = input;
 Actor parse_actor(const json& parent, std::string_view key, const std::string& pointer) {
   const json& a = in::require_object(parent, key, pointer);
   const std::string p = in::child(pointer, key);
-  in::only_keys(a, p, {"id", "role", "department", "name"});
+  in::only_keys(a, p, {"id", "role", "department", "unit", "name"});
   Actor actor;
   actor.id = in::get_string(a, "id", p, in::kMaxId);
   const std::string role = in::get_string(a, "role", p, 32);
   const auto r = parse_role(role);
   if (!r) {
-    in::fail(in::child(p, "role"),
-             "unknown role '" + role + "' (applicant, clerk, reviewer, head, supervisor or system)");
+    in::fail(
+        in::child(p, "role"),
+        "unknown role '" + role +
+            "' (applicant, clerk, reviewer, head, supervisor, system; for complaints reporter, dispatcher, "
+            "handler, leader)");
   }
   actor.role = *r;
   actor.department = in::opt_string(a, "department", p, in::kMaxId).value_or("");
   if (actor.role == Role::reviewer && actor.department.empty()) {
     in::fail(in::child(p, "department"), "a reviewer must name its department");
+  }
+  actor.unit = in::opt_string(a, "unit", p, in::kMaxId).value_or("");
+  if (actor.role == Role::handler && actor.unit.empty()) {
+    in::fail(in::child(p, "unit"), "a handler must name its unit");
   }
   return actor;
 }
@@ -75,14 +82,46 @@ json materials_to_json(const std::vector<SubmittedMaterial>& materials) {
   return out;
 }
 
+namespace {
+
+// A complaint (DESIGN.md §8): `category` instead of `permit`, `reporter` instead of `applicant`.
+Application parse_complaint(const json& doc) {
+  in::only_keys(
+      doc, "",
+      {"kind", "category", "reporter", "actor", "at", "source", "description", "location", "command_id"});
+  Application app;
+  app.kind = "complaint";
+  app.permit = in::get_string(doc, "category", "", in::kMaxId);
+  const json& reporter = in::require_object(doc, "reporter", "");
+  in::only_keys(reporter, "/reporter", {"id", "name"});
+  app.applicant.id = in::get_string(reporter, "id", "/reporter", in::kMaxId);
+  app.applicant.name = in::opt_string(reporter, "name", "/reporter", 500).value_or("");
+  app.actor = parse_actor(doc, "actor", "");
+  app.at = in::get_time(doc, "at", "");
+  app.source = in::opt_string(doc, "source", "", 32).value_or("hotline");
+  static constexpr std::string_view kSources[] = {"hotline", "portal", "wechat",
+                                                  "window",  "patrol", "referral"};
+  if (std::find(std::begin(kSources), std::end(kSources), app.source) == std::end(kSources)) {
+    in::fail("/source",
+             "unknown source '" + app.source + "' (hotline, portal, wechat, window, patrol or referral)");
+  }
+  app.description = in::get_string(doc, "description", "", in::kMaxText);
+  app.location = in::opt_string(doc, "location", "", 1000).value_or("");
+  app.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
+  return app;
+}
+
+}  // namespace
+
 Application parse_application(std::string_view text) {
   const json doc = in::parse_document(text, "the application");
+  if (doc.is_object() && doc.contains("kind") && doc["kind"] == "complaint") return parse_complaint(doc);
   in::only_keys(
       doc, "",
       {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of", "command_id"});
   if (doc.contains("kind")) {
     const std::string kind = in::get_string(doc, "kind", "", 32);
-    if (kind != "permit") in::fail("/kind", "unknown kind '" + kind + "' (this engine handles 'permit')");
+    if (kind != "permit") in::fail("/kind", "unknown kind '" + kind + "' ('permit' or 'complaint')");
   }
   Application app;
   app.permit = in::get_string(doc, "permit", "", in::kMaxId);

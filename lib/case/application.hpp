@@ -13,7 +13,8 @@
 namespace permitflow {
 
 struct Application {
-  std::string permit;
+  std::string kind = "permit";  // or "complaint" (DESIGN.md §8)
+  std::string permit;           // the permit type, or a complaint's category
   Applicant applicant;
   Actor actor;
   Instant at;
@@ -21,6 +22,10 @@ struct Application {
   std::vector<SubmittedMaterial> materials;  // received_on is set by the engine (the receipt date)
   std::optional<std::string> renewal_of;
   std::string command_id;
+  // complaints only
+  std::string source;  // hotline, portal, wechat, window, patrol, referral
+  std::string description;
+  std::string location;
 };
 
 /// Parses and validates the shape of an application. Throws Error(invalid_argument) naming the field.

@@ -65,6 +65,7 @@ Light ended_light(std::optional<Date> ended, Date due) {
 json to_json(const Actor& a) {
   json j = {{"id", a.id}, {"role", std::string(to_string(a.role))}};
   if (!a.department.empty()) j["department"] = a.department;
+  if (!a.unit.empty()) j["unit"] = a.unit;
   return j;
 }
 
@@ -75,6 +76,7 @@ Actor actor_from_json(const json& j) {
   if (!role) throw Error(ErrorCode::internal, "event log holds an unknown role");
   a.role = *role;
   a.department = str(j, "department");
+  a.unit = str(j, "unit");
   return a;
 }
 
@@ -97,7 +99,8 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.permit = d.at("permit").get<std::string>();
     c.definition_version = d.at("definition_version").get<int>();
     c.calendar_version = str(d, "calendar_version");
-    c.applicant = {d.at("applicant").at("id").get<std::string>(), str(d.at("applicant"), "name")};
+    const json& who = d.contains("reporter") ? d["reporter"] : d.at("applicant");  // complaints: reporter
+    c.applicant = {who.at("id").get<std::string>(), str(who, "name")};
     c.facts = d.at("facts");
     c.materials.clear();
     for (const json& m : d.at("materials")) c.materials.push_back(material_from_json(m));
@@ -112,6 +115,9 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.opinions.clear();
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
     c.state = State::submitted;
+    if (str(d, "kind") == "complaint") apply_complaint_event(c, e, ctx);
+  } else if (c.complaint_kind) {
+    apply_complaint_event(c, e, ctx);
   } else if (t == "correction_requested") {
     c.notices.push_back({day, items_from_json(d.at("items"))});
     c.resubmitted_since_notice.clear();
@@ -203,6 +209,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
+  if (c.complaint_kind) return recompute_complaint_deadlines(c, ctx, now);
   const PermitDefinition& def = ctx.definition;
   const WorkingCalendar& cal = ctx.calendar;
   const int off = ctx.utc_offset_minutes;
@@ -282,6 +289,9 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 }
 
 std::string active_clock(const Case& c) {
+  if (c.complaint_kind) {
+    return c.state == State::closed || c.state == State::rated || c.complaint.replied_at ? "" : "handling";
+  }
   switch (c.state) {
     case State::submitted:
       return "acceptance_notice";
@@ -325,6 +335,7 @@ json clock_json(const ClockView& v, bool decision, int extended) {
 }  // namespace
 
 json to_json(const Case& c, const CaseContext& ctx) {
+  if (c.complaint_kind) return complaint_to_json(c, ctx);
   json materials = json::array();
   for (const auto& m : c.materials) materials.push_back(material_to_json(m));
   json notices = json::array();

@@ -15,11 +15,12 @@
 
 namespace permitflow {
 
-/// Who acted: {"id", "role", "department"?}.
+/// Who acted: {"id", "role", "department"?, "unit"?}.
 struct Actor {
   std::string id;
   Role role = Role::system;
   std::string department;
+  std::string unit;  // a complaint handler's unit
   bool operator==(const Actor&) const = default;
 };
 
@@ -96,9 +97,43 @@ struct Deadlines {
   bool operator==(const Deadlines&) const = default;
 };
 
+/// What a complaint case (DESIGN.md §8) holds beyond the common fields. Its reporter is Case::applicant and
+/// its category Case::permit, so storage, queries and replay treat both kinds alike.
+struct ComplaintFile {
+  std::string source;  // hotline, portal, wechat, patrol, window
+  std::string description;
+  std::string location;
+  std::string unit;                      // the unit it is dispatched to ("" before the first dispatch)
+  std::vector<std::string> returned_by;  // units that returned it, in order
+  std::optional<Instant> registered_at;
+  std::optional<Instant> dispatched_at;  // the current dispatch (the return window runs from it)
+  Instant clock_start;                   // when the running handling clock started (receipt, or a reopening)
+  std::optional<Instant> due;            // handling due, or rectification due after a reopening
+  int limit_working_days = 0;            // the running clock's limit: working days …
+  int limit_working_hours = 0;           // … or working hours (urgent items)
+  int extended_working_days = 0;
+  std::optional<Instant> replied_at;  // the reply that ended the running clock (cleared when a check fails)
+  std::string reply;
+  int failed_checks = 0;
+  std::optional<Instant> escalated_at;
+  std::string escalation_reason;
+  std::string deputy;  // the supervising deputy of a major case
+  std::optional<Instant> closed_at;
+  std::vector<int> ratings;  // 好差评, 1 (very dissatisfied) … 5 (very satisfied), in order
+  std::string rating_comment;
+  int reopened = 0;
+  // Derived after every event:
+  Light light = Light::green;         // of the handling clock
+  std::optional<Instant> review_due;  // leadership review, while escalated
+  Light review_light = Light::green;
+  bool operator==(const ComplaintFile&) const = default;
+};
+
 struct Case {
   std::string id;
-  std::string permit;
+  bool complaint_kind = false;  // "kind": "complaint" (else a permit)
+  ComplaintFile complaint;      // complaint cases only
+  std::string permit;           // the permit type, or a complaint's category
   int definition_version = 0;
   std::string calendar_version;
   State state = State::submitted;
@@ -165,6 +200,14 @@ Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
 
 /// Suspensions as excluded ranges (closed ones only).
 std::vector<DateRange> closed_suspensions(const Case& c);
+
+/// The complaint kind's share of apply(), recompute_deadlines() and to_json() (lib/case/complaint.cpp).
+void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx);
+void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now);
+nlohmann::json complaint_to_json(const Case& c, const CaseContext& ctx);
+/// The instant a handling clock turns yellow: when at most warning_percent of its working time remains.
+Instant complaint_yellow_at(const Case& c, const CaseContext& ctx);
+OfficeHours office_hours_of(const CaseContext& ctx);
 
 /// The running clock shown in queries: its name ("acceptance_notice", "correction", "decision",
 /// "issuance") or "" when none runs.

@@ -154,7 +154,26 @@ void serialize(Ar& ar, Deadlines& d, unsigned) {
 }
 
 template <class Ar>
-void serialize(Ar& ar, Case& c, unsigned /*version*/) {
+void serialize(Ar& ar, ComplaintFile& f, unsigned) {
+  ar& f.source& f.description& f.location& f.unit& f.returned_by;
+  optional_field(ar, f.registered_at);
+  optional_field(ar, f.dispatched_at);
+  ar& f.clock_start;
+  optional_field(ar, f.due);
+  ar& f.limit_working_days& f.limit_working_hours& f.extended_working_days;
+  optional_field(ar, f.replied_at);
+  ar& f.reply& f.failed_checks;
+  optional_field(ar, f.escalated_at);
+  ar& f.escalation_reason& f.deputy;
+  optional_field(ar, f.closed_at);
+  ar& f.ratings& f.rating_comment& f.reopened;
+  enum_field(ar, f.light);
+  optional_field(ar, f.review_due);
+  enum_field(ar, f.review_light);
+}
+
+template <class Ar>
+void serialize(Ar& ar, Case& c, unsigned version) {
   ar& c.id& c.permit& c.definition_version& c.calendar_version;
   enum_field(ar, c.state);
   ar& c.version& c.last_event_at& c.applicant;
@@ -192,11 +211,13 @@ void serialize(Ar& ar, Case& c, unsigned /*version*/) {
   optional_field(ar, c.completion_reported_on);
   optional_field(ar, c.ended_on);
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
+  if (version >= 2) ar& c.complaint_kind& c.complaint;  // the complaint kind (DESIGN.md §8)
 }
 
 }  // namespace boost::serialization
 
-BOOST_CLASS_VERSION(permitflow::Case, 1)
+BOOST_CLASS_VERSION(permitflow::Case, 2)
+BOOST_CLASS_VERSION(permitflow::ComplaintFile, 1)
 
 namespace permitflow {
 

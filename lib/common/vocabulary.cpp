@@ -11,7 +11,7 @@ namespace {
 template <typename E, std::size_t N>
 using Table = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Table<State, 12> kStates{{{State::submitted, "submitted"},
+constexpr Table<State, 22> kStates{{{State::submitted, "submitted"},
                                     {State::awaiting_correction, "awaiting_correction"},
                                     {State::not_accepted, "not_accepted"},
                                     {State::under_review, "under_review"},
@@ -22,19 +22,33 @@ constexpr Table<State, 12> kStates{{{State::submitted, "submitted"},
                                     {State::withdrawn, "withdrawn"},
                                     {State::expired, "expired"},
                                     {State::revoked, "revoked"},
-                                    {State::closed, "closed"}}};
+                                    {State::closed, "closed"},
+                                    {State::received, "received"},
+                                    {State::registered, "registered"},
+                                    {State::dispatched, "dispatched"},
+                                    {State::handling, "handling"},
+                                    {State::replied, "replied"},
+                                    {State::checked, "checked"},
+                                    {State::rated, "rated"},
+                                    {State::returned, "returned"},
+                                    {State::escalated, "escalated"},
+                                    {State::reopened, "reopened"}}};
 constexpr Table<Light, 5> kLights{{{Light::green, "green"},
                                    {Light::yellow, "yellow"},
                                    {Light::red, "red"},
                                    {Light::stopped, "stopped"},
                                    {Light::met, "met"}}};
-constexpr Table<Role, 6> kRoles{{{Role::applicant, "applicant"},
-                                 {Role::clerk, "clerk"},
-                                 {Role::reviewer, "reviewer"},
-                                 {Role::head, "head"},
-                                 {Role::supervisor, "supervisor"},
-                                 {Role::system, "system"}}};
-constexpr Table<CommandType, 15> kCommands{{{CommandType::accept, "accept"},
+constexpr Table<Role, 10> kRoles{{{Role::applicant, "applicant"},
+                                  {Role::clerk, "clerk"},
+                                  {Role::reviewer, "reviewer"},
+                                  {Role::head, "head"},
+                                  {Role::supervisor, "supervisor"},
+                                  {Role::system, "system"},
+                                  {Role::reporter, "reporter"},
+                                  {Role::dispatcher, "dispatcher"},
+                                  {Role::handler, "handler"},
+                                  {Role::leader, "leader"}}};
+constexpr Table<CommandType, 24> kCommands{{{CommandType::accept, "accept"},
                                             {CommandType::request_correction, "request_correction"},
                                             {CommandType::resubmit, "resubmit"},
                                             {CommandType::reject, "reject"},
@@ -48,7 +62,16 @@ constexpr Table<CommandType, 15> kCommands{{{CommandType::accept, "accept"},
                                             {CommandType::issue_certificate, "issue_certificate"},
                                             {CommandType::report_completion, "report_completion"},
                                             {CommandType::close, "close"},
-                                            {CommandType::revoke, "revoke"}}};
+                                            {CommandType::revoke, "revoke"},
+                                            {CommandType::register_, "register"},
+                                            {CommandType::dispatch, "dispatch"},
+                                            {CommandType::return_, "return"},
+                                            {CommandType::start_handling, "start_handling"},
+                                            {CommandType::reply, "reply"},
+                                            {CommandType::check, "check"},
+                                            {CommandType::rate, "rate"},
+                                            {CommandType::escalate, "escalate"},
+                                            {CommandType::assign_deputy, "assign_deputy"}}};
 constexpr Table<Problem, 5> kProblems{{{Problem::missing, "missing"},
                                        {Problem::expired, "expired"},
                                        {Problem::invalid_format, "invalid_format"},
@@ -93,6 +116,8 @@ std::optional<Role> parse_role(std::string_view t) noexcept { return value_of(kR
 std::optional<CommandType> parse_command_type(std::string_view t) noexcept { return value_of(kCommands, t); }
 std::optional<Problem> parse_problem(std::string_view t) noexcept { return value_of(kProblems, t); }
 
+bool is_complaint_state(State s) noexcept { return s >= State::received; }
+
 bool is_terminal(State s) noexcept {
   switch (s) {
     case State::not_accepted:
@@ -101,6 +126,7 @@ bool is_terminal(State s) noexcept {
     case State::expired:
     case State::revoked:
     case State::closed:
+    case State::rated:
       return true;
     default:
       return false;

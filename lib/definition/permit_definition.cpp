@@ -520,6 +520,74 @@ bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) 
   return false;
 }
 
+// What every definition starts with, whatever its kind: id, version, short code, name.
+void parse_header(const Node& root, PermitDefinition& d) {
+  d.id = root.required("id").identifier();
+  d.version = root.required("version").integer(1);
+  const Node sc = root.required("short_code");
+  d.short_code = sc.str();
+  if (d.short_code.size() < 2 || d.short_code.size() > 4 ||
+      !std::all_of(d.short_code.begin(), d.short_code.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    sc.fail("a short code is 2 to 4 upper-case letters, found '" + d.short_code + "'");
+  }
+  d.name = parse_name(root.required("name"));
+}
+
+void parse_legal_basis(const Node& root, PermitDefinition& d) {
+  const Node lb = root.required("legal_basis");
+  lb.array();
+  if (lb.size() == 0) lb.fail("cite at least one legal basis");
+  for (std::size_t i = 0; i < lb.size(); ++i) d.legal_basis.push_back(lb.element(i).nonempty_str());
+}
+
+// A complaint category (data/definitions/complaints/*.json): the dispatch table entry and its limits.
+void parse_complaint(const Node& root, PermitDefinition& d) {
+  root.object({"kind", "id", "version", "short_code", "name", "legal_basis", "unit", "limit", "office_hours",
+               "return_days", "max_extension_days", "rectification_days", "leadership_review_days",
+               "verify_public_reports", "note"});
+  d.kind = DefinitionKind::complaint;
+  parse_header(root, d);
+  parse_legal_basis(root, d);
+  ComplaintRules r;
+  {
+    const Node unit = root.required("unit");
+    unit.object({"id", "name"});
+    r.unit = Department{unit.required("id").identifier(), parse_name(unit.required("name"))};
+  }
+  {
+    const Node limit = root.required("limit");
+    limit.object({"working_days", "working_hours", "warning_percent", "note"});
+    if (limit.has("working_days") == limit.has("working_hours"))
+      limit.fail("a limit needs exactly one of working_days, working_hours");
+    if (limit.has("working_days")) r.working_days = limit.child("working_days").integer(1);
+    if (limit.has("working_hours")) r.working_hours = limit.child("working_hours").integer(1);
+    r.warning_percent = limit.optional_int("warning_percent", r.warning_percent, 0);
+    if (r.warning_percent > 100) limit.child("warning_percent").fail("is a percentage (0-100)");
+    if (limit.has("note")) limit.child("note").str();
+  }
+  std::vector<std::string> periods{"08:30-12:00", "14:00-17:30"};
+  if (root.has("office_hours")) {
+    const Node oh = root.child("office_hours");
+    oh.array();
+    periods.clear();
+    for (std::size_t i = 0; i < oh.size(); ++i) periods.push_back(oh.element(i).str());
+    try {
+      r.office_hours = OfficeHours::parse(periods, 0).periods();
+    } catch (const Error& e) {
+      oh.fail(e.what());
+    }
+  } else {
+    r.office_hours = OfficeHours::parse(periods, 0).periods();
+  }
+  r.return_days = root.optional_int("return_days", r.return_days, 1);
+  r.max_extension_days = root.optional_int("max_extension_days", r.max_extension_days, 0);
+  r.rectification_days = root.optional_int("rectification_days", r.rectification_days, 1);
+  r.leadership_review_days = root.optional_int("leadership_review_days", r.leadership_review_days, 1);
+  r.verify_public_reports = root.optional_bool("verify_public_reports", r.verify_public_reports);
+  if (root.has("note")) root.child("note").str();
+  d.complaint = std::move(r);
+}
+
 }  // namespace
 
 const MaterialSpec* PermitDefinition::material(std::string_view material_id) const {
@@ -550,21 +618,18 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   }
   auto d = std::make_shared<PermitDefinition>();
   const Node root(doc, "", source);
-  root.object({"id", "version", "short_code", "name", "item_code", "legal_basis", "facts", "materials",
-               "limits", "co_approving", "suspension_reasons", "site_inspection_required", "min_inspectors",
-               "rules", "validity", "renewal", "note"});
-  d->id = root.required("id").identifier();
-  d->version = root.required("version").integer(1);
-  {
-    const Node sc = root.required("short_code");
-    d->short_code = sc.str();
-    if (d->short_code.size() < 2 || d->short_code.size() > 4 ||
-        !std::all_of(d->short_code.begin(), d->short_code.end(),
-                     [](char c) { return c >= 'A' && c <= 'Z'; })) {
-      sc.fail("a short code is 2 to 4 upper-case letters, found '" + d->short_code + "'");
-    }
+  if (doc.is_object() && doc.contains("kind") && doc["kind"] != "permit") {
+    const Node kind = root.child("kind");
+    if (kind.str() != "complaint") kind.fail("kind is 'permit' or 'complaint', found '" + kind.str() + "'");
+    parse_complaint(root, *d);
+    d->source = doc.dump();
+    d->hash = sha256_hex(d->source);
+    return d;
   }
-  d->name = parse_name(root.required("name"));
+  root.object({"kind", "id", "version", "short_code", "name", "item_code", "legal_basis", "facts",
+               "materials", "limits", "co_approving", "suspension_reasons", "site_inspection_required",
+               "min_inspectors", "rules", "validity", "renewal", "note"});
+  parse_header(root, *d);
   if (root.has("item_code")) {
     const Node ic = root.child("item_code");
     d->item_code = ic.str();
@@ -572,12 +637,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
       ic.fail("an item code is digits only, found '" + d->item_code + "'");
     }
   }
-  {
-    const Node lb = root.required("legal_basis");
-    lb.array();
-    if (lb.size() == 0) lb.fail("cite at least one legal basis");
-    for (std::size_t i = 0; i < lb.size(); ++i) d->legal_basis.push_back(lb.element(i).nonempty_str());
-  }
+  parse_legal_basis(root, *d);
   {
     const Node facts = root.required("facts");
     facts.array();
@@ -662,8 +722,12 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
                 "definitions directory '" + dir + "' does not exist or is not a directory");
   }
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  // Complaint categories may sit beside the permits or in complaints/, as in data/definitions.
+  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "complaints"}) {
+    if (!fs::is_directory(d, ec)) continue;
+    for (const auto& entry : fs::directory_iterator(d)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   // Parse everything first so a bad file leaves the registry unchanged.
@@ -683,6 +747,11 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
 void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   if (!def) throw Error(ErrorCode::invalid_argument, "no definition to add");
   auto& versions = defs_[def->id];
+  if (!versions.empty() && versions.begin()->second->kind != def->kind)
+    throw Error(ErrorCode::invalid_argument,
+                "definition " + def->id +
+                    " is already loaded as another kind (a permit and a complaint "
+                    "category cannot share an id)");
   const auto it = versions.find(def->version);
   if (it != versions.end()) {
     if (it->second->hash == def->hash) return;  // the same content again
@@ -694,9 +763,11 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   versions.emplace(def->version, std::move(def));
 }
 
-std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_view permit) const {
+std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_view permit,
+                                                                    DefinitionKind kind) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end() || it->second.empty()) return nullptr;
+  if (it->second.rbegin()->second->kind != kind) return nullptr;
   return it->second.rbegin()->second;
 }
 
@@ -707,9 +778,23 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_vie
   return v == it->second.end() ? nullptr : v->second;
 }
 
-std::vector<std::string> DefinitionRegistry::permits() const {
+std::vector<std::string> DefinitionRegistry::permits(DefinitionKind kind) const {
   std::vector<std::string> out;
-  for (const auto& [id, versions] : defs_) out.push_back(id);
+  for (const auto& [id, versions] : defs_) {
+    if (!versions.empty() && versions.rbegin()->second->kind == kind) out.push_back(id);
+  }
+  return out;
+}
+
+std::vector<std::string> DefinitionRegistry::complaint_units() const {
+  std::vector<std::string> out;
+  for (const auto& [id, versions] : defs_) {
+    for (const auto& [version, def] : versions) {
+      if (def->complaint) out.push_back(def->complaint->unit.id);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

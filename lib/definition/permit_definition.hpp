@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "permitflow/calendar.hpp"
+
 namespace permitflow {
 
 struct LocalizedName {
@@ -114,8 +116,32 @@ struct RenewalRule {  // Art 50: apply 30 days before expiry
   int expiring_notice_days = 15;      // permit_expiring fires this many days before the lead deadline
 };
 
+/// What a definition governs: a permit type, or a complaint category of the quick-service line
+/// (城管快速服务, DESIGN.md §8). Both kinds share the reader, the registry, versioning and storage, so a
+/// complaint category is a PermitDefinition of kind complaint whose `complaint` rules are set.
+enum class DefinitionKind { permit, complaint };
+
+/// A complaint category's dispatch rule and limits (domain.md §5): the unit responsible for it and how long
+/// it has, in working days or in working hours (office hours of the bureau).
+struct ComplaintRules {
+  Department unit;                                // the responsible unit (the dispatch table)
+  std::optional<int> working_days;                // the handling limit: exactly one of working_days,
+  std::optional<int> working_hours;               // working_hours (urgent items)
+  int warning_percent = 20;                       // yellow when at most this share of the limit remains
+  int return_days = 2;                            // a wrong unit returns it within this many working days
+  int max_extension_days = 10;                    // one extension, requested before the limit
+  int rectification_days = 15;                    // a bad rating reopens it with this limit
+  int leadership_review_days = 5;                 // an escalated case's review clock
+  bool verify_public_reports = true;              // a public report is verified on site before 立案
+  std::vector<OfficeHours::Period> office_hours;  // where working hours run (08:30–12:00, 14:00–17:30)
+
+  OfficeHours hours(int utc_offset_minutes) const { return OfficeHours(office_hours, utc_offset_minutes); }
+};
+
 struct PermitDefinition {
-  std::string id;  // "road_excavation"
+  std::string id;  // "road_excavation", or a complaint category ("consultation")
+  DefinitionKind kind = DefinitionKind::permit;
+  std::optional<ComplaintRules> complaint;  // kind complaint only
   int version = 1;
   std::string short_code;  // used in case numbers, e.g. "RE"
   LocalizedName name;
@@ -159,11 +185,16 @@ class DefinitionRegistry {
   void load_directory(const std::string& dir);
   void add(std::shared_ptr<const PermitDefinition> def);
 
-  /// The current (highest) version of a permit; nullptr when unknown.
-  std::shared_ptr<const PermitDefinition> current(std::string_view permit) const;
+  /// The current (highest) version of a permit (or of a complaint category with kind complaint); nullptr
+  /// when unknown or of the other kind.
+  std::shared_ptr<const PermitDefinition> current(std::string_view permit,
+                                                  DefinitionKind kind = DefinitionKind::permit) const;
   /// A given version; nullptr when unknown.
   std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
-  std::vector<std::string> permits() const;
+  /// The ids of one kind: permit types, or complaint categories.
+  std::vector<std::string> permits(DefinitionKind kind = DefinitionKind::permit) const;
+  /// Every unit some complaint category dispatches to (the bureau's units), sorted, without duplicates.
+  std::vector<std::string> complaint_units() const;
 
  private:
   std::map<std::string, std::map<int, std::shared_ptr<const PermitDefinition>>, std::less<>> defs_;

@@ -79,6 +79,7 @@ Engine::Impl::Impl(EngineConfig cfg)
                                          std::make_shared<spdlog::sinks::stderr_sink_mt>());
   log->set_level(spdlog::level::from_str(config.log_level));
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
+  complaint_units = definitions.complaint_units();
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
   store::StoreConfig sc;
@@ -167,6 +168,10 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   if (v && v->present) {
     r.light = std::string(to_string(v->light));
     r.due = v->due.to_string();
+  }
+  if (c.complaint_kind && clock == "handling" && c.complaint.due) {
+    r.light = std::string(to_string(c.complaint.light));
+    r.due = c.complaint.due->local_date(config.utc_offset_minutes).to_string();
   }
   std::string awaiting = ",";
   for (const auto& d : awaiting_departments(c)) awaiting += d + ",";
@@ -270,6 +275,8 @@ std::string case_id_arg(std::string_view id) {
 
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
+  if (app.kind == "complaint")
+    in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
   const auto def = impl_->definitions.current(app.permit);
   if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
   validate_facts(*def, app.facts);
@@ -285,10 +292,18 @@ std::string Engine::precheck(std::string_view application_json) const {
 std::string Engine::submit(std::string_view application_json) {
   Impl& m = *impl_;
   const Application app = parse_application(application_json);
-  const auto def = m.definitions.current(app.permit);
+  const bool complaint = app.kind == "complaint";
+  const auto def =
+      m.definitions.current(app.permit, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
+  if (!def && complaint) {
+    std::string known;
+    for (const auto& k : m.definitions.permits(DefinitionKind::complaint))
+      known += (known.empty() ? "" : ", ") + k;
+    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
+  }
   if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
   validate_facts(*def, app.facts);
-  authorize_submit(app.actor, app.applicant.id);
+  authorize_submit(app.actor, app.applicant.id, complaint);
   const int off = m.config.utc_offset_minutes;
 
   return m.writes->run([&](store::Transaction& batch) -> JobResult {
@@ -299,7 +314,8 @@ std::string Engine::submit(std::string_view application_json) {
         if (rec) return {rec->document, nullptr};
       }
     }
-    std::vector<std::string> flags = compute_flags(*def, app.facts, app.at, m.calendar, off);
+    std::vector<std::string> flags =
+        complaint ? std::vector<std::string>{} : compute_flags(*def, app.facts, app.at, m.calendar, off);
     std::optional<Date> renewal_expiry;
     if (app.renewal_of) {  // 延续 (Art 50): a new case for a permit in force
       const auto old = tx->load_case(*app.renewal_of);
@@ -365,7 +381,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
                       c.last_event_at.to_rfc3339(m.config.utc_offset_minutes) + ")",
                   "/at");
     }
-    check_names(cmd, def);
+    check_names(cmd, def, m.complaint_units);
     // Timers due before the command fire first and stay fired even when the command is refused (DESIGN §5).
     m.fire_case_timers(*tx, c, cmd.at);
     tx->savepoint("command");
@@ -407,17 +423,40 @@ std::string Engine::history(std::string_view case_id) const {
 std::string Engine::query(std::string_view query_json) const {
   const json q = in::parse_document(query_json, "the query");
   in::only_keys(q, "",
-                {"permit", "state", "light", "applicant", "awaiting_department", "due_before", "due_after",
-                 "actor", "limit", "after"});
+                {"permit", "kind", "category", "unit", "state", "light", "applicant", "reporter",
+                 "awaiting_department", "due_before", "due_after", "actor", "limit", "after"});
   store::CaseFilter f;
   f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
   if (!f.permit.empty() && !impl_->definitions.current(f.permit))
     in::fail("/permit", "unknown permit '" + f.permit + "'");
+  // Complaints (DESIGN.md §8): the category is stored where a permit's type is; kind and unit filter the
+  // documents.
+  std::string kind = in::opt_string(q, "kind", "", 16).value_or("");
+  if (!kind.empty() && kind != "permit" && kind != "complaint")
+    in::fail("/kind", "unknown kind '" + kind + "' (permit or complaint)");
+  const std::string category = in::opt_string(q, "category", "", in::kMaxId).value_or("");
+  if (!category.empty()) {
+    if (!impl_->definitions.current(category, DefinitionKind::complaint))
+      in::fail("/category", "unknown complaint category '" + category + "'");
+    if (!f.permit.empty()) in::fail("/category", "give either a permit or a category");
+    if (kind == "permit") in::fail("/category", "a category selects complaints, not permits");
+    f.permit = category;
+    kind = "complaint";
+  }
+  if (!f.permit.empty() && category.empty()) {
+    if (kind == "complaint") in::fail("/permit", "a permit type selects permits, not complaints");
+    kind = "permit";
+  }
+  std::string unit = in::opt_string(q, "unit", "", in::kMaxId).value_or("");
   f.state = in::opt_string(q, "state", "", 32).value_or("");
   if (!f.state.empty() && !parse_state(f.state)) in::fail("/state", "unknown state '" + f.state + "'");
   f.light = in::opt_string(q, "light", "", 16).value_or("");
   if (!f.light.empty() && !parse_light(f.light)) in::fail("/light", "unknown light '" + f.light + "'");
   f.applicant = in::opt_string(q, "applicant", "", in::kMaxId).value_or("");
+  if (auto reporter = in::opt_string(q, "reporter", "", in::kMaxId)) {
+    f.applicant = *reporter;
+    kind = "complaint";
+  }
   f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
   if (!f.awaiting_department.empty()) {  // a typo would otherwise look like "nothing is waiting"
     bool known = false;
@@ -435,6 +474,14 @@ std::string Engine::query(std::string_view query_json) const {
     const Actor a = parse_actor(q, "actor", "");
     if (a.role == Role::applicant) f.applicant = a.id;  // an applicant sees its own cases only
     if (a.role == Role::reviewer) reviewer_department = a.department;
+    if (a.role == Role::reporter) {  // a reporter sees its own reports only
+      f.applicant = a.id;
+      kind = "complaint";
+    }
+    if (a.role == Role::handler) {  // a handler sees its own unit's complaints only
+      unit = a.unit;
+      kind = "complaint";
+    }
   }
   json cases = json::array();
   std::string last;
@@ -447,6 +494,8 @@ std::string Engine::query(std::string_view query_json) const {
       last = r.id;
       json doc = json::parse(r.document);
       if (!reviewer_department.empty() && !doc["opinions"].contains(reviewer_department)) continue;
+      if (!kind.empty() && doc.value("kind", "permit") != kind) continue;
+      if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
       cases.push_back(std::move(doc));
       if (static_cast<int>(cases.size()) == f.limit) break;
     }

@@ -40,6 +40,7 @@ struct Engine::Impl {
 
   EngineConfig config;
   DefinitionRegistry definitions;
+  std::vector<std::string> complaint_units;  // where a complaint may be dispatched
   WorkingCalendar calendar;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;

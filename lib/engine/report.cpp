@@ -47,6 +47,18 @@ struct SuspendedRow {
   int suspended_working_days = 0;
 };
 
+// An open complaint at the end of the week (城管快速服务 supervision: 挂账 list).
+struct UnresolvedRow {
+  std::string case_id, category, reporter, state, unit;
+  Instant due;
+  Light light = Light::green;
+  int working_days_late = 0;
+};
+
+struct UnitTally {
+  int open = 0, overdue = 0, closed = 0, returned = 0, reopened = 0;
+};
+
 struct Handling {
   std::vector<int> days;
   int promised_limit = 0;
@@ -108,9 +120,59 @@ std::string Engine::report(std::string_view report_json) const {
       handling[permit].promised_limit = def->limits.promised;
   }
 
+  std::map<std::string, int> complaint_counts{{"received", 0}, {"registered", 0}, {"dispatched", 0},
+                                              {"returned", 0}, {"replied", 0},    {"closed", 0},
+                                              {"rated", 0},    {"reopened", 0},   {"escalated", 0}};
+  std::map<int, int> ratings;
+  std::vector<UnresolvedRow> unresolved;
+  std::map<std::string, UnitTally> by_unit;
+  for (const auto& u : m.complaint_units) by_unit[u];
+
   auto tx = m.store->begin_read();
   for (const std::string& id : tx->case_ids()) {
     const auto events = tx->events(id, 0);
+    if (!events.empty() && json::parse(events.front().data).value("kind", "permit") == "complaint") {
+      std::vector<store::EventRecord> upto;
+      for (const auto& e : events) {
+        const Instant at = Instant::parse_rfc3339(e.at);
+        if (at >= w.to) break;
+        upto.push_back(e);
+        if (at < w.from) continue;
+        const std::string type = e.type == "submitted" ? "received" : e.type;
+        if (const auto it = complaint_counts.find(type); it != complaint_counts.end()) ++it->second;
+        const json data = json::parse(e.data);
+        if (e.type == "rated") ++ratings[data.at("rating").get<int>()];
+        if (e.type == "returned") ++by_unit[data.at("unit").get<std::string>()].returned;
+        if (e.type == "closed" || e.type == "reopened") {
+          // the unit holding it: the last dispatch before this event
+          std::string unit;
+          for (const auto& p : upto)
+            if (p.type == "dispatched") unit = json::parse(p.data).at("unit").get<std::string>();
+          if (!unit.empty()) ++(e.type == "closed" ? by_unit[unit].closed : by_unit[unit].reopened);
+        }
+      }
+      if (upto.empty()) continue;
+      Case c = m.replay(upto);
+      recompute_deadlines(c, m.context_of(m.definition_of(c.permit, c.definition_version)), w.to);
+      if (c.state == State::closed || c.state == State::rated || c.state == State::replied ||
+          c.state == State::checked)
+        continue;  // put right (replied and being checked, or closed)
+      UnresolvedRow r{c.id,
+                      c.permit,
+                      c.applicant.name,
+                      std::string(to_string(c.state)),
+                      c.complaint.unit.empty() ? "dispatcher" : c.complaint.unit,
+                      *c.complaint.due,
+                      c.complaint.light,
+                      0};
+      if (r.light == Light::red)
+        r.working_days_late = cal.working_days_between(r.due.local_date(off) + 1, w.dated);
+      UnitTally& t = by_unit[r.unit];
+      ++t.open;
+      if (r.light == Light::red) ++t.overdue;
+      unresolved.push_back(std::move(r));
+      continue;
+    }
     // The log up to the end of the week (a log is in time order: a command earlier than the case's latest
     // event is refused), and what happened inside the week.
     std::vector<store::EventRecord> upto;
@@ -245,6 +307,50 @@ std::string Engine::report(std::string_view report_json) const {
     }
     out["handling"][permit] = std::move(j);
   }
+  // The complaint line (DESIGN.md §8): counts of the week, ratings (好差评), what is not put right by the
+  // end of the week, and per unit.
+  {
+    std::sort(unresolved.begin(), unresolved.end(), [](const UnresolvedRow& a, const UnresolvedRow& b) {
+      if (a.working_days_late != b.working_days_late) return a.working_days_late > b.working_days_late;
+      return a.due != b.due ? a.due < b.due : a.case_id < b.case_id;
+    });
+    json c;
+    c["counts"] = json::object();
+    for (const auto& [k, n] : complaint_counts) c["counts"][k] = n;
+    int rated = 0, sum = 0;
+    json levels = json::object();
+    for (int level = 1; level <= 5; ++level) {
+      const int n = ratings.count(level) ? ratings[level] : 0;
+      levels[std::to_string(level)] = n;
+      rated += n;
+      sum += n * level;
+    }
+    c["ratings"] = {
+        {"count", rated},
+        {"mean", rated ? json(round2(static_cast<double>(sum) / rated)) : json(nullptr)},
+        {"dissatisfied", (ratings.count(1) ? ratings[1] : 0) + (ratings.count(2) ? ratings[2] : 0)},
+        {"by_level", std::move(levels)}};
+    c["unresolved"] = json::array();
+    for (const auto& r : unresolved) {
+      c["unresolved"].push_back({{"case", r.case_id},
+                                 {"category", r.category},
+                                 {"reporter", r.reporter},
+                                 {"state", r.state},
+                                 {"unit", r.unit},
+                                 {"due", r.due.to_rfc3339(off)},
+                                 {"light", std::string(to_string(r.light))},
+                                 {"working_days_late", r.working_days_late}});
+    }
+    c["by_unit"] = json::object();
+    for (const auto& [unit, t] : by_unit) {
+      c["by_unit"][unit] = {{"open", t.open},
+                            {"overdue", t.overdue},
+                            {"closed", t.closed},
+                            {"returned", t.returned},
+                            {"reopened", t.reopened}};
+    }
+    out["complaints"] = std::move(c);
+  }
   if (format == "json") return out.dump();
 
   // --- CSV: one section per table; every line starts with its section's name ---------------------------
@@ -298,6 +404,43 @@ std::string Engine::report(std::string_view report_json) const {
   section("suspended", out["suspended"], suspended_columns, false);
   csv += "\n";
   section("handling", out["handling"], handling_columns, true);
+  csv += "\n";
+  {
+    const json& c = out["complaints"];
+    std::vector<std::string> header{"complaint_counts"}, values{"complaint_counts"};
+    for (const auto& [k, n] : c["counts"].items()) {
+      header.push_back(k);
+      values.push_back(str(n));
+    }
+    for (const char* k : {"count", "mean", "dissatisfied"}) {
+      header.push_back(std::string("ratings_") + k);
+      values.push_back(str(c["ratings"][k]));
+    }
+    csv += csv_line(header) + csv_line(values) + "\n";
+  }
+  static const char* const unresolved_columns[] = {"case", "category", "reporter", "state",
+                                                   "unit", "due",      "light",    "working_days_late"};
+  static const char* const unit_columns[] = {"open", "overdue", "closed", "returned", "reopened"};
+  {
+    // Keyed sections name their key column "permit" for permits; the unit table names it "unit".
+    std::vector<std::string> header{"complaint_unresolved"};
+    header.insert(header.end(), std::begin(unresolved_columns), std::end(unresolved_columns));
+    csv += csv_line(header);
+    for (const auto& j : out["complaints"]["unresolved"]) {
+      std::vector<std::string> fields{"complaint_unresolved"};
+      for (const char* col : unresolved_columns) fields.push_back(str(j.at(col)));
+      csv += csv_line(fields);
+    }
+    csv += "\n";
+    std::vector<std::string> uheader{"complaint_units", "unit"};
+    uheader.insert(uheader.end(), std::begin(unit_columns), std::end(unit_columns));
+    csv += csv_line(uheader);
+    for (const auto& [unit, j] : out["complaints"]["by_unit"].items()) {
+      std::vector<std::string> fields{"complaint_units", unit};
+      for (const char* col : unit_columns) fields.push_back(str(j.at(col)));
+      csv += csv_line(fields);
+    }
+  }
   return json{{"csv", csv}}.dump();
 }
 

@@ -302,6 +302,8 @@ struct Closed : Step<Closed, Ended>, Named {
   State name() const override { return State::closed; }
 };
 
+#include "lifecycle/complaint_chart.inc"
+
 sc::result Restoring::react(const EvRestore&) {
   switch (outermost_context().kase.state) {
     case State::submitted:
@@ -327,7 +329,28 @@ sc::result Restoring::react(const EvRestore&) {
     case State::revoked:
       return transit<Revoked>();
     case State::closed:
+      if (outermost_context().kase.complaint_kind) return transit<CClosed>();
       return transit<Closed>();
+    case State::received:
+      return transit<CReceived>();
+    case State::registered:
+      return transit<CRegistered>();
+    case State::dispatched:
+      return transit<CDispatched>();
+    case State::handling:
+      return transit<CHandling>();
+    case State::replied:
+      return transit<CReplied>();
+    case State::checked:
+      return transit<CChecked>();
+    case State::rated:
+      return transit<CRated>();
+    case State::returned:
+      return transit<CReturned>();
+    case State::escalated:
+      return transit<CEscalated>();
+    case State::reopened:
+      return transit<CReopened>();
   }
   return discard_event();
 }

@@ -121,6 +121,48 @@ void check_body(CommandType type, const json& doc) {
       in::opt_date(doc, "valid_from", "");
       in::opt_date(doc, "valid_until", "");
       break;
+    // The complaint kind (DESIGN.md §8).
+    case CommandType::register_:
+      keys({"verified", "note"});
+      if (doc.contains("verified")) in::get_bool(doc, "verified", "");
+      in::opt_string(doc, "note", "", in::kMaxText);
+      break;
+    case CommandType::dispatch:
+      keys({"unit", "note"});
+      in::opt_string(doc, "unit", "", in::kMaxId);
+      in::opt_string(doc, "note", "", in::kMaxText);
+      break;
+    case CommandType::return_:
+      keys({"reasons"});
+      in::get_string(doc, "reasons", "", in::kMaxText);
+      break;
+    case CommandType::start_handling:
+      keys({"note"});
+      in::opt_string(doc, "note", "", in::kMaxText);
+      break;
+    case CommandType::reply:
+      keys({"reply"});
+      in::get_string(doc, "reply", "", in::kMaxText);
+      break;
+    case CommandType::check:
+      keys({"passed", "note"});
+      in::get_bool(doc, "passed", "");
+      in::opt_string(doc, "note", "", in::kMaxText);
+      break;
+    case CommandType::rate:
+      keys({"rating", "comment"});
+      in::get_int(doc, "rating", "", 1, 5);
+      in::opt_string(doc, "comment", "", in::kMaxText);
+      break;
+    case CommandType::escalate:
+      keys({"reason"});
+      in::get_string(doc, "reason", "", in::kMaxText);
+      break;
+    case CommandType::assign_deputy:
+      keys({"deputy", "instructions"});
+      in::get_string(doc, "deputy", "", in::kMaxId);
+      in::opt_string(doc, "instructions", "", in::kMaxText);
+      break;
   }
 }
 
@@ -152,10 +194,49 @@ namespace {
 
 }  // namespace
 
+namespace {
+
+// DESIGN.md §8: reporter (own reports: rating), dispatcher (the information clerk), handler (own unit),
+// leader (major cases, extensions), supervisor (reads only).
+void authorize_complaint(const Case& c, const Command& cmd) {
+  using enum CommandType;
+  const CommandType t = cmd.type;
+  switch (cmd.actor.role) {
+    case Role::reporter:
+      if (t != rate) deny(cmd, "a reporter may only rate the handling of its report");
+      if (cmd.actor.id != c.applicant.id) deny(cmd, "the report belongs to another reporter");
+      return;
+    case Role::dispatcher:
+      if (t != register_ && t != dispatch && t != check && t != close && t != escalate && t != extend &&
+          t != rate)
+        deny(cmd, "not an information clerk's command");
+      return;
+    case Role::handler:
+      if (t != start_handling && t != return_ && t != reply && t != escalate)
+        deny(cmd, "handlers start handling, return, reply or escalate");
+      if (c.complaint.unit.empty() || cmd.actor.unit != c.complaint.unit) {
+        deny(cmd, "a handler acts on its own unit's cases only ('" + cmd.actor.unit + "'; the case is " +
+                      (c.complaint.unit.empty() ? std::string("not dispatched")
+                                                : "with '" + c.complaint.unit + "'") +
+                      ")");
+      }
+      return;
+    case Role::leader:
+      if (t != assign_deputy && t != extend && t != escalate && t != close)
+        deny(cmd, "not a leader's command");
+      return;
+    default:
+      deny(cmd, "complaints are handled by dispatchers, handlers and leaders");
+  }
+}
+
+}  // namespace
+
 void authorize(const Case& c, const Command& cmd) {
   using enum CommandType;
   const Role role = cmd.actor.role;
   const CommandType t = cmd.type;
+  if (c.complaint_kind) return authorize_complaint(c, cmd);
   const bool clerk_may = t == accept || t == request_correction || t == reject || t == suspend ||
                          t == resume || t == record_inspection || t == issue_certificate || t == close;
   switch (role) {
@@ -186,10 +267,17 @@ void authorize(const Case& c, const Command& cmd) {
       deny(cmd, "supervisors only read and report");
     case Role::system:
       deny(cmd, "the system role only fires timers");
+    default:
+      deny(cmd, "not a permit role (reporter, dispatcher, handler and leader act on complaints)");
   }
 }
 
-void authorize_submit(const Actor& actor, const std::string& applicant_id) {
+void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint) {
+  if (complaint && (actor.role == Role::applicant || actor.role == Role::clerk || actor.role == Role::head)) {
+    throw Error(ErrorCode::permission_denied,
+                "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
+                    ") may not file a complaint: the reporter or a dispatcher does");
+  }
   switch (actor.role) {
     case Role::applicant:
       if (actor.id != applicant_id) {
@@ -201,10 +289,20 @@ void authorize_submit(const Actor& actor, const std::string& applicant_id) {
     case Role::clerk:
     case Role::head:
       return;
+    case Role::reporter:  // a report is filed by the resident or taken down by the information clerk
+    case Role::dispatcher:
+      if (!complaint) break;
+      if (actor.role == Role::reporter && actor.id != applicant_id) {
+        throw Error(
+            ErrorCode::permission_denied,
+            "reporter '" + actor.id + "' may not report for another reporter ('" + applicant_id + "')");
+      }
+      return;
     default:
-      throw Error(ErrorCode::permission_denied, "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
-                                                    ") may not submit applications");
+      break;
   }
+  throw Error(ErrorCode::permission_denied,
+              "'" + actor.id + "' (" + std::string(to_string(actor.role)) + ") may not submit applications");
 }
 
 }  // namespace permitflow

@@ -1,4 +1,6 @@
 // Receipt of an application (收件) and the definition-dependent checks of a command's names.
+#include <algorithm>
+
 #include "case/application.hpp"
 #include "common/json_input.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -24,12 +26,27 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
                {"materials", materials_to_json(materials)},
                {"received_on", received.to_string()},
                {"flags", flags}};
+  if (app.kind == "complaint") {  // the reporter, not an applicant; no facts or materials
+    data.erase("applicant");
+    data["kind"] = "complaint";
+    data["category"] = def.id;
+    data["reporter"] = {{"id", app.applicant.id}, {"name", app.applicant.name}};
+    data["source"] = app.source;
+    data["description"] = app.description;
+    data["location"] = app.location;
+  }
   if (app.renewal_of) data["renewal_of"] = *app.renewal_of;
   if (renewal_expiry) data["renewal_expiry"] = renewal_expiry->to_string();
   return Event{1, "submitted", app.at, app.actor, std::move(data)};
 }
 
-void check_names(const Command& cmd, const PermitDefinition& def) {
+void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units) {
+  if (cmd.type == CommandType::dispatch && cmd.body.contains("unit") &&
+      std::find(units.begin(), units.end(), cmd.body["unit"].get<std::string>()) == units.end()) {
+    std::string known;
+    for (const auto& u : units) known += (known.empty() ? "" : ", ") + u;
+    input::fail("/unit", "unknown unit '" + cmd.body["unit"].get<std::string>() + "' (" + known + ")");
+  }
   if (cmd.type == CommandType::record_opinion) {
     const std::string dept = cmd.body["department"].get<std::string>();
     if (!def.has_department(dept)) {

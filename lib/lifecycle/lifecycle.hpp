@@ -48,6 +48,7 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
 
 /// Checks the names a command uses against the case's definition (department, suspension reason).
 /// Throws Error(invalid_argument).
-void check_names(const Command& cmd, const PermitDefinition& def);
+/// A dispatch names one of `units` (the bureau's units, DefinitionRegistry::complaint_units()).
+void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units = {});
 
 }  // namespace permitflow

@@ -76,7 +76,7 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
 
 }  // namespace
 
-Actor system_actor() { return Actor{"system", Role::system, ""}; }
+Actor system_actor() { return Actor{"system", Role::system, "", ""}; }
 
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto open = compute_deficiencies(ctx.definition, c.facts, c.materials);

@@ -34,4 +34,21 @@ Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx);
 /// The system actor that fires timers.
 Actor system_actor();
 
+/// The complaint kind (complaint_rules.cpp, DESIGN.md §8).
+namespace complaint {
+Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events start_handling(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events extend(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events escalate(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events assign_deputy(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events reply(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events check(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events close(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events rate(const Case& c, const Command& cmd, const CaseContext& ctx);
+/// deadline_warning / deadline_overdue of the handling or the leadership review clock.
+Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+}  // namespace complaint
+
 }  // namespace permitflow::rules

@@ -1,6 +1,9 @@
 // The contract strings of states, lights, roles, commands and problems (DESIGN.md §3, §6).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <string_view>
+
 #include "permitflow/case.hpp"
 #include "permitflow/error.hpp"
 
@@ -34,6 +37,29 @@ TEST(Vocabulary, CommandsRolesLightsProblems) {
   EXPECT_FALSE(parse_role("admin").has_value());
   EXPECT_EQ(to_string(*parse_light("stopped")), "stopped");
   EXPECT_EQ(to_string(*parse_problem("condition_required")), "condition_required");
+}
+
+TEST(Vocabulary, ComplaintStatesRolesAndCommands) {  // DESIGN.md §8
+  for (const char* n : {"received", "registered", "dispatched", "handling", "replied", "checked", "closed",
+                        "rated", "returned", "escalated", "reopened"}) {
+    const auto s = parse_state(n);
+    ASSERT_TRUE(s.has_value()) << n;
+    EXPECT_EQ(to_string(*s), n);
+    EXPECT_EQ(is_complaint_state(*s), std::string_view(n) != "closed") << n;  // closed serves both kinds
+  }
+  EXPECT_FALSE(is_complaint_state(State::under_review));
+  EXPECT_TRUE(is_terminal(State::rated));
+  for (const char* n : {"reporter", "dispatcher", "handler", "leader"}) {
+    ASSERT_TRUE(parse_role(n).has_value()) << n;
+    EXPECT_EQ(to_string(*parse_role(n)), n);
+  }
+  for (const char* n : {"register", "dispatch", "return", "start_handling", "reply", "check", "rate",
+                        "escalate", "assign_deputy"}) {
+    const auto c = parse_command_type(n);
+    ASSERT_TRUE(c.has_value()) << n;
+    EXPECT_EQ(to_string(*c), n);
+  }
+  EXPECT_EQ(*parse_command_type("return"), CommandType::return_);
 }
 
 TEST(Vocabulary, ErrorCodesEqualTheCStatuses) {

@@ -238,7 +238,8 @@ class Engine:
         """Cases matching a query, ordered by id: ``{"cases": [...], "next": cursor|None}``.
 
         Filters (as a dict, as keywords, or both): ``permit``, ``state``, ``light``, ``applicant``,
-        ``awaiting_department``, ``due_before``, ``due_after`` (dates), ``actor``, ``limit``, ``after``."""
+        ``awaiting_department``, ``due_before``, ``due_after`` (dates), ``actor``, ``limit``, ``after``; for
+        complaints (docs/complaints.md) ``kind``, ``category``, ``unit``, ``reporter``."""
         merged: Dict[str, Any] = dict(query or {})
         merged.update(filters)
         return _json.loads(self._native.query(_dumps(merged, "query")))

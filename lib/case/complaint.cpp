@@ -1,0 +1,220 @@
+// The complaint kind's share of the case aggregate (DESIGN.md §8): its events, its handling clock in working
+// days or working hours, and its JSON. The common parts (log, version, flags, warnings) stay in case.cpp.
+#include <algorithm>
+
+#include "case/case.hpp"
+#include "clock/legal_clock.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+using nlohmann::json;
+
+std::string str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
+}
+
+const ComplaintRules& rules_of(const CaseContext& ctx) {
+  if (!ctx.definition.complaint)
+    throw Error(ErrorCode::internal, "definition " + ctx.definition.id + " is not a complaint category");
+  return *ctx.definition.complaint;
+}
+
+// The due of the running handling clock: a limit in working hours ends inside office hours; one in working
+// days at the close of business of its last day. An extension adds whole working days of office time.
+Instant handling_due(const ComplaintFile& f, const CaseContext& ctx) {
+  const OfficeHours hours = office_hours_of(ctx);
+  if (f.limit_working_hours > 0) {
+    const Instant due = add_working_hours(ctx.calendar, hours, f.clock_start, f.limit_working_hours);
+    return add_working_minutes(ctx.calendar, hours, due,
+                               static_cast<std::int64_t>(f.extended_working_days) * hours.minutes_per_day());
+  }
+  const Date start = f.clock_start.local_date(ctx.utc_offset_minutes);
+  const WorkingDate last =
+      ctx.calendar.add_working_days(start, f.limit_working_days + f.extended_working_days);
+  return close_of_business(hours, last.date);
+}
+
+json time_or_null(const std::optional<Instant>& t, int off) {
+  return t ? json(t->to_rfc3339(off)) : json(nullptr);
+}
+
+}  // namespace
+
+OfficeHours office_hours_of(const CaseContext& ctx) { return rules_of(ctx).hours(ctx.utc_offset_minutes); }
+
+Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
+  const ComplaintFile& f = c.complaint;
+  const OfficeHours hours = office_hours_of(ctx);
+  const std::int64_t total = working_minutes_between(ctx.calendar, hours, f.clock_start, *f.due);
+  const std::int64_t warn = total * rules_of(ctx).warning_percent / 100;
+  return add_working_minutes(ctx.calendar, hours, f.clock_start, total - warn);
+}
+
+void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
+  const json& d = e.data;
+  const std::string& t = e.type;
+  ComplaintFile& f = c.complaint;
+  const ComplaintRules& r = rules_of(ctx);
+  if (t == "submitted") {
+    c.complaint_kind = true;
+    f = ComplaintFile{};
+    f.source = str(d, "source");
+    f.description = str(d, "description");
+    f.location = str(d, "location");
+    f.clock_start = e.at;
+    f.limit_working_days = r.working_days.value_or(0);
+    f.limit_working_hours = r.working_hours.value_or(0);
+    c.state = State::received;
+  } else if (t == "registered") {
+    f.registered_at = e.at;
+    c.state = State::registered;
+  } else if (t == "dispatched") {
+    f.unit = d.at("unit").get<std::string>();
+    f.dispatched_at = e.at;
+    c.state = State::dispatched;
+  } else if (t == "returned") {
+    f.returned_by.push_back(d.at("unit").get<std::string>());
+    f.unit.clear();
+    f.dispatched_at.reset();
+    c.state = State::returned;
+  } else if (t == "handling_started") {
+    c.state = State::handling;
+  } else if (t == "extended") {
+    f.extended_working_days += d.at("working_days").get<int>();
+  } else if (t == "escalated") {
+    f.escalated_at = e.at;
+    f.escalation_reason = str(d, "reason");
+    c.state = State::escalated;
+  } else if (t == "deputy_assigned") {
+    f.deputy = d.at("deputy").get<std::string>();
+    c.state = State::handling;
+  } else if (t == "replied") {
+    f.replied_at = e.at;
+    f.reply = str(d, "reply");
+    c.state = State::replied;
+  } else if (t == "check_failed") {
+    ++f.failed_checks;
+    f.replied_at.reset();
+    c.state = State::handling;
+  } else if (t == "checked") {
+    c.state = State::checked;
+  } else if (t == "closed") {
+    f.closed_at = e.at;
+    c.ended_on = e.at.local_date(ctx.utc_offset_minutes);
+    c.state = State::closed;
+  } else if (t == "rated") {
+    f.ratings.push_back(d.at("rating").get<int>());
+    f.rating_comment = str(d, "comment");
+    c.state = State::rated;
+  } else if (t == "reopened") {  // a bad rating: rectification within its own limit, from now
+    ++f.reopened;
+    f.clock_start = e.at;
+    f.limit_working_days = d.at("working_days").get<int>();
+    f.limit_working_hours = 0;
+    f.extended_working_days = 0;
+    f.replied_at.reset();
+    f.closed_at.reset();
+    c.ended_on.reset();
+    c.state = State::reopened;
+  } else if (t == "deadline_warning" || t == "deadline_overdue") {
+    const std::string due = str(d, "due");
+    c.warnings.push_back(t + ":" + str(d, "clock") + (due.empty() ? "" : "@" + due));
+  } else if (t == "deadlines_recomputed") {
+    c.calendar_version = str(d, "calendar_version");
+  } else {
+    throw Error(ErrorCode::internal, "unknown complaint event type '" + t + "' in the log of " + c.id);
+  }
+}
+
+void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now) {
+  ComplaintFile& f = c.complaint;
+  f.due = handling_due(f, ctx);
+  if (f.replied_at) {
+    f.light = *f.replied_at <= *f.due ? Light::met : Light::red;
+  } else if (c.state == State::rated) {
+    f.light = Light::met;
+  } else {
+    f.light = light_at(now, complaint_yellow_at(c, ctx), f.due->plus_seconds(1));
+  }
+  if (c.state == State::escalated && f.escalated_at) {
+    const Date from = f.escalated_at->local_date(ctx.utc_offset_minutes);
+    f.review_due = close_of_business(
+        office_hours_of(ctx), ctx.calendar.add_working_days(from, rules_of(ctx).leadership_review_days).date);
+    f.review_light = now > *f.review_due ? Light::red : Light::green;
+  } else {
+    f.review_due.reset();
+    f.review_light = Light::green;
+  }
+}
+
+json complaint_to_json(const Case& c, const CaseContext& ctx) {
+  const int off = ctx.utc_offset_minutes;
+  const ComplaintFile& f = c.complaint;
+  const ComplaintRules& r = rules_of(ctx);
+  json limit = json::object();
+  if (f.limit_working_hours > 0) {
+    limit["working_hours"] = f.limit_working_hours;
+  } else {
+    limit["working_days"] = f.limit_working_days;
+  }
+  json handling = {{"due", f.due ? json(f.due->to_rfc3339(off)) : json(nullptr)},
+                   {"light", std::string(to_string(f.light))},
+                   {"started_at", f.clock_start.to_rfc3339(off)},
+                   {"limit", std::move(limit)},
+                   {"extended_working_days", f.extended_working_days},
+                   {"rectification", f.reopened > 0}};
+  json review = nullptr;
+  if (f.review_due) {
+    review = {{"due", f.review_due->to_rfc3339(off)}, {"light", std::string(to_string(f.review_light))}};
+  }
+  json return_window = nullptr;
+  if (c.state == State::dispatched && f.dispatched_at) {
+    const Date from = f.dispatched_at->local_date(off);
+    return_window = {{"due", close_of_business(office_hours_of(ctx),
+                                               ctx.calendar.add_working_days(from, r.return_days).date)
+                                 .to_rfc3339(off)}};
+  }
+  return json{
+      {"id", c.id},
+      {"kind", "complaint"},
+      {"category", c.permit},
+      {"category_name", {{"zh", ctx.definition.name.zh}, {"en", ctx.definition.name.en}}},
+      {"definition_version", c.definition_version},
+      {"state", std::string(to_string(c.state))},
+      {"version", c.version},
+      {"reporter", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
+      {"source", f.source},
+      {"description", f.description},
+      {"location", f.location},
+      {"responsible_unit", r.unit.id},
+      {"unit", f.unit.empty() ? json(nullptr) : json(f.unit)},
+      {"returned_by", f.returned_by},
+      {"filed_at", c.filed_at.to_rfc3339(off)},
+      {"registered_at", time_or_null(f.registered_at, off)},
+      {"dispatched_at", time_or_null(f.dispatched_at, off)},
+      {"replied_at", time_or_null(f.replied_at, off)},
+      {"reply", f.reply.empty() ? json(nullptr) : json(f.reply)},
+      {"failed_checks", f.failed_checks},
+      {"escalated_at", time_or_null(f.escalated_at, off)},
+      {"escalation_reason", f.escalation_reason.empty() ? json(nullptr) : json(f.escalation_reason)},
+      {"deputy", f.deputy.empty() ? json(nullptr) : json(f.deputy)},
+      {"closed_at", time_or_null(f.closed_at, off)},
+      {"rating", f.ratings.empty() ? json(nullptr) : json(f.ratings.back())},
+      {"ratings", f.ratings},
+      {"rating_comment", f.rating_comment.empty() ? json(nullptr) : json(f.rating_comment)},
+      {"reopened", f.reopened},
+      {"ended_on", c.ended_on ? json(c.ended_on->to_string()) : json(nullptr)},
+      {"flags", c.flags},
+      {"warnings", c.warnings},
+      {"deadlines",
+       {{"handling", std::move(handling)},
+        {"review", std::move(review)},
+        {"return", std::move(return_window)}}},
+      {"last_event_at", c.last_event_at.to_rfc3339(off)},
+  };
+}
+
+}  // namespace permitflow

@@ -1,0 +1,147 @@
+// What each complaint command and timer does once the chart has let it through (DESIGN.md §8, domain.md §5):
+// the events to append, or Error(rule_violation).
+#include <algorithm>
+
+#include "lifecycle/rules.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow::rules::complaint {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void violation(const std::string& message) { throw Error(ErrorCode::rule_violation, message); }
+
+Event make(const Case& c, const Command& cmd, std::string type, json data = json::object()) {
+  return Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)};
+}
+
+const ComplaintRules& rules_of(const CaseContext& ctx) { return *ctx.definition.complaint; }
+
+std::string when(Instant t, const CaseContext& ctx) { return t.to_rfc3339(ctx.utc_offset_minutes); }
+
+json note_of(const Command& cmd) {
+  json data = json::object();
+  if (cmd.body.contains("note")) data["note"] = cmd.body["note"];
+  return data;
+}
+
+}  // namespace
+
+Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  // 数字城管: a report from the public is verified on site before it is registered (立案); a patrol's own
+  // finding or a referral needs no verification.
+  const bool public_report = c.complaint.source != "patrol" && c.complaint.source != "referral";
+  const bool verified = cmd.body.value("verified", false);
+  if (public_report && rules_of(ctx).verify_public_reports && !verified) {
+    violation("a report from the public (source '" + c.complaint.source +
+              "') is registered only once verified on site: send \"verified\": true");
+  }
+  json data = note_of(cmd);
+  data["verified"] = verified;
+  return {make(c, cmd, "registered", std::move(data))};
+}
+
+Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const ComplaintRules& r = rules_of(ctx);
+  // The dispatch table names the unit; a re-dispatch after a return goes elsewhere, a reopening back to
+  // the unit that handled it.
+  std::string unit = cmd.body.value("unit", std::string());
+  if (unit.empty()) {
+    unit = c.state == State::reopened && !c.complaint.unit.empty() ? c.complaint.unit : r.unit.id;
+  }
+  const auto& back = c.complaint.returned_by;
+  if (c.state == State::returned && std::find(back.begin(), back.end(), unit) != back.end()) {
+    violation("unit '" + unit + "' returned this case as not its duty; dispatch it to another unit");
+  }
+  json data = note_of(cmd);
+  data["unit"] = unit;
+  data["by_table"] = unit == r.unit.id;
+  return {make(c, cmd, "dispatched", std::move(data))};
+}
+
+Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const ComplaintRules& r = rules_of(ctx);
+  const Date from = c.complaint.dispatched_at->local_date(ctx.utc_offset_minutes);
+  const Instant limit =
+      close_of_business(office_hours_of(ctx), ctx.calendar.add_working_days(from, r.return_days).date);
+  if (cmd.at > limit) {
+    violation("a unit returns a case within " + std::to_string(r.return_days) +
+              " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
+  }
+  return {make(c, cmd, "returned", {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}})};
+}
+
+Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
+  return {make(c, cmd, "handling_started", note_of(cmd))};
+}
+
+Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const ComplaintRules& r = rules_of(ctx);
+  const ComplaintFile& f = c.complaint;
+  if (f.extended_working_days > 0)
+    violation("the limit was already extended once (by " + std::to_string(f.extended_working_days) +
+              " working days)");
+  if (cmd.at > *f.due)
+    violation("an extension is requested before the limit (" + when(*f.due, ctx) + "), not after it");
+  const int days = cmd.body["working_days"].get<int>();
+  if (days > r.max_extension_days) {
+    violation("an extension is at most " + std::to_string(r.max_extension_days) +
+              " working days; asked for " + std::to_string(days));
+  }
+  return {make(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}})};
+}
+
+Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
+  if (c.complaint.escalated_at) violation("the case was already escalated to the leadership");
+  return {make(c, cmd, "escalated", {{"reason", cmd.body["reason"]}})};
+}
+
+Events assign_deputy(const Case& c, const Command& cmd, const CaseContext&) {
+  json data = {{"deputy", cmd.body["deputy"]}};
+  if (cmd.body.contains("instructions")) data["instructions"] = cmd.body["instructions"];
+  return {make(c, cmd, "deputy_assigned", std::move(data))};
+}
+
+Events reply(const Case& c, const Command& cmd, const CaseContext&) {
+  return {make(c, cmd, "replied", {{"reply", cmd.body["reply"]}})};
+}
+
+Events check(const Case& c, const Command& cmd, const CaseContext&) {
+  if (cmd.body["passed"].get<bool>()) return {make(c, cmd, "checked", note_of(cmd))};
+  if (!cmd.body.contains("note"))
+    violation("a failed check says what is still wrong (\"note\"), so the unit knows what to put right");
+  return {make(c, cmd, "check_failed", note_of(cmd))};
+}
+
+Events close(const Case& c, const Command& cmd, const CaseContext&) { return {make(c, cmd, "closed")}; }
+
+Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const int rating = cmd.body["rating"].get<int>();
+  json data = {{"rating", rating}};
+  if (cmd.body.contains("comment")) data["comment"] = cmd.body["comment"];
+  Events out{make(c, cmd, "rated", std::move(data))};
+  // 好差评: 1 (very dissatisfied) or 2 (dissatisfied) reopens the case for rectification.
+  if (rating <= 2) {
+    Event e =
+        make(c, cmd, "reopened", {{"working_days", rules_of(ctx).rectification_days}, {"rating", rating}});
+    e.seq += 1;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
+  const ComplaintFile& f = c.complaint;
+  Event e{c.version + 1, timer.kind, timer.due, system_actor(), {{"clock", timer.clock}}};
+  const Instant due = timer.clock == "review" ? *f.review_due : *f.due;
+  e.data["due"] = when(due, ctx);
+  e.data["level"] = timer.kind == "deadline_warning" ? "yellow" : "red";
+  e.data["responsible"] = timer.clock == "review" ? json("leader")
+                          : f.unit.empty()        ? json("dispatcher")
+                                                  : json(f.unit);
+  if (timer.kind == "deadline_overdue") e.data["escalated_to"] = "supervision_office";
+  return {std::move(e)};
+}
+
+}  // namespace permitflow::rules::complaint
