@@ -2,6 +2,8 @@
 // prohibition flags of the permit's rules, and the type check of the facts.
 #include "checklist/checklist.hpp"
 
+#include "common/json_input.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -153,6 +155,13 @@ void check_material(const MaterialSpec& spec, const std::string& id, const std::
 
 [[noreturn]] void bad_fact(const std::string& pointer, const std::string& message) {
   throw Error(ErrorCode::invalid_argument, pointer + ": " + message, pointer);
+}
+
+// The offending value as it appears in a message: short, so a megabyte of input is not echoed back.
+std::string excerpt(const json& value) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 80) text = text.substr(0, 60) + "… (" + std::to_string(text.size()) + " bytes)";
+  return text;
 }
 
 std::string_view kind_of(const json& j) {
@@ -313,20 +322,20 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
     switch (spec->type) {
       case FactType::boolean:
         if (!value.is_boolean())
-          bad_fact(pointer, "'" + name + "' must be true or false, found " + value.dump());
+          bad_fact(pointer, "'" + name + "' must be true or false, found " + excerpt(value));
         break;
       case FactType::number:
-        if (!value.is_number()) bad_fact(pointer, "'" + name + "' must be a number, found " + value.dump());
+        if (!value.is_number()) bad_fact(pointer, "'" + name + "' must be a number, found " + excerpt(value));
         break;
       case FactType::integer:
         if (!value.is_number_integer() && !value.is_number_unsigned() &&
             !(value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>())) {
-          bad_fact(pointer, "'" + name + "' must be a whole number, found " + value.dump());
+          bad_fact(pointer, "'" + name + "' must be a whole number, found " + excerpt(value));
         }
         break;
       case FactType::date:
         if (!value.is_string())
-          bad_fact(pointer, "'" + name + "' must be a date YYYY-MM-DD, found " + value.dump());
+          bad_fact(pointer, "'" + name + "' must be a date YYYY-MM-DD, found " + excerpt(value));
         try {
           Date::parse(value.get<std::string>());
         } catch (const Error& e) {
@@ -335,7 +344,7 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
         break;
       case FactType::time:
         if (!value.is_string()) {
-          bad_fact(pointer, "'" + name + "' must be an RFC 3339 time with offset, found " + value.dump());
+          bad_fact(pointer, "'" + name + "' must be an RFC 3339 time with offset, found " + excerpt(value));
         }
         try {
           Instant::parse_rfc3339(value.get<std::string>());
@@ -346,7 +355,10 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
         }
         break;
       case FactType::text:
-        if (!value.is_string()) bad_fact(pointer, "'" + name + "' must be text, found " + value.dump());
+        if (!value.is_string()) bad_fact(pointer, "'" + name + "' must be text, found " + excerpt(value));
+        if (value.get_ref<const std::string&>().size() > input::kMaxText) {
+          bad_fact(pointer, "'" + name + "' is longer than " + std::to_string(input::kMaxText) + " bytes");
+        }
         break;
       case FactType::vehicles:
         validate_vehicles(pointer, value);
@@ -356,7 +368,7 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
       const double min = *spec->minimum;
       const std::string shown =
           std::trunc(min) == min ? std::to_string(static_cast<long long>(min)) : json(min).dump();
-      bad_fact(pointer, "'" + name + "' must be at least " + shown + ", found " + value.dump());
+      bad_fact(pointer, "'" + name + "' must be at least " + shown + ", found " + excerpt(value));
     }
   }
 }

@@ -20,6 +20,9 @@ inline constexpr std::size_t kMaxText = 10000;  // free text (reasons, findings,
 inline constexpr std::size_t kMaxId = 200;      // identifiers
 inline constexpr std::size_t kMaxDocument = 4 * 1024 * 1024;
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view text) noexcept;
+
 /// Parses a JSON document (size-limited, depth-limited). `what` names it in errors ("application").
 json parse_document(std::string_view text, std::string_view what);
 

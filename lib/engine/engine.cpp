@@ -266,6 +266,8 @@ std::string case_id_arg(std::string_view id) {
   if (id.empty() || id.size() > in::kMaxId) {
     throw Error(ErrorCode::invalid_argument, "a case id must be 1 to 200 bytes", "/case_id");
   }
+  if (!in::valid_utf8(id))
+    throw Error(ErrorCode::invalid_argument, "a case id must be valid UTF-8", "/case_id");
   return std::string(id);
 }
 
@@ -456,6 +458,13 @@ std::string Engine::query(std::string_view query_json) const {
     kind = "complaint";
   }
   f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
+  if (!f.awaiting_department.empty()) {  // a typo would otherwise look like "nothing is waiting"
+    bool known = false;
+    for (const auto& p : impl_->definitions.permits())
+      for (const auto& d : impl_->definitions.current(p)->co_approving)
+        known = known || d.id == f.awaiting_department;
+    if (!known) in::fail("/awaiting_department", "unknown department '" + f.awaiting_department + "'");
+  }
   if (auto d = in::opt_date(q, "due_before", "")) f.due_before = d->to_string();
   if (auto d = in::opt_date(q, "due_after", "")) f.due_after = d->to_string();
   f.after = in::opt_string(q, "after", "", in::kMaxId).value_or("");

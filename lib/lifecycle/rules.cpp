@@ -303,9 +303,20 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
           ? std::optional<Date>(Date::parse(cmd.body["valid_until"].get<std::string>()))
           : default_valid_until(c, ctx.definition, valid_from);
   if (valid_until && *valid_until < valid_from) {
-    throw Error(ErrorCode::invalid_argument,
-                "valid_until " + valid_until->to_string() + " is before valid_from " + valid_from.to_string(),
-                "/valid_until");
+    const bool until_given = cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null();
+    // A valid_until the caller gave that comes too early is bad input; an end the definition derives
+    // (e.g. road excavation's planned_end) that is already past is a rule the case cannot meet.
+    if (until_given) {
+      throw Error(
+          ErrorCode::invalid_argument,
+          "valid_until " + valid_until->to_string() + " is before valid_from " + valid_from.to_string(),
+          "/valid_until");
+    }
+    violation("the certificate would end on " + valid_until->to_string() +
+              (ctx.definition.validity.until_fact ? " (the " + *ctx.definition.validity.until_fact + ")"
+                                                  : std::string()) +
+              ", before it could start on " + valid_from.to_string() +
+              "; give valid_from and valid_until explicitly or correct the facts");
   }
   const std::string number = cmd.body.value("number", c.id + "-Z");
   json data = {{"number", number}, {"valid_from", valid_from.to_string()}};

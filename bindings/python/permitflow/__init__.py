@@ -96,6 +96,17 @@ def _invalid(message: str, field: Optional[str] = None) -> InvalidArgument:
     return error
 
 
+def _text(value: str, where: str) -> str:
+    """Refuses a str that is not Unicode text UTF-8 can carry (e.g. a lone surrogate from a bad decode)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise _invalid(f"{where or '/'}: not valid UTF-8 text (character {e.start} is a lone surrogate)",
+                           where or None) from None
+    return value
+
+
 def _encode(value: Any, where: str) -> Any:
     """Turns dates and aware datetimes into the contract's strings, recursively; refuses naive datetimes."""
     if isinstance(value, _dt.datetime):
@@ -113,13 +124,15 @@ def _encode(value: Any, where: str) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _invalid(f"{where or '/'}: keys must be strings, not {key!r}", where or None)
-            out[key] = _encode(item, f"{where}/{key}")
+            out[_text(key, where)] = _encode(item, f"{where}/{key}")
         return out
     if isinstance(value, (list, tuple)):
         return [_encode(item, f"{where}/{i}") for i, item in enumerate(value)]
     if isinstance(value, float) and not _math.isfinite(value):
         raise _invalid(f"{where or '/'}: {value} is not a JSON number", where or None)
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return _text(value, where)
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     raise _invalid(f"{where or '/'}: a {type(value).__name__} cannot be sent to the engine", where or None)
 
@@ -132,7 +145,7 @@ def _dumps(document: Any, what: str) -> str:
 
 def _time(now: TimeLike, what: str) -> str:
     if isinstance(now, str):
-        return now
+        return _text(now, "/" + what)
     if isinstance(now, _dt.datetime):
         return _encode(now, "/" + what)
     raise _invalid(f"{what} must be an aware datetime.datetime or an RFC 3339 string, "
@@ -141,7 +154,7 @@ def _time(now: TimeLike, what: str) -> str:
 
 def _date(day: DateLike, what: str) -> str:
     if isinstance(day, str):
-        return day
+        return _text(day, "/" + what)
     if isinstance(day, _dt.datetime):
         raise _invalid(f"{what} must be a datetime.date, not a datetime", "/" + what)
     if isinstance(day, _dt.date):
@@ -152,7 +165,7 @@ def _date(day: DateLike, what: str) -> str:
 def _case_id(case_id: str) -> str:
     if not isinstance(case_id, str):
         raise _invalid(f"case_id must be a str, not a {type(case_id).__name__}", "/case_id")
-    return case_id
+    return _text(case_id, "/case_id")
 
 
 class Engine:
