@@ -4,6 +4,7 @@
 # PERMITFLOW_REQUIRE_POSTGRES=1 makes that a failure.
 #   crash_postgres.sh PERMITFLOW_CRASH KILLS
 set -eu
+export PGOPTIONS="--client-min-messages=warning"  # no NOTICEs from DROP SCHEMA
 crash=$1
 kills=$2
 url=${PERMITFLOW_TEST_POSTGRES_URL:-}
@@ -19,6 +20,7 @@ schema="crash_short_$$"
 psql -q -v ON_ERROR_STOP=1 "$url" -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema"
 case "$url" in *\?*) sep='&' ;; *) sep='?' ;; esac
 status=0
-"$crash" drive --db "$url${sep}options=-csearch_path%3D$schema" --kills "$kills" --seed 7 || status=$?
+"$crash" drive --db "$url${sep}options=-csearch_path%3D$schema" --kills "$kills" --seed 7 \
+  --max-delay-ms 1000 || status=$?
 psql -q "$url" -c "DROP SCHEMA IF EXISTS $schema CASCADE" || true
 exit "$status"
