@@ -90,8 +90,7 @@ Engine::Impl::Impl(EngineConfig cfg)
   // Group commit batches commands of different cases in one SQLite transaction. On PostgreSQL each command
   // keeps its own transaction: a batch would hold many case rows at once and could deadlock with another
   // engine's batch, while PostgreSQL already groups concurrent commits in its WAL.
-  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1,
-                                        [this] { remembered_documents.clear(); });
+  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1);
   // Definition versions that cases were submitted under stay known even when no longer shipped.
   auto tx = store->begin_read();
   for (const auto& doc : tx->documents()) {
@@ -238,8 +237,10 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
   const std::string cal_key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
   tx.remember_document(
       {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
-  remembered_documents.insert(key);
-  remembered_documents.insert(cal_key);
+  for (const std::string& k : {key, cal_key}) {
+    if (remembered_documents.insert(k).second)
+      writes->on_rollback([this, k] { remembered_documents.erase(k); });
+  }
 }
 
 Engine::Engine(std::string_view config_json)
@@ -397,7 +398,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
       tx->release("command");
       return {m.document(out.after), nullptr};
     } catch (const Error&) {
-      tx->rollback_to("command");  // rolls back and ends the savepoint
+      tx->rollback_to("command");             // rolls back and ends the savepoint
       return {"", std::current_exception()};  // keeps the timers that fired before the command
     }
   });

@@ -49,7 +49,8 @@ struct Engine::Impl {
   static constexpr std::size_t kMaxBatch = 256;
   static constexpr int kRunDueSlice = 256;  // timers claimed per run_due job
   std::unique_ptr<WriteQueue> writes;
-  // "kind/name/version" already stored; touched only by the queue's leader, cleared on any rollback.
+  // "kind/name/version" already stored; touched only by the queue's leader. A key a job adds is removed
+  // again if that job's writes are rolled back.
   std::set<std::string> remembered_documents;
 
   // Background scheduler.
