@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -27,9 +28,32 @@ std::string config(const fs::path& db, const std::string& sync = "full") {
   return json{{"database", db.string()}, {"synchronous", sync}}.dump();
 }
 
+// Every value printed, by figure name in first-printed order, for the medians of repeated runs.
+std::vector<std::pair<std::string, std::vector<double>>> g_values;
+std::map<std::string, std::string> g_units;
+
 void figure(const std::string& name, double value, const std::string& unit) {
   std::printf("%-58s %14.2f %s\n", (name + ":").c_str(), value, unit.c_str());
   std::fflush(stdout);
+  auto it = std::find_if(g_values.begin(), g_values.end(), [&](const auto& v) { return v.first == name; });
+  if (it == g_values.end()) it = g_values.insert(g_values.end(), {name, {}});
+  it->second.push_back(value);
+  g_units[name] = unit;
+}
+
+/// The median of each figure printed more than once (odd counts: the middle run; even: the mean of the two).
+void print_medians() {
+  bool header = false;
+  for (auto& [name, values] : g_values) {
+    if (values.size() < 2) continue;
+    if (!header) std::printf("\n--- medians of the repeated runs ---\n");
+    header = true;
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    const double median = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    std::printf("%-58s %14.2f %s (median of %zu; min %.2f, max %.2f)\n", (name + ":").c_str(), median,
+                g_units[name].c_str(), n, values.front(), values.back());
+  }
 }
 
 /// Runs `cases` full lifecycles one command per call; returns each call's latency in ms.
@@ -339,6 +363,9 @@ int main(int argc, char** argv) {
   app.add_option("--big", big_n, "cases of the large database (open, lookup, verify, memory)");
   app.add_option("--only", only, "one section: durable, group, timers, big, capi");
   bool keep = false, fill_only = false;
+  int repeat = 1;
+  app.add_option("--repeat", repeat,
+                 "runs of the durable, group and capi sections (medians printed at the end)");
   std::string big_db;
   app.add_flag("--keep", keep, "keep the scratch folder (to profile its databases)");
   app.add_option("--big-db", big_db,
@@ -355,12 +382,20 @@ int main(int argc, char** argv) {
   }
   const Lifecycle l = road_excavation_lifecycle(materials);
   std::printf("permitflow %s, %u hardware threads\n", version(), std::thread::hardware_concurrency());
-  if (only.empty() || only == "durable") durable_vs_raw(dir, l, cases);
-  if (only.empty() || only == "group") group_commit(dir, l, parse_list(threads), group_cases);
+  for (int r = 0; r < repeat; ++r) {
+    // Each repetition writes fresh databases: the raw baseline copies every row of its source.
+    const fs::path run = fs::path(dir) / ("run" + std::to_string(r));
+    fs::create_directories(run);
+    if (repeat > 1) std::printf("--- run %d of %d ---\n", r + 1, repeat);
+    if (only.empty() || only == "durable") durable_vs_raw(run, l, cases);
+    if (only.empty() || only == "group") group_commit(run, l, parse_list(threads), group_cases);
+    if (only.empty() || only == "capi") c_api_overhead(run, l);
+    if (!keep) fs::remove_all(run);
+  }
   if (only.empty() || only == "timers") timers(dir, l, materials, backlog);
-  if (only.empty() || only == "capi") c_api_overhead(dir, l);
   if (only.empty() || only == "big")
     big(big_db.empty() ? fs::path(dir) / "big.db" : fs::path(big_db), l, materials, big_n, fill_only);
+  print_medians();
   if (!keep) fs::remove_all(dir);
   return 0;
 }
