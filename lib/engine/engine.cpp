@@ -159,11 +159,7 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   r.state = std::string(to_string(c.state));
   r.version = c.version;
   const std::string clock = active_clock(c);
-  const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
-                       : clock == "correction"      ? &c.deadlines.correction
-                       : clock == "decision"        ? &c.deadlines.decision
-                       : clock == "issuance"        ? &c.deadlines.issuance
-                                                    : nullptr;
+  const ClockView* v = c.deadlines.find(clock);
   if (v && v->present) {
     r.light = std::string(to_string(v->light));
     r.due = v->due.to_string();
