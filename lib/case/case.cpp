@@ -422,4 +422,12 @@ json to_json(const Case& c, const CaseContext& ctx) {
   };
 }
 
+const ClockView* Deadlines::find(std::string_view clock) const {
+  if (clock == "acceptance_notice") return &acceptance_notice;
+  if (clock == "correction") return &correction;
+  if (clock == "decision" || clock == "decision_statutory") return &decision;
+  if (clock == "issuance") return &issuance;
+  return nullptr;
+}
+
 }  // namespace permitflow

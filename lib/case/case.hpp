@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,9 @@ struct Deadlines {
   ClockView correction;
   ClockView decision;
   ClockView issuance;
+  /// The view of a permit clock by its timer name ("decision_statutory" is the decision clock's statutory
+  /// due); nullptr for any other name (complaint clocks live in ComplaintFile).
+  const ClockView* find(std::string_view clock) const;
   bool operator==(const Deadlines&) const = default;
 };
 

@@ -160,11 +160,7 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   r.state = std::string(to_string(c.state));
   r.version = c.version;
   const std::string clock = active_clock(c);
-  const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
-                       : clock == "correction"      ? &c.deadlines.correction
-                       : clock == "decision"        ? &c.deadlines.decision
-                       : clock == "issuance"        ? &c.deadlines.issuance
-                                                    : nullptr;
+  const ClockView* v = c.deadlines.find(clock);
   if (v && v->present) {
     r.light = std::string(to_string(v->light));
     r.due = v->due.to_string();
@@ -397,7 +393,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
       tx->release("command");
       return {m.document(out.after), nullptr};
     } catch (const Error&) {
-      tx->rollback_to("command");  // rolls back and ends the savepoint
+      tx->rollback_to("command");             // rolls back and ends the savepoint
       return {"", std::current_exception()};  // keeps the timers that fired before the command
     }
   });

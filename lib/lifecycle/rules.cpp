@@ -346,10 +346,8 @@ Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
   if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
     e.data["accepted_on"] = c.last_submission_on.to_string();
   } else if (timer.kind == "deadline_warning" || timer.kind == "deadline_overdue") {
-    const ClockView& v = timer.clock == "acceptance_notice" ? c.deadlines.acceptance_notice
-                         : timer.clock == "correction"      ? c.deadlines.correction
-                         : timer.clock == "issuance"        ? c.deadlines.issuance
-                                                            : c.deadlines.decision;
+    const ClockView* found = c.deadlines.find(timer.clock);
+    const ClockView& v = found ? *found : c.deadlines.decision;
     const Date due = timer.clock == "decision_statutory" ? v.statutory_due : v.due;
     e.data["due"] = due.to_string();
     e.data["level"] = timer.kind == "deadline_warning" ? "yellow" : "red";

@@ -59,6 +59,8 @@ expect_error() {  # expect_error NAME STDIN ARGS...
   echo "     $name: $err"
   LAST_OUT=$out
 }
+expect_error "no subcommand" "" calendar
+expect_error "unknown option" "" calendar add 2026-02-01 5 --no-such-option
 expect_error "bad date" "" calendar add 2026-02-30 5
 expect_error "negative n" "" calendar add 2026-02-01 -1
 expect_error "bad n" "" calendar add 2026-02-01 five
