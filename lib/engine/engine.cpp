@@ -93,13 +93,68 @@ Engine::Impl::Impl(EngineConfig cfg)
   writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1,
                                         [this] { remembered_documents.clear(); });
   // Definition versions that cases were submitted under stay known even when no longer shipped.
-  auto tx = store->begin_read();
-  for (const auto& doc : tx->documents()) {
-    if (doc.kind == "definition" && !definitions.find(doc.name, static_cast<int>(doc.version))) {
-      definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
+  // So do the calendars their deadlines were computed on (replay is deterministic).
+  {
+    auto tx = store->begin_read();
+    for (const auto& doc : tx->documents()) {
+      if (doc.kind == "definition" && !definitions.find(doc.name, static_cast<int>(doc.version))) {
+        definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
+      }
+      if (doc.kind == "calendar") {
+        WorkingCalendar stored = WorkingCalendar::from_json(doc.content, "stored calendar " + doc.name);
+        calendars.emplace(stored.version(), std::move(stored));
+      }
+      remembered_documents.insert(doc.kind + "/" + doc.name + "/" + std::to_string(doc.version));
     }
-    remembered_documents.insert(doc.kind + "/" + doc.name + "/" + std::to_string(doc.version));
   }
+  const bool new_calendar = !calendars.count(calendar.version());
+  calendars.emplace(calendar.version(), calendar);
+  if (new_calendar) recompute_for_new_calendar();
+}
+
+const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
+  const auto it = calendars.find(version);
+  return it == calendars.end() ? calendar : it->second;
+}
+
+void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition& def) const {
+  const bool switches = e.type == "submitted" || e.type == "deadlines_recomputed";
+  const std::string version = switches ? e.data.value("calendar_version", std::string()) : c.calendar_version;
+  apply(c, e, context_of(def, version));
+}
+
+bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed) {
+  if (c.calendar_version == calendar.version() || c.ended_on) return false;
+  const PermitDefinition& def = definition_of(c.permit, c.definition_version);
+  const CaseContext now_ctx = context_of(def, calendar.version());
+  const Outcome out = adopt_calendar(c, at < c.last_event_at ? c.last_event_at : at, now_ctx);
+  if (only_if_changed && out.events.front().data["changes"].empty() &&
+      timers_for(c, context_of(c)) == timers_for(out.after, now_ctx)) {
+    return false;
+  }
+  remember_calendar(tx);
+  persist(tx, c.version, out);
+  c = out.after;
+  return true;
+}
+
+void Engine::Impl::recompute_for_new_calendar() {
+  // Dated at each case's latest event (adopt_current_calendar never goes earlier): loading a calendar must
+  // not move a case's time forward, or a host on its own clock could no longer act on it.
+  const Instant as_of_latest_event = Instant::from_epoch_seconds(0);
+  int recomputed = 0;
+  writes->run([&](store::Transaction& tx) -> JobResult {
+    remember_calendar(tx);
+    for (const std::string& id : tx.case_ids()) {
+      const auto record = tx.load_case(id);
+      if (!record) continue;
+      Case c = load_case(tx, *record);
+      if (adopt_current_calendar(tx, c, as_of_latest_event, /*only_if_changed=*/true)) ++recomputed;
+    }
+    return {};
+  });
+  if (recomputed > 0)
+    log->info("calendar {} loaded: deadlines of {} cases recomputed", calendar.version(), recomputed);
 }
 
 Engine::Impl::~Impl() = default;
@@ -122,7 +177,7 @@ Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
     if (!def)
       def =
           &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
-    apply(c, e, context_of(*def));
+    apply_logged(c, e, *def);
   }
   return c;
 }
@@ -134,10 +189,10 @@ Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& re
       Case c = std::move(*snap);
       if (c.version == record.snapshot_version) {
         for (const auto& rec : tx.events(record.id, c.version)) {
-          apply(c,
-                {rec.seq, rec.type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
-                 json::parse(rec.data)},
-                context_of(def));
+          apply_logged(c,
+                       {rec.seq, rec.type, Instant::parse_rfc3339(rec.at),
+                        actor_from_json(json::parse(rec.actor)), json::parse(rec.data)},
+                       def);
         }
         return c;
       }
@@ -147,9 +202,7 @@ Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& re
   return replay(tx.events(record.id, 0));
 }
 
-std::string Engine::Impl::document(const Case& c) const {
-  return to_json(c, context_of(definition_of(c.permit, c.definition_version))).dump();
-}
+std::string Engine::Impl::document(const Case& c) const { return to_json(c, context_of(c)).dump(); }
 
 store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) const {
   store::CaseRecord r;
@@ -190,7 +243,7 @@ void Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version
   }
   if (!records.empty()) tx.append(projection(c), expected_version, records);
   std::vector<store::TimerRecord> timers;
-  for (const TimerDue& t : timers_for(c, context_of(definition_of(c.permit, c.definition_version)))) {
+  for (const TimerDue& t : timers_for(c, context_of(c))) {
     timers.push_back({c.id, t.kind, t.clock, t.due.epoch_seconds()});
   }
   tx.replace_timers(c.id, timers);
@@ -198,14 +251,16 @@ void Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version
 }
 
 void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
-  const PermitDefinition& def = definition_of(c.permit, c.definition_version);
+  // Recorded as of the first timer that fires, so the log stays in time order.
+  const auto first = tx.due_timers(c.id, now.epoch_seconds());
+  adopt_current_calendar(tx, c, first.empty() ? now : Instant::from_epoch_seconds(first.front().due));
   // Firing a timer can make another one due (a deemed acceptance starts the decision clocks); the loop ends
   // because every firing moves the case's last event forward or removes the timer.
   for (int guard = 0; guard < 64; ++guard) {
     const auto due = tx.due_timers(c.id, now.epoch_seconds());
     if (due.empty()) return;
     const auto& t = due.front();
-    const Outcome out = run_timer(c, {t.kind, t.clock, Instant::from_epoch_seconds(t.due)}, context_of(def));
+    const Outcome out = run_timer(c, {t.kind, t.clock, Instant::from_epoch_seconds(t.due)}, context_of(c));
     persist(tx, c.version, out);
     if (out.events.empty()) {  // no longer applies: drop it so the loop moves on
       auto left = tx.timers(c.id);
@@ -231,11 +286,16 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
-  const std::string cal_key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
+  remembered_documents.insert(key);
+  remember_calendar(tx);
+}
+
+void Engine::Impl::remember_calendar(store::Transaction& tx) {
+  const std::string key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
+  if (remembered_documents.count(key)) return;
   tx.remember_document(
       {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
   remembered_documents.insert(key);
-  remembered_documents.insert(cal_key);
 }
 
 Engine::Engine(std::string_view config_json)
@@ -341,7 +401,7 @@ std::string Engine::submit(std::string_view application_json) {
                   day, static_cast<long long>(n));
     const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
     Outcome out{{first}, Case{}};
-    apply(out.after, first, m.context_of(*def));
+    apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
     m.persist(*tx, 0, out);
     if (!app.command_id.empty()) tx->record_command(app.command_id, id);
@@ -387,7 +447,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
         throw Error(ErrorCode::conflict, "case " + id + " is at version " + std::to_string(record->version) +
                                              ", not the expected " + std::to_string(*cmd.expected_version));
       }
-      const Outcome out = run_command(c, cmd, m.context_of(def));
+      const Outcome out = run_command(c, cmd, m.context_of(c));
       m.persist(*tx, c.version, out);
       if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
       tx->release("command");
@@ -525,10 +585,16 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
         const auto record = tx->load_case(t.case_id);
         if (!record) continue;
         Case c = m.load_case(*tx, *record);
-        const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
         const TimerDue due{t.kind, t.clock, Instant::from_epoch_seconds(t.due)};
         tx->savepoint("timer");
-        const Outcome out = run_timer(c, due, m.context_of(def));
+        if (m.adopt_current_calendar(*tx, c, due.due)) {
+          const auto left = tx->timers(c.id);
+          if (std::find(left.begin(), left.end(), t) == left.end()) {  // the new calendar moved it
+            tx->release("timer");
+            continue;
+          }
+        }
+        const Outcome out = run_timer(c, due, m.context_of(c));
         std::vector<store::EventRecord> appended;
         m.persist(*tx, c.version, out, &appended);
         if (out.events.empty()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -41,7 +42,10 @@ struct Engine::Impl {
   EngineConfig config;
   DefinitionRegistry definitions;
   std::vector<std::string> complaint_units;  // where a complaint may be dispatched
-  WorkingCalendar calendar;
+  WorkingCalendar calendar;                  // the current one: new cases and deadlines are computed on it
+  // Every calendar a stored case was computed on, by version (DESIGN §4.10), the current one included. Filled
+  // at start-up and never changed after, so readers need no lock.
+  std::map<std::string, WorkingCalendar> calendars;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
 
@@ -60,9 +64,19 @@ struct Engine::Impl {
 
   /// The definition a case was submitted under. Throws Error(internal) when it is unknown.
   const PermitDefinition& definition_of(const std::string& permit, int version) const;
-  CaseContext context_of(const PermitDefinition& def) const {
-    return {def, calendar, config.utc_offset_minutes};
+  /// The calendar of that version; the current one for a version this database never stored (a case
+  /// written before calendars were kept).
+  const WorkingCalendar& calendar_of(const std::string& version) const;
+  CaseContext context_of(const PermitDefinition& def, const std::string& calendar_version) const {
+    return {def, calendar_of(calendar_version), config.utc_offset_minutes};
   }
+  /// The case's definition and the calendar its deadlines are computed on.
+  CaseContext context_of(const Case& c) const {
+    return context_of(definition_of(c.permit, c.definition_version), c.calendar_version);
+  }
+  /// Applies a logged event on the calendar it was written with: the case's own, or the one the event
+  /// moves the case to (`submitted`, `deadlines_recomputed`).
+  void apply_logged(Case& c, const Event& e, const PermitDefinition& def) const;
 
   /// Rebuilds a case from its snapshot (if it loads) and the events after it, else from its whole log.
   Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
@@ -75,12 +89,22 @@ struct Engine::Impl {
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
+  /// Moves a case computed on an older calendar to the current one (a `deadlines_recomputed` event at `at`)
+  /// before anything else is written to it, so that every later deadline uses the calendar the host loaded.
+  /// With `only_if_changed`, records it only when a deadline or timer actually moves. Updates `c` in place;
+  /// true when an event was written.
+  bool adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed = false);
+  /// At start-up with a calendar this database has not stored: stores it and recomputes every case whose
+  /// deadlines it changes (DESIGN §4.10). Other cases move to it at their next write.
+  void recompute_for_new_calendar();
+
   /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
 
   nlohmann::json event_json(const store::EventRecord& e) const;
   std::string document(const Case& c) const;
   void remember(store::Transaction& tx, const PermitDefinition& def);
+  void remember_calendar(store::Transaction& tx);
 };
 
 }  // namespace permitflow

@@ -153,7 +153,7 @@ std::string Engine::report(std::string_view report_json) const {
       }
       if (upto.empty()) continue;
       Case c = m.replay(upto);
-      recompute_deadlines(c, m.context_of(m.definition_of(c.permit, c.definition_version)), w.to);
+      recompute_deadlines(c, m.context_of(c), w.to);
       if (c.state == State::closed || c.state == State::rated || c.state == State::replied ||
           c.state == State::checked)
         continue;  // put right (replied and being checked, or closed)
@@ -193,7 +193,7 @@ std::string Engine::report(std::string_view report_json) const {
     Case c = m.replay(upto);
     const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
     // Lights as of the end of the week: 00:00 of the next Monday, before anything happens on it.
-    recompute_deadlines(c, m.context_of(def), w.to);
+    recompute_deadlines(c, m.context_of(c), w.to);
 
     // Yellow and red cases. The applicant's correction period is the applicant's time, not the bureau's:
     // it is not supervised here.

@@ -3,6 +3,7 @@
 
 #include "clock/legal_clock.hpp"
 #include "lifecycle/lifecycle.hpp"
+#include "lifecycle/rules.hpp"
 
 namespace permitflow {
 namespace {
@@ -51,6 +52,42 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
 }
 
 }  // namespace
+
+Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
+  Event e{c.version + 1,
+          "deadlines_recomputed",
+          at,
+          rules::system_actor(),
+          {{"calendar_version", ctx.calendar.version()}, {"previous_calendar_version", c.calendar_version}}};
+  Outcome out{{}, c};
+  apply(out.after, e, ctx);
+  // What moved, for the clerk reading the history (the event itself is replayed by its calendar_version).
+  nlohmann::json changes = nlohmann::json::array();
+  auto note = [&](const char* clock, const char* field, const nlohmann::json& from,
+                  const nlohmann::json& to) {
+    if (from != to) changes.push_back({{"clock", clock}, {"field", field}, {"from", from}, {"to", to}});
+  };
+  auto date = [](const ClockView& v, Date ClockView::*d) {
+    return v.present ? nlohmann::json((v.*d).to_string()) : nlohmann::json(nullptr);
+  };
+  for (const char* clock : {"acceptance_notice", "correction", "decision", "issuance"}) {
+    const ClockView& before = *c.deadlines.find(clock);
+    const ClockView& after = *out.after.deadlines.find(clock);
+    note(clock, "due", date(before, &ClockView::due), date(after, &ClockView::due));
+    if (std::string_view(clock) == "decision")
+      note(clock, "statutory_due", date(before, &ClockView::statutory_due),
+           date(after, &ClockView::statutory_due));
+    note(clock, "provisional", before.present && before.provisional, after.present && after.provisional);
+  }
+  auto instant = [&](const std::optional<Instant>& i) {
+    return i ? nlohmann::json(i->to_rfc3339(ctx.utc_offset_minutes)) : nlohmann::json(nullptr);
+  };
+  note("handling", "due", instant(c.complaint.due), instant(out.after.complaint.due));
+  note("review", "due", instant(c.complaint.review_due), instant(out.after.complaint.review_due));
+  e.data["changes"] = std::move(changes);
+  out.events.push_back(std::move(e));
+  return out;
+}
 
 Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const WorkingCalendar& cal) {
   if (!r.lead_in_working_days) return valid_until - r.lead;
