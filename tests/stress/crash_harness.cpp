@@ -34,12 +34,15 @@
 #include <vector>
 
 #include "permitflow/engine.hpp"
+#include "support/demo_applications.hpp"
 
 namespace {
 
 using nlohmann::json;
 using permitflow::Engine;
 using permitflow::Error;
+using permitflow::testing::kClerk;
+using permitflow::testing::kHead;
 
 struct Options {
   std::string mode;
@@ -102,48 +105,15 @@ std::string rfc3339(long long t) {
   return buf;
 }
 
-const json kClerk = {{"id", "clerk-1"}, {"role", "clerk"}};
-const json kHead = {{"id", "head-1"}, {"role", "head"}};
-const json kApplicant = {{"id", "91320922MA1CRASH1X"}, {"role", "applicant"}};
+const json kCrashApplicant = {{"id", "91320922MA1CRASH1X"}, {"role", "applicant"}};
 
-json facts_of(const std::string& permit) {
-  if (permit == "outdoor_advertising") {
-    return {{"area_m2", 4.0},        {"height_m", 2.5},   {"on_roof", false},
-            {"building_storeys", 5}, {"term_months", 12}, {"electronic_screen", false}};
-  }
-  return {{"volume_m3", 300},
-          {"route", "S226 - 城东路 - 消纳场"},
-          {"disposal_site", "城东消纳场"},
-          {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}};
+// Materials valid far ahead: the child's clock runs for years of simulated time.
+json complete_materials(const Engine& e, const std::string& permit, const std::string& when) {
+  return permitflow::testing::complete_materials(e, permit, when, "2099-12-31", kCrashApplicant);
 }
 
 json application(const std::string& permit, const std::string& when, const json& materials) {
-  return {{"permit", permit},
-          {"applicant", {{"id", kApplicant["id"]}, {"name", "崩溃测试工程有限公司"}}},
-          {"actor", kApplicant},
-          {"at", when},
-          {"facts", facts_of(permit)},
-          {"materials", materials}};
-}
-
-json complete_materials(Engine& e, const std::string& permit, const std::string& when) {
-  json mats = json::array();
-  for (int round = 0; round < 4; ++round) {
-    const json n = json::parse(e.precheck(application(permit, when, mats).dump()));
-    bool added = false;
-    for (const auto& i : n["items"]) {
-      const std::string m = i["material"];
-      if (m.rfind("fact:", 0) == 0) continue;
-      bool have = false;
-      for (const auto& x : mats) have = have || x["id"] == m;
-      if (!have) {
-        mats.push_back({{"id", m}, {"format", "pdf"}, {"expires_on", "2099-12-31"}});
-        added = true;
-      }
-    }
-    if (n["complete"].get<bool>() && !added) return mats;
-  }
-  throw std::runtime_error("precheck never became complete for " + permit);
+  return permitflow::testing::application(permit, when, materials, nullptr, kCrashApplicant);
 }
 
 void ack(int fd, const std::string& line) {
@@ -193,9 +163,9 @@ int child(const Options& o) {
         json cmd = {{"actor", kClerk}, {"at", when}};
         if (state == "submitted") {
           cmd["type"] = c["materials"].empty() ? "request_correction" : "accept";
-          if (rng() % 10 == 0) cmd = {{"type", "withdraw"}, {"actor", kApplicant}, {"at", when}};
+          if (rng() % 10 == 0) cmd = {{"type", "withdraw"}, {"actor", kCrashApplicant}, {"at", when}};
         } else if (state == "awaiting_correction") {
-          cmd = {{"type", "resubmit"}, {"actor", kApplicant}, {"at", when}, {"materials", complete_cw}};
+          cmd = {{"type", "resubmit"}, {"actor", kCrashApplicant}, {"at", when}, {"materials", complete_cw}};
           if (oa) cmd["materials"] = complete_oa;
         } else if (state == "under_review") {
           const unsigned k = static_cast<unsigned>(rng() % 6);
