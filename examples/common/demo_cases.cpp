@@ -1,5 +1,6 @@
 #include "demo_cases.hpp"
 
+#include <map>
 #include <ostream>
 #include <stdexcept>
 
@@ -14,6 +15,30 @@ json gas_company() { return {{"id", "91320922MA1GAS001X"}, {"name", "滨海华�
 json ad_company() { return {{"id", "91320922MA1ADV002Y"}, {"name", "滨海星光广告传媒有限公司"}}; }
 json haulage_company() { return {{"id", "91320922MA1HAU003Z"}, {"name", "滨海顺通渣土运输有限公司"}}; }
 json as_applicant(const json& company) { return {{"id", company["id"]}, {"role", "applicant"}}; }
+json resident() { return {{"id", "居民-张秀英"}, {"name", "张秀英"}}; }
+json as_reporter(const json& person) { return {{"id", person["id"]}, {"role", "reporter"}}; }
+json dispatcher() { return {{"id", "信息员-孙丽"}, {"role", "dispatcher"}}; }
+json handler(const std::string& unit) {
+  static const std::map<std::string, std::string> kPeople = {{"sanitation", "环卫-周强"},
+                                                             {"law_enforcement", "执法-吴军"},
+                                                             {"service_center", "服务-郑洁"},
+                                                             {"general_office", "办公室-冯涛"}};
+  const auto p = kPeople.find(unit);
+  return {{"id", p != kPeople.end() ? p->second : "承办-" + unit}, {"role", "handler"}, {"unit", unit}};
+}
+json leader() { return {{"id", "分管局长-钱进"}, {"role", "leader"}}; }
+
+json complaint(const std::string& category, const json& reporter, const std::string& when,
+               const std::string& source, const std::string& description, const std::string& location) {
+  return {{"kind", "complaint"},
+          {"category", category},
+          {"reporter", reporter},
+          {"actor", source == "portal" ? as_reporter(reporter) : dispatcher()},
+          {"at", when},
+          {"source", source},
+          {"description", description},
+          {"location", location}};
+}
 
 std::string at(const std::string& day, const std::string& hm) { return day + "T" + hm + ":00+08:00"; }
 
@@ -199,6 +224,121 @@ Date working_days_before(const WorkingCalendar& cal, Date today, int n) {
 
 }  // namespace
 
+std::vector<std::string> seed_complaints(Engine& engine, Date today) {
+  const WorkingCalendar& cal = engine.calendar();
+  auto t = [&](int n, const std::string& hm) {
+    return at(working_days_before(cal, today, n).to_string(), hm);
+  };
+  const json me = resident();
+  const json li = {{"id", "居民-李明"}, {"name", "李明"}};
+  const json chen = {{"id", "居民-陈华"}, {"name", "陈华"}};
+  const json verified = {{"verified", true}, {"note", "网格员现场核实"}};
+  Runner run(engine);
+  std::vector<std::string> made;
+  auto file = [&](const json& app) {
+    made.push_back(run.submit(app));
+    return made.back();
+  };
+  // Registered (verified) and dispatched by the table, at the given times.
+  auto to_unit = [&](const std::string& id, const std::string& reg, const std::string& disp) {
+    run.exec(id, command("register", dispatcher(), reg, verified));
+    run.exec(id, command("dispatch", dispatcher(), disp));
+  };
+
+  // received: the resident's report from the portal this morning, awaiting verification.
+  file(complaint("help", me, t(1, "16:40"), "portal", "小区门口路灯不亮，夜间行人摔倒",
+                 "幸福路88号幸福小区东门"));
+  // registered: a suggestion on the hotline, not yet dispatched.
+  {
+    const std::string id = file(complaint("suggestion", li, t(2, "10:00"), "hotline",
+                                          "建议在菜市场旁增设非机动车停放点", "城南菜市场"));
+    run.exec(id, command("register", dispatcher(), t(2, "10:30"), verified));
+  }
+  // dispatched: a consultation with the service centre.
+  {
+    const std::string id = file(complaint("consultation", chen, t(1, "09:00"), "hotline",
+                                          "咨询店招店牌设置需要办理哪些手续", "人民路店铺"));
+    to_unit(id, t(1, "09:10"), t(1, "09:20"));
+  }
+  // handling: the resident's report of overflowing bins, with the sanitation office.
+  {
+    const std::string id = file(
+        complaint("help", me, t(3, "08:50"), "portal", "垃圾桶满溢三天无人清运", "幸福小区北门垃圾收集点"));
+    to_unit(id, t(3, "09:30"), t(3, "10:00"));
+    run.exec(id,
+             command("start_handling", handler("sanitation"), t(2, "09:00"), {{"note", "已安排清运车辆"}}));
+  }
+  // red: exposed garbage (4 working hours) dispatched two days ago and still not replied to.
+  {
+    const std::string id = file(complaint("exposed_garbage", li, t(2, "09:00"), "wechat",
+                                          "路边堆放大量生活垃圾，气味难闻", "建设路与解放路交叉口"));
+    to_unit(id, t(2, "09:15"), t(2, "09:30"));
+  }
+  // escalated: a complaint about night-time construction noise, a major case for the leadership.
+  {
+    const std::string id = file(complaint("complaint", chen, t(4, "11:00"), "hotline",
+                                          "工地夜间施工噪声扰民，多次反映未解决", "城东新区某工地"));
+    to_unit(id, t(4, "11:30"), t(4, "14:30"));
+    run.exec(id, command("start_handling", handler("law_enforcement"), t(3, "09:00")));
+    run.exec(id, command("escalate", handler("law_enforcement"), t(2, "15:00"),
+                         {{"reason", "涉及多家施工单位，需局领导协调住建部门"}}));
+  }
+  // returned: a report the enforcement brigade says is the sanitation office's duty; awaiting re-dispatch.
+  {
+    const std::string id =
+        file(complaint("report", li, t(2, "14:00"), "hotline", "举报有人向河道倾倒垃圾", "城西河道桥下"));
+    to_unit(id, t(2, "14:20"), t(2, "14:40"));
+    run.exec(id, command("return", handler("law_enforcement"), t(1, "10:00"),
+                         {{"reasons", "河道垃圾清理属环境卫生管理所职责，非本单位职责"}}));
+  }
+  // replied: awaiting the dispatcher's check.
+  {
+    const std::string id = file(complaint("consultation", me, t(3, "14:10"), "portal",
+                                          "咨询门前绿化带能否改为停车位", "幸福小区南门"));
+    to_unit(id, t(3, "14:20"), t(3, "14:30"));
+    run.exec(id, command("start_handling", handler("service_center"), t(3, "15:00")));
+    run.exec(id, command("reply", handler("service_center"), t(2, "10:00"),
+                         {{"reply", "绿化带属公共绿地，不得改作停车位；已告知可使用的公共停车场"}}));
+  }
+  // closed: handled, checked and closed; the call-back rating is still to come.
+  {
+    const std::string id =
+        file(complaint("help", me, t(6, "09:00"), "portal", "人行道井盖缺失", "幸福路与和平路口"));
+    to_unit(id, t(6, "09:20"), t(6, "09:40"));
+    run.exec(id, command("start_handling", handler("sanitation"), t(6, "10:00")));
+    run.exec(id, command("reply", handler("sanitation"), t(5, "11:00"), {{"reply", "已补装井盖并设置警示"}}));
+    run.exec(id,
+             command("check", dispatcher(), t(4, "10:00"), {{"passed", true}, {"note", "现场核查已整改"}}));
+    run.exec(id, command("close", dispatcher(), t(4, "10:30")));
+  }
+  // rated: satisfied.
+  {
+    const std::string id = file(
+        complaint("exposed_garbage", chen, t(8, "09:00"), "hotline", "公交站旁垃圾散落", "汽车站公交站台"));
+    to_unit(id, t(8, "09:05"), t(8, "09:10"));
+    run.exec(id, command("start_handling", handler("sanitation"), t(8, "09:30")));
+    run.exec(id, command("reply", handler("sanitation"), t(8, "11:00"), {{"reply", "已清理完毕"}}));
+    run.exec(id, command("check", dispatcher(), t(8, "15:00"), {{"passed", true}, {"note", "已清理"}}));
+    run.exec(id, command("close", dispatcher(), t(8, "15:10")));
+    run.exec(id,
+             command("rate", dispatcher(), t(7, "10:00"), {{"rating", 5}, {"comment", "回访：处理及时"}}));
+  }
+  // reopened: the resident rated the handling badly; rectification within 15 working days.
+  {
+    const std::string id =
+        file(complaint("complaint", me, t(9, "09:00"), "portal", "夜市占道经营，油烟扰民", "幸福路夜市"));
+    to_unit(id, t(9, "09:30"), t(9, "10:00"));
+    run.exec(id, command("start_handling", handler("law_enforcement"), t(8, "09:00")));
+    run.exec(id,
+             command("reply", handler("law_enforcement"), t(6, "16:00"), {{"reply", "已责令摊主规范经营"}}));
+    run.exec(id, command("check", dispatcher(), t(5, "10:00"), {{"passed", true}, {"note", "现场已无占道"}}));
+    run.exec(id, command("close", dispatcher(), t(5, "10:30")));
+    run.exec(id, command("rate", as_reporter(me), t(3, "20:00"),
+                         {{"rating", 2}, {"comment", "晚上又恢复占道了"}}));
+  }
+  return made;
+}
+
 json seed(Engine& engine, Date today, const std::string& now_rfc3339) {
   std::ostream quiet(nullptr);  // no stream buffer: the stories' narration is dropped
   run_stories(engine, quiet);
@@ -331,6 +471,7 @@ json seed(Engine& engine, Date today, const std::string& now_rfc3339) {
   // deemed accepted: nobody answered within 5 working days; the review clock is red by now.
   complete("construction_waste", haul, t(8, "16:00"), waste_facts());
 
+  seed_complaints(engine, today);
   engine.run_due(now_rfc3339);
 
   json made = json::array();
@@ -340,7 +481,12 @@ json seed(Engine& engine, Date today, const std::string& now_rfc3339) {
     if (!after.empty()) q["after"] = after;
     const json page = json::parse(engine.query(q.dump()));
     for (const auto& c : page["cases"])
-      made.push_back({{"case", c["id"]}, {"permit", c["permit"]}, {"state", c["state"]}});
+      if (c.value("kind", "permit") == "complaint")
+        made.push_back(
+            {{"case", c["id"]}, {"kind", "complaint"}, {"category", c["category"]}, {"state", c["state"]}});
+      else
+        made.push_back(
+            {{"case", c["id"]}, {"kind", "permit"}, {"permit", c["permit"]}, {"state", c["state"]}});
     if (page["next"].is_null()) break;
     after = page["next"];
   }

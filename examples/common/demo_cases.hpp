@@ -23,6 +23,12 @@ json gas_company();                            // {"id","name"} of the road-exca
 json ad_company();                             // outdoor advertising
 json haulage_company();                        // construction waste
 json as_applicant(const json& company);        // the company as a command actor
+// The quick-service line's cast (complaints, DESIGN.md §8).
+json resident();                        // {"id","name"} of the portal's demo reporter, 居民-张秀英
+json as_reporter(const json& person);   // the resident as a command actor
+json dispatcher();                      // 信息员-孙丽, the information clerk
+json handler(const std::string& unit);  // the demo handler of a unit (sanitation, law_enforcement, …)
+json leader();                          // 分管局长-钱进
 
 // --- building blocks -----------------------------------------------------------------------------------
 std::string at(const std::string& day, const std::string& hm);  // "2026-03-02T09:10:00+08:00"
@@ -58,9 +64,18 @@ struct Stories {
 };
 Stories run_stories(Engine& engine, std::ostream& out);
 
-/// Fills a fresh database: the three stories, then cases of all three permits in every state, dated in
-/// the working days before `today` (the bureau's local date), and fires what is due at `now_rfc3339`.
-/// Returns [{"case", "permit", "state"}] of the cases it made.
+/// A complaint as the application JSON (`source` hotline: the dispatcher files it for the reporter;
+/// portal: the reporter files its own).
+json complaint(const std::string& category, const json& reporter, const std::string& when,
+               const std::string& source, const std::string& description, const std::string& location);
+
+/// Complaints of several categories in every state (one escalated, one returned, one red, one rated
+/// badly and reopened), dated in the working days before `today`. Returns the ids it made.
+std::vector<std::string> seed_complaints(Engine& engine, Date today);
+
+/// Fills a fresh database: the three stories, then cases of all three permits in every state and the
+/// complaints of seed_complaints, dated in the working days before `today` (the bureau's local date),
+/// and fires what is due at `now_rfc3339`. Returns [{"case", "kind", "permit" or "category", "state"}].
 json seed(Engine& engine, Date today, const std::string& now_rfc3339);
 
 }  // namespace permitflow::demo

@@ -192,7 +192,15 @@ void Portal::routes() {
                                                                 {"awaiting_correction", "correction"},
                                                                 {"under_review", "decision"},
                                                                 {"suspended", "decision"},
-                                                                {"approved", "issuance"}};
+                                                                {"approved", "issuance"},
+                                                                // complaints (DESIGN.md §8)
+                                                                {"received", "handling"},
+                                                                {"registered", "handling"},
+                                                                {"dispatched", "handling"},
+                                                                {"returned", "handling"},
+                                                                {"handling", "handling"},
+                                                                {"reopened", "handling"},
+                                                                {"escalated", "review"}};
     json left = json::object();
     const auto running = kRunning.find(c.value("state", ""));
     if (running != kRunning.end() && c.contains("deadlines") && c["deadlines"].contains(running->second)) {
@@ -238,6 +246,12 @@ void Portal::routes() {
     json app = with_actor(req, u);
     if (u.role == "applicant" && !app.contains("applicant"))
       app["applicant"] = {{"id", u.id}, {"name", u.name}};
+    // A resident files its own report from the portal.
+    if (u.role == "reporter") {
+      if (!app.contains("kind")) app["kind"] = "complaint";
+      if (!app.contains("reporter")) app["reporter"] = {{"id", u.id}, {"name", u.name}};
+      if (!app.contains("source")) app["source"] = "portal";
+    }
     return app;
   };
 
@@ -245,6 +259,7 @@ void Portal::routes() {
                 send_json(res, {{"id", u.id},
                                 {"role", u.role},
                                 {"department", u.department.empty() ? json(nullptr) : json(u.department)},
+                                {"unit", u.unit.empty() ? json(nullptr) : json(u.unit)},
                                 {"name", u.name},
                                 {"admin", u.admin},
                                 {"now", now()},
@@ -259,6 +274,7 @@ void Portal::routes() {
                      {"id", u.id},
                      {"role", u.role},
                      {"department", u.department.empty() ? json(nullptr) : json(u.department)},
+                     {"unit", u.unit.empty() ? json(nullptr) : json(u.unit)},
                      {"name", u.name}});
     send_json(res, out);
   });
@@ -362,11 +378,25 @@ void Portal::routes() {
                 for (const auto& f : assets::embedded_files()) {
                   if (!f.name.starts_with("data/definitions/")) continue;
                   json d = json::parse(f.content);
+                  if (d.value("kind", "permit") != "permit") continue;  // categories: /api/categories
                   out[d["id"].get<std::string>()] = {{"name", d["name"]},
                                                      {"materials", d["materials"]},
                                                      {"facts", d["facts"]},
                                                      {"co_approving", d["co_approving"]},
                                                      {"suspension_reasons", d["suspension_reasons"]}};
+                }
+                send_json(res, out);
+              }));
+  // The shipped complaint categories (data/definitions/complaints): names, the responsible unit, limits.
+  server_.Get("/api/categories", api([](const httplib::Request&, httplib::Response& res, const User&) {
+                json out = json::object();
+                for (const auto& f : assets::embedded_files()) {
+                  if (!f.name.starts_with("data/definitions/complaints/")) continue;
+                  json d = json::parse(f.content);
+                  out[d["id"].get<std::string>()] = {{"name", d["name"]},
+                                                     {"unit", d["unit"]},
+                                                     {"limit", d["limit"]},
+                                                     {"office_hours", d.value("office_hours", json())}};
                 }
                 send_json(res, out);
               }));

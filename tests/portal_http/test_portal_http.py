@@ -58,7 +58,8 @@ def test_me_and_demo_users(portal):
     assert me["now"] == "2026-12-01T09:00:00+08:00" and me["fixed_clock"] is True
     users = portal.json("GET", "/api/demo-users", token=None)
     roles = {u["role"] for u in users}
-    assert roles == {"applicant", "clerk", "reviewer", "head", "supervisor"}
+    assert roles == {"applicant", "clerk", "reviewer", "head", "supervisor", "reporter", "dispatcher", "handler",
+                     "leader"}
 
 
 def test_custom_config_hides_users(start_portal, tmp_path):
@@ -277,7 +278,7 @@ def test_seed_demo_has_every_state(start_portal):
     cases = []
     after = None
     while True:
-        page = p.json("GET", "/api/cases?limit=100" + (f"&after={after}" if after else ""))
+        page = p.json("GET", "/api/cases?kind=permit&limit=100" + (f"&after={after}" if after else ""))
         cases += page["cases"]
         if page["next"] is None:
             break
@@ -310,7 +311,7 @@ def test_seed_demo_has_every_state(start_portal):
     import pathlib
     again = Portal(pathlib.Path(p.db).parent, "--seed-demo", clock="2026-11-30T08:30:00+08:00")
     try:
-        assert len(again.json("GET", "/api/cases?limit=100")["cases"]) == min(n, 100)
+        assert len(again.json("GET", "/api/cases?kind=permit&limit=100")["cases"]) == min(n, 100)
     finally:
         again.stop()
 

@@ -41,6 +41,16 @@ const WORDS = {
   not_visible: ['无权查看此案件', 'You may not see this case'],
   complaints: ['城管快速服务', 'Complaints'], category: ['类别', 'Category'], unit: ['承办单位', 'Unit'],
   reporter: ['反映人', 'Reporter'], unresolved: ['未办结', 'Unresolved'], by_unit: ['各单位', 'By unit'],
+  report_problem: ['我要反映', 'Report a problem'], my_reports: ['我的反映', 'My reports'],
+  description: ['问题描述', 'Description'], location: ['地点', 'Location'], source: ['来源', 'Source'],
+  reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
+  responsible_unit: ['责任单位（派遣表）', 'Responsible unit (table)'], received_at: ['受理时间', 'Received'],
+  reply: ['答复内容', 'Reply'], rating: ['评价', 'Rating'], deputy: ['督办领导', 'Supervising deputy'],
+  returned_by: ['退回单位', 'Returned by'], escalation: ['上报理由', 'Escalation'], note: ['说明', 'Note'],
+  verified: ['已现场核实', 'Verified on site'], reasons: ['退回理由', 'Reasons'], instructions: ['督办要求', 'Instructions'],
+  passed: ['核查通过', 'passed'], failed: ['核查不通过', 'failed'], working_hours: ['个工作时', ' working hours'],
+  complaint_states: ['各状态案件数', 'Complaints by state'], late_by_unit: ['各单位超时情况', 'Late by unit'],
+  open: ['在办', 'open'], reopened_times: ['重新办理次数', 'Reopened'], complaint: ['快速服务', 'Complaint'],
 };
 const STATES = {
   submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
@@ -48,18 +58,29 @@ const STATES = {
   suspended: ['中止计时', 'suspended'], approved: ['准予许可', 'approved'], denied: ['不予许可', 'denied'],
   issued: ['已发证', 'issued'], withdrawn: ['已撤回', 'withdrawn'], expired: ['已到期', 'expired'],
   revoked: ['已撤销', 'revoked'], closed: ['已办结', 'closed'],
+  // complaints (DESIGN.md §8)
+  received: ['已受理', 'received'], registered: ['已立案', 'registered'], dispatched: ['已派遣', 'dispatched'],
+  handling: ['处置中', 'handling'], returned: ['已退回', 'returned'], escalated: ['领导督办', 'escalated'],
+  replied: ['已答复', 'replied'], checked: ['已核查', 'checked'], rated: ['已评价', 'rated'],
+  reopened: ['重新办理', 'reopened'],
 };
 const LIGHTS = { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'],
                  stopped: ['暂停', 'stopped'], met: ['已完成', 'met'] };
 const CLOCKS = { acceptance_notice: ['受理审查（5个工作日）', 'Acceptance check (5 WD)'],
                  correction: ['补正期限', 'Correction period'], decision: ['审批决定', 'Decision'],
-                 issuance: ['制证发证（10个工作日）', 'Issuance (10 WD)'] };
+                 issuance: ['制证发证（10个工作日）', 'Issuance (10 WD)'],
+                 handling: ['处置时限', 'Handling limit'], review: ['领导督办时限', 'Leadership review'],
+                 return: ['退回期限', 'Return window'] };
 const PROBLEMS = { missing: ['缺少', 'missing'], expired: ['已过期', 'expired'],
                    invalid_format: ['格式不符', 'wrong format'], condition_required: ['依条件需提交', 'required by a fact'],
                    invalid_content: ['内容不符', 'invalid content'] };
 const ROLES = { applicant: ['申请人', 'applicant'], clerk: ['窗口工作人员', 'window clerk'],
                 reviewer: ['会签部门审查员', 'department reviewer'], head: ['局长', 'head'],
-                supervisor: ['督查科', 'supervision office'] };
+                supervisor: ['督查科', 'supervision office'], reporter: ['反映人', 'reporter'],
+                dispatcher: ['信息员', 'information clerk'], handler: ['承办单位', 'handling unit'],
+                leader: ['分管领导', 'leader'] };
+const SOURCES = { portal: ['网站', 'portal'], hotline: ['12345热线', '12345 hotline'], wechat: ['微信', 'WeChat'],
+                  window: ['窗口', 'window'], patrol: ['巡查', 'patrol'], referral: ['上级交办', 'referral'] };
 const EVENTS = {
   submitted: ['收件', 'received'], correction_requested: ['一次性告知补正', 'one-time correction notice'],
   resubmitted: ['补正材料', 'supplements received'], accepted: ['受理', 'accepted'],
@@ -73,6 +94,11 @@ const EVENTS = {
   correction_lapsed: ['补正逾期', 'correction lapsed'], permit_expiring: ['即将到期', 'permit expiring'],
   permit_expired: ['许可到期', 'permit expired'], renewal_deemed: ['视为准予延续', 'renewal deemed'],
   deadlines_recomputed: ['时限重算', 'deadlines recomputed'],
+  registered: ['立案', 'registered'], dispatched: ['派遣', 'dispatched'], returned: ['退回', 'returned'],
+  handling_started: ['开始处置', 'handling started'], escalated: ['上报领导', 'escalated'],
+  deputy_assigned: ['指定督办领导', 'deputy assigned'], replied: ['答复', 'replied'],
+  check_failed: ['核查不通过', 'check failed'], checked: ['核查通过', 'checked'], rated: ['回访评价', 'rated'],
+  reopened: ['不满意，重新办理', 'reopened'],
 };
 const COMMANDS = {
   accept: ['受理', 'Accept'], request_correction: ['发出一次性告知', 'Send the one-time notice'],
@@ -81,6 +107,10 @@ const COMMANDS = {
   suspend: ['中止计时', 'Suspend'], resume: ['恢复计时', 'Resume'], extend: ['延期', 'Extend'],
   decide: ['作出决定', 'Decide'], issue_certificate: ['发放许可证', 'Issue certificate'],
   report_completion: ['报告完工', 'Report completion'], close: ['办结', 'Close'], revoke: ['撤销许可', 'Revoke'],
+  register: ['立案', 'Register'], dispatch: ['派遣', 'Dispatch'], return: ['退回（非本单位职责）', 'Return'],
+  start_handling: ['开始处置', 'Start handling'], escalate: ['上报领导督办', 'Escalate'],
+  assign_deputy: ['指定督办领导', 'Assign deputy'], reply: ['答复反映人', 'Reply'], check: ['核查', 'Check'],
+  rate: ['评价', 'Rate'],
 };
 const L = () => (STATE.lang === 'en' ? 1 : 0);
 const t = (key) => (WORDS[key] ? WORDS[key][L()] : key);
@@ -111,6 +141,16 @@ async function api(method, path, body) {
   return doc;
 }
 const permitName = (id) => (STATE.defs && STATE.defs[id] ? nameOf(STATE.defs[id].name) : id);
+const categoryName = (id) => (STATE.cats && STATE.cats[id] ? nameOf(STATE.cats[id].name) : id);
+// A case's subject (permit or complaint category) and its applicant or reporter.
+const subjectOf = (c) => (c.kind === 'complaint' ? categoryName(c.category) : permitName(c.permit));
+const personOf = (c) => c.applicant || c.reporter || {};
+function unitName(id) {
+  const cat = Object.values(STATE.cats || {}).find((x) => x.unit.id === id);
+  return cat ? nameOf(cat.unit.name) : (id || '');
+}
+// A due: a date (permits) or an RFC 3339 time (complaints), shown to the minute.
+const dueText = (due) => (due && due.length > 10 ? due.slice(0, 16).replace('T', ' ') : (due || ''));
 function materialName(permit, id) {
   if (id.startsWith('fact:')) return factName(permit, id.slice(5));
   const m = STATE.defs && STATE.defs[permit] && STATE.defs[permit].materials.find((x) => x.id === id);
@@ -150,8 +190,10 @@ function navLinks() {
   if (r === 'applicant') links.push(['#/queue', t('mine')]);
   if (r === 'reviewer') links.push(['#/review', t('review')]);
   if (r === 'head') links.push(['#/head', t('head')]);
-  if (r === 'head' || r === 'supervisor' || r === 'clerk') links.push(['#/complaints', t('complaints')]);
-  if (r === 'head' || r === 'supervisor' || r === 'clerk') links.push(['#/dashboard', t('dashboard')]);
+  if (r === 'reporter') links.push(['#/complaints', t('my_reports')]);
+  if (r === 'reporter' || r === 'dispatcher') links.push(['#/report', t('report_problem')]);
+  if (['head', 'supervisor', 'clerk', 'dispatcher', 'handler', 'leader'].includes(r)) links.push(['#/complaints', t('complaints')]);
+  if (['head', 'supervisor', 'clerk', 'dispatcher', 'leader'].includes(r)) links.push(['#/dashboard', t('dashboard')]);
   return links;
 }
 function renderChrome() {
@@ -176,7 +218,7 @@ async function viewSignin() {
   h(`<h1>${t('signin')}</h1>
     ${users.length ? `<div class="card"><h2>${t('choose_user')}</h2><div class="users">${users.map((u) =>
       `<button type="button" data-token="${esc(u.token)}" data-user="${esc(u.id)}">${esc(u.name)}
-        <span class="role">${esc(pick(ROLES, u.role))}${u.department ? ' · ' + esc(deptName('', u.department)) : ''}</span></button>`).join('')}</div></div>` : ''}
+        <span class="role">${esc(pick(ROLES, u.role))}${u.department ? ' · ' + esc(deptName('', u.department)) : ''}${u.unit ? ' · ' + esc(unitName(u.unit)) : ''}</span></button>`).join('')}</div></div>` : ''}
     <form class="card" id="token-form"><label>${t('token')} <input name="token" autocomplete="off"></label>
       <button>${t('signin')}</button></form>`);
   document.querySelectorAll('[data-token]').forEach((b) => b.addEventListener('click', () => signIn(b.dataset.token)));
@@ -191,13 +233,16 @@ async function signIn(token) {
   }
   sessionStorage.setItem('pf.token', token);
   flash('');
-  const home = { reviewer: '#/review', head: '#/head', supervisor: '#/dashboard' }[STATE.me.role] || '#/queue';
+  const home = { reviewer: '#/review', head: '#/head', supervisor: '#/dashboard', reporter: '#/complaints',
+                 dispatcher: '#/complaints', handler: '#/complaints', leader: '#/complaints' }[STATE.me.role] || '#/queue';
   location.hash = home;
 }
 async function loadMe() {
   STATE.me = await api('GET', '/api/me');
   if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions');
+  if (!STATE.cats) STATE.cats = await api('GET', '/api/categories');
 }
+const COMPLAINT_ROLES = ['reporter', 'dispatcher', 'handler', 'leader'];
 
 // --- queues ----------------------------------------------------------------------------------------
 async function allCases(params) {
@@ -212,18 +257,18 @@ async function allCases(params) {
     after = page.next;
   }
 }
-function caseTable(cases, { groupByState = true } = {}) {
+function caseTable(cases, { groupByState = true, complaints = false } = {}) {
   if (!cases.length) return `<p class="muted">${t('no_cases')}</p>`;
   const row = (c) => {
     const [clock, d] = mainClock(c);
     const left = clock ? (c.working_days_left || {})[clock] : undefined;
     return `<tr class="row" data-case="${esc(c.id)}" data-light="${esc(d ? d.light : '')}">
       <td>${light(d && d.light)}</td><td><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.id)}</a></td>
-      <td>${esc(permitName(c.permit))}</td><td>${esc(c.applicant.name || c.applicant.id)}</td>
+      <td>${esc(subjectOf(c))}</td><td>${esc(personOf(c).name || personOf(c).id)}</td>
       <td>${esc(pick(STATES, c.state))}</td><td>${clock ? esc(pick(CLOCKS, clock)) : ''}</td>
-      <td>${d ? esc(d.due) : ''}</td><td class="left">${esc(leftText(left))}</td></tr>`;
+      <td>${d ? esc(dueText(d.due)) : ''}</td><td class="left">${esc(leftText(left))}</td></tr>`;
   };
-  const head = `<tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('permit')}</th><th>${t('applicant')}</th>
+  const head = `<tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t(complaints ? 'category' : 'permit')}</th><th>${t(complaints ? 'reporter' : 'applicant')}</th>
     <th>${t('state')}</th><th>${t('clocks')}</th><th>${t('due')}</th><th>${t('days_left')}</th></tr>`;
   if (!groupByState) return `<table>${head}${cases.map(row).join('')}</table>`;
   return Object.keys(STATES).map((s) => {
@@ -280,18 +325,70 @@ async function viewHead() {
   bindRows();
 }
 
-// The complaints (城管快速服务, DESIGN.md §8): one list with the handling clock's light and due time.
-async function viewComplaints() {
-  const cases = await allCases({ kind: 'complaint' });
-  const rows = cases.map((c) => {
-    const d = Object.values(c.deadlines || {}).find((x) => x && x.light && x.light !== 'met') || {};
-    return `<tr data-complaint="${esc(c.id)}" data-light="${esc(d.light || '')}"><td>${light(d.light)}</td><td>${esc(c.id)}</td>
-      <td>${esc(c.category)}</td><td>${esc((c.reporter || {}).name || (c.reporter || {}).id || '')}</td>
-      <td>${esc(c.state)}</td><td>${esc(c.unit || '')}</td><td>${esc(d.due || '')}</td></tr>`;
-  }).join('');
-  h(`<h1>${t('complaints')}</h1>${cases.length ? `<table id="complaints"><tr><th>${t('light')}</th><th>${t('case_no')}</th>
-    <th>${t('category')}</th><th>${t('reporter')}</th><th>${t('state')}</th><th>${t('unit')}</th><th>${t('due')}</th></tr>${rows}</table>`
-    : `<p class="muted">${t('no_cases')}</p>`}`);
+// The complaints (城管快速服务, DESIGN.md §8): the same table as the permits' queue, grouped by state, with the
+// handling clock's light and due time. The engine narrows it: a reporter sees its own reports, a handler
+// its unit's cases.
+async function viewComplaints(query) {
+  const category = query.get('category') || '', lightFilter = query.get('light') || '';
+  const params = { kind: 'complaint' };
+  if (category) params.category = category;
+  if (lightFilter) params.light = lightFilter;
+  const cases = await allCases(params);
+  const opts = (table, cur) => Object.keys(table).map((k) => `<option value="${k}" ${k === cur ? 'selected' : ''}>${esc(pick(table, k))}</option>`).join('');
+  const cats = Object.fromEntries(Object.keys(STATE.cats).map((k) => [k, [STATE.cats[k].name.zh, STATE.cats[k].name.en]]));
+  const r = STATE.me.role;
+  h(`<h1>${r === 'reporter' ? t('my_reports') : t('complaints')}${r === 'handler' ? ' · ' + esc(unitName(STATE.me.unit)) : ''}</h1>
+    <form class="filters card" id="filters">
+      <label>${t('category')} <select name="category"><option value="">${t('all')}</option>${opts(cats, category)}</select></label>
+      <label>${t('light')} <select name="light"><option value="">${t('all')}</option>${opts(LIGHTS, lightFilter)}</select></label>
+      <span class="muted">${cases.length}</span>
+      ${r === 'reporter' || r === 'dispatcher' ? `<a href="#/report">${t('report_problem')}</a>` : ''}
+    </form><div id="complaints">${caseTable(cases, { complaints: true })}</div>`);
+  document.getElementById('filters').addEventListener('change', (e) => {
+    const f = e.currentTarget;
+    const q = new URLSearchParams();
+    if (f.category.value) q.set('category', f.category.value);
+    if (f.light.value) q.set('light', f.light.value);
+    location.hash = '#/complaints' + (q.toString() ? '?' + q.toString() : '');
+  });
+  bindRows();
+}
+
+// A report of a problem: a resident files its own (source portal), the information clerk takes one down
+// from the hotline for a reporter.
+function viewReport() {
+  const clerk = STATE.me.role === 'dispatcher';
+  const cats = Object.keys(STATE.cats);
+  h(`<h1>${t('report_problem')}</h1><form class="card" id="report-form">
+    <p><label>${t('category')} <select name="category">${cats.map((k) => `<option value="${esc(k)}">${esc(categoryName(k))}</option>`).join('')}</select></label>
+      <span class="muted" id="category-limit"></span></p>
+    ${clerk ? `<p><label>${t('reporter_id')} <input name="reporter_id" value="居民-" size="16" required></label>
+      <label>${t('reporter_name')} <input name="reporter_name" size="12"></label>
+      <label>${t('source')} <select name="source">${Object.keys(SOURCES).filter((k) => k !== 'portal').map((k) => `<option value="${k}">${esc(pick(SOURCES, k))}</option>`).join('')}</select></label></p>` : ''}
+    <p><label>${t('description')}<br><textarea name="description" required rows="4"></textarea></label></p>
+    <p><label>${t('location')} <input name="location" size="40" required></label></p>
+    <p><button id="submit-report">${t('submit')}</button></p></form>`);
+  const form = document.getElementById('report-form');
+  const showLimit = () => {
+    const l = STATE.cats[form.category.value].limit;
+    document.getElementById('category-limit').textContent = l.working_hours ? `${l.working_hours}${t('working_hours')}` : `${l.working_days}${t('working_days')}`;
+  };
+  form.category.addEventListener('change', showLimit);
+  showLimit();
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const app = { kind: 'complaint', category: form.category.value, description: form.description.value.trim(),
+                  location: form.location.value.trim() };
+    if (clerk) {
+      app.reporter = { id: form.reporter_id.value.trim(), name: form.reporter_name.value.trim() || form.reporter_id.value.trim() };
+      app.source = form.source.value;
+    }
+    try {
+      const c = await api('POST', '/api/applications', app);
+      flash(`${pick(STATES, c.state)}: ${c.id}`, true);
+      location.hash = '#/case/' + encodeURIComponent(c.id);
+    } catch (err) { flash(`${err.status} ${err.name}: ${err.message}`); }
+  });
 }
 
 // --- case page -------------------------------------------------------------------------------------
@@ -309,7 +406,13 @@ function clocksHtml(c) {
       extra = `${t('statutory')} ${esc(d.statutory_due)} ${light(d.statutory_light)}`;
       if (d.extended_working_days) extra += ` · <span class="tag">${t('extended')} +${d.extended_working_days}${t('working_days')}</span>`;
     }
-    return `<tr data-clock="${k}"><td>${esc(pick(CLOCKS, k))}</td><td>${light(d.light)}</td><td>${k === 'decision' ? t('promised') + ' ' : ''}${esc(d.due)}${d.provisional ? ' *' : ''}</td>
+    if (k === 'handling') {
+      const lim = d.limit || {};
+      extra = lim.working_hours ? `${lim.working_hours}${t('working_hours')}` : (lim.working_days ? `${lim.working_days}${t('working_days')}` : '');
+      if (d.extended_working_days) extra += ` · <span class="tag">${t('extended')} +${d.extended_working_days}${t('working_days')}</span>`;
+      if (d.rectification) extra += ` · <span class="tag">${pick(STATES, 'reopened')}</span>`;
+    }
+    return `<tr data-clock="${k}"><td>${esc(pick(CLOCKS, k))}</td><td>${light(d.light)}</td><td class="due">${k === 'decision' ? t('promised') + ' ' : ''}${esc(dueText(d.due))}${d.provisional ? ' *' : ''}</td>
       <td>${esc(leftText(left))}</td><td>${extra}</td></tr>`;
   });
   const susp = (c.suspensions || []).map((s) => `<li>${esc(s.reason)}: ${esc(s.from)} – ${esc(s.to || '…')}</li>`).join('');
@@ -325,13 +428,21 @@ function timelineHtml(c, history) {
     else if (e.type === 'suspended' || e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked') more = d.reason || '';
     else if (e.type === 'certificate_issued') more = d.number || '';
     else if (e.type === 'inspection_recorded') more = d.findings || '';
-    else if (e.type === 'deadline_warning' || e.type === 'deadline_overdue') more = `${pick(CLOCKS, d.clock)} ${d.due || ''}`;
+    else if (e.type === 'deadline_warning' || e.type === 'deadline_overdue') more = `${pick(CLOCKS, d.clock)} ${dueText(d.due)}`;
+    else if (e.type === 'dispatched') more = unitName(d.unit);
+    else if (e.type === 'returned') more = `${unitName(d.unit)}: ${d.reasons || ''}`;
+    else if (e.type === 'escalated') more = d.reason || '';
+    else if (e.type === 'deputy_assigned') more = d.deputy + (d.instructions ? ' — ' + d.instructions : '');
+    else if (e.type === 'replied') more = d.reply || '';
+    else if (e.type === 'registered' || e.type === 'check_failed' || e.type === 'checked' || e.type === 'handling_started') more = d.note || '';
+    else if (e.type === 'rated') more = `${d.rating}/5${d.comment ? ' — ' + d.comment : ''}`;
     return `<li data-event="${esc(e.type)}"><span class="when">${esc(e.at.slice(0, 16).replace('T', ' '))}</span>
       <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(e.actor.id)}]</span></li>`;
   }).join('')}</ol>`;
 }
 // The commands the signed-in role may give in the case's state, as small forms.
 function actionForms(c) {
+  if (c.kind === 'complaint') return complaintActionForms(c);
   const r = STATE.me.role, s = c.state, forms = [];
   const staff = r === 'clerk' || r === 'head';
   const form = (type, inner = '', cls = '') =>
@@ -377,6 +488,52 @@ function actionForms(c) {
   if (r === 'head' && s === 'issued') form('revoke', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
   return forms.join('') || `<p class="muted">${t('none')}</p>`;
 }
+// The same, for a complaint (DESIGN.md §8, docs/complaints.md): what the engine would let this role do.
+function complaintActionForms(c) {
+  const r = STATE.me.role, s = c.state, forms = [];
+  const form = (type, inner = '', cls = '') =>
+    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
+  const ownUnit = r === 'handler' && c.unit && c.unit === STATE.me.unit;
+  const reason = (name, label) => `<label>${t(label)} <input name="${name}" required></label>`;
+  if (r === 'dispatcher' && s === 'received') {
+    const needs = !['patrol', 'referral'].includes(c.source);
+    form('register', `<label><input type="checkbox" name="verified" ${needs ? 'checked' : ''}> ${t('verified')}</label>
+      <label>${t('note')} <input name="note"></label>`);
+  }
+  if (r === 'dispatcher' && ['registered', 'returned', 'reopened'].includes(s)) {
+    const units = [...new Map(Object.values(STATE.cats).map((x) => [x.unit.id, x.unit])).values()]
+      .filter((u) => !(c.returned_by || []).includes(u.id));
+    const preferred = s === 'reopened' && c.unit ? c.unit : c.responsible_unit;
+    form('dispatch', `<label>${t('unit')} <select name="unit">${units.map((u) =>
+      `<option value="${esc(u.id)}" ${u.id === preferred ? 'selected' : ''}>${esc(nameOf(u.name))}</option>`).join('')}</select></label>
+      <label>${t('note')} <input name="note"></label>`);
+  }
+  if (ownUnit && s === 'dispatched') {
+    form('start_handling', `<label>${t('note')} <input name="note"></label>`);
+    form('return', reason('reasons', 'reasons'), 'secondary');
+  }
+  if (ownUnit && s === 'handling') form('reply', `<label>${t('reply')} <textarea name="reply" required rows="2"></textarea></label>`);
+  if (r === 'dispatcher' && s === 'replied') {
+    form('check', `<label><select name="passed"><option value="true">${t('passed')}</option><option value="false">${t('failed')}</option></select></label>
+      <label>${t('note')} <input name="note"></label>`);
+  }
+  if ((r === 'dispatcher' || r === 'leader') && s === 'checked') form('close');
+  if (r === 'leader' && s === 'escalated')
+    form('assign_deputy', `<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
+      <label>${t('instructions')} <input name="instructions"></label>`);
+  const handlingClock = (c.deadlines || {}).handling || {};
+  if ((r === 'dispatcher' || r === 'leader') && ['dispatched', 'handling', 'escalated'].includes(s) && !handlingClock.extended_working_days)
+    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="10" value="5" style="width:5em"></label>
+      ${reason('reason', 'reason')}`, 'secondary');
+  if ((r === 'dispatcher' || r === 'leader' || ownUnit) && ['dispatched', 'handling'].includes(s) && !c.escalated_at)
+    form('escalate', reason('reason', 'escalation'), 'danger');
+  const ownReport = r === 'reporter' && (c.reporter || {}).id === STATE.me.id;
+  if ((ownReport || r === 'dispatcher') && s === 'closed') {
+    form('rate', `<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
+      <label>${t('comment')} <input name="comment"></label>`);
+  }
+  return forms.join('') || `<p class="muted">${t('none')}</p>`;
+}
 function commandFrom(form, c) {
   const type = form.dataset.command, f = form.elements, cmd = { type, expected_version: c.version };
   const val = (n) => (f[n] ? f[n].value.trim() : '');
@@ -391,6 +548,16 @@ function commandFrom(form, c) {
   if (type === 'suspend') { cmd.reason = val('reason'); cmd.expected_working_days = Number(val('expected_working_days')); cmd.notice = val('notice'); }
   if (type === 'extend') cmd.working_days = Number(val('working_days'));
   if (type === 'decide') { cmd.outcome = val('outcome'); if (val('reasons')) cmd.reasons = val('reasons'); }
+  // complaints
+  if (['register', 'dispatch', 'start_handling', 'check'].includes(type) && val('note')) cmd.note = val('note');
+  if (type === 'register') cmd.verified = f.verified.checked;
+  if (type === 'dispatch') cmd.unit = val('unit');
+  if (type === 'return') cmd.reasons = val('reasons');
+  if (type === 'escalate') cmd.reason = val('reason');
+  if (type === 'reply') cmd.reply = val('reply');
+  if (type === 'check') cmd.passed = val('passed') === 'true';
+  if (type === 'assign_deputy') { cmd.deputy = val('deputy'); if (val('instructions')) cmd.instructions = val('instructions'); }
+  if (type === 'rate') { cmd.rating = Number(val('rating')); if (val('comment')) cmd.comment = val('comment'); }
   return cmd;
 }
 async function viewCase(id) {
@@ -402,29 +569,58 @@ async function viewCase(id) {
     throw e;
   }
   const history = await api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
-  c.applicant = c.applicant || c.reporter || {};  // a complaint names its reporter
+  if (c.kind === 'complaint') return showCase(c, history, complaintCards(c));
+  return showCase(c, history, permitCards(c));
+}
+// A complaint's own cards: who reported what where, where it is now, the reply and the rating.
+function complaintCards(c) {
+  const rep = c.reporter || {};
+  const row = (k, v) => (v === undefined || v === null || v === '' ? '' : `<dt>${t(k)}</dt><dd>${v}</dd>`);
+  const details = `<div class="card" id="complaint-details"><dl class="kv">
+      ${row('reporter', `${esc(rep.name || rep.id)} <span class="muted">${esc(rep.id)}</span>`)}
+      ${row('source', esc(pick(SOURCES, c.source)))}${row('received_at', esc(dueText(c.received_at || (c.deadlines.handling || {}).started_at)))}
+      ${row('description', esc(c.description))}${row('location', esc(c.location))}
+      ${row('responsible_unit', esc(unitName(c.responsible_unit)))}
+      ${row('unit', c.unit ? `<span id="case-unit" data-unit="${esc(c.unit)}">${esc(unitName(c.unit))}</span>` : '')}
+      ${row('returned_by', (c.returned_by || []).map(unitName).map(esc).join('、'))}
+      ${row('escalation', esc(c.escalation_reason))}${row('deputy', esc(c.deputy))}
+      ${row('reply', c.reply ? `<span id="case-reply">${esc(c.reply)}</span>` : '')}
+      ${row('rating', c.rating ? `<span id="case-rating">${'★'.repeat(c.rating)} ${c.rating}/5</span>${c.rating_comment ? ' — ' + esc(c.rating_comment) : ''}` : '')}
+      ${row('reopened_times', c.reopened || '')}</dl></div>`;
+  return { details, left: '', right: '' };
+}
+function permitCards(c) {
+  c.applicant = c.applicant || {};
   const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
   const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span></li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
     `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(o.opinion + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
   const notices = (c.notices || []).map((n, i) => `<li>${esc(n.issued_on)} · ${n.items.length}
     <a href="#/notice/${encodeURIComponent(c.id)}/${i}" class="print-notice">${t('print_notice')}</a></li>`).join('');
+  const details = `<div class="card"><dl class="kv"><dt>${t('applicant')}</dt><dd>${esc(c.applicant.name)} <span class="muted">${esc(c.applicant.id)}</span></dd>
+          <dt>${t('received_on')}</dt><dd>${esc(c.received_on)}</dd><dt>${t('accepted_on')}</dt><dd>${esc(c.accepted_on || '—')}${c.deemed_accepted ? ' (' + pick(EVENTS, 'acceptance_deemed') + ')' : ''}</dd>
+          ${c.certificate ? `<dt>${t('certificate')}</dt><dd>${esc(c.certificate.number)} <a href="#/certificate/${encodeURIComponent(c.id)}" id="print-certificate">${t('print_certificate')}</a></dd>` : ''}</dl></div>`;
+  const left = `<div class="card"><h2>${t('opinions')}</h2><ul id="opinions">${opinions || `<li class="muted">${t('none')}</li>`}</ul></div>
+        <div class="card"><h2>${t('notices')}</h2><ul>${notices || `<li class="muted">${t('none')}</li>`}</ul></div>`;
+  const right = `<div class="card"><h2>${t('facts')}</h2><dl class="kv">${facts}</dl></div>
+        <div class="card"><h2>${t('materials')}</h2><ul>${mats}</ul></div>`;
+  return { details, left, right };
+}
+// The case page of either kind: state, clocks with lights, the kind's own cards, the actions the role may
+// take (each posted to the one command route), the timeline.
+function showCase(c, history, { details, left, right }) {
   h(`<p class="no-print"><a href="javascript:history.back()">← ${t('back')}</a></p>
-    <h1><span id="case-state" data-state="${esc(c.state)}">${esc(pick(STATES, c.state))}</span> · ${esc(permitName(c.permit))} · ${esc(c.id)}</h1>
+    <h1><span id="case-state" data-state="${esc(c.state)}">${esc(pick(STATES, c.state))}</span> · ${esc(subjectOf(c))} · ${esc(c.id)}</h1>
     ${(c.flags || []).map((f) => `<span class="tag flag">${esc(f)}</span>`).join('')}
     <div class="grid">
       <div>
-        <div class="card"><dl class="kv"><dt>${t('applicant')}</dt><dd>${esc(c.applicant.name)} <span class="muted">${esc(c.applicant.id)}</span></dd>
-          <dt>${t('received_on')}</dt><dd>${esc(c.received_on)}</dd><dt>${t('accepted_on')}</dt><dd>${esc(c.accepted_on || '—')}${c.deemed_accepted ? ' (' + pick(EVENTS, 'acceptance_deemed') + ')' : ''}</dd>
-          ${c.certificate ? `<dt>${t('certificate')}</dt><dd>${esc(c.certificate.number)} <a href="#/certificate/${encodeURIComponent(c.id)}" id="print-certificate">${t('print_certificate')}</a></dd>` : ''}</dl></div>
+        ${details}
         <div class="card" id="clocks"><h2>${t('clocks')}</h2>${clocksHtml(c)}</div>
-        <div class="card"><h2>${t('opinions')}</h2><ul id="opinions">${opinions || `<li class="muted">${t('none')}</li>`}</ul></div>
-        <div class="card"><h2>${t('notices')}</h2><ul>${notices || `<li class="muted">${t('none')}</li>`}</ul></div>
+        ${left}
         <div class="card actions" id="actions"><h2>${t('actions')}</h2>${actionForms(c)}</div>
       </div>
       <div>
-        <div class="card"><h2>${t('facts')}</h2><dl class="kv">${facts}</dl></div>
-        <div class="card"><h2>${t('materials')}</h2><ul>${mats}</ul></div>
+        ${right}
         <div class="card"><h2>${t('timeline')}</h2>${timelineHtml(c, history)}</div>
       </div>
     </div>`);
@@ -547,9 +743,31 @@ function chart(report) {
     <rect x="${W - 150}" y="8" width="10" height="10" fill="var(--yellow)"/><text x="${W - 135}" y="17">${esc(pick(LIGHTS, 'yellow'))}</text>
     <rect x="${W - 80}" y="8" width="10" height="10" fill="var(--red)"/><text x="${W - 65}" y="17">${esc(pick(LIGHTS, 'red'))}</text></svg>`;
 }
+// The complaints on the dashboard: how many are in each state now, this week's events, and per unit what is
+// open and late (the weekly report's by_unit and unresolved list).
+function complaintDashboard(rep, cases) {
+  const byState = {};
+  for (const c of cases) byState[c.state] = (byState[c.state] || 0) + 1;
+  const units = Object.entries(rep.by_unit || {});
+  return `<h2>${t('complaints')}</h2><div class="grid">
+    <div class="card"><h2>${t('complaint_states')}</h2><dl class="kv" id="complaint-states">
+      ${Object.keys(STATES).filter((s) => byState[s]).map((s) => `<dt>${esc(pick(STATES, s))}</dt><dd data-complaint-state="${s}">${byState[s]}</dd>`).join('') || `<dt>${t('none')}</dt>`}</dl></div>
+    <div class="card" id="complaint-report"><h2>${t('counts')}</h2><dl class="kv">
+      ${Object.entries(rep.counts || {}).map(([k, n]) => `<dt>${esc(pick(EVENTS, k))}</dt><dd data-complaint-count="${esc(k)}">${n}</dd>`).join('')}
+      <dt>${t('unresolved')}</dt><dd data-complaint-count="unresolved">${(rep.unresolved || []).length}</dd></dl></div></div>
+    <h2>${t('late_by_unit')}</h2><table id="complaint-units"><tr><th>${t('unit')}</th><th>${t('open')}</th><th>${pick(LIGHTS, 'red')}</th>
+      <th>${pick(STATES, 'closed')}</th><th>${pick(STATES, 'returned')}</th><th>${pick(STATES, 'reopened')}</th></tr>
+      ${units.map(([u, x]) => `<tr data-unit="${esc(u)}"><td>${esc(unitName(u))}</td><td>${x.open}</td><td data-overdue="${x.overdue}">${x.overdue}</td>
+        <td>${x.closed}</td><td>${x.returned}</td><td>${x.reopened}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
+    <table id="complaint-unresolved"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('category')}</th><th>${t('state')}</th><th>${t('unit')}</th>
+      <th>${t('due')}</th><th>${t('days_late')}</th></tr>
+      ${(rep.unresolved || []).map((u) => `<tr class="row" data-case="${esc(u.case)}"><td>${light(u.light)}</td><td>${esc(u.case)}</td><td>${esc(categoryName(u.category))}</td>
+        <td>${esc(pick(STATES, u.state))}</td><td>${esc(unitName(u.unit))}</td><td>${esc(dueText(u.due))}</td><td>${u.working_days_late}</td></tr>`).join('')}</table>`;
+}
 async function viewDashboard(query) {
   const week = query.get('week') || STATE.me.now.slice(0, 10);
   const report = await api('GET', '/api/report?week=' + encodeURIComponent(week));
+  const complaints = await allCases({ kind: 'complaint' });
   let verify = null;
   try { verify = await api('GET', '/api/verify'); } catch (e) { verify = null; }
   const handling = Object.entries(report.handling || {}).map(([p, x]) => `<tr><td>${esc(permitName(p))}</td><td>${x.count}</td>
@@ -570,10 +788,7 @@ async function viewDashboard(query) {
         <td>${esc(l.applicant)}</td><td>${esc(l.due)}</td><td>${esc(deptName(l.permit, l.department))}</td><td>${l.working_days_late}</td></tr>`).join('')}</table>
     <h2>${t('suspended_cases')}</h2><table>${report.suspended.map((s) => `<tr class="row" data-case="${esc(s.case)}"><td>${esc(s.case)}</td><td>${esc(permitName(s.permit))}</td>
       <td>${esc(s.reason)}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
-    ${report.complaints ? `<h2>${t('complaints')}</h2><div class="card" id="complaint-report"><dl class="kv">
-      ${Object.entries(report.complaints.counts || {}).map(([k, n]) => `<dt>${esc(k)}</dt><dd data-complaint-count="${esc(k)}">${n}</dd>`).join('')}
-      <dt>${t('unresolved')}</dt><dd>${(report.complaints.unresolved || []).length}</dd>
-      <dt>${t('by_unit')}</dt><dd>${Object.entries(report.complaints.by_unit || {}).map(([u, x]) => `${esc(u)}: ${x.open}/${x.overdue}`).join('; ') || '—'}</dd></dl></div>` : ''}
+    ${report.complaints ? complaintDashboard(report.complaints, complaints) : ''}
     <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>n</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
   document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
   document.getElementById('csv').addEventListener('click', async (e) => {
@@ -615,7 +830,8 @@ async function route() {
       case 'dashboard': return await viewDashboard(query);
       case 'new': return viewNew();
       case 'queue': return await viewQueue(query);
-      case 'complaints': return await viewComplaints();
+      case 'complaints': return await viewComplaints(query);
+      case 'report': return viewReport();
       default: location.hash = '#/queue'; return undefined;
     }
   } catch (e) {
