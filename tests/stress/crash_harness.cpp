@@ -14,6 +14,7 @@
 // DIR/crash-<generation>.db, a new one every R kills (default 100); with --db the child opens that database
 // (e.g. postgresql://…) and R is ignored. Exit status 0 when every check passed, 1 otherwise.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -128,6 +129,7 @@ void ack(int fd, const std::string& line) {
 //   R <now> <fired>               a run_due
 //   X <code>                      a refusal (counted; a refusal changes nothing)
 //   T <now>                       the simulated moment of the next operation (so the next child starts later)
+//   O                             the engine is open (the parent times most kills from this line)
 int child(const Options& o) {
   const json cfg = {{"database", o.db}};
   Engine e(cfg.dump());
@@ -136,6 +138,7 @@ int child(const Options& o) {
   const std::string first = rfc3339(now);
   const json complete_cw = complete_materials(e, "construction_waste", first);
   const json complete_oa = complete_materials(e, "outdoor_advertising", first);
+  ack(o.fd, "O");
   std::vector<json> cases;  // the last acknowledged state of the cases this child made
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   for (;;) {
@@ -291,6 +294,22 @@ void check(const Options& o, Generation& g, const std::set<std::string>& touched
   (void)o;
 }
 
+// Reads the child's lines into `out` until its "O" line (engine open), its end, or 60 s.
+void wait_until_open(int fd, std::string& out) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (out.find("O\n") == std::string::npos) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
+    char buf[4096];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 int drive(const Options& o, const char* self) {
   const auto started = std::chrono::steady_clock::now();
   std::mt19937_64 rng(o.seed);
@@ -330,9 +349,12 @@ int drive(const Options& o, const char* self) {
       std::_Exit(127);
     }
     close(fds[1]);
+    // One kill in eight lands while the engine opens (migrations, start-up writes); the others are timed from
+    // the moment it is open, so a slow start (a sanitizer build, a loaded machine) still leaves work to kill.
+    std::string out;
+    if (rng() % 8 != 0) wait_until_open(fds[0], out);
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + static_cast<int>(rng() % o.max_delay_ms)));
     kill(pid, SIGKILL);
-    std::string out;
     char buf[8192];
     ssize_t n;
     while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
