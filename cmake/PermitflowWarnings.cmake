@@ -15,4 +15,8 @@ function(permitflow_target_sanitize target)
                                             -fno-sanitize-recover=all)
     target_link_options(${target} PUBLIC -fsanitize=${PERMITFLOW_SANITIZE})
   endif()
+  if(PERMITFLOW_FUZZ)
+    # Coverage feedback for libFuzzer from our own code; the fuzz targets add -fsanitize=fuzzer themselves.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()

@@ -90,8 +90,7 @@ Engine::Impl::Impl(EngineConfig cfg)
   // Group commit batches commands of different cases in one SQLite transaction. On PostgreSQL each command
   // keeps its own transaction: a batch would hold many case rows at once and could deadlock with another
   // engine's batch, while PostgreSQL already groups concurrent commits in its WAL.
-  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1,
-                                        [this] { remembered_documents.clear(); });
+  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1);
   // Definition versions that cases were submitted under stay known even when no longer shipped.
   // So do the calendars their deadlines were computed on (replay is deterministic).
   {
@@ -286,7 +285,7 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
-  remembered_documents.insert(key);
+  remember_key(key);
   remember_calendar(tx);
 }
 
@@ -295,7 +294,13 @@ void Engine::Impl::remember_calendar(store::Transaction& tx) {
   if (remembered_documents.count(key)) return;
   tx.remember_document(
       {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
-  remembered_documents.insert(key);
+  remember_key(key);
+}
+
+void Engine::Impl::remember_key(const std::string& key) {
+  // Forgotten again if the job's writes are rolled back, so a later job stores the document after all.
+  if (remembered_documents.insert(key).second)
+    writes->on_rollback([this, key] { remembered_documents.erase(key); });
 }
 
 Engine::Engine(std::string_view config_json)
