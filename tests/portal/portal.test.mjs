@@ -55,6 +55,13 @@ async function signIn(page, base, token) {
   await page.waitForSelector('#me:not(:empty)');
 }
 
+// The complaint roles' home is the complaints queue: wait for it to render, so its late answer cannot
+// overwrite the page opened next.
+async function signInToComplaints(page, base, token) {
+  await signIn(page, base, token);
+  await page.waitForSelector('#complaints');
+}
+
 async function stateOf(page) {
   return page.getAttribute('#case-state', 'data-state');
 }
@@ -286,11 +293,12 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
     await page.goto(base + '/#/case/' + encodeURIComponent(id));
     await page.waitForSelector('#case-state');
   };
+  const signInTo = (token) => signInToComplaints(page, base, token);
   const heading = () => page.textContent('h1');
   const offered = () => page.locator('form[data-command]').evaluateAll((fs) => fs.map((f) => f.dataset.command).sort());
 
   // Tue 09:00: the resident reports exposed garbage from the portal (4 working hours: due 15:00 today).
-  await signIn(page, base, 'demo-resident');
+  await signInTo('demo-resident');
   await page.goto(base + '/#/report');
   await page.selectOption('select[name=category]', 'exposed_garbage');
   assert.match(await page.textContent('#category-limit'), /4/);
@@ -311,7 +319,7 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
 
   // The dispatcher registers it (verified on site) and dispatches it to the unit of the table.
   await moveClock('2026-12-01T09:10:00+08:00');
-  await signIn(page, base, 'demo-dispatcher');
+  await signInTo('demo-dispatcher');
   await openCase(id);
   assert.deepEqual(await offered(), ['register']);
   await command(page, 'register');
@@ -326,14 +334,14 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
   await shot(page, '4-complaint-dispatched');
 
   // A handler of another unit does not see it.
-  await signIn(page, base, 'demo-enforcement');
+  await signInTo('demo-enforcement');
   await page.goto(base + '/#/case/' + encodeURIComponent(id));
   await page.waitForSelector('#flash:not([hidden])');
   assert.match(await page.textContent('#flash'), /403/);
 
   // The sanitation office handles it and replies in time.
   await moveClock('2026-12-01T10:00:00+08:00');
-  await signIn(page, base, 'demo-sanitation');
+  await signInTo('demo-sanitation');
   await page.waitForSelector(`tr[data-case="${id}"]`);  // in its unit's queue
   await openCase(id);
   assert.deepEqual(await offered(), ['escalate', 'return', 'start_handling']);
@@ -349,7 +357,7 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
 
   // The dispatcher checks it on site and closes it.
   await moveClock('2026-12-01T14:30:00+08:00');
-  await signIn(page, base, 'demo-dispatcher');
+  await signInTo('demo-dispatcher');
   await openCase(id);
   assert.deepEqual(await offered(), ['check']);
   await command(page, 'check', (f) => f.locator('[name=note]').fill('现场核查已清理'));
@@ -360,7 +368,7 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
 
   // The resident rates it.
   await moveClock('2026-12-01T18:00:00+08:00');
-  await signIn(page, base, 'demo-resident');
+  await signInTo('demo-resident');
   await openCase(id);
   assert.deepEqual(await offered(), ['rate']);
   await command(page, 'rate', async (f) => {
@@ -381,6 +389,7 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
 test('the seeded complaints: queues by role and the dashboard counts', async () => {
   const base = await startPortal('complaint-seed', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   const page = await context.newPage();
+  const signInTo = (token) => signInToComplaints(page, base, token);
   await signIn(page, base, 'demo-supervisor');
   await page.goto(base + '/#/dashboard');
   await page.waitForSelector('#complaint-states');
@@ -389,8 +398,7 @@ test('the seeded complaints: queues by role and the dashboard counts', async () 
   assert.ok(Number(await page.getAttribute('#complaint-units tr[data-unit=sanitation] [data-overdue]', 'data-overdue')) >= 1);
   await shot(page, '4-dashboard-complaints');
   // a leader is offered the deputy on the escalated case
-  await signIn(page, base, 'demo-leader');
-  await page.waitForSelector('#complaints');
+  await signInTo('demo-leader');
   await page.locator('section[data-state=escalated] tr.row a').first().click();
   await page.waitForSelector('#case-state');
   assert.equal(await stateOf(page), 'escalated');
