@@ -490,8 +490,8 @@ std::string Engine::query(std::string_view query_json) const {
   f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
   if (!f.permit.empty() && !impl_->definitions.current(f.permit))
     in::fail("/permit", "unknown permit '" + f.permit + "'");
-  // Complaints (DESIGN.md §8): the category is stored where a permit's type is; kind and unit filter the
-  // documents.
+  // Complaints (DESIGN.md §8): the category is stored where a permit's type is, so a kind is the set of
+  // its definitions' ids, filtered in SQL; the unit (which changes with each dispatch) filters the documents.
   std::string kind = in::opt_string(q, "kind", "", 16).value_or("");
   if (!kind.empty() && kind != "permit" && kind != "complaint")
     in::fail("/kind", "unknown kind '" + kind + "' (permit or complaint)");
@@ -544,6 +544,11 @@ std::string Engine::query(std::string_view query_json) const {
       kind = "complaint";
     }
   }
+  if (!kind.empty()) {  // also with a permit: a reporter asking for a permit type gets nothing
+    f.permit_in =
+        impl_->definitions.permits(kind == "complaint" ? DefinitionKind::complaint : DefinitionKind::permit);
+    if (f.permit_in.empty()) return json{{"cases", json::array()}, {"next", nullptr}}.dump();
+  }
   json cases = json::array();
   std::string last;
   bool more = false;
@@ -555,7 +560,6 @@ std::string Engine::query(std::string_view query_json) const {
       last = r.id;
       json doc = json::parse(r.document);
       if (!reviewer_department.empty() && !doc["opinions"].contains(reviewer_department)) continue;
-      if (!kind.empty() && doc.value("kind", "permit") != kind) continue;
       if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
       cases.push_back(std::move(doc));
       if (static_cast<int>(cases.size()) == f.limit) break;
