@@ -102,7 +102,11 @@ PERMITFLOW_EXPORT std::optional<Problem> parse_problem(std::string_view text) no
 /// Whether the state belongs to the complaint kind (received … reopened).
 PERMITFLOW_EXPORT bool is_complaint_state(State s) noexcept;
 
-/// Whether a case in this state can never change again by a command.
+/// Whether a case in this state can never change again by a command, read as a permit's state where the
+/// kinds share it (`closed`).
 PERMITFLOW_EXPORT bool is_terminal(State s) noexcept;
+/// The same for a case of `kind` ("permit" or "complaint"): a closed complaint still takes its call-back
+/// rating (domain.md §6.4: Closed → Rated), so only `rated` ends a complaint.
+PERMITFLOW_EXPORT bool is_terminal(State s, std::string_view kind) noexcept;
 
 }  // namespace permitflow

@@ -118,6 +118,11 @@ std::optional<Problem> parse_problem(std::string_view t) noexcept { return value
 
 bool is_complaint_state(State s) noexcept { return s >= State::received; }
 
+bool is_terminal(State s, std::string_view kind) noexcept {
+  if (kind == "complaint") return s == State::rated;
+  return is_terminal(s);
+}
+
 bool is_terminal(State s) noexcept {
   switch (s) {
     case State::not_accepted:

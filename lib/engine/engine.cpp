@@ -90,8 +90,7 @@ Engine::Impl::Impl(EngineConfig cfg)
   // Group commit batches commands of different cases in one SQLite transaction. On PostgreSQL each command
   // keeps its own transaction: a batch would hold many case rows at once and could deadlock with another
   // engine's batch, while PostgreSQL already groups concurrent commits in its WAL.
-  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1,
-                                        [this] { remembered_documents.clear(); });
+  writes = std::make_unique<WriteQueue>(*store, store->backend() == "sqlite" ? kMaxBatch : 1);
   // Definition versions that cases were submitted under stay known even when no longer shipped.
   // So do the calendars their deadlines were computed on (replay is deterministic).
   {
@@ -286,7 +285,7 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
-  remembered_documents.insert(key);
+  remember_key(key);
   remember_calendar(tx);
 }
 
@@ -295,7 +294,13 @@ void Engine::Impl::remember_calendar(store::Transaction& tx) {
   if (remembered_documents.count(key)) return;
   tx.remember_document(
       {"calendar", "calendar:" + calendar.version(), 1, calendar.version(), calendar.to_json()});
-  remembered_documents.insert(key);
+  remember_key(key);
+}
+
+void Engine::Impl::remember_key(const std::string& key) {
+  // Forgotten again if the job's writes are rolled back, so a later job stores the document after all.
+  if (remembered_documents.insert(key).second)
+    writes->on_rollback([this, key] { remembered_documents.erase(key); });
 }
 
 Engine::Engine(std::string_view config_json)
@@ -485,8 +490,8 @@ std::string Engine::query(std::string_view query_json) const {
   f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
   if (!f.permit.empty() && !impl_->definitions.current(f.permit))
     in::fail("/permit", "unknown permit '" + f.permit + "'");
-  // Complaints (DESIGN.md §8): the category is stored where a permit's type is; kind and unit filter the
-  // documents.
+  // Complaints (DESIGN.md §8): the category is stored where a permit's type is, so a kind is the set of
+  // its definitions' ids, filtered in SQL; the unit (which changes with each dispatch) filters the documents.
   std::string kind = in::opt_string(q, "kind", "", 16).value_or("");
   if (!kind.empty() && kind != "permit" && kind != "complaint")
     in::fail("/kind", "unknown kind '" + kind + "' (permit or complaint)");
@@ -539,6 +544,11 @@ std::string Engine::query(std::string_view query_json) const {
       kind = "complaint";
     }
   }
+  if (!kind.empty()) {  // also with a permit: a reporter asking for a permit type gets nothing
+    f.permit_in =
+        impl_->definitions.permits(kind == "complaint" ? DefinitionKind::complaint : DefinitionKind::permit);
+    if (f.permit_in.empty()) return json{{"cases", json::array()}, {"next", nullptr}}.dump();
+  }
   json cases = json::array();
   std::string last;
   bool more = false;
@@ -550,7 +560,6 @@ std::string Engine::query(std::string_view query_json) const {
       last = r.id;
       json doc = json::parse(r.document);
       if (!reviewer_department.empty() && !doc["opinions"].contains(reviewer_department)) continue;
-      if (!kind.empty() && doc.value("kind", "permit") != kind) continue;
       if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
       cases.push_back(std::move(doc));
       if (static_cast<int>(cases.size()) == f.limit) break;

@@ -53,7 +53,8 @@ struct Engine::Impl {
   static constexpr std::size_t kMaxBatch = 256;
   static constexpr int kRunDueSlice = 256;  // timers claimed per run_due job
   std::unique_ptr<WriteQueue> writes;
-  // "kind/name/version" already stored; touched only by the queue's leader, cleared on any rollback.
+  // "kind/name/version" already stored; touched only by the queue's leader. A key a job adds is removed
+  // again if that job's writes are rolled back.
   std::set<std::string> remembered_documents;
 
   // Background scheduler.
@@ -105,6 +106,8 @@ struct Engine::Impl {
   std::string document(const Case& c) const;
   void remember(store::Transaction& tx, const PermitDefinition& def);
   void remember_calendar(store::Transaction& tx);
+  /// Adds `key` to remembered_documents, to be removed if the running job is rolled back.
+  void remember_key(const std::string& key);
 };
 
 }  // namespace permitflow

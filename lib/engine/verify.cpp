@@ -1,8 +1,12 @@
 // Verification (DESIGN.md §5, §6 'Verify'): every case's hash chain, the ledger-wide chain, and that every
 // projection is what replaying its log gives. What it detects and how to anchor the ledger head elsewhere:
 // docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized JSON.
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "case/snapshot.hpp"
 #include "engine/engine_impl.hpp"
@@ -24,6 +28,9 @@ class Problems {
     list_.push_back(std::move(p));
   }
   json& list() { return list_; }
+  void append(Problems&& other) {
+    for (auto& p : other.list_) list_.push_back(std::move(p));
+  }
 
  private:
   json list_ = json::array();
@@ -44,6 +51,139 @@ std::string differing_paths(const json& stored, const json& replayed) {
   return out;
 }
 
+/// What checking one case found: its problems in order, and the hash and seq of each of its events.
+struct CaseCheck {
+  Problems problems;
+  std::vector<std::pair<std::string, std::int64_t>> hashes;
+};
+
+/// (a) the case's hash chain and (c) its projection and snapshot against the replay of its log. Reads
+/// nothing from the store, so workers can run it on rows another thread read.
+CaseCheck check_case(const Engine::Impl& m, const std::string& id,
+                     const std::optional<store::CaseRecord>& record,
+                     const std::vector<store::EventRecord>& events) {
+  CaseCheck out;
+  if (!record) {
+    out.problems.add(id, std::nullopt, "the case has events but no projection row");
+  }
+  if (events.empty()) {
+    out.problems.add(id, std::nullopt, "the case has a projection but no events: its log was deleted");
+    return out;
+  }
+
+  std::string prev_hash;
+  std::int64_t expected_seq = 1;
+  for (const auto& e : events) {
+    if (e.seq != expected_seq) {
+      if (e.seq > expected_seq) {
+        out.problems.add(id, e.seq,
+                         expected_seq + 1 == e.seq
+                             ? "event " + std::to_string(expected_seq) + " is missing (seq " +
+                                   std::to_string(e.seq) + " follows seq " +
+                                   std::to_string(expected_seq - 1) + ")"
+                             : "events " + std::to_string(expected_seq) + " to " + std::to_string(e.seq - 1) +
+                                   " are missing (seq " + std::to_string(e.seq) + " follows seq " +
+                                   std::to_string(expected_seq - 1) + ")");
+      } else {
+        out.problems.add(id, e.seq,
+                         "seq " + std::to_string(e.seq) + " is out of order or repeated (expected seq " +
+                             std::to_string(expected_seq) + ")");
+      }
+    }
+    if (e.prev_hash != prev_hash) {
+      out.problems.add(id, e.seq,
+                       expected_seq == 1 && e.seq == 1
+                           ? "the first event's prev_hash is not empty"
+                           : "prev_hash " + short_hash(e.prev_hash) +
+                                 " does not link to the hash of the event before it (" +
+                                 short_hash(prev_hash) + ")");
+    }
+    if (store::event_hash(e.prev_hash, e) != e.hash) {
+      out.problems.add(
+          id, e.seq,
+          "the stored hash does not match the event's stored bytes: the event (" + e.type + ") was edited");
+    }
+    out.hashes.emplace_back(e.hash, e.seq);
+    prev_hash = e.hash;
+    expected_seq = e.seq + 1;
+  }
+  if (!record) return out;
+
+  Case replayed;
+  try {
+    replayed = m.replay(events);
+  } catch (const std::exception& ex) {
+    out.problems.add(id, std::nullopt, std::string("the log does not replay: ") + ex.what());
+    return out;
+  }
+  const store::CaseRecord want = m.projection(replayed, /*with_snapshot=*/false);
+  const auto column = [&](const char* name, const std::string& have, const std::string& should) {
+    if (have != should) {
+      out.problems.add(id, std::nullopt,
+                       std::string("the projection's ") + name + " is '" + have + "' but the replay gives '" +
+                           should + "'");
+    }
+  };
+  column("state", record->state, want.state);
+  column("version", std::to_string(record->version), std::to_string(want.version));
+  column("permit", record->permit, want.permit);
+  column("definition_version", std::to_string(record->definition_version),
+         std::to_string(want.definition_version));
+  column("applicant_id", record->applicant_id, want.applicant_id);
+  column("light", record->light, want.light);
+  column("due", record->due, want.due);
+  column("awaiting_departments", record->awaiting_departments, want.awaiting_departments);
+  json stored_doc;
+  // Documents are dumped deterministically: equal text needs no parse (the common, fast path).
+  if (record->document != want.document) {
+    try {
+      stored_doc = json::parse(record->document);
+    } catch (const std::exception&) {
+      out.problems.add(id, std::nullopt, "the projection's case document is not valid JSON");
+    }
+  }
+  if (!stored_doc.is_null()) {
+    const json replayed_doc = json::parse(want.document);
+    if (stored_doc != replayed_doc) {
+      out.problems.add(id, std::nullopt,
+                       "the projection's case document differs from the replay at " +
+                           differing_paths(stored_doc, replayed_doc));
+    }
+  }
+  // A snapshot is a cache, and one that does not load is simply dropped (DESIGN.md §5); but one that loads
+  // is trusted by load_case, so it must be the replay of the first snapshot_version events.
+  if (!record->snapshot.empty()) {
+    if (auto snap = load_snapshot(record->snapshot); snap && snap->version == record->snapshot_version) {
+      if (record->snapshot_version > static_cast<std::int64_t>(events.size())) {
+        out.problems.add(id, std::nullopt,
+                         "the snapshot is at version " + std::to_string(record->snapshot_version) +
+                             " but the log has " + std::to_string(events.size()) + " events");
+      } else {
+        const Case at_snapshot = record->snapshot_version == replayed.version
+                                     ? replayed
+                                     : m.replay({events.begin(), events.begin() + record->snapshot_version});
+        if (!(*snap == at_snapshot)) {
+          out.problems.add(id, std::nullopt,
+                           "the snapshot (version " + std::to_string(record->snapshot_version) +
+                               ") differs from the replay of the log up to that version");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/// Consecutive cases read together and checked by one worker.
+struct Slice {
+  std::vector<std::string> ids;
+  std::vector<std::optional<store::CaseRecord>> records;
+  std::vector<std::vector<store::EventRecord>> events;
+  std::vector<CaseCheck> checks;
+  std::exception_ptr error;
+  bool taken = false;
+  bool done = false;
+};
+
 }  // namespace
 
 std::string Engine::verify() const {
@@ -62,119 +202,99 @@ std::string Engine::verify() const {
   auto tx = m.store->begin_read();
 
   // --- (a) each case's chain, (c) its projection against the replay ------------------------------------
-  for (const std::string& id : tx->case_ids()) {
-    ++cases_checked;
-    const auto record = tx->load_case(id);
-    const auto events = tx->events(id, 0);
-    events_checked += static_cast<std::int64_t>(events.size());
-    if (!record) {
-      problems.add(id, std::nullopt, "the case has events but no projection row");
-    }
-    if (events.empty()) {
-      problems.add(id, std::nullopt, "the case has a projection but no events: its log was deleted");
-      continue;
-    }
-
-    std::string prev_hash;
-    std::int64_t expected_seq = 1;
-    for (const auto& e : events) {
-      if (e.seq != expected_seq) {
-        if (e.seq > expected_seq) {
-          problems.add(id, e.seq,
-                       expected_seq + 1 == e.seq
-                           ? "event " + std::to_string(expected_seq) + " is missing (seq " +
-                                 std::to_string(e.seq) + " follows seq " + std::to_string(expected_seq - 1) +
-                                 ")"
-                           : "events " + std::to_string(expected_seq) + " to " + std::to_string(e.seq - 1) +
-                                 " are missing (seq " + std::to_string(e.seq) + " follows seq " +
-                                 std::to_string(expected_seq - 1) + ")");
-        } else {
-          problems.add(id, e.seq,
-                       "seq " + std::to_string(e.seq) + " is out of order or repeated (expected seq " +
-                           std::to_string(expected_seq) + ")");
-        }
-      }
-      if (e.prev_hash != prev_hash) {
-        problems.add(id, e.seq,
-                     expected_seq == 1 && e.seq == 1
-                         ? "the first event's prev_hash is not empty"
-                         : "prev_hash " + short_hash(e.prev_hash) +
-                               " does not link to the hash of the event before it (" + short_hash(prev_hash) +
-                               ")");
-      }
-      if (store::event_hash(e.prev_hash, e) != e.hash) {
-        problems.add(
-            id, e.seq,
-            "the stored hash does not match the event's stored bytes: the event (" + e.type + ") was edited");
-      }
-      stored.insert({e.hash, {id, e.seq}});
-      prev_hash = e.hash;
-      expected_seq = e.seq + 1;
-    }
-    if (!record) continue;
-
-    Case replayed;
-    try {
-      replayed = m.replay(events);
-    } catch (const std::exception& ex) {
-      problems.add(id, std::nullopt, std::string("the log does not replay: ") + ex.what());
-      continue;
-    }
-    const store::CaseRecord want = m.projection(replayed, /*with_snapshot=*/false);
-    const auto column = [&](const char* name, const std::string& have, const std::string& should) {
-      if (have != should) {
-        problems.add(id, std::nullopt,
-                     std::string("the projection's ") + name + " is '" + have + "' but the replay gives '" +
-                         should + "'");
-      }
-    };
-    column("state", record->state, want.state);
-    column("version", std::to_string(record->version), std::to_string(want.version));
-    column("permit", record->permit, want.permit);
-    column("definition_version", std::to_string(record->definition_version),
-           std::to_string(want.definition_version));
-    column("applicant_id", record->applicant_id, want.applicant_id);
-    column("light", record->light, want.light);
-    column("due", record->due, want.due);
-    column("awaiting_departments", record->awaiting_departments, want.awaiting_departments);
-    json stored_doc;
-    // Documents are dumped deterministically: equal text needs no parse (the common, fast path).
-    if (record->document != want.document) {
-      try {
-        stored_doc = json::parse(record->document);
-      } catch (const std::exception&) {
-        problems.add(id, std::nullopt, "the projection's case document is not valid JSON");
-      }
-    }
-    if (!stored_doc.is_null()) {
-      const json replayed_doc = json::parse(want.document);
-      if (stored_doc != replayed_doc) {
-        problems.add(id, std::nullopt,
-                     "the projection's case document differs from the replay at " +
-                         differing_paths(stored_doc, replayed_doc));
-      }
-    }
-    // A snapshot is a cache, and one that does not load is simply dropped (DESIGN.md §5); but one that loads
-    // is trusted by load_case, so it must be the replay of the first snapshot_version events.
-    if (!record->snapshot.empty()) {
-      if (auto snap = load_snapshot(record->snapshot); snap && snap->version == record->snapshot_version) {
-        if (record->snapshot_version > static_cast<std::int64_t>(events.size())) {
-          problems.add(id, std::nullopt,
-                       "the snapshot is at version " + std::to_string(record->snapshot_version) +
-                           " but the log has " + std::to_string(events.size()) + " events");
-        } else {
-          const Case at_snapshot =
-              record->snapshot_version == replayed.version
-                  ? replayed
-                  : m.replay({events.begin(), events.begin() + record->snapshot_version});
-          if (!(*snap == at_snapshot)) {
-            problems.add(id, std::nullopt,
-                         "the snapshot (version " + std::to_string(record->snapshot_version) +
-                             ") differs from the replay of the log up to that version");
+  // Cases are independent: this thread reads slices of them in its one read transaction while a worker per
+  // core checks them (the replay is most of the cost). Slices are merged in case order, so the report does
+  // not depend on timing, and only a few slices are in flight, so memory does not grow with the database.
+  const std::vector<std::string> ids = tx->case_ids();
+  constexpr std::size_t kSlice = 64;
+  const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
+  const std::size_t max_in_flight = 2 * workers + 1;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Slice>> in_flight;  // in case order
+  bool finished = false;
+  const auto work = [&] {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      Slice* s = nullptr;
+      cv.wait(lock, [&] {
+        for (const auto& p : in_flight) {
+          if (!p->taken) {
+            s = p.get();
+            break;
           }
         }
+        return s || finished;
+      });
+      if (!s) return;
+      s->taken = true;
+      lock.unlock();
+      try {
+        for (std::size_t i = 0; i < s->ids.size(); ++i)
+          s->checks.push_back(check_case(m, s->ids[i], s->records[i], s->events[i]));
+      } catch (...) {
+        s->error = std::current_exception();
+      }
+      s->records = {};
+      s->events = {};
+      lock.lock();
+      s->done = true;
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  // Stops and joins the workers however this function leaves (a read or a check may throw).
+  struct Joiner {
+    std::mutex& mutex;
+    std::condition_variable& cv;
+    bool& finished;
+    std::vector<std::thread>& pool;
+    ~Joiner() {
+      {
+        std::lock_guard lock(mutex);
+        finished = true;
+      }
+      cv.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  } joiner{mutex, cv, finished, pool};
+  for (std::size_t i = 0; i < workers; ++i) pool.emplace_back(work);
+
+  const auto merge = [&](Slice& s) {
+    if (s.error) std::rethrow_exception(s.error);
+    for (std::size_t i = 0; i < s.ids.size(); ++i) {
+      ++cases_checked;
+      events_checked += static_cast<std::int64_t>(s.checks[i].hashes.size());
+      problems.append(std::move(s.checks[i].problems));
+      for (auto& [hash, seq] : s.checks[i].hashes) stored.insert({std::move(hash), {s.ids[i], seq}});
+    }
+  };
+  std::size_t next = 0;
+  while (next < ids.size() || !in_flight.empty()) {
+    std::unique_ptr<Slice> read;
+    std::vector<std::unique_ptr<Slice>> checked;
+    {
+      std::unique_lock lock(mutex);
+      const bool room = next < ids.size() && in_flight.size() < max_in_flight;
+      if (!room) cv.wait(lock, [&] { return in_flight.front()->done; });
+      while (!in_flight.empty() && in_flight.front()->done) {
+        checked.push_back(std::move(in_flight.front()));
+        in_flight.pop_front();
+      }
+      if (room) {
+        lock.unlock();
+        read = std::make_unique<Slice>();
+        for (; next < ids.size() && read->ids.size() < kSlice; ++next) {
+          read->ids.push_back(ids[next]);
+          read->records.push_back(tx->load_case(ids[next]));
+          read->events.push_back(tx->events(ids[next], 0));
+        }
+        lock.lock();
+        in_flight.push_back(std::move(read));
+        cv.notify_all();
       }
     }
+    for (auto& s : checked) merge(*s);
   }
 
   // --- (b) the ledger-wide chain -------------------------------------------------------------------------

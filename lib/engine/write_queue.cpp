@@ -9,10 +9,22 @@ struct WriteQueue::Pending {
   JobResult result;
   std::exception_ptr error;  // the job's own error or its batch's commit error
   bool done = false;
+  std::vector<std::function<void()>> undo;  // registered by the job through on_rollback
 };
 
-WriteQueue::WriteQueue(store::Store& store, std::size_t max_batch, std::function<void()> on_rollback)
-    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), on_rollback_(std::move(on_rollback)) {}
+namespace {
+void undo_all(std::vector<std::function<void()>>& undo) {
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) (*it)();
+  undo.clear();
+}
+}  // namespace
+
+WriteQueue::WriteQueue(store::Store& store, std::size_t max_batch)
+    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch) {}
+
+void WriteQueue::on_rollback(std::function<void()> undo) {
+  if (running_) running_->undo.push_back(std::move(undo));
+}
 
 WriteQueue::Stats WriteQueue::stats() const {
   std::lock_guard lock(mutex_);
@@ -25,7 +37,7 @@ std::size_t WriteQueue::waiting() const {
 }
 
 std::string WriteQueue::run(Job job) {
-  Pending me{std::move(job), {}, nullptr, false};
+  Pending me{std::move(job), {}, nullptr, false, {}};
   std::unique_lock lock(mutex_);
   queue_.push_back(&me);
   cv_.wait(lock, [&] { return me.done || !leader_active_; });
@@ -60,24 +72,29 @@ void WriteQueue::run_batch(std::deque<Pending*>& batch) {
     auto tx = store_.begin_write();
     for (Pending* p : batch) {
       tx->savepoint("job");
+      running_ = p;
       try {
         p->result = p->job(*tx);
       } catch (...) {
+        running_ = nullptr;
         p->error = std::current_exception();
         tx->rollback_to("job");  // ends the savepoint; a failure here fails the whole batch below
-        on_rollback_();
+        undo_all(p->undo);
         continue;
       }
+      running_ = nullptr;
       tx->release("job");
     }
     tx->commit();
+    for (Pending* p : batch) p->undo.clear();
   } catch (...) {
+    running_ = nullptr;
     // Nothing of the batch is stored: every job that had not failed on its own fails with this error.
     const std::exception_ptr error = std::current_exception();
     for (Pending* p : batch) {
       if (!p->error) p->error = error;
+      undo_all(p->undo);
     }
-    on_rollback_();
   }
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -28,10 +29,13 @@ class WriteQueue {
  public:
   using Job = std::function<JobResult(store::Transaction&)>;
 
-  /// `max_batch` jobs at most share a transaction (1 turns group commit off). `on_rollback` runs, on the
-  /// leader's thread, whenever a job's writes or a whole batch are rolled back, so caches of what is stored
-  /// can be dropped.
-  WriteQueue(store::Store& store, std::size_t max_batch, std::function<void()> on_rollback);
+  /// `max_batch` jobs at most share a transaction (1 turns group commit off).
+  WriteQueue(store::Store& store, std::size_t max_batch);
+
+  /// Called from inside a running job: `undo` runs (on the same thread, the leader's) if this job's writes
+  /// are rolled back, because the job failed or its whole batch did; it is dropped once they commit. Caches
+  /// of what is stored thus forget exactly what was not stored.
+  void on_rollback(std::function<void()> undo);
 
   /// Runs `job` in the next batch and returns its value after the batch committed; rethrows its error,
   /// its refusal, or the commit's error.
@@ -52,7 +56,7 @@ class WriteQueue {
 
   store::Store& store_;
   const std::size_t max_batch_;
-  std::function<void()> on_rollback_;
+  Pending* running_ = nullptr;  // the job running now; touched only by the leader
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Pending*> queue_;

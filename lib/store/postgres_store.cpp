@@ -366,6 +366,15 @@ class PostgresTransaction final : public Transaction {
         sql += std::to_string(args.size());
       };
       add(filter.permit, " AND permit = $", filter.permit);
+      if (!filter.permit_in.empty()) {
+        sql += " AND permit IN (";
+        for (std::size_t k = 0; k < filter.permit_in.size(); ++k) {
+          require_text(filter.permit_in[k], "filter");
+          args.push_back(filter.permit_in[k]);
+          sql += (k ? ", $" : "$") + std::to_string(args.size());
+        }
+        sql += ")";
+      }
       add(filter.state, " AND state = $", filter.state);
       add(filter.light, " AND light = $", filter.light);
       add(filter.applicant, " AND applicant_id = $", filter.applicant);

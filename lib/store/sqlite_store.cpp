@@ -380,6 +380,14 @@ class SqliteTransaction final : public Transaction {
         args.push_back(std::move(arg));
       };
       add(filter.permit, " AND permit = ?", filter.permit);
+      if (!filter.permit_in.empty()) {
+        sql += " AND permit IN (";
+        for (std::size_t k = 0; k < filter.permit_in.size(); ++k) {
+          sql += k ? ", ?" : "?";
+          args.push_back(filter.permit_in[k]);
+        }
+        sql += ")";
+      }
       add(filter.state, " AND state = ?", filter.state);
       add(filter.light, " AND light = ?", filter.light);
       add(filter.applicant, " AND applicant_id = ?", filter.applicant);

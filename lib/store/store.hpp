@@ -56,6 +56,7 @@ struct TimerRecord {
 /// Filters of query(); empty strings and zero limits mean "any".
 struct CaseFilter {
   std::string permit;
+  std::vector<std::string> permit_in;  // any of these permit types or categories (a kind); empty: any
   std::string state;
   std::string light;
   std::string applicant;

@@ -49,6 +49,12 @@ TEST(Vocabulary, ComplaintStatesRolesAndCommands) {  // DESIGN.md §8
   }
   EXPECT_FALSE(is_complaint_state(State::under_review));
   EXPECT_TRUE(is_terminal(State::rated));
+  // a closed complaint still takes its rating; a closed permit is done
+  EXPECT_FALSE(is_terminal(State::closed, "complaint"));
+  EXPECT_TRUE(is_terminal(State::rated, "complaint"));
+  EXPECT_FALSE(is_terminal(State::reopened, "complaint"));
+  EXPECT_TRUE(is_terminal(State::closed, "permit"));
+  EXPECT_TRUE(is_terminal(State::closed));
   for (const char* n : {"reporter", "dispatcher", "handler", "leader"}) {
     ASSERT_TRUE(parse_role(n).has_value()) << n;
     EXPECT_EQ(to_string(*parse_role(n)), n);

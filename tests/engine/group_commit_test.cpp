@@ -43,8 +43,8 @@ bool stored(store::Store& s, const std::string& name) {
 TEST(GroupCommit, JobsQueuedDuringABatchShareTheNextTransactionAndAreAckedAfterItsCommit) {
   TempDir dir;
   auto db = store::open_store(sqlite_at(dir.file("g.db")));
-  int rollbacks = 0;
-  WriteQueue queue(*db, 256, [&] { ++rollbacks; });
+  std::atomic<int> rollbacks{0};
+  WriteQueue queue(*db, 256);
   constexpr int kFollowers = 12;
 
   // The first job holds its batch open until every follower is queued behind it.
@@ -66,6 +66,7 @@ TEST(GroupCommit, JobsQueuedDuringABatchShareTheNextTransactionAndAreAckedAfterI
       const std::string id = "cmd-" + std::to_string(i);
       const std::string value = queue.run([&](store::Transaction& tx) -> JobResult {
         mark(tx, id);
+        queue.on_rollback([&] { ++rollbacks; });
         return {id, nullptr};
       });
       EXPECT_EQ(value, id);
@@ -81,17 +82,18 @@ TEST(GroupCommit, JobsQueuedDuringABatchShareTheNextTransactionAndAreAckedAfterI
   const auto stats = queue.stats();
   EXPECT_EQ(stats.jobs, static_cast<std::size_t>(kFollowers + 1));
   EXPECT_EQ(stats.batches, 2u);  // the first job alone, then all the followers in one transaction
-  EXPECT_EQ(rollbacks, 0);
+  EXPECT_EQ(rollbacks.load(), 0);
 }
 
 TEST(GroupCommit, AFailingJobLosesItsWritesARefusedJobKeepsWhatItKeptAndBatchMatesCommit) {
   TempDir dir;
   auto db = store::open_store(sqlite_at(dir.file("g.db")));
   int rollbacks = 0;
-  WriteQueue queue(*db, 256, [&] { ++rollbacks; });
+  WriteQueue queue(*db, 256);
 
-  EXPECT_THROW(queue.run([](store::Transaction& tx) -> JobResult {
+  EXPECT_THROW(queue.run([&](store::Transaction& tx) -> JobResult {
     mark(tx, "cmd-failed");
+    queue.on_rollback([&] { ++rollbacks; });
     throw Error(ErrorCode::rule_violation, "refused after writing");
   }),
                Error);
@@ -115,6 +117,50 @@ TEST(GroupCommit, AFailingJobLosesItsWritesARefusedJobKeepsWhatItKeptAndBatchMat
   }),
             "ok");
   EXPECT_TRUE(stored(*db, "cmd-ok"));
+}
+
+TEST(GroupCommit, ARollbackUndoesOnlyTheCachedStateOfTheJobThatRolledBack) {
+  TempDir dir;
+  auto db = store::open_store(sqlite_at(dir.file("g.db")));
+  WriteQueue queue(*db, 256);
+  std::atomic<bool> undone_ok{false}, undone_failed{false};
+
+  // The first job holds its batch open until both followers are queued, so they share the next batch.
+  std::atomic<bool> first_running{false};
+  std::thread first([&] {
+    queue.run([&](store::Transaction& tx) -> JobResult {
+      mark(tx, "cmd-first");
+      first_running = true;
+      while (queue.waiting() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return {"first", nullptr};
+    });
+  });
+  while (!first_running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::thread ok([&] {
+    queue.run([&](store::Transaction& tx) -> JobResult {
+      mark(tx, "cmd-ok");
+      queue.on_rollback([&] { undone_ok = true; });
+      return {"ok", nullptr};
+    });
+  });
+  while (queue.waiting() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::thread failing([&] {
+    EXPECT_THROW(queue.run([&](store::Transaction& tx) -> JobResult {
+      mark(tx, "cmd-failed");
+      queue.on_rollback([&] { undone_failed = true; });
+      throw Error(ErrorCode::rule_violation, "refused after writing");
+    }),
+                 Error);
+  });
+  first.join();
+  ok.join();
+  failing.join();
+
+  EXPECT_EQ(queue.stats().batches, 2u);
+  EXPECT_TRUE(undone_failed.load());
+  EXPECT_FALSE(undone_ok.load());  // its batch-mate committed: what it cached stays
+  EXPECT_TRUE(stored(*db, "cmd-ok"));
+  EXPECT_FALSE(stored(*db, "cmd-failed"));
 }
 
 TEST(GroupCommit, ManyThreadsSubmittingThroughTheEngineLoseNothing) {

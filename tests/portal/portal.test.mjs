@@ -55,6 +55,13 @@ async function signIn(page, base, token) {
   await page.waitForSelector('#me:not(:empty)');
 }
 
+// The complaint roles' home is the complaints queue: wait for it to render, so its late answer cannot
+// overwrite the page opened next.
+async function signInToComplaints(page, base, token) {
+  await signIn(page, base, token);
+  await page.waitForSelector('#complaints');
+}
+
 async function stateOf(page) {
   return page.getAttribute('#case-state', 'data-state');
 }
@@ -273,5 +280,129 @@ test('a reviewer cannot act for another department', async () => {
   await signIn(page, base, 'demo-clerk');
   await page.waitForSelector('section.state-group');
   await shot(page, '3-seeded-clerk-queue');
+  await page.close();
+});
+
+// A complaint (城管快速服务, docs/complaints.md) through the UI: resident → dispatcher → handler → dispatcher →
+// resident, with what the case page shows at each step.
+test('a complaint: reported, registered, dispatched, handled, replied, checked, closed, rated', async () => {
+  const base = await startPortal('complaint', '--clock', '2026-12-01T09:00:00+08:00');
+  const page = await context.newPage();
+  const moveClock = (now) => api(base, 'demo-supervisor', 'POST', '/api/run-due', { now });
+  const openCase = async (id) => {
+    await page.goto(base + '/#/case/' + encodeURIComponent(id));
+    await page.waitForSelector('#case-state');
+  };
+  const signInTo = (token) => signInToComplaints(page, base, token);
+  const heading = () => page.textContent('h1');
+  const offered = () => page.locator('form[data-command]').evaluateAll((fs) => fs.map((f) => f.dataset.command).sort());
+
+  // Tue 09:00: the resident reports exposed garbage from the portal (4 working hours: due 15:00 today).
+  await signInTo('demo-resident');
+  await page.goto(base + '/#/report');
+  await page.selectOption('select[name=category]', 'exposed_garbage');
+  assert.match(await page.textContent('#category-limit'), /4/);
+  await page.fill('textarea[name=description]', '小区门口垃圾堆积无人清运');
+  await page.fill('input[name=location]', '幸福路88号');
+  await page.click('#submit-report');
+  await page.waitForSelector('#case-state');
+  const id = decodeURIComponent(page.url().split('#/case/')[1]);
+  assert.equal(await stateOf(page), 'received');
+  assert.match(await heading(), /已受理 · 暴露垃圾/);
+  assert.equal((await page.textContent('[data-clock=handling] .due')).trim(), '2026-12-01 15:00');
+  assert.match(await page.textContent('[data-clock=handling]'), /绿灯/);
+  assert.match(await page.textContent('#complaint-details'), /网站/);  // source: portal
+  assert.deepEqual(await offered(), []);
+  // it is in the resident's own list
+  await page.goto(base + '/#/complaints');
+  await page.waitForSelector(`tr[data-case="${id}"]`);
+
+  // The dispatcher registers it (verified on site) and dispatches it to the unit of the table.
+  await moveClock('2026-12-01T09:10:00+08:00');
+  await signInTo('demo-dispatcher');
+  await openCase(id);
+  assert.deepEqual(await offered(), ['register']);
+  await command(page, 'register');
+  assert.equal(await stateOf(page), 'registered');
+  assert.deepEqual(await offered(), ['dispatch']);
+  assert.equal(await page.locator('form[data-command=dispatch] select[name=unit]').inputValue(), 'sanitation');
+  await command(page, 'dispatch');
+  assert.equal(await stateOf(page), 'dispatched');
+  assert.match(await heading(), /已派遣/);
+  assert.equal(await page.getAttribute('#case-unit', 'data-unit'), 'sanitation');
+  assert.deepEqual(await offered(), ['escalate', 'extend']);
+  await shot(page, '4-complaint-dispatched');
+
+  // A handler of another unit does not see it.
+  await signInTo('demo-enforcement');
+  await page.goto(base + '/#/case/' + encodeURIComponent(id));
+  await page.waitForSelector('#flash:not([hidden])');
+  assert.match(await page.textContent('#flash'), /403/);
+
+  // The sanitation office handles it and replies in time.
+  await moveClock('2026-12-01T10:00:00+08:00');
+  await signInTo('demo-sanitation');
+  await page.waitForSelector(`tr[data-case="${id}"]`);  // in its unit's queue
+  await openCase(id);
+  assert.deepEqual(await offered(), ['escalate', 'return', 'start_handling']);
+  await command(page, 'start_handling');
+  assert.equal(await stateOf(page), 'handling');
+  assert.match(await heading(), /处置中/);
+  await moveClock('2026-12-01T11:30:00+08:00');
+  await openCase(id);
+  await command(page, 'reply', (f) => f.locator('[name=reply]').fill('已安排清运，现场已清理干净'));
+  assert.equal(await stateOf(page), 'replied');
+  assert.match(await page.textContent('[data-clock=handling]'), /已完成/);  // light: met
+  assert.equal((await page.textContent('[data-clock=handling] .due')).trim(), '2026-12-01 15:00');
+
+  // The dispatcher checks it on site and closes it.
+  await moveClock('2026-12-01T14:30:00+08:00');
+  await signInTo('demo-dispatcher');
+  await openCase(id);
+  assert.deepEqual(await offered(), ['check']);
+  await command(page, 'check', (f) => f.locator('[name=note]').fill('现场核查已清理'));
+  assert.equal(await stateOf(page), 'checked');
+  await command(page, 'close');
+  assert.equal(await stateOf(page), 'closed');
+  assert.match(await heading(), /已办结/);
+
+  // The resident rates it.
+  await moveClock('2026-12-01T18:00:00+08:00');
+  await signInTo('demo-resident');
+  await openCase(id);
+  assert.deepEqual(await offered(), ['rate']);
+  await command(page, 'rate', async (f) => {
+    await f.locator('[name=rating]').selectOption('5');
+    await f.locator('[name=comment]').fill('处理及时');
+  });
+  assert.equal(await stateOf(page), 'rated');
+  assert.match(await heading(), /已评价/);
+  assert.match(await page.textContent('#case-rating'), /5\/5/);
+  assert.match(await page.textContent('#case-reply'), /已安排清运/);
+  assert.deepEqual(await offered(), []);
+  const events = await page.locator('.timeline li').evaluateAll((ls) => ls.map((l) => l.dataset.event));
+  assert.deepEqual(events, ['submitted', 'registered', 'dispatched', 'handling_started', 'replied', 'checked', 'closed', 'rated']);
+  await shot(page, '4-complaint-rated');
+  await page.close();
+});
+
+test('the seeded complaints: queues by role and the dashboard counts', async () => {
+  const base = await startPortal('complaint-seed', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
+  const page = await context.newPage();
+  const signInTo = (token) => signInToComplaints(page, base, token);
+  await signIn(page, base, 'demo-supervisor');
+  await page.goto(base + '/#/dashboard');
+  await page.waitForSelector('#complaint-states');
+  const escalated = Number(await page.textContent('[data-complaint-state=escalated]'));
+  assert.equal(escalated, 1);
+  assert.ok(Number(await page.getAttribute('#complaint-units tr[data-unit=sanitation] [data-overdue]', 'data-overdue')) >= 1);
+  await shot(page, '4-dashboard-complaints');
+  // a leader is offered the deputy on the escalated case
+  await signInTo('demo-leader');
+  await page.locator('section[data-state=escalated] tr.row a').first().click();
+  await page.waitForSelector('#case-state');
+  assert.equal(await stateOf(page), 'escalated');
+  assert.ok(await page.locator('form[data-command=assign_deputy]').count() === 1);
+  assert.match(await page.textContent('[data-clock=review]'), /领导督办时限/);
   await page.close();
 });

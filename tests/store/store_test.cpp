@@ -495,6 +495,20 @@ TEST_P(StoreTest, QueryFiltersAndPaging) {
   EXPECT_EQ(ids(filter({{"permit", "road_excavation"}, {"state", "under_review"}, {"applicant", "acme"}})),
             (V{"C01"}));
   EXPECT_EQ(ids(filter({{"permit", "none"}})), V{});
+  // a kind: any of its definitions' ids, in SQL
+  {
+    CaseFilter f;
+    f.permit_in = {"outdoor_advertising", "construction_waste"};
+    EXPECT_EQ(ids(f), (V{"C03", "C04"}));
+    f.state = "under_review";
+    EXPECT_EQ(ids(f), (V{"C04"}));
+    f.permit = "road_excavation";
+    EXPECT_EQ(ids(f), V{});
+    CaseFilter one;
+    one.permit_in = {"road_excavation"};
+    one.limit = 2;
+    EXPECT_EQ(ids(one), (V{"C01", "C02"}));
+  }
   // paging: limit and an exclusive cursor
   EXPECT_EQ(ids(filter({}, 2)), (V{"C01", "C02"}));
   EXPECT_EQ(ids(filter({{"after", "C02"}}, 2)), (V{"C03", "C04"}));
