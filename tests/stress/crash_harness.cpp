@@ -14,6 +14,7 @@
 // DIR/crash-<generation>.db, a new one every R kills (default 100); with --db the child opens that database
 // (e.g. postgresql://…) and R is ignored. Exit status 0 when every check passed, 1 otherwise.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,12 +35,15 @@
 #include <vector>
 
 #include "permitflow/engine.hpp"
+#include "support/demo_applications.hpp"
 
 namespace {
 
 using nlohmann::json;
 using permitflow::Engine;
 using permitflow::Error;
+using permitflow::testing::kClerk;
+using permitflow::testing::kHead;
 
 struct Options {
   std::string mode;
@@ -102,48 +106,15 @@ std::string rfc3339(long long t) {
   return buf;
 }
 
-const json kClerk = {{"id", "clerk-1"}, {"role", "clerk"}};
-const json kHead = {{"id", "head-1"}, {"role", "head"}};
-const json kApplicant = {{"id", "91320922MA1CRASH1X"}, {"role", "applicant"}};
+const json kCrashApplicant = {{"id", "91320922MA1CRASH1X"}, {"role", "applicant"}};
 
-json facts_of(const std::string& permit) {
-  if (permit == "outdoor_advertising") {
-    return {{"area_m2", 4.0},        {"height_m", 2.5},   {"on_roof", false},
-            {"building_storeys", 5}, {"term_months", 12}, {"electronic_screen", false}};
-  }
-  return {{"volume_m3", 300},
-          {"route", "S226 - 城东路 - 消纳场"},
-          {"disposal_site", "城东消纳场"},
-          {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}};
+// Materials valid far ahead: the child's clock runs for years of simulated time.
+json complete_materials(const Engine& e, const std::string& permit, const std::string& when) {
+  return permitflow::testing::complete_materials(e, permit, when, "2099-12-31", kCrashApplicant);
 }
 
 json application(const std::string& permit, const std::string& when, const json& materials) {
-  return {{"permit", permit},
-          {"applicant", {{"id", kApplicant["id"]}, {"name", "崩溃测试工程有限公司"}}},
-          {"actor", kApplicant},
-          {"at", when},
-          {"facts", facts_of(permit)},
-          {"materials", materials}};
-}
-
-json complete_materials(Engine& e, const std::string& permit, const std::string& when) {
-  json mats = json::array();
-  for (int round = 0; round < 4; ++round) {
-    const json n = json::parse(e.precheck(application(permit, when, mats).dump()));
-    bool added = false;
-    for (const auto& i : n["items"]) {
-      const std::string m = i["material"];
-      if (m.rfind("fact:", 0) == 0) continue;
-      bool have = false;
-      for (const auto& x : mats) have = have || x["id"] == m;
-      if (!have) {
-        mats.push_back({{"id", m}, {"format", "pdf"}, {"expires_on", "2099-12-31"}});
-        added = true;
-      }
-    }
-    if (n["complete"].get<bool>() && !added) return mats;
-  }
-  throw std::runtime_error("precheck never became complete for " + permit);
+  return permitflow::testing::application(permit, when, materials, nullptr, kCrashApplicant);
 }
 
 void ack(int fd, const std::string& line) {
@@ -158,6 +129,7 @@ void ack(int fd, const std::string& line) {
 //   R <now> <fired>               a run_due
 //   X <code>                      a refusal (counted; a refusal changes nothing)
 //   T <now>                       the simulated moment of the next operation (so the next child starts later)
+//   O                             the engine is open (the parent times most kills from this line)
 int child(const Options& o) {
   const json cfg = {{"database", o.db}};
   Engine e(cfg.dump());
@@ -166,6 +138,7 @@ int child(const Options& o) {
   const std::string first = rfc3339(now);
   const json complete_cw = complete_materials(e, "construction_waste", first);
   const json complete_oa = complete_materials(e, "outdoor_advertising", first);
+  ack(o.fd, "O");
   std::vector<json> cases;  // the last acknowledged state of the cases this child made
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   for (;;) {
@@ -193,9 +166,9 @@ int child(const Options& o) {
         json cmd = {{"actor", kClerk}, {"at", when}};
         if (state == "submitted") {
           cmd["type"] = c["materials"].empty() ? "request_correction" : "accept";
-          if (rng() % 10 == 0) cmd = {{"type", "withdraw"}, {"actor", kApplicant}, {"at", when}};
+          if (rng() % 10 == 0) cmd = {{"type", "withdraw"}, {"actor", kCrashApplicant}, {"at", when}};
         } else if (state == "awaiting_correction") {
-          cmd = {{"type", "resubmit"}, {"actor", kApplicant}, {"at", when}, {"materials", complete_cw}};
+          cmd = {{"type", "resubmit"}, {"actor", kCrashApplicant}, {"at", when}, {"materials", complete_cw}};
           if (oa) cmd["materials"] = complete_oa;
         } else if (state == "under_review") {
           const unsigned k = static_cast<unsigned>(rng() % 6);
@@ -321,6 +294,22 @@ void check(const Options& o, Generation& g, const std::set<std::string>& touched
   (void)o;
 }
 
+// Reads the child's lines into `out` until its "O" line (engine open), its end, or 60 s.
+void wait_until_open(int fd, std::string& out) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (out.find("O\n") == std::string::npos) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return;
+    char buf[4096];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) return;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
 int drive(const Options& o, const char* self) {
   const auto started = std::chrono::steady_clock::now();
   std::mt19937_64 rng(o.seed);
@@ -360,9 +349,12 @@ int drive(const Options& o, const char* self) {
       std::_Exit(127);
     }
     close(fds[1]);
+    // One kill in eight lands while the engine opens (migrations, start-up writes); the others are timed from
+    // the moment it is open, so a slow start (a sanitizer build, a loaded machine) still leaves work to kill.
+    std::string out;
+    if (rng() % 8 != 0) wait_until_open(fds[0], out);
     std::this_thread::sleep_for(std::chrono::milliseconds(5 + static_cast<int>(rng() % o.max_delay_ms)));
     kill(pid, SIGKILL);
-    std::string out;
     char buf[8192];
     ssize_t n;
     while ((n = read(fds[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
