@@ -96,6 +96,8 @@ json parse_document(std::string_view text, std::string_view what) {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
     fail("", std::string(what) + " is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const json::out_of_range&) {  // e.g. 1e999: no double holds it (found by fuzz_command)
+    fail("", std::string(what) + " is not valid JSON (a number is out of range)");
   }
   if (depth_of(doc, kMaxDepth + 1) > kMaxDepth) fail("", std::string(what) + " is nested too deeply");
   if (!doc.is_object()) fail("", std::string(what) + " must be a JSON object");

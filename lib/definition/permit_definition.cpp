@@ -612,7 +612,8 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (
+      const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999 (fuzz_definition)
     throw Error(ErrorCode::invalid_argument, std::string(source) + ": /: not valid JSON (" + e.what() + ")",
                 "/");
   }

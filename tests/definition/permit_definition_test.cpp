@@ -288,6 +288,18 @@ TEST(ParseDefinition, RefusesInvalidJsonNamingTheFile) {
   }
 }
 
+// Found by fuzz_definition (tests/fuzz/regressions/definition): a number no double holds is out_of_range in
+// nlohmann, not a parse_error, and escaped as a foreign exception.
+TEST(ParseDefinition, RefusesANumberBeyondADoubleAsInvalidJson) {
+  try {
+    parse_definition("{\"version\": 1e999}", "huge.json");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+    EXPECT_EQ(std::string(e.what()).rfind("huge.json: /: not valid JSON", 0), 0u) << e.what();
+  }
+}
+
 TEST(ParseDefinition, PointerEscapesKeys) {
   json doc = builtin_json("road_excavation");
   doc["a/b"] = 1;

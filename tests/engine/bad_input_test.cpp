@@ -83,6 +83,9 @@ TEST_F(BadInput, Submissions) {
       {"nested JSON bomb", [this] { engine().submit(bomb(100000)); }, E, "nested"},
       {"object bomb", [this] { engine().submit("{\"a\":" + bomb(40) + "}"); }, E, "nested"},
       {"document over 4 MiB", [this] { engine().submit(std::string(5 << 20, ' ')); }, E, "4 MiB"},
+      // Found by fuzz_application (tests/fuzz/regressions): nlohmann throws out_of_range, not parse_error.
+      {"number beyond a double", [this] { engine().submit(R"({"permit": "road_excavation", "x": 1e999})"); },
+       E, "out of range"},
       submit_with(
           "permit of the wrong type", [](json& a) { a["permit"] = 42; }, E, "/permit"),
       submit_with(
@@ -132,6 +135,8 @@ TEST_F(BadInput, Commands) {
   expect_all_refused({
       execute_raw("malformed JSON", road_, "{\"type\": ", E, "not valid JSON"),
       execute_raw("nested JSON bomb", road_, bomb(50000), E, "nested"),
+      execute_raw("number beyond a double (fuzz_command)", road_,
+                  R"({"type": "extend", "working_days": 1e999})", E, "out of range"),
       execute_raw("invalid UTF-8", road_,
                   "{\"type\":\"reject\",\"actor\":{\"id\":\"clerk-1\",\"role\":\"clerk\"},\"at\":\"" + when +
                       "\",\"reason\":\"" + kInvalidUtf8 + "\"}",

@@ -406,3 +406,26 @@ test('the seeded complaints: queues by role and the dashboard counts', async () 
   assert.match(await page.textContent('[data-clock=review]'), /领导督办时限/);
   await page.close();
 });
+
+// A page whose data arrives late must not overwrite the page the user opened after it (app.js StaleView).
+test('a slow queue answer does not overwrite the case page opened after it', async () => {
+  const base = await startPortal('stale', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
+  const target = (await api(base, 'demo-clerk', 'GET', '/api/cases?permit=road_excavation')).cases[0];
+  const page = await context.newPage();
+  await signIn(page, base, 'demo-clerk');
+  await page.waitForSelector('section.state-group');
+  let delayed = 0;
+  await page.route((url) => url.pathname === '/api/cases', async (route) => {
+    delayed += 1;
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.evaluate(() => { location.hash = '#/queue?state=under_review'; });
+  await page.evaluate((id) => { location.hash = '#/case/' + encodeURIComponent(id); }, target.id);
+  await page.waitForSelector('#case-state');
+  await page.waitForTimeout(2500);  // the queue's answer has come back by now
+  assert.ok(delayed >= 1, 'the queue asked for its cases');
+  assert.equal(await page.locator('#case-state').count(), 1, 'the case page is still shown');
+  assert.equal(await page.locator('section.state-group').count(), 0, 'the late queue was not rendered');
+  await page.close();
+});

@@ -127,7 +127,11 @@ function flash(msg, ok) {
   el.textContent = msg; el.className = 'flash no-print' + (ok ? ' ok' : ''); el.hidden = !msg;
 }
 class ApiError extends Error { constructor(status, name, message) { super(message); this.status = status; this.name = name; } }
+// A read answered after the user moved to another page (route() ran again) is dropped: a slow queue must not
+// overwrite the case page opened after it. route() ends a stale view quietly.
+class StaleView extends Error {}
 async function api(method, path, body) {
+  const seq = STATE.seq;
   const headers = { Authorization: 'Bearer ' + STATE.token };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -138,6 +142,7 @@ async function api(method, path, body) {
     const err = doc && doc.error ? doc.error : { status: 'http_' + res.status, message: text };
     throw new ApiError(res.status, err.status, err.message);
   }
+  if (method === 'GET' && seq !== STATE.seq) throw new StaleView();
   return doc;
 }
 const permitName = (id) => (STATE.defs && STATE.defs[id] ? nameOf(STATE.defs[id].name) : id);
@@ -565,6 +570,7 @@ async function viewCase(id) {
   try {
     c = await api('GET', '/api/cases/' + encodeURIComponent(id));
   } catch (e) {
+    if (e instanceof StaleView) throw e;
     h(`<h1>${esc(id)}</h1><p class="card">${esc(e.status === 403 ? t('not_visible') : e.message)}</p>`);
     throw e;
   }
@@ -769,7 +775,7 @@ async function viewDashboard(query) {
   const report = await api('GET', '/api/report?week=' + encodeURIComponent(week));
   const complaints = await allCases({ kind: 'complaint' });
   let verify = null;
-  try { verify = await api('GET', '/api/verify'); } catch (e) { verify = null; }
+  try { verify = await api('GET', '/api/verify'); } catch (e) { if (e instanceof StaleView) throw e; verify = null; }
   const handling = Object.entries(report.handling || {}).map(([p, x]) => `<tr><td>${esc(permitName(p))}</td><td>${x.count}</td>
     <td>${x.mean ?? '—'}</td><td>${x.p90 ?? '—'}</td><td>${x.promised_limit}</td><td>${x.over}</td></tr>`).join('');
   h(`<h1>${t('dashboard')}</h1>
@@ -812,6 +818,7 @@ async function viewDashboard(query) {
 
 // --- router ----------------------------------------------------------------------------------------
 async function route() {
+  STATE.seq = (STATE.seq || 0) + 1;
   const [path, qs] = (location.hash.slice(1) || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(qs || '');
@@ -835,6 +842,7 @@ async function route() {
       default: location.hash = '#/queue'; return undefined;
     }
   } catch (e) {
+    if (e instanceof StaleView) return undefined;
     flash(`${e.status || ''} ${e.name || ''}: ${e.message}`);
     if (e.status === 401) { STATE.me = null; STATE.token = ''; sessionStorage.removeItem('pf.token'); }
     return undefined;
