@@ -182,6 +182,7 @@ Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
 }
 
 Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& record) const {
+  if (auto hit = cases.find(record.id, record.version, record.document)) return std::move(*hit);
   if (!record.snapshot.empty()) {
     const PermitDefinition& def = definition_of(record.permit, record.definition_version);
     if (auto snap = load_snapshot(record.snapshot)) {
@@ -232,21 +233,32 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   return r;
 }
 
-void Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
-                           std::vector<store::EventRecord>* appended) {
+std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version,
+                                  const Outcome& outcome, std::vector<store::EventRecord>* appended) {
   const Case& c = outcome.after;
   std::vector<store::EventRecord> records;
+  records.reserve(outcome.events.size());
   for (const Event& e : outcome.events) {
     records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
                        to_json(e.actor).dump(), e.data.dump(), "", ""});
   }
-  if (!records.empty()) tx.append(projection(c), expected_version, records);
+  std::string doc;
+  if (!records.empty()) {
+    store::CaseRecord record = projection(c);
+    tx.append(record, expected_version, records);
+    doc = std::move(record.document);
+    cases.put(c, doc);
+    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+  } else {
+    doc = document(c);
+  }
   std::vector<store::TimerRecord> timers;
   for (const TimerDue& t : timers_for(c, context_of(c))) {
     timers.push_back({c.id, t.kind, t.clock, t.due.epoch_seconds()});
   }
   tx.replace_timers(c.id, timers);
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
+  return doc;
 }
 
 void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
@@ -408,10 +420,10 @@ std::string Engine::submit(std::string_view application_json) {
     Outcome out{{first}, Case{}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
-    m.persist(*tx, 0, out);
+    std::string doc = m.persist(*tx, 0, out);
     if (!app.command_id.empty()) tx->record_command(app.command_id, id);
     m.log->info("case {} submitted ({})", id, def->id);
-    return {m.document(out.after), nullptr};
+    return {std::move(doc), nullptr};
   });
 }
 
@@ -453,12 +465,13 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
                                              ", not the expected " + std::to_string(*cmd.expected_version));
       }
       const Outcome out = run_command(c, cmd, m.context_of(c));
-      m.persist(*tx, c.version, out);
+      std::string doc = m.persist(*tx, c.version, out);
       if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
       tx->release("command");
-      return {m.document(out.after), nullptr};
+      return {std::move(doc), nullptr};
     } catch (const Error&) {
       tx->rollback_to("command");             // rolls back and ends the savepoint
+      m.cases.forget(id);                     // it may hold the case after the command just rolled back
       return {"", std::current_exception()};  // keeps the timers that fired before the command
     }
   });
