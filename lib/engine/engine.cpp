@@ -122,11 +122,12 @@ void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition&
   apply(c, e, context_of(def, version));
 }
 
-bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed) {
+bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
+                                          bool only_if_changed) {
   if (c.calendar_version == calendar.version() || c.ended_on) return false;
   const PermitDefinition& def = definition_of(c.permit, c.definition_version);
   const CaseContext now_ctx = context_of(def, calendar.version());
-  const Outcome out = adopt_calendar(c, at < c.last_event_at ? c.last_event_at : at, now_ctx);
+  const Outcome out = adopt_calendar(c, at && *at > c.last_event_at ? *at : c.last_event_at, now_ctx);
   if (only_if_changed && out.events.front().data["changes"].empty() &&
       timers_for(c, context_of(c)) == timers_for(out.after, now_ctx)) {
     return false;
@@ -138,17 +139,18 @@ bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, Insta
 }
 
 void Engine::Impl::recompute_for_new_calendar() {
-  // Dated at each case's latest event (adopt_current_calendar never goes earlier): loading a calendar must
-  // not move a case's time forward, or a host on its own clock could no longer act on it.
-  const Instant as_of_latest_event = Instant::from_epoch_seconds(0);
   int recomputed = 0;
   writes->run([&](store::Transaction& tx) -> JobResult {
     remember_calendar(tx);
     for (const std::string& id : tx.case_ids()) {
       const auto record = tx.load_case(id);
       if (!record) continue;
+      // An ended case keeps its calendar (adopt_current_calendar skips it): no need to load it.
+      if (const auto state = parse_state(record->state); state && is_terminal(*state)) continue;
       Case c = load_case(tx, *record);
-      if (adopt_current_calendar(tx, c, as_of_latest_event, /*only_if_changed=*/true)) ++recomputed;
+      // Dated at the case's latest event: loading a calendar must not move a case's time forward, or a
+      // host on its own clock could no longer act on it.
+      if (adopt_current_calendar(tx, c, std::nullopt, /*only_if_changed=*/true)) ++recomputed;
     }
     return {};
   });

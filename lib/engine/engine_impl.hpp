@@ -96,11 +96,13 @@ struct Engine::Impl {
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
-  /// Moves a case computed on an older calendar to the current one (a `deadlines_recomputed` event at `at`)
-  /// before anything else is written to it, so that every later deadline uses the calendar the host loaded.
+  /// Moves a case computed on an older calendar to the current one (a `deadlines_recomputed` event at `at`,
+  /// or at the case's latest event when `at` is earlier or not given) before anything else is written to it,
+  /// so that every later deadline uses the calendar the host loaded.
   /// With `only_if_changed`, records it only when a deadline or timer actually moves. Updates `c` in place;
   /// true when an event was written.
-  bool adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed = false);
+  bool adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
+                              bool only_if_changed = false);
   /// At start-up with a calendar this database has not stored: stores it and recomputes every case whose
   /// deadlines it changes (DESIGN §4.10). Other cases move to it at their next write.
   void recompute_for_new_calendar();
