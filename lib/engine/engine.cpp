@@ -246,7 +246,11 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   }
   std::string doc;
   if (!records.empty()) {
-    store::CaseRecord record = projection(c);
+    // A snapshot each time the case passes a multiple of kSnapshotEvery events, not at every command: a
+    // cold load_case replays fewer than that many events after it (a warm one starts from the cache).
+    const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
+    store::CaseRecord record = projection(c, snapshot_due);
+    record.keep_stored_snapshot = !snapshot_due;
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
