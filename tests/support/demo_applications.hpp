@@ -1,12 +1,11 @@
 // The actors, facts and applications of ../shared/conformance/check.py, without gtest: shared by the gtest
-// fixture (engine_fixture.hpp), the crash harness (tests/stress/) and the benchmarks (bench/).
+// fixture (engine_fixture.hpp), the C API fixture (c/c_api_support.hpp), the crash and concurrency harnesses
+// (tests/stress/) and the benchmarks (bench/).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
-
-#include "permitflow/engine.hpp"
 
 namespace permitflow::testing {
 
@@ -88,10 +87,11 @@ json complete_materials_with(Precheck&& precheck, const std::string& permit, con
   throw std::runtime_error("precheck never became complete for " + permit);
 }
 
-/// complete_materials_with over the C++ API.
-inline json complete_materials(const Engine& engine, const std::string& permit, const std::string& when,
-                               const std::string& expires_on = "2030-12-31",
-                               const json& applicant = kApplicant) {
+/// complete_materials_with over the C++ API (a permitflow::Engine). A template, so that this header needs no
+/// C++ API header: the C API tests (c_api_support.hpp) include it with only the C header in reach.
+template <class EngineT>
+json complete_materials(const EngineT& engine, const std::string& permit, const std::string& when,
+                        const std::string& expires_on = "2030-12-31", const json& applicant = kApplicant) {
   return complete_materials_with([&](const json& app) { return json::parse(engine.precheck(app.dump())); },
                                  permit, when, expires_on, applicant);
 }
