@@ -12,53 +12,30 @@
 #include <vector>
 
 #include "permitflow/engine.hpp"
+#include "support/demo_applications.hpp"
 
 namespace permitflow::bench {
 
 using nlohmann::json;
 
-inline const json kClerk = {{"id", "clerk-1"}, {"role", "clerk"}};
-inline const json kHead = {{"id", "head-1"}, {"role", "head"}};
+// The actors, facts and precheck loop are the conformance suite's (tests/support/demo_applications.hpp);
+// only the applicant is the benchmark's own.
+using testing::at;
+using testing::kClerk;
+using testing::kHead;
+using testing::reviewer;
 inline const json kApplicant = {{"id", "91320922MA1BENCH1X"}, {"role", "applicant"}};
-inline json reviewer(const std::string& dept) {
-  return {{"id", "rev-" + dept}, {"role", "reviewer"}, {"department", dept}};
-}
-inline std::string at(const std::string& day, const std::string& hm) { return day + "T" + hm + ":00+08:00"; }
 
-inline json road_facts() {
-  return {{"road_opened_on", "2012-05-01"},
-          {"road_overhauled_on", nullptr},
-          {"planned_start", "2027-04-01"},
-          {"planned_end", "2027-04-10"},
-          {"on_carriageway", true},
-          {"emergency", false},
-          {"protection_exception_approved", false}};
-}
+inline json road_facts() { return testing::facts_of("road_excavation"); }
 
 inline json application(const json& materials) {
-  return {
-      {"permit", "road_excavation"}, {"applicant", {{"id", kApplicant["id"]}, {"name", "示例工程有限公司"}}},
-      {"actor", kApplicant},         {"at", at("2026-06-01", "10:00")},
-      {"facts", road_facts()},       {"materials", materials}};
+  return testing::application("road_excavation", at("2026-06-01", "10:00"), materials, nullptr, kApplicant);
 }
 
 /// Every material a complete road-excavation application carries, found through precheck (as a host would).
 inline json complete_materials(const Engine& engine) {
-  json mats = json::array();
-  for (int round = 0; round < 4; ++round) {
-    const json notice = json::parse(engine.precheck(application(mats).dump()));
-    bool added = false;
-    for (const auto& item : notice["items"]) {
-      const std::string m = item["material"];
-      if (m.rfind("fact:", 0) == 0) continue;
-      if (std::none_of(mats.begin(), mats.end(), [&](const json& x) { return x["id"] == m; })) {
-        mats.push_back({{"id", m}, {"format", "pdf"}, {"expires_on", "2030-12-31"}});
-        added = true;
-      }
-    }
-    if (!added) break;
-  }
-  return mats;
+  return testing::complete_materials(engine, "road_excavation", at("2026-06-01", "10:00"), "2030-12-31",
+                                     kApplicant);
 }
 
 /// The full case: the incomplete application and the eight commands after it.
@@ -70,9 +47,7 @@ struct Lifecycle {
 inline Lifecycle road_excavation_lifecycle(const json& materials) {
   auto cmd = [](const std::string& type, const json& actor, const std::string& when,
                 json extra = json::object()) {
-    json c = {{"type", type}, {"actor", actor}, {"at", when}};
-    for (auto& [k, v] : extra.items()) c[k] = v;
-    return c.dump();
+    return testing::command(type, actor, when, std::move(extra)).dump();
   };
   json rest = json::array();
   for (std::size_t i = 1; i < materials.size(); ++i) rest.push_back(materials[i]);

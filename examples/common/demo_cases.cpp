@@ -254,87 +254,84 @@ std::vector<std::string> seed_complaints(Engine& engine, Date today) {
                                           "建议在菜市场旁增设非机动车停放点", "城南菜市场"));
     run.exec(id, command("register", dispatcher(), t(2, "10:30"), verified));
   }
-  // dispatched: a consultation with the service centre.
-  {
-    const std::string id = file(complaint("consultation", chen, t(1, "09:00"), "hotline",
-                                          "咨询店招店牌设置需要办理哪些手续", "人民路店铺"));
-    to_unit(id, t(1, "09:10"), t(1, "09:20"));
-  }
-  // handling: the resident's report of overflowing bins, with the sanitation office.
-  {
-    const std::string id = file(
-        complaint("help", me, t(3, "08:50"), "portal", "垃圾桶满溢三天无人清运", "幸福小区北门垃圾收集点"));
-    to_unit(id, t(3, "09:30"), t(3, "10:00"));
-    run.exec(id,
-             command("start_handling", handler("sanitation"), t(2, "09:00"), {{"note", "已安排清运车辆"}}));
-  }
-  // red: exposed garbage (4 working hours) dispatched two days ago and still not replied to.
-  {
-    const std::string id = file(complaint("exposed_garbage", li, t(2, "09:00"), "wechat",
-                                          "路边堆放大量生活垃圾，气味难闻", "建设路与解放路交叉口"));
-    to_unit(id, t(2, "09:15"), t(2, "09:30"));
-  }
-  // escalated: a complaint about night-time construction noise, a major case for the leadership.
-  {
-    const std::string id = file(complaint("complaint", chen, t(4, "11:00"), "hotline",
-                                          "工地夜间施工噪声扰民，多次反映未解决", "城东新区某工地"));
-    to_unit(id, t(4, "11:30"), t(4, "14:30"));
-    run.exec(id, command("start_handling", handler("law_enforcement"), t(3, "09:00")));
-    run.exec(id, command("escalate", handler("law_enforcement"), t(2, "15:00"),
-                         {{"reason", "涉及多家施工单位，需局领导协调住建部门"}}));
-  }
-  // returned: a report the enforcement brigade says is the sanitation office's duty; awaiting re-dispatch.
-  {
-    const std::string id =
-        file(complaint("report", li, t(2, "14:00"), "hotline", "举报有人向河道倾倒垃圾", "城西河道桥下"));
-    to_unit(id, t(2, "14:20"), t(2, "14:40"));
-    run.exec(id, command("return", handler("law_enforcement"), t(1, "10:00"),
-                         {{"reasons", "河道垃圾清理属环境卫生管理所职责，非本单位职责"}}));
-  }
-  // replied: awaiting the dispatcher's check.
-  {
-    const std::string id = file(complaint("consultation", me, t(3, "14:10"), "portal",
-                                          "咨询门前绿化带能否改为停车位", "幸福小区南门"));
-    to_unit(id, t(3, "14:20"), t(3, "14:30"));
-    run.exec(id, command("start_handling", handler("service_center"), t(3, "15:00")));
-    run.exec(id, command("reply", handler("service_center"), t(2, "10:00"),
-                         {{"reply", "绿化带属公共绿地，不得改作停车位；已告知可使用的公共停车场"}}));
-  }
-  // closed: handled, checked and closed; the call-back rating is still to come.
-  {
-    const std::string id =
-        file(complaint("help", me, t(6, "09:00"), "portal", "人行道井盖缺失", "幸福路与和平路口"));
-    to_unit(id, t(6, "09:20"), t(6, "09:40"));
-    run.exec(id, command("start_handling", handler("sanitation"), t(6, "10:00")));
-    run.exec(id, command("reply", handler("sanitation"), t(5, "11:00"), {{"reply", "已补装井盖并设置警示"}}));
-    run.exec(id,
-             command("check", dispatcher(), t(4, "10:00"), {{"passed", true}, {"note", "现场核查已整改"}}));
-    run.exec(id, command("close", dispatcher(), t(4, "10:30")));
-  }
-  // rated: satisfied.
-  {
-    const std::string id = file(
-        complaint("exposed_garbage", chen, t(8, "09:00"), "hotline", "公交站旁垃圾散落", "汽车站公交站台"));
-    to_unit(id, t(8, "09:05"), t(8, "09:10"));
-    run.exec(id, command("start_handling", handler("sanitation"), t(8, "09:30")));
-    run.exec(id, command("reply", handler("sanitation"), t(8, "11:00"), {{"reply", "已清理完毕"}}));
-    run.exec(id, command("check", dispatcher(), t(8, "15:00"), {{"passed", true}, {"note", "已清理"}}));
-    run.exec(id, command("close", dispatcher(), t(8, "15:10")));
-    run.exec(id,
-             command("rate", dispatcher(), t(7, "10:00"), {{"rating", 5}, {"comment", "回访：处理及时"}}));
-  }
-  // reopened: the resident rated the handling badly; rectification within 15 working days.
-  {
-    const std::string id =
-        file(complaint("complaint", me, t(9, "09:00"), "portal", "夜市占道经营，油烟扰民", "幸福路夜市"));
-    to_unit(id, t(9, "09:30"), t(9, "10:00"));
-    run.exec(id, command("start_handling", handler("law_enforcement"), t(8, "09:00")));
-    run.exec(id,
-             command("reply", handler("law_enforcement"), t(6, "16:00"), {{"reply", "已责令摊主规范经营"}}));
-    run.exec(id, command("check", dispatcher(), t(5, "10:00"), {{"passed", true}, {"note", "现场已无占道"}}));
-    run.exec(id, command("close", dispatcher(), t(5, "10:30")));
-    run.exec(id, command("rate", as_reporter(me), t(3, "20:00"),
-                         {{"rating", 2}, {"comment", "晚上又恢复占道了"}}));
+  // The complaints the table dispatched: filed, registered and dispatched at the given times, then taken on
+  // by the unit's steps. One row a case, in the order they are filed.
+  struct Dispatched {
+    json complaint;
+    std::string registered, dispatched;
+    std::vector<json> steps;
+  };
+  const std::vector<Dispatched> dispatched = {
+      // dispatched: a consultation with the service centre.
+      {complaint("consultation", chen, t(1, "09:00"), "hotline", "咨询店招店牌设置需要办理哪些手续",
+                 "人民路店铺"),
+       t(1, "09:10"),
+       t(1, "09:20"),
+       {}},
+      // handling: the resident's report of overflowing bins, with the sanitation office.
+      {complaint("help", me, t(3, "08:50"), "portal", "垃圾桶满溢三天无人清运", "幸福小区北门垃圾收集点"),
+       t(3, "09:30"),
+       t(3, "10:00"),
+       {command("start_handling", handler("sanitation"), t(2, "09:00"), {{"note", "已安排清运车辆"}})}},
+      // red: exposed garbage (4 working hours) dispatched two days ago and still not replied to.
+      {complaint("exposed_garbage", li, t(2, "09:00"), "wechat", "路边堆放大量生活垃圾，气味难闻",
+                 "建设路与解放路交叉口"),
+       t(2, "09:15"),
+       t(2, "09:30"),
+       {}},
+      // escalated: a complaint about night-time construction noise, a major case for the leadership.
+      {complaint("complaint", chen, t(4, "11:00"), "hotline", "工地夜间施工噪声扰民，多次反映未解决",
+                 "城东新区某工地"),
+       t(4, "11:30"),
+       t(4, "14:30"),
+       {command("start_handling", handler("law_enforcement"), t(3, "09:00")),
+        command("escalate", handler("law_enforcement"), t(2, "15:00"),
+                {{"reason", "涉及多家施工单位，需局领导协调住建部门"}})}},
+      // returned: a report the enforcement brigade says is the sanitation office's duty; awaiting
+      // re-dispatch.
+      {complaint("report", li, t(2, "14:00"), "hotline", "举报有人向河道倾倒垃圾", "城西河道桥下"),
+       t(2, "14:20"),
+       t(2, "14:40"),
+       {command("return", handler("law_enforcement"), t(1, "10:00"),
+                {{"reasons", "河道垃圾清理属环境卫生管理所职责，非本单位职责"}})}},
+      // replied: awaiting the dispatcher's check.
+      {complaint("consultation", me, t(3, "14:10"), "portal", "咨询门前绿化带能否改为停车位", "幸福小区南门"),
+       t(3, "14:20"),
+       t(3, "14:30"),
+       {command("start_handling", handler("service_center"), t(3, "15:00")),
+        command("reply", handler("service_center"), t(2, "10:00"),
+                {{"reply", "绿化带属公共绿地，不得改作停车位；已告知可使用的公共停车场"}})}},
+      // closed: handled, checked and closed; the call-back rating is still to come.
+      {complaint("help", me, t(6, "09:00"), "portal", "人行道井盖缺失", "幸福路与和平路口"),
+       t(6, "09:20"),
+       t(6, "09:40"),
+       {command("start_handling", handler("sanitation"), t(6, "10:00")),
+        command("reply", handler("sanitation"), t(5, "11:00"), {{"reply", "已补装井盖并设置警示"}}),
+        command("check", dispatcher(), t(4, "10:00"), {{"passed", true}, {"note", "现场核查已整改"}}),
+        command("close", dispatcher(), t(4, "10:30"))}},
+      // rated: satisfied.
+      {complaint("exposed_garbage", chen, t(8, "09:00"), "hotline", "公交站旁垃圾散落", "汽车站公交站台"),
+       t(8, "09:05"),
+       t(8, "09:10"),
+       {command("start_handling", handler("sanitation"), t(8, "09:30")),
+        command("reply", handler("sanitation"), t(8, "11:00"), {{"reply", "已清理完毕"}}),
+        command("check", dispatcher(), t(8, "15:00"), {{"passed", true}, {"note", "已清理"}}),
+        command("close", dispatcher(), t(8, "15:10")),
+        command("rate", dispatcher(), t(7, "10:00"), {{"rating", 5}, {"comment", "回访：处理及时"}})}},
+      // reopened: the resident rated the handling badly; rectification within 15 working days.
+      {complaint("complaint", me, t(9, "09:00"), "portal", "夜市占道经营，油烟扰民", "幸福路夜市"),
+       t(9, "09:30"),
+       t(9, "10:00"),
+       {command("start_handling", handler("law_enforcement"), t(8, "09:00")),
+        command("reply", handler("law_enforcement"), t(6, "16:00"), {{"reply", "已责令摊主规范经营"}}),
+        command("check", dispatcher(), t(5, "10:00"), {{"passed", true}, {"note", "现场已无占道"}}),
+        command("close", dispatcher(), t(5, "10:30")),
+        command("rate", as_reporter(me), t(3, "20:00"), {{"rating", 2}, {"comment", "晚上又恢复占道了"}})}},
+  };
+  for (const Dispatched& d : dispatched) {
+    const std::string id = file(d.complaint);
+    to_unit(id, d.registered, d.dispatched);
+    for (const json& step : d.steps) run.exec(id, step);
   }
   return made;
 }

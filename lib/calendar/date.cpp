@@ -1,4 +1,5 @@
 // Civil dates and instants: chrono's proleptic Gregorian arithmetic behind small value types.
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -27,6 +28,28 @@ bool parse_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) 
   }
   out = v;
   return true;
+}
+
+// Writes `v` as exactly `n` decimal digits at `out` (dates and times are formatted on every event, and
+// snprintf cost more than the rest of building an event's data).
+char* put_digits(char* out, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; --i, v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  return out + n;
+}
+
+// YYYY-MM-DD at `out` (at most 17 characters: a Date is 1900-2199, an Instant may be any year).
+char* put_date(char* out, std::int32_t days) {
+  const auto ymd = ymd_of(days);
+  const int year = static_cast<int>(ymd.year());
+  if (year >= 0 && year <= 9999) {
+    out = put_digits(out, static_cast<unsigned>(year), 4);
+  } else {
+    out = std::to_chars(out, out + 11, year).ptr;  // an int32 year takes at most 11 characters
+  }
+  *out++ = '-';
+  out = put_digits(out, static_cast<unsigned>(ymd.month()), 2);
+  *out++ = '-';
+  return put_digits(out, static_cast<unsigned>(ymd.day()), 2);
 }
 
 [[noreturn]] void bad(std::string_view what, std::string_view text) {
@@ -67,11 +90,8 @@ unsigned Date::day() const { return static_cast<unsigned>(ymd_of(days_).day()); 
 unsigned Date::iso_weekday() const { return chr::weekday{chr::sys_days{chr::days{days_}}}.iso_encoding(); }
 
 std::string Date::to_string() const {
-  const auto ymd = ymd_of(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  char buf[24];
+  return std::string(buf, put_date(buf, days_));
 }
 
 Instant Instant::parse_rfc3339(std::string_view text) {
@@ -132,18 +152,25 @@ std::string Instant::to_rfc3339(int utc_offset_minutes) const {
     secs += 86400;
     --days;
   }
-  const Date d = Date::from_days(static_cast<std::int32_t>(days));
-  const int off = utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes;
   char buf[48];
+  char* out = put_date(buf, static_cast<std::int32_t>(days));
+  *out++ = 'T';
+  out = put_digits(out, static_cast<unsigned>(secs / 3600), 2);
+  *out++ = ':';
+  out = put_digits(out, static_cast<unsigned>(secs / 60 % 60), 2);
+  *out++ = ':';
+  out = put_digits(out, static_cast<unsigned>(secs % 60), 2);
   if (utc_offset_minutes == 0) {
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", d.to_string().c_str(), static_cast<int>(secs / 3600),
-                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+    *out++ = 'Z';
   } else {
-    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d%c%02d:%02d", d.to_string().c_str(),
-                  static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60),
-                  static_cast<int>(secs % 60), utc_offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+    const unsigned off =
+        static_cast<unsigned>(utc_offset_minutes < 0 ? -utc_offset_minutes : utc_offset_minutes);
+    *out++ = utc_offset_minutes < 0 ? '-' : '+';
+    out = put_digits(out, off / 60, 2);
+    *out++ = ':';
+    out = put_digits(out, off % 60, 2);
   }
-  return buf;
+  return std::string(buf, out);
 }
 
 Date add_days(Date d, int days) {

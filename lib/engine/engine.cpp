@@ -122,11 +122,12 @@ void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition&
   apply(c, e, context_of(def, version));
 }
 
-bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed) {
+bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
+                                          bool only_if_changed) {
   if (c.calendar_version == calendar.version() || c.ended_on) return false;
   const PermitDefinition& def = definition_of(c.permit, c.definition_version);
   const CaseContext now_ctx = context_of(def, calendar.version());
-  const Outcome out = adopt_calendar(c, at < c.last_event_at ? c.last_event_at : at, now_ctx);
+  const Outcome out = adopt_calendar(c, at && *at > c.last_event_at ? *at : c.last_event_at, now_ctx);
   if (only_if_changed && out.events.front().data["changes"].empty() &&
       timers_for(c, context_of(c)) == timers_for(out.after, now_ctx)) {
     return false;
@@ -138,17 +139,18 @@ bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, Insta
 }
 
 void Engine::Impl::recompute_for_new_calendar() {
-  // Dated at each case's latest event (adopt_current_calendar never goes earlier): loading a calendar must
-  // not move a case's time forward, or a host on its own clock could no longer act on it.
-  const Instant as_of_latest_event = Instant::from_epoch_seconds(0);
   int recomputed = 0;
   writes->run([&](store::Transaction& tx) -> JobResult {
     remember_calendar(tx);
     for (const std::string& id : tx.case_ids()) {
       const auto record = tx.load_case(id);
       if (!record) continue;
+      // An ended case keeps its calendar (adopt_current_calendar skips it): no need to load it.
+      if (const auto state = parse_state(record->state); state && is_terminal(*state)) continue;
       Case c = load_case(tx, *record);
-      if (adopt_current_calendar(tx, c, as_of_latest_event, /*only_if_changed=*/true)) ++recomputed;
+      // Dated at the case's latest event: loading a calendar must not move a case's time forward, or a
+      // host on its own clock could no longer act on it.
+      if (adopt_current_calendar(tx, c, std::nullopt, /*only_if_changed=*/true)) ++recomputed;
     }
     return {};
   });
@@ -182,6 +184,7 @@ Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
 }
 
 Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& record) const {
+  if (auto hit = cases.find(record.id, record.version, record.document)) return std::move(*hit);
   if (!record.snapshot.empty()) {
     const PermitDefinition& def = definition_of(record.permit, record.definition_version);
     if (auto snap = load_snapshot(record.snapshot)) {
@@ -232,21 +235,32 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   return r;
 }
 
-void Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
-                           std::vector<store::EventRecord>* appended) {
+std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_version,
+                                  const Outcome& outcome, std::vector<store::EventRecord>* appended) {
   const Case& c = outcome.after;
   std::vector<store::EventRecord> records;
+  records.reserve(outcome.events.size());
   for (const Event& e : outcome.events) {
     records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
                        to_json(e.actor).dump(), e.data.dump(), "", ""});
   }
-  if (!records.empty()) tx.append(projection(c), expected_version, records);
+  std::string doc;
+  if (!records.empty()) {
+    store::CaseRecord record = projection(c);
+    tx.append(record, expected_version, records);
+    doc = std::move(record.document);
+    cases.put(c, doc);
+    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+  } else {
+    doc = document(c);
+  }
   std::vector<store::TimerRecord> timers;
   for (const TimerDue& t : timers_for(c, context_of(c))) {
     timers.push_back({c.id, t.kind, t.clock, t.due.epoch_seconds()});
   }
   tx.replace_timers(c.id, timers);
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
+  return doc;
 }
 
 void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
@@ -408,10 +422,10 @@ std::string Engine::submit(std::string_view application_json) {
     Outcome out{{first}, Case{}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
-    m.persist(*tx, 0, out);
+    std::string doc = m.persist(*tx, 0, out);
     if (!app.command_id.empty()) tx->record_command(app.command_id, id);
     m.log->info("case {} submitted ({})", id, def->id);
-    return {m.document(out.after), nullptr};
+    return {std::move(doc), nullptr};
   });
 }
 
@@ -453,12 +467,13 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
                                              ", not the expected " + std::to_string(*cmd.expected_version));
       }
       const Outcome out = run_command(c, cmd, m.context_of(c));
-      m.persist(*tx, c.version, out);
+      std::string doc = m.persist(*tx, c.version, out);
       if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
       tx->release("command");
-      return {m.document(out.after), nullptr};
+      return {std::move(doc), nullptr};
     } catch (const Error&) {
       tx->rollback_to("command");             // rolls back and ends the savepoint
+      m.cases.forget(id);                     // it may hold the case after the command just rolled back
       return {"", std::current_exception()};  // keeps the timers that fired before the command
     }
   });

@@ -14,6 +14,7 @@
 
 #include "case/case.hpp"
 #include "definition/permit_definition.hpp"
+#include "engine/case_cache.hpp"
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "permitflow/engine.hpp"
@@ -56,6 +57,9 @@ struct Engine::Impl {
   // "kind/name/version" already stored; touched only by the queue's leader. A key a job adds is removed
   // again if that job's writes are rolled back.
   std::set<std::string> remembered_documents;
+  // The cases committed last (load_case starts from them); an entry is forgotten when its writes roll back.
+  static constexpr std::size_t kCachedCases = 2048;
+  mutable CaseCache cases{kCachedCases};
 
   // Background scheduler.
   std::mutex scheduler_mutex;
@@ -79,22 +83,26 @@ struct Engine::Impl {
   /// moves the case to (`submitted`, `deadlines_recomputed`).
   void apply_logged(Case& c, const Event& e, const PermitDefinition& def) const;
 
-  /// Rebuilds a case from its snapshot (if it loads) and the events after it, else from its whole log.
+  /// The case as stored in `record`: from the cache when it holds that version, else rebuilt from its
+  /// snapshot (if it loads) and the events after it, else from its whole log.
   Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
   /// Rebuilds a case from its whole log, ignoring any snapshot.
   Case replay(const std::vector<store::EventRecord>& events) const;
 
-  /// Appends the events of an outcome, writes the projection and replaces the case's timers.
-  void persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
-               std::vector<store::EventRecord>* appended = nullptr);
+  /// Appends the events of an outcome, writes the projection and replaces the case's timers. Returns the
+  /// case document after it (what a command answers). Runs inside a write-queue job.
+  std::string persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
+                      std::vector<store::EventRecord>* appended = nullptr);
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
-  /// Moves a case computed on an older calendar to the current one (a `deadlines_recomputed` event at `at`)
-  /// before anything else is written to it, so that every later deadline uses the calendar the host loaded.
+  /// Moves a case computed on an older calendar to the current one (a `deadlines_recomputed` event at `at`,
+  /// or at the case's latest event when `at` is earlier or not given) before anything else is written to it,
+  /// so that every later deadline uses the calendar the host loaded.
   /// With `only_if_changed`, records it only when a deadline or timer actually moves. Updates `c` in place;
   /// true when an event was written.
-  bool adopt_current_calendar(store::Transaction& tx, Case& c, Instant at, bool only_if_changed = false);
+  bool adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
+                              bool only_if_changed = false);
   /// At start-up with a calendar this database has not stored: stores it and recomputes every case whose
   /// deadlines it changes (DESIGN §4.10). Other cases move to it at their next write.
   void recompute_for_new_calendar();

@@ -12,10 +12,6 @@ using nlohmann::json;
 
 [[noreturn]] void violation(const std::string& message) { throw Error(ErrorCode::rule_violation, message); }
 
-Event make(const Case& c, const Command& cmd, std::string type, json data = json::object()) {
-  return Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)};
-}
-
 const ComplaintRules& rules_of(const CaseContext& ctx) { return *ctx.definition.complaint; }
 
 std::string when(Instant t, const CaseContext& ctx) { return t.to_rfc3339(ctx.utc_offset_minutes); }
@@ -39,7 +35,7 @@ Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) 
   }
   json data = note_of(cmd);
   data["verified"] = verified;
-  return {make(c, cmd, "registered", std::move(data))};
+  return single_event(c, cmd, "registered", std::move(data));
 }
 
 Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -57,7 +53,7 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   json data = note_of(cmd);
   data["unit"] = unit;
   data["by_table"] = unit == r.unit.id;
-  return {make(c, cmd, "dispatched", std::move(data))};
+  return single_event(c, cmd, "dispatched", std::move(data));
 }
 
 Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -69,11 +65,11 @@ Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("a unit returns a case within " + std::to_string(r.return_days) +
               " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
   }
-  return {make(c, cmd, "returned", {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}})};
+  return single_event(c, cmd, "returned", {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}});
 }
 
 Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
-  return {make(c, cmd, "handling_started", note_of(cmd))};
+  return single_event(c, cmd, "handling_started", note_of(cmd));
 }
 
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -89,44 +85,45 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(r.max_extension_days) +
               " working days; asked for " + std::to_string(days));
   }
-  return {make(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}})};
+  return single_event(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}});
 }
 
 Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.complaint.escalated_at) violation("the case was already escalated to the leadership");
-  return {make(c, cmd, "escalated", {{"reason", cmd.body["reason"]}})};
+  return single_event(c, cmd, "escalated", {{"reason", cmd.body["reason"]}});
 }
 
 Events assign_deputy(const Case& c, const Command& cmd, const CaseContext&) {
   json data = {{"deputy", cmd.body["deputy"]}};
   if (cmd.body.contains("instructions")) data["instructions"] = cmd.body["instructions"];
-  return {make(c, cmd, "deputy_assigned", std::move(data))};
+  return single_event(c, cmd, "deputy_assigned", std::move(data));
 }
 
 Events reply(const Case& c, const Command& cmd, const CaseContext&) {
-  return {make(c, cmd, "replied", {{"reply", cmd.body["reply"]}})};
+  return single_event(c, cmd, "replied", {{"reply", cmd.body["reply"]}});
 }
 
 Events check(const Case& c, const Command& cmd, const CaseContext&) {
-  if (cmd.body["passed"].get<bool>()) return {make(c, cmd, "checked", note_of(cmd))};
+  if (cmd.body["passed"].get<bool>()) return single_event(c, cmd, "checked", note_of(cmd));
   if (!cmd.body.contains("note"))
     violation("a failed check says what is still wrong (\"note\"), so the unit knows what to put right");
-  return {make(c, cmd, "check_failed", note_of(cmd))};
+  return single_event(c, cmd, "check_failed", note_of(cmd));
 }
 
-Events close(const Case& c, const Command& cmd, const CaseContext&) { return {make(c, cmd, "closed")}; }
+Events close(const Case& c, const Command& cmd, const CaseContext&) { return single_event(c, cmd, "closed"); }
 
 Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const int rating = cmd.body["rating"].get<int>();
   json data = {{"rating", rating}};
   if (cmd.body.contains("comment")) data["comment"] = cmd.body["comment"];
-  Events out{make(c, cmd, "rated", std::move(data))};
+  Events out = single_event(c, cmd, "rated", std::move(data));
   // 好差评: 1 (very dissatisfied) or 2 (dissatisfied) reopens the case for rectification.
   if (rating <= 2) {
-    Event e =
-        make(c, cmd, "reopened", {{"working_days", rules_of(ctx).rectification_days}, {"rating", rating}});
-    e.seq += 1;
-    out.push_back(std::move(e));
+    out.push_back(Event{c.version + 2,
+                        "reopened",
+                        cmd.at,
+                        cmd.actor,
+                        {{"working_days", rules_of(ctx).rectification_days}, {"rating", rating}}});
   }
   return out;
 }

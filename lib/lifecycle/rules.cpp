@@ -15,10 +15,6 @@ using nlohmann::json;
 
 [[noreturn]] void violation(const std::string& message) { throw Error(ErrorCode::rule_violation, message); }
 
-Event make(const Case& c, const Command& cmd, std::string type, json data) {
-  return Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)};
-}
-
 Date day_of(const Command& cmd, const CaseContext& ctx) { return cmd.at.local_date(ctx.utc_offset_minutes); }
 
 std::string join(const std::vector<std::string>& items) {
@@ -76,6 +72,12 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
 
 }  // namespace
 
+Events single_event(const Case& c, const Command& cmd, std::string type, json data) {
+  Events out;
+  out.push_back(Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)});
+  return out;
+}
+
 Actor system_actor() { return Actor{"system", Role::system, "", ""}; }
 
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -84,7 +86,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("the application is not complete, so it cannot be accepted; still deficient: " +
               describe(open));
   }
-  return {make(c, cmd, "accepted", {{"accepted_on", day_of(cmd, ctx).to_string()}})};
+  return single_event(c, cmd, "accepted", {{"accepted_on", day_of(cmd, ctx).to_string()}});
 }
 
 // 一次性告知 (Art 32(4), Art 72(4)): one notice naming everything; a later one only what the supplements
@@ -151,8 +153,8 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
           join(untraceable));
     }
   }
-  return {make(c, cmd, "correction_requested",
-               {{"items", items_json(notice)}, {"issued_on", day_of(cmd, ctx).to_string()}})};
+  return single_event(c, cmd, "correction_requested",
+                      {{"items", items_json(notice)}, {"issued_on", day_of(cmd, ctx).to_string()}});
 }
 
 Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -166,15 +168,15 @@ Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
   }
   validate_facts(ctx.definition, facts);
   data["flags"] = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
-  return {make(c, cmd, "resubmitted", std::move(data))};
+  return single_event(c, cmd, "resubmitted", std::move(data));
 }
 
 Events reject(const Case& c, const Command& cmd, const CaseContext&) {
-  return {make(c, cmd, "rejected", {{"reason", cmd.body["reason"]}})};
+  return single_event(c, cmd, "rejected", {{"reason", cmd.body["reason"]}});
 }
 
 Events withdraw(const Case& c, const Command& cmd, const CaseContext&) {
-  return {make(c, cmd, "withdrawn", {{"reason", cmd.body.value("reason", "")}})};
+  return single_event(c, cmd, "withdrawn", {{"reason", cmd.body.value("reason", "")}});
 }
 
 Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
@@ -184,9 +186,9 @@ Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
     violation("the opinion of '" + dept + "' is already recorded (" +
               (it->second->approve ? std::string("approve") : std::string("deny")) + ")");
   }
-  return {make(
+  return single_event(
       c, cmd, "opinion_recorded",
-      {{"department", dept}, {"opinion", cmd.body["opinion"]}, {"comment", cmd.body.value("comment", "")}})};
+      {{"department", dept}, {"opinion", cmd.body["opinion"]}, {"comment", cmd.body.value("comment", "")}});
 }
 
 // Art 34: substantive verification needs two or more staff.
@@ -197,21 +199,21 @@ Events record_inspection(const Case& c, const Command& cmd, const CaseContext& c
     violation("a site inspection needs at least " + std::to_string(ctx.definition.min_inspectors) +
               " different inspectors (Art 34); got " + std::to_string(distinct.size()));
   }
-  return {
-      make(c, cmd, "inspection_recorded", {{"inspectors", inspectors}, {"findings", cmd.body["findings"]}})};
+  return single_event(c, cmd, "inspection_recorded",
+                      {{"inspectors", inspectors}, {"findings", cmd.body["findings"]}});
 }
 
 // Art 45: the time of a hearing, tender, testing, expert review … is not counted.
 Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return {make(c, cmd, "suspended",
-               {{"reason", cmd.body["reason"]},
-                {"from", day_of(cmd, ctx).to_string()},
-                {"expected_working_days", cmd.body["expected_working_days"]},
-                {"notice", cmd.body["notice"]}})};
+  return single_event(c, cmd, "suspended",
+                      {{"reason", cmd.body["reason"]},
+                       {"from", day_of(cmd, ctx).to_string()},
+                       {"expected_working_days", cmd.body["expected_working_days"]},
+                       {"notice", cmd.body["notice"]}});
 }
 
 Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return {make(c, cmd, "resumed", {{"to", day_of(cmd, ctx).to_string()}})};
+  return single_event(c, cmd, "resumed", {{"to", day_of(cmd, ctx).to_string()}});
 }
 
 // Art 42: once, by the head, on or before the statutory due date, at most 10 (joint: 15) working days.
@@ -233,7 +235,7 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(max) + " working days; asked for " +
               std::to_string(days));
   }
-  return {make(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}})};
+  return single_event(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}});
 }
 
 Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -270,7 +272,8 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (reasons.empty()) reasons = denial_reasons;
     if (reasons.empty()) violation("a denial must give its reasons (Art 38)");
   }
-  return {make(c, cmd, "decided", {{"outcome", approve ? "approved" : "denied"}, {"reasons", reasons}})};
+  return single_event(c, cmd, "decided",
+                      {{"outcome", approve ? "approved" : "denied"}, {"reasons", reasons}});
 }
 
 namespace {
@@ -321,24 +324,24 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
   const std::string number = cmd.body.value("number", c.id + "-Z");
   json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
   data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);
-  return {make(c, cmd, "certificate_issued", std::move(data))};
+  return single_event(c, cmd, "certificate_issued", std::move(data));
 }
 
 Events report_completion(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.completion_reported_on)
     violation("completion was already reported on " + c.completion_reported_on->to_string());
-  return {make(c, cmd, "completion_reported", json::object())};
+  return single_event(c, cmd, "completion_reported", json::object());
 }
 
 Events close(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (ctx.definition.validity.until_fact && !c.completion_reported_on) {
     violation("the works' completion has not been reported yet, so the case cannot be closed");
   }
-  return {make(c, cmd, "closed", json::object())};
+  return single_event(c, cmd, "closed", json::object());
 }
 
 Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
-  return {make(c, cmd, "revoked", {{"reason", cmd.body["reason"]}})};
+  return single_event(c, cmd, "revoked", {{"reason", cmd.body["reason"]}});
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {

@@ -14,11 +14,11 @@
 
 #include <chrono>
 #include <limits>
-#include <set>
 #include <utility>
 
 #include "permitflow/error.hpp"
 #include "store/hash_chain.hpp"
+#include "store/timer_diff.hpp"
 
 namespace permitflow::store {
 
@@ -406,26 +406,33 @@ class PostgresTransaction final : public Transaction {
 
   void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) override {
     require_write("replace_timers");
-    std::set<std::pair<std::string, std::string>> keys;
+    check_timers(case_id, timers);
     for (const auto& t : timers) {
-      if (!t.case_id.empty() && t.case_id != case_id) {
-        throw Error(ErrorCode::invalid_argument,
-                    "A timer of case '" + t.case_id + "' was given for case '" + std::string(case_id) + "'.");
-      }
-      if (!keys.emplace(t.kind, t.clock).second) {
-        throw Error(ErrorCode::invalid_argument, "Two timers of kind '" + t.kind + "' on clock '" + t.clock +
-                                                     "' were given for one case.");
-      }
       require_text(t.kind, "kind");
       require_text(t.clock, "clock");
     }
     require_text(case_id, "case_id");
     write("replace timers", [&] {
+      // Called after every command, and the set seldom changes: write only the difference. FOR UPDATE
+      // locks every stored timer of the case, as the DELETE of all of them used to, so no other process
+      // can claim one of them until this transaction ends, whether or not it is rewritten.
+      const std::string id(case_id);
+      const auto current = read_timers(
+          tx_->exec_params("SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 FOR UPDATE", id));
+      const TimerDiff diff = diff_timers(current, timers);
+      if (diff.empty()) return;
       atomically("pf_timers", [&] {
-        tx_->exec_params("DELETE FROM timers WHERE case_id = $1", std::string(case_id));
-        for (const auto& t : timers) {
-          tx_->exec_params("INSERT INTO timers (case_id, kind, clock, due) VALUES ($1, $2, $3, $4)",
-                           std::string(case_id), t.kind, t.clock, t.due);
+        for (const auto* t : diff.removed) {
+          tx_->exec_params("DELETE FROM timers WHERE case_id = $1 AND kind = $2 AND clock = $3", id, t->kind,
+                           t->clock);
+        }
+        for (const auto* t : diff.moved) {
+          tx_->exec_params("UPDATE timers SET due = $4 WHERE case_id = $1 AND kind = $2 AND clock = $3", id,
+                           t->kind, t->clock, t->due);
+        }
+        for (const auto* t : diff.added) {
+          tx_->exec_params("INSERT INTO timers (case_id, kind, clock, due) VALUES ($1, $2, $3, $4)", id,
+                           t->kind, t->clock, t->due);
         }
       });
     });
@@ -775,19 +782,25 @@ class PostgresTransaction final : public Transaction {
   }
 
   void write_projection(const CaseRecord& r, std::int64_t version, bool upsert) {
-    const std::string sql =
-        upsert ? std::string("INSERT INTO cases (") + kCaseColumns +
-                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO "
-                     "UPDATE SET permit = $2, definition_version = $3, applicant_id = $4, state = $5, "
-                     "version = $6, light = $7, due = $8, awaiting_departments = $9, document = $10, "
-                     "snapshot = $11, snapshot_version = $12"
-               : std::string(
-                     "UPDATE cases SET permit = $2, definition_version = $3, applicant_id = $4, state = $5, "
-                     "version = $6, light = $7, due = $8, awaiting_departments = $9, document = $10, "
-                     "snapshot = $11, snapshot_version = $12 WHERE id = $1");
-    tx_->exec_params(sql, r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light,
-                     r.due, r.awaiting_departments, pqxx::binarystring(r.document),
-                     pqxx::binarystring(r.snapshot), r.snapshot_version);
+    // $13 is keep_stored_snapshot: an existing row keeps its snapshot; a new row gets $11 and $12, bound
+    // empty and 0 below in that case.
+    static const std::string kUpsert =
+        std::string("INSERT INTO cases (") + kCaseColumns +
+        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET "
+        "permit = $2, definition_version = $3, applicant_id = $4, state = $5, version = $6, light = $7, "
+        "due = $8, awaiting_departments = $9, document = $10, "
+        "snapshot = CASE WHEN $13::boolean THEN cases.snapshot ELSE $11 END, "
+        "snapshot_version = CASE WHEN $13::boolean THEN cases.snapshot_version ELSE $12 END";
+    static const std::string kUpdate =
+        "UPDATE cases SET permit = $2, definition_version = $3, applicant_id = $4, state = $5, version = $6, "
+        "light = $7, due = $8, awaiting_departments = $9, document = $10, "
+        "snapshot = CASE WHEN $13::boolean THEN snapshot ELSE $11 END, "
+        "snapshot_version = CASE WHEN $13::boolean THEN snapshot_version ELSE $12 END WHERE id = $1";
+    const bool keep = r.keep_stored_snapshot;
+    tx_->exec_params(upsert ? kUpsert : kUpdate, r.id, r.permit, r.definition_version, r.applicant_id,
+                     r.state, version, r.light, r.due, r.awaiting_departments, pqxx::binarystring(r.document),
+                     pqxx::binarystring(keep ? std::string() : r.snapshot),
+                     keep ? std::int64_t{0} : r.snapshot_version, keep);
   }
 
   /// Chains this transaction's surviving (pending) events into the ledger. The table lock makes committing

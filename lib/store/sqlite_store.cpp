@@ -6,12 +6,12 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <set>
 #include <unordered_map>
 #include <utility>
 
 #include "permitflow/error.hpp"
 #include "store/hash_chain.hpp"
+#include "store/timer_diff.hpp"
 
 namespace permitflow::store {
 
@@ -420,25 +420,31 @@ class SqliteTransaction final : public Transaction {
 
   void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) override {
     require_write("replace_timers");
-    std::set<std::pair<std::string, std::string>> keys;
-    for (const auto& t : timers) {
-      if (!t.case_id.empty() && t.case_id != case_id) {
-        throw Error(ErrorCode::invalid_argument,
-                    "A timer of case '" + t.case_id + "' was given for case '" + std::string(case_id) + "'.");
-      }
-      if (!keys.emplace(t.kind, t.clock).second) {
-        throw Error(ErrorCode::invalid_argument, "Two timers of kind '" + t.kind + "' on clock '" + t.clock +
-                                                     "' were given for one case.");
-      }
-    }
+    check_timers(case_id, timers);
     guard("replace timers", [&] {
+      // Called after every command, and the set seldom changes: write only the difference.
+      std::vector<TimerRecord> current;
+      {
+        Stmt s(*conn_, "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ?");
+        s.bind(case_id);
+        current = read_timers(s);
+      }
+      const TimerDiff diff = diff_timers(current, timers);
+      if (diff.empty()) return;
       atomically("pf_timers", [&] {
-        Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ?");
-        del.bind(case_id);
-        del.run();
-        for (const auto& t : timers) {
+        for (const auto* t : diff.removed) {
+          Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ? AND kind = ? AND clock = ?");
+          del.bind(case_id, t->kind, t->clock);
+          del.run();
+        }
+        for (const auto* t : diff.moved) {
+          Stmt upd(*conn_, "UPDATE timers SET due = ? WHERE case_id = ? AND kind = ? AND clock = ?");
+          upd.bind(t->due, case_id, t->kind, t->clock);
+          upd.run();
+        }
+        for (const auto* t : diff.added) {
           Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
-          ins.bind(case_id, t.kind, t.clock, t.due);
+          ins.bind(case_id, t->kind, t->clock, t->due);
           ins.run();
         }
       });
@@ -669,23 +675,31 @@ class SqliteTransaction final : public Transaction {
   }
 
   void write_projection(const CaseRecord& r, std::int64_t version, bool upsert) {
-    const std::string sql =
-        upsert ? std::string("INSERT INTO cases (") + kCaseColumns +
-                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO "
-                     "UPDATE SET "
-                     "permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, "
-                     "light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, snapshot = ?11, "
-                     "snapshot_version = ?12"
-               : std::string(
-                     "UPDATE cases SET permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, "
-                     "version = ?6, light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, "
-                     "snapshot = ?11, snapshot_version = ?12 WHERE id = ?1");
-    Stmt s(*conn_, sql);
+    // ?13 is keep_stored_snapshot: an existing row keeps its snapshot; a new row gets ?11 and ?12, bound
+    // empty and 0 below in that case.
+    static const std::string kUpsert =
+        std::string("INSERT INTO cases (") + kCaseColumns +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET "
+        "permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, light = ?7, "
+        "due = ?8, awaiting_departments = ?9, document = ?10, "
+        "snapshot = CASE WHEN ?13 THEN snapshot ELSE ?11 END, "
+        "snapshot_version = CASE WHEN ?13 THEN snapshot_version ELSE ?12 END";
+    static const std::string kUpdate =
+        "UPDATE cases SET permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, "
+        "light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, "
+        "snapshot = CASE WHEN ?13 THEN snapshot ELSE ?11 END, "
+        "snapshot_version = CASE WHEN ?13 THEN snapshot_version ELSE ?12 END WHERE id = ?1";
+    const bool keep = r.keep_stored_snapshot;
+    Stmt s(*conn_, upsert ? kUpsert : kUpdate);
     s.bind(r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
            r.awaiting_departments, r.document);
-    // The snapshot is an opaque archive: stored as a BLOB, byte for byte.
-    s.raw().bind(11, r.snapshot.data(), static_cast<int>(r.snapshot.size()));
-    s.bind_one(12, r.snapshot_version);
+    // The snapshot is an opaque archive: stored as a BLOB, byte for byte. Bound from a std::string, whose
+    // data() is never null: a null pointer would bind SQL NULL, not an empty BLOB.
+    static const std::string kNoSnapshot;
+    const std::string& snapshot = keep ? kNoSnapshot : r.snapshot;
+    s.raw().bind(11, snapshot.data(), static_cast<int>(snapshot.size()));
+    s.bind_one(12, keep ? std::int64_t{0} : r.snapshot_version);
+    s.bind_one(13, keep ? 1 : 0);
     s.run();
   }
 

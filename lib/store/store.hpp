@@ -42,6 +42,10 @@ struct CaseRecord {
   std::string document;               // the case JSON of DESIGN.md §6
   std::string snapshot;               // Boost.Serialization archive of the case ("" when none)
   std::int64_t snapshot_version = 0;  // the case version the snapshot was taken at
+  /// When writing (append, update_projection): leave the stored snapshot and snapshot_version as they are,
+  /// ignoring the two fields above, so a snapshot need not be taken at every command. An existing case only;
+  /// a new case written with it gets an empty snapshot and snapshot_version 0. Never read back (false).
+  bool keep_stored_snapshot = false;
 };
 
 /// A pending deadline timer, unique per (case_id, kind, clock).

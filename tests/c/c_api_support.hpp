@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "permitflow/permitflow.h"
+#include "support/demo_applications.hpp"
 #include "support/temp_dir.hpp"
 
 namespace permitflow::testing {
@@ -68,54 +69,30 @@ class CApiTest : public ::testing::Test {
     return reply(pf_get_case(engine_, id.c_str(), &out), &out);
   }
 
-  static json applicant() { return {{"id", "91320922MA1CONF01X"}, {"role", "applicant"}}; }
-  static json clerk() { return {{"id", "clerk-1"}, {"role", "clerk"}}; }
-  static json head() { return {{"id", "head-1"}, {"role", "head"}}; }
-  static json reviewer(const std::string& dept) {
-    return {{"id", "rev-" + dept}, {"role", "reviewer"}, {"department", dept}};
-  }
+  // The actors, applications and precheck loop of demo_applications.hpp, reached from the fixture.
+  static json applicant() { return kApplicant; }
+  static json clerk() { return kClerk; }
+  static json head() { return kHead; }
+  static json reviewer(const std::string& dept) { return permitflow::testing::reviewer(dept); }
   static std::string at(const std::string& day, const std::string& hm = "10:00") {
-    return day + "T" + hm + ":00+08:00";
+    return permitflow::testing::at(day, hm);
   }
   static json command(const std::string& type, const json& actor, const std::string& when,
                       const json& extra = json::object()) {
-    json c = {{"type", type}, {"actor", actor}, {"at", when}};
-    for (const auto& [k, v] : extra.items()) c[k] = v;
-    return c;
+    return permitflow::testing::command(type, actor, when, extra);
   }
   static json waste_application(const std::string& when, json materials = json::array()) {
-    return {{"permit", "construction_waste"},
-            {"applicant", {{"id", "91320922MA1CONF01X"}, {"name", "示例工程有限公司"}}},
-            {"actor", applicant()},
-            {"at", when},
-            {"facts",
-             {{"volume_m3", 300},
-              {"route", "S226 - 城东路 - 消纳场"},
-              {"disposal_site", "城东消纳场"},
-              {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}}},
-            {"materials", std::move(materials)}};
+    return application("construction_waste", when, std::move(materials));
   }
-  // The materials that make a construction-waste application complete, found through precheck.
+  // The materials that make a construction-waste application complete, found through pf_precheck.
   json complete_materials(const std::string& when) {
-    json mats = json::array();
-    for (int round = 0; round < 4; ++round) {
-      const Reply n = precheck(waste_application(when, mats));
-      EXPECT_EQ(n.status, PF_OK) << n.text;
-      bool added = false;
-      for (const auto& i : n.body["items"]) {
-        const std::string m = i["material"];
-        if (m.rfind("fact:", 0) == 0) continue;
-        bool have = false;
-        for (const auto& x : mats) have = have || x["id"] == m;
-        if (!have) {
-          mats.push_back({{"id", m}, {"format", "pdf"}, {"expires_on", "2030-12-31"}});
-          added = true;
-        }
-      }
-      if (n.body["complete"].get<bool>() && !added) return mats;
-    }
-    ADD_FAILURE() << "precheck never became complete";
-    return mats;
+    return complete_materials_with(
+        [this](const json& app) {
+          const Reply n = precheck(app);
+          EXPECT_EQ(n.status, PF_OK) << n.text;
+          return n.body;
+        },
+        "construction_waste", when);
   }
 
  private:

@@ -7,37 +7,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "permitflow/permitflow.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    ++checks;                                                                  \
-    if (!(cond)) {                                                             \
-      ++failures;                                                              \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                          \
-  } while (0)
-
-/* Fatal: the rest of the scenario depends on it. */
-#define REQUIRE(cond)                                                            \
-  do {                                                                           \
-    ++checks;                                                                    \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: REQUIRE failed: %s\n", __FILE__, __LINE__, #cond); \
-      fprintf(stderr, "  pf_last_error: %s\n", pf_last_error());                 \
-      exit(1);                                                                   \
-    }                                                                            \
-  } while (0)
+#include "c_test_support.h"
 
 /* ---- a minimal JSON scanner: enough to find values by key in the documents of DESIGN.md §6 ---------- */
 
@@ -142,17 +115,6 @@ static int is_lit(const char* v, const char* literal) {
 static long num(const char* v) { return v == NULL ? -1 : strtol(v, NULL, 10); }
 
 /* ---- helpers over the C API ---------------------------------------------------------------------------- */
-
-static char* fmt(const char* f, ...) {
-  static char bufs[4][8192];
-  static int next = 0;
-  char* b = bufs[next++ % 4];
-  va_list ap;
-  va_start(ap, f);
-  vsnprintf(b, sizeof bufs[0], f, ap);
-  va_end(ap);
-  return b;
-}
 
 /* A sentinel the API must overwrite with NULL on failure. */
 static char sentinel_byte;

@@ -6,39 +6,9 @@
  * JSON with sorted keys, so values are found with strstr on `"key":value`. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include "permitflow/permitflow.h"
-
-static int failures = 0;
-static int checks = 0;
-
-#define CHECK(cond)                                                                                    \
-  do {                                                                                                 \
-    ++checks;                                                                                          \
-    if (!(cond)) {                                                                                     \
-      ++failures;                                                                                      \
-      fprintf(stderr, "%s:%d: CHECK failed: %s (case %s)\n", __FILE__, __LINE__, #cond, current_case); \
-    }                                                                                                  \
-  } while (0)
-
-static char current_case[128] = "";
-static char buf[8][16384];
-static int slot = 0;
-
-static char* fmt(const char* f, ...) {
-  char* out = buf[slot];
-  slot = (slot + 1) % 8;
-  va_list ap;
-  va_start(ap, f);
-  vsnprintf(out, sizeof buf[0], f, ap);
-  va_end(ap);
-  return out;
-}
+#include "c_test_support.h"
 
 static int has(const char* doc, const char* fragment) { return doc != NULL && strstr(doc, fragment) != NULL; }
 

@@ -112,6 +112,11 @@ TEST(Instant, ParseAndFormatRoundTrip) {
   }
   EXPECT_EQ(Instant::parse_rfc3339("2026-12-07T09:30:00.123456+08:00"), t);  // fraction dropped
   EXPECT_EQ(Instant::parse_rfc3339("2026-12-07t01:30:00z"), t);
+  // An instant is not limited to the dates' 1900-2199 (a timer's due read back from a database).
+  EXPECT_EQ(Instant::from_epoch_seconds(253402300800).to_rfc3339(0), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(Instant::from_epoch_seconds(-2208988800).to_rfc3339(480), "1900-01-01T08:00:00+08:00");
+  EXPECT_EQ(Date::parse("2199-12-31").to_string(), "2199-12-31");
+  EXPECT_EQ(Date::parse("1900-01-01").to_string(), "1900-01-01");
 }
 
 TEST(Instant, RejectsTimesWithoutOffsetAndImpossibleTimes) {

@@ -24,49 +24,68 @@ class WorkingHoursTest : public ::testing::Test {
   }
 };
 
-TEST_F(WorkingHoursTest, NationalDayExampleOfTheIssue) {
-  // 16:00–17:30 on Wed 30 Sep (1.5 h), Oct 1–7 holiday, then 08:30–11:00 on Thu 8 Oct (2.5 h).
-  EXPECT_EQ(plus_hours("2026-09-30T16:00:00+08:00", 4), "2026-10-08T11:00:00+08:00");
+TEST_F(WorkingHoursTest, NationalDayExampleHoursBetween) {
+  // The issue's example counted back: 1.5 h on Wed 30 Sep, the holiday, 2.5 h on Thu 8 Oct.
   EXPECT_EQ(working_hours_between(cal, hours, T("2026-09-30T16:00:00+08:00"), T("2026-10-08T11:00:00+08:00")),
             4.0);
 }
 
-TEST_F(WorkingHoursTest, SwappedWorkdayCountsAndHolidayDoesNot) {
-  // Sat 10 Oct 2026 is a swapped workday (调休); Sun 11 Oct is not. Fri 9 Oct 15:00 + 4 h: 2.5 h Friday,
-  // 1.5 h Saturday morning.
-  EXPECT_EQ(plus_hours("2026-10-09T15:00:00+08:00", 4), "2026-10-10T10:00:00+08:00");
-  // Sun 20 Sep 2026 is a swapped workday before the holiday.
-  EXPECT_EQ(plus_hours("2026-09-19T10:00:00+08:00", 2), "2026-09-20T10:30:00+08:00");
-  // A start inside the holiday counts from the first office period after it.
-  EXPECT_EQ(plus_hours("2026-10-03T09:00:00+08:00", 1), "2026-10-08T09:30:00+08:00");
+/// One working-hour addition: `start` plus `amount` working hours (or minutes) is due at `due`.
+struct Addition {
+  const char* name;
+  const char* start;
+  int amount;
+  bool minutes;  // `amount` is in minutes (add_working_minutes), else hours (add_working_hours)
+  const char* due;
+};
+
+class WorkingHoursAddition : public WorkingHoursTest, public ::testing::WithParamInterface<Addition> {};
+
+TEST_P(WorkingHoursAddition, IsDueAtTheExpectedInstant) {
+  const Addition& a = GetParam();
+  EXPECT_EQ(a.minutes ? plus_minutes(a.start, a.amount) : plus_hours(a.start, a.amount), a.due);
 }
 
-TEST_F(WorkingHoursTest, LunchBreakIsNotCounted) {
-  EXPECT_EQ(plus_hours("2026-12-07T11:00:00+08:00", 2), "2026-12-07T15:00:00+08:00");
-  EXPECT_EQ(plus_minutes("2026-12-07T12:30:00+08:00", 30), "2026-12-07T14:30:00+08:00");
-}
+constexpr bool kHours = false, kMinutes = true;
 
-TEST_F(WorkingHoursTest, LimitEndingAtACloseIsDueAtTheClose) {
-  EXPECT_EQ(plus_hours("2026-12-07T08:30:00+08:00", 3), "2026-12-07T11:30:00+08:00");
-  EXPECT_EQ(plus_minutes("2026-12-07T08:30:00+08:00", 210), "2026-12-07T12:00:00+08:00");
-  EXPECT_EQ(plus_minutes("2026-12-07T08:30:00+08:00", 420), "2026-12-07T17:30:00+08:00");
-}
-
-TEST_F(WorkingHoursTest, EveningAndWeekendStartsCountFromNextOpening) {
-  EXPECT_EQ(plus_hours("2026-12-07T19:00:00+08:00", 1), "2026-12-08T09:30:00+08:00");
-  EXPECT_EQ(plus_hours("2026-12-07T06:00:00+08:00", 1), "2026-12-07T09:30:00+08:00");
-  // Fri 11 Dec 17:00 + 2 h: 0.5 h Friday, weekend skipped, 1.5 h Monday.
-  EXPECT_EQ(plus_hours("2026-12-11T17:00:00+08:00", 2), "2026-12-14T10:00:00+08:00");
-}
-
-TEST_F(WorkingHoursTest, ManyDaysSkipWholeWorkingDays) {
-  // 14 h = two full office days from Monday's opening: due at Tuesday's close.
-  EXPECT_EQ(plus_hours("2026-12-07T08:30:00+08:00", 14), "2026-12-08T17:30:00+08:00");
-  // 70 h = ten office days from Monday 08:30 → Friday 18 Dec close.
-  EXPECT_EQ(plus_hours("2026-12-07T08:30:00+08:00", 70), "2026-12-18T17:30:00+08:00");
-  // Across New Year 2027 (not loaded: Jan 1 is a fixed holiday; Jan 2–3 a weekend).
-  EXPECT_EQ(plus_hours("2026-12-31T16:30:00+08:00", 2), "2027-01-04T09:30:00+08:00");
-}
+INSTANTIATE_TEST_SUITE_P(
+    OfficialCalendar, WorkingHoursAddition,
+    ::testing::Values(
+        // The issue's example: 16:00–17:30 on Wed 30 Sep (1.5 h), Oct 1–7 holiday, then 08:30–11:00 on
+        // Thu 8 Oct (2.5 h).
+        Addition{"NationalDayExampleOfTheIssue", "2026-09-30T16:00:00+08:00", 4, kHours,
+                 "2026-10-08T11:00:00+08:00"},
+        // Sat 10 Oct 2026 is a swapped workday (调休); Sun 11 Oct is not. Fri 9 Oct 15:00 + 4 h: 2.5 h
+        // Friday, 1.5 h Saturday morning.
+        Addition{"SwappedWorkdayAfterHoliday", "2026-10-09T15:00:00+08:00", 4, kHours,
+                 "2026-10-10T10:00:00+08:00"},
+        // Sun 20 Sep 2026 is a swapped workday before the holiday.
+        Addition{"SwappedWorkdayBeforeHoliday", "2026-09-19T10:00:00+08:00", 2, kHours,
+                 "2026-09-20T10:30:00+08:00"},
+        // A start inside the holiday counts from the first office period after it.
+        Addition{"StartInsideHoliday", "2026-10-03T09:00:00+08:00", 1, kHours, "2026-10-08T09:30:00+08:00"},
+        // The lunch break is not counted.
+        Addition{"LunchBreakHours", "2026-12-07T11:00:00+08:00", 2, kHours, "2026-12-07T15:00:00+08:00"},
+        Addition{"LunchBreakMinutes", "2026-12-07T12:30:00+08:00", 30, kMinutes, "2026-12-07T14:30:00+08:00"},
+        // A limit ending at a close is due at the close.
+        Addition{"EndsAtMorningCloseHours", "2026-12-07T08:30:00+08:00", 3, kHours,
+                 "2026-12-07T11:30:00+08:00"},
+        Addition{"EndsAtLunchCloseMinutes", "2026-12-07T08:30:00+08:00", 210, kMinutes,
+                 "2026-12-07T12:00:00+08:00"},
+        Addition{"EndsAtEveningCloseMinutes", "2026-12-07T08:30:00+08:00", 420, kMinutes,
+                 "2026-12-07T17:30:00+08:00"},
+        // Evening and weekend starts count from the next opening.
+        Addition{"EveningStart", "2026-12-07T19:00:00+08:00", 1, kHours, "2026-12-08T09:30:00+08:00"},
+        Addition{"EarlyMorningStart", "2026-12-07T06:00:00+08:00", 1, kHours, "2026-12-07T09:30:00+08:00"},
+        // Fri 11 Dec 17:00 + 2 h: 0.5 h Friday, weekend skipped, 1.5 h Monday.
+        Addition{"AcrossTheWeekend", "2026-12-11T17:00:00+08:00", 2, kHours, "2026-12-14T10:00:00+08:00"},
+        // 14 h = two full office days from Monday's opening: due at Tuesday's close.
+        Addition{"TwoWholeDays", "2026-12-07T08:30:00+08:00", 14, kHours, "2026-12-08T17:30:00+08:00"},
+        // 70 h = ten office days from Monday 08:30 → Friday 18 Dec close.
+        Addition{"TenWholeDays", "2026-12-07T08:30:00+08:00", 70, kHours, "2026-12-18T17:30:00+08:00"},
+        // Across New Year 2027 (not loaded: Jan 1 is a fixed holiday; Jan 2–3 a weekend).
+        Addition{"AcrossNewYear", "2026-12-31T16:30:00+08:00", 2, kHours, "2027-01-04T09:30:00+08:00"}),
+    [](const ::testing::TestParamInfo<Addition>& info) { return std::string(info.param.name); });
 
 TEST_F(WorkingHoursTest, ZeroReturnsTheStartAndNegativeIsRefused) {
   EXPECT_EQ(plus_hours("2026-12-06T22:00:00+08:00", 0), "2026-12-06T22:00:00+08:00");

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "permitflow/error.hpp"
+#include "support/demo_applications.hpp"
 
 namespace permitflow {
 namespace {
@@ -19,26 +20,10 @@ std::shared_ptr<const PermitDefinition> def(std::string_view permit) {
   return d;
 }
 
-// The facts of the conformance harness (conformance/check.py FACTS).
-json road_facts() {
-  return {{"road_opened_on", "2012-05-01"},
-          {"road_overhauled_on", nullptr},
-          {"planned_start", "2027-04-01"},
-          {"planned_end", "2027-04-10"},
-          {"on_carriageway", true},
-          {"emergency", false},
-          {"protection_exception_approved", false}};
-}
-json ad_facts() {
-  return {{"area_m2", 4.0},        {"height_m", 2.5},   {"on_roof", false},
-          {"building_storeys", 5}, {"term_months", 12}, {"electronic_screen", false}};
-}
-json waste_facts() {
-  return {{"volume_m3", 300},
-          {"route", "S226 - 城东路 - 消纳场"},
-          {"disposal_site", "城东消纳场"},
-          {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}};
-}
+// The facts of the conformance harness (conformance/check.py FACTS), from tests/support.
+json road_facts() { return testing::facts_of("road_excavation"); }
+json ad_facts() { return testing::facts_of("outdoor_advertising"); }
+json waste_facts() { return testing::facts_of("construction_waste"); }
 
 SubmittedMaterial pdf(const std::string& id, std::optional<Date> expires = std::nullopt,
                       Date received = kReceived) {

@@ -44,8 +44,15 @@ TEST_F(CalendarUpdateTest, AffectedCaseIsRecomputedWhenTheEngineOpensWithTheNewC
   ASSERT_EQ(c["deadlines"]["decision"]["statutory_due"], "2027-01-13");
   ASSERT_TRUE(c["deadlines"]["decision"]["provisional"].get<bool>());
   const std::string old_version = history(id)[0]["data"]["calendar_version"];
+  // An ended case keeps the calendar it was decided on, though its old clocks ran into 2027 too.
+  const std::string ended = accepted("construction_waste", "2026-12-15")["id"];
+  ASSERT_EQ(execute(ended, command("withdraw", kApplicant, at("2026-12-16"),
+                                   {{"reason", "no longer needed"}}))["state"],
+            "withdrawn");
 
   open({{"calendar_file", calendar_file}});
+  EXPECT_EQ(history(ended).size(), 3u);
+  EXPECT_EQ(get(ended)["version"], 3);
   const json now = get(id);
   // Dec 16–31: 12 working days; Jan 4–8: 17; Jan 11–12 closed; Jan 13, 14, 15: 20.
   EXPECT_EQ(now["deadlines"]["decision"]["statutory_due"], "2027-01-15");

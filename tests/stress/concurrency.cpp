@@ -33,6 +33,7 @@
 #include "permitflow/engine.hpp"
 #include "permitflow/error.hpp"
 #include "permitflow/permitflow.h"
+#include "support/demo_applications.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sqlite3.h>
@@ -48,13 +49,14 @@ constexpr int kThreads = 16;
 const std::string kSetupDay = "2026-06-01";  // a Monday
 const std::string kAt = "2026-06-10T10:00:00+08:00";
 
-const json kClerk = {{"id", "clerk-1"}, {"role", "clerk"}};
-const json kApplicant = {{"id", "91320922MA1CONF01X"}, {"role", "applicant"}};
+// The actors, facts, applications and precheck loop of the conformance suite (tests/support).
+using permitflow::testing::application;
+using permitflow::testing::complete_materials;
+using permitflow::testing::kApplicant;
+using permitflow::testing::kClerk;
+using permitflow::testing::reviewer;
 json head(int n) { return {{"id", "head-" + std::to_string(n)}, {"role", "head"}}; }
-json reviewer(const std::string& dept) {
-  return {{"id", "rev-" + dept}, {"role", "reviewer"}, {"department", dept}};
-}
-std::string setup_at(const std::string& hm) { return kSetupDay + "T" + hm + ":00+08:00"; }
+std::string setup_at(const std::string& hm) { return permitflow::testing::at(kSetupDay, hm); }
 
 // --- failures ----------------------------------------------------------------------------------------------
 
@@ -221,54 +223,9 @@ struct Ledger {
 // --- setup helpers
 // ------------------------------------------------------------------------------------------
 
-json facts_of(const std::string& permit) {
-  if (permit == "road_excavation") {
-    return {{"road_opened_on", "2012-05-01"},
-            {"road_overhauled_on", nullptr},
-            {"planned_start", "2027-04-01"},
-            {"planned_end", "2027-04-10"},
-            {"on_carriageway", true},
-            {"emergency", false},
-            {"protection_exception_approved", false}};
-  }
-  return {{"volume_m3", 300},
-          {"route", "S226 - 城东路 - 消纳场"},
-          {"disposal_site", "城东消纳场"},
-          {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}};
-}
-
-json application(const std::string& permit, const std::string& when, const json& materials) {
-  return {
-      {"permit", permit},          {"applicant", {{"id", kApplicant["id"]}, {"name", "示例工程有限公司"}}},
-      {"actor", kApplicant},       {"at", when},
-      {"facts", facts_of(permit)}, {"materials", materials}};
-}
-
-/// The materials that make an application complete, as the precheck notice lists them.
-json complete_materials(Engine& e, const std::string& permit, const std::string& when) {
-  json mats = json::array();
-  for (int round = 0; round < 4; ++round) {
-    const json n = json::parse(e.precheck(application(permit, when, mats).dump()));
-    bool added = false;
-    for (const auto& i : n["items"]) {
-      const std::string m = i["material"];
-      if (m.rfind("fact:", 0) == 0) continue;
-      bool have = false;
-      for (const auto& x : mats) have = have || x["id"] == m;
-      if (!have) {
-        mats.push_back({{"id", m}, {"format", "pdf"}, {"expires_on", "2030-12-31"}});
-        added = true;
-      }
-    }
-    if (n["complete"].get<bool>() && !added) return mats;
-  }
-  throw std::runtime_error("precheck never became complete for " + permit);
-}
-
+/// A racing command: every one is dated kAt.
 json command(const std::string& type, const json& actor, json extra = json::object()) {
-  json c = {{"type", type}, {"actor", actor}, {"at", kAt}};
-  for (auto& [k, v] : extra.items()) c[k] = v;
-  return c;
+  return permitflow::testing::command(type, actor, kAt, std::move(extra));
 }
 
 // --- one round --------------------------------------------------------------------------------------------
@@ -314,35 +271,29 @@ RoundFigures run_round(unsigned seed, int scale) {
     const json mats = complete_materials(engine, permit, setup_at("09:00"));
     const json c = json::parse(engine.submit(application(permit, setup_at("09:00"), mats).dump()));
     const std::string id = c["id"];
-    if (accept)
-      engine.execute(id, json{{"type", "accept"}, {"actor", kClerk}, {"at", setup_at("11:00")}}.dump());
+    if (accept) engine.execute(id, permitflow::testing::command("accept", kClerk, setup_at("11:00")).dump());
     return id;
+  };
+  // The setup's site inspection of a case.
+  auto inspect = [&](const std::string& id) {
+    engine.execute(id, permitflow::testing::command(
+                           "record_inspection", kClerk, setup_at("14:00"),
+                           {{"inspectors", json::array({"insp-a", "insp-b"})}, {"findings", "setup"}})
+                           .dump());
   };
   std::vector<std::string> road, waste, race, timer_cases;
   for (int i = 0; i < road_n; ++i) {
     road.push_back(make_case("road_excavation", true));
     // The excavation's site inspection is in, so only the two opinions stand between it and a decision.
-    engine.execute(road.back(), json{{"type", "record_inspection"},
-                                     {"actor", kClerk},
-                                     {"at", setup_at("14:00")},
-                                     {"inspectors", json::array({"insp-a", "insp-b"})},
-                                     {"findings", "setup"}}
-                                    .dump());
+    inspect(road.back());
   }
   for (int i = 0; i < waste_n; ++i) waste.push_back(make_case("construction_waste", true));
   for (int i = 0; i < race_n; ++i) {
     race.push_back(make_case("construction_waste", true));
-    engine.execute(race.back(), json{{"type", "record_inspection"},
-                                     {"actor", kClerk},
-                                     {"at", setup_at("14:00")},
-                                     {"inspectors", json::array({"insp-a", "insp-b"})},
-                                     {"findings", "setup"}}
-                                    .dump());
-    engine.execute(race.back(), json{{"type", "record_opinion"},
-                                     {"actor", reviewer("traffic_police")},
-                                     {"at", setup_at("15:00")},
-                                     {"department", "traffic_police"},
-                                     {"opinion", "approve"}}
+    inspect(race.back());
+    engine.execute(race.back(), permitflow::testing::command(
+                                    "record_opinion", reviewer("traffic_police"), setup_at("15:00"),
+                                    {{"department", "traffic_police"}, {"opinion", "approve"}})
                                     .dump());
   }
   for (int i = 0; i < timer_n; ++i) timer_cases.push_back(make_case("road_excavation", false));

@@ -1,12 +1,11 @@
 // The actors, facts and applications of ../shared/conformance/check.py, without gtest: shared by the gtest
-// fixture (engine_fixture.hpp), the crash harness (tests/stress/) and the benchmarks (bench/).
+// fixture (engine_fixture.hpp), the C API fixture (c/c_api_support.hpp), the crash and concurrency harnesses
+// (tests/stress/) and the benchmarks (bench/).
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
-
-#include "permitflow/engine.hpp"
 
 namespace permitflow::testing {
 
@@ -62,14 +61,16 @@ inline json command(const std::string& type, const json& actor, const std::strin
   return c;
 }
 
-/// The materials that make an application complete, found through precheck (as check.py and a host do).
+/// The materials that make an application complete, found through `precheck` (application JSON → the
+/// precheck notice), as check.py and a host do: over the C++ API below, over the C API in c_api_support.hpp.
 /// Throws std::runtime_error when precheck never says complete.
-inline json complete_materials(const Engine& engine, const std::string& permit, const std::string& when,
-                               const std::string& expires_on = "2030-12-31",
-                               const json& applicant = kApplicant) {
+template <class Precheck>
+json complete_materials_with(Precheck&& precheck, const std::string& permit, const std::string& when,
+                             const std::string& expires_on = "2030-12-31",
+                             const json& applicant = kApplicant) {
   json mats = json::array();
   for (int round = 0; round < 4; ++round) {
-    const json n = json::parse(engine.precheck(application(permit, when, mats, nullptr, applicant).dump()));
+    const json n = precheck(application(permit, when, mats, nullptr, applicant));
     bool added = false;
     for (const auto& i : n["items"]) {
       const std::string m = i["material"];
@@ -84,6 +85,15 @@ inline json complete_materials(const Engine& engine, const std::string& permit, 
     if (n["complete"].get<bool>() && !added) return mats;
   }
   throw std::runtime_error("precheck never became complete for " + permit);
+}
+
+/// complete_materials_with over the C++ API (a permitflow::Engine). A template, so that this header needs no
+/// C++ API header: the C API tests (c_api_support.hpp) include it with only the C header in reach.
+template <class EngineT>
+json complete_materials(const EngineT& engine, const std::string& permit, const std::string& when,
+                        const std::string& expires_on = "2030-12-31", const json& applicant = kApplicant) {
+  return complete_materials_with([&](const json& app) { return json::parse(engine.precheck(app.dump())); },
+                                 permit, when, expires_on, applicant);
 }
 
 }  // namespace permitflow::testing
