@@ -246,7 +246,11 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   }
   std::string doc;
   if (!records.empty()) {
-    store::CaseRecord record = projection(c);
+    // A snapshot each time the case passes a multiple of kSnapshotEvery events, not at every command: a
+    // cold load_case replays fewer than that many events after it (a warm one starts from the cache).
+    const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
+    store::CaseRecord record = projection(c, snapshot_due);
+    record.keep_stored_snapshot = !snapshot_due;
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
@@ -265,12 +269,12 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
 
 void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
   // Recorded as of the first timer that fires, so the log stays in time order.
-  const auto first = tx.due_timers(c.id, now.epoch_seconds());
-  adopt_current_calendar(tx, c, first.empty() ? now : Instant::from_epoch_seconds(first.front().due));
+  auto due = tx.due_timers(c.id, now.epoch_seconds());
+  if (adopt_current_calendar(tx, c, due.empty() ? now : Instant::from_epoch_seconds(due.front().due)))
+    due = tx.due_timers(c.id, now.epoch_seconds());  // the new calendar may have moved them
   // Firing a timer can make another one due (a deemed acceptance starts the decision clocks); the loop ends
   // because every firing moves the case's last event forward or removes the timer.
-  for (int guard = 0; guard < 64; ++guard) {
-    const auto due = tx.due_timers(c.id, now.epoch_seconds());
+  for (int guard = 0; guard < 64; ++guard, due = tx.due_timers(c.id, now.epoch_seconds())) {
     if (due.empty()) return;
     const auto& t = due.front();
     const Outcome out = run_timer(c, {t.kind, t.clock, Instant::from_epoch_seconds(t.due)}, context_of(c));

@@ -59,6 +59,7 @@ struct Engine::Impl {
   std::set<std::string> remembered_documents;
   // The cases committed last (load_case starts from them); an entry is forgotten when its writes roll back.
   static constexpr std::size_t kCachedCases = 2048;
+  static constexpr std::int64_t kSnapshotEvery = 8;  // events between two stored snapshots of a case
   mutable CaseCache cases{kCachedCases};
 
   // Background scheduler.

@@ -14,25 +14,54 @@ namespace {
 
 using Durability = EngineTest;
 
-TEST(Snapshot, SnapshotPlusTailEqualsTheWholeLog) {
+// The engine stores a snapshot each time a case passes a multiple of 8 events (Impl::kSnapshotEvery), and
+// snapshot + tail rebuilds exactly the case its whole log does.
+TEST(Snapshot, TakenEveryEightEventsAndSnapshotPlusTailEqualsTheWholeLog) {
+  static_assert(Engine::Impl::kSnapshotEvery == 8);
   TempDir dir;
   const std::string db = (dir.path() / "snap.db").string();
-  std::string id;
+  std::string id, young;
   {
     Engine engine(json{{"database", db}}.dump());
-    const json c = json::parse(engine.submit(application("road_excavation", at("2026-06-01")).dump()));
+    const std::string day = at("2026-06-01");
+    const json mats = complete_materials(engine, "road_excavation", day);
+    json rest = mats;
+    rest.erase(0);
+    const json c =
+        json::parse(engine.submit(application("road_excavation", day, json::array({mats[0]})).dump()));
     id = c["id"];
-    engine.execute(id, command("request_correction", kClerk, at("2026-06-02")).dump());
+    const auto run = [&](const json& cmd) { return json::parse(engine.execute(id, cmd.dump())); };
+    run(command("request_correction", kClerk, at("2026-06-02")));
+    run(command("resubmit", kApplicant, at("2026-06-03"), {{"materials", rest}}));
+    run(command("accept", kClerk, at("2026-06-03", "15:00")));
+    for (const std::string dept : {"municipal_roads", "traffic_police"}) {
+      run(command("record_opinion", reviewer(dept), at("2026-06-04"),
+                  {{"department", dept}, {"opinion", "approve"}}));
+    }
+    run(command("record_inspection", kClerk, at("2026-06-05"),
+                {{"inspectors", {"insp-1", "insp-2"}}, {"findings", "ok"}}));
+    run(command("decide", kHead, at("2026-06-05", "16:00"), {{"outcome", "approved"}}));
+    ASSERT_EQ(run(command("issue_certificate", kClerk, at("2026-06-08")))["version"], 9);
+    young = json::parse(engine.submit(application("road_excavation", day).dump()))["id"];
+    engine.execute(young, command("request_correction", kClerk, at("2026-06-02")).dump());
   }
   Engine::Impl impl(parse_engine_config(json{{"database", db}}.dump()));
   auto tx = impl.store->begin_read();
+  const auto young_record = tx->load_case(young);
+  ASSERT_TRUE(young_record.has_value());
+  EXPECT_TRUE(young_record->snapshot.empty()) << "2 events: no snapshot yet";
+  EXPECT_EQ(young_record->snapshot_version, 0);
+  EXPECT_EQ(impl.load_case(*tx, *young_record), impl.replay(tx->events(young, 0)));
+
   const auto record = tx->load_case(id);
   ASSERT_TRUE(record.has_value());
   ASSERT_FALSE(record->snapshot.empty());
+  EXPECT_EQ(record->snapshot_version, 8);  // taken by the decision, the command that reached 8
+  EXPECT_EQ(record->version, 9);
   const Case from_snapshot = impl.load_case(*tx, *record);
   const Case from_log = impl.replay(tx->events(id, 0));
   EXPECT_EQ(from_snapshot, from_log);
-  EXPECT_EQ(from_log.state, State::awaiting_correction);
+  EXPECT_EQ(from_log.state, State::issued);
   EXPECT_EQ(impl.document(from_log), record->document);
 
   // An older snapshot (taken at version 1) plus the events after it gives the same case.
