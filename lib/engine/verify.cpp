@@ -1,12 +1,17 @@
 // Verification (DESIGN.md §5, §6 'Verify'): every case's hash chain, the ledger-wide chain, and that every
 // projection is what replaying its log gives. What it detects and how to anchor the ledger head elsewhere:
 // docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized JSON.
+#include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
-#include <map>
+#include <limits>
 #include <mutex>
-#include <set>
+#include <span>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <tuple>
 
 #include "case/snapshot.hpp"
 #include "engine/engine_impl.hpp"
@@ -51,10 +56,116 @@ std::string differing_paths(const json& stored, const json& replayed) {
   return out;
 }
 
+/// An event hash as it is stored: 64 lower-case hex digits, kept as its 32 bytes (a quarter of the text,
+/// and no allocation). Anything else in the column (a tampered row) is kept as text, so lookups stay exact.
+struct EventHash {
+  std::array<std::uint8_t, 32> bytes{};
+  bool canonical = false;
+  std::string text;  // only when !canonical
+
+  explicit EventHash(std::string_view hex) {
+    const auto digit = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    };
+    canonical = hex.size() == 2 * bytes.size();
+    for (std::size_t i = 0; canonical && i < bytes.size(); ++i) {
+      const int hi = digit(hex[2 * i]);
+      const int lo = digit(hex[2 * i + 1]);
+      canonical = hi >= 0 && lo >= 0;
+      bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);
+    }
+    if (!canonical) text = hex;
+  }
+};
+
+std::string to_hex(const std::array<std::uint8_t, 32>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(2 * bytes.size(), '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+/// Every stored event by its hash: which case (an index into the case ids) and seq, and whether a ledger
+/// entry covers it. A sorted vector of 48-byte entries instead of a tree of hex strings: verify holds one
+/// entry per event of the database. Events with the same hash (a copied row) are all kept, in the order
+/// they were added (case order, then seq), which is the order lookups and the report use.
+class EventIndex {
+ public:
+  struct Entry {
+    std::array<std::uint8_t, 32> hash;
+    std::int64_t seq;
+    std::uint32_t case_index;
+    bool covered;
+  };
+
+  void add(EventHash&& h, std::uint32_t case_index, std::int64_t seq) {
+    if (h.canonical) {
+      entries_.push_back({h.bytes, seq, case_index, false});
+    } else {
+      odd_added_.push_back({std::move(h.text), {{}, seq, case_index, false}});
+    }
+  }
+
+  /// Sorts once, after the last add(). Cases are added in order and a case's events in seq order, so
+  /// sorting by (hash, case, seq) keeps equal hashes in the order they were added.
+  void seal() {
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+      return std::tie(a.hash, a.case_index, a.seq) < std::tie(b.hash, b.case_index, b.seq);
+    });
+    std::stable_sort(odd_added_.begin(), odd_added_.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [text, entry] : odd_added_) {
+      odd_text_.push_back(std::move(text));
+      odd_entries_.push_back(entry);
+    }
+    odd_added_ = {};
+  }
+
+  /// The events stored with this hash, in the order they were added.
+  std::span<Entry> find(std::string_view hex) {
+    const EventHash h(hex);
+    if (h.canonical) {
+      const auto [first, last] = std::equal_range(entries_.begin(), entries_.end(), h.bytes, ByHash{});
+      return {first, last};
+    }
+    const auto [first, last] = std::equal_range(odd_text_.begin(), odd_text_.end(), h.text);
+    return std::span<Entry>(odd_entries_)
+        .subspan(static_cast<std::size_t>(first - odd_text_.begin()), static_cast<std::size_t>(last - first));
+  }
+
+  /// Calls f(entry) for every event in the order of the hashes' text, then the order they were added.
+  template <class F>
+  void for_each(F&& f) {
+    std::size_t o = 0;
+    for (auto& e : entries_) {
+      if (o < odd_text_.size()) {
+        const std::string hex = to_hex(e.hash);
+        for (; o < odd_text_.size() && odd_text_[o] < hex; ++o) f(odd_entries_[o]);
+      }
+      f(e);
+    }
+    for (; o < odd_text_.size(); ++o) f(odd_entries_[o]);
+  }
+
+ private:
+  struct ByHash {
+    bool operator()(const Entry& e, const std::array<std::uint8_t, 32>& h) const { return e.hash < h; }
+    bool operator()(const std::array<std::uint8_t, 32>& h, const Entry& e) const { return h < e.hash; }
+  };
+  std::vector<Entry> entries_;  // hashes of 64 lower-case hex digits, by bytes (the same order as the text)
+  // Any other hash text, for tampered rows: added, then by text.
+  std::vector<std::pair<std::string, Entry>> odd_added_;
+  std::vector<std::string> odd_text_;
+  std::vector<Entry> odd_entries_;
+};
+
 /// What checking one case found: its problems in order, and the hash and seq of each of its events.
 struct CaseCheck {
   Problems problems;
-  std::vector<std::pair<std::string, std::int64_t>> hashes;
+  std::vector<std::pair<EventHash, std::int64_t>> hashes;
 };
 
 /// (a) the case's hash chain and (c) its projection and snapshot against the replay of its log. Reads
@@ -103,7 +214,7 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
           id, e.seq,
           "the stored hash does not match the event's stored bytes: the event (" + e.type + ") was edited");
     }
-    out.hashes.emplace_back(e.hash, e.seq);
+    out.hashes.emplace_back(EventHash(e.hash), e.seq);
     prev_hash = e.hash;
     expected_seq = e.seq + 1;
   }
@@ -191,13 +302,7 @@ std::string Engine::verify() const {
   Problems problems;
   std::int64_t cases_checked = 0;
   std::int64_t events_checked = 0;
-  // Every stored event by its hash: which case and seq, and whether a ledger entry covers it.
-  struct Stored {
-    std::string case_id;
-    std::int64_t seq;
-    bool covered = false;
-  };
-  std::multimap<std::string, Stored> stored;
+  EventIndex stored;
 
   auto tx = m.store->begin_read();
 
@@ -206,6 +311,8 @@ std::string Engine::verify() const {
   // core checks them (the replay is most of the cost). Slices are merged in case order, so the report does
   // not depend on timing, and only a few slices are in flight, so memory does not grow with the database.
   const std::vector<std::string> ids = tx->case_ids();
+  if (ids.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("too many cases to verify");
   constexpr std::size_t kSlice = 64;
   const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
   const std::size_t max_in_flight = 2 * workers + 1;
@@ -263,10 +370,11 @@ std::string Engine::verify() const {
   const auto merge = [&](Slice& s) {
     if (s.error) std::rethrow_exception(s.error);
     for (std::size_t i = 0; i < s.ids.size(); ++i) {
+      const auto case_index = static_cast<std::uint32_t>(cases_checked);
       ++cases_checked;
       events_checked += static_cast<std::int64_t>(s.checks[i].hashes.size());
       problems.append(std::move(s.checks[i].problems));
-      for (auto& [hash, seq] : s.checks[i].hashes) stored.insert({std::move(hash), {s.ids[i], seq}});
+      for (auto& [hash, seq] : s.checks[i].hashes) stored.add(std::move(hash), case_index, seq);
     }
   };
   std::size_t next = 0;
@@ -296,6 +404,7 @@ std::string Engine::verify() const {
     }
     for (auto& s : checked) merge(*s);
   }
+  stored.seal();
 
   // --- (b) the ledger-wide chain -------------------------------------------------------------------------
   // Each entry commits to the hashes of the events its transaction appended. A mismatch names the case (and
@@ -303,30 +412,44 @@ std::string Engine::verify() const {
   auto ledger = tx->ledger();
   std::sort(ledger.begin(), ledger.end(),
             [](const store::LedgerRecord& a, const store::LedgerRecord& b) { return a.seq < b.seq; });
-  std::map<std::int64_t, std::vector<std::string>> covered;  // ledger seq → event hashes, in commit order
-  for (const auto& [seq, hash] : tx->ledger_event_hashes()) covered[seq].push_back(hash);
+  // (ledger seq, event hash) in commit order; walked in place, by ledger seq, instead of copied into a map.
+  auto filed = tx->ledger_event_hashes();
+  const auto by_seq = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(filed.begin(), filed.end(), by_seq))
+    std::stable_sort(filed.begin(), filed.end(), by_seq);
+  const auto filed_under = [&](std::int64_t seq) {
+    return std::equal_range(filed.begin(), filed.end(), std::pair<std::int64_t, std::string>{seq, {}},
+                            by_seq);
+  };
   const auto owner = [&](const std::vector<std::string>& hashes) {
-    std::string case_id;
+    const std::string* case_id = nullptr;
     std::optional<std::int64_t> seq;
     for (const auto& h : hashes) {
-      const auto it = stored.find(h);
-      if (it == stored.end()) return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
-      if (!case_id.empty() && case_id != it->second.case_id)
+      const auto found = stored.find(h);
+      if (found.empty()) return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
+      const std::string& id = ids[found.front().case_index];
+      if (case_id && !case_id->empty() && *case_id != id)
         return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
-      case_id = it->second.case_id;
-      seq = it->second.seq;
+      case_id = &id;
+      seq = found.front().seq;
     }
     if (hashes.size() != 1) seq.reset();
-    return std::pair{case_id, seq};
+    return std::pair{case_id ? *case_id : std::string(), seq};
   };
 
   std::string ledger_head;
   std::int64_t ledger_count = 0;
   std::int64_t expected = 1;
+  std::vector<std::string> hashes;  // filed under the current entry (a repeated seq reuses them)
+  std::optional<std::int64_t> hashes_seq;
   for (const auto& l : ledger) {
     const std::string where = "ledger entry " + std::to_string(l.seq);
-    const auto it = covered.find(l.seq);
-    const std::vector<std::string> hashes = it == covered.end() ? std::vector<std::string>{} : it->second;
+    if (hashes_seq != l.seq) {
+      hashes.clear();
+      const auto [first, last] = filed_under(l.seq);
+      for (auto i = first; i != last; ++i) hashes.push_back(std::move(i->second));
+      hashes_seq = l.seq;
+    }
     const auto [case_id, seq] = owner(hashes);
     if (l.seq != expected) {
       problems.add("", std::nullopt,
@@ -355,10 +478,10 @@ std::string Engine::verify() const {
                        "rewritten with recomputed hashes, or replaced, or the entry was edited");
     }
     for (const auto& h : hashes) {
-      auto [first, last] = stored.equal_range(h);
-      auto found = std::find_if(first, last, [](const auto& kv) { return !kv.second.covered; });
-      if (found != last) {
-        found->second.covered = true;
+      const auto found = stored.find(h);
+      const auto it = std::find_if(found.begin(), found.end(), [](const auto& e) { return !e.covered; });
+      if (it != found.end()) {
+        it->covered = true;
       } else {
         problems.add("", std::nullopt,
                      where + " records an event (hash " + short_hash(h) +
@@ -369,28 +492,35 @@ std::string Engine::verify() const {
     ledger_head = l.hash;
     expected = l.seq + 1;
   }
-  std::set<std::int64_t> ledger_seqs;
-  for (const auto& l : ledger) ledger_seqs.insert(l.seq);
-  for (const auto& [seq, hashes] : covered) {
-    if (ledger_seqs.count(seq)) continue;
-    for (const auto& h : hashes) {
-      auto [first, last] = stored.equal_range(h);
+  hashes = {};
+  const auto in_ledger = [&](std::int64_t seq) {
+    return std::binary_search(ledger.begin(), ledger.end(), store::LedgerRecord{seq, {}, {}, 0},
+                              [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  };
+  for (auto first = filed.begin(); first != filed.end();) {
+    const std::int64_t seq = first->first;
+    const auto last = filed_under(seq).second;
+    if (!in_ledger(seq)) {
       for (auto i = first; i != last; ++i) {
-        if (i->second.covered) continue;
-        i->second.covered = true;
-        problems.add(i->second.case_id, i->second.seq,
-                     "the event is filed under ledger entry " + std::to_string(seq) +
-                         ", which does not exist: it was inserted outside the engine");
+        for (auto& e : stored.find(i->second)) {
+          if (e.covered) continue;
+          e.covered = true;
+          problems.add(ids[e.case_index], e.seq,
+                       "the event is filed under ledger entry " + std::to_string(seq) +
+                           ", which does not exist: it was inserted outside the engine");
+        }
       }
     }
+    first = last;
   }
-  for (const auto& [hash, s] : stored) {
-    if (!s.covered) {
-      problems.add(s.case_id, s.seq,
+  filed = {};
+  stored.for_each([&](const EventIndex::Entry& e) {
+    if (!e.covered) {
+      problems.add(ids[e.case_index], e.seq,
                    "the event is not covered by the ledger: it was inserted, or rewritten with a recomputed "
                    "hash, outside the engine");
     }
-  }
+  });
 
   json out = {{"ok", problems.list().empty()},    {"cases_checked", cases_checked},
               {"events_checked", events_checked}, {"problems", std::move(problems.list())},

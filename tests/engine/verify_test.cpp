@@ -230,5 +230,46 @@ TEST_F(VerifyTest, EditedProjectionDocumentIsReported) {
   EXPECT_TRUE(has_problem(v, road, std::nullopt, "document differs from the replay at /state")) << v.dump(2);
 }
 
+TEST_F(VerifyTest, HashCopiedFromAnotherCaseIsReported) {
+  // Two stored events now share a hash: the index keeps both, and the ledger entry that files the copy
+  // is blamed on the first case (in case order) holding that hash.
+  const store::EventRecord original = stored_event(ads, 1);
+  exec(std::string("UPDATE ") + kEvents + " SET hash = '" + original.hash + "' WHERE case_id = '" + road +
+       "' AND seq = 1");
+  const json v = verify();
+  EXPECT_FALSE(v["ok"].get<bool>());
+  EXPECT_TRUE(has_problem(v, road, 1, "the stored hash does not match")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, road, 2, "does not link to the hash of the event before it")) << v.dump(2);
+  const std::string& first = std::min(ads, road);
+  EXPECT_TRUE(has_problem(v, first, 1, "does not match the events filed under it")) << v.dump(2);
+  // Both copies are filed under a ledger entry, so neither is reported as uncovered or missing.
+  for (const auto& p : v["problems"]) {
+    EXPECT_EQ(p["problem"].get<std::string>().find("not covered"), std::string::npos) << v.dump(2);
+    EXPECT_EQ(p["problem"].get<std::string>().find("in no case's log"), std::string::npos) << v.dump(2);
+  }
+  EXPECT_EQ(v["problems"].size(), 3u) << v.dump(2);
+  EXPECT_EQ(v["events_checked"], events);
+}
+
+TEST_F(VerifyTest, HashThatIsNotLowerCaseHexIsReported) {
+  // Not 64 lower-case hex digits: kept as text, so it still matches only itself, byte for byte.
+  const store::EventRecord upper = stored_event(road, 2);
+  std::string upper_hash = upper.hash;
+  for (auto& c : upper_hash) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  exec(std::string("UPDATE ") + kEvents + " SET hash = '" + upper_hash + "' WHERE case_id = '" + road +
+       "' AND seq = 2; UPDATE " + kEvents + " SET hash = 'not a hash' WHERE case_id = '" + waste +
+       "' AND seq = 1");
+  const json v = verify();
+  EXPECT_FALSE(v["ok"].get<bool>());
+  EXPECT_TRUE(has_problem(v, road, 2, "the stored hash does not match")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, road, 3, "prev_hash " + upper.hash.substr(0, 12) + "…")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, road, 2, "does not match the events filed under it")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, waste, 1, "the stored hash does not match")) << v.dump(2);
+  EXPECT_TRUE(has_problem(v, waste, 2, "does not link to the hash of the event before it (not a hash)"))
+      << v.dump(2);
+  EXPECT_TRUE(has_problem(v, waste, 1, "does not match the events filed under it")) << v.dump(2);
+  EXPECT_EQ(v["problems"].size(), 6u) << v.dump(2);
+}
+
 }  // namespace
 }  // namespace permitflow
