@@ -169,9 +169,9 @@ const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, i
   return *def;
 }
 
-Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
-  Case c;
-  const PermitDefinition* def = nullptr;
+Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from) const {
+  Case c = std::move(from);
+  const PermitDefinition* def = c.version > 0 ? &definition_of(c.permit, c.definition_version) : nullptr;
   for (const auto& rec : events) {
     Event e{rec.seq, rec.type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
             json::parse(rec.data)};
@@ -186,18 +186,9 @@ Case Engine::Impl::replay(const std::vector<store::EventRecord>& events) const {
 Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& record) const {
   if (auto hit = cases.find(record.id, record.version, record.document)) return std::move(*hit);
   if (!record.snapshot.empty()) {
-    const PermitDefinition& def = definition_of(record.permit, record.definition_version);
-    if (auto snap = load_snapshot(record.snapshot)) {
-      Case c = std::move(*snap);
-      if (c.version == record.snapshot_version) {
-        for (const auto& rec : tx.events(record.id, c.version)) {
-          apply_logged(c,
-                       {rec.seq, rec.type, Instant::parse_rfc3339(rec.at),
-                        actor_from_json(json::parse(rec.actor)), json::parse(rec.data)},
-                       def);
-        }
-        return c;
-      }
+    if (auto snap = load_snapshot(record.snapshot); snap && snap->version == record.snapshot_version) {
+      const std::int64_t at = snap->version;
+      return replay(tx.events(record.id, at), std::move(*snap));
     }
     log->warn("snapshot of case {} does not load; rebuilding it from its log", record.id);
   }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -87,8 +88,9 @@ struct Engine::Impl {
   /// The case as stored in `record`: from the cache when it holds that version, else rebuilt from its
   /// snapshot (if it loads) and the events after it, else from its whole log.
   Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
-  /// Rebuilds a case from its whole log, ignoring any snapshot.
-  Case replay(const std::vector<store::EventRecord>& events) const;
+  /// Rebuilds a case from its whole log, ignoring any snapshot; or goes on from `from` (the case at the
+  /// version before the first of `events`).
+  Case replay(std::span<const store::EventRecord> events, Case from = {}) const;
 
   /// Appends the events of an outcome, writes the projection and replaces the case's timers. Returns the
   /// case document after it (what a command answers). Runs inside a write-queue job.

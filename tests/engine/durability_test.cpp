@@ -66,7 +66,7 @@ TEST(Snapshot, TakenEveryEightEventsAndSnapshotPlusTailEqualsTheWholeLog) {
 
   // An older snapshot (taken at version 1) plus the events after it gives the same case.
   auto first = tx->events(id, 0);
-  Case at_v1 = impl.replay({first.front()});
+  Case at_v1 = impl.replay(std::span(first).first(1));
   store::CaseRecord older = *record;
   older.snapshot = save_snapshot(at_v1);
   older.snapshot_version = 1;
