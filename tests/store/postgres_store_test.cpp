@@ -22,17 +22,9 @@ namespace permitflow::store {
 namespace {
 
 using permitflow::testing::TestDatabase;
+using testing::code_of;
 using testing::make_case;
 using testing::make_events;
-
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::ok;
-}
 
 TEST(PostgresOpen, UnreachableServerIsStorageErrorWithoutPassword) {
   try {

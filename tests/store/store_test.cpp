@@ -16,20 +16,12 @@
 namespace permitflow::store {
 namespace {
 
+using testing::code_of;
 using testing::filter;
 using testing::make_case;
 using testing::make_event;
 using testing::make_events;
 using testing::TempDir;
-
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::ok;
-}
 
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <random>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "permitflow/error.hpp"
 #include "store/store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -80,6 +82,16 @@ inline std::vector<EventRecord> make_events(int n, const std::string& type = "op
   for (int i = 0; i < n; ++i)
     out.push_back(make_event(type, "2026-01-05T09:00:00+08:00", R"({"n":)" + std::to_string(i) + "}"));
   return out;
+}
+
+/// The error code `f` throws, or ErrorCode::ok when it returns.
+inline ErrorCode code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return ErrorCode::ok;
 }
 
 }  // namespace permitflow::store::testing

@@ -18,17 +18,9 @@
 namespace permitflow::store {
 namespace {
 
+using testing::code_of;
 using testing::make_case;
 using testing::make_events;
-
-ErrorCode code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return ErrorCode::ok;
-}
 
 class StoreWriteDiffTest : public ::testing::TestWithParam<std::string> {
  protected:
