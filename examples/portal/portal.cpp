@@ -379,11 +379,13 @@ void Portal::routes() {
                   if (!f.name.starts_with("data/definitions/")) continue;
                   json d = json::parse(f.content);
                   if (d.value("kind", "permit") != "permit") continue;  // categories: /api/categories
-                  out[d["id"].get<std::string>()] = {{"name", d["name"]},
-                                                     {"materials", d["materials"]},
-                                                     {"facts", d["facts"]},
-                                                     {"co_approving", d["co_approving"]},
-                                                     {"suspension_reasons", d["suspension_reasons"]}};
+                  out[d["id"].get<std::string>()] = {
+                      {"name", d["name"]},
+                      {"materials", d["materials"]},
+                      {"facts", d["facts"]},
+                      {"co_approving", d["co_approving"]},
+                      {"suspension_reasons", d["suspension_reasons"]},
+                      {"certificate_facts", d.value("certificate_facts", json::array())}};
                 }
                 send_json(res, out);
               }));

@@ -629,7 +629,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   }
   root.object({"kind", "id", "version", "short_code", "name", "item_code", "legal_basis", "facts",
                "materials", "limits", "co_approving", "suspension_reasons", "site_inspection_required",
-               "min_inspectors", "rules", "validity", "renewal", "note"});
+               "min_inspectors", "rules", "validity", "renewal", "certificate_facts", "note"});
   parse_header(root, *d);
   if (root.has("item_code")) {
     const Node ic = root.child("item_code");
@@ -695,6 +695,20 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
   d->validity = parse_validity(root.required("validity"), d->facts);
   if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
+  if (root.has("certificate_facts")) {
+    const Node shown = root.child("certificate_facts");
+    shown.array();
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      const Node f = shown.element(i);
+      std::string name = f.str();
+      if (find_fact(d->facts, name) == nullptr)
+        f.fail("unknown fact '" + name + "' (not declared in \"facts\")");
+      if (std::find(d->certificate_facts.begin(), d->certificate_facts.end(), name) !=
+          d->certificate_facts.end())
+        f.fail("duplicate certificate fact '" + name + "'");
+      d->certificate_facts.push_back(std::move(name));
+    }
+  }
   if (root.has("note")) root.child("note").str();
 
   d->source = doc.dump();

@@ -161,6 +161,7 @@ struct PermitDefinition {
   std::optional<VehicleRule> vehicles;
   ValidityRule validity;
   RenewalRule renewal;
+  std::vector<std::string> certificate_facts;  // the facts a printed certificate shows, in this order
 
   std::string source;  // the canonical JSON it was loaded from (stored with the cases)
   std::string hash;    // hex SHA-256 of `source`

@@ -88,6 +88,8 @@ TEST(BuiltinDefinitions, RoadExcavation) {
   ASSERT_EQ(d->co_approving.size(), 2u);
   EXPECT_EQ(d->co_approving[0].id, "municipal_roads");
   EXPECT_EQ(d->co_approving[1].id, "traffic_police");
+  EXPECT_EQ(d->certificate_facts,
+            (std::vector<std::string>{"planned_start", "planned_end", "on_carriageway"}));
   EXPECT_TRUE(d->has_department("traffic_police"));
   EXPECT_FALSE(d->has_department("planning"));
   EXPECT_FALSE(d->stops_clock("public_notice"));
@@ -272,6 +274,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "/validity/until_fact", "not a date fact"},
         BadCase{"duplicate_department", [](json& d) { d["co_approving"][1]["id"] = "municipal_roads"; },
                 "/co_approving/1/id", "duplicate department"},
+        BadCase{"unknown_certificate_fact", [](json& d) { d["certificate_facts"][1] = "lanes"; },
+                "/certificate_facts/1", "unknown fact 'lanes'"},
+        BadCase{"duplicate_certificate_fact", [](json& d) { d["certificate_facts"][2] = "planned_start"; },
+                "/certificate_facts/2", "duplicate certificate fact 'planned_start'"},
+        BadCase{"certificate_facts_not_a_list", [](json& d) { d["certificate_facts"] = "planned_start"; },
+                "/certificate_facts", "expected an array"},
         BadCase{"short_code", [](json& d) { d["short_code"] = "re"; }, "/short_code", "upper-case letters"},
         BadCase{"item_code", [](json& d) { d["item_code"] = "A-17"; }, "/item_code", "digits only"},
         BadCase{"name_without_english", [](json& d) { d["name"].erase("en"); }, "/name",
