@@ -871,7 +871,7 @@ function complaintDashboard(rep, cases) {
       <th>${pick(STATES, 'closed')}</th><th>${pick(STATES, 'returned')}</th><th>${pick(STATES, 'reopened')}</th></tr>
       ${units.map(([u, x]) => `<tr data-unit="${esc(u)}"><td>${esc(unitName(u))}</td><td>${x.open}</td><td data-overdue="${x.overdue}">${x.overdue}</td>
         <td>${x.closed}</td><td>${x.returned}</td><td>${x.reopened}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
-    <table id="complaint-unresolved"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('category')}</th><th>${t('state')}</th><th>${t('unit')}</th>
+    <h2>${t('unresolved')}</h2><table id="complaint-unresolved"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('category')}</th><th>${t('state')}</th><th>${t('unit')}</th>
       <th>${t('due')}</th><th>${t('days_late')}</th></tr>
       ${(rep.unresolved || []).map((u) => `<tr class="row" data-case="${esc(u.case)}"><td>${light(u.light)}</td><td>${esc(u.case)}</td><td>${esc(categoryName(u.category))}</td>
         <td>${esc(pick(STATES, u.state))}</td><td>${esc(unitName(u.unit))}</td><td>${esc(dueText(u.due))}</td><td>${u.working_days_late}</td></tr>`).join('')}</table>`;
