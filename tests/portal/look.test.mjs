@@ -25,7 +25,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-test('every page of every role, in Chinese and English, shows no code, no error and no stray banner', async () => {
+test('every page of every role, in Chinese and English, shows no code, no error and no stray banner', async (t) => {
   const base = await startPortal(portals, work, 'look', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   // A few timers fire, so the dashboard has yellow and red cases and suspensions to name.
   await api(base, 'demo-supervisor', 'POST', '/api/run-due', { now: '2026-12-03T09:00:00+08:00' });
@@ -67,6 +67,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
     }
   }
   writeFileSync(path.join(ARTIFACTS, '5-look-findings.txt'), findings.join('\n') + '\n');
+  t.diagnostic(`${visited} pages looked at by ${users.length} users in two languages`);
   assert.ok(visited > 100, `${visited} pages looked at`);
   assert.deepEqual(findings, [], 'contract codes shown to a person');
   await page.finish();
