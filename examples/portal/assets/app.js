@@ -222,9 +222,9 @@ function deptName(permit, id) {
 const reasonName = (r) => pick(REASONS, r);
 // Who gave a command: the role and its department or unit; a person's id only where it is a name (a reviewer's
 // id is made from its department's code).
-function actorText(a) {
+function actorText(a, permit) {
   if (!a || a.role === 'system' || !a.role) return t('system');
-  if (a.department) return `${pick(ROLES, a.role)} · ${deptName('', a.department)}`;
+  if (a.department) return `${pick(ROLES, a.role)} · ${deptName(permit || '', a.department)}`;
   if (a.unit) return `${pick(ROLES, a.role)} · ${unitName(a.unit)}`;
   return `${pick(ROLES, a.role)} · ${a.id}`;
 }
@@ -521,7 +521,7 @@ function timelineHtml(c, history) {
     else if (e.type === 'registered' || e.type === 'check_failed' || e.type === 'checked' || e.type === 'handling_started') more = d.note || '';
     else if (e.type === 'rated') more = `${d.rating}/5${d.comment ? ' — ' + d.comment : ''}`;
     return `<li data-event="${esc(e.type)}"><span class="when">${esc(e.at.slice(0, 16).replace('T', ' '))}</span>
-      <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(actorText(e.actor))}]</span></li>`;
+      <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(actorText(e.actor, c.permit))}]</span></li>`;
   }).join('')}</ol>`;
 }
 // The commands the signed-in role may give in the case's state, as small forms.
@@ -676,7 +676,10 @@ function complaintCards(c) {
 }
 function permitCards(c) {
   c.applicant = c.applicant || {};
-  const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
+  // In the definition's order (a case's facts object has no order of its own).
+  const declared = ((STATE.defs[c.permit] || {}).facts || []).map((f) => f.name);
+  const order = [...declared.filter((k) => k in (c.facts || {})), ...Object.keys(c.facts || {}).filter((k) => !declared.includes(k))];
+  const facts = order.map((k) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(c.facts[k]))}</dd>`).join('');
   const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(String(m.format || '').toUpperCase())}${m.expires_on ? ` · ${t('expires')} ${esc(m.expires_on)}` : ''}</span></li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
     `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(pick(OPINIONS, o.opinion) + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
