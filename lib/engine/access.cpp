@@ -82,42 +82,57 @@ std::optional<std::string> Engine::Impl::find_command(store::Transaction& tx, co
   return std::nullopt;
 }
 
+void Engine::Impl::require_visible(const Actor& a, const Audience& who, const PermitDefinition& def,
+                                   const std::string& case_id) const {
+  if (!may_see(a, who, def))
+    throw Error(ErrorCode::permission_denied,
+                "'" + a.id + "' (" + std::string(to_string(a.role)) + ") may not see case " + case_id);
+}
+
+namespace {
+
+/// A case read for an actor: its stored record and document and who it is for.
+struct ReadAs {
+  Actor actor;
+  std::unique_ptr<store::Transaction> tx;
+  store::CaseRecord record;
+  json doc;
+  Audience who;
+};
+
+/// Throws not_found for an unknown case, permission_denied when the actor may not see it.
+ReadAs read_as(const Engine::Impl& m, std::string_view case_id, std::string_view actor_json) {
+  const std::string id = case_id_arg(case_id);
+  ReadAs r{actor_arg(actor_json), m.store->begin_read(), {}, {}, {}};
+  auto record = r.tx->load_case(id);
+  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+  r.record = std::move(*record);
+  r.doc = json::parse(r.record.document);
+  r.who = m.audience_of_document(r.doc, [&] { return m.load_case(*r.tx, r.record); });
+  m.require_visible(r.actor, r.who, m.definition_of_document(r.doc), id);
+  return r;
+}
+
+}  // namespace
+
 std::string Engine::get_case_as(std::string_view case_id, std::string_view actor_json) const {
   const Impl& m = *impl_;
-  const std::string id = case_id_arg(case_id);
-  const Actor actor = actor_arg(actor_json);
-  auto tx = m.store->begin_read();
-  const auto record = tx->load_case(id);
-  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
-  const Case c = m.load_case(*tx, *record);
-  const Audience who = audience_of(c);
-  const CaseContext ctx = m.context_of(c);
-  if (!may_see(actor, who, ctx.definition))
-    throw Error(ErrorCode::permission_denied,
-                "'" + actor.id + "' (" + std::string(to_string(actor.role)) + ") may not see case " + id);
-  json doc = json::parse(record->document);
-  m.redact(actor, who, doc);
+  ReadAs r = read_as(m, case_id, actor_json);
+  const Case c = m.load_case(*r.tx, r.record);
+  m.redact(r.actor, r.who, r.doc);
   json allowed = json::array();
-  for (const CommandType t : allowed_commands(c, actor, ctx)) allowed.push_back(std::string(to_string(t)));
-  doc["allowed_commands"] = std::move(allowed);
-  return doc.dump();
+  for (const CommandType t : allowed_commands(c, r.actor, m.context_of(c)))
+    allowed.push_back(std::string(to_string(t)));
+  r.doc["allowed_commands"] = std::move(allowed);
+  return r.doc.dump();
 }
 
 std::string Engine::history_as(std::string_view case_id, std::string_view actor_json) const {
   const Impl& m = *impl_;
-  const std::string id = case_id_arg(case_id);
-  const Actor actor = actor_arg(actor_json);
-  auto tx = m.store->begin_read();
-  const auto record = tx->load_case(id);
-  if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
-  const json doc = json::parse(record->document);
-  const Audience who = m.audience_of_document(doc, [&] { return m.load_case(*tx, *record); });
-  if (!may_see(actor, who, m.definition_of_document(doc)))
-    throw Error(ErrorCode::permission_denied,
-                "'" + actor.id + "' (" + std::string(to_string(actor.role)) + ") may not see case " + id);
-  const bool reporter_shown = m.reporter_shown(actor, who, doc);
+  const ReadAs r = read_as(m, case_id, actor_json);
+  const bool reporter_shown = m.reporter_shown(r.actor, r.who, r.doc);
   json out = json::array();
-  for (const auto& e : tx->events(id, 0)) {
+  for (const auto& e : r.tx->events(r.record.id, 0)) {
     json ev = m.event_json(e);
     if (!reporter_shown) {  // the reporter's id and name, where the log holds them
       if (ev["actor"].value("role", "") == "reporter")

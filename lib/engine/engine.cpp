@@ -438,11 +438,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
     // Command ids are the actor's own (docs/policy.md): looked up only once the actor may see the case, so a
     // retry answers what the actor may see and another actor's id is simply a new command.
     if (!cmd.command_id.empty()) {
-      if (!may_see(cmd.actor, audience_of(c), m.definition_of(c.permit, c.definition_version))) {
-        throw Error(
-            ErrorCode::permission_denied,
-            "'" + cmd.actor.id + "' (" + std::string(to_string(cmd.actor.role)) + ") may not see case " + id);
-      }
+      m.require_visible(cmd.actor, audience_of(c), m.definition_of(c.permit, c.definition_version), id);
       if (auto done = m.find_command(*tx, cmd.actor, cmd.command_id)) {
         if (*done != id) {
           throw Error(ErrorCode::conflict,

@@ -125,6 +125,9 @@ struct Engine::Impl {
   Audience audience_of_document(const nlohmann::json& doc, const std::function<Case()>& load) const;
   /// The definition a stored case document was submitted under.
   const PermitDefinition& definition_of_document(const nlohmann::json& doc) const;
+  /// Throws Error(permission_denied) when `a` may not see the case (may_see()).
+  void require_visible(const Actor& a, const Audience& who, const PermitDefinition& def,
+                       const std::string& case_id) const;
   /// Whether `a` may see the reporter of the case whose stored document is `doc` (may_see_reporter()).
   bool reporter_shown(const Actor& a, const Audience& who, const nlohmann::json& doc) const;
   /// Removes from a case document what `a` may not see of it (a complaint's reporter).

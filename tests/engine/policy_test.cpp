@@ -2,6 +2,7 @@
 // command ids per actor, the reviewer's department, the reporter's sources, withheld reporters, the report
 // per role. Each refusal is checked to leave the stored log and the ledger as they were.
 #include <algorithm>
+#include <filesystem>
 
 #include "support/engine_fixture.hpp"
 
@@ -169,9 +170,13 @@ TEST_F(PolicyTest, ReportersAreWithheldFromRolesThatNeedNoContact) {
   EXPECT_EQ(held["reporter"], withheld);
   EXPECT_EQ(held["allowed_commands"], json::array());
   EXPECT_EQ(query({{"actor", handler("sanitation")}})["cases"].size(), 1u);
-  // The leader's own command is answered without the reporter.
+  // A leader's own command is answered without the reporter.
+  const std::string other = submit(complaint(kResident, "wechat", "2026-12-07T10:00:00+08:00"))["id"];
+  execute(other, command("register", kDispatcher, "2026-12-07T10:10:00+08:00", {{"verified", true}}));
+  execute(other, command("dispatch", kDispatcher, "2026-12-07T10:20:00+08:00"));
   const json escalated =
-      execute(id, command("escalate", kLeader, "2026-12-07T09:40:00+08:00", {{"reason", "重大"}}));
+      execute(other, command("escalate", kLeader, "2026-12-07T10:40:00+08:00", {{"reason", "重大"}}));
+  EXPECT_EQ(escalated["state"], "escalated");
   EXPECT_EQ(escalated["reporter"], withheld);
 }
 
@@ -202,6 +207,37 @@ TEST_F(PolicyTest, TheWeeklyReportPerRole) {
   EXPECT_EQ(clerk["counts"]["received"], 1);
   EXPECT_EQ(report(reviewer("municipal_roads"))["counts"]["received"], 0);
   EXPECT_EQ(report(reviewer("traffic_police"))["counts"]["received"], 1);
+}
+
+// A database written by 0.1.0 (tests/fixtures, never regenerated) answers reads with an actor: every case is
+// seen by the supervisor and by exactly one of the two kinds' staff, with the commands its state takes.
+TEST(PolicyOn010Database, ReadsWithAnActor) {
+  TempDir dir;
+  const auto db = dir.path() / "old.sqlite";
+  std::filesystem::copy_file(std::filesystem::path(PERMITFLOW_SOURCE_DIR) / "tests/fixtures/db_0_1_0.sqlite",
+                             db);
+  Engine engine(json{{"database", db.string()}}.dump());
+  const json all = json::parse(engine.query(R"({"limit": 1000})"))["cases"];
+  ASSERT_EQ(all.size(), 29u);
+  int offered = 0;
+  for (const json& c : all) {
+    SCOPED_TRACE(c["id"].get<std::string>());
+    const bool complaint = c.value("kind", "permit") == "complaint";
+    const json seen = json::parse(engine.get_case_as(c["id"], kSupervisor.dump()));
+    EXPECT_EQ(seen["allowed_commands"], json::array());
+    const json& staff = complaint ? kDispatcher : kClerk;
+    const json& other = complaint ? kClerk : kDispatcher;
+    offered +=
+        static_cast<int>(json::parse(engine.get_case_as(c["id"], staff.dump()))["allowed_commands"].size());
+    try {
+      engine.get_case_as(c["id"], other.dump());
+      ADD_FAILURE() << other.dump() << " sees " << c["id"];
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::permission_denied);
+    }
+  }
+  EXPECT_GT(offered, 0);
+  EXPECT_TRUE(json::parse(engine.verify())["ok"].get<bool>());
 }
 
 }  // namespace
