@@ -37,10 +37,11 @@ static const char* application(const char* actor, const char* when, const char* 
       (int)(strchr(id, '"') - id), id, actor, when, materials, extra);
 }
 
-/* The string value of `"key":"…"` in a document (static buffer, "" when absent). */
+/* The string value of `"key":"…"` in a document (static buffer, "" when absent). The key is found after a
+ * comma, so a top-level "id" is not mistaken for the first key of the applicant or reporter object. */
 static const char* text_of(const char* doc, const char* key) {
   static char out[256];
-  const char* needle = fmt("\"%s\":\"", key);
+  const char* needle = fmt(",\"%s\":\"", key);
   const char* p = doc ? strstr(doc, needle) : NULL;
   size_t i = 0;
   out[0] = 0;
