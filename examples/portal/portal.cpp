@@ -253,7 +253,7 @@ void Portal::routes() {
   auto readable = [](const User& u, const json& c) {
     if (u.role == "applicant") return c.contains("applicant") && c["applicant"].value("id", "") == u.id;
     if (u.role == "reporter") return c.contains("reporter") && c["reporter"].value("id", "") == u.id;
-    if (u.role == "handler") return c.value("unit", "") == u.unit;
+    if (u.role == "handler") return c.contains("unit") && c["unit"].is_string() && c["unit"] == u.unit;
     if (u.role == "reviewer") return c.contains("opinions") && c["opinions"].contains(u.department);
     return true;
   };
