@@ -72,7 +72,8 @@ void run(const std::function<std::string(permitflow::Engine&)>& call) {
 void add_case_commands(CLI::App& app) {
   Options& o = options();
   if (const char* env = std::getenv("PERMITFLOW_DB")) o.db = env;
-  app.add_option("--db", o.db, "SQLite database file (created when missing) or postgresql:// URL; or PERMITFLOW_DB");
+  app.add_option("--db", o.db,
+                 "SQLite database file (created when missing) or postgresql:// URL; or PERMITFLOW_DB");
 
   auto input_arg = [&o](CLI::App* sub, const std::string& what) {
     sub->add_option("input", o.input, what + " as JSON: a file, or - for standard input")
@@ -100,7 +101,7 @@ void add_case_commands(CLI::App& app) {
   history->add_option("case", o.case_id, "case id")->required();
   history->callback([&o] { run([&](auto& e) { return e.history(o.case_id); }); });
 
-  auto* query = app.add_subcommand("query", "Query cases (filters as JSON, DESIGN.md §6)");
+  auto* query = app.add_subcommand("query", "Query cases (filters as JSON, docs/contract.md)");
   o.input = "-";
   input_arg(query, "the query");
   query->callback([&o] { run([&](auto& e) { return e.query(read_input(o.input)); }); });

@@ -1,4 +1,4 @@
-// portal: the one-stop window's HTTP API and browser UI over permitflow (DESIGN.md §7, docs/portal.md).
+// portal: the one-stop window's HTTP API and browser UI over permitflow (docs/portal.md).
 //   portal --db FILE --users FILE [--tls-cert F --tls-key F] [--port N] [--seed-demo] [--clock RFC3339]
 //   portal --db FILE --demo            (built-in demo users, 127.0.0.1 only)
 //   portal users add|passwd|disable --file FILE --login NAME ...   (the users file; passwords on stdin)

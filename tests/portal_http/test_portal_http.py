@@ -330,7 +330,7 @@ def test_seed_demo_has_every_state(start_portal):
 
 
 def test_complaints_queue_and_report(start_portal, tmp_path):
-    """Complaints (DESIGN.md §8) through the same routes: a dispatcher files one, the window lists it apart."""
+    """Complaints (docs/complaints.md) through the same routes: a dispatcher files one, the window lists it apart."""
     cfg = make_users(tmp_path / "users.json", [
         {"login": "t-dispatch", "id": "信息员-李", "role": "dispatcher"},
         {"login": "t-clerk", "id": "窗口-王芳", "role": "clerk"},
