@@ -483,3 +483,10 @@ def test_command_id_is_the_actors_own(portal):
     assert "滨海华润燃气" not in text  # nothing of the other applicant's case comes back
     mine = portal.json("GET", "/api/cases", token="demo-gas")["cases"]
     assert [c["id"] for c in mine] == [gas["id"]]
+
+
+def test_postgres_password_never_printed(tmp_path):
+    r = subprocess.run([PORTAL, "--db", "postgresql://alice:s3cretPW@127.0.0.1:1/permits", "--demo", "--port", "0",
+                        "--seed-demo"], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "postgresql://alice:***@127.0.0.1:1/permits" in r.stderr
+    assert "s3cretPW" not in r.stdout + r.stderr
