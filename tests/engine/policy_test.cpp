@@ -221,17 +221,17 @@ TEST(PolicyOn010Database, ReadsWithAnActor) {
   ASSERT_EQ(all.size(), 29u);
   int offered = 0;
   for (const json& c : all) {
-    SCOPED_TRACE(c["id"].get<std::string>());
+    const std::string id = c["id"];
+    SCOPED_TRACE(id);
     const bool complaint = c.value("kind", "permit") == "complaint";
-    const json seen = json::parse(engine.get_case_as(c["id"], kSupervisor.dump()));
+    const json seen = json::parse(engine.get_case_as(id, kSupervisor.dump()));
     EXPECT_EQ(seen["allowed_commands"], json::array());
     const json& staff = complaint ? kDispatcher : kClerk;
     const json& other = complaint ? kClerk : kDispatcher;
-    offered +=
-        static_cast<int>(json::parse(engine.get_case_as(c["id"], staff.dump()))["allowed_commands"].size());
+    offered += static_cast<int>(json::parse(engine.get_case_as(id, staff.dump()))["allowed_commands"].size());
     try {
-      engine.get_case_as(c["id"], other.dump());
-      ADD_FAILURE() << other.dump() << " sees " << c["id"];
+      engine.get_case_as(id, other.dump());
+      ADD_FAILURE() << other.dump() << " sees " << id;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::permission_denied);
     }
