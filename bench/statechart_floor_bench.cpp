@@ -1,16 +1,16 @@
-// The step-cost floor of the in-memory lifecycle figure (docs/performance.md): a bare Boost.Statechart machine
-// with the permit chart's states and the same 9-event road-excavation case, guards on the role and on the
-// co-approvals, and nothing else — no JSON, no clocks, no rules, no events to apply. permitflow's in-memory
-// rate divided by this one is what our layers cost above the state machine they are built on.
+// The step-cost floor of the in-memory lifecycle figure (docs/performance.md): a bare Boost.Statechart
+// machine with the permit chart's states and the same 9-event road-excavation case, guards on the role and on
+// the co-approvals, and nothing else — no JSON, no clocks, no rules, no events to apply. permitflow's
+// in-memory rate divided by this one is what our layers cost above the state machine they are built on.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <boost/mpl/list.hpp>
 #include <boost/statechart/custom_reaction.hpp>
 #include <boost/statechart/event.hpp>
 #include <boost/statechart/simple_state.hpp>
 #include <boost/statechart/state_machine.hpp>
 #include <boost/statechart/transition.hpp>
-#include <array>
 #include <cstddef>
 
 namespace {
