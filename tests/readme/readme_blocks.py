@@ -53,6 +53,11 @@ def main():
     ap.add_argument("--pythonpath")
     ap.add_argument("--bin")
     a = ap.parse_args()
+    # Each block runs in its own temporary folder: every path given must hold from there.
+    a.include = [os.path.abspath(d) for d in a.include]
+    for name in ("lib", "pythonpath", "bin"):
+        if getattr(a, name):
+            setattr(a, name, os.path.abspath(getattr(a, name)))
     aliases = {"cpp": {"cpp", "c++"}, "python": {"python", "py"}, "sh": {"sh", "bash", "shell"}}[a.lang]
     ran = skipped = failed = 0
     for lang, flags, body, line in blocks(a.readme):
