@@ -32,7 +32,7 @@ struct Deadline {
 };
 
 /// The common fields of a case document.
-struct CaseInfo {
+struct PERMITFLOW_EXPORT CaseInfo {
   std::string id;
   std::string kind;     // "permit" or "complaint"
   std::string subject;  // the permit type (`permit`) or the complaint category (`category`)
