@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/json_input.hpp"
+#include "permitflow/error.hpp"
 
 namespace permitflow::input {
 namespace {
