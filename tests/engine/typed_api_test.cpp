@@ -133,7 +133,8 @@ TEST_F(TypedReads, ExecuteCaseAndCaseInfoAgreeWithTheJsonAnswers) {
 TEST_F(TypedReads, TheDecisionClockCarriesItsStatutoryDueAndExtension) {
   const json a = accepted("outdoor_advertising", "2026-06-01");
   const CaseInfo e = engine().execute_case(
-      a["id"], command("extend", kHead, at("2026-06-03"), {{"working_days", 10}, {"reason", "论证"}}).dump());
+      a["id"].get<std::string>(),
+      command("extend", kHead, at("2026-06-03"), {{"working_days", 10}, {"reason", "论证"}}).dump());
   const Deadline* d = e.deadline("decision");
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->statutory_due, json::parse(e.json)["deadlines"]["decision"]["statutory_due"]);
