@@ -65,7 +65,18 @@ struct Handling {
   int over = 0;
 };
 
-std::string csv_field(const std::string& s) {
+/// Whether a spreadsheet would read the cell as a formula: it begins with = + - @ (or a tab or carriage
+/// return, which some strip first) and is not simply a number such as -3.
+bool formula_like(const std::string& s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return false;
+  if (s[0] != '-') return true;
+  if (s.size() == 1) return false;  // a lone dash is text
+  return s.find_first_not_of("0123456789.", 1) != std::string::npos;
+}
+
+std::string csv_field(const std::string& raw) {
+  // A leading apostrophe makes a formula-like cell text in every spreadsheet (docs/security.md).
+  const std::string s = formula_like(raw) ? "'" + raw : raw;
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char ch : s) {
