@@ -221,15 +221,18 @@ def test_idor_matrix():
             all_cases = p.json("GET", "/api/cases?limit=1000", token="demo-supervisor")["cases"]
             assert len(all_cases) >= 20
             me = {login: p.json("GET", "/api/me", token=login) for login in DEMO_LOGINS}
+            # the supervisor sees reporters withheld (docs/policy.md); the dispatcher sees who reported what
+            reporters = {c["id"]: c["reporter"]["id"]
+                         for c in p.json("GET", "/api/cases?kind=complaint&limit=1000", token="demo-dispatcher")["cases"]}
 
             def owns(u, c):
-                """The cases a user with an owner-scoped role may see (docs/portal.md): never more."""
+                """The cases a user with an owner-scoped role may see (docs/policy.md): never more."""
                 if u["role"] == "applicant":
                     return (c.get("applicant") or {}).get("id") == u["id"]
                 if u["role"] == "reporter":
-                    return (c.get("reporter") or {}).get("id") == u["id"]
-                if u["role"] == "handler":
-                    return c.get("unit") == u["unit"]
+                    return reporters.get(c["id"]) == u["id"]
+                if u["role"] == "handler":  # the unit that holds it or held it (returned it)
+                    return c.get("unit") == u["unit"] or u["unit"] in (c.get("returned_by") or [])
                 if u["role"] == "reviewer":
                     return u["department"] in (c.get("opinions") or {})
                 return None  # staff: reads of every case are theirs to make
@@ -371,12 +374,13 @@ def test_csv_formula_neutralised(portal):
                      "location": "@SUM(1+1)", "reporter": {"id": "居民-恶意", "name": "+cmd|' /C calc'!A0"}},
                     token="demo-dispatcher", expect=201)
     assert c["id"]
-    status, _, text = portal.call("GET", "/api/report?week=2026-12-01&format=csv", token="demo-supervisor")
+    # the dispatcher: the report names reporters only to roles that may see them (docs/policy.md)
+    status, _, text = portal.call("GET", "/api/report?week=2026-12-01&format=csv", token="demo-dispatcher")
     assert status == 200
     import csv
     import io
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
-    report = json.dumps(portal.json("GET", "/api/report?week=2026-12-01", token="demo-supervisor"),
+    report = json.dumps(portal.json("GET", "/api/report?week=2026-12-01", token="demo-dispatcher"),
                         ensure_ascii=False)
     if "+cmd|" not in report:
         pytest.skip("the report carries no text a reporter wrote")

@@ -343,14 +343,18 @@ def test_complaints_queue_and_report(start_portal, tmp_path):
                {"kind": "complaint", "category": "exposed_garbage", "source": "hotline", "description": "垃圾暴露",
                 "location": "人民路", "reporter": {"id": "resident-1", "name": "居民1"}}, token="t-dispatch", expect=201)
     assert c["kind"] == "complaint" and c["state"] == "received"
-    assert [x["id"] for x in p.json("GET", "/api/cases?kind=complaint", token="t-clerk")["cases"]] == [c["id"]]
-    assert p.json("GET", "/api/cases?kind=permit", token="t-clerk")["cases"] == []
+    # permit staff see no complaints (docs/policy.md); the dispatcher does
+    assert p.json("GET", "/api/cases?kind=complaint", token="t-clerk")["cases"] == []
+    assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-clerk")[0] == 403
+    assert [x["id"] for x in p.json("GET", "/api/cases?kind=complaint", token="t-dispatch")["cases"]] == [c["id"]]
+    assert p.json("GET", "/api/cases?kind=permit", token="t-dispatch")["cases"] == []
     assert p.json("GET", f"/api/cases/{c['id']}", token="t-resident")["id"] == c["id"]
     assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-other")[0] == 403
     assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-gas")[0] == 403
     assert error_of(p, "GET", "/api/report", token="t-resident")[0] == 403
-    report = p.json("GET", "/api/report?week=2026-12-07", token="t-clerk")
-    assert "complaints" in report and report["complaints"]["counts"]
+    report = p.json("GET", "/api/report?week=2026-12-07", token="t-dispatch")
+    assert report["complaints"]["counts"]["received"] == 1
+    assert p.json("GET", "/api/report?week=2026-12-07", token="t-clerk")["complaints"]["counts"]["received"] == 0
 
 
 def test_handler_needs_a_unit(tmp_path):

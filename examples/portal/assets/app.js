@@ -468,99 +468,63 @@ function timelineHtml(c, history) {
       <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(e.actor.id)}]</span></li>`;
   }).join('')}</ol>`;
 }
-// The commands the signed-in role may give in the case's state, as small forms.
+// The commands the engine lets the signed-in user give on this case now ("allowed_commands" of the case read
+// with the user as actor, docs/policy.md), each as a small form. Which commands to offer is the engine's
+// answer: this page only knows what each form asks for.
 function actionForms(c) {
-  if (c.kind === 'complaint') return complaintActionForms(c);
-  const r = STATE.me.role, s = c.state, forms = [];
-  const staff = r === 'clerk' || r === 'head';
-  const form = (type, inner = '', cls = '') =>
-    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
-  if (staff && (s === 'submitted')) {
-    // The one-time notice names the engine's computed list of every deficiency at once.
-    form('accept'); form('request_correction');
-    form('reject', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
-  }
-  if (r === 'applicant' && s === 'awaiting_correction') {
-    const named = [...new Set((c.notices || []).flatMap((n) => n.items.map((i) => i.material)).filter((m) => !m.startsWith('fact:')))];
-    form('resubmit', named.map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join(''));
-  }
-  if (r === 'applicant' && ['submitted', 'awaiting_correction', 'under_review', 'suspended'].includes(s))
-    form('withdraw', `<label>${t('reason')} <input name="reason"></label>`, 'secondary');
-  if (r === 'applicant' && s === 'issued') form('report_completion');
-  if (r === 'reviewer' && ['under_review', 'suspended'].includes(s)) {
-    const depts = Object.keys(c.opinions || {});
-    form('record_opinion', `<label>${t('department')} <select name="department">${depts.map((d) =>
-      `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
-      <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
-      <label>${t('comment')} <input name="comment"></label>`);
-  }
-  if ((staff || r === 'reviewer') && ['under_review', 'suspended'].includes(s))
-    form('record_inspection', `<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
-      <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`);
-  if (staff && s === 'under_review') {
-    const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
-    form('suspend', `<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
-      <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
-      <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary');
-  }
-  if (staff && s === 'suspended') form('resume');
-  if (r === 'head' && s === 'under_review') {
-    form('decide', `<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
-      <label>${t('reason')} <input name="reasons"></label>`);
-  }
-  if (r === 'head' && ['under_review', 'suspended'].includes(s))
-    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="15" value="10" style="width:5em"></label>
-      <label>${t('reason')} <input name="reason" required></label>`, 'secondary');
-  if (staff && s === 'approved') form('issue_certificate');
-  if (staff && s === 'issued') form('close', '', 'secondary');
-  if (r === 'head' && s === 'issued') form('revoke', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
-  return forms.join('') || `<p class="muted">${t('none')}</p>`;
-}
-// The same, for a complaint (docs/complaints.md): what the engine would let this role do.
-function complaintActionForms(c) {
-  const r = STATE.me.role, s = c.state, forms = [];
-  const form = (type, inner = '', cls = '') =>
-    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
-  const ownUnit = r === 'handler' && c.unit && c.unit === STATE.me.unit;
   const reason = (name, label) => `<label>${t(label)} <input name="${name}" required></label>`;
-  if (r === 'dispatcher' && s === 'received') {
-    const needs = !['patrol', 'referral'].includes(c.source);
-    form('register', `<label><input type="checkbox" name="verified" ${needs ? 'checked' : ''}> ${t('verified')}</label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if (r === 'dispatcher' && ['registered', 'returned', 'reopened'].includes(s)) {
-    const units = [...new Map(Object.values(STATE.cats).map((x) => [x.unit.id, x.unit])).values()]
-      .filter((u) => !(c.returned_by || []).includes(u.id));
-    const preferred = s === 'reopened' && c.unit ? c.unit : c.responsible_unit;
-    form('dispatch', `<label>${t('unit')} <select name="unit">${units.map((u) =>
-      `<option value="${esc(u.id)}" ${u.id === preferred ? 'selected' : ''}>${esc(nameOf(u.name))}</option>`).join('')}</select></label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if (ownUnit && s === 'dispatched') {
-    form('start_handling', `<label>${t('note')} <input name="note"></label>`);
-    form('return', reason('reasons', 'reasons'), 'secondary');
-  }
-  if (ownUnit && s === 'handling') form('reply', `<label>${t('reply')} <textarea name="reply" required rows="2"></textarea></label>`);
-  if (r === 'dispatcher' && s === 'replied') {
-    form('check', `<label><select name="passed"><option value="true">${t('passed')}</option><option value="false">${t('failed')}</option></select></label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if ((r === 'dispatcher' || r === 'leader') && s === 'checked') form('close');
-  if (r === 'leader' && s === 'escalated')
-    form('assign_deputy', `<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
-      <label>${t('instructions')} <input name="instructions"></label>`);
-  const handlingClock = (c.deadlines || {}).handling || {};
-  if ((r === 'dispatcher' || r === 'leader') && ['dispatched', 'handling', 'escalated'].includes(s) && !handlingClock.extended_working_days)
-    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="10" value="5" style="width:5em"></label>
-      ${reason('reason', 'reason')}`, 'secondary');
-  if ((r === 'dispatcher' || r === 'leader' || ownUnit) && ['dispatched', 'handling'].includes(s) && !c.escalated_at)
-    form('escalate', reason('reason', 'escalation'), 'danger');
-  const ownReport = r === 'reporter' && (c.reporter || {}).id === STATE.me.id;
-  if ((ownReport || r === 'dispatcher') && s === 'closed') {
-    form('rate', `<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
-      <label>${t('comment')} <input name="comment"></label>`);
-  }
-  return forms.join('') || `<p class="muted">${t('none')}</p>`;
+  const note = () => `<label>${t('note')} <input name="note"></label>`;
+  const fields = {
+    reject: () => [`<label>${t('reason')} <input name="reason" required></label>`, 'danger'],
+    resubmit: () => {
+      const named = [...new Set((c.notices || []).flatMap((n) => n.items.map((i) => i.material)).filter((m) => !m.startsWith('fact:')))];
+      return [named.map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join('')];
+    },
+    withdraw: () => [`<label>${t('reason')} <input name="reason"></label>`, 'secondary'],
+    record_opinion: () => {
+      const depts = Object.keys(c.opinions || {});
+      return [`<label>${t('department')} <select name="department">${depts.map((d) =>
+        `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
+        <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
+        <label>${t('comment')} <input name="comment"></label>`];
+    },
+    record_inspection: () => [`<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
+      <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`],
+    suspend: () => {
+      const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
+      return [`<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
+        <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
+        <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary'];
+    },
+    decide: () => [`<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
+      <label>${t('reason')} <input name="reasons"></label>`],
+    extend: () => [`<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="${c.kind === 'complaint' ? 10 : 15}" value="${c.kind === 'complaint' ? 5 : 10}" style="width:5em"></label>
+      ${reason('reason', 'reason')}`, 'secondary'],
+    close: () => ['', c.kind === 'complaint' ? '' : 'secondary'],
+    revoke: () => [`<label>${t('reason')} <input name="reason" required></label>`, 'danger'],
+    // complaints (docs/complaints.md)
+    register: () => [`<label><input type="checkbox" name="verified" ${['patrol', 'referral'].includes(c.source) ? '' : 'checked'}> ${t('verified')}</label>${note()}`],
+    dispatch: () => {
+      const units = [...new Map(Object.values(STATE.cats).map((x) => [x.unit.id, x.unit])).values()]
+        .filter((u) => !(c.returned_by || []).includes(u.id));
+      const preferred = c.state === 'reopened' && c.unit ? c.unit : c.responsible_unit;
+      return [`<label>${t('unit')} <select name="unit">${units.map((u) =>
+        `<option value="${esc(u.id)}" ${u.id === preferred ? 'selected' : ''}>${esc(nameOf(u.name))}</option>`).join('')}</select></label>${note()}`];
+    },
+    start_handling: () => [note()],
+    return: () => [reason('reasons', 'reasons'), 'secondary'],
+    reply: () => [`<label>${t('reply')} <textarea name="reply" required rows="2"></textarea></label>`],
+    check: () => [`<label><select name="passed"><option value="true">${t('passed')}</option><option value="false">${t('failed')}</option></select></label>${note()}`],
+    escalate: () => [reason('reason', 'escalation'), 'danger'],
+    assign_deputy: () => [`<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
+      <label>${t('instructions')} <input name="instructions"></label>`],
+    rate: () => [`<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
+      <label>${t('comment')} <input name="comment"></label>`],
+  };
+  return (c.allowed_commands || []).map((type) => {
+    const [inner, cls] = fields[type] ? fields[type]() : [''];
+    return `<form data-command="${esc(type)}">${inner}<button class="${cls || ''}">${esc(pick(COMMANDS, type))}</button></form>`;
+  }).join('') || `<p class="muted">${t('none')}</p>`;
 }
 function commandFrom(form, c) {
   const type = form.dataset.command, f = form.elements, cmd = { type, expected_version: c.version };
