@@ -1,5 +1,5 @@
 // portal: the one-stop window's HTTP API and browser UI over permitflow (DESIGN.md §7, docs/portal.md).
-//   portal --db FILE --port N [--config FILE] [--seed-demo] [--clock RFC3339]
+//   portal --db FILE --port N [--config FILE] [--seed-demo] [--clock RFC3339] [--definitions-dir DIR]
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -21,7 +21,7 @@ using nlohmann::json;
 
 int main(int argc, char** argv) {
   CLI::App app{"portal — the one-stop window's HTTP API and browser UI over permitflow"};
-  std::string db, config, clock_at, host = "127.0.0.1", county = "320922";
+  std::string db, config, clock_at, host = "127.0.0.1", county = "320922", definitions_dir;
   int port = 8080, offset = 480, due_seconds = 60;
   std::size_t max_body = 1 << 20;
   bool seed = false;
@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   app.add_option("--county-code", county,
                  "the county's administrative division code, first part of case ids");
   app.add_option("--max-body", max_body, "the largest request body in bytes");
+  app.add_option("--definitions-dir", definitions_dir,
+                 "a folder of the county's permit definitions (*.json, docs/definitions.md)");
   CLI11_PARSE(app, argc, argv);
 
   // SIGINT and SIGTERM are handled by one thread (sigwait) that stops the server; blocked before any
@@ -71,8 +73,9 @@ int main(int argc, char** argv) {
     portal::Clock clock =
         clock_at.empty() ? portal::Clock() : portal::Clock(permitflow::Instant::parse_rfc3339(clock_at));
 
-    permitflow::Engine engine(
-        json{{"database", db}, {"utc_offset_minutes", offset}, {"county_code", county}}.dump());
+    json engine_config = {{"database", db}, {"utc_offset_minutes", offset}, {"county_code", county}};
+    if (!definitions_dir.empty()) engine_config["definitions_dir"] = definitions_dir;
+    permitflow::Engine engine(engine_config.dump());
     if (seed) {
       const json existing = json::parse(engine.query(R"({"limit": 1})"));
       if (!existing["cases"].empty()) {

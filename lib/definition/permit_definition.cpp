@@ -451,7 +451,7 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
 }
 
 ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
-  n.object({"months", "term_fact", "until_fact", "note"});
+  n.object({"months", "term_fact", "until_fact", "from_fact", "max_months", "hold_to_facts", "note"});
   ValidityRule v;
   int forms = 0;
   if (n.has("months")) {
@@ -473,8 +473,18 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
     if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
     ++forms;
   }
+  if (n.has("from_fact")) {
+    const Node f = n.child("from_fact");
+    v.from_fact = f.str();
+    const FactSpec* spec = find_fact(facts, *v.from_fact);
+    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.from_fact + "' is not a date fact");
+  }
+  if (n.has("max_months")) v.max_months = n.child("max_months").integer(1);
+  v.hold_to_facts = n.optional_bool("hold_to_facts", false);
   if (n.has("note")) v.note = n.child("note").str();
   if (forms != 1) n.fail("validity needs exactly one of months, term_fact, until_fact");
+  if (v.months && v.max_months && *v.months > *v.max_months)
+    n.child("months").fail("exceeds max_months (" + std::to_string(*v.max_months) + ")");
   return v;
 }
 
@@ -531,6 +541,14 @@ void parse_header(const Node& root, PermitDefinition& d) {
     sc.fail("a short code is 2 to 4 upper-case letters, found '" + d.short_code + "'");
   }
   d.name = parse_name(root.required("name"));
+  if (root.has("effective_from")) {
+    const Node ef = root.child("effective_from");
+    try {
+      d.effective_from = Date::parse(ef.str());
+    } catch (const Error& e) {
+      ef.fail(std::string("an effective date is YYYY-MM-DD: ") + e.what());
+    }
+  }
 }
 
 void parse_legal_basis(const Node& root, PermitDefinition& d) {
@@ -542,9 +560,9 @@ void parse_legal_basis(const Node& root, PermitDefinition& d) {
 
 // A complaint category (data/definitions/complaints/*.json): the dispatch table entry and its limits.
 void parse_complaint(const Node& root, PermitDefinition& d) {
-  root.object({"kind", "id", "version", "short_code", "name", "legal_basis", "unit", "limit", "office_hours",
-               "return_days", "max_extension_days", "rectification_days", "leadership_review_days",
-               "verify_public_reports", "note"});
+  root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
+               "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
+               "leadership_review_days", "verify_public_reports", "note"});
   d.kind = DefinitionKind::complaint;
   parse_header(root, d);
   parse_legal_basis(root, d);
@@ -625,11 +643,12 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     parse_complaint(root, *d);
     d->source = doc.dump();
     d->hash = sha256_hex(d->source);
+    d->file = std::string(source);
     return d;
   }
-  root.object({"kind", "id", "version", "short_code", "name", "item_code", "legal_basis", "facts",
-               "materials", "limits", "co_approving", "suspension_reasons", "site_inspection_required",
-               "min_inspectors", "rules", "validity", "renewal", "note"});
+  root.object({"kind", "id", "version", "effective_from", "short_code", "name", "item_code", "legal_basis",
+               "facts", "materials", "limits", "co_approving", "suspension_reasons",
+               "site_inspection_required", "min_inspectors", "rules", "validity", "renewal", "note"});
   parse_header(root, *d);
   if (root.has("item_code")) {
     const Node ic = root.child("item_code");
@@ -699,6 +718,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
 
   d->source = doc.dump();
   d->hash = sha256_hex(d->source);
+  d->file = std::string(source);
   return d;
 }
 
@@ -723,12 +743,14 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
                 "definitions directory '" + dir + "' does not exist or is not a directory");
   }
   std::vector<fs::path> files;
-  // Complaint categories may sit beside the permits or in complaints/, as in data/definitions.
-  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "complaints"}) {
-    if (!fs::is_directory(d, ec)) continue;
-    for (const auto& entry : fs::directory_iterator(d)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  // Every *.json at any depth, so a county may sort its files into folders (complaints/ as in
+  // data/definitions, or one folder per permit); hidden folders (.git) are skipped.
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename().string().starts_with(".")) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
     }
+    if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   // Parse everything first so a bad file leaves the registry unchanged.
@@ -747,6 +769,17 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
 
 void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   if (!def) throw Error(ErrorCode::invalid_argument, "no definition to add");
+  // Case numbers carry the short code (…-RE-…): two permits with one code could not be told apart.
+  for (const auto& [other_id, other_versions] : defs_) {
+    if (other_id == def->id) continue;
+    for (const auto& [v, other] : other_versions) {
+      if (other->short_code == def->short_code)
+        throw Error(ErrorCode::invalid_argument,
+                    def->file + ": /short_code: short code '" + def->short_code + "' is already used by " +
+                        other_id + " (" + other->file + "); each permit and complaint category needs its own",
+                    "/short_code");
+    }
+  }
   auto& versions = defs_[def->id];
   if (!versions.empty() && versions.begin()->second->kind != def->kind)
     throw Error(ErrorCode::invalid_argument,
@@ -757,9 +790,10 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   if (it != versions.end()) {
     if (it->second->hash == def->hash) return;  // the same content again
     throw Error(ErrorCode::invalid_argument,
-                "definition " + def->id + " version " + std::to_string(def->version) +
-                    " is already loaded with different content; give the new file a "
-                    "higher version");
+                def->file + ": /version: definition " + def->id + " version " + std::to_string(def->version) +
+                    " is already loaded from " + it->second->file +
+                    " with different content; give the new file a higher version",
+                "/version");
   }
   versions.emplace(def->version, std::move(def));
 }
@@ -770,6 +804,23 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_
   if (it == defs_.end() || it->second.empty()) return nullptr;
   if (it->second.rbegin()->second->kind != kind) return nullptr;
   return it->second.rbegin()->second;
+}
+
+std::shared_ptr<const PermitDefinition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
+                                                                      DefinitionKind kind) const {
+  const auto it = defs_.find(permit);
+  if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
+  for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
+    if (!v->second->effective_from || *v->second->effective_from <= day) return v->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<const PermitDefinition>> DefinitionRegistry::all() const {
+  std::vector<std::shared_ptr<const PermitDefinition>> out;
+  for (const auto& [id, versions] : defs_)
+    for (const auto& [version, def] : versions) out.push_back(def);
+  return out;
 }
 
 std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_view permit, int version) const {

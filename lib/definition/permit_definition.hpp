@@ -107,6 +107,9 @@ struct ValidityRule {
   std::optional<int> months;              // fixed validity after issuance
   std::optional<std::string> term_fact;   // months taken from this fact (e.g. term_months)
   std::optional<std::string> until_fact;  // valid until this date fact (e.g. planned_end)
+  std::optional<std::string> from_fact;   // valid from this date fact (e.g. planned_start), else issuance
+  std::optional<int> max_months;          // no certificate runs longer (issue_certificate refuses it)
+  bool hold_to_facts = false;             // the certificate stays within [from_fact, the derived end]
   std::string note;                       // e.g. why a fixed term is a local choice
 };
 
@@ -143,7 +146,8 @@ struct PermitDefinition {
   DefinitionKind kind = DefinitionKind::permit;
   std::optional<ComplaintRules> complaint;  // kind complaint only
   int version = 1;
-  std::string short_code;  // used in case numbers, e.g. "RE"
+  std::optional<Date> effective_from;  // submissions from this day (bureau's zone) on; before it the previous
+  std::string short_code;              // used in case numbers, e.g. "RE"
   LocalizedName name;
   std::string item_code;  // national basic code where known
   std::vector<std::string> legal_basis;
@@ -164,6 +168,8 @@ struct PermitDefinition {
 
   std::string source;  // the canonical JSON it was loaded from (stored with the cases)
   std::string hash;    // hex SHA-256 of `source`
+  std::string file;    // where it was read from (a file path, "definitions/<name>.json" when compiled in,
+                       // "stored definition <id>" from a database), for messages
 
   const MaterialSpec* material(std::string_view id) const;
   const FactSpec* fact(std::string_view name) const;
@@ -189,6 +195,12 @@ class DefinitionRegistry {
   /// when unknown or of the other kind.
   std::shared_ptr<const PermitDefinition> current(std::string_view permit,
                                                   DefinitionKind kind = DefinitionKind::permit) const;
+  /// The version in effect on `day` (the bureau's local date of a submission): the highest whose
+  /// effective_from is absent or on or before `day`; nullptr when none is (or unknown, or the other kind).
+  std::shared_ptr<const PermitDefinition> in_effect(std::string_view permit, Date day,
+                                                    DefinitionKind kind = DefinitionKind::permit) const;
+  /// Every loaded version, by id then version.
+  std::vector<std::shared_ptr<const PermitDefinition>> all() const;
   /// A given version; nullptr when unknown.
   std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
   /// The ids of one kind: permit types, or complaint categories.

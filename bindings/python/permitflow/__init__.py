@@ -267,6 +267,12 @@ class Engine:
         answer is ``{"csv": "…"}``."""
         return _json.loads(self._native.report(_dumps({"week": _date(week, "week"), "format": format}, "report")))
 
+    def definitions(self, date: Optional[DateLike] = None) -> JSONDict:
+        """The definitions the engine knows (compiled in, ``definitions_dir``, stored with cases):
+        ``{"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", …}]}``;
+        ``in_effect`` marks the version a submission on ``date`` (default today) gets."""
+        return _json.loads(self._native.definitions("" if date is None else _date(date, "date")))
+
     def verify(self) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:
         ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``."""
