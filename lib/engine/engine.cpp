@@ -433,10 +433,21 @@ std::string Engine::precheck(std::string_view application_json) const {
   const Date received =
       impl_->calendar.working_day_on_or_after(app.at.local_date(impl_->config.utc_offset_minutes));
   for (auto& m : app.materials) m.received_on = received;
-  return notice_json(
-             compute_deficiencies(*def, app.facts, app.materials),
-             compute_flags(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes))
-      .dump();
+  // The flags, and every rule with its facts, so the applicant sees why (docs/definitions.md).
+  const auto rules = check_rules(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes);
+  std::vector<std::string> flags;
+  json checked = json::array();
+  for (const auto& r : rules) {
+    if (r.holds) flags.push_back(r.rule);
+    checked.push_back({{"rule", r.rule},
+                       {"kind", r.prohibition ? "prohibition" : "flag"},
+                       {"holds", r.holds},
+                       {"message", r.message},
+                       {"facts", r.facts}});
+  }
+  json notice = notice_json(compute_deficiencies(*def, app.facts, app.materials), flags);
+  notice["rules"] = std::move(checked);
+  return notice.dump();
 }
 
 std::string Engine::submit(std::string_view application_json) {

@@ -262,8 +262,9 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
                 " inspectors) must be recorded before the decision");
     }
     std::vector<std::string> prohibiting;
-    for (const auto& f : c.flags) {
-      if (f == "protected_road" || f == "roof_prohibited" || f == "term_exceeds_maximum")
+    for (const auto& f : c.flags) {  // the named rules' prohibitions are expanded into fact_rules too
+      if (std::any_of(def.fact_rules.begin(), def.fact_rules.end(),
+                      [&](const FactRule& r) { return r.prohibition && r.flag == f; }))
         prohibiting.push_back(f);
     }
     if (!prohibiting.empty())

@@ -177,6 +177,38 @@ TEST_F(DefinitionPinTest, VerifyJudgesCasesByTheStoredContent) {
   EXPECT_EQ(by_case.size(), 2u) << v.dump(2);
 }
 
+// The database 0.1.0 wrote (tests/fixtures/db_0_1_0.sqlite, never regenerated): its stored versions are the
+// shipped files' content, so it opens; its events carry no definition_hash and still replay and verify.
+TEST(DefinitionPinFixture, TheDatabaseOf010StillOpensAndVerifies) {
+  TempDir dir;
+  const auto copy = dir.path() / "db.sqlite";
+  std::filesystem::copy_file(std::filesystem::path(PERMITFLOW_SOURCE_DIR) / "tests/fixtures/db_0_1_0.sqlite",
+                             copy);
+  Engine engine(json{{"database", copy.string()}, {"county_code", "320922"}}.dump());
+  const json v = json::parse(engine.verify());
+  EXPECT_EQ(v["ok"], true) << v.dump(2);
+  EXPECT_EQ(v["cases_checked"], 29);
+  // Every version it stored is one the library ships, unchanged.
+  const json defs = json::parse(engine.definitions("2026-03-20"));
+  SQLite::Database conn(copy.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(conn, "SELECT name, version, hash FROM documents WHERE kind = 'definition'");
+  int stored = 0;
+  while (q.executeStep()) {
+    ++stored;
+    const auto shipped_def =
+        DefinitionRegistry::builtin().find(q.getColumn(0).getString(), q.getColumn(1).getInt());
+    ASSERT_NE(shipped_def, nullptr) << q.getColumn(0).getString();
+    EXPECT_EQ(shipped_def->hash, q.getColumn(2).getString()) << q.getColumn(0).getString();
+  }
+  EXPECT_GT(stored, 3);
+  // A new case on it records the hash of its version.
+  const json app = application("road_excavation", at("2026-03-23"),
+                               complete_materials(engine, "road_excavation", at("2026-03-23")));
+  const json c = json::parse(engine.submit(app.dump()));
+  const json h = json::parse(engine.history(c["id"].get<std::string>()));
+  EXPECT_EQ(h[0]["data"]["definition_hash"], DefinitionRegistry::builtin().find("road_excavation", 1)->hash);
+}
+
 TEST_F(DefinitionPinTest, VerifyReportsAnEditedStoredDefinition) {
   accepted("outdoor_advertising", "2026-03-02");
   close();
