@@ -17,6 +17,7 @@ check() {  # check NAME EXPECTED ACTUAL
   if [[ "$2" != "$3" ]]; then echo "FAIL $1: expected [$2], got [$3]" >&2; failures=$((failures + 1)); else echo "ok   $1"; fi
 }
 field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d'+sys.argv[1]))" "$1"; }
+pyexpr() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 cmd() {  # cmd TYPE ACTOR_JSON AT [BODY_JSON]
   /usr/bin/python3 -c "import json,sys; c={'type': sys.argv[1], 'actor': json.loads(sys.argv[2]), 'at': sys.argv[3]}; c.update(json.loads(sys.argv[4])); print(json.dumps(c))" "$1" "$2" "$3" "${4:-{\}}"
 }
@@ -35,14 +36,14 @@ JSON
 }
 
 check "definitions lists road_occupation v1 in effect" "True" \
-  "$(ctl definitions --date 2026-06-15 | field "[[x['in_effect'] for x in d['definitions'] if x['id'] == 'road_occupation' and x['version'] == 1][0]")"
-check "its hash" "64" "$(ctl definitions | field "[[len(x['hash']) for x in d['definitions'] if x['id'] == 'road_occupation'][0]")"
+  "$(ctl definitions --date 2026-06-15 | pyexpr "[x['in_effect'] for x in d['definitions'] if x['id'] == 'road_occupation' and x['version'] == 1][0]")"
+check "its hash" "64" "$(ctl definitions | pyexpr "[len(x['hash']) for x in d['definitions'] if x['id'] == 'road_occupation'][0]")"
 
 app 2027-12-31 > "$WORK/too_long.json"
 notice=$(ctl precheck "$WORK/too_long.json")
 check "more than a year is flagged" "['occupation_exceeds_one_year', 'long_carriageway_occupation']" "$(echo "$notice" | field "['flags']")"
 check "the notice names the rule and the facts" "True" \
-  "$(echo "$notice" | field "[[r['holds'] and 'planned_end = \"2027-12-31\"' in r['message'] for r in d['rules'] if r['rule'] == 'occupation_exceeds_one_year'][0]")"
+  "$(echo "$notice" | pyexpr "[r['holds'] and 'planned_end = \"2027-12-31\"' in r['message'] for r in d['rules'] if r['rule'] == 'occupation_exceeds_one_year'][0]")"
 
 app 2027-06-30 > "$WORK/app.json"
 check "within a year: only the carriageway flag" "['long_carriageway_occupation']" "$(ctl precheck "$WORK/app.json" | field "['flags']")"
