@@ -47,7 +47,7 @@ def test_a_bad_definitions_dir_stops_the_portal_naming_the_file(tmp_path):
     doc = json.load(open(EXAMPLE, encoding="utf-8"))
     doc["short_code"] = "RE"  # road excavation's
     (folder / "road_occupation.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    r = subprocess.run([PORTAL, "--db", str(tmp_path / "p.db"), "--port", "0", "--definitions-dir", str(folder)],
+    r = subprocess.run([PORTAL, "--db", str(tmp_path / "p.db"), "--port", "0", "--demo", "--definitions-dir", str(folder)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     assert "road_occupation.json: /short_code: short code 'RE' is already used by road_excavation" in r.stderr
