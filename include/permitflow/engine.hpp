@@ -65,6 +65,11 @@ class PERMITFLOW_EXPORT Engine {
   std::string report(std::string_view report_json) const;
   /// Checks every hash chain and that every projection equals the replay of its log.
   std::string verify() const;
+  /// The definitions this engine knows (compiled in, the definitions_dir, versions stored with cases):
+  /// {"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", "short_code",
+  /// "name", "file", "content"}]}, by id then version. `in_effect` marks the version a submission on `date`
+  /// (YYYY-MM-DD in the bureau's zone; default today) gets. docs/definitions.md.
+  std::string definitions(std::string_view date = {}) const;
   /// {"date": "YYYY-MM-DD", "provisional": bool}: the n-th working day after `date` (n ≥ 0).
   std::string add_working_days(std::string_view date, int n) const;
 
