@@ -216,6 +216,13 @@ PYBIND11_MODULE(_permitflow, m) {
           },
           "Checks every hash chain and projection; returns the result as JSON.")
       .def(
+          "definitions",
+          [](const NativeEngine& self, const std::string& date) {
+            return self.call([&](permitflow::Engine& e) { return e.definitions(date); });
+          },
+          py::arg("date") = std::string(),
+          "The definitions the engine knows, with hashes and effective dates, as JSON.")
+      .def(
           "add_working_days",
           [](const NativeEngine& self, const std::string& date, int n) {
             return self.call([&](permitflow::Engine& e) { return e.add_working_days(date, n); });
