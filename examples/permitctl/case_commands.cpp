@@ -53,10 +53,18 @@ std::string config() {
 
 /// Runs one engine call, prints its JSON answer, and turns an Error into the matching exit code.
 void run(const std::function<std::string(permitflow::Engine&)>& call) {
-  int code = 0;
-  try {
+  guarded([&] {
     permitflow::Engine engine(config());
     std::cout << json::parse(call(engine)).dump(2) << "\n";
+  });
+}
+
+}  // namespace
+
+void guarded(const std::function<void()>& f) {
+  int code = 0;
+  try {
+    f();
   } catch (const permitflow::Error& e) {
     std::cerr << "permitctl: " << to_string(e.code()) << ": " << e.what() << "\n";
     code = static_cast<int>(e.code());
@@ -67,12 +75,13 @@ void run(const std::function<std::string(permitflow::Engine&)>& call) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
-}  // namespace
+std::string engine_config() { return config(); }
 
 void add_case_commands(CLI::App& app) {
   Options& o = options();
   if (const char* env = std::getenv("PERMITFLOW_DB")) o.db = env;
-  app.add_option("--db", o.db, "SQLite database file (created when missing) or postgresql:// URL; or PERMITFLOW_DB");
+  app.add_option("--db", o.db,
+                 "SQLite database file (created when missing) or postgresql:// URL; or PERMITFLOW_DB");
 
   auto input_arg = [&o](CLI::App* sub, const std::string& what) {
     sub->add_option("input", o.input, what + " as JSON: a file, or - for standard input")

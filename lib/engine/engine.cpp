@@ -12,6 +12,7 @@
 #include "checklist/checklist.hpp"
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/feed_profiles.hpp"
 #include "permitflow/version.hpp"
 
 namespace permitflow {
@@ -47,7 +48,7 @@ EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
-                 "county_code", "log_level", "pool_size"});
+                 "county_code", "log_level", "pool_size", "feed_retention_days"});
   EngineConfig cfg;
   cfg.database = in::get_string(doc, "database", "", 4096);
   cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
@@ -57,6 +58,8 @@ EngineConfig parse_engine_config(std::string_view text) {
   cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
   cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
   cfg.pool_size = static_cast<int>(in::opt_int(doc, "pool_size", "", 1, 256).value_or(4));
+  cfg.feed_retention_days = static_cast<int>(
+      in::opt_int(doc, "feed_retention_days", "", 0, 36500).value_or(cfg.feed_retention_days));
   if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
                                                   [](char ch) { return ch >= '0' && ch <= '9'; })) {
     in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
@@ -80,6 +83,9 @@ Engine::Impl::Impl(EngineConfig cfg)
   log->set_level(spdlog::level::from_str(config.log_level));
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
   complaint_units = definitions.complaint_units();
+  // The feed's profiles are data: a bad file stops the engine here, naming the file and the field.
+  ProvincialProfile::builtin();
+  NotifyProfile::builtin();
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
   store::StoreConfig sc;
@@ -231,9 +237,11 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   const Case& c = outcome.after;
   std::vector<store::EventRecord> records;
   records.reserve(outcome.events.size());
-  for (const Event& e : outcome.events) {
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const Event& e = outcome.events[i];
+    const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
     records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
-                       to_json(e.actor).dump(), e.data.dump(), "", ""});
+                       to_json(e.actor).dump(), e.data.dump(), "", "", std::string(to_string(after))});
   }
   std::string doc;
   if (!records.empty()) {
@@ -242,6 +250,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
     store::CaseRecord record = projection(c, snapshot_due);
     record.keep_stored_snapshot = !snapshot_due;
+    record.kind = c.complaint_kind ? "complaint" : "permit";
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
@@ -414,7 +423,7 @@ std::string Engine::submit(std::string_view application_json) {
     std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(),
                   day, static_cast<long long>(n));
     const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
-    Outcome out{{first}, Case{}};
+    Outcome out{{first}, Case{}, {}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
     std::string doc = m.persist(*tx, 0, out);

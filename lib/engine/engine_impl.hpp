@@ -32,6 +32,8 @@ struct EngineConfig {
   std::string county_code = "000000";
   int pool_size = 4;  // PostgreSQL connections of this engine
   std::string log_level = "warn";
+  int feed_retention_days =
+      90;  // feed records older than this that every consumer passed are pruned; 0: never
 };
 
 /// Parses the config JSON of DESIGN.md §6. Throws Error(invalid_argument).
@@ -114,6 +116,12 @@ struct Engine::Impl {
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
 
   nlohmann::json event_json(const store::EventRecord& e) const;
+  /// Prunes the feed records every consumer has passed that are older than feed_retention_days
+  /// (docs/feed.md).
+  void prune_feed(store::Transaction& tx, std::int64_t pruned) const;
+  /// Feed records as a profile renders them (lib/engine/feed.cpp): provincial or notify.
+  std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
+                                             const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
   void remember(store::Transaction& tx, const PermitDefinition& def);
   void remember_calendar(store::Transaction& tx);
