@@ -1,4 +1,4 @@
-// Working-day arithmetic on the official calendar: each call must stay well under 1 µs (DESIGN.md §4.1).
+// Working-day arithmetic on the official calendar: each call must stay well under 1 µs (docs/calendar.md).
 #include <benchmark/benchmark.h>
 
 #include <vector>

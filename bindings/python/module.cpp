@@ -139,7 +139,7 @@ PYBIND11_MODULE(_permitflow, m) {
       "The runtime version of the C++ library, e.g. '0.1.0'.");
 
   py::class_<NativeEngine>(m, "Engine",
-                           "An engine over one database, JSON strings in and out (DESIGN.md section 6).\n"
+                           "An engine over one database, JSON strings in and out (docs/contract.md).\n"
                            "Thread-safe: the GIL is released during every call.")
       .def(
           py::init<const std::string&>(), py::arg("config_json"),

@@ -23,7 +23,7 @@ json gas_company();                            // {"id","name"} of the road-exca
 json ad_company();                             // outdoor advertising
 json haulage_company();                        // construction waste
 json as_applicant(const json& company);        // the company as a command actor
-// The quick-service line's cast (complaints, DESIGN.md §8).
+// The quick-service line's cast (complaints, docs/complaints.md).
 json resident();                        // {"id","name"} of the portal's demo reporter, 居民-张秀英
 json as_reporter(const json& person);   // the resident as a command actor
 json dispatcher();                      // 信息员-孙丽, the information clerk

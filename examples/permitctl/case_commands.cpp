@@ -109,7 +109,7 @@ void add_case_commands(CLI::App& app) {
   history->add_option("case", o.case_id, "case id")->required();
   history->callback([&o] { run([&](auto& e) { return e.history(o.case_id); }); });
 
-  auto* query = app.add_subcommand("query", "Query cases (filters as JSON, DESIGN.md §6)");
+  auto* query = app.add_subcommand("query", "Query cases (filters as JSON, docs/contract.md)");
   o.input = "-";
   input_arg(query, "the query");
   query->callback([&o] { run([&](auto& e) { return e.query(read_input(o.input)); }); });

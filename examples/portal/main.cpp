@@ -1,4 +1,4 @@
-// portal: the one-stop window's HTTP API and browser UI over permitflow (DESIGN.md §7, docs/portal.md).
+// portal: the one-stop window's HTTP API and browser UI over permitflow (docs/portal.md).
 //   portal --db FILE --port N [--config FILE] [--seed-demo] [--clock RFC3339]
 #include <pthread.h>
 #include <signal.h>

@@ -138,7 +138,7 @@ Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_of
 
 void Portal::routes() {
   // Every API handler runs inside this wrapper: authentication first (401), then the handler, whose
-  // engine errors become the status of DESIGN.md §7 with the engine's message.
+  // engine errors become the status of docs/portal.md with the engine's message.
   using Handler = std::function<void(const httplib::Request&, httplib::Response&, const User&)>;
   auto api = [this](Handler h) {
     return [this, h](const httplib::Request& req, httplib::Response& res) {
@@ -193,7 +193,7 @@ void Portal::routes() {
                                                                 {"under_review", "decision"},
                                                                 {"suspended", "decision"},
                                                                 {"approved", "issuance"},
-                                                                // complaints (DESIGN.md §8)
+                                                                // complaints (docs/complaints.md)
                                                                 {"received", "handling"},
                                                                 {"registered", "handling"},
                                                                 {"dispatched", "handling"},

@@ -1,4 +1,4 @@
-// The portal's HTTP API (DESIGN.md §7) over one permitflow::Engine, and the UI it serves.
+// The portal's HTTP API (docs/portal.md) over one permitflow::Engine, and the UI it serves.
 #pragma once
 
 #include <httplib.h>

@@ -91,8 +91,8 @@ struct WorkingDate {
 /// of the State Council's yearly notices. The 2025 and 2026 notices are compiled in (official()); a host may
 /// load further years from JSON (data/calendars/cn-mainland.json shows the format) and merge them.
 ///
-/// Counting convention (domain.md §3.4 C1): the start date is never counted; add_working_days(d, n) is the
-/// n-th working day after d.
+/// Counting convention (docs/calendar.md, counting conventions): the start date is never counted;
+/// add_working_days(d, n) is the n-th working day after d.
 ///
 /// Errors: the loaders throw Error(invalid_argument) naming the file, the year and the entry; arithmetic
 /// throws Error(invalid_argument) for negative n or dates outside 1900–2199.
@@ -121,7 +121,8 @@ class PERMITFLOW_EXPORT WorkingCalendar {
   int working_days_between(Date a, Date b) const;
   /// The first working day strictly after d.
   Date next_working_day(Date d) const;
-  /// d itself when it is a working day, else the next one (a receipt on a rest day, domain.md C6).
+  /// d itself when it is a working day, else the next one (a receipt on a rest day, docs/calendar.md,
+  /// counting conventions).
   Date working_day_on_or_after(Date d) const;
 
   /// A stable identifier of the content (hex SHA-256 of the canonical JSON), recorded with every case.
@@ -142,8 +143,8 @@ class PERMITFLOW_EXPORT WorkingCalendar {
   std::shared_ptr<const Tables> tables_;
 };
 
-/// Natural-day and civil-law period arithmetic (domain.md §3.4 C4, C5). Each throws Error(invalid_argument)
-/// when the resulting date would leave 1900–2199.
+/// Natural-day and civil-law period arithmetic (docs/calendar.md, counting conventions). Each throws
+/// Error(invalid_argument) when the resulting date would leave 1900–2199.
 PERMITFLOW_EXPORT Date add_days(Date d, int days);
 /// The corresponding date `months` later; when that month is shorter, its last day (2026-01-31 + 1 = 02-28).
 PERMITFLOW_EXPORT Date add_months(Date d, int months);
@@ -151,7 +152,7 @@ PERMITFLOW_EXPORT Date add_years(Date d, int years);
 PERMITFLOW_EXPORT Instant add_hours(Instant t, std::int64_t hours);
 
 /// A bureau's office hours (办公时间): the daily periods in which working hours (工作时) run, on working days
-/// only, in the bureau's zone. Urgent complaint limits are counted in these hours (domain.md §5.2).
+/// only, in the bureau's zone. Urgent complaint limits are counted in these hours (docs/complaints.md).
 class PERMITFLOW_EXPORT OfficeHours {
  public:
   /// One period, in minutes after local midnight: [from, to).

@@ -1,5 +1,5 @@
 // The vocabulary of a case: states, lights, roles, commands and notice problems. Each enumerator is spelled
-// exactly like its contract string (DESIGN.md §3, §6), and to_string/parse convert between the two.
+// exactly like its contract string (docs/contract.md §7), and to_string/parse convert between the two.
 #pragma once
 
 #include <optional>
@@ -9,7 +9,7 @@
 
 namespace permitflow {
 
-/// Where a case stands (DESIGN.md §3).
+/// Where a case stands (docs/contract.md §7).
 enum class State {
   submitted,            // received (收件), awaiting the acceptance check
   awaiting_correction,  // one-time correction notice (补正告知) issued
@@ -23,7 +23,7 @@ enum class State {
   expired,              // validity ended
   revoked,              // revoked or cancelled
   closed,               // works finished and road restored; a complaint's 结案
-  // The complaint kind (城管快速服务, DESIGN.md §8):
+  // The complaint kind (城管快速服务, docs/complaints.md):
   received,    // 受理: reported by a resident, the hotline or a patrol
   registered,  // 立案 (a public report verified first)
   dispatched,  // 派遣 to the unit responsible for the category
@@ -39,7 +39,7 @@ enum class State {
 /// The traffic light of a legal clock.
 enum class Light { green, yellow, red, stopped, met };
 
-/// Who acts (DESIGN.md §4.8).
+/// Who acts (docs/contract.md §4).
 enum class Role {
   applicant,
   clerk,
@@ -47,7 +47,7 @@ enum class Role {
   head,
   supervisor,
   system,
-  // The complaint kind (DESIGN.md §8):
+  // The complaint kind (docs/complaints.md):
   reporter,    // the resident who reported it (own reports only)
   dispatcher,  // the information clerk who registers, dispatches, checks and closes
   handler,     // staff of a unit (actor `unit`): its own unit's cases only
@@ -71,7 +71,7 @@ enum class CommandType {
   report_completion,
   close,
   revoke,
-  // The complaint kind (DESIGN.md §8); `extend` and `close` serve both kinds.
+  // The complaint kind (docs/complaints.md); `extend` and `close` serve both kinds.
   register_,  // "register" (立案)
   dispatch,
   return_,  // "return": a unit that is not responsible sends it back
@@ -106,7 +106,7 @@ PERMITFLOW_EXPORT bool is_complaint_state(State s) noexcept;
 /// kinds share it (`closed`).
 PERMITFLOW_EXPORT bool is_terminal(State s) noexcept;
 /// The same for a case of `kind` ("permit" or "complaint"): a closed complaint still takes its call-back
-/// rating (domain.md §6.4: Closed → Rated), so only `rated` ends a complaint.
+/// rating (docs/complaints.md: Closed → Rated), so only `rated` ends a complaint.
 PERMITFLOW_EXPORT bool is_terminal(State s, std::string_view kind) noexcept;
 
 }  // namespace permitflow

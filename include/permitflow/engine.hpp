@@ -1,5 +1,5 @@
 // The engine: the one façade a host talks to. Every method mirrors a function of the C API
-// (bindings/c/include/permitflow/permitflow.h) and takes and returns the JSON documents of DESIGN.md §6.
+// (bindings/c/include/permitflow/permitflow.h) and takes and returns the JSON documents of docs/contract.md.
 //
 // Thread-safety: an Engine may be called from any number of threads at once; commands on one case are
 // serialized. Errors: every method throws permitflow::Error (error.hpp) and, when it does, has changed
@@ -24,7 +24,7 @@ PERMITFLOW_EXPORT const char* version() noexcept;
 
 class PERMITFLOW_EXPORT Engine {
  public:
-  /// Opens an engine from the config JSON of DESIGN.md §6:
+  /// Opens an engine from the config JSON of docs/contract.md:
   /// {"database": "file.db", "definitions_dir"?, "calendar_file"?, "utc_offset_minutes"?: 480,
   ///  "synchronous"?: "full"|"normal", "county_code"?: "320922", "pool_size"?: 4}.
   /// "database" may also be a postgresql:// URL (docs/deployment.md); "pool_size" (1–256) is then the

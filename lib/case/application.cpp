@@ -84,7 +84,7 @@ json materials_to_json(const std::vector<SubmittedMaterial>& materials) {
 
 namespace {
 
-// A complaint (DESIGN.md §8): `category` instead of `permit`, `reporter` instead of `applicant`.
+// A complaint (docs/complaints.md): `category` instead of `permit`, `reporter` instead of `applicant`.
 Application parse_complaint(const json& doc) {
   in::only_keys(
       doc, "",

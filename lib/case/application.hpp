@@ -1,4 +1,4 @@
-// Reading an application and its parts (actor, materials) from the JSON of DESIGN.md §6.
+// Reading an application and its parts (actor, materials) from the JSON of docs/contract.md.
 #pragma once
 
 #include <optional>
@@ -13,7 +13,7 @@
 namespace permitflow {
 
 struct Application {
-  std::string kind = "permit";  // or "complaint" (DESIGN.md §8)
+  std::string kind = "permit";  // or "complaint" (docs/complaints.md)
   std::string permit;           // the permit type, or a complaint's category
   Applicant applicant;
   Actor actor;

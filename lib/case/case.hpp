@@ -101,8 +101,8 @@ struct Deadlines {
   bool operator==(const Deadlines&) const = default;
 };
 
-/// What a complaint case (DESIGN.md §8) holds beyond the common fields. Its reporter is Case::applicant and
-/// its category Case::permit, so storage, queries and replay treat both kinds alike.
+/// What a complaint case (docs/complaints.md) holds beyond the common fields. Its reporter is Case::applicant
+/// and its category Case::permit, so storage, queries and replay treat both kinds alike.
 struct ComplaintFile {
   std::string source;  // hotline, portal, wechat, patrol, window
   std::string description;
@@ -196,7 +196,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx);
 /// Recomputes the deadlines and lights of `c` as of `now` (called by apply after every event).
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now);
 
-/// The case document of DESIGN.md §6.
+/// The case document of docs/contract.md.
 nlohmann::json to_json(const Case& c, const CaseContext& ctx);
 
 nlohmann::json to_json(const Actor& a);

@@ -1,5 +1,6 @@
-// The complaint kind's share of the case aggregate (DESIGN.md §8): its events, its handling clock in working
-// days or working hours, and its JSON. The common parts (log, version, flags, warnings) stay in case.cpp.
+// The complaint kind's share of the case aggregate (docs/complaints.md): its events, its handling clock in
+// working days or working hours, and its JSON. The common parts (log, version, flags, warnings) stay in
+// case.cpp.
 #include <algorithm>
 
 #include "case/case.hpp"

@@ -211,7 +211,7 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   optional_field(ar, c.completion_reported_on);
   optional_field(ar, c.ended_on);
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
-  if (version >= 2) ar& c.complaint_kind& c.complaint;  // the complaint kind (DESIGN.md §8)
+  if (version >= 2) ar& c.complaint_kind& c.complaint;  // the complaint kind (docs/complaints.md)
 }
 
 }  // namespace boost::serialization

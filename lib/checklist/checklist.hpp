@@ -37,9 +37,10 @@ struct Deficiency {
 std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const nlohmann::json& facts,
                                              const std::vector<SubmittedMaterial>& materials);
 
-/// The prohibition flags of the definition's rules (DESIGN.md §4.7): "protected_road", "roof_prohibited",
-/// "term_exceeds_maximum", "emergency_filing_late". `submitted_at` is the filing time (emergency rule).
-/// A flag is never a deficiency; a fact a rule needs and lacks is reported by compute_deficiencies.
+/// The prohibition flags of the definition's rules (docs/contract.md §6): "protected_road",
+/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late". `submitted_at` is the filing time
+/// (emergency rule). A flag is never a deficiency; a fact a rule needs and lacks is reported by
+/// compute_deficiencies.
 std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,
                                        int utc_offset_minutes);

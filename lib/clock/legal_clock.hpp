@@ -12,7 +12,7 @@
 namespace permitflow {
 
 struct LegalClock {
-  Date start;                          // not counted (domain.md C1)
+  Date start;                          // not counted (docs/calendar.md, counting conventions)
   int working_days = 0;                // the limit, extension included
   std::vector<DateRange> suspensions;  // closed suspensions: both ends not counted
 };
@@ -24,7 +24,7 @@ WorkingDate due_date(const LegalClock& clock, const WorkingCalendar& cal);
 int counted_working_days(const LegalClock& clock, Date due, const WorkingCalendar& cal);
 
 /// 00:00 (bureau zone) of the first day whose remaining working days up to `due` (that day included) are
-/// at most `warning`; DESIGN.md §6. Never before 00:00 of the day after start.
+/// at most `warning`; docs/contract.md. Never before 00:00 of the day after start.
 Instant yellow_at(const LegalClock& clock, Date due, int warning, const WorkingCalendar& cal, int offset);
 
 /// 00:00 (bureau zone) of the day after the due date, weekend or not.

@@ -34,7 +34,7 @@ struct Condition {
 
 enum class FactType { boolean, number, integer, date, time, text, vehicles };
 
-/// A question the application answers (DESIGN.md §6 lists the contract names).
+/// A question the application answers (docs/contract.md lists the contract names).
 struct FactSpec {
   std::string name;
   FactType type = FactType::text;
@@ -112,17 +112,17 @@ struct ValidityRule {
 
 struct RenewalRule {  // Art 50: apply 30 days before expiry
   int lead = 30;
-  bool lead_in_working_days = false;  // default: calendar days (domain.md C9)
+  bool lead_in_working_days = false;  // default: calendar days (docs/definitions.md, renewal)
   int expiring_notice_days = 15;      // permit_expiring fires this many days before the lead deadline
 };
 
 /// What a definition governs: a permit type, or a complaint category of the quick-service line
-/// (城管快速服务, DESIGN.md §8). Both kinds share the reader, the registry, versioning and storage, so a
-/// complaint category is a PermitDefinition of kind complaint whose `complaint` rules are set.
+/// (城管快速服务, docs/complaints.md). Both kinds share the reader, the registry, versioning and storage, so
+/// a complaint category is a PermitDefinition of kind complaint whose `complaint` rules are set.
 enum class DefinitionKind { permit, complaint };
 
-/// A complaint category's dispatch rule and limits (domain.md §5): the unit responsible for it and how long
-/// it has, in working days or in working hours (office hours of the bureau).
+/// A complaint category's dispatch rule and limits (docs/complaints.md): the unit responsible for it and how
+/// long it has, in working days or in working hours (office hours of the bureau).
 struct ComplaintRules {
   Department unit;                                // the responsible unit (the dispatch table)
   std::optional<int> working_days;                // the handling limit: exactly one of working_days,

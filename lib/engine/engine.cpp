@@ -461,7 +461,8 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
                   "/at");
     }
     check_names(cmd, def, m.complaint_units);
-    // Timers due before the command fire first and stay fired even when the command is refused (DESIGN §5).
+    // Timers due before the command fire first and stay fired even when the command is refused
+    // (docs/contract.md §8).
     m.fire_case_timers(*tx, c, cmd.at);
     tx->savepoint("command");
     try {
@@ -509,7 +510,7 @@ std::string Engine::query(std::string_view query_json) const {
   f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
   if (!f.permit.empty() && !impl_->definitions.current(f.permit))
     in::fail("/permit", "unknown permit '" + f.permit + "'");
-  // Complaints (DESIGN.md §8): the category is stored where a permit's type is, so a kind is the set of
+  // Complaints (docs/complaints.md): the category is stored where a permit's type is, so a kind is the set of
   // its definitions' ids, filtered in SQL; the unit (which changes with each dispatch) filters the documents.
   std::string kind = in::opt_string(q, "kind", "", 16).value_or("");
   if (!kind.empty() && kind != "permit" && kind != "complaint")

@@ -36,7 +36,7 @@ struct EngineConfig {
       90;  // feed records older than this that every consumer passed are pruned; 0: never
 };
 
-/// Parses the config JSON of DESIGN.md §6. Throws Error(invalid_argument).
+/// Parses the config JSON of docs/contract.md. Throws Error(invalid_argument).
 EngineConfig parse_engine_config(std::string_view text);
 
 struct Engine::Impl {
@@ -47,8 +47,8 @@ struct Engine::Impl {
   DefinitionRegistry definitions;
   std::vector<std::string> complaint_units;  // where a complaint may be dispatched
   WorkingCalendar calendar;                  // the current one: new cases and deadlines are computed on it
-  // Every calendar a stored case was computed on, by version (DESIGN §4.10), the current one included. Filled
-  // at start-up and never changed after, so readers need no lock.
+  // Every calendar a stored case was computed on, by version (docs/calendar.md), the current one included.
+  // Filled at start-up and never changed after, so readers need no lock.
   std::map<std::string, WorkingCalendar> calendars;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
@@ -109,7 +109,7 @@ struct Engine::Impl {
   bool adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
                               bool only_if_changed = false);
   /// At start-up with a calendar this database has not stored: stores it and recomputes every case whose
-  /// deadlines it changes (DESIGN §4.10). Other cases move to it at their next write.
+  /// deadlines it changes (docs/calendar.md). Other cases move to it at their next write.
   void recompute_for_new_calendar();
 
   /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.

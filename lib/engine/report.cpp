@@ -1,4 +1,4 @@
-// The weekly supervision report (督查周报, domain.md §4.1 电子监察): what came in and went out in a week,
+// The weekly supervision report (督查周报, docs/operations.md 电子监察): what came in and went out in a week,
 // which cases are yellow or red at its end and who holds them, which are suspended, and how long decisions
 // took against the promised limit (承诺时限). Fields and CSV columns: docs/operations.md.
 //
@@ -307,8 +307,8 @@ std::string Engine::report(std::string_view report_json) const {
     }
     out["handling"][permit] = std::move(j);
   }
-  // The complaint line (DESIGN.md §8): counts of the week, ratings (好差评), what is not put right by the
-  // end of the week, and per unit.
+  // The complaint line (docs/complaints.md): counts of the week, ratings (好差评), what is not put right by
+  // the end of the week, and per unit.
   {
     std::sort(unresolved.begin(), unresolved.end(), [](const UnresolvedRow& a, const UnresolvedRow& b) {
       if (a.working_days_late != b.working_days_late) return a.working_days_late > b.working_days_late;

@@ -1,6 +1,7 @@
-// Verification (DESIGN.md §5, §6 'Verify'): every case's hash chain, the ledger-wide chain, and that every
-// projection is what replaying its log gives. What it detects and how to anchor the ledger head elsewhere:
-// docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized JSON.
+// Verification (docs/contract.md §12, docs/log_format.md): every case's hash chain, the ledger-wide chain,
+// and that every projection is what replaying its log gives. What it detects and how to anchor the ledger
+// head elsewhere: docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized
+// JSON.
 #include <algorithm>
 #include <array>
 #include <condition_variable>
@@ -271,8 +272,8 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
                            differing_paths(stored_doc, replayed_doc));
     }
   }
-  // A snapshot is a cache, and one that does not load is simply dropped (DESIGN.md §5); but one that loads
-  // is trusted by load_case, so it must be the replay of the first snapshot_version events.
+  // A snapshot is a cache, and one that does not load is simply dropped (docs/contract.md §8); but one that
+  // loads is trusted by load_case, so it must be the replay of the first snapshot_version events.
   if (!record->snapshot.empty()) {
     if (auto snap = load_snapshot(record->snapshot); snap && snap->version == record->snapshot_version) {
       if (record->snapshot_version > static_cast<std::int64_t>(events.size())) {

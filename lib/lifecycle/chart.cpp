@@ -1,4 +1,4 @@
-// The Boost.Statechart chart of a case (DESIGN.md §3). The only translation unit that includes
+// The Boost.Statechart chart of a case (docs/contract.md §7). The only translation unit that includes
 // Boost.Statechart.
 //
 // A chart is built for one command or timer: it is restored into the case's state (Restoring posts EvRestore,

@@ -121,7 +121,7 @@ void check_body(CommandType type, const json& doc) {
       in::opt_date(doc, "valid_from", "");
       in::opt_date(doc, "valid_until", "");
       break;
-    // The complaint kind (DESIGN.md §8).
+    // The complaint kind (docs/complaints.md).
     case CommandType::register_:
       keys({"verified", "note"});
       if (doc.contains("verified")) in::get_bool(doc, "verified", "");
@@ -196,7 +196,7 @@ namespace {
 
 namespace {
 
-// DESIGN.md §8: reporter (own reports: rating), dispatcher (the information clerk), handler (own unit),
+// docs/complaints.md: reporter (own reports: rating), dispatcher (the information clerk), handler (own unit),
 // leader (major cases, extensions), supervisor (reads only).
 void authorize_complaint(const Case& c, const Command& cmd) {
   using enum CommandType;

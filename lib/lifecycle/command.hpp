@@ -1,4 +1,5 @@
-// A command on a case (DESIGN.md §6), parsed and checked for shape before anything else (refusal order §4.9).
+// A command on a case (docs/contract.md), parsed and checked for shape before anything else (refusal order:
+// docs/contract.md §3).
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,7 @@ struct Command {
 /// types and sizes. Throws Error(invalid_argument) naming the field.
 Command parse_command(std::string_view text);
 
-/// Role and ownership (DESIGN.md §4.8). Throws Error(permission_denied).
+/// Role and ownership (docs/contract.md §4). Throws Error(permission_denied).
 void authorize(const Case& c, const Command& cmd);
 
 /// Who may submit for `applicant_id`: the applicant itself, a clerk or a head.

@@ -1,4 +1,4 @@
-// What each complaint command and timer does once the chart has let it through (DESIGN.md §8, domain.md §5):
+// What each complaint command and timer does once the chart has let it through (docs/complaints.md):
 // the events to append, or Error(rule_violation).
 #include <algorithm>
 

@@ -36,8 +36,8 @@ Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx);
 /// Fires a timer on a case. Returns no events when the timer no longer applies.
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx);
 
-/// Moves a case to the calendar of `ctx` (DESIGN §4.10): the `deadlines_recomputed` event at `at`, naming the
-/// calendar versions and every clock whose due or provisional mark changed, and the case after it.
+/// Moves a case to the calendar of `ctx` (docs/calendar.md): the `deadlines_recomputed` event at `at`, naming
+/// the calendar versions and every clock whose due or provisional mark changed, and the case after it.
 Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx);
 
 /// The timers the case should have now (derived from its state, clocks and lights).

@@ -1,4 +1,4 @@
-// What each command and timer does once the chart has let it through: the rules of DESIGN.md §4, each
+// What each command and timer does once the chart has let it through: the rules of docs/contract.md §6, each
 // returning the events to append or throwing Error(rule_violation). Used by chart.cpp only.
 #pragma once
 
@@ -39,7 +39,7 @@ Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx);
 /// The system actor that fires timers.
 Actor system_actor();
 
-/// The complaint kind (complaint_rules.cpp, DESIGN.md §8).
+/// The complaint kind (complaint_rules.cpp, docs/complaints.md).
 namespace complaint {
 Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx);
 Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx);

@@ -20,7 +20,7 @@ namespace permitflow::store {
 struct EventRecord {
   std::string case_id;
   std::int64_t seq = 0;   // 1, 2, 3 … within the case
-  std::string type;       // past-tense snake_case (DESIGN.md §3)
+  std::string type;       // past-tense snake_case (docs/contract.md §9)
   std::string at;         // RFC 3339 with offset
   std::string actor;      // JSON object text
   std::string data;       // JSON object text
@@ -42,7 +42,7 @@ struct CaseRecord {
   std::string light;                  // light of the case's running clock ("" when none runs)
   std::string due;                    // YYYY-MM-DD due of that clock ("" when none)
   std::string awaiting_departments;   // ",dept_a,dept_b," departments whose opinion is pending
-  std::string document;               // the case JSON of DESIGN.md §6
+  std::string document;               // the case JSON of docs/contract.md
   std::string snapshot;               // Boost.Serialization archive of the case ("" when none)
   std::int64_t snapshot_version = 0;  // the case version the snapshot was taken at
   /// When writing (append, update_projection): leave the stored snapshot and snapshot_version as they are,

@@ -1,4 +1,4 @@
-// Every role × command × ownership through the C API (issue 7). Each probe runs on a fresh case brought to a
+// Every role × command × ownership through the C API. Each probe runs on a fresh case brought to a
 // state where the command can succeed, so an allowed actor gets PF_OK (the command really ran) and a refused
 // one gets PF_PERMISSION_DENIED with the case untouched.
 #include <map>

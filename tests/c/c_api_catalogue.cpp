@@ -1,4 +1,4 @@
-// The catalogue of hostile and broken input through the C API (issue 7): every entry point refuses with the
+// The catalogue of hostile and broken input through the C API : every entry point refuses with the
 // documented status, a message naming the problem (also as valid JSON from pf_last_error_json), no output
 // string, and the database byte-for-byte unchanged.
 #include <climits>

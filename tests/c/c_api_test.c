@@ -12,7 +12,8 @@
 
 #include "c_test_support.h"
 
-/* ---- a minimal JSON scanner: enough to find values by key in the documents of DESIGN.md §6 ---------- */
+/* ---- a minimal JSON scanner: enough to find values by key in the documents of docs/contract.md ----------
+ */
 
 static const char* skip_ws(const char* p) {
   while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') ++p;
@@ -177,8 +178,8 @@ static void refused(pf_engine* e, const char* id, const char* cmd, pf_status wan
   char *before_case, *before_log, *after_case, *after_log, *out = SENTINEL;
   char at[64];
   pf_status s;
-  /* Timers due before the command's `at` fire and stay fired even when it is refused (DESIGN.md §5): fire
-     them first, so that what remains to compare is the command's own effect. */
+  /* Timers due before the command's `at` fire and stay fired even when it is refused (docs/contract.md §8):
+     fire them first, so that what remains to compare is the command's own effect. */
   if (str(member(cmd, "at"), at, sizeof at)[0] != '\0' && pf_run_due(e, at, &out) == PF_OK) pf_free(out);
   before_case = get_case(e, id);
   before_log = history(e, id);
@@ -206,7 +207,8 @@ static void refused(pf_engine* e, const char* id, const char* cmd, pf_status wan
 #define HEAD "{\"id\": \"head-1\", \"role\": \"head\"}"
 #define APPLICANT "{\"id\": \"91320922MA1CAPI01X\", \"role\": \"applicant\"}"
 #define REVIEWER(dept) "{\"id\": \"rev-" dept "\", \"role\": \"reviewer\", \"department\": \"" dept "\"}"
-/* check.py's FACTS for road_excavation: on the carriageway, not protected, not an emergency. */
+/* The conformance facts for road_excavation (tests/support/demo_applications.hpp): on the carriageway, not
+ * protected, not an emergency. */
 #define FACTS                                                                                              \
   "{\"road_opened_on\": \"2012-05-01\", \"road_overhauled_on\": null, \"planned_start\": \"2027-04-01\", " \
   "\"planned_end\": \"2027-04-10\", \"on_carriageway\": true, \"emergency\": false, "                      \
@@ -428,7 +430,7 @@ int main(void) {
   CHECK(is_str(member(member(member(kase, "deadlines"), "acceptance_notice"), "due"), "2026-09-20"));
   pf_free(kase);
 
-  /* Refusals, in the order of DESIGN.md §4.9; each leaves the case and its log byte-identical. */
+  /* Refusals, in the order of docs/contract.md §3; each leaves the case and its log byte-identical. */
   REFUSED(e, id,
           "{\"type\": \"no_such_command\", \"actor\": " CLERK ", \"at\": \"2026-09-14T10:00:00+08:00\"}",
           PF_INVALID_ARGUMENT);

@@ -1,4 +1,4 @@
-/* The complaint kind (城管快速服务, DESIGN.md §8) driven through the C API from C: a complaint of every
+/* The complaint kind (城管快速服务, docs/complaints.md) driven through the C API from C: a complaint of every
  * category through every path (normal; returned and re-dispatched; check failed; extension; escalation
  * with a supervising deputy; a bad rating that reopens it), refusals that change nothing, the exact
  * working-hour due of the issue, the queue query and the weekly report's complaints section.

@@ -1,4 +1,4 @@
-// Civil dates, instants and natural-day / month / year arithmetic (domain.md §3.4 C4, C5).
+// Civil dates, instants and natural-day / month / year arithmetic (docs/calendar.md, counting conventions).
 #include <gtest/gtest.h>
 
 #include "calendar/print.hpp"

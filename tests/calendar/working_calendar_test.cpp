@@ -1,5 +1,6 @@
-// The working-day calendar against an independent day-by-day reference built from domain.md §3.2–3.3, the
-// worked dates of scenarios.md, provisional marking, merging and the refusal of bad calendar files.
+// The working-day calendar against an independent day-by-day reference built from docs/calendar.md, the
+// worked dates of docs/worked_examples.md, provisional marking, merging and the refusal of bad calendar
+// files.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -20,13 +21,14 @@ namespace {
 
 Date D(const char* s) { return Date::parse(s); }
 
-// --- the reference: the raw tables of domain.md, walked one day at a time ------------------------------
+// --- the reference: the raw tables of the State Council notices (docs/calendar.md), walked one day at a time
+// ------------------------------
 
 struct RawRange {
   const char* from;
   const char* to;
 };
-// domain.md §3.3 (国办发明电〔2024〕12号) and §3.2 (国务院办公厅关于2026年部分节假日安排的通知).
+// The 2025 notice (国办发明电〔2024〕12号) and the 2026 one (国务院办公厅关于2026年部分节假日安排的通知).
 constexpr std::array<RawRange, 13> kRawHolidays{{
     {"2025-01-01", "2025-01-01"},
     {"2025-01-28", "2025-02-04"},
@@ -148,7 +150,7 @@ TEST(WorkingCalendar, ExcludedRangesMatchTheReference) {
   }
 }
 
-// --- checksums of domain.md §3.2–3.3 ------------------------------------------------------------------
+// --- checksums of docs/calendar.md ------------------------------------------------------------------
 
 TEST(WorkingCalendar, YearlyAndMonthlyChecksums) {
   EXPECT_EQ(cal().working_days_between(D("2025-01-01"), D("2025-12-31")), 248);
@@ -166,7 +168,8 @@ TEST(WorkingCalendar, YearlyAndMonthlyChecksums) {
   EXPECT_EQ(cal().working_days_between(D("2026-09-19"), D("2026-09-19")), 0);
 }
 
-// --- scenarios.md -------------------------------------------------------------------------------------
+// --- docs/worked_examples.md
+// ----------------------------------------------------------------------------------
 
 void expect_add(const char* start, int n, const char* due) {
   const WorkingDate got = cal().add_working_days(D(start), n);

@@ -1,4 +1,4 @@
-// The contract strings of states, lights, roles, commands and problems (DESIGN.md §3, §6).
+// The contract strings of states, lights, roles, commands and problems (docs/contract.md §7).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -39,7 +39,7 @@ TEST(Vocabulary, CommandsRolesLightsProblems) {
   EXPECT_EQ(to_string(*parse_problem("condition_required")), "condition_required");
 }
 
-TEST(Vocabulary, ComplaintStatesRolesAndCommands) {  // DESIGN.md §8
+TEST(Vocabulary, ComplaintStatesRolesAndCommands) {  // docs/complaints.md
   for (const char* n : {"received", "registered", "dispatched", "handling", "replied", "checked", "closed",
                         "rated", "returned", "escalated", "reopened"}) {
     const auto s = parse_state(n);

@@ -20,7 +20,7 @@ std::shared_ptr<const PermitDefinition> def(std::string_view permit) {
   return d;
 }
 
-// The facts of the conformance harness (conformance/check.py FACTS), from tests/support.
+// The facts of the conformance harness (the conformance facts), from tests/support.
 json road_facts() { return testing::facts_of("road_excavation"); }
 json ad_facts() { return testing::facts_of("outdoor_advertising"); }
 json waste_facts() { return testing::facts_of("construction_waste"); }
@@ -249,7 +249,7 @@ TEST(Deficiencies, EachMaterialAppearsOnce) {
   }
 }
 
-// The conformance harness (check.py complete()) fills in every listed material as a PDF valid to 2030-12-31.
+// The conformance harness fills in every listed material as a PDF valid to 2030-12-31.
 TEST(Deficiencies, HarnessFillingConvergesForEveryPermit) {
   const std::vector<std::pair<std::string, json>> cases{{"road_excavation", road_facts()},
                                                         {"outdoor_advertising", ad_facts()},
@@ -379,8 +379,8 @@ std::vector<std::string> rolled_flags(const json& facts, Instant at) {
   return compute_flags(d, facts, at, calendar(), 480);
 }
 
-// scenarios.md T11 (a): broken Fri 2026-09-18 20:00; national due Sat 09-19 20:00; rolled: Sun 09-20 (调休)
-// 24:00.
+// docs/worked_examples.md T11 (a): broken Fri 2026-09-18 20:00; national due Sat 09-19 20:00; rolled: Sun
+// 09-20 (调休) 24:00.
 TEST(Flags, EmergencyFilingNational) {
   const json f = emergency("2026-09-18T20:00:00+08:00");
   EXPECT_EQ(flags("road_excavation", f, t("2026-09-19T20:00:00+08:00")), kNone);

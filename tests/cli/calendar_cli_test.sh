@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the built permitctl's calendar commands and checks their real output (scenarios.md dates).
+# Runs the built permitctl's calendar commands and checks their real output (the dates of docs/worked_examples.md).
 # Usage: calendar_cli_test.sh PERMITCTL WORKDIR
 set -u
 PERMITCTL=$1

@@ -1,4 +1,4 @@
-// The catalogue of hostile and broken input at the C++ entry points (issue 7): each call is refused with the
+// The catalogue of hostile and broken input at the C++ entry points: each call is refused with the
 // expected code and a message naming the problem, and the database content is byte-for-byte what it was.
 #include <climits>
 #include <functional>
@@ -244,7 +244,7 @@ TEST_F(BadInput, OpeningConfigurations) {
   });
 }
 
-// Regression (issue 7): a road-excavation certificate issued without dates after the works' planned_end was
+// Regression: a road-excavation certificate issued without dates after the works' planned_end was
 // refused as invalid_argument although the caller gave no date at all; the law, not the input, forbids it.
 TEST_F(BadInput, CertificateAfterPlannedEndIsARuleViolation) {
   std::string id = road_;

@@ -1,4 +1,4 @@
-// Loading a newer calendar (DESIGN.md §4.10, scenarios.md T14, docs/calendar.md): the engine opens again on
+// Loading a newer calendar (docs/calendar.md, docs/worked_examples.md T14): the engine opens again on
 // the same SQLite file with a calendar file for 2027. Cases whose deadlines it moves get a
 // `deadlines_recomputed` event at once (new timers included); other open cases move to it at their next
 // write; replay stays deterministic because every event is applied on the calendar it was written with.

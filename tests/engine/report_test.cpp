@@ -1,4 +1,4 @@
-// The weekly supervision report (督查周报, DESIGN.md §6 'Report'; docs/operations.md), on real cases in a
+// The weekly supervision report (督查周报, docs/contract.md §11; docs/operations.md), on real cases in a
 // real SQLite file. The week under test is Mon 2026-06-08 .. Sun 2026-06-14 (no holiday from 2026-05-11 to
 // 2026-06-18), so the report is dated Mon 2026-06-15 and its lights are those at 2026-06-15T00:00+08:00.
 #include <gtest/gtest.h>

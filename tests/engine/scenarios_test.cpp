@@ -1,4 +1,4 @@
-// The worked scenarios of ../shared/scenarios.md, end to end through the C++ API on a real SQLite file.
+// The worked examples of docs/worked_examples.md, end to end through the C++ API on a real SQLite file.
 #include "engine/feed_golden.hpp"
 #include "support/engine_fixture.hpp"
 

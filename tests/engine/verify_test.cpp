@@ -1,6 +1,6 @@
-// Verify (DESIGN.md §5, §6 'Verify'; docs/operations.md): real cases in a real SQLite file, then tampering
-// behind the engine's back (the engine closed, the file opened with SQLiteCpp), then a new engine on the
-// file.
+// Verify (docs/contract.md §12, docs/log_format.md; docs/operations.md): real cases in a real SQLite file,
+// then tampering behind the engine's back (the engine closed, the file opened with SQLiteCpp), then a new
+// engine on the file.
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>

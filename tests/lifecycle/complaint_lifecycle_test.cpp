@@ -1,5 +1,6 @@
-// The complaint chart (DESIGN.md §8) through the engine: transitions, refusals in the order of §4.9, the
-// return window and the extension deadline, replay and snapshots, and that the two kinds never mix.
+// The complaint chart (docs/complaints.md) through the engine: transitions, refusals in the order of
+// docs/contract.md §3, the return window and the extension deadline, replay and snapshots, and that the two
+// kinds never mix.
 #include <gtest/gtest.h>
 
 #include "permitflow/error.hpp"

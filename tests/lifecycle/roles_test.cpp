@@ -1,6 +1,7 @@
-// Every role against every command (DESIGN.md §4.8). Authorization is checked before the state and the
-// rules (§4.9), so a case in `submitted` shows which roles may issue which command: a role that may not gets
-// permission_denied; a role that may gets anything else (done, or refused by state or rule).
+// Every role against every command (docs/contract.md §4). Authorization is checked before the state and the
+// rules (docs/contract.md §3), so a case in `submitted` shows which roles may issue which command: a role
+// that may not gets permission_denied; a role that may gets anything else (done, or refused by state or
+// rule).
 #include <map>
 #include <set>
 

@@ -1,4 +1,4 @@
-"""Complaints (DESIGN.md §8) through the portal's HTTP API: a full path, the role filters, the demo seed."""
+"""Complaints (docs/complaints.md) through the portal's HTTP API: a full path, the role filters, the demo seed."""
 import json
 
 from test_portal_http import error_of

@@ -317,7 +317,7 @@ def test_seed_demo_has_every_state(start_portal):
 
 
 def test_complaints_queue_and_report(start_portal, tmp_path):
-    """Complaints (DESIGN.md §8) through the same routes: a dispatcher files one, the window lists it apart."""
+    """Complaints (docs/complaints.md) through the same routes: a dispatcher files one, the window lists it apart."""
     cfg = tmp_path / "users.json"
     cfg.write_text(json.dumps({"users": [
         {"token": "t-dispatch", "id": "信息员-李", "role": "dispatcher"},

@@ -1,4 +1,4 @@
-// Several engine processes on one PostgreSQL database (DESIGN.md §5, docs/deployment.md): each issues
+// Several engine processes on one PostgreSQL database (docs/contract.md §8, docs/deployment.md): each issues
 // commands on shared cases and calls run_due in a loop, on a simulated clock. Afterwards:
 // - every timer fired exactly once: no (case, kind, clock, due) was reported fired twice, the events of
 //   every reported firing are in the case's log, and no timer due by the end is left pending;

@@ -1,4 +1,4 @@
-"""Actors, applications and steps shared by the Python tests (the same as ../shared/conformance/check.py,
+"""Actors, applications and steps shared by the Python tests (the same as the external conformance checks,
 but through the Pythonic API: dicts, datetime.date and aware datetimes)."""
 import datetime as dt
 

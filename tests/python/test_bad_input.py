@@ -1,4 +1,4 @@
-"""The catalogue of hostile and broken input through the Python module (issue 7): each call raises the
+"""The catalogue of hostile and broken input through the Python module: each call raises the
 expected permitflow error with a message naming the problem, and the database content is unchanged."""
 import copy
 import datetime as dt

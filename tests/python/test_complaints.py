@@ -1,4 +1,4 @@
-"""The complaint kind (城管快速服务, DESIGN.md §8) through the Python module: a complaint of every category
+"""The complaint kind (城管快速服务, docs/complaints.md) through the Python module: a complaint of every category
 through every path, with the module's existing functions only (the kind is in the application)."""
 import datetime as dt
 

@@ -1,5 +1,5 @@
-"""The worked scenarios of scenarios.md through the Python module, with the expectations of
-../shared/conformance/check.py (same dates, same statuses), written with dates and aware datetimes."""
+"""The worked examples of docs/worked_examples.md through the Python module, with the expectations of
+the external conformance checks (same dates, same statuses), written with dates and aware datetimes."""
 import datetime as dt
 
 import pytest

@@ -1,4 +1,4 @@
-// Storage faults through the engine (issue 7): a read-only file, a full disk, a corrupted or truncated file
+// Storage faults through the engine: a read-only file, a full disk, a corrupted or truncated file
 // and a database of a newer schema each give `storage` with a message naming the database, and never a
 // partial write. Faults that need another user or a resource limit run in a forked child.
 #include <fcntl.h>

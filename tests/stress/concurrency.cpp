@@ -1,4 +1,4 @@
-// 16 threads on overlapping cases of one SQLite file (issue 7, docs/reliability.md): every department's
+// 16 threads on overlapping cases of one SQLite file (docs/reliability.md): every department's
 // opinion on the same co-approval case at the same moment with two heads racing to decide, commands with and
 // without expected_version competing on the same cases, withdraw racing decide, run_due racing the commands,
 // duplicate submissions racing on one command_id, and reads racing the writes. Some threads go through the C

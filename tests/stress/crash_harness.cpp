@@ -1,5 +1,5 @@
 // permitflow_crash: kills the engine with SIGKILL at random moments and proves that nothing acknowledged is
-// lost and nothing fires twice (issue 7, docs/reliability.md).
+// lost and nothing fires twice (docs/reliability.md).
 //
 //   permitflow_crash drive (--dir DIR | --db URL) [--kills N] [--seed S] [--rotate R] [--max-delay-ms M]
 //

@@ -1,4 +1,4 @@
-// The actors, facts and applications of ../shared/conformance/check.py, without gtest: shared by the gtest
+// The actors, facts and applications of the external conformance checks, without gtest: shared by the gtest
 // fixture (engine_fixture.hpp), the C API fixture (c/c_api_support.hpp), the crash and concurrency harnesses
 // (tests/stress/) and the benchmarks (bench/).
 #pragma once
@@ -22,7 +22,7 @@ inline std::string at(const std::string& day, const std::string& hm = "10:00") {
   return day + "T" + hm + ":00+08:00";
 }
 
-/// The facts of ../shared/conformance/check.py.
+/// The facts the conformance checks use.
 inline json facts_of(const std::string& permit) {
   if (permit == "road_excavation") {
     return {{"road_opened_on", "2012-05-01"},
@@ -43,7 +43,7 @@ inline json facts_of(const std::string& permit) {
           {"vehicles", json::array({{{"plate", "苏J67890"}, {"enclosed", true}, {"recorder", true}}})}};
 }
 
-/// An application by `applicant` (kApplicant unless given) with the facts of check.py unless given.
+/// An application by `applicant` (kApplicant unless given) with the conformance facts unless given.
 inline json application(const std::string& permit, const std::string& when, json materials = json::array(),
                         json facts = nullptr, const json& applicant = kApplicant) {
   return {{"permit", permit},
@@ -62,8 +62,8 @@ inline json command(const std::string& type, const json& actor, const std::strin
 }
 
 /// The materials that make an application complete, found through `precheck` (application JSON → the
-/// precheck notice), as check.py and a host do: over the C++ API below, over the C API in c_api_support.hpp.
-/// Throws std::runtime_error when precheck never says complete.
+/// precheck notice), as the conformance checks and a host do: over the C++ API below, over the C API in
+/// c_api_support.hpp. Throws std::runtime_error when precheck never says complete.
 template <class Precheck>
 json complete_materials_with(Precheck&& precheck, const std::string& permit, const std::string& when,
                              const std::string& expires_on = "2030-12-31",

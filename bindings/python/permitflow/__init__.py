@@ -1,6 +1,6 @@
 """permitflow: administrative permit approvals on legal working-day clocks.
 
-The Python face of the permitflow engine. It mirrors the C API one to one (DESIGN.md section 6):
+The Python face of the permitflow engine. It mirrors the C API one to one (docs/contract.md):
 
     import datetime as dt, permitflow
 

@@ -58,7 +58,7 @@ const STATES = {
   suspended: ['中止计时', 'suspended'], approved: ['准予许可', 'approved'], denied: ['不予许可', 'denied'],
   issued: ['已发证', 'issued'], withdrawn: ['已撤回', 'withdrawn'], expired: ['已到期', 'expired'],
   revoked: ['已撤销', 'revoked'], closed: ['已办结', 'closed'],
-  // complaints (DESIGN.md §8)
+  // complaints (docs/complaints.md)
   received: ['已受理', 'received'], registered: ['已立案', 'registered'], dispatched: ['已派遣', 'dispatched'],
   handling: ['处置中', 'handling'], returned: ['已退回', 'returned'], escalated: ['领导督办', 'escalated'],
   replied: ['已答复', 'replied'], checked: ['已核查', 'checked'], rated: ['已评价', 'rated'],
@@ -330,7 +330,7 @@ async function viewHead() {
   bindRows();
 }
 
-// The complaints (城管快速服务, DESIGN.md §8): the same table as the permits' queue, grouped by state, with the
+// The complaints (城管快速服务, docs/complaints.md): the same table as the permits' queue, grouped by state, with the
 // handling clock's light and due time. The engine narrows it: a reporter sees its own reports, a handler
 // its unit's cases.
 async function viewComplaints(query) {
@@ -493,7 +493,7 @@ function actionForms(c) {
   if (r === 'head' && s === 'issued') form('revoke', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
   return forms.join('') || `<p class="muted">${t('none')}</p>`;
 }
-// The same, for a complaint (DESIGN.md §8, docs/complaints.md): what the engine would let this role do.
+// The same, for a complaint (docs/complaints.md): what the engine would let this role do.
 function complaintActionForms(c) {
   const r = STATE.me.role, s = c.state, forms = [];
   const form = (type, inner = '', cls = '') =>

@@ -1,9 +1,9 @@
-/* permitflow C API: the stable C ABI of libpermitflow_c (DESIGN.md §6, docs/c_api.md).
+/* permitflow C API: the stable C ABI of libpermitflow_c (docs/contract.md, docs/c_api.md).
  *
  * Conventions, for every function below:
  *  1. JSON in, JSON out. Every input string is UTF-8 and NUL-terminated; the shapes of the documents are
- * those of DESIGN.md §6. Fields may be added to returned documents at any time; hosts ignore what they do not
- * know.
+ * those of docs/contract.md. Fields may be added to returned documents at any time; hosts ignore what they do
+ * not know.
  *  2. The engine is an opaque handle (pf_engine). Out-parameters come last. On PF_OK the out-parameter points
  *     to a NUL-terminated UTF-8 string that the library allocated and the caller frees with pf_free() (never
  *     with free(): the host's allocator may differ). On any other status the out-parameter is set to NULL
@@ -87,7 +87,7 @@ PF_API void pf_close(pf_engine* engine) PF_NOEXCEPT;
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_precheck(pf_engine* engine, const char* application_json, char** notice_json) PF_NOEXCEPT;
 
-/** Receives an application (收件) and returns the new case (DESIGN.md §6 "Case").
+/** Receives an application (收件) and returns the new case (docs/contract.md §7).
  *  Ownership: *case_json is freed with pf_free(). Thread-safe.
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND (renewal_of names no case), PF_PERMISSION_DENIED,
  *  PF_CONFLICT, PF_RULE_VIOLATION, PF_STORAGE, PF_INTERNAL. */
@@ -96,7 +96,7 @@ PF_API pf_status pf_submit(pf_engine* engine, const char* application_json, char
 /** Runs a command ({"type", "actor", "at", "expected_version"?, "command_id"?, …}) on a case and returns
  *  the case after it. A refused command changes nothing (timers already due before its `at` stay fired).
  *  Refusal order: PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_PERMISSION_DENIED, PF_CONFLICT, PF_INVALID_STATE,
- *  PF_RULE_VIOLATION (DESIGN.md §4.9); also PF_STORAGE, PF_INTERNAL.
+ *  PF_RULE_VIOLATION (docs/contract.md §3); also PF_STORAGE, PF_INTERNAL.
  *  Ownership: *case_json is freed with pf_free(). Thread-safe (commands on one case are serialized). */
 PF_API pf_status pf_execute(pf_engine* engine, const char* case_id, const char* command_json,
                             char** case_json) PF_NOEXCEPT;
