@@ -11,7 +11,7 @@
 //
 // CONFIG: {"database", "consumer"?: "notifier", "secret", "webhooks": {"notify"?: URL, "provincial"?: URL},
 //          "max_attempts"?: 5, "backoff_ms"?: 100, "backoff_cap_ms"?: 5000, "timeout_ms"?: 5000,
-//          "poll_ms"?: 500, "dead_letters"?: "<database>.dead-letters.jsonl"}
+//          "poll_ms"?: 500, "dead_letters"?: "<database>.dead-letters.jsonl", "feed_retention_days"?}
 #include <curl/curl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -39,6 +39,7 @@ struct Config {
   std::string database, consumer = "notifier", secret, dead_letters;
   std::map<std::string, std::string> webhooks;  // profile -> URL
   int max_attempts = 5, backoff_ms = 100, backoff_cap_ms = 5000, timeout_ms = 5000, poll_ms = 500;
+  json engine = json::object();  // the engine's config: database and, when given, feed_retention_days
 };
 
 Config read_config(const std::string& path) {
@@ -61,6 +62,8 @@ Config read_config(const std::string& path) {
   c.timeout_ms = j.value("timeout_ms", c.timeout_ms);
   c.poll_ms = j.value("poll_ms", c.poll_ms);
   c.dead_letters = j.value("dead_letters", c.database + ".dead-letters.jsonl");
+  c.engine = {{"database", c.database}};
+  if (j.contains("feed_retention_days")) c.engine["feed_retention_days"] = j["feed_retention_days"];
   if (c.max_attempts < 1 || c.backoff_ms < 1 || c.backoff_cap_ms < c.backoff_ms || c.timeout_ms < 1)
     throw std::runtime_error(
         "max_attempts, backoff_ms, timeout_ms >= 1 and backoff_cap_ms >= backoff_ms, please");
@@ -171,7 +174,7 @@ std::map<std::int64_t, std::map<std::string, std::string>> bodies(permitflow::En
 }
 
 int run(const Config& c, bool once) {
-  permitflow::Engine engine(json{{"database", c.database}}.dump());
+  permitflow::Engine engine(c.engine.dump());
   Totals t;
   auto last_progress = std::chrono::steady_clock::now();
   for (;;) {

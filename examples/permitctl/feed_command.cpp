@@ -1,5 +1,6 @@
-// `permitctl feed`: prints feed records (docs/feed.md) as one JSON object a line, so they pipe into other
-// tools; `--follow` keeps polling for new ones. `permitctl feed ack NAME SEQ` moves a consumer's cursor.
+// `permitctl feed`: prints one page of feed records (docs/feed.md) as one JSON object a line, so they pipe
+// into other tools; `--follow` reads on, page after page, and keeps polling for new ones. `permitctl feed ack
+// NAME SEQ` moves a consumer's cursor.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
@@ -39,19 +40,17 @@ void print_feed() {
   json request = {{"limit", o.limit}, {"profile", o.profile}};
   if (!o.kinds.empty()) request["kinds"] = o.kinds;
   if (!o.types.empty()) request["types"] = o.types;
-  if (!o.consumer.empty() && o.after < 0) {
-    request["consumer"] = o.consumer;
-  } else {
-    request["after"] = o.after < 0 ? 0 : o.after;  // a negative --after other than unset is refused below
-  }
+  // Both given: the engine refuses the pair, naming it.
+  if (!o.consumer.empty()) request["consumer"] = o.consumer;
+  if (o.after >= 0 || o.consumer.empty()) request["after"] = o.after < 0 ? 0 : o.after;
   for (;;) {
     const json page = json::parse(engine.feed(request.dump()));
     for (const auto& r : page.at("records")) std::cout << r.dump() << "\n";
     std::cout.flush();
+    if (!o.follow) return;  // one page, as pf_feed gives it; --follow goes on from its "next"
     request.erase("consumer");
     request["after"] = page.at("next");
     if (page.at("next").get<std::int64_t>() < page.at("head").get<std::int64_t>()) continue;  // more now
-    if (!o.follow) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(o.poll_ms));
   }
 }

@@ -115,6 +115,7 @@ Engine::Impl::Impl(EngineConfig cfg)
   const bool new_calendar = !calendars.count(calendar.version());
   calendars.emplace(calendar.version(), calendar);
   if (new_calendar) recompute_for_new_calendar();
+  fill_backfilled_feed_states();
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {

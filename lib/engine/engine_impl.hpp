@@ -116,6 +116,9 @@ struct Engine::Impl {
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
 
   nlohmann::json event_json(const store::EventRecord& e) const;
+  /// Once, after the migration that back-filled the feed: the state after each back-filled event, by replay
+  /// (the migration could give only a case's newest event its state). lib/engine/feed.cpp.
+  void fill_backfilled_feed_states();
   /// Prunes the feed records every consumer has passed that are older than feed_retention_days
   /// (docs/feed.md).
   void prune_feed(store::Transaction& tx, std::int64_t pruned) const;

@@ -153,6 +153,25 @@ std::vector<json> Engine::Impl::render_profile(store::Transaction& tx, const std
   return out;
 }
 
+void Engine::Impl::fill_backfilled_feed_states() {
+  const std::vector<std::string> ids = store->begin_read()->cases_without_feed_states();
+  constexpr std::size_t kCasesPerTransaction = 200;
+  for (std::size_t from = 0; from < ids.size(); from += kCasesPerTransaction) {
+    writes->run([&](store::Transaction& tx) -> JobResult {
+      for (std::size_t i = from; i < ids.size() && i < from + kCasesPerTransaction; ++i) {
+        const auto events = tx.events(ids[i], 0);
+        Case c;
+        for (const auto& e : events) {
+          c = replay(std::span(&e, 1), std::move(c));
+          tx.set_feed_state(ids[i], e.seq, std::string(to_string(c.state)));
+        }
+      }
+      return {};
+    });
+  }
+  if (!ids.empty()) log->info("feed: states of back-filled records of {} cases filled in", ids.size());
+}
+
 void Engine::Impl::prune_feed(store::Transaction& tx, std::int64_t pruned) const {
   if (config.feed_retention_days == 0) return;
   std::int64_t passed = -1;  // the lowest cursor: every consumer has passed the records up to it

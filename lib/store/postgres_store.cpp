@@ -630,6 +630,28 @@ class PostgresTransaction final : public Transaction {
     });
   }
 
+  std::vector<std::string> cases_without_feed_states() override {
+    if (store_.schema_ < kFeedSchema) return {};
+    return read("read the feed", [&] {
+      std::vector<std::string> out;
+      for (const auto& r :
+           tx_->exec("SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")) {
+        out.push_back(r[0].as<std::string>());
+      }
+      return out;
+    });
+  }
+
+  void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
+    require_write("set_feed_state");
+    require_text(state, "state");
+    write("fill in a feed record's state", [&] {
+      tx_->exec_params(
+          "UPDATE feed SET state = $1 WHERE case_id = $2 AND version = $3 AND backfilled AND state = ''",
+          std::string(state), std::string(case_id), version);
+    });
+  }
+
   std::vector<FeedRecord> feed_index() override {
     return read("read the feed's index", [&] {
       std::vector<FeedRecord> out;

@@ -629,6 +629,27 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  std::vector<std::string> cases_without_feed_states() override {
+    if (store_.schema_ < kFeedSchema) return {};
+    return guard("read the feed", [&] {
+      Stmt s(*conn_,
+             "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id");
+      std::vector<std::string> out;
+      while (s.step()) out.push_back(s.text(0));
+      return out;
+    });
+  }
+
+  void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
+    require_write("set_feed_state");
+    guard("fill in a feed record's state", [&] {
+      Stmt s(*conn_,
+             "UPDATE feed SET state = ? WHERE case_id = ? AND version = ? AND backfilled = 1 AND state = ''");
+      s.bind(state, case_id, version);
+      s.run();
+    });
+  }
+
   std::vector<FeedRecord> feed_index() override {
     return guard("read the feed's index", [&] {
       Stmt s(*conn_, "SELECT seq, case_id, version FROM feed ORDER BY seq");

@@ -181,6 +181,10 @@ class Transaction {
   virtual void set_feed_cursor(std::string_view consumer, std::int64_t cursor) = 0;
   /// Deletes the records with seq <= up_to and raises the retention mark to up_to (never lowers it).
   virtual void prune_feed(std::int64_t up_to) = 0;
+  /// Cases that have back-filled records without a state (the migration knew only each case's newest).
+  virtual std::vector<std::string> cases_without_feed_states() = 0;
+  /// Sets the state of a back-filled record whose state is still unknown; any other record is left alone.
+  virtual void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) = 0;
   /// (seq, case_id, version) of every stored record, in seq order, for verify.
   virtual std::vector<FeedRecord> feed_index() = 0;
 

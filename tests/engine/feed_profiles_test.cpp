@@ -1,7 +1,9 @@
 // The feed's profiles (docs/feed.md): the shipped files load, a bad file is refused naming the file and the
 // field, and a correction notice becomes the provincial stage 补正告知 and an SMS to the applicant.
-#include "engine/feed_profiles.hpp"
+#include <functional>
+
 #include "engine/feed_golden.hpp"
+#include "engine/feed_profiles.hpp"
 #include "support/engine_fixture.hpp"
 
 namespace permitflow::testing {

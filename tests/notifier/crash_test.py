@@ -40,6 +40,9 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         with Receiver.lock:
             if self.headers.get("X-Permitflow-Signature") != want:
                 Receiver.bad_signatures += 1
+            pause = random.uniform(0, 0.02)  # a receiver that takes its time: kills land mid-delivery
+        time.sleep(pause)
+        with Receiver.lock:
             if random.random() < 0.05:  # a flaky receiver: the notifier must retry
                 Receiver.refused += 1
                 self.send_response(503)
@@ -54,7 +57,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 
 def add_case(engine, n):
-    """A case with a correction notice, a resubmission and an acceptance: several records of both profiles."""
+    """A case and its correction notice: records for both profiles."""
     day = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CST) + dt.timedelta(days=n % 200)
     case = engine.submit(app("outdoor_advertising", day))
     engine.execute(case["id"], {"type": "request_correction", "actor": CLERK, "at": day + dt.timedelta(hours=2)})
@@ -72,9 +75,9 @@ def main():
         db = os.path.join(tmp, "cases.db")
         config = os.path.join(tmp, "notifier.json")
         with open(config, "w") as f:
-            json.dump({"database": db, "secret": SECRET, "max_attempts": 50, "backoff_ms": 5, "backoff_cap_ms": 40,
+            json.dump({"database": db, "secret": SECRET, "feed_retention_days": 0, "max_attempts": 50, "backoff_ms": 5, "backoff_cap_ms": 40,
                        "webhooks": {"notify": base + "/notify", "provincial": base + "/provincial"}}, f)
-        engine = permitflow.Engine(db)
+        engine = permitflow.Engine(db, feed_retention_days=0)
         cases = 0
         for _ in range(40):
             add_case(engine, cases)
@@ -82,9 +85,19 @@ def main():
         killed = 0
         for _ in range(kills):
             p = subprocess.Popen([notifier, "run", config], stderr=subprocess.DEVNULL)
-            add_case(engine, cases)  # the feed grows while the notifier delivers
-            cases += 1
-            time.sleep(random.uniform(0.02, 0.25))
+            for _ in range(3):  # the feed grows while the notifier delivers
+                add_case(engine, cases)
+                cases += 1
+            # Most kills land mid-delivery: after a random number of requests reached the receiver, a few ms
+            # later (between a POST and its ack, say); the rest at a random moment, opening the engine included.
+            if random.random() < 0.8:
+                target = len(Receiver.received) + random.randint(1, 6)
+                deadline = time.time() + 3
+                while len(Receiver.received) < target and time.time() < deadline and p.poll() is None:
+                    time.sleep(0.001)
+                time.sleep(random.uniform(0, 0.015))
+            else:
+                time.sleep(random.uniform(0.01, 0.4))
             p.send_signal(signal.SIGKILL)
             p.wait()
             killed += 1
