@@ -59,6 +59,9 @@ struct Suspension {  // Art 45: time not counted, both ends included
   std::optional<Date> to;
   int expected_working_days = 0;
   std::string notice;
+  // Closed by the case's end (a withdrawal, a deemed renewal), not by `resume`: the dues keep the values
+  // they showed while suspended, and only the light counts the stopped days out.
+  bool closed_by_end = false;
   bool operator==(const Suspension&) const = default;
 };
 
@@ -109,6 +112,7 @@ struct ComplaintFile {
   std::string location;
   std::string unit;                      // the unit it is dispatched to ("" before the first dispatch)
   std::vector<std::string> returned_by;  // units that returned it, in order
+  std::vector<std::string> units_held;   // every unit it was dispatched to, in first-dispatch order
   std::optional<Instant> registered_at;
   std::optional<Instant> dispatched_at;  // the current dispatch (the return window runs from it)
   Instant clock_start;                   // when the running handling clock started (receipt, or a reopening)
@@ -202,7 +206,7 @@ nlohmann::json to_json(const Case& c, const CaseContext& ctx);
 nlohmann::json to_json(const Actor& a);
 Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
 
-/// Suspensions as excluded ranges (closed ones only).
+/// Suspensions as excluded ranges (closed ones only, including one the case's end closed).
 std::vector<DateRange> closed_suspensions(const Case& c);
 
 /// The complaint kind's share of apply(), recompute_deadlines() and to_json() (lib/case/complaint.cpp).

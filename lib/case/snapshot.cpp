@@ -1,6 +1,8 @@
 // Boost.Serialization of the case aggregate. Every class carries a version (BOOST_CLASS_VERSION); a field
 // added later is read only when the archive's version has it, so older snapshots keep loading. Dates are
 // stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
+#include <algorithm>
+
 #include "case/snapshot.hpp"
 
 #include <boost/archive/text_iarchive.hpp>
@@ -126,10 +128,11 @@ void serialize(Ar& ar, Inspection& i, unsigned) {
   ar& i.inspectors& i.findings& i.actor& i.on;
 }
 template <class Ar>
-void serialize(Ar& ar, Suspension& s, unsigned) {
+void serialize(Ar& ar, Suspension& s, unsigned version) {
   ar& s.reason& s.from;
   optional_field(ar, s.to);
   ar& s.expected_working_days& s.notice;
+  if (version >= 1) ar& s.closed_by_end;
 }
 template <class Ar>
 void serialize(Ar& ar, Decision& d, unsigned) {
@@ -154,8 +157,17 @@ void serialize(Ar& ar, Deadlines& d, unsigned) {
 }
 
 template <class Ar>
-void serialize(Ar& ar, ComplaintFile& f, unsigned) {
+void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
   ar& f.source& f.description& f.location& f.unit& f.returned_by;
+  if (version >= 2) {
+    ar& f.units_held;
+  } else if constexpr (Ar::is_loading::value) {
+    // Older snapshots did not keep it: every unit it was dispatched to either returned it or holds it (a
+    // unit replaced after a reopening is missed until the snapshot is taken again).
+    f.units_held = f.returned_by;
+    if (!f.unit.empty() && std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
+      f.units_held.push_back(f.unit);
+  }
   optional_field(ar, f.registered_at);
   optional_field(ar, f.dispatched_at);
   ar& f.clock_start;
@@ -217,7 +229,8 @@ void serialize(Ar& ar, Case& c, unsigned version) {
 }  // namespace boost::serialization
 
 BOOST_CLASS_VERSION(permitflow::Case, 2)
-BOOST_CLASS_VERSION(permitflow::ComplaintFile, 1)
+BOOST_CLASS_VERSION(permitflow::Suspension, 1)
+BOOST_CLASS_VERSION(permitflow::ComplaintFile, 2)
 
 namespace permitflow {
 
