@@ -44,32 +44,56 @@ class CallbackSink : public spdlog::sinks::base_sink<std::mutex> {
 
 // --- configuration --------------------------------------------------------------------------------------
 
+namespace {
+constexpr std::size_t kMaxPath = 4096;
+constexpr int kMinUtcOffset = -720, kMaxUtcOffset = 840;
+constexpr int kMinPool = 1, kMaxPool = 256;
+}  // namespace
+
 EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
                  "county_code", "log_level", "pool_size", "feed_retention_days"});
   EngineConfig cfg;
-  cfg.database = in::get_string(doc, "database", "", 4096);
-  cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
-  cfg.calendar_file = in::opt_string(doc, "calendar_file", "", 4096).value_or("");
+  cfg.database = in::get_string(doc, "database", "", kMaxPath);
+  cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", kMaxPath).value_or("");
+  cfg.calendar_file = in::opt_string(doc, "calendar_file", "", kMaxPath).value_or("");
   cfg.utc_offset_minutes =
-      static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", -720, 840).value_or(480));
-  cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
-  cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
-  cfg.pool_size = static_cast<int>(in::opt_int(doc, "pool_size", "", 1, 256).value_or(4));
+      static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", kMinUtcOffset, kMaxUtcOffset)
+                           .value_or(cfg.utc_offset_minutes));
+  cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or(cfg.synchronous);
+  cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or(cfg.county_code);
+  cfg.pool_size =
+      static_cast<int>(in::opt_int(doc, "pool_size", "", kMinPool, kMaxPool).value_or(cfg.pool_size));
+  cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or(cfg.log_level);
   cfg.feed_retention_days = static_cast<int>(
       in::opt_int(doc, "feed_retention_days", "", 0, 36500).value_or(cfg.feed_retention_days));
+  validate(cfg);
+  return cfg;
+}
+
+void validate(const Config& cfg) {
+  const auto path = [](const std::string& value, const char* pointer) {
+    if (value.size() > kMaxPath) in::fail(pointer, "must be at most " + std::to_string(kMaxPath) + " bytes");
+    if (!in::valid_utf8(value)) in::fail(pointer, "must be valid UTF-8");
+  };
+  path(cfg.database, "/database");
+  path(cfg.definitions_dir, "/definitions_dir");
+  path(cfg.calendar_file, "/calendar_file");
+  if (cfg.utc_offset_minutes < kMinUtcOffset || cfg.utc_offset_minutes > kMaxUtcOffset)
+    in::fail("/utc_offset_minutes", "must be between -720 and 840 minutes");
+  if (cfg.pool_size < kMinPool || cfg.pool_size > kMaxPool)
+    in::fail("/pool_size", "must be between 1 and 256");
   if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
                                                   [](char ch) { return ch >= '0' && ch <= '9'; })) {
     in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
   }
-  cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or("warn");
+  // `synchronous` is the SQLite store's to check (store/sqlite_store.cpp); PostgreSQL ignores it.
   if (spdlog::level::from_str(cfg.log_level) == spdlog::level::off && cfg.log_level != "off") {
     in::fail("/log_level",
              "unknown log level '" + cfg.log_level + "' (trace, debug, info, warn, error, critical, off)");
   }
-  return cfg;
 }
 
 // --- the engine -----------------------------------------------------------------------------------------
@@ -324,6 +348,7 @@ void Engine::Impl::remember_key(const std::string& key) {
 
 Engine::Engine(std::string_view config_json)
     : impl_(std::make_unique<Impl>(parse_engine_config(config_json))) {}
+Engine::Engine(const Config& config) : impl_((validate(config), std::make_unique<Impl>(config))) {}
 Engine::~Engine() { stop_scheduler(); }
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;

@@ -20,23 +20,14 @@
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/policy.hpp"
+#include "permitflow/config.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
 
 namespace permitflow {
 
-struct EngineConfig {
-  std::string database;
-  std::string definitions_dir;
-  std::string calendar_file;
-  int utc_offset_minutes = 480;
-  std::string synchronous = "full";
-  std::string county_code = "000000";
-  int pool_size = 4;  // PostgreSQL connections of this engine
-  std::string log_level = "warn";
-  int feed_retention_days =
-      90;  // feed records older than this that every consumer passed are pruned; 0: never
-};
+// The engine keeps the public, typed config (include/permitflow/config.hpp) as it is.
+using EngineConfig = Config;
 
 /// Parses the config JSON of docs/contract.md. Throws Error(invalid_argument).
 EngineConfig parse_engine_config(std::string_view text);

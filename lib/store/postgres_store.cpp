@@ -206,10 +206,6 @@ std::span<const PostgresMigration> postgres_migrations() { return kMigrations; }
 
 int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
-bool is_postgres_url(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
-
 // --- connections -------------------------------------------------------------------------------------------
 
 struct PostgresStore::Connection {
