@@ -231,6 +231,13 @@ PYBIND11_MODULE(_permitflow, m) {
           },
           py::arg("consumer"), py::arg("seq"), "Moves a durable consumer's cursor forward to `seq`.")
       .def(
+          "definitions",
+          [](const NativeEngine& self, const std::string& date) {
+            return self.call([&](permitflow::Engine& e) { return e.definitions(date); });
+          },
+          py::arg("date") = std::string(),
+          "The definitions the engine knows, with hashes and effective dates, as JSON.")
+      .def(
           "add_working_days",
           [](const NativeEngine& self, const std::string& date, int n) {
             return self.call([&](permitflow::Engine& e) { return e.add_working_days(date, n); });

@@ -8,7 +8,21 @@ namespace CLI {
 class App;
 }
 
+#include <string>
+
 namespace permitctl {
+
+/// The engine options every subcommand that opens an engine honours (given before the subcommand):
+/// --definitions-dir DIR (or PERMITFLOW_DEFINITIONS_DIR) and --county-code CODE (or PERMITFLOW_COUNTY_CODE).
+struct HostOptions {
+  std::string definitions_dir;
+  std::string county_code;
+};
+HostOptions& host_options();
+/// `config_json` (an engine config) with the host options added when given.
+std::string with_host_options(const std::string& config_json);
+/// `permitctl definitions` (case_commands.cpp) and the host options above, registered on the app.
+void add_host_options(CLI::App& app);
 
 /// `permitctl calendar add|between|is-working` (calendar_command.cpp).
 void add_calendar_commands(CLI::App& app);

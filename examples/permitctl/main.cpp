@@ -7,6 +7,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"permitctl — permit approvals on legal working-day clocks"};
   app.require_subcommand(1);
+  permitctl::add_host_options(app);
   permitctl::add_calendar_commands(app);
   permitctl::add_case_commands(app);
   permitctl::add_demo_command(app);

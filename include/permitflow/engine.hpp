@@ -73,6 +73,11 @@ class PERMITFLOW_EXPORT Engine {
   /// Moves a durable consumer's cursor forward to `seq` (creating the consumer). Error(invalid_argument) for
   /// a bad name, a seq past the feed's head or behind the consumer's cursor; nothing changes then.
   void feed_ack(std::string_view consumer, std::int64_t seq);
+  /// The definitions this engine knows (compiled in, the definitions_dir, versions stored with cases):
+  /// {"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", "short_code",
+  /// "name", "file", "content"}]}, by id then version. `in_effect` marks the version a submission on `date`
+  /// (YYYY-MM-DD in the bureau's zone; default today) gets. docs/definitions.md.
+  std::string definitions(std::string_view date = {}) const;
   /// {"date": "YYYY-MM-DD", "provisional": bool}: the n-th working day after `date` (n ≥ 0).
   std::string add_working_days(std::string_view date, int n) const;
 

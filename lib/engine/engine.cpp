@@ -125,10 +125,9 @@ Engine::Impl::Impl(EngineConfig cfg)
   // So do the calendars their deadlines were computed on (replay is deterministic).
   {
     auto tx = store->begin_read();
-    for (const auto& doc : tx->documents()) {
-      if (doc.kind == "definition" && !definitions.find(doc.name, static_cast<int>(doc.version))) {
-        definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
-      }
+    const auto documents = tx->documents();
+    for (const auto& doc : documents) {
+      if (doc.kind == "definition") pin_definition(doc, documents);
       if (doc.kind == "calendar") {
         WorkingCalendar stored = WorkingCalendar::from_json(doc.content, "stored calendar " + doc.name);
         calendars.emplace(stored.version(), std::move(stored));
@@ -140,6 +139,57 @@ Engine::Impl::Impl(EngineConfig cfg)
   calendars.emplace(calendar.version(), calendar);
   if (new_calendar) recompute_for_new_calendar();
   fill_backfilled_feed_states();
+}
+
+// A stored version is the one its cases were timed by: a loaded file of the same id and version must have the
+// same content, or cases in flight would silently be re-timed by an edit (and verify would judge the others
+// by the edited file). A version the files no longer have is taken from the database.
+void Engine::Impl::pin_definition(const store::StoredDocument& doc,
+                                  const std::vector<store::StoredDocument>& stored) {
+  const int version = static_cast<int>(doc.version);
+  const auto loaded = definitions.find(doc.name, version);
+  if (!loaded) {
+    definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
+    return;
+  }
+  if (loaded->hash == doc.hash) return;
+  int highest = version;
+  for (const auto& d : stored)
+    if (d.kind == "definition" && d.name == doc.name)
+      highest = std::max(highest, static_cast<int>(d.version));
+  if (const auto current = definitions.current(doc.name, loaded->kind))
+    highest = std::max(highest, current->version);
+  throw Error(ErrorCode::invalid_argument,
+              loaded->file + ": definition " + doc.name + " version " + std::to_string(version) +
+                  " differs from the version " + std::to_string(version) +
+                  " stored with this database's cases (stored hash " + doc.hash + ", this file's hash " +
+                  loaded->hash +
+                  "): a published version is never edited in place. Restore the file to its stored content "
+                  "and publish the change as a new file with \"version\": " +
+                  std::to_string(highest + 1) + " (docs/definitions.md, 'Publishing a newer version')",
+              "/version");
+}
+
+// The version in effect on the submission's day in the bureau's zone, whenever this process was started.
+std::shared_ptr<const PermitDefinition> Engine::Impl::definition_for(const Application& app,
+                                                                     DefinitionKind kind) const {
+  const bool complaint = kind == DefinitionKind::complaint;
+  const Date day = app.at.local_date(config.utc_offset_minutes);
+  if (const auto def = definitions.in_effect(app.permit, day, kind)) return def;
+  if (const auto later = definitions.current(app.permit, kind)) {
+    in::fail(complaint ? "/category" : "/permit",
+             std::string(complaint ? "complaint category '" : "permit '") + app.permit +
+                 "' has no version in effect on " + day.to_string() + " (version " +
+                 std::to_string(later->version) + " takes effect on " + later->effective_from->to_string() +
+                 ")");
+  }
+  if (complaint) {
+    std::string known;
+    for (const auto& k : definitions.permits(DefinitionKind::complaint))
+      known += (known.empty() ? "" : ", ") + k;
+    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
+  }
+  in::fail("/permit", "unknown permit '" + app.permit + "'");
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
@@ -378,35 +428,68 @@ std::string case_id_arg(std::string_view id) {
   return std::string(id);
 }
 
+std::string Engine::definitions(std::string_view date) const {
+  const Impl& m = *impl_;
+  Date day = Instant::from_epoch_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count())
+                 .local_date(m.config.utc_offset_minutes);
+  if (!date.empty()) {
+    try {
+      day = Date::parse(date);
+    } catch (const Error& e) {
+      in::fail("/date", std::string("a date is YYYY-MM-DD: ") + e.what());
+    }
+  }
+  json list = json::array();
+  for (const auto& d : m.definitions.all()) {
+    const auto effective = m.definitions.in_effect(d->id, day, d->kind);
+    list.push_back(
+        {{"id", d->id},
+         {"kind", d->kind == DefinitionKind::complaint ? "complaint" : "permit"},
+         {"version", d->version},
+         {"hash", d->hash},
+         {"effective_from", d->effective_from ? json(d->effective_from->to_string()) : json(nullptr)},
+         {"in_effect", effective == d},
+         {"short_code", d->short_code},
+         {"name", {{"zh", d->name.zh}, {"en", d->name.en}}},
+         {"file", d->file},
+         {"content", json::parse(d->source)}});
+  }
+  return json{{"date", day.to_string()}, {"definitions", std::move(list)}}.dump();
+}
+
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
   if (app.kind == "complaint")
     in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
-  const auto def = impl_->definitions.current(app.permit);
-  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  const auto def = impl_->definition_for(app, DefinitionKind::permit);
   validate_facts(*def, app.facts);
   const Date received =
       impl_->calendar.working_day_on_or_after(app.at.local_date(impl_->config.utc_offset_minutes));
   for (auto& m : app.materials) m.received_on = received;
-  return notice_json(
-             compute_deficiencies(*def, app.facts, app.materials),
-             compute_flags(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes))
-      .dump();
+  // The flags, and every rule with its facts, so the applicant sees why (docs/definitions.md).
+  const auto rules = check_rules(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes);
+  std::vector<std::string> flags;
+  json checked = json::array();
+  for (const auto& r : rules) {
+    if (r.holds) flags.push_back(r.rule);
+    checked.push_back({{"rule", r.rule},
+                       {"kind", r.prohibition ? "prohibition" : "flag"},
+                       {"holds", r.holds},
+                       {"message", r.message},
+                       {"facts", r.facts}});
+  }
+  json notice = notice_json(compute_deficiencies(*def, app.facts, app.materials), flags);
+  notice["rules"] = std::move(checked);
+  return notice.dump();
 }
 
 std::string Engine::submit(std::string_view application_json) {
   Impl& m = *impl_;
   const Application app = parse_application(application_json);
   const bool complaint = app.kind == "complaint";
-  const auto def =
-      m.definitions.current(app.permit, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
-  if (!def && complaint) {
-    std::string known;
-    for (const auto& k : m.definitions.permits(DefinitionKind::complaint))
-      known += (known.empty() ? "" : ", ") + k;
-    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
-  }
-  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  const auto def = m.definition_for(app, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
   validate_facts(*def, app.facts);
   authorize_submit(app.actor, app.applicant.id, complaint, app.source);
   const int off = m.config.utc_offset_minutes;

@@ -14,6 +14,7 @@
 
 #include <spdlog/logger.h>
 
+#include "case/application.hpp"
 #include "case/case.hpp"
 #include "definition/permit_definition.hpp"
 #include "engine/case_cache.hpp"
@@ -147,6 +148,8 @@ struct Engine::Impl {
   std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
                                              const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
+  std::shared_ptr<const PermitDefinition> definition_for(const Application& app, DefinitionKind kind) const;
+  void pin_definition(const store::StoredDocument& doc, const std::vector<store::StoredDocument>& stored);
   void remember(store::Transaction& tx, const PermitDefinition& def);
   void remember_calendar(store::Transaction& tx);
   /// Adds `key` to remembered_documents, to be removed if the running job is rolled back.

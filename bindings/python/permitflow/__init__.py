@@ -288,6 +288,12 @@ class Engine:
             request["actor"] = actor
         return _json.loads(self._native.report(_dumps(request, "report")))
 
+    def definitions(self, date: Optional[DateLike] = None) -> JSONDict:
+        """The definitions the engine knows (compiled in, ``definitions_dir``, stored with cases):
+        ``{"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", …}]}``;
+        ``in_effect`` marks the version a submission on ``date`` (default today) gets."""
+        return _json.loads(self._native.definitions("" if date is None else _date(date, "date")))
+
     def verify(self) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:
         ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``."""
