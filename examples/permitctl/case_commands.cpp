@@ -53,10 +53,18 @@ std::string config() {
 
 /// Runs one engine call, prints its JSON answer, and turns an Error into the matching exit code.
 void run(const std::function<std::string(permitflow::Engine&)>& call) {
-  int code = 0;
-  try {
+  guarded([&] {
     permitflow::Engine engine(config());
     std::cout << json::parse(call(engine)).dump(2) << "\n";
+  });
+}
+
+}  // namespace
+
+void guarded(const std::function<void()>& f) {
+  int code = 0;
+  try {
+    f();
   } catch (const permitflow::Error& e) {
     std::cerr << "permitctl: " << to_string(e.code()) << ": " << e.what() << "\n";
     code = static_cast<int>(e.code());
@@ -67,7 +75,7 @@ void run(const std::function<std::string(permitflow::Engine&)>& call) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
-}  // namespace
+std::string engine_config() { return config(); }
 
 HostOptions& host_options() {
   static HostOptions h;

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   permitctl::add_calendar_commands(app);
   permitctl::add_case_commands(app);
   permitctl::add_demo_command(app);
+  permitctl::add_feed_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help

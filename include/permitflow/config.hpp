@@ -28,6 +28,9 @@ struct Config {
   int pool_size = 4;
   /// The text log's threshold: trace, debug, info, warn, error, critical or off.
   std::string log_level = "warn";
+  /// Feed records every consumer has passed and older than this many days are pruned; 0 keeps them all
+  /// (docs/feed.md).
+  int feed_retention_days = 90;
 };
 
 /// Checks every field as the config JSON is checked. Throws Error(invalid_argument) naming the field

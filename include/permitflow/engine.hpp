@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -65,6 +66,13 @@ class PERMITFLOW_EXPORT Engine {
   std::string report(std::string_view report_json) const;
   /// Checks every hash chain and that every projection equals the replay of its log.
   std::string verify() const;
+  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "profile"? "raw",
+  /// "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}], "next",
+  /// "head", "pruned"}. Reading never blocks a command.
+  std::string feed(std::string_view request_json) const;
+  /// Moves a durable consumer's cursor forward to `seq` (creating the consumer). Error(invalid_argument) for
+  /// a bad name, a seq past the feed's head or behind the consumer's cursor; nothing changes then.
+  void feed_ack(std::string_view consumer, std::int64_t seq);
   /// The definitions this engine knows (compiled in, the definitions_dir, versions stored with cases):
   /// {"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", "short_code",
   /// "name", "file", "content"}]}, by id then version. `in_effect` marks the version a submission on `date`

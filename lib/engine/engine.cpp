@@ -12,6 +12,7 @@
 #include "checklist/checklist.hpp"
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/feed_profiles.hpp"
 #include "permitflow/version.hpp"
 
 namespace permitflow {
@@ -53,7 +54,7 @@ EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
-                 "county_code", "log_level", "pool_size"});
+                 "county_code", "log_level", "pool_size", "feed_retention_days"});
   EngineConfig cfg;
   cfg.database = in::get_string(doc, "database", "", kMaxPath);
   cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", kMaxPath).value_or("");
@@ -66,6 +67,8 @@ EngineConfig parse_engine_config(std::string_view text) {
   cfg.pool_size =
       static_cast<int>(in::opt_int(doc, "pool_size", "", kMinPool, kMaxPool).value_or(cfg.pool_size));
   cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or(cfg.log_level);
+  cfg.feed_retention_days = static_cast<int>(
+      in::opt_int(doc, "feed_retention_days", "", 0, 36500).value_or(cfg.feed_retention_days));
   validate(cfg);
   return cfg;
 }
@@ -104,6 +107,9 @@ Engine::Impl::Impl(EngineConfig cfg)
   log->set_level(spdlog::level::from_str(config.log_level));
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
   complaint_units = definitions.complaint_units();
+  // The feed's profiles are data: a bad file stops the engine here, naming the file and the field.
+  ProvincialProfile::builtin();
+  NotifyProfile::builtin();
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
   store::StoreConfig sc;
@@ -132,6 +138,7 @@ Engine::Impl::Impl(EngineConfig cfg)
   const bool new_calendar = !calendars.count(calendar.version());
   calendars.emplace(calendar.version(), calendar);
   if (new_calendar) recompute_for_new_calendar();
+  fill_backfilled_feed_states();
 }
 
 // A stored version is the one its cases were timed by: a loaded file of the same id and version must have the
@@ -305,9 +312,11 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   const Case& c = outcome.after;
   std::vector<store::EventRecord> records;
   records.reserve(outcome.events.size());
-  for (const Event& e : outcome.events) {
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const Event& e = outcome.events[i];
+    const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
     records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
-                       to_json(e.actor).dump(), e.data.dump(), "", ""});
+                       to_json(e.actor).dump(), e.data.dump(), "", "", std::string(to_string(after))});
   }
   std::string doc;
   if (!records.empty()) {
@@ -316,6 +325,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
     store::CaseRecord record = projection(c, snapshot_due);
     record.keep_stored_snapshot = !snapshot_due;
+    record.kind = c.complaint_kind ? "complaint" : "permit";
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
@@ -523,7 +533,7 @@ std::string Engine::submit(std::string_view application_json) {
     std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(),
                   day, static_cast<long long>(n));
     const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
-    Outcome out{{first}, Case{}};
+    Outcome out{{first}, Case{}, {}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
     const std::string doc = m.persist(*tx, 0, out);

@@ -138,6 +138,15 @@ struct Engine::Impl {
                                           std::string_view command_id) const;
 
   nlohmann::json event_json(const store::EventRecord& e) const;
+  /// Once, after the migration that back-filled the feed: the state after each back-filled event, by replay
+  /// (the migration could give only a case's newest event its state). lib/engine/feed.cpp.
+  void fill_backfilled_feed_states();
+  /// Prunes the feed records every consumer has passed that are older than feed_retention_days
+  /// (docs/feed.md).
+  void prune_feed(store::Transaction& tx, std::int64_t pruned) const;
+  /// Feed records as a profile renders them (lib/engine/feed.cpp): provincial or notify.
+  std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
+                                             const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
   std::shared_ptr<const PermitDefinition> definition_for(const Application& app, DefinitionKind kind) const;
   void pin_definition(const store::StoredDocument& doc, const std::vector<store::StoredDocument>& stored);

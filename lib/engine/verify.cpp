@@ -565,6 +565,28 @@ std::string Engine::verify() const {
     }
   });
 
+  // --- (c) the feed (docs/feed.md) ----------------------------------------------------------------------
+  // Records run from the retention mark + 1 to the head without a gap, one per event: the mark counts the
+  // pruned ones, so events = mark + records.
+  const store::FeedBounds bounds = tx->feed_bounds();
+  std::int64_t feed_expected = bounds.pruned + 1;
+  const auto feed_index = tx->feed_index();
+  const auto feed_count = static_cast<std::int64_t>(feed_index.size());
+  for (const auto& r : feed_index) {
+    if (r.seq != feed_expected) {
+      problems.add(r.case_id, r.version,
+                   "feed record " + std::to_string(r.seq) + " follows " + std::to_string(feed_expected - 1) +
+                       ": feed records were deleted or inserted outside the engine");
+    }
+    feed_expected = r.seq + 1;
+  }
+  if (bounds.pruned + feed_count != events_checked) {
+    problems.add("", std::nullopt,
+                 std::to_string(events_checked) + " events but " + std::to_string(feed_count) +
+                     " feed records and " + std::to_string(bounds.pruned) +
+                     " pruned: an event was written without its feed record, or a record was deleted");
+  }
+
   // --- (d) the stored definitions: each is the content its hash names
   // ---------------------------------------
   for (const auto& doc : tx->documents()) {
@@ -578,7 +600,8 @@ std::string Engine::verify() const {
 
   json out = {{"ok", problems.list().empty()},    {"cases_checked", cases_checked},
               {"events_checked", events_checked}, {"problems", std::move(problems.list())},
-              {"ledger_head", ledger_head},       {"ledger_count", ledger_count}};
+              {"ledger_head", ledger_head},       {"ledger_count", ledger_count},
+              {"feed_head", bounds.head},         {"feed_pruned", bounds.pruned}};
   if (!out["ok"].get<bool>()) m.log->warn("verify found {} problems", out["problems"].size());
   return out.dump();
 }

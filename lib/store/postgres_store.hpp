@@ -66,6 +66,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Connection> connect();
 
   StoreConfig config_;
+  int schema_ = 0;       // the schema version after opening (below the latest only through migrate_to)
   std::string display_;  // the URL without its password, for messages
   std::mutex pool_mutex_;
   std::condition_variable pool_free_;
