@@ -190,6 +190,18 @@ pf_status pf_history(pf_engine* engine, const char* case_id, char** events_json)
                    [&](const permitflow::Engine& e) { return e.history(case_id); });
 }
 
+pf_status pf_get_case_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                         char** case_json) noexcept {
+  return json_call(case_json, engine, {{case_id, "case_id is NULL"}, {actor_json, "actor_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.get_case_as(case_id, actor_json); });
+}
+
+pf_status pf_history_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                        char** events_json) noexcept {
+  return json_call(events_json, engine, {{case_id, "case_id is NULL"}, {actor_json, "actor_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.history_as(case_id, actor_json); });
+}
+
 pf_status pf_query(pf_engine* engine, const char* query_json, char** cases_json) noexcept {
   return json_call(cases_json, engine, {{query_json, "query_json is NULL"}},
                    [&](const permitflow::Engine& e) { return e.query(query_json); });
@@ -207,6 +219,22 @@ pf_status pf_report(pf_engine* engine, const char* report_json, char** report_ou
 
 pf_status pf_verify(pf_engine* engine, char** verify_json) noexcept {
   return json_call(verify_json, engine, {}, [&](const permitflow::Engine& e) { return e.verify(); });
+}
+
+pf_status pf_feed(pf_engine* engine, const char* request_json, char** feed_json) noexcept {
+  return json_call(feed_json, engine, {{request_json, "request_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.feed(request_json); });
+}
+
+pf_status pf_feed_ack(pf_engine* engine, const char* consumer, int64_t seq) noexcept {
+  if (engine == nullptr) return fail(PF_INVALID_ARGUMENT, "engine is NULL");
+  if (consumer == nullptr) return fail(PF_INVALID_ARGUMENT, "consumer is NULL");
+  try {
+    engine->engine.feed_ack(consumer, seq);
+    return PF_OK;
+  } catch (...) {
+    return translate_exception();
+  }
 }
 
 pf_status pf_add_working_days(pf_engine* engine, const char* date, int n, char** date_json) noexcept {

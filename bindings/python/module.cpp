@@ -179,6 +179,19 @@ PYBIND11_MODULE(_permitflow, m) {
           },
           py::arg("case_id"), "The case's events in order, with their hashes, as a JSON array.")
       .def(
+          "get_case_as",
+          [](const NativeEngine& self, const std::string& case_id, const std::string& actor_json) {
+            return self.call([&](permitflow::Engine& e) { return e.get_case_as(case_id, actor_json); });
+          },
+          py::arg("case_id"), py::arg("actor_json"),
+          "The case as the actor may see it, with \"allowed_commands\", as JSON.")
+      .def(
+          "history_as",
+          [](const NativeEngine& self, const std::string& case_id, const std::string& actor_json) {
+            return self.call([&](permitflow::Engine& e) { return e.history_as(case_id, actor_json); });
+          },
+          py::arg("case_id"), py::arg("actor_json"), "The case's events as the actor may see them, as JSON.")
+      .def(
           "query",
           [](const NativeEngine& self, const std::string& query_json) {
             return self.call([&](permitflow::Engine& e) { return e.query(query_json); });
@@ -202,6 +215,28 @@ PYBIND11_MODULE(_permitflow, m) {
             return self.call([&](permitflow::Engine& e) { return e.verify(); });
           },
           "Checks every hash chain and projection; returns the result as JSON.")
+      .def(
+          "feed",
+          [](const NativeEngine& self, const std::string& request_json) {
+            return self.call([&](permitflow::Engine& e) { return e.feed(request_json); });
+          },
+          py::arg("request_json"), "Feed records after a cursor: {\"records\": [...], \"next\", \"head\"}.")
+      .def(
+          "feed_ack",
+          [](const NativeEngine& self, const std::string& consumer, std::int64_t seq) {
+            self.call([&](permitflow::Engine& e) {
+              e.feed_ack(consumer, seq);
+              return std::string();
+            });
+          },
+          py::arg("consumer"), py::arg("seq"), "Moves a durable consumer's cursor forward to `seq`.")
+      .def(
+          "definitions",
+          [](const NativeEngine& self, const std::string& date) {
+            return self.call([&](permitflow::Engine& e) { return e.definitions(date); });
+          },
+          py::arg("date") = std::string(),
+          "The definitions the engine knows, with hashes and effective dates, as JSON.")
       .def(
           "add_working_days",
           [](const NativeEngine& self, const std::string& date, int n) {

@@ -47,6 +47,7 @@ struct Chart : sc::state_machine<Chart, Restoring> {
   std::vector<Event> events;
   std::exception_ptr refusal;
   bool reacted = false;
+  bool probing = false;  // only asks whether the state takes the event: no rule runs, nothing transits
 };
 
 /// Every leaf names its contract state, so the machine's state can be read back.
@@ -78,6 +79,7 @@ struct Step : sc::simple_state<MostDerived, Context, InnerInitial> {
   bool record(const Rule& rule) {
     Chart& m = chart();
     m.reacted = true;
+    if (m.probing) return false;
     try {
       m.events = rule();
       return true;
@@ -368,7 +370,7 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
   chart.initiate();
   chart.process_event(Ev(arg));
   if (chart.refusal) std::rethrow_exception(chart.refusal);
-  Outcome out{std::move(chart.events), c};
+  Outcome out{std::move(chart.events), c, {}};
   if (!chart.reacted) {
     if constexpr (std::is_same_v<Ev, EvTimer>) return out;  // the timer no longer applies
     throw Error(ErrorCode::invalid_state,
@@ -377,6 +379,7 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
   for (std::size_t i = 0; i < out.events.size(); ++i) {
     out.events[i].seq = c.version + 1 + static_cast<std::int64_t>(i);
     apply(out.after, out.events[i], ctx);
+    out.states.push_back(out.after.state);
   }
   if (out.after.state != leaf_state(chart)) {
     throw Error(ErrorCode::internal, "the chart went to '" + std::string(to_string(leaf_state(chart))) +
@@ -390,6 +393,14 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
 
 Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx) {
   return process<EvCommand>(c, cmd, ctx, std::string(to_string(cmd.type)));
+}
+
+bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  Chart chart(c, ctx);
+  chart.probing = true;
+  chart.initiate();
+  chart.process_event(EvCommand(cmd));
+  return chart.reacted;
 }
 
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {

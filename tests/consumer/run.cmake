@@ -10,6 +10,19 @@ function(run)
   message(STATUS "${out}")
 endfunction()
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
+# No sanitizer flag reaches a consumer, even from a sanitized build: the installed and the build-tree
+# targets carry none.
+foreach(targets ${prefix}/lib/cmake/permitflow/permitflowTargets.cmake ${BUILD_DIR}/permitflowTargets.cmake)
+  file(READ ${targets} content)
+  if(content MATCHES "fsanitize")
+    message(FATAL_ERROR "${targets} passes a sanitizer flag to consumers")
+  endif()
+endforeach()
+# The build tree is a package too (export()): the same consumer finds it without installing.
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${WORK_DIR}/bt -G Ninja
+    -Dpermitflow_DIR=${BUILD_DIR})
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/bt)
+run(${WORK_DIR}/bt/consumer)
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/consumer/find_package -B ${WORK_DIR}/fp -G Ninja
     -DCMAKE_PREFIX_PATH=${prefix})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/fp)

@@ -88,8 +88,6 @@ TEST(BuiltinDefinitions, RoadExcavation) {
   ASSERT_EQ(d->co_approving.size(), 2u);
   EXPECT_EQ(d->co_approving[0].id, "municipal_roads");
   EXPECT_EQ(d->co_approving[1].id, "traffic_police");
-  EXPECT_EQ(d->certificate_facts,
-            (std::vector<std::string>{"planned_start", "planned_end", "on_carriageway"}));
   EXPECT_TRUE(d->has_department("traffic_police"));
   EXPECT_FALSE(d->has_department("planning"));
   EXPECT_FALSE(d->stops_clock("public_notice"));
@@ -274,12 +272,6 @@ INSTANTIATE_TEST_SUITE_P(
                 "/validity/until_fact", "not a date fact"},
         BadCase{"duplicate_department", [](json& d) { d["co_approving"][1]["id"] = "municipal_roads"; },
                 "/co_approving/1/id", "duplicate department"},
-        BadCase{"unknown_certificate_fact", [](json& d) { d["certificate_facts"][1] = "lanes"; },
-                "/certificate_facts/1", "unknown fact 'lanes'"},
-        BadCase{"duplicate_certificate_fact", [](json& d) { d["certificate_facts"][2] = "planned_start"; },
-                "/certificate_facts/2", "duplicate certificate fact 'planned_start'"},
-        BadCase{"certificate_facts_not_a_list", [](json& d) { d["certificate_facts"] = "planned_start"; },
-                "/certificate_facts", "expected an array"},
         BadCase{"short_code", [](json& d) { d["short_code"] = "re"; }, "/short_code", "upper-case letters"},
         BadCase{"item_code", [](json& d) { d["item_code"] = "A-17"; }, "/item_code", "digits only"},
         BadCase{"name_without_english", [](json& d) { d["name"].erase("en"); }, "/name",
@@ -411,6 +403,73 @@ TEST(DefinitionRegistry, BadFileLeavesRegistryUnchanged) {
   }
   EXPECT_EQ(reg.current("construction_waste")->version, 1);
   EXPECT_EQ(reg.current("road_excavation")->version, 1);
+}
+
+TEST(DefinitionRegistry, ADuplicateShortCodeIsRefusedNamingBothFiles) {
+  const auto dir = fresh_dir("short_code");
+  json occupation = builtin_json("road_excavation");
+  occupation["id"] = "road_occupation";
+  write(dir / "road_occupation.json", occupation.dump());  // still "RE"
+  auto reg = DefinitionRegistry::builtin();
+  try {
+    reg.load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "road_occupation.json").string() +
+                  ": /short_code: short code 'RE' is already used by road_excavation "
+                  "(definitions/road_excavation.json); each permit and complaint category needs its own");
+    EXPECT_EQ(e.field(), "/short_code");
+  }
+  EXPECT_EQ(reg.current("road_occupation"), nullptr);
+  occupation["short_code"] = "RO";  // a code of its own loads
+  write(dir / "road_occupation.json", occupation.dump());
+  reg.load_directory(dir.string());
+  EXPECT_EQ(reg.current("road_occupation")->short_code, "RO");
+}
+
+TEST(DefinitionRegistry, SameVersionConflictNamesBothFiles) {
+  const auto dir = fresh_dir("conflict_names");
+  json v1 = builtin_json("road_excavation");
+  v1["limits"]["promised"] = 3;
+  write(dir / "re.json", v1.dump());
+  auto reg = DefinitionRegistry::builtin();
+  try {
+    reg.load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "re.json").string() +
+                                         ": /version: definition road_excavation version 1 is already loaded "
+                                         "from definitions/road_excavation.json with different content; give "
+                                         "the new file a higher version");
+  }
+}
+
+TEST(DefinitionRegistry, FilesInSubfoldersAreLoaded) {
+  const auto dir = fresh_dir("subfolders");
+  std::filesystem::create_directories(dir / "county" / "roads");
+  std::filesystem::create_directories(dir / ".git");
+  json v2 = builtin_json("road_excavation");
+  v2["version"] = 2;
+  v2["limits"]["promised"] = 4;
+  write(dir / "county" / "roads" / "road_excavation.v2.json", v2.dump());
+  write(dir / ".git" / "stale.json", "not even JSON");  // hidden folders are skipped
+  auto reg = DefinitionRegistry::builtin();
+  reg.load_directory(dir.string());
+  EXPECT_EQ(reg.current("road_excavation")->version, 2);
+  EXPECT_EQ(reg.current("road_excavation")->file,
+            (dir / "county" / "roads" / "road_excavation.v2.json").string());
+  // A bad file in a subfolder is refused like any other, naming its path.
+  write(dir / "county" / "bad.json", "{}");
+  try {
+    DefinitionRegistry::builtin().load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(
+        std::string(e.what()).rfind((dir / "county" / "bad.json").string() + ": /: missing required key", 0),
+        0u)
+        << e.what();
+  }
 }
 
 TEST(DefinitionRegistry, MissingDirectoryIsRefused) {

@@ -16,7 +16,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 /** Starts a portal on a free port over a fresh database in `dir`; resolves to its base URL. */
 export function startPortal(portals, dir, name, ...extra) {
-  const proc = spawn(PORTAL, ['--db', path.join(dir, name + '.db'), '--port', '0', ...extra],
+  const proc = spawn(PORTAL, ['--db', path.join(dir, name + '.db'), '--port', '0', '--demo', ...extra],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   portals.push(proc);
   let err = '';
@@ -33,22 +33,47 @@ export function startPortal(portals, dir, name, ...extra) {
   });
 }
 
-/** The JSON API as the demo user `who` (a demo token). */
+// The demo users' password (docs/portal.md); the UI signs in with it like a person would.
+export const DEMO_PASSWORD = 'permitflow-demo';
+/** The demo users' logins, from the portal's built-in demo users file (no route lists them). */
+export const DEMO_LOGINS = JSON.parse(readFileSync(path.join(root, 'examples/portal/demo-config.json'), 'utf8'))
+  .users.map((u) => u.login);
+const sessions = new Map();  // base + login -> { cookie, csrf }
+
+/** A session of a demo user for direct API calls (signed in once per portal). */
+async function sessionOf(base, login) {
+  if (!sessions.has(base + login)) {
+    const res = await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                                   body: JSON.stringify({ login, password: DEMO_PASSWORD }) });
+    const doc = await res.json();
+    if (!res.ok) throw new Error(`sign-in of ${login}: ${res.status} ${JSON.stringify(doc)}`);
+    sessions.set(base + login, { cookie: res.headers.get('set-cookie').split(';')[0], csrf: doc.csrf });
+  }
+  return sessions.get(base + login);
+}
+
+/** The JSON API as the demo user `who` (a demo login). */
 export async function api(base, who, method, p, body) {
-  const res = await fetch(base + p, { method, headers: { Authorization: 'Bearer ' + who, 'Content-Type': 'application/json' },
+  const s = await sessionOf(base, who);
+  const res = await fetch(base + p, { method, headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' },
                                       body: body === undefined ? undefined : JSON.stringify(body) });
   const doc = await res.json();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(doc)}`);
   return doc;
 }
 
-/** Signs the page in as the demo user `who` and waits for its home page. The only sign-in of the tests. */
+/** Signs the page in as the demo user `who` with its password and waits for its home page. The only sign-in
+ *  of the tests. The session cookie is HttpOnly: no script on the page can read it. */
 export async function signIn(page, base, who) {
   await page.goto(base + '/#/signin');
   if (await page.locator('#signout').isVisible()) await page.click('#signout');
-  await page.click(`[data-token="${who}"]`);
+  await page.fill('#signin-form input[name=login]', who);
+  await page.fill('#signin-form input[name=password]', DEMO_PASSWORD);
+  await page.click('#signin-form button');
   await page.waitForFunction(() => !location.hash.startsWith('#/signin'));
   await page.waitForSelector('#me:not(:empty)');
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.match(await page.locator('#demo-mode').textContent(), /演示模式|DEMO MODE/);
   await settled(page);
 }
 

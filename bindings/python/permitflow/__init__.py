@@ -24,7 +24,7 @@ import datetime as _dt
 import json as _json
 import math as _math
 import os as _os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _permitflow
 from ._permitflow import (
@@ -173,7 +173,7 @@ class Engine:
 
     ``Engine(database, **config)`` takes the rest of the config as keywords: ``definitions_dir``,
     ``calendar_file``, ``utc_offset_minutes`` (480), ``synchronous`` ("full"|"normal"), ``county_code``
-    ("000000"), ``log_level`` ("warn"), ``pool_size`` (4, PostgreSQL connections). A missing database file is created; an existing one reopens with
+    ("000000"), ``log_level`` ("warn"), ``pool_size`` (4, PostgreSQL connections), ``feed_retention_days`` (90). A missing database file is created; an existing one reopens with
     every case, timer and event. Use it as a context manager, or call :meth:`close`.
 
     Every method may be called from many threads at once; the GIL is released while the engine works.
@@ -224,15 +224,31 @@ class Engine:
         return _json.loads(self._native.execute(_case_id(case_id), _dumps(command, "command")))
 
     # --- reads -----------------------------------------------------------------------------------------
-    def get(self, case_id: str) -> JSONDict:
-        """The case as it stands. Raises :class:`NotFound` for an unknown id."""
-        return _json.loads(self._native.get_case(_case_id(case_id)))
+    def get(self, case_id: str, actor: Optional[Mapping[str, Any]] = None) -> JSONDict:
+        """The case as it stands. Raises :class:`NotFound` for an unknown id. With ``actor``
+        (``{"id", "role", "department"?, "unit"?}``, like ``pf_get_case_as``): the case as that actor may
+        see it, with ``"allowed_commands"``; :class:`PermissionDenied` when it may not see the case."""
+        if actor is None:
+            return _json.loads(self._native.get_case(_case_id(case_id)))
+        return _json.loads(self._native.get_case_as(_case_id(case_id), _dumps(actor, "actor")))
 
     get_case = get
 
-    def history(self, case_id: str) -> List[JSONDict]:
-        """The case's events in order: ``[{"seq", "type", "at", "actor", "data", "prev_hash", "hash"}]``."""
-        return _json.loads(self._native.history(_case_id(case_id)))
+    def get_case_as(self, case_id: str, actor: Mapping[str, Any]) -> JSONDict:
+        """``pf_get_case_as``: :meth:`get` with an actor."""
+        return _json.loads(self._native.get_case_as(_case_id(case_id), _dumps(actor, "actor")))
+
+    def history(self, case_id: str, actor: Optional[Mapping[str, Any]] = None) -> List[JSONDict]:
+        """The case's events in order: ``[{"seq", "type", "at", "actor", "data", "prev_hash", "hash"}]``.
+        With ``actor`` (like ``pf_history_as``): as that actor may see them; :class:`PermissionDenied` when
+        it may not see the case."""
+        if actor is None:
+            return _json.loads(self._native.history(_case_id(case_id)))
+        return _json.loads(self._native.history_as(_case_id(case_id), _dumps(actor, "actor")))
+
+    def history_as(self, case_id: str, actor: Mapping[str, Any]) -> List[JSONDict]:
+        """``pf_history_as``: :meth:`history` with an actor."""
+        return _json.loads(self._native.history_as(_case_id(case_id), _dumps(actor, "actor")))
 
     def query(self, query: Optional[Mapping[str, Any]] = None, **filters: Any) -> JSONDict:
         """Cases matching a query, ordered by id: ``{"cases": [...], "next": cursor|None}``.
@@ -262,16 +278,61 @@ class Engine:
         return WorkingDate(day.year, day.month, day.day, answer["provisional"])
 
     # --- supervision ---------------------------------------------------------------------------------
-    def report(self, week: DateLike, format: str = "json") -> JSONDict:
+    def report(self, week: DateLike, format: str = "json",
+               actor: Optional[Mapping[str, Any]] = None) -> JSONDict:
         """The weekly supervision report (督查周报) of the week holding ``week``. With ``format="csv"`` the
-        answer is ``{"csv": "…"}``."""
-        return _json.loads(self._native.report(_dumps({"week": _date(week, "week"), "format": format}, "report")))
+        answer is ``{"csv": "…"}``. With ``actor``: only the cases that actor may see, and reporters' names
+        only where it may see them (docs/policy.md)."""
+        request: Dict[str, Any] = {"week": _date(week, "week"), "format": format}
+        if actor is not None:
+            request["actor"] = actor
+        return _json.loads(self._native.report(_dumps(request, "report")))
+
+    def definitions(self, date: Optional[DateLike] = None) -> JSONDict:
+        """The definitions the engine knows (compiled in, ``definitions_dir``, stored with cases):
+        ``{"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", …}]}``;
+        ``in_effect`` marks the version a submission on ``date`` (default today) gets."""
+        return _json.loads(self._native.definitions("" if date is None else _date(date, "date")))
 
     def verify(self) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:
         ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``."""
         return _json.loads(self._native.verify())
 
+
+    # --- the event feed (docs/feed.md) ----------------------------------------------------------------
+    def feed(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> JSONDict:
+        """One page of feed records: ``{"records", "next", "head", "pruned"}``. Fields (as a dict, as
+        keywords, or both): ``after``, ``limit`` (1–1000), ``kinds``, ``types``, ``profile``, ``consumer``."""
+        merged: Dict[str, Any] = dict(request or {})
+        merged.update(fields)
+        return _json.loads(self._native.feed(_dumps(merged, "feed request")))
+
+    def feed_ack(self, consumer: str, seq: int) -> None:
+        """Moves the durable consumer ``consumer`` forward to ``seq`` (never back, never past the head)."""
+        if not isinstance(consumer, str):
+            raise _invalid("consumer must be a str", "/consumer")
+        if isinstance(seq, bool) or not isinstance(seq, int) or not -(2**63) <= seq < 2**63:
+            raise _invalid("seq must be an int", "/seq")
+        self._native.feed_ack(consumer, seq)
+
+    def records(self, after: int = 0, *, consumer: Optional[str] = None, limit: int = 100,
+                **filters: Any) -> Iterator[JSONDict]:
+        """Iterates over the feed records after ``after`` (or after ``consumer``'s cursor), page by page,
+        up to the head as it was when each page was read. It does not acknowledge: call :meth:`feed_ack`
+        after handling a record."""
+        request: Dict[str, Any] = dict(filters, limit=limit)
+        if consumer is not None:
+            request["consumer"] = consumer
+        else:
+            request["after"] = after
+        while True:
+            page = self.feed(request)
+            yield from page["records"]
+            if page["next"] >= page["head"]:
+                return
+            request.pop("consumer", None)
+            request["after"] = page["next"]
 
 def open(config: Mapping[str, Any]) -> Engine:  # noqa: A001 - mirrors pf_open
     """Opens an engine from a config dict (``{"database": …, …}``), like the C API's ``pf_open``."""

@@ -23,6 +23,8 @@
 #ifndef PERMITFLOW_PERMITFLOW_H
 #define PERMITFLOW_PERMITFLOW_H
 
+#include <stdint.h>
+
 #if defined(_WIN32)
 #if defined(PERMITFLOW_C_BUILDING)
 #define PF_API __declspec(dllexport)
@@ -108,6 +110,22 @@ PF_API pf_status pf_get_case(pf_engine* engine, const char* case_id, char** case
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_history(pf_engine* engine, const char* case_id, char** events_json) PF_NOEXCEPT;
 
+/** The case as the actor `actor_json` ({"id", "role", "department"?, "unit"?}) may see it, with
+ *  "allowed_commands": the command types that actor may give in the case's current state (role, department,
+ *  unit and ownership checked; the law's rules are not, so such a command may still be refused). A
+ *  complaint's reporter is {"withheld": true} for actors other than the dispatcher, the unit holding the case
+ *  and the reporter (docs/policy.md). Ownership: *case_json is freed with pf_free(). Thread-safe.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_PERMISSION_DENIED (the actor may not see the
+ *  case), PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_get_case_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                                char** case_json) PF_NOEXCEPT;
+
+/** The case's events as the actor `actor_json` may see them (a withheld reporter as in pf_get_case_as).
+ *  Ownership: *events_json is freed with pf_free(). Thread-safe.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_PERMISSION_DENIED, PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_history_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                               char** events_json) PF_NOEXCEPT;
+
 /** Cases matching `query_json` ({"permit"?, "state"?, "light"?, "applicant"?, "awaiting_department"?,
  *  "due_before"?, "due_after"?, "actor"?, "limit"?, "after"?}): {"cases": [...], "next": cursor|null}.
  *  Ownership: *cases_json is freed with pf_free(). Thread-safe.
@@ -130,6 +148,20 @@ PF_API pf_status pf_report(pf_engine* engine, const char* report_json, char** re
  *  Ownership: *verify_json is freed with pf_free(). Thread-safe.
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_verify(pf_engine* engine, char** verify_json) PF_NOEXCEPT;
+
+/** The event feed (docs/feed.md): `request_json` {"after"?: seq, "limit"?: 1..1000 (100), "kinds"?: [...],
+ *  "types"?: [...], "profile"?: "raw", "consumer"?: name} gives {"records": [{"seq", "case", "kind",
+ *  "subject", "version", "state", "event": {"type", "at", "actor", "data", "hash"}}, …], "next": seq,
+ *  "head": seq, "pruned": seq}. With "consumer", reading starts after that consumer's stored cursor.
+ *  Ownership: *feed_json is freed with pf_free(). Thread-safe; never waits for a command.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT (unknown profile, kind or key, after < 0 or past the head, limit out
+ *  of range, a bad consumer name), PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_feed(pf_engine* engine, const char* request_json, char** feed_json) PF_NOEXCEPT;
+
+/** Moves the durable consumer `consumer` (1 to 64 of [A-Za-z0-9_.-]) forward to `seq`, creating it. Never
+ *  back: a seq below its cursor, or past the feed's head, is PF_INVALID_ARGUMENT and changes nothing.
+ *  Thread-safe. Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_feed_ack(pf_engine* engine, const char* consumer, int64_t seq) PF_NOEXCEPT;
 
 /** The n-th working day after `date` ("YYYY-MM-DD", n >= 0; n = 0 returns the date) on the engine's calendar:
  *  {"date": "YYYY-MM-DD", "provisional": bool} (provisional past the last loaded calendar year).
