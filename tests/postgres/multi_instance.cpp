@@ -330,7 +330,15 @@ int run_parent(Options o, const char* self) {
   {
     auto tx = store->begin_write();  // rolled back: only looks
     for (const auto& [cid, cs] : acks) {
-      if (tx->find_command(cid) != cs) problems.push_back("acknowledged command " + cid + " is not stored");
+      // Command ids are kept per actor (docs/log_format.md): "<role>:<length of id>:<id>:<command_id>", the
+      // actor being the one worker_command gave that worker's round ("w<worker>-r<round>").
+      const int w = std::stoi(cid.substr(1, cid.find('-') - 1));
+      const int r = std::stoi(cid.substr(cid.find("-r") + 2));
+      const json actor = worker_command(w, r)["actor"];
+      const std::string who = actor["id"].get<std::string>();
+      const std::string key =
+          actor["role"].get<std::string>() + ":" + std::to_string(who.size()) + ":" + who + ":" + cid;
+      if (tx->find_command(key) != cs) problems.push_back("acknowledged command " + cid + " is not stored");
     }
     const auto left = tx->claim_due_timers(Instant::parse_rfc3339(now_at(o.rounds - 1)).epoch_seconds(), 0);
     for (const auto& t : left) {
