@@ -146,9 +146,17 @@ void Portal::sign_in_routes() {
     if (clear) c += "; Max-Age=0";
     return c;
   };
-  // Whether this portal runs the built-in demo (the page header says so); nothing about its users.
+  // Whether this portal runs the built-in demo (the page header says so) and whether the request carries a
+  // live session (the page then asks /api/me; without one it shows the sign-in form and provokes no 401);
+  // nothing about its users.
   router_.Get("/api/portal", [this](const Request& req, Response& res) {
-    send_json(res, {{"demo", options_.demo}, {"tls", req.tls}});
+    bool live = false;
+    try {
+      signed_in(req, res);
+      live = true;
+    } catch (const HttpError&) {
+    }
+    send_json(res, {{"demo", options_.demo}, {"tls", req.tls}, {"signed_in", live}});
   });
   router_.Post("/api/login", [this, cookie](const Request& req, Response& res) {
     const json doc = json::parse(req.body, nullptr, false);

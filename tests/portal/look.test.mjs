@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, api, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
+import { ARTIFACTS, CHROMIUM, DEMO_LOGINS, api, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'portal-look-'));
 const portals = [];
@@ -29,6 +29,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
   const base = await startPortal(portals, work, 'look', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   // A few timers fire, so the dashboard has yellow and red cases and suspensions to name.
   await api(base, 'demo-supervisor', 'POST', '/api/run-due', { now: '2026-12-03T09:00:00+08:00' });
+  const started = Date.now();
   const codes = await codesOf(base, 'demo-clerk');
   const users = DEMO_LOGINS.map((login) => ({ token: login }));
   const findings = [];
@@ -41,7 +42,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
       await signIn(page, base, user.token);
       const look = async () => {
         visited += 1;
-        for (const code of await codesShown(page, codes)) findings.push(`${lang} ${user.id} ${await page.evaluate(() => location.hash)}: ${code}`);
+        for (const code of await codesShown(page, codes)) findings.push(`${lang} ${user.token} ${await page.evaluate(() => location.hash)}: ${code}`);
       };
       await look();
       const hrefs = await page.locator('#nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -67,7 +68,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
     }
   }
   writeFileSync(path.join(ARTIFACTS, '5-look-findings.txt'), findings.join('\n') + '\n');
-  t.diagnostic(`${visited} pages looked at by ${users.length} users in two languages`);
+  t.diagnostic(`${visited} pages looked at by ${users.length} users in two languages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assert.ok(visited > 100, `${visited} pages looked at`);
   assert.deepEqual(findings, [], 'contract codes shown to a person');
   await page.finish();

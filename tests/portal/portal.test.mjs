@@ -401,12 +401,17 @@ test('a slow queue answer does not overwrite the case page opened after it', asy
   await signIn(page, base, 'demo-clerk');
   await page.waitForSelector('#queue tr.row');
   let delayed = 0;
+  let asked;
+  const queueAsked = new Promise((r) => { asked = r; });
   await page.route((url) => url.pathname === '/api/cases', async (route) => {
     delayed += 1;
+    asked();
     await new Promise((r) => setTimeout(r, 1500));
-    await route.continue();
+    // The page may have cancelled the read when it left the queue (app.js leaveView); then there is nothing to answer.
+    await route.continue().catch(() => {});
   });
   await page.evaluate(() => { location.hash = '#/queue?state=under_review'; });
+  await queueAsked;  // the queue's read is in flight when the user opens the case
   await page.evaluate((id) => { location.hash = '#/case/' + encodeURIComponent(id); }, target.id);
   await page.waitForSelector('#case-state');
   await page.waitForTimeout(2500);  // the queue's answer has come back by now

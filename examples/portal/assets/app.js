@@ -46,7 +46,7 @@ const WORDS = {
   reporter: ['反映人', 'Reporter'], unresolved: ['未办结', 'Unresolved'], by_unit: ['各单位', 'By unit'],
   report_problem: ['我要反映', 'Report a problem'], my_reports: ['我的反映', 'My reports'],
   description: ['问题描述', 'Description'], location: ['地点', 'Location'], source: ['来源', 'Source'],
-  reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
+  withheld: ['不予显示', 'withheld'], reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
   responsible_unit: ['责任单位（派遣表）', 'Responsible unit (table)'], received_at: ['受理时间', 'Received'],
   reply: ['答复内容', 'Reply'], rating: ['评价', 'Rating'], deputy: ['督办领导', 'Supervising deputy'],
   returned_by: ['退回单位', 'Returned by'], escalation: ['上报理由', 'Escalation'], note: ['说明', 'Note'],
@@ -175,23 +175,37 @@ function showError(e) {
 }
 class ApiError extends Error { constructor(status, name, message) { super(message); this.status = status; this.name = name; } }
 // A read answered after the user moved to another page (route() ran again) is dropped: a slow queue must not
-// overwrite the case page opened after it. route() ends a stale view quietly.
+// overwrite the case page opened after it. route() ends a stale view quietly, and cancels the reads of the view
+// it leaves (and sign-out does before it ends the session), so none of them comes back refused.
+// `view: false` is for the reads of the signed-in user, which belong to no view.
 class StaleView extends Error {}
-async function api(method, path, body) {
+function leaveView() {
+  if (STATE.reads) STATE.reads.abort();
+  STATE.reads = new AbortController();
+}
+async function api(method, path, body, { view = true } = {}) {
   const seq = STATE.seq;
+  const read = method === 'GET' && view;
   const headers = {};
   if (method !== 'GET') headers['X-CSRF-Token'] = STATE.csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin',
-                                  body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
+  const signal = read && STATE.reads ? STATE.reads.signal : undefined;
+  let res, text;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', signal,
+                              body: body === undefined ? undefined : JSON.stringify(body) });
+    text = await res.text();
+  } catch (e) {
+    if (signal && signal.aborted) throw new StaleView();
+    throw e;
+  }
+  if (read && seq !== STATE.seq) throw new StaleView();
   let doc = null;
   try { doc = JSON.parse(text); } catch (e) { doc = text; }
   if (!res.ok) {
     const err = doc && doc.error ? doc.error : { status: 'http_' + res.status, message: text };
     throw new ApiError(res.status, err.status, err.message);
   }
-  if (method === 'GET' && seq !== STATE.seq) throw new StaleView();
   return doc;
 }
 const permitName = (id) => (STATE.defs && STATE.defs[id] ? nameOf(STATE.defs[id].name) : id);
@@ -237,6 +251,8 @@ function actorText(a, permit) {
   if (!a || a.role === 'system' || !a.role) return t('system');
   if (a.department) return `${pick(ROLES, a.role)} · ${deptName(permit || '', a.department)}`;
   if (a.unit) return `${pick(ROLES, a.role)} · ${unitName(a.unit)}`;
+  // A reporter the viewer may not see is withheld by the engine (docs/policy.md): say so, name no one.
+  if (a.withheld || !a.id) return `${pick(ROLES, a.role)} · ${t('withheld')}`;
   return `${pick(ROLES, a.role)} · ${a.id}`;
 }
 function light(l) { return l ? `<span class="light ${esc(l)}" title="${esc(pick(LIGHTS, l))}"></span>${esc(pick(LIGHTS, l))}` : ''; }
@@ -314,15 +330,20 @@ async function signIn(login, password) {
 async function loadPortal() {
   try {
     const res = await fetch('/api/portal');
-    if (res.ok) STATE.demo = (await res.json()).demo === true;
+    if (res.ok) {
+      const doc = await res.json();
+      STATE.demo = doc.demo === true;
+      STATE.session = doc.signed_in === true;
+    }
   } catch (e) { /* the header just does not say it */ }
 }
 async function loadMe() {
-  STATE.me = await api('GET', '/api/me');
-  STATE.csrf = STATE.me.csrf;
-  STATE.demo = STATE.me.demo === true;
-  if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions');
-  if (!STATE.cats) STATE.cats = await api('GET', '/api/categories');
+  const me = await api('GET', '/api/me', undefined, { view: false });
+  if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions', undefined, { view: false });
+  if (!STATE.cats) STATE.cats = await api('GET', '/api/categories', undefined, { view: false });
+  STATE.me = me;
+  STATE.csrf = me.csrf;
+  STATE.demo = me.demo === true;
 }
 const COMPLAINT_ROLES = ['reporter', 'dispatcher', 'handler', 'leader'];
 
@@ -649,7 +670,8 @@ function complaintCards(c) {
   const rep = c.reporter || {};
   const row = (k, v) => (v === undefined || v === null || v === '' ? '' : `<dt>${t(k)}</dt><dd>${v}</dd>`);
   const details = `<div class="card" id="complaint-details"><dl class="kv">
-      ${row('reporter', `${esc(rep.name || rep.id)} <span class="muted">${esc(rep.id)}</span>`)}
+      ${row('reporter', rep.withheld ? `<span class="muted" id="reporter-withheld">${t('withheld')}</span>`
+                                     : `${esc(rep.name || rep.id)} <span class="muted">${esc(rep.id)}</span>`)}
       ${row('source', esc(pick(SOURCES, c.source)))}${row('received_at', esc(dueText(c.received_at || (c.deadlines.handling || {}).started_at)))}
       ${row('description', esc(c.description))}${row('location', esc(c.location))}
       ${row('responsible_unit', esc(unitName(c.responsible_unit)))}
@@ -916,6 +938,7 @@ async function viewDashboard(query) {
 // Marks #view with the hash it shows once its view is rendered (data-shown), so a test knows when to look.
 async function route() {
   const seq = STATE.seq = (STATE.seq || 0) + 1;
+  leaveView();
   const view = document.getElementById('view');
   view.dataset.loading = '1';
   try {
@@ -928,9 +951,11 @@ async function showRoute() {
   const [path, qs] = (location.hash.slice(1) || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(qs || '');
-  if (!STATE.me) {
-    // A session cookie from before a reload signs in again; without one /api/me answers 401.
+  if (!STATE.me && STATE.session !== false) {
+    // A session cookie from before a reload signs in again; /api/portal said whether there is one, so a page
+    // without one asks nothing that answers 401.
     try { await loadMe(); } catch (e) { STATE.me = null; }
+    STATE.session = STATE.me ? true : false;
   }
   renderChrome();
   if (!STATE.me) return viewSignin();
@@ -951,7 +976,7 @@ async function showRoute() {
   } catch (e) {
     if (e instanceof StaleView) return undefined;
     showError(e);
-    if (e.status === 401) { STATE.me = null; STATE.csrf = ''; }
+    if (e.status === 401) { STATE.me = null; STATE.csrf = ''; STATE.session = false; }
     return undefined;
   }
 }
@@ -962,8 +987,9 @@ document.getElementById('lang').addEventListener('click', () => {
   route();
 });
 document.getElementById('signout').addEventListener('click', async () => {
+  leaveView();
   try { await api('POST', '/api/logout'); } catch (e) { /* already ended on the server */ }
-  STATE.csrf = ''; STATE.me = null; flash('');
+  STATE.csrf = ''; STATE.me = null; STATE.session = false; flash('');
   location.hash = '#/signin';
   route();
 });
