@@ -161,6 +161,9 @@ const CONTRACT_CODES = `submitted awaiting_correction not_accepted under_review 
   portal hotline wechat window patrol referral acceptance_notice correction decision issuance review
   protected_road emergency_filing_late roof_prohibited term_exceeds_maximum renewal_late
   invalid_argument not_found invalid_state permission_denied conflict rule_violation storage internal unauthorized
+  terminated supplied verification_recorded credit_flagged supply record_verification tolerance commitment
+  verification confirmed exempt document_check site_inspection data_sharing tolerance_lapsed false_commitment
+  serious_bad_credit false_commitment_on_record
   undefined null true false nan error pdf ofd jpg png`.split(/\s+/).filter(Boolean);
 
 /** The codes the Chinese UI must not show: the contract's and the definitions' ids. */
