@@ -3,9 +3,12 @@
 // check of printed documents. docs/portal.md describes what the tests assert.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { before, after } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -13,6 +16,28 @@ export const PORTAL = process.env.PORTAL_BIN || path.join(root, 'build/release/e
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = process.env.PORTAL_ARTIFACTS || path.join(root, 'build/portal-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
+
+/**
+ * A test file's browser and portals: Debian's chromium, headless, with a fresh profile and no network chatter,
+ * launched once before the file's tests (`suite.context`); the portals it starts (`suite.portals`, over
+ * databases in `suite.work`) are stopped and the directory removed after them.
+ */
+export function browserSuite(prefix) {
+  const suite = { work: mkdtempSync(path.join(tmpdir(), prefix)), portals: [], context: null };
+  before(async () => {
+    suite.context = await chromium.launchPersistentContext(path.join(suite.work, 'profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    if (suite.context) await suite.context.close();
+    for (const p of suite.portals) p.kill('SIGTERM');
+    rmSync(suite.work, { recursive: true, force: true });
+  });
+  return suite;
+}
 
 /** Starts a portal on a free port over a fresh database in `dir`; resolves to its base URL. */
 export function startPortal(portals, dir, name, ...extra) {

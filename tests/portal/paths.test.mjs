@@ -1,31 +1,13 @@
 // The two other acceptance paths in the browser (docs/contract.md §17, docs/portal.md): tolerant acceptance
 // (容缺受理) at the window and the applicant's supply; a commitment (告知承诺) on the application and the
 // window's verification that finds it false.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, api, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
+import { api, browserSuite, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
 
-const work = mkdtempSync(path.join(tmpdir(), 'portal-paths-'));
-const portals = [];
-let context;
+const suite = browserSuite('portal-paths-');
 
-before(async () => {
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => {
-  if (context) await context.close();
-  for (const p of portals) p.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-});
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 // The Chinese UI names every code of the two paths (states, events, commands, results, methods, reasons).
@@ -46,7 +28,7 @@ async function submitOn(page, selector) {
 const AD_FACTS = { area_m2: 24, height_m: 6, on_roof: false, building_storeys: 5, term_months: 36, electronic_screen: false };
 
 test('tolerant acceptance at the window lists exactly the tolerable items missing, and the applicant supplies them', async () => {
-  const base = await startPortal(portals, work, 'tolerance', '--clock', '2026-12-01T09:00:00+08:00');
+  const base = await startPortal(suite.portals, suite.work, 'tolerance', '--clock', '2026-12-01T09:00:00+08:00');
   // The billboard company applies with everything but the renderings (a tolerable item).
   const needed = (await api(base, 'demo-adv', 'POST', '/api/precheck', { permit: 'outdoor_advertising', facts: AD_FACTS, materials: [] }))
     .items.map((i) => i.material);
@@ -55,7 +37,7 @@ test('tolerant acceptance at the window lists exactly the tolerable items missin
   const submitted = await api(base, 'demo-adv', 'POST', '/api/applications', { permit: 'outdoor_advertising', facts: AD_FACTS, materials });
   const id = submitted.id;
 
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-clerk');
   await visit(page, '#/case/' + encodeURIComponent(id));
   // The plain acceptance and the tolerant one; the tolerant form names exactly the missing tolerable item.
@@ -99,7 +81,7 @@ test('tolerant acceptance at the window lists exactly the tolerable items missin
   await page.finish();
 
   // The applicant brings the renderings from its own case page.
-  const applicant = await watchedPage(context);
+  const applicant = await watchedPage(suite.context);
   await signIn(applicant, base, 'demo-adv');
   await visit(applicant, '#/case/' + encodeURIComponent(id));
   assert.deepEqual(await applicant.locator('form[data-command="supply"] input[name=material]').evaluateAll((is) => is.map((i) => i.value)), ['rendering']);
@@ -116,8 +98,8 @@ test('tolerant acceptance at the window lists exactly the tolerable items missin
 });
 
 test('a commitment on the application, decided on, and a verification that finds it false', async () => {
-  const base = await startPortal(portals, work, 'commitment', '--clock', '2026-12-01T09:00:00+08:00');
-  const page = await watchedPage(context);
+  const base = await startPortal(suite.portals, suite.work, 'commitment', '--clock', '2026-12-01T09:00:00+08:00');
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-adv');
   // A billboard on a roof: the building owners' consent may be replaced by a commitment.
   await visit(page, '#/new');
@@ -156,7 +138,7 @@ test('a commitment on the application, decided on, and a verification that finds
   assert.ok(decided.deadlines.verification && decided.deadlines.verification.due, 'the verification clock runs');
 
   // The clerk finds it in the verification queue and records that the commitment was false.
-  const clerk = await watchedPage(context);
+  const clerk = await watchedPage(suite.context);
   await signIn(clerk, base, 'demo-clerk');
   await visit(clerk, '#/verification');
   const row = clerk.locator(`#verification-open tr[data-case="${id}"]`);
