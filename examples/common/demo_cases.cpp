@@ -229,14 +229,10 @@ OtherPaths run_other_paths(Engine& engine, std::ostream& out) {
   json ad_app = application("outdoor_advertising", ad, at("2026-11-02", "09:30"), ad_facts(), json::array());
   ad_app["materials"] = without(ad_app, {"rendering"});
   const json notice = json::parse(engine.precheck(ad_app.dump()));
-  out << "
-      容缺受理 tolerant acceptance : the window may tolerate ";
-                                     for (const auto& i : notice["tolerable"]) out
-      << " "
-      << i.get<std::string>();
-  out << "
-         ";
-      auto tolerance = [&](const std::string& supply_by) {
+  out << "\n容缺受理 tolerant acceptance: the window may tolerate";
+  for (const auto& i : notice["tolerable"]) out << " " << i.get<std::string>();
+  out << "\n";
+  auto tolerance = [&](const std::string& supply_by) {
     return json{
         {"tolerance", {{"items", {"rendering"}}, {"supply_by", supply_by}, {"commitment", signed_promise}}}};
   };
