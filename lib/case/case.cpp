@@ -91,6 +91,7 @@ std::vector<DateRange> closed_suspensions(const Case& c) {
 void apply(Case& c, const Event& e, const CaseContext& ctx) {
   const Date day = e.at.local_date(ctx.utc_offset_minutes);
   const json& d = e.data;
+  const bool was_suspended = c.state == State::suspended;
   if (c.version == 0 && e.type != "submitted") {
     throw Error(ErrorCode::internal, "a case log must begin with 'submitted', not '" + e.type + "'");
   }
@@ -141,6 +142,8 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     }
     if (d.contains("facts")) {
       for (const auto& [k, v] : d["facts"].items()) {
+        // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
+        if (c.facts.contains(k) && c.facts[k] == v) continue;
         c.facts[k] = v;
         c.resubmitted_since_notice.push_back("fact:" + k);
       }
@@ -238,6 +241,13 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
   } else {
     throw Error(ErrorCode::internal, "unknown event type '" + t + "' in the log of " + c.id);
   }
+  // Any way out of a suspension but `resume` ends the case (a withdrawal, a deemed renewal): the stopped time
+  // ends that day too, so the case keeps no open suspension and its days stay uncounted.
+  if (was_suspended && c.state != State::suspended && c.state != State::under_review &&
+      !c.suspensions.empty() && !c.suspensions.back().to) {
+    c.suspensions.back().to = day;
+    c.suspensions.back().closed_by_end = true;
+  }
   c.version = e.seq;
   c.last_event_at = e.at;
   recompute_deadlines(c, ctx, e.at);
@@ -279,15 +289,19 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
   // Decision clocks: promised (承诺) and statutory (法定), stopped by suspensions, moved by an extension.
   if (c.accepted_on) {
     const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
-    const LegalClock promised{*c.accepted_on, def.limits.promised + c.extended_working_days,
-                              closed_suspensions(c)};
-    const LegalClock legal{*c.accepted_on, statutory + c.extended_working_days, closed_suspensions(c)};
-    WorkingDate promised_due = due_date(promised, cal);
-    WorkingDate statutory_due = due_date(legal, cal);
-    if (c.renewal_expiry) {  // Art 50: a renewal is decided before the old permit expires
-      statutory_due.date = std::min(statutory_due.date, *c.renewal_expiry);
-      promised_due.date = std::min(promised_due.date, *c.renewal_expiry);
-    }
+    // The dues shown: a suspension the end closed does not move them (they stay as shown while suspended).
+    std::vector<DateRange> resumed;
+    for (const Suspension& s : c.suspensions)
+      if (s.to && !s.closed_by_end) resumed.push_back({s.from, *s.to});
+    const LegalClock promised{*c.accepted_on, def.limits.promised + c.extended_working_days, resumed};
+    const LegalClock legal{*c.accepted_on, statutory + c.extended_working_days, resumed};
+    // Art 50: a renewal is decided before the old permit expires.
+    const auto capped = [&](WorkingDate due) {
+      if (c.renewal_expiry) due.date = std::min(due.date, *c.renewal_expiry);
+      return due;
+    };
+    const WorkingDate promised_due = capped(due_date(promised, cal));
+    const WorkingDate statutory_due = capped(due_date(legal, cal));
     ClockView& v = out.decision;
     v.present = true;
     v.due = promised_due.date;
@@ -300,9 +314,15 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
     } else if (c.state == State::suspended) {
       v.light = v.statutory_light = Light::stopped;
     } else {
+      // An ended clock is judged on the working days it actually counted: every stopped day is left out,
+      // including those of a suspension the end closed.
       const std::optional<Date> ended = c.decision ? std::optional<Date>(c.decision->on) : c.ended_on;
-      v.light = ended_light(ended, v.due);
-      v.statutory_light = ended_light(ended, v.statutory_due);
+      const auto counted_due = [&](LegalClock clock) {
+        clock.suspensions = closed_suspensions(c);
+        return capped(due_date(clock, cal)).date;
+      };
+      v.light = ended_light(ended, counted_due(promised));
+      v.statutory_light = ended_light(ended, counted_due(legal));
     }
   }
   // Art 44: the certificate within 10 working days of approval.

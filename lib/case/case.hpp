@@ -59,6 +59,9 @@ struct Suspension {  // Art 45: time not counted, both ends included
   std::optional<Date> to;
   int expected_working_days = 0;
   std::string notice;
+  // Closed by the case's end (a withdrawal, a deemed renewal), not by `resume`: the dues keep the values
+  // they showed while suspended, and only the light counts the stopped days out.
+  bool closed_by_end = false;
   bool operator==(const Suspension&) const = default;
 };
 
@@ -243,7 +246,7 @@ nlohmann::json to_json(const Case& c, const CaseContext& ctx);
 nlohmann::json to_json(const Actor& a);
 Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
 
-/// Suspensions as excluded ranges (closed ones only).
+/// Suspensions as excluded ranges (closed ones only, including one the case's end closed).
 std::vector<DateRange> closed_suspensions(const Case& c);
 
 /// The complaint kind's share of apply(), recompute_deadlines() and to_json() (lib/case/complaint.cpp).

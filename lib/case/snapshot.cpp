@@ -126,10 +126,11 @@ void serialize(Ar& ar, Inspection& i, unsigned) {
   ar& i.inspectors& i.findings& i.actor& i.on;
 }
 template <class Ar>
-void serialize(Ar& ar, Suspension& s, unsigned) {
+void serialize(Ar& ar, Suspension& s, unsigned version) {
   ar& s.reason& s.from;
   optional_field(ar, s.to);
   ar& s.expected_working_days& s.notice;
+  if (version >= 1) ar& s.closed_by_end;
 }
 template <class Ar>
 void serialize(Ar& ar, Decision& d, unsigned) {
@@ -240,6 +241,7 @@ void serialize(Ar& ar, Case& c, unsigned version) {
 }  // namespace boost::serialization
 
 BOOST_CLASS_VERSION(permitflow::Case, 3)
+BOOST_CLASS_VERSION(permitflow::Suspension, 1)
 BOOST_CLASS_VERSION(permitflow::Tolerance, 1)
 BOOST_CLASS_VERSION(permitflow::Commitment, 1)
 BOOST_CLASS_VERSION(permitflow::Verification, 1)

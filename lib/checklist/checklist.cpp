@@ -58,11 +58,6 @@ std::optional<double> number_fact(const json& facts, std::string_view name) {
   return v->get<double>();
 }
 
-void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
-  if (!c.fact.empty()) out.insert(c.fact);
-  for (const auto& o : c.operands) collect_condition_facts(o, out);
-}
-
 // The facts the definition's rules need to decide their flags, given what the application says so far.
 std::set<std::string> facts_rules_need(const PermitDefinition& def, const json& facts) {
   std::set<std::string> need;
@@ -201,6 +196,11 @@ void validate_vehicles(const std::string& pointer, const json& v) {
 }
 
 }  // namespace
+
+void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
+  if (!c.fact.empty()) out.insert(c.fact);
+  for (const auto& o : c.operands) collect_condition_facts(o, out);
+}
 
 std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const json& facts,
                                              const std::vector<SubmittedMaterial>& materials) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
 std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,
                                        int utc_offset_minutes);
+
+/// Adds to `out` every fact the condition reads.
+void collect_condition_facts(const Condition& c, std::set<std::string>& out);
 
 /// Validates the facts' types against the definition (unknown facts, wrong types, impossible dates).
 /// Throws Error(invalid_argument) with the JSON pointer ("/facts/area_m2") in field().

@@ -10,11 +10,19 @@ WorkingDate due_date(const LegalClock& clock, const WorkingCalendar& cal) {
 
 int counted_working_days(const LegalClock& clock, Date due, const WorkingCalendar& cal) {
   if (due <= clock.start) return 0;
-  int counted = cal.working_days_between(clock.start + 1, due);
+  // Suspensions that overlap or touch are joined first, so a day inside two of them is left out once.
+  std::vector<DateRange> stopped;
   for (const DateRange& s : clock.suspensions) {
-    const Date from = std::max(s.from, clock.start + 1);
-    const Date to = std::min(s.to, due);
-    if (from <= to) counted -= cal.working_days_between(from, to);
+    const DateRange r{std::max(s.from, clock.start + 1), std::min(s.to, due)};
+    if (r.from <= r.to) stopped.push_back(r);
+  }
+  std::sort(stopped.begin(), stopped.end());
+  int counted = cal.working_days_between(clock.start + 1, due);
+  std::optional<Date> last;  // the last day already left out
+  for (const DateRange& r : stopped) {
+    const Date from = last ? std::max(r.from, *last + 1) : r.from;
+    if (from <= r.to) counted -= cal.working_days_between(from, r.to);
+    if (!last || r.to > *last) last = r.to;
   }
   return counted;
 }

@@ -47,14 +47,28 @@ bool in_earlier_notice(const Case& c, const std::string& material) {
 }
 
 // A later notice may name only what concerns the supplements: a resubmitted material, a fact that changed,
-// or anything a changed fact makes required.
-bool concerns_supplements(const Case& c, const Deficiency& d) {
+// or what a changed fact bears on (a missing answer, the vehicles' own items, a material the facts make
+// required). A fact sent again unchanged is no supplement (lib/case drops it from the list).
+bool concerns_supplements(const Case& c, const PermitDefinition& def, const Deficiency& d) {
   const auto& since = c.resubmitted_since_notice;
-  if (std::find(since.begin(), since.end(), d.material) != since.end()) return true;
-  const bool facts_changed =
+  const auto named = [&](const std::string& id) {
+    return std::find(since.begin(), since.end(), id) != since.end();
+  };
+  if (named(d.material)) return true;
+  const auto changed = [&](const std::string& fact) { return named("fact:" + fact); };
+  const bool any_fact_changed =
       std::any_of(since.begin(), since.end(), [](const std::string& s) { return s.rfind("fact:", 0) == 0; });
-  return facts_changed && (d.problem == Problem::condition_required || d.material.rfind("fact:", 0) == 0 ||
-                           d.material.rfind("vehicle", 0) == 0);
+  if (d.material.rfind("fact:", 0) == 0) return any_fact_changed;
+  if (const auto colon = d.material.find(':'); colon != std::string::npos) {  // "<id>:<plate>"
+    const std::string id = d.material.substr(0, colon);
+    const MaterialSpec* spec = def.material(id);
+    return changed("vehicles") && (id == "vehicle" || (spec && spec->per_vehicle));
+  }
+  const MaterialSpec* spec = def.material(d.material);
+  if (d.problem != Problem::condition_required || !spec || !spec->required_if) return false;
+  std::set<std::string> reads;
+  collect_condition_facts(*spec->required_if, reads);
+  return std::any_of(reads.begin(), reads.end(), changed);
 }
 
 bool on_checklist(const Case& c, const PermitDefinition& def, const std::string& material) {
@@ -83,12 +97,15 @@ Actor system_actor() { return Actor{"system", Role::system, "", ""}; }
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto open = open_deficiencies(c, ctx.definition);
   const bool tolerant = cmd.body.contains("tolerance") && !cmd.body["tolerance"].is_null();
+  // Acceptance on a rest day counts from the next working day, as a receipt does, and never before the
+  // receipt of the submission it accepts.
+  const Date on = std::max(ctx.calendar.working_day_on_or_after(day_of(cmd, ctx)), c.last_submission_on);
   if (!tolerant) {
     if (!open.empty()) {
       violation("the application is not complete, so it cannot be accepted; still deficient: " +
                 describe(open));
     }
-    return single_event(c, cmd, "accepted", {{"accepted_on", day_of(cmd, ctx).to_string()}});
+    return single_event(c, cmd, "accepted", {{"accepted_on", on.to_string()}});
   }
   // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
   // must bring them before the promised decision due.
@@ -128,7 +145,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const Date supply_by = Date::parse(t["supply_by"].get<std::string>());
   json tolerance = {{"items", items}, {"supply_by", supply_by.to_string()}, {"commitment", t["commitment"]}};
   Events out = single_event(c, cmd, "accepted",
-                            {{"accepted_on", today.to_string()}, {"tolerance", std::move(tolerance)}});
+                            {{"accepted_on", on.to_string()}, {"tolerance", std::move(tolerance)}});
   Case after = c;
   apply(after, out.front(), ctx);
   const Date due = after.deadlines.decision.due;
@@ -267,7 +284,8 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
   if (!c.notices.empty()) {
     std::vector<std::string> untraceable;
     for (const auto& d : notice) {
-      if (!in_earlier_notice(c, d.material) && !concerns_supplements(c, d)) untraceable.push_back(d.material);
+      if (!in_earlier_notice(c, d.material) && !concerns_supplements(c, ctx.definition, d))
+        untraceable.push_back(d.material);
     }
     if (!untraceable.empty()) {
       violation(
