@@ -148,7 +148,7 @@ TEST_F(AuthorizationMatrix, EveryRoleCommandAndOwnership) {
     }
   }
   EXPECT_EQ(granted + refused, static_cast<int>(actors.size() * commands.size()));
-  EXPECT_EQ(granted, 3 + 8 + 2 + 1 + 11);
+  EXPECT_EQ(granted, 4 + 9 + 2 + 1 + 12);
 }
 
 // Submitting: an applicant only in its own name; the window (clerk, head) for anyone; nobody else.

@@ -110,7 +110,7 @@ def test_record_verification_by_role(engine, actor, error):
     c = engine.execute(cid, cmd)
     assert c["state"] == "revoked" and c["end_reason"] == "false_commitment" and c["credit_flagged"] is True
     assert [e["type"] for e in engine.history(cid)[-3:]] == ["verification_recorded", "revoked", "credit_flagged"]
-    report = engine.report({"week": "2026-04-20"})
+    report = engine.report("2026-04-20")
     assert [r["case"] for r in report["commitment"]["false_commitments"]] == [cid]
 
 
