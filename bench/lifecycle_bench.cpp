@@ -34,12 +34,15 @@ struct Fixture {
     std::filesystem::remove(db);
   }
 
-  /// One full case; returns the number of events it recorded.
-  std::size_t run_case(const std::string& id, Case& out) const {
+  /// One full case; returns the number of events it recorded. With `json_out` the case document is also
+  /// written as text after the submission and after every command, as a host answering each call would
+  /// (the peer figure of scripts/bench does the same).
+  std::size_t run_case(const std::string& id, Case& out, bool json_out = false) const {
     const CaseContext ctx{*def, calendar, 480};
     const Application app = parse_application(lifecycle.application);
     Case c;
     apply(c, submitted_event(id, app, *def, calendar, 480, {}, std::nullopt), ctx);
+    if (json_out) benchmark::DoNotOptimize(to_json(c, ctx).dump());
     std::size_t events = 1;
     for (const auto& text : lifecycle.commands) {
       const Command cmd = parse_command(text);
@@ -47,6 +50,7 @@ struct Fixture {
       Outcome o = run_command(c, cmd, ctx);
       events += o.events.size();
       c = std::move(o.after);
+      if (json_out) benchmark::DoNotOptimize(to_json(c, ctx).dump());
     }
     out = std::move(c);
     return events;
@@ -94,6 +98,21 @@ void BM_InMemoryLifecycle(benchmark::State& state) {
   state.counters["events_per_case"] = static_cast<double>(events) / static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_InMemoryLifecycle)->Unit(benchmark::kMicrosecond);
+
+// JSON in and out per call: the application and each command parsed from text, the case document written as
+// text after each (the figure compared with XState's and with the bare state machine's in scripts/bench).
+void BM_InMemoryLifecycleJsonInOut(benchmark::State& state) {
+  const Fixture f;
+  std::size_t events = 0;
+  Case c;
+  for (auto _ : state) {
+    events += f.run_case("000000-RE-20260601-000001", c, true);
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_InMemoryLifecycleJsonInOut)->Unit(benchmark::kMicrosecond);
 
 // Bytes malloc has handed out: small blocks from its arenas plus large ones it mapped (a vector of 10,000
 // cases is one mapped block).

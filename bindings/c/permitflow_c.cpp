@@ -190,6 +190,18 @@ pf_status pf_history(pf_engine* engine, const char* case_id, char** events_json)
                    [&](const permitflow::Engine& e) { return e.history(case_id); });
 }
 
+pf_status pf_get_case_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                         char** case_json) noexcept {
+  return json_call(case_json, engine, {{case_id, "case_id is NULL"}, {actor_json, "actor_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.get_case_as(case_id, actor_json); });
+}
+
+pf_status pf_history_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                        char** events_json) noexcept {
+  return json_call(events_json, engine, {{case_id, "case_id is NULL"}, {actor_json, "actor_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.history_as(case_id, actor_json); });
+}
+
 pf_status pf_query(pf_engine* engine, const char* query_json, char** cases_json) noexcept {
   return json_call(cases_json, engine, {{query_json, "query_json is NULL"}},
                    [&](const permitflow::Engine& e) { return e.query(query_json); });

@@ -179,6 +179,19 @@ PYBIND11_MODULE(_permitflow, m) {
           },
           py::arg("case_id"), "The case's events in order, with their hashes, as a JSON array.")
       .def(
+          "get_case_as",
+          [](const NativeEngine& self, const std::string& case_id, const std::string& actor_json) {
+            return self.call([&](permitflow::Engine& e) { return e.get_case_as(case_id, actor_json); });
+          },
+          py::arg("case_id"), py::arg("actor_json"),
+          "The case as the actor may see it, with \"allowed_commands\", as JSON.")
+      .def(
+          "history_as",
+          [](const NativeEngine& self, const std::string& case_id, const std::string& actor_json) {
+            return self.call([&](permitflow::Engine& e) { return e.history_as(case_id, actor_json); });
+          },
+          py::arg("case_id"), py::arg("actor_json"), "The case's events as the actor may see them, as JSON.")
+      .def(
           "query",
           [](const NativeEngine& self, const std::string& query_json) {
             return self.call([&](permitflow::Engine& e) { return e.query(query_json); });

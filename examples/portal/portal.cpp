@@ -17,6 +17,9 @@ using nlohmann::json;
 using permitflow::Date;
 using permitflow::ErrorCode;
 
+constexpr const char* kSessionCookie = "pf_session";
+constexpr const char* kCsrfHeader = "X-CSRF-Token";
+
 /// An answer other than 200 decided by the portal itself (authentication, limits, reads it filters).
 struct HttpError {
   int status;
@@ -45,14 +48,7 @@ int http_status(ErrorCode code) {
   }
 }
 
-void send_error(httplib::Response& res, int status, const std::string& name, const std::string& message) {
-  res.status = status;
-  res.set_content(json{{"error", {{"status", name}, {"message", message}}}}.dump(
-                      -1, ' ', false, json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
-}
-
-void send_json(httplib::Response& res, const json& body, int status = 200) {
+void send_json(Response& res, const json& body, int status = 200) {
   res.status = status;
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace),
                   "application/json; charset=utf-8");
@@ -92,63 +88,99 @@ const char* content_type(std::string_view name) {
 
 }  // namespace
 
-Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_offset_minutes, Limits limits)
+Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_offset_minutes,
+               PortalOptions options)
     : engine_(engine),
       users_(std::move(users)),
       clock_(clock),
       utc_offset_minutes_(utc_offset_minutes),
-      limits_(limits) {
-  server_.set_payload_max_length(limits_.max_body_bytes);
-  // Answers the portal did not write itself (413, unknown routes) still get the error document.
-  server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const int s = res.status;
-    const std::string name = s == 413   ? "payload_too_large"
-                             : s == 404 ? "not_found"
-                                        : "http_" + std::to_string(s);
-    const std::string msg = s == 413   ? "The request body is larger than the portal accepts."
-                            : s == 404 ? "There is no such route."
-                                       : "The request failed.";
-    send_error(res, s, name, msg);
-  });
-  server_.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    send_error(res, 500, "internal", what);
-  });
-  // The access log: one line per request, with the actor the token stands for (never the token).
-  auto access = spdlog::get("portal.access");
-  if (!access) access = spdlog::default_logger();
-  server_.set_logger([this, access](const httplib::Request& req, const httplib::Response& res) {
-    std::string who = "-";
-    const auto auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0)
-      if (const User* u = users_.find(std::string_view(auth).substr(7))) who = u->id;
-    access->info("{} {} {} {} {} {}B", req.remote_addr, who, req.method, req.path, res.status,
-                 res.body.size());
-  });
+      options_(options),
+      limits_(options.limits),
+      sessions_(options.sessions),
+      throttle_(options.login_failures_per_user, options.login_failures_per_address, options.login_window) {
+  sign_in_routes();
   routes();
   serve_assets();
+}
+
+void Portal::handle(Request& req, Response& res) {
+  try {
+    router_.dispatch(req, res);
+  } catch (const std::exception&) {
+    // Whatever went wrong stays in the portal: the answer names no internals.
+    res = Response{};
+    send_error(res, 500, "internal", "The portal failed to answer.");
+  }
+}
+
+const User& Portal::signed_in(const Request& req, Response& res) {
+  const auto session = sessions_.find(req.cookie(kSessionCookie));
+  if (!session) throw HttpError{401, "unauthorized", "Sign in: the request carries no live session."};
+  const User* user = users_.find(session->login);
+  if (!user || user->disabled) throw HttpError{401, "unauthorized", "The session's user may not sign in."};
+  res.actor_ref = user_ref(user->login);
+  if (req.method != "GET" && req.method != "HEAD" &&
+      !same_secret(req.get_header_value(kCsrfHeader), session->csrf))
+    throw HttpError{403, "permission_denied",
+                    "The request lacks this session's " + std::string(kCsrfHeader) + " header."};
+  return *user;
+}
+
+void Portal::sign_in_routes() {
+  auto cookie = [this](const Request& req, const std::string& value, bool clear) {
+    std::string c = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+    if (req.tls || options_.secure_cookies) c += "; Secure";
+    if (clear) c += "; Max-Age=0";
+    return c;
+  };
+  // Whether this portal runs the built-in demo (the page header says so); nothing about its users.
+  router_.Get("/api/portal", [this](const Request& req, Response& res) {
+    send_json(res, {{"demo", options_.demo}, {"tls", req.tls}});
+  });
+  router_.Post("/api/login", [this, cookie](const Request& req, Response& res) {
+    const json doc = json::parse(req.body, nullptr, false);
+    if (!doc.is_object() || !doc.contains("login") || !doc["login"].is_string() ||
+        !doc.contains("password") || !doc["password"].is_string() ||
+        doc["login"].get<std::string>().size() > 256 || doc["password"].get<std::string>().size() > 1024)
+      return send_error(res, 400, "invalid_argument", "Give {\"login\", \"password\"} as strings.");
+    const std::string login = doc["login"], password = doc["password"];
+    if (const long wait = throttle_.blocked(login, req.remote_addr); wait > 0) {
+      res.set_header("Retry-After", std::to_string(wait));
+      return send_error(res, 429, "too_many_requests",
+                        "Too many failed sign-ins; try again in " + std::to_string(wait) + " s.");
+    }
+    const User* user = users_.find(login);
+    const bool ok = check_password(user ? user->password_hash : std::string(), password);
+    if (!ok || !user || user->disabled) {
+      throttle_.failed(login, req.remote_addr);
+      return send_error(res, 401, "unauthorized", "The login or the password is wrong.");
+    }
+    const auto started = sessions_.start(user->login);
+    res.actor_ref = user_ref(user->login);
+    res.set_header("Set-Cookie", cookie(req, started.token, false));
+    send_json(res, {{"id", user->id}, {"role", user->role}, {"name", user->name}, {"csrf", started.csrf}});
+  });
+  router_.Post("/api/logout", [this, cookie](const Request& req, Response& res) {
+    try {
+      signed_in(req, res);
+    } catch (const HttpError& e) {
+      return send_error(res, e.status, e.name, e.message);
+    }
+    sessions_.end(req.cookie(kSessionCookie));
+    res.set_header("Set-Cookie", cookie(req, "", true));
+    send_json(res, {{"signed_out", true}});
+  });
 }
 
 void Portal::routes() {
   // Every API handler runs inside this wrapper: authentication first (401), then the handler, whose
   // engine errors become the status of docs/portal.md with the engine's message.
-  using Handler = std::function<void(const httplib::Request&, httplib::Response&, const User&)>;
+  using Handler = std::function<void(const Request&, Response&, const User&)>;
   auto api = [this](Handler h) {
-    return [this, h](const httplib::Request& req, httplib::Response& res) {
+    return [this, h](const Request& req, Response& res) {
       try {
-        const auto auth = req.get_header_value("Authorization");
-        if (auth.rfind("Bearer ", 0) != 0)
-          throw HttpError{401, "unauthorized", "Sign in: the request carries no bearer token."};
-        const User* user = users_.find(std::string_view(auth).substr(7));
-        if (!user) throw HttpError{401, "unauthorized", "The bearer token is not known to this portal."};
-        h(req, res, *user);
+        const User& user = signed_in(req, res);
+        h(req, res, user);
       } catch (const HttpError& e) {
         send_error(res, e.status, e.name, e.message);
       } catch (const permitflow::Error& e) {
@@ -170,7 +202,7 @@ void Portal::routes() {
     return a;
   };
   // A request body: a JSON object within the limits, without `actor` or `at` (those are the portal's).
-  auto body = [this](const httplib::Request& req) {
+  auto body = [this](const Request& req) {
     if (json_depth(req.body) > limits_.max_json_depth)
       throw HttpError{
           400, "invalid_argument",
@@ -216,95 +248,79 @@ void Portal::routes() {
     c["working_days_left"] = std::move(left);
     return c;
   };
-  // Reads the engine does not authorize: an applicant sees its own cases, a reviewer those its department
-  // co-approves; the window, the head and the supervision office see all.
-  auto readable = [](const User& u, const json& c) {
-    if (u.role == "applicant") return c.contains("applicant") && c["applicant"].value("id", "") == u.id;
-    if (u.role == "reporter") return c.contains("reporter") && c["reporter"].value("id", "") == u.id;
-    if (u.role == "handler") return c.value("unit", "") == u.unit;
-    if (u.role == "reviewer") return c.contains("opinions") && c["opinions"].contains(u.department);
-    return true;
-  };
-  auto read_case = [this, readable](const std::string& id, const User& u) {
-    json c = json::parse(engine_.get_case(id));
-    if (!readable(u, c))
-      throw HttpError{403, "permission_denied", "Case '" + id + "' is not one " + u.id + " may see."};
-    return c;
+  // Reads as the signed-in user: the engine decides what it may see (403 otherwise) and which commands it
+  // may give ("allowed_commands"), docs/policy.md.
+  auto read_case = [this, actor](const std::string& id, const User& u) {
+    return json::parse(engine_.get_case_as(id, actor(u).dump()));
   };
   auto staff_only = [](const User& u) {
     if (u.role == "applicant" || u.role == "reporter")
       throw HttpError{403, "permission_denied",
                       "Applicants and reporters may not read the bureau's reports."};
   };
-  auto with_actor = [this, actor, now, body](const httplib::Request& req, const User& u) {
+  auto with_actor = [this, actor, now, body](const Request& req, const User& u) {
     json doc = body(req);
     doc["actor"] = actor(u);
     doc["at"] = now();
     return doc;
   };
-  auto application = [with_actor](const httplib::Request& req, const User& u) {
+  // An applicant's or resident's identity is its registered one, never the body's.
+  auto application = [with_actor](const Request& req, const User& u) {
     json app = with_actor(req, u);
-    if (u.role == "applicant" && !app.contains("applicant"))
-      app["applicant"] = {{"id", u.id}, {"name", u.name}};
+    const json self = {{"id", u.id}, {"name", u.name}};
+    if (u.role == "applicant") {
+      if (app.contains("applicant") && app["applicant"] != self)
+        throw HttpError{403, "permission_denied", "/applicant: the applicant is the signed-in user."};
+      app["applicant"] = self;
+    }
     // A resident files its own report from the portal.
     if (u.role == "reporter") {
+      if (app.contains("reporter") && app["reporter"] != self)
+        throw HttpError{403, "permission_denied", "/reporter: the reporter is the signed-in user."};
+      if (app.contains("source") && app["source"] != "portal")
+        throw HttpError{403, "permission_denied", "/source: a resident reports through the portal."};
       if (!app.contains("kind")) app["kind"] = "complaint";
-      if (!app.contains("reporter")) app["reporter"] = {{"id", u.id}, {"name", u.name}};
-      if (!app.contains("source")) app["source"] = "portal";
+      app["reporter"] = self;
+      app["source"] = "portal";
     }
     return app;
   };
 
-  server_.Get("/api/me", api([this, now](const httplib::Request&, httplib::Response& res, const User& u) {
-                send_json(res, {{"id", u.id},
-                                {"role", u.role},
-                                {"department", u.department.empty() ? json(nullptr) : json(u.department)},
-                                {"unit", u.unit.empty() ? json(nullptr) : json(u.unit)},
-                                {"name", u.name},
-                                {"admin", u.admin},
-                                {"now", now()},
-                                {"fixed_clock", clock_.fixed()}});
-              }));
-  // The sign-in page of a demo configuration lists its users; a real configuration never shows tokens.
-  server_.Get("/api/demo-users", [this](const httplib::Request&, httplib::Response& res) {
-    if (!users_.listed()) return send_error(res, 404, "not_found", "This portal does not list its users.");
-    json out = json::array();
-    for (const auto& u : users_.all())
-      out.push_back({{"token", u.token},
-                     {"id", u.id},
-                     {"role", u.role},
-                     {"department", u.department.empty() ? json(nullptr) : json(u.department)},
-                     {"unit", u.unit.empty() ? json(nullptr) : json(u.unit)},
-                     {"name", u.name}});
-    send_json(res, out);
-  });
-  server_.Post("/api/precheck",
-               api([this, application](const httplib::Request& req, httplib::Response& res, const User& u) {
+  router_.Get(
+      "/api/me", api([this, now](const Request& req, Response& res, const User& u) {
+        send_json(res, {{"id", u.id},
+                        {"role", u.role},
+                        {"department", u.department.empty() ? json(nullptr) : json(u.department)},
+                        {"unit", u.unit.empty() ? json(nullptr) : json(u.unit)},
+                        {"name", u.name},
+                        {"admin", u.admin},
+                        {"demo", options_.demo},
+                        {"csrf", sessions_.find(req.cookie(kSessionCookie)).value_or(Sessions::Found{}).csrf},
+                        {"now", now()},
+                        {"fixed_clock", clock_.fixed()}});
+      }));
+  router_.Post("/api/precheck", api([this, application](const Request& req, Response& res, const User& u) {
                  send_json(res, json::parse(engine_.precheck(application(req, u).dump())));
                }));
-  server_.Post("/api/applications", api([this, application, view](const httplib::Request& req,
-                                                                  httplib::Response& res, const User& u) {
+  router_.Post("/api/applications",
+               api([this, application, view](const Request& req, Response& res, const User& u) {
                  send_json(res, view(json::parse(engine_.submit(application(req, u).dump()))), 201);
                }));
-  server_.Post(
-      R"(/api/cases/([^/]+)/commands)",
-      api([this, with_actor, view](const httplib::Request& req, httplib::Response& res, const User& u) {
-        const std::string cmd = with_actor(req, u).dump();
-        send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd))));
-      }));
-  server_.Get(R"(/api/cases/([^/]+)/history)",
-              api([this, read_case](const httplib::Request& req, httplib::Response& res, const User& u) {
-                const std::string id = req.matches[1];
-                read_case(id, u);
-                send_json(res, json::parse(engine_.history(id)));
+  router_.Post(R"(/api/cases/([^/]+)/commands)",
+               api([this, with_actor, view](const Request& req, Response& res, const User& u) {
+                 const std::string cmd = with_actor(req, u).dump();
+                 send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd))));
+               }));
+  router_.Get(R"(/api/cases/([^/]+)/history)",
+              api([this, actor](const Request& req, Response& res, const User& u) {
+                send_json(res, json::parse(engine_.history_as(req.matches[1].str(), actor(u).dump())));
               }));
-  server_.Get(R"(/api/cases/([^/]+))",
-              api([read_case, view](const httplib::Request& req, httplib::Response& res, const User& u) {
+  router_.Get(R"(/api/cases/([^/]+))",
+              api([read_case, view](const Request& req, Response& res, const User& u) {
                 send_json(res, view(read_case(req.matches[1], u)));
               }));
-  server_.Get(
-      "/api/cases",
-      api([this, actor, view](const httplib::Request& req, httplib::Response& res, const User& u) {
+  router_.Get(
+      "/api/cases", api([this, actor, view](const Request& req, Response& res, const User& u) {
         json q = json::object();
         for (const auto& [key, value] : req.params) {
           if (key == "actor")
@@ -329,9 +345,8 @@ void Portal::routes() {
         for (auto& c : out["cases"]) c = view(std::move(c));
         send_json(res, out);
       }));
-  server_.Post(
-      "/api/run-due",
-      api([this, body, now](const httplib::Request& req, httplib::Response& res, const User& u) {
+  router_.Post(
+      "/api/run-due", api([this, body, now](const Request& req, Response& res, const User& u) {
         if (!u.admin)
           throw HttpError{403, "permission_denied", "Only an administrator may run the due timers by hand."};
         const json doc = body(req);
@@ -350,11 +365,13 @@ void Portal::routes() {
         }
         send_json(res, {{"now", now()}, {"fired", json::parse(engine_.run_due(now()))}});
       }));
-  server_.Get("/api/report", api([this, today, staff_only](const httplib::Request& req,
-                                                           httplib::Response& res, const User& u) {
+  router_.Get("/api/report",
+              api([this, today, staff_only, actor](const Request& req, Response& res, const User& u) {
                 staff_only(u);
+                // The report of what this user may see (a unit its complaints, a department its permits).
                 json q = {{"week", req.has_param("week") ? req.get_param_value("week") : today().to_string()},
-                          {"format", req.has_param("format") ? req.get_param_value("format") : "json"}};
+                          {"format", req.has_param("format") ? req.get_param_value("format") : "json"},
+                          {"actor", actor(u)}};
                 for (const auto& [key, value] : req.params)
                   if (key != "week" && key != "format")
                     throw HttpError{400, "invalid_argument", key + ": unknown parameter"};
@@ -367,13 +384,12 @@ void Portal::routes() {
                 }
                 send_json(res, out);
               }));
-  server_.Get("/api/verify",
-              api([this, staff_only](const httplib::Request&, httplib::Response& res, const User& u) {
+  router_.Get("/api/verify", api([this, staff_only](const Request&, Response& res, const User& u) {
                 staff_only(u);
                 send_json(res, json::parse(engine_.verify()));
               }));
   // The shipped permit definitions, for the names the UI shows (materials, facts, departments).
-  server_.Get("/api/definitions", api([](const httplib::Request&, httplib::Response& res, const User&) {
+  router_.Get("/api/definitions", api([](const Request&, Response& res, const User&) {
                 json out = json::object();
                 for (const auto& f : assets::embedded_files()) {
                   if (!f.name.starts_with("data/definitions/")) continue;
@@ -388,7 +404,7 @@ void Portal::routes() {
                 send_json(res, out);
               }));
   // The shipped complaint categories (data/definitions/complaints): names, the responsible unit, limits.
-  server_.Get("/api/categories", api([](const httplib::Request&, httplib::Response& res, const User&) {
+  router_.Get("/api/categories", api([](const Request&, Response& res, const User&) {
                 json out = json::object();
                 for (const auto& f : assets::embedded_files()) {
                   if (!f.name.starts_with("data/definitions/complaints/")) continue;
@@ -400,8 +416,8 @@ void Portal::routes() {
                 }
                 send_json(res, out);
               }));
-  server_.Get(
-      "/api/calendar/add", api([this](const httplib::Request& req, httplib::Response& res, const User&) {
+  router_.Get(
+      "/api/calendar/add", api([this](const Request& req, Response& res, const User&) {
         const std::string n = req.get_param_value("n");
         if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 4)
           throw HttpError{400, "invalid_argument", "n: a whole number of working days (0–9999) is required."};
@@ -417,8 +433,8 @@ void Portal::serve_assets() {
     const std::string path = name == "index.html" ? "/" : "/" + std::string(name);
     const std::string_view content = f.content;
     const char* type = content_type(f.name);
-    server_.Get(path, [content, type](const httplib::Request&, httplib::Response& res) {
-      res.set_content(content.data(), content.size(), type);
+    router_.Get(path, [content, type](const Request&, Response& res) {
+      res.set_content(std::string(content), type);
       res.set_header("Cache-Control", "no-cache");
     });
   }

@@ -1,4 +1,7 @@
-// Who may call the portal: bearer tokens mapped to actors (id, role, department) from a JSON file.
+// Who may sign in to the portal: the users file (docs/security.md). Each entry holds a login name, an
+// argon2id password hash (libsodium's crypto_pwhash_str), the actor the engine sees (id, role, department or
+// unit) and whether it is disabled. The file is written by `portal users add|passwd|disable` and must be mode
+// 0600.
 #pragma once
 
 #include <string>
@@ -8,32 +11,50 @@
 namespace portal {
 
 struct User {
-  std::string token;
-  std::string id;          // the actor id the engine sees (an applicant's id is its company's id)
-  std::string role;        // applicant | clerk | reviewer | head | supervisor, and for complaints
-                           // reporter | dispatcher | handler | leader
-  std::string department;  // reviewers only
-  std::string unit;        // handlers only (complaints)
-  std::string name;        // shown in the UI
-  bool admin = false;      // may run due timers and move the test clock (POST /api/run-due)
+  std::string login;          // what the person types to sign in
+  std::string id;             // the actor id the engine sees (an applicant's id is its company's id)
+  std::string role;           // applicant | clerk | reviewer | head | supervisor, and for complaints
+                              // reporter | dispatcher | handler | leader
+  std::string department;     // reviewers only
+  std::string unit;           // handlers only (complaints)
+  std::string name;           // shown in the UI; an applicant's or reporter's registered name
+  bool admin = false;         // may run due timers and move the test clock (POST /api/run-due)
+  bool disabled = false;      // may not sign in
+  std::string password_hash;  // argon2id, crypto_pwhash_str format; never leaves the portal
 };
 
 class Users {
  public:
-  /// {"demo"?: bool, "users": [{"token", "id", "role", "department"?, "unit"?, "name"?, "admin"?}]}; throws
-  /// std::runtime_error naming `source` and the offending entry.
+  /// {"users": [{"login", "password_hash", "id", "role", "department"?, "unit"?, "name"?, "admin"?,
+  /// "disabled"?}]}; throws std::runtime_error naming `source` and the offending entry.
   static Users from_json(std::string_view text, std::string_view source);
-  /// The demo users shipped with the portal (demo-config.json, compiled in): one for every role.
+  /// Reads a users file, refusing one that the group or others may read or write.
+  static Users load(const std::string& path);
+  /// The demo users shipped with the portal (demo-config.json, compiled in), one for every role, all with the
+  /// demo password (docs/portal.md).
   static Users demo();
+  static constexpr std::string_view kDemoPassword = "permitflow-demo";
 
-  const User* find(std::string_view token) const;
+  std::string to_json() const;
+  /// Writes the file atomically with mode 0600.
+  void save(const std::string& path) const;
+
+  const User* find(std::string_view login) const;
+  User* find(std::string_view login);
+  void add(User u);  // throws if the login exists or the entry is invalid
   const std::vector<User>& all() const { return users_; }
-  /// Whether the sign-in page may list the users with their tokens (demo configurations only).
-  bool listed() const { return listed_; }
 
  private:
   std::vector<User> users_;
-  bool listed_ = false;
 };
+
+/// An argon2id hash of `password` (interactive limits); throws if libsodium fails (out of memory).
+std::string hash_password(std::string_view password);
+/// Whether `password` matches `hash`. Takes as long for an unknown user when given an empty hash.
+bool check_password(const std::string& hash, std::string_view password);
+/// An opaque, stable reference to a login for logs: 16 hex digits of its BLAKE2b hash, no name in it.
+std::string user_ref(std::string_view login);
+/// Throws std::runtime_error if the file at `path` is readable or writable by the group or others.
+void require_private_file(const std::string& path, std::string_view what);
 
 }  // namespace portal

@@ -47,6 +47,12 @@ class PERMITFLOW_EXPORT Engine {
   std::string get_case(std::string_view case_id) const;
   /// The case's events, in order, with their hashes.
   std::string history(std::string_view case_id) const;
+  /// The case as `actor_json` ({"id", "role", "department"?, "unit"?}) may see it, with "allowed_commands":
+  /// the command types that actor may give in the case's current state (docs/policy.md). Throws
+  /// Error(permission_denied) when the actor may not see the case.
+  std::string get_case_as(std::string_view case_id, std::string_view actor_json) const;
+  /// The case's events as `actor_json` may see them; Error(permission_denied) as get_case_as.
+  std::string history_as(std::string_view case_id, std::string_view actor_json) const;
   /// {"cases": [...], "next": cursor|null}.
   std::string query(std::string_view query_json) const;
   /// Fires every timer due at or before `now_rfc3339`, each exactly once; returns what fired.

@@ -149,6 +149,7 @@ struct ComplaintFile {
   std::string location;
   std::string unit;                      // the unit it is dispatched to ("" before the first dispatch)
   std::vector<std::string> returned_by;  // units that returned it, in order
+  std::vector<std::string> units_held;   // every unit it was dispatched to, in first-dispatch order
   std::optional<Instant> registered_at;
   std::optional<Instant> dispatched_at;  // the current dispatch (the return window runs from it)
   Instant clock_start;                   // when the running handling clock started (receipt, or a reopening)

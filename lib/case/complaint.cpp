@@ -74,6 +74,8 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
     c.state = State::registered;
   } else if (t == "dispatched") {
     f.unit = d.at("unit").get<std::string>();
+    if (std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
+      f.units_held.push_back(f.unit);
     f.dispatched_at = e.at;
     c.state = State::dispatched;
   } else if (t == "returned") {

@@ -1,6 +1,8 @@
 // Boost.Serialization of the case aggregate. Every class carries a version (BOOST_CLASS_VERSION); a field
 // added later is read only when the archive's version has it, so older snapshots keep loading. Dates are
 // stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
+#include <algorithm>
+
 #include "case/snapshot.hpp"
 
 #include <boost/archive/text_iarchive.hpp>
@@ -172,8 +174,17 @@ void serialize(Ar& ar, Deadlines& d, unsigned) {
 }
 
 template <class Ar>
-void serialize(Ar& ar, ComplaintFile& f, unsigned) {
+void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
   ar& f.source& f.description& f.location& f.unit& f.returned_by;
+  if (version >= 2) {
+    ar& f.units_held;
+  } else if constexpr (Ar::is_loading::value) {
+    // Older snapshots did not keep it: every unit it was dispatched to either returned it or holds it (a
+    // unit replaced after a reopening is missed until the snapshot is taken again).
+    f.units_held = f.returned_by;
+    if (!f.unit.empty() && std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
+      f.units_held.push_back(f.unit);
+  }
   optional_field(ar, f.registered_at);
   optional_field(ar, f.dispatched_at);
   ar& f.clock_start;
@@ -242,10 +253,14 @@ void serialize(Ar& ar, Case& c, unsigned version) {
 
 BOOST_CLASS_VERSION(permitflow::Case, 3)
 BOOST_CLASS_VERSION(permitflow::Suspension, 1)
+<<<<<<< HEAD
 BOOST_CLASS_VERSION(permitflow::Tolerance, 1)
 BOOST_CLASS_VERSION(permitflow::Commitment, 1)
 BOOST_CLASS_VERSION(permitflow::Verification, 1)
 BOOST_CLASS_VERSION(permitflow::ComplaintFile, 1)
+=======
+BOOST_CLASS_VERSION(permitflow::ComplaintFile, 2)
+>>>>>>> main
 
 namespace permitflow {
 

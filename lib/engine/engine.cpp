@@ -332,6 +332,7 @@ json notice_json(const std::vector<Deficiency>& items, const std::vector<std::st
   return out;
 }
 
+<<<<<<< HEAD
 bool doc_tolerance_pending(const json& doc) {
   const auto it = doc.find("tolerance");
   return it != doc.end() && it->is_object() && it->value("pending", false);
@@ -345,6 +346,9 @@ bool doc_verification_open(const json& doc) {
   return clock != deadlines->end() && clock->is_object() && doc.value("verification", json()).is_null() &&
          state && !is_terminal(*state);
 }
+=======
+}  // namespace
+>>>>>>> main
 
 std::string case_id_arg(std::string_view id) {
   if (id.empty() || id.size() > in::kMaxId) {
@@ -354,8 +358,6 @@ std::string case_id_arg(std::string_view id) {
     throw Error(ErrorCode::invalid_argument, "a case id must be valid UTF-8", "/case_id");
   return std::string(id);
 }
-
-}  // namespace
 
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
@@ -404,17 +406,22 @@ std::string Engine::submit(std::string_view application_json) {
   }
   if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
   validate_facts(*def, app.facts);
+<<<<<<< HEAD
   check_commitment_names(app, *def);
   authorize_submit(app.actor, app.applicant.id, complaint);
   check_commitment_rules(app, *def);
+=======
+  authorize_submit(app.actor, app.applicant.id, complaint, app.source);
+>>>>>>> main
   const int off = m.config.utc_offset_minutes;
 
   return m.writes->run([&](store::Transaction& batch) -> JobResult {
     store::Transaction* tx = &batch;
+    // A retry by the same actor (after authorization; docs/policy.md): answered as that actor may see it.
     if (!app.command_id.empty()) {
-      if (auto done = tx->find_command(app.command_id)) {
-        auto rec = tx->load_case(*done);
-        if (rec) return {rec->document, nullptr};
+      if (auto done = m.find_command(*tx, app.actor, app.command_id)) {
+        if (auto rec = tx->load_case(*done))
+          return {m.answer(app.actor, m.load_case(*tx, *rec), rec->document), nullptr};
       }
     }
     std::vector<std::string> flags =
@@ -450,10 +457,10 @@ std::string Engine::submit(std::string_view application_json) {
     Outcome out{{first}, Case{}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
-    std::string doc = m.persist(*tx, 0, out);
-    if (!app.command_id.empty()) tx->record_command(app.command_id, id);
+    const std::string doc = m.persist(*tx, 0, out);
+    if (!app.command_id.empty()) tx->record_command(Impl::command_key(app.actor, app.command_id), id);
     m.log->info("case {} submitted ({})", id, def->id);
-    return {std::move(doc), nullptr};
+    return {m.answer(app.actor, out.after, doc), nullptr};
   });
 }
 
@@ -466,16 +473,19 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
     store::Transaction* tx = &batch;
     const auto record = tx->load_case(id);
     if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
+    Case c = m.load_case(*tx, *record);
+    // Command ids are the actor's own (docs/policy.md): looked up only once the actor may see the case, so a
+    // retry answers what the actor may see and another actor's id is simply a new command.
     if (!cmd.command_id.empty()) {
-      if (auto done = tx->find_command(cmd.command_id)) {
+      m.require_visible(cmd.actor, audience_of(c), m.definition_of(c.permit, c.definition_version), id);
+      if (auto done = m.find_command(*tx, cmd.actor, cmd.command_id)) {
         if (*done != id) {
           throw Error(ErrorCode::conflict,
                       "command id '" + cmd.command_id + "' was already used on case " + *done);
         }
-        return {record->document, nullptr};  // a retry: already applied
+        return {m.answer(cmd.actor, c, record->document), nullptr};  // a retry: already applied
       }
     }
-    Case c = m.load_case(*tx, *record);
     const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
     if (cmd.at < c.last_event_at) {
       throw Error(ErrorCode::invalid_argument,
@@ -496,10 +506,10 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
                                              ", not the expected " + std::to_string(*cmd.expected_version));
       }
       const Outcome out = run_command(c, cmd, m.context_of(c));
-      std::string doc = m.persist(*tx, c.version, out);
-      if (!cmd.command_id.empty()) tx->record_command(cmd.command_id, id);
+      const std::string doc = m.persist(*tx, c.version, out);
+      if (!cmd.command_id.empty()) tx->record_command(Impl::command_key(cmd.actor, cmd.command_id), id);
       tx->release("command");
-      return {std::move(doc), nullptr};
+      return {m.answer(cmd.actor, out.after, doc), nullptr};
     } catch (const Error&) {
       tx->rollback_to("command");             // rolls back and ends the savepoint
       m.cases.forget(id);                     // it may hold the case after the command just rolled back
@@ -575,6 +585,7 @@ std::string Engine::query(std::string_view query_json) const {
   if (auto d = in::opt_date(q, "due_after", "")) f.due_after = d->to_string();
   f.after = in::opt_string(q, "after", "", in::kMaxId).value_or("");
   f.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
+<<<<<<< HEAD
   // 容缺 and 告知承诺 (docs/contract.md §17): filtered on the documents, like the reviewer's department.
   std::optional<bool> tolerance_pending;
   std::optional<bool> verification_open;
@@ -584,18 +595,23 @@ std::string Engine::query(std::string_view query_json) const {
     verification_open = in::get_bool(q, "verification_open", "");
   if ((tolerance_pending || verification_open) && kind.empty()) kind = "permit";
   std::string reviewer_department;
+=======
+  // With an actor, only what it may see (docs/policy.md): the kind and the owner in SQL, the rest of the
+  // rule (a reviewer's department, a handler's units) on each document while the page is read.
+  std::optional<Actor> actor;
+>>>>>>> main
   if (q.contains("actor") && !q["actor"].is_null()) {
-    const Actor a = parse_actor(q, "actor", "");
-    if (a.role == Role::applicant) f.applicant = a.id;  // an applicant sees its own cases only
-    if (a.role == Role::reviewer) reviewer_department = a.department;
-    if (a.role == Role::reporter) {  // a reporter sees its own reports only
-      f.applicant = a.id;
-      kind = "complaint";
-    }
-    if (a.role == Role::handler) {  // a handler sees its own unit's complaints only
-      unit = a.unit;
-      kind = "complaint";
-    }
+    actor = parse_actor(q, "actor", "");
+    const Role r = actor->role;
+    if (r == Role::applicant || r == Role::reporter) f.applicant = actor->id;
+    const bool permit_staff =
+        r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer;
+    const bool complaint_staff =
+        r == Role::reporter || r == Role::dispatcher || r == Role::leader || r == Role::handler;
+    const std::string actor_kind = permit_staff ? "permit" : complaint_staff ? "complaint" : "";
+    if (r == Role::system || (!actor_kind.empty() && !kind.empty() && kind != actor_kind))
+      return json{{"cases", json::array()}, {"next", nullptr}}.dump();
+    if (!actor_kind.empty()) kind = actor_kind;
   }
   if (!kind.empty()) {  // also with a permit: a reporter asking for a permit type gets nothing
     f.permit_in =
@@ -612,10 +628,21 @@ std::string Engine::query(std::string_view query_json) const {
     for (const auto& r : rows) {
       last = r.id;
       json doc = json::parse(r.document);
-      if (!reviewer_department.empty() && !doc["opinions"].contains(reviewer_department)) continue;
       if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
+<<<<<<< HEAD
       if (tolerance_pending && doc_tolerance_pending(doc) != *tolerance_pending) continue;
       if (verification_open && doc_verification_open(doc) != *verification_open) continue;
+=======
+      if (actor) {
+        const Audience who = impl_->audience_of_document(doc, [&] {
+          const auto record = tx->load_case(r.id);
+          if (!record) throw Error(ErrorCode::internal, "case " + r.id + " vanished while read");
+          return impl_->load_case(*tx, *record);
+        });
+        if (!may_see(*actor, who, impl_->definition_of_document(doc))) continue;
+        impl_->redact(*actor, who, doc);
+      }
+>>>>>>> main
       cases.push_back(std::move(doc));
       if (static_cast<int>(cases.size()) == f.limit) break;
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "engine/case_cache.hpp"
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
+#include "lifecycle/policy.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
 
@@ -36,6 +38,9 @@ struct EngineConfig {
 
 /// Parses the config JSON of docs/contract.md. Throws Error(invalid_argument).
 EngineConfig parse_engine_config(std::string_view text);
+
+/// A case id argument: 1 to 200 bytes of UTF-8. Throws Error(invalid_argument).
+std::string case_id_arg(std::string_view id);
 
 struct Engine::Impl {
   explicit Impl(EngineConfig cfg);
@@ -112,6 +117,31 @@ struct Engine::Impl {
 
   /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
+
+  // --- what an actor may see (access.cpp, docs/policy.md)
+  // ---------------------------------------------------
+  /// The audience of a stored case document; `load` gives the Case when the document cannot tell (a
+  /// reopened complaint may have been held by a unit no longer named in it).
+  Audience audience_of_document(const nlohmann::json& doc, const std::function<Case()>& load) const;
+  /// The definition a stored case document was submitted under.
+  const PermitDefinition& definition_of_document(const nlohmann::json& doc) const;
+  /// Throws Error(permission_denied) when `a` may not see the case (may_see()).
+  void require_visible(const Actor& a, const Audience& who, const PermitDefinition& def,
+                       const std::string& case_id) const;
+  /// Whether `a` may see the reporter of the case whose stored document is `doc` (may_see_reporter()).
+  bool reporter_shown(const Actor& a, const Audience& who, const nlohmann::json& doc) const;
+  /// Removes from a case document what `a` may not see of it (a complaint's reporter).
+  void redact(const Actor& a, const Audience& who, nlohmann::json& doc) const;
+  /// What a command (submit, execute, a retry) answers `a`: the case as `a` may see it, or only its id,
+  /// kind, state and version when `a` may not see the case (any more).
+  std::string answer(const Actor& a, const Case& c, const std::string& doc) const;
+  /// The key a command id is stored under: scoped to the actor (its role and id), so the same id from
+  /// another actor is another command. A length prefix keeps any two actors' keys apart.
+  static std::string command_key(const Actor& a, std::string_view command_id);
+  /// The case `a` applied the command id to, if it did. An id stored unscoped (by 0.1.0) counts for `a` only
+  /// when the log of its case has an event by `a`.
+  std::optional<std::string> find_command(store::Transaction& tx, const Actor& a,
+                                          std::string_view command_id) const;
 
   nlohmann::json event_json(const store::EventRecord& e) const;
   std::string document(const Case& c) const;

@@ -10,6 +10,7 @@
 #include <map>
 #include <span>
 
+#include "case/application.hpp"
 #include "clock/legal_clock.hpp"
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
@@ -65,7 +66,18 @@ struct Handling {
   int over = 0;
 };
 
-std::string csv_field(const std::string& s) {
+/// Whether a spreadsheet would read the cell as a formula: it begins with = + - @ (or a tab or carriage
+/// return, which some strip first) and is not simply a number such as -3.
+bool formula_like(const std::string& s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s[0]) == std::string_view::npos) return false;
+  if (s[0] != '-') return true;
+  if (s.size() == 1) return false;  // a lone dash is text
+  return s.find_first_not_of("0123456789.", 1) != std::string::npos;
+}
+
+std::string csv_field(const std::string& raw) {
+  // A leading apostrophe makes a formula-like cell text in every spreadsheet (docs/security.md).
+  const std::string s = formula_like(raw) ? "'" + raw : raw;
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char ch : s) {
@@ -108,7 +120,10 @@ std::string Engine::report(std::string_view report_json) const {
 
   // --- the request ---------------------------------------------------------------------------------------
   const json req = in::parse_document(report_json, "the report request");
-  in::only_keys(req, "", {"week", "format"});
+  in::only_keys(req, "", {"week", "format", "actor"});
+  // With an actor, only the cases it may see, and reporters' names only where it may see them (policy.md).
+  std::optional<Actor> actor;
+  if (req.contains("actor") && !req["actor"].is_null()) actor = parse_actor(req, "actor", "");
   const Date any_day = in::get_date(req, "week", "");
   const std::string format = in::opt_string(req, "format", "", 16).value_or("json");
   if (format != "json" && format != "csv")
@@ -145,6 +160,15 @@ std::string Engine::report(std::string_view report_json) const {
 
   auto tx = m.store->begin_read();
   for (const std::string& id : tx->case_ids()) {
+    bool reporter_shown = true;
+    if (actor) {
+      const auto record = tx->load_case(id);
+      if (!record) continue;
+      const json doc = json::parse(record->document);
+      const Audience who = m.audience_of_document(doc, [&] { return m.load_case(*tx, *record); });
+      if (!may_see(*actor, who, m.definition_of_document(doc))) continue;
+      reporter_shown = m.reporter_shown(*actor, who, doc);
+    }
     const auto events = tx->events(id, 0);
     if (!events.empty() && json::parse(events.front().data).value("kind", "permit") == "complaint") {
       std::vector<store::EventRecord> upto;
@@ -174,7 +198,7 @@ std::string Engine::report(std::string_view report_json) const {
         continue;  // put right (replied and being checked, or closed)
       UnresolvedRow r{c.id,
                       c.permit,
-                      c.applicant.name,
+                      reporter_shown ? c.applicant.name : std::string(),
                       std::string(to_string(c.state)),
                       c.complaint.unit.empty() ? "dispatcher" : c.complaint.unit,
                       *c.complaint.due,
@@ -387,6 +411,7 @@ std::string Engine::report(std::string_view report_json) const {
     }
     c["by_unit"] = json::object();
     for (const auto& [unit, t] : by_unit) {
+      if (actor && actor->role == Role::handler && unit != actor->unit) continue;  // its own unit's line
       c["by_unit"][unit] = {{"open", t.open},
                             {"overdue", t.overdue},
                             {"closed", t.closed},

@@ -47,6 +47,7 @@ struct Chart : sc::state_machine<Chart, Restoring> {
   std::vector<Event> events;
   std::exception_ptr refusal;
   bool reacted = false;
+  bool probing = false;  // only asks whether the state takes the event: no rule runs, nothing transits
 };
 
 /// Every leaf names its contract state, so the machine's state can be read back.
@@ -78,6 +79,7 @@ struct Step : sc::simple_state<MostDerived, Context, InnerInitial> {
   bool record(const Rule& rule) {
     Chart& m = chart();
     m.reacted = true;
+    if (m.probing) return false;
     try {
       m.events = rule();
       return true;
@@ -423,6 +425,14 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
 
 Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx) {
   return process<EvCommand>(c, cmd, ctx, std::string(to_string(cmd.type)));
+}
+
+bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  Chart chart(c, ctx);
+  chart.probing = true;
+  chart.initiate();
+  chart.process_event(EvCommand(cmd));
+  return chart.reacted;
 }
 
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {

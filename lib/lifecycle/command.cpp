@@ -285,6 +285,11 @@ void authorize(const Case& c, const Command& cmd) {
     case Role::reviewer:
       if (t != record_opinion && t != record_inspection)
         deny(cmd, "reviewers record opinions and inspections");
+      // Only on the permits its department co-approves (the ones it may see, docs/policy.md).
+      if (!c.opinions.contains(cmd.actor.department)) {
+        deny(cmd, "the definition of " + c.permit + " does not list the department '" + cmd.actor.department +
+                      "'");
+      }
       if (t == record_opinion && cmd.body.value("department", "") != cmd.actor.department) {
         deny(cmd,
              "a reviewer records the opinion of its own department ('" + cmd.actor.department + "') only");
@@ -299,7 +304,8 @@ void authorize(const Case& c, const Command& cmd) {
   }
 }
 
-void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint) {
+void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint,
+                      std::string_view source) {
   if (complaint && (actor.role == Role::applicant || actor.role == Role::clerk || actor.role == Role::head)) {
     throw Error(ErrorCode::permission_denied,
                 "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
@@ -323,6 +329,14 @@ void authorize_submit(const Actor& actor, const std::string& applicant_id, bool 
         throw Error(
             ErrorCode::permission_denied,
             "reporter '" + actor.id + "' may not report for another reporter ('" + applicant_id + "')");
+      }
+      // A resident reports through the portal or WeChat; patrol, referral, hotline and window reports are
+      // taken down by staff (a public report is verified on site before registration, docs/complaints.md).
+      if (actor.role == Role::reporter && source != "portal" && source != "wechat") {
+        throw Error(ErrorCode::permission_denied,
+                    "reporter '" + actor.id + "' may not file with source '" + std::string(source) +
+                        "': a reporter files through the portal or wechat",
+                    "/source");
       }
       return;
     default:

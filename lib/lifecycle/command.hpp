@@ -30,7 +30,9 @@ Command parse_command(std::string_view text);
 void authorize(const Case& c, const Command& cmd);
 
 /// Who may submit for `applicant_id`: the applicant itself, a clerk or a head.
-/// For a complaint (`complaint` true): the reporter itself or a dispatcher.
-void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint = false);
+/// For a complaint (`complaint` true): the reporter itself (from `source` portal or wechat only) or a
+/// dispatcher.
+void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint = false,
+                      std::string_view source = {});
 
 }  // namespace permitflow

@@ -32,6 +32,11 @@ struct Outcome {
 /// definition does not know. Authorization is checked before (authorize()). Never changes `c`.
 Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx);
 
+/// Whether the case's state takes the command, without running its rules (so it may still be refused by
+/// them). The chart reads `outcome` (decide), `passed` (check) and `rating` (rate) from the body to choose
+/// the target state: a probe must carry them.
+bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx);
+
 /// Fires a timer on a case. Returns no events when the timer no longer applies.
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx);
 

@@ -3,7 +3,9 @@
 #include "store/sqlite_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <unordered_map>
@@ -752,6 +754,10 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
     throw Error(ErrorCode::invalid_argument, "The SQLite store needs a file path as database.", "/database");
   }
   const int target = migrate_to < 0 ? sqlite_latest_schema_version() : migrate_to;
+  // A new database is created readable by its owner only: it holds personal data. SQLite gives the -wal and
+  // -shm files the mode of the database file, so they are 0600 too (docs/security.md).
+  if (const int fd = ::open(config.database.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0)
+    ::close(fd);
   try {
     writer_ = std::make_unique<Connection>(config.database, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                            config.busy_timeout_ms);

@@ -22,7 +22,7 @@ let context;
 
 /** Starts a portal on a free port over a fresh database; resolves to its base URL. */
 function startPortal(name, ...extra) {
-  const proc = spawn(PORTAL, ['--db', path.join(work, name + '.db'), '--port', '0', ...extra],
+  const proc = spawn(PORTAL, ['--db', path.join(work, name + '.db'), '--port', '0', '--demo', ...extra],
                      { stdio: ['ignore', 'pipe', 'pipe'] });
   portals.push(proc);
   let err = '';
@@ -39,8 +39,25 @@ function startPortal(name, ...extra) {
   });
 }
 
+// The demo users' password (docs/portal.md); the UI signs in with it like a person would.
+const DEMO_PASSWORD = 'permitflow-demo';
+const sessions = new Map();  // base + login -> { cookie, csrf }
+
+/** A session of a demo user for direct API calls (signed in once per portal). */
+async function sessionOf(base, login) {
+  if (!sessions.has(base + login)) {
+    const res = await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+                                                   body: JSON.stringify({ login, password: DEMO_PASSWORD }) });
+    const doc = await res.json();
+    if (!res.ok) throw new Error(`sign-in of ${login}: ${res.status} ${JSON.stringify(doc)}`);
+    sessions.set(base + login, { cookie: res.headers.get('set-cookie').split(';')[0], csrf: doc.csrf });
+  }
+  return sessions.get(base + login);
+}
+
 async function api(base, token, method, p, body) {
-  const res = await fetch(base + p, { method, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+  const s = await sessionOf(base, token);
+  const res = await fetch(base + p, { method, headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf, 'Content-Type': 'application/json' },
                                       body: body === undefined ? undefined : JSON.stringify(body) });
   const doc = await res.json();
   if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(doc)}`);
@@ -50,9 +67,14 @@ async function api(base, token, method, p, body) {
 async function signIn(page, base, token) {
   await page.goto(base + '/#/signin');
   if (await page.locator('#signout').isVisible()) await page.click('#signout');
-  await page.click(`[data-token="${token}"]`);
+  await page.fill('#signin-form input[name=login]', token);
+  await page.fill('#signin-form input[name=password]', DEMO_PASSWORD);
+  await page.click('#signin-form button');
   await page.waitForFunction(() => !location.hash.startsWith('#/signin'));
   await page.waitForSelector('#me:not(:empty)');
+  // The session cookie is HttpOnly: no script on the page can read it.
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.match(await page.locator('#demo-mode').textContent(), /演示模式|DEMO MODE/);
 }
 
 // The complaint roles' home is the complaints queue: wait for it to render, so its late answer cannot

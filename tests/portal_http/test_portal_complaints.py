@@ -31,12 +31,11 @@ def test_categories_and_complaint_users(portal):
     # the permits' definitions stay permits only
     assert set(portal.json("GET", "/api/definitions")) == {"road_excavation", "outdoor_advertising",
                                                           "construction_waste"}
-    users = portal.json("GET", "/api/demo-users", token=None)
-    by_role = {}
-    for u in users:
-        by_role.setdefault(u["role"], []).append(u)
-    assert {"reporter", "dispatcher", "handler", "leader"} <= set(by_role)
-    assert len({u["unit"] for u in by_role["handler"]}) >= 2
+    units = {portal.json("GET", "/api/me", token=login)["unit"]
+             for login in ("demo-sanitation", "demo-enforcement", "demo-service")}
+    assert units == {"sanitation", "law_enforcement", "service_center"}
+    assert portal.json("GET", "/api/me", token="demo-dispatcher")["role"] == "dispatcher"
+    assert portal.json("GET", "/api/me", token="demo-leader")["role"] == "leader"
     me = portal.json("GET", "/api/me", token="demo-sanitation")
     assert me["role"] == "handler" and me["unit"] == "sanitation"
 
@@ -146,7 +145,10 @@ def test_returned_escalated_and_reopened_over_http(portal):
 
 def test_seed_demo_has_complaints(start_portal):
     p = start_portal("--seed-demo")
-    cases = p.json("GET", "/api/cases?kind=complaint", token="demo-supervisor")["cases"]
+    # the dispatcher: it sees every complaint with its reporter (the supervisor sees them with reporters withheld)
+    cases = p.json("GET", "/api/cases?kind=complaint", token="demo-dispatcher")["cases"]
+    assert all(c["reporter"] == {"withheld": True}
+               for c in p.json("GET", "/api/cases?kind=complaint", token="demo-supervisor")["cases"])
     states = {c["state"] for c in cases}
     assert {"received", "registered", "dispatched", "handling", "escalated", "returned", "replied", "closed",
             "rated", "reopened"} <= states, states

@@ -1,8 +1,11 @@
 """HTTP-level tests of every portal endpoint and every error status, against a real portal process."""
 import json
+import re
 import sqlite3
 import threading
 import time
+
+from conftest import make_users
 
 GAS = "91320922MA1GAS001X"
 
@@ -47,36 +50,44 @@ def error_of(p, method, path, body=None, token="demo-clerk", raw=None):
 
 def test_authentication_401(portal):
     assert error_of(portal, "GET", "/api/me", token=None)[:2] == (401, "unauthorized")
-    assert error_of(portal, "GET", "/api/cases", token="no-such-token")[:2] == (401, "unauthorized")
-    status, _, text = portal.call("GET", "/api/me", headers={"Authorization": "Basic abc"}, token=None)
+    assert error_of(portal, "GET", "/api/cases", token="no-such-user")[:2] == (401, "unauthorized")
+    # the old bearer tokens mean nothing now
+    status, _, text = portal.call("GET", "/api/me", headers={"Authorization": "Bearer demo-clerk"}, token=None)
     assert status == 401
 
 
-def test_me_and_demo_users(portal):
+def test_me_and_no_user_list(portal):
     me = portal.json("GET", "/api/me", token="demo-police")
     assert me["role"] == "reviewer" and me["department"] == "traffic_police"
-    assert me["now"] == "2026-12-01T09:00:00+08:00" and me["fixed_clock"] is True
-    users = portal.json("GET", "/api/demo-users", token=None)
-    roles = {u["role"] for u in users}
-    assert roles == {"applicant", "clerk", "reviewer", "head", "supervisor", "reporter", "dispatcher", "handler",
-                     "leader"}
+    assert me["now"] == "2026-12-01T09:00:00+08:00" and me["fixed_clock"] is True and me["demo"] is True
+    # no route lists users or tokens, signed in or not
+    assert error_of(portal, "GET", "/api/demo-users", token=None)[0] == 404
+    assert error_of(portal, "GET", "/api/demo-users", token="demo-supervisor")[0] == 404
+    assert portal.json("GET", "/api/portal", token=None) == {"demo": True, "tls": False}
+    for login in ("demo-clerk", "demo-gas", "demo-resident", "demo-dispatcher", "demo-sanitation", "demo-leader",
+                  "demo-head", "demo-roads", "demo-supervisor"):
+        assert portal.session(login), login
 
 
-def test_custom_config_hides_users(start_portal, tmp_path):
-    cfg = tmp_path / "users.json"
-    cfg.write_text(json.dumps({"users": [{"token": "t-1", "id": "窗口-甲", "role": "clerk"}]}))
-    p = start_portal("--config", str(cfg))
-    assert p.json("GET", "/api/me", token="t-1")["id"] == "窗口-甲"
+def test_users_file(start_portal, tmp_path):
+    cfg = make_users(tmp_path / "users.json", [{"login": "jia", "id": "窗口-甲", "role": "clerk"}],
+                     "correct horse battery")
+    p = start_portal("--users", cfg, password="correct horse battery")
+    assert p.json("GET", "/api/me", token="jia")["id"] == "窗口-甲"
+    assert p.json("GET", "/api/me", token="jia")["demo"] is False
     assert error_of(p, "GET", "/api/me", token="demo-clerk")[0] == 401
-    assert error_of(p, "GET", "/api/demo-users", token=None)[0] == 404
+    assert p.login("jia", "wrong password")[0] == 401
+    assert p.json("GET", "/api/portal", token=None)["demo"] is False
 
 
 def test_bad_config_refused(tmp_path):
+    import os
     import subprocess
     from conftest import PORTAL
     cfg = tmp_path / "users.json"
-    cfg.write_text(json.dumps({"users": [{"token": "t", "id": "x", "role": "mayor"}]}))
-    r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--config", str(cfg)],
+    cfg.write_text(json.dumps({"users": [{"login": "t", "id": "x", "role": "mayor"}]}))
+    os.chmod(cfg, 0o600)
+    r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--users", str(cfg)],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode != 0 and "unknown role 'mayor'" in r.stderr
 
@@ -254,7 +265,9 @@ def test_graceful_shutdown_and_access_log(tmp_path):
     out, _ = p.stop()
     assert p.proc.returncode == 0
     assert "portal: stopped" in out
-    assert "窗口-王芳 GET /api/me 200" in out
+    # the user is an opaque reference (docs/security.md), never the actor's name
+    assert re.search(r" access 127\.0\.0\.1 u:[0-9a-f]{16} GET /api/me 200 \d+B", out), out
+    assert "王芳" not in out
 
 
 def test_concurrent_requests(portal):
@@ -318,34 +331,38 @@ def test_seed_demo_has_every_state(start_portal):
 
 def test_complaints_queue_and_report(start_portal, tmp_path):
     """Complaints (docs/complaints.md) through the same routes: a dispatcher files one, the window lists it apart."""
-    cfg = tmp_path / "users.json"
-    cfg.write_text(json.dumps({"users": [
-        {"token": "t-dispatch", "id": "信息员-李", "role": "dispatcher"},
-        {"token": "t-clerk", "id": "窗口-王芳", "role": "clerk"},
-        {"token": "t-resident", "id": "resident-1", "role": "reporter", "name": "居民1"},
-        {"token": "t-other", "id": "resident-2", "role": "reporter"},
-        {"token": "t-san", "id": "staff-sanitation", "role": "handler", "unit": "sanitation"},
-        {"token": "t-gas", "id": GAS, "role": "applicant"}]}))
-    p = start_portal("--config", str(cfg), clock="2026-12-07T09:00:00+08:00")
+    cfg = make_users(tmp_path / "users.json", [
+        {"login": "t-dispatch", "id": "信息员-李", "role": "dispatcher"},
+        {"login": "t-clerk", "id": "窗口-王芳", "role": "clerk"},
+        {"login": "t-resident", "id": "resident-1", "role": "reporter", "name": "居民1"},
+        {"login": "t-other", "id": "resident-2", "role": "reporter"},
+        {"login": "t-san", "id": "staff-sanitation", "role": "handler", "unit": "sanitation"},
+        {"login": "t-gas", "id": GAS, "role": "applicant"}], "tests-password")
+    p = start_portal("--users", cfg, clock="2026-12-07T09:00:00+08:00", password="tests-password")
     c = p.json("POST", "/api/applications",
                {"kind": "complaint", "category": "exposed_garbage", "source": "hotline", "description": "垃圾暴露",
                 "location": "人民路", "reporter": {"id": "resident-1", "name": "居民1"}}, token="t-dispatch", expect=201)
     assert c["kind"] == "complaint" and c["state"] == "received"
-    assert [x["id"] for x in p.json("GET", "/api/cases?kind=complaint", token="t-clerk")["cases"]] == [c["id"]]
-    assert p.json("GET", "/api/cases?kind=permit", token="t-clerk")["cases"] == []
+    # permit staff see no complaints (docs/policy.md); the dispatcher does
+    assert p.json("GET", "/api/cases?kind=complaint", token="t-clerk")["cases"] == []
+    assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-clerk")[0] == 403
+    assert [x["id"] for x in p.json("GET", "/api/cases?kind=complaint", token="t-dispatch")["cases"]] == [c["id"]]
+    assert p.json("GET", "/api/cases?kind=permit", token="t-dispatch")["cases"] == []
     assert p.json("GET", f"/api/cases/{c['id']}", token="t-resident")["id"] == c["id"]
     assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-other")[0] == 403
     assert error_of(p, "GET", f"/api/cases/{c['id']}", token="t-gas")[0] == 403
     assert error_of(p, "GET", "/api/report", token="t-resident")[0] == 403
-    report = p.json("GET", "/api/report?week=2026-12-07", token="t-clerk")
-    assert "complaints" in report and report["complaints"]["counts"]
+    report = p.json("GET", "/api/report?week=2026-12-07", token="t-dispatch")
+    assert report["complaints"]["counts"]["received"] == 1
+    assert p.json("GET", "/api/report?week=2026-12-07", token="t-clerk")["complaints"]["counts"]["received"] == 0
 
 
 def test_handler_needs_a_unit(tmp_path):
     import subprocess
     from conftest import PORTAL
     cfg = tmp_path / "users.json"
-    cfg.write_text(json.dumps({"users": [{"token": "t", "id": "x", "role": "handler"}]}))
-    r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--config", str(cfg)],
+    cfg.write_text(json.dumps({"users": [{"login": "t", "id": "x", "role": "handler"}]}))
+    cfg.chmod(0o600)
+    r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--users", str(cfg)],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode != 0 and "only a handler, has a unit" in r.stderr

@@ -55,7 +55,9 @@ def unchanged(engine, case_id, error, command):
 def file_and_dispatch(engine, clock, category, n, source="hotline"):
     unit, _, limit = CATEGORIES[category]
     case = engine.submit({"kind": "complaint", "category": category,
-                          "reporter": {"id": f"resident-{n}", "name": f"居民{n}"}, "actor": reporter(n),
+                          "reporter": {"id": f"resident-{n}", "name": f"居民{n}"},
+                          # a resident files from the portal or WeChat; the hotline's reports are the dispatcher's
+                          "actor": reporter(n) if source in ("portal", "wechat") else DISPATCHER,
                           "at": clock(), "source": source, "description": "路灯不亮", "location": "人民路"})
     assert case["kind"] == "complaint" and case["category"] == category and case["state"] == "received"
     assert case["deadlines"]["handling"]["limit"] == limit

@@ -224,15 +224,31 @@ class Engine:
         return _json.loads(self._native.execute(_case_id(case_id), _dumps(command, "command")))
 
     # --- reads -----------------------------------------------------------------------------------------
-    def get(self, case_id: str) -> JSONDict:
-        """The case as it stands. Raises :class:`NotFound` for an unknown id."""
-        return _json.loads(self._native.get_case(_case_id(case_id)))
+    def get(self, case_id: str, actor: Optional[Mapping[str, Any]] = None) -> JSONDict:
+        """The case as it stands. Raises :class:`NotFound` for an unknown id. With ``actor``
+        (``{"id", "role", "department"?, "unit"?}``, like ``pf_get_case_as``): the case as that actor may
+        see it, with ``"allowed_commands"``; :class:`PermissionDenied` when it may not see the case."""
+        if actor is None:
+            return _json.loads(self._native.get_case(_case_id(case_id)))
+        return _json.loads(self._native.get_case_as(_case_id(case_id), _dumps(actor, "actor")))
 
     get_case = get
 
-    def history(self, case_id: str) -> List[JSONDict]:
-        """The case's events in order: ``[{"seq", "type", "at", "actor", "data", "prev_hash", "hash"}]``."""
-        return _json.loads(self._native.history(_case_id(case_id)))
+    def get_case_as(self, case_id: str, actor: Mapping[str, Any]) -> JSONDict:
+        """``pf_get_case_as``: :meth:`get` with an actor."""
+        return _json.loads(self._native.get_case_as(_case_id(case_id), _dumps(actor, "actor")))
+
+    def history(self, case_id: str, actor: Optional[Mapping[str, Any]] = None) -> List[JSONDict]:
+        """The case's events in order: ``[{"seq", "type", "at", "actor", "data", "prev_hash", "hash"}]``.
+        With ``actor`` (like ``pf_history_as``): as that actor may see them; :class:`PermissionDenied` when
+        it may not see the case."""
+        if actor is None:
+            return _json.loads(self._native.history(_case_id(case_id)))
+        return _json.loads(self._native.history_as(_case_id(case_id), _dumps(actor, "actor")))
+
+    def history_as(self, case_id: str, actor: Mapping[str, Any]) -> List[JSONDict]:
+        """``pf_history_as``: :meth:`history` with an actor."""
+        return _json.loads(self._native.history_as(_case_id(case_id), _dumps(actor, "actor")))
 
     def query(self, query: Optional[Mapping[str, Any]] = None, **filters: Any) -> JSONDict:
         """Cases matching a query, ordered by id: ``{"cases": [...], "next": cursor|None}``.
@@ -262,10 +278,15 @@ class Engine:
         return WorkingDate(day.year, day.month, day.day, answer["provisional"])
 
     # --- supervision ---------------------------------------------------------------------------------
-    def report(self, week: DateLike, format: str = "json") -> JSONDict:
+    def report(self, week: DateLike, format: str = "json",
+               actor: Optional[Mapping[str, Any]] = None) -> JSONDict:
         """The weekly supervision report (督查周报) of the week holding ``week``. With ``format="csv"`` the
-        answer is ``{"csv": "…"}``."""
-        return _json.loads(self._native.report(_dumps({"week": _date(week, "week"), "format": format}, "report")))
+        answer is ``{"csv": "…"}``. With ``actor``: only the cases that actor may see, and reporters' names
+        only where it may see them (docs/policy.md)."""
+        request: Dict[str, Any] = {"week": _date(week, "week"), "format": format}
+        if actor is not None:
+            request["actor"] = actor
+        return _json.loads(self._native.report(_dumps(request, "report")))
 
     def verify(self) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:

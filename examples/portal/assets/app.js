@@ -1,15 +1,18 @@
 // The one-stop window's UI: plain JavaScript over the portal's HTTP API (docs/portal.md).
-// Routes live in the URL hash (#/queue, #/case/ID, ...); the bearer token is kept in sessionStorage.
+// Routes live in the URL hash (#/queue, #/case/ID, ...). The session is an HttpOnly cookie this script cannot
+// read; state-changing requests carry the session's CSRF token (from /api/login or /api/me) in X-CSRF-Token.
 'use strict';
 
-const STATE = { token: sessionStorage.getItem('pf.token') || '', me: null, defs: null,
+const STATE = { csrf: '', demo: false, me: null, defs: null,
                 lang: localStorage.getItem('pf.lang') || 'zh' };
 
 // --- words ----------------------------------------------------------------------------------------
 const WORDS = {
   brand: ['县城市管理局 · 一站式服务窗口', 'County Urban Management Bureau · One-stop window'],
-  signout: ['退出', 'Sign out'], signin: ['登录', 'Sign in'], token: ['令牌', 'Token'],
-  choose_user: ['选择演示用户登录', 'Sign in as a demo user'],
+  signout: ['退出', 'Sign out'], signin: ['登录', 'Sign in'], login: ['用户名', 'User name'],
+  password: ['密码', 'Password'], demo_mode: ['演示模式', 'DEMO MODE'],
+  demo_hint: ['演示模式：演示用户（demo-clerk、demo-gas、demo-resident 等）的密码见 docs/portal.md',
+              'Demo mode: the demo users (demo-clerk, demo-gas, demo-resident, ...) share the password in docs/portal.md'],
   queue: ['窗口受理', 'Window queue'], review: ['部门会签', 'Department review'],
   head: ['局长审批', 'Head'], dashboard: ['督查周报', 'Supervision'], mine: ['我的申请', 'My applications'],
   new_application: ['收件登记', 'New application'],
@@ -121,7 +124,13 @@ const nameOf = (obj) => (obj ? (STATE.lang === 'en' ? obj.en : obj.zh) || obj.zh
 function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
-function h(html) { document.getElementById('view').innerHTML = html; }
+// The Content-Security-Policy allows no inline handlers: print and back buttons are bound here.
+function h(html) {
+  const view = document.getElementById('view');
+  view.innerHTML = html;
+  view.querySelectorAll('[data-print]').forEach((b) => b.addEventListener('click', () => window.print()));
+  view.querySelectorAll('[data-back]').forEach((a) => a.addEventListener('click', (e) => { e.preventDefault(); history.back(); }));
+}
 function flash(msg, ok) {
   const el = document.getElementById('flash');
   el.textContent = msg; el.className = 'flash no-print' + (ok ? ' ok' : ''); el.hidden = !msg;
@@ -132,9 +141,11 @@ class ApiError extends Error { constructor(status, name, message) { super(messag
 class StaleView extends Error {}
 async function api(method, path, body) {
   const seq = STATE.seq;
-  const headers = { Authorization: 'Bearer ' + STATE.token };
+  const headers = {};
+  if (method !== 'GET') headers['X-CSRF-Token'] = STATE.csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin',
+                                  body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let doc = null;
   try { doc = JSON.parse(text); } catch (e) { doc = text; }
@@ -210,40 +221,52 @@ function renderChrome() {
     .map(([href, label]) => `<a href="${href}" class="${href === here ? 'active' : ''}">${esc(label)}</a>`).join('');
   document.getElementById('me').textContent = STATE.me ? `${STATE.me.name} (${pick(ROLES, STATE.me.role)})` : '';
   document.getElementById('clock').textContent = STATE.me ? `${t('now')} ${STATE.me.now.slice(0, 16).replace('T', ' ')}` : '';
+  // The built-in demo users are on: the header says so on every page (docs/security.md).
+  let badge = document.getElementById('demo-mode');
+  if (STATE.demo && !badge) {
+    badge = document.createElement('strong'); badge.id = 'demo-mode'; badge.className = 'demo-mode';
+    document.querySelector('header .brand').after(badge);
+  }
+  if (badge) badge.textContent = STATE.demo ? t('demo_mode') : '';
   document.getElementById('signout').hidden = !STATE.me;
 }
 
 // --- sign in ---------------------------------------------------------------------------------------
 async function viewSignin() {
-  let users = [];
-  try {
-    const res = await fetch('/api/demo-users');
-    if (res.ok) users = await res.json();
-  } catch (e) { /* a real configuration lists nobody */ }
   h(`<h1>${t('signin')}</h1>
-    ${users.length ? `<div class="card"><h2>${t('choose_user')}</h2><div class="users">${users.map((u) =>
-      `<button type="button" data-token="${esc(u.token)}" data-user="${esc(u.id)}">${esc(u.name)}
-        <span class="role">${esc(pick(ROLES, u.role))}${u.department ? ' · ' + esc(deptName('', u.department)) : ''}${u.unit ? ' · ' + esc(unitName(u.unit)) : ''}</span></button>`).join('')}</div></div>` : ''}
-    <form class="card" id="token-form"><label>${t('token')} <input name="token" autocomplete="off"></label>
+    ${STATE.demo ? `<p class="card">${t('demo_hint')}</p>` : ''}
+    <form class="card" id="signin-form"><label>${t('login')} <input name="login" autocomplete="username" required></label>
+      <label>${t('password')} <input name="password" type="password" autocomplete="current-password" required></label>
       <button>${t('signin')}</button></form>`);
-  document.querySelectorAll('[data-token]').forEach((b) => b.addEventListener('click', () => signIn(b.dataset.token)));
-  document.getElementById('token-form').addEventListener('submit', (e) => { e.preventDefault(); signIn(e.target.token.value.trim()); });
+  document.getElementById('signin-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    signIn(e.target.login.value.trim(), e.target.password.value);
+  });
 }
-async function signIn(token) {
-  STATE.token = token;
+async function signIn(login, password) {
   try {
+    const out = await api('POST', '/api/login', { login, password });
+    STATE.csrf = out.csrf;
     await loadMe();
   } catch (e) {
-    STATE.token = ''; flash(e.message); return;
+    STATE.me = null; flash(e.message); return;
   }
-  sessionStorage.setItem('pf.token', token);
   flash('');
   const home = { reviewer: '#/review', head: '#/head', supervisor: '#/dashboard', reporter: '#/complaints',
                  dispatcher: '#/complaints', handler: '#/complaints', leader: '#/complaints' }[STATE.me.role] || '#/queue';
   location.hash = home;
 }
+// Whether this portal runs the built-in demo users (shown in the page header), asked before sign-in.
+async function loadPortal() {
+  try {
+    const res = await fetch('/api/portal');
+    if (res.ok) STATE.demo = (await res.json()).demo === true;
+  } catch (e) { /* the header just does not say it */ }
+}
 async function loadMe() {
   STATE.me = await api('GET', '/api/me');
+  STATE.csrf = STATE.me.csrf;
+  STATE.demo = STATE.me.demo === true;
   if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions');
   if (!STATE.cats) STATE.cats = await api('GET', '/api/categories');
 }
@@ -445,99 +468,63 @@ function timelineHtml(c, history) {
       <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(e.actor.id)}]</span></li>`;
   }).join('')}</ol>`;
 }
-// The commands the signed-in role may give in the case's state, as small forms.
+// The commands the engine lets the signed-in user give on this case now ("allowed_commands" of the case read
+// with the user as actor, docs/policy.md), each as a small form. Which commands to offer is the engine's
+// answer: this page only knows what each form asks for.
 function actionForms(c) {
-  if (c.kind === 'complaint') return complaintActionForms(c);
-  const r = STATE.me.role, s = c.state, forms = [];
-  const staff = r === 'clerk' || r === 'head';
-  const form = (type, inner = '', cls = '') =>
-    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
-  if (staff && (s === 'submitted')) {
-    // The one-time notice names the engine's computed list of every deficiency at once.
-    form('accept'); form('request_correction');
-    form('reject', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
-  }
-  if (r === 'applicant' && s === 'awaiting_correction') {
-    const named = [...new Set((c.notices || []).flatMap((n) => n.items.map((i) => i.material)).filter((m) => !m.startsWith('fact:')))];
-    form('resubmit', named.map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join(''));
-  }
-  if (r === 'applicant' && ['submitted', 'awaiting_correction', 'under_review', 'suspended'].includes(s))
-    form('withdraw', `<label>${t('reason')} <input name="reason"></label>`, 'secondary');
-  if (r === 'applicant' && s === 'issued') form('report_completion');
-  if (r === 'reviewer' && ['under_review', 'suspended'].includes(s)) {
-    const depts = Object.keys(c.opinions || {});
-    form('record_opinion', `<label>${t('department')} <select name="department">${depts.map((d) =>
-      `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
-      <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
-      <label>${t('comment')} <input name="comment"></label>`);
-  }
-  if ((staff || r === 'reviewer') && ['under_review', 'suspended'].includes(s))
-    form('record_inspection', `<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
-      <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`);
-  if (staff && s === 'under_review') {
-    const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
-    form('suspend', `<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
-      <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
-      <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary');
-  }
-  if (staff && s === 'suspended') form('resume');
-  if (r === 'head' && s === 'under_review') {
-    form('decide', `<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
-      <label>${t('reason')} <input name="reasons"></label>`);
-  }
-  if (r === 'head' && ['under_review', 'suspended'].includes(s))
-    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="15" value="10" style="width:5em"></label>
-      <label>${t('reason')} <input name="reason" required></label>`, 'secondary');
-  if (staff && s === 'approved') form('issue_certificate');
-  if (staff && s === 'issued') form('close', '', 'secondary');
-  if (r === 'head' && s === 'issued') form('revoke', `<label>${t('reason')} <input name="reason" required></label>`, 'danger');
-  return forms.join('') || `<p class="muted">${t('none')}</p>`;
-}
-// The same, for a complaint (docs/complaints.md): what the engine would let this role do.
-function complaintActionForms(c) {
-  const r = STATE.me.role, s = c.state, forms = [];
-  const form = (type, inner = '', cls = '') =>
-    forms.push(`<form data-command="${type}">${inner}<button class="${cls}">${esc(pick(COMMANDS, type))}</button></form>`);
-  const ownUnit = r === 'handler' && c.unit && c.unit === STATE.me.unit;
   const reason = (name, label) => `<label>${t(label)} <input name="${name}" required></label>`;
-  if (r === 'dispatcher' && s === 'received') {
-    const needs = !['patrol', 'referral'].includes(c.source);
-    form('register', `<label><input type="checkbox" name="verified" ${needs ? 'checked' : ''}> ${t('verified')}</label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if (r === 'dispatcher' && ['registered', 'returned', 'reopened'].includes(s)) {
-    const units = [...new Map(Object.values(STATE.cats).map((x) => [x.unit.id, x.unit])).values()]
-      .filter((u) => !(c.returned_by || []).includes(u.id));
-    const preferred = s === 'reopened' && c.unit ? c.unit : c.responsible_unit;
-    form('dispatch', `<label>${t('unit')} <select name="unit">${units.map((u) =>
-      `<option value="${esc(u.id)}" ${u.id === preferred ? 'selected' : ''}>${esc(nameOf(u.name))}</option>`).join('')}</select></label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if (ownUnit && s === 'dispatched') {
-    form('start_handling', `<label>${t('note')} <input name="note"></label>`);
-    form('return', reason('reasons', 'reasons'), 'secondary');
-  }
-  if (ownUnit && s === 'handling') form('reply', `<label>${t('reply')} <textarea name="reply" required rows="2"></textarea></label>`);
-  if (r === 'dispatcher' && s === 'replied') {
-    form('check', `<label><select name="passed"><option value="true">${t('passed')}</option><option value="false">${t('failed')}</option></select></label>
-      <label>${t('note')} <input name="note"></label>`);
-  }
-  if ((r === 'dispatcher' || r === 'leader') && s === 'checked') form('close');
-  if (r === 'leader' && s === 'escalated')
-    form('assign_deputy', `<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
-      <label>${t('instructions')} <input name="instructions"></label>`);
-  const handlingClock = (c.deadlines || {}).handling || {};
-  if ((r === 'dispatcher' || r === 'leader') && ['dispatched', 'handling', 'escalated'].includes(s) && !handlingClock.extended_working_days)
-    form('extend', `<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="10" value="5" style="width:5em"></label>
-      ${reason('reason', 'reason')}`, 'secondary');
-  if ((r === 'dispatcher' || r === 'leader' || ownUnit) && ['dispatched', 'handling'].includes(s) && !c.escalated_at)
-    form('escalate', reason('reason', 'escalation'), 'danger');
-  const ownReport = r === 'reporter' && (c.reporter || {}).id === STATE.me.id;
-  if ((ownReport || r === 'dispatcher') && s === 'closed') {
-    form('rate', `<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
-      <label>${t('comment')} <input name="comment"></label>`);
-  }
-  return forms.join('') || `<p class="muted">${t('none')}</p>`;
+  const note = () => `<label>${t('note')} <input name="note"></label>`;
+  const fields = {
+    reject: () => [`<label>${t('reason')} <input name="reason" required></label>`, 'danger'],
+    resubmit: () => {
+      const named = [...new Set((c.notices || []).flatMap((n) => n.items.map((i) => i.material)).filter((m) => !m.startsWith('fact:')))];
+      return [named.map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join('')];
+    },
+    withdraw: () => [`<label>${t('reason')} <input name="reason"></label>`, 'secondary'],
+    record_opinion: () => {
+      const depts = Object.keys(c.opinions || {});
+      return [`<label>${t('department')} <select name="department">${depts.map((d) =>
+        `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
+        <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
+        <label>${t('comment')} <input name="comment"></label>`];
+    },
+    record_inspection: () => [`<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
+      <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`],
+    suspend: () => {
+      const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
+      return [`<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
+        <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
+        <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary'];
+    },
+    decide: () => [`<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
+      <label>${t('reason')} <input name="reasons"></label>`],
+    extend: () => [`<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="${c.kind === 'complaint' ? 10 : 15}" value="${c.kind === 'complaint' ? 5 : 10}" style="width:5em"></label>
+      ${reason('reason', 'reason')}`, 'secondary'],
+    close: () => ['', c.kind === 'complaint' ? '' : 'secondary'],
+    revoke: () => [`<label>${t('reason')} <input name="reason" required></label>`, 'danger'],
+    // complaints (docs/complaints.md)
+    register: () => [`<label><input type="checkbox" name="verified" ${['patrol', 'referral'].includes(c.source) ? '' : 'checked'}> ${t('verified')}</label>${note()}`],
+    dispatch: () => {
+      const units = [...new Map(Object.values(STATE.cats).map((x) => [x.unit.id, x.unit])).values()]
+        .filter((u) => !(c.returned_by || []).includes(u.id));
+      const preferred = c.state === 'reopened' && c.unit ? c.unit : c.responsible_unit;
+      return [`<label>${t('unit')} <select name="unit">${units.map((u) =>
+        `<option value="${esc(u.id)}" ${u.id === preferred ? 'selected' : ''}>${esc(nameOf(u.name))}</option>`).join('')}</select></label>${note()}`];
+    },
+    start_handling: () => [note()],
+    return: () => [reason('reasons', 'reasons'), 'secondary'],
+    reply: () => [`<label>${t('reply')} <textarea name="reply" required rows="2"></textarea></label>`],
+    check: () => [`<label><select name="passed"><option value="true">${t('passed')}</option><option value="false">${t('failed')}</option></select></label>${note()}`],
+    escalate: () => [reason('reason', 'escalation'), 'danger'],
+    assign_deputy: () => [`<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
+      <label>${t('instructions')} <input name="instructions"></label>`],
+    rate: () => [`<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
+      <label>${t('comment')} <input name="comment"></label>`],
+  };
+  return (c.allowed_commands || []).map((type) => {
+    const [inner, cls] = fields[type] ? fields[type]() : [''];
+    return `<form data-command="${esc(type)}">${inner}<button class="${cls || ''}">${esc(pick(COMMANDS, type))}</button></form>`;
+  }).join('') || `<p class="muted">${t('none')}</p>`;
 }
 function commandFrom(form, c) {
   const type = form.dataset.command, f = form.elements, cmd = { type, expected_version: c.version };
@@ -615,7 +602,7 @@ function permitCards(c) {
 // The case page of either kind: state, clocks with lights, the kind's own cards, the actions the role may
 // take (each posted to the one command route), the timeline.
 function showCase(c, history, { details, left, right }) {
-  h(`<p class="no-print"><a href="javascript:history.back()">← ${t('back')}</a></p>
+  h(`<p class="no-print"><a href="#" data-back>← ${t('back')}</a></p>
     <h1><span id="case-state" data-state="${esc(c.state)}">${esc(pick(STATES, c.state))}</span> · ${esc(subjectOf(c))} · ${esc(c.id)}</h1>
     ${(c.flags || []).map((f) => `<span class="tag flag">${esc(f)}</span>`).join('')}
     <div class="grid">
@@ -644,7 +631,7 @@ function showCase(c, history, { details, left, right }) {
 
 // --- printable documents (A4) ------------------------------------------------------------------------
 function printBar(backTo) {
-  return `<div class="print-bar no-print"><button type="button" onclick="window.print()">${t('print')}</button>
+  return `<div class="print-bar no-print"><button type="button" data-print>${t('print')}</button>
     <a href="${backTo}">← ${t('back')}</a></div>`;
 }
 function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
@@ -799,7 +786,7 @@ async function viewDashboard(query) {
   document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
   document.getElementById('csv').addEventListener('click', async (e) => {
     e.preventDefault();
-    const res = await fetch('/api/report?format=csv&week=' + encodeURIComponent(week), { headers: { Authorization: 'Bearer ' + STATE.token } });
+    const res = await fetch('/api/report?format=csv&week=' + encodeURIComponent(week), { credentials: 'same-origin' });
     const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/csv' }));
     const a = document.createElement('a'); a.href = url; a.download = `report-${week}.csv`; a.click();
   });
@@ -822,8 +809,9 @@ async function route() {
   const [path, qs] = (location.hash.slice(1) || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(qs || '');
-  if (!STATE.me && STATE.token) {
-    try { await loadMe(); } catch (e) { STATE.token = ''; sessionStorage.removeItem('pf.token'); }
+  if (!STATE.me) {
+    // A session cookie from before a reload signs in again; without one /api/me answers 401.
+    try { await loadMe(); } catch (e) { STATE.me = null; }
   }
   renderChrome();
   if (!STATE.me) return viewSignin();
@@ -844,7 +832,7 @@ async function route() {
   } catch (e) {
     if (e instanceof StaleView) return undefined;
     flash(`${e.status || ''} ${e.name || ''}: ${e.message}`);
-    if (e.status === 401) { STATE.me = null; STATE.token = ''; sessionStorage.removeItem('pf.token'); }
+    if (e.status === 401) { STATE.me = null; STATE.csrf = ''; }
     return undefined;
   }
 }
@@ -854,10 +842,11 @@ document.getElementById('lang').addEventListener('click', () => {
   localStorage.setItem('pf.lang', STATE.lang);
   route();
 });
-document.getElementById('signout').addEventListener('click', () => {
-  STATE.token = ''; STATE.me = null; sessionStorage.removeItem('pf.token'); flash('');
+document.getElementById('signout').addEventListener('click', async () => {
+  try { await api('POST', '/api/logout'); } catch (e) { /* already ended on the server */ }
+  STATE.csrf = ''; STATE.me = null; flash('');
   location.hash = '#/signin';
   route();
 });
 window.addEventListener('hashchange', () => { flash(''); route(); });
-route();
+loadPortal().then(route);

@@ -108,6 +108,22 @@ PF_API pf_status pf_get_case(pf_engine* engine, const char* case_id, char** case
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_history(pf_engine* engine, const char* case_id, char** events_json) PF_NOEXCEPT;
 
+/** The case as the actor `actor_json` ({"id", "role", "department"?, "unit"?}) may see it, with
+ *  "allowed_commands": the command types that actor may give in the case's current state (role, department,
+ *  unit and ownership checked; the law's rules are not, so such a command may still be refused). A
+ *  complaint's reporter is {"withheld": true} for actors other than the dispatcher, the unit holding the case
+ *  and the reporter (docs/policy.md). Ownership: *case_json is freed with pf_free(). Thread-safe.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_PERMISSION_DENIED (the actor may not see the
+ *  case), PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_get_case_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                                char** case_json) PF_NOEXCEPT;
+
+/** The case's events as the actor `actor_json` may see them (a withheld reporter as in pf_get_case_as).
+ *  Ownership: *events_json is freed with pf_free(). Thread-safe.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_NOT_FOUND, PF_PERMISSION_DENIED, PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_history_as(pf_engine* engine, const char* case_id, const char* actor_json,
+                               char** events_json) PF_NOEXCEPT;
+
 /** Cases matching `query_json` ({"permit"?, "state"?, "light"?, "applicant"?, "awaiting_department"?,
  *  "due_before"?, "due_after"?, "actor"?, "limit"?, "after"?}): {"cases": [...], "next": cursor|null}.
  *  Ownership: *cases_json is freed with pf_free(). Thread-safe.
