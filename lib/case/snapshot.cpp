@@ -253,14 +253,10 @@ void serialize(Ar& ar, Case& c, unsigned version) {
 
 BOOST_CLASS_VERSION(permitflow::Case, 3)
 BOOST_CLASS_VERSION(permitflow::Suspension, 1)
-<<<<<<< HEAD
 BOOST_CLASS_VERSION(permitflow::Tolerance, 1)
 BOOST_CLASS_VERSION(permitflow::Commitment, 1)
 BOOST_CLASS_VERSION(permitflow::Verification, 1)
-BOOST_CLASS_VERSION(permitflow::ComplaintFile, 1)
-=======
 BOOST_CLASS_VERSION(permitflow::ComplaintFile, 2)
->>>>>>> main
 
 namespace permitflow {
 
