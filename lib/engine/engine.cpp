@@ -332,7 +332,6 @@ json notice_json(const std::vector<Deficiency>& items, const std::vector<std::st
   return out;
 }
 
-<<<<<<< HEAD
 bool doc_tolerance_pending(const json& doc) {
   const auto it = doc.find("tolerance");
   return it != doc.end() && it->is_object() && it->value("pending", false);
@@ -346,9 +345,7 @@ bool doc_verification_open(const json& doc) {
   return clock != deadlines->end() && clock->is_object() && doc.value("verification", json()).is_null() &&
          state && !is_terminal(*state);
 }
-=======
 }  // namespace
->>>>>>> main
 
 std::string case_id_arg(std::string_view id) {
   if (id.empty() || id.size() > in::kMaxId) {
@@ -406,13 +403,9 @@ std::string Engine::submit(std::string_view application_json) {
   }
   if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
   validate_facts(*def, app.facts);
-<<<<<<< HEAD
   check_commitment_names(app, *def);
-  authorize_submit(app.actor, app.applicant.id, complaint);
-  check_commitment_rules(app, *def);
-=======
   authorize_submit(app.actor, app.applicant.id, complaint, app.source);
->>>>>>> main
+  check_commitment_rules(app, *def);
   const int off = m.config.utc_offset_minutes;
 
   return m.writes->run([&](store::Transaction& batch) -> JobResult {
@@ -585,7 +578,6 @@ std::string Engine::query(std::string_view query_json) const {
   if (auto d = in::opt_date(q, "due_after", "")) f.due_after = d->to_string();
   f.after = in::opt_string(q, "after", "", in::kMaxId).value_or("");
   f.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
-<<<<<<< HEAD
   // 容缺 and 告知承诺 (docs/contract.md §17): filtered on the documents, like the reviewer's department.
   std::optional<bool> tolerance_pending;
   std::optional<bool> verification_open;
@@ -594,12 +586,9 @@ std::string Engine::query(std::string_view query_json) const {
   if (q.contains("verification_open") && !q["verification_open"].is_null())
     verification_open = in::get_bool(q, "verification_open", "");
   if ((tolerance_pending || verification_open) && kind.empty()) kind = "permit";
-  std::string reviewer_department;
-=======
   // With an actor, only what it may see (docs/policy.md): the kind and the owner in SQL, the rest of the
   // rule (a reviewer's department, a handler's units) on each document while the page is read.
   std::optional<Actor> actor;
->>>>>>> main
   if (q.contains("actor") && !q["actor"].is_null()) {
     actor = parse_actor(q, "actor", "");
     const Role r = actor->role;
@@ -629,10 +618,8 @@ std::string Engine::query(std::string_view query_json) const {
       last = r.id;
       json doc = json::parse(r.document);
       if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
-<<<<<<< HEAD
       if (tolerance_pending && doc_tolerance_pending(doc) != *tolerance_pending) continue;
       if (verification_open && doc_verification_open(doc) != *verification_open) continue;
-=======
       if (actor) {
         const Audience who = impl_->audience_of_document(doc, [&] {
           const auto record = tx->load_case(r.id);
@@ -642,7 +629,6 @@ std::string Engine::query(std::string_view query_json) const {
         if (!may_see(*actor, who, impl_->definition_of_document(doc))) continue;
         impl_->redact(*actor, who, doc);
       }
->>>>>>> main
       cases.push_back(std::move(doc));
       if (static_cast<int>(cases.size()) == f.limit) break;
     }
