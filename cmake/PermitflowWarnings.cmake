@@ -11,9 +11,12 @@ endfunction()
 
 function(permitflow_target_sanitize target)
   if(PERMITFLOW_SANITIZE)
-    target_compile_options(${target} PUBLIC -fsanitize=${PERMITFLOW_SANITIZE} -fno-omit-frame-pointer
-                                            -fno-sanitize-recover=all)
-    target_link_options(${target} PUBLIC -fsanitize=${PERMITFLOW_SANITIZE})
+    # BUILD_INTERFACE: our own targets that link a sanitized library get its runtime; the exported and
+    # installed targets carry no sanitizer flag to a consumer.
+    target_compile_options(${target} PUBLIC $<BUILD_INTERFACE:-fsanitize=${PERMITFLOW_SANITIZE}>
+                                            $<BUILD_INTERFACE:-fno-omit-frame-pointer>
+                                            $<BUILD_INTERFACE:-fno-sanitize-recover=all>)
+    target_link_options(${target} PUBLIC $<BUILD_INTERFACE:-fsanitize=${PERMITFLOW_SANITIZE}>)
   endif()
   if(PERMITFLOW_FUZZ)
     # Coverage feedback for libFuzzer from our own code; the fuzz targets add -fsanitize=fuzzer themselves.

@@ -221,6 +221,22 @@ pf_status pf_verify(pf_engine* engine, char** verify_json) noexcept {
   return json_call(verify_json, engine, {}, [&](const permitflow::Engine& e) { return e.verify(); });
 }
 
+pf_status pf_feed(pf_engine* engine, const char* request_json, char** feed_json) noexcept {
+  return json_call(feed_json, engine, {{request_json, "request_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.feed(request_json); });
+}
+
+pf_status pf_feed_ack(pf_engine* engine, const char* consumer, int64_t seq) noexcept {
+  if (engine == nullptr) return fail(PF_INVALID_ARGUMENT, "engine is NULL");
+  if (consumer == nullptr) return fail(PF_INVALID_ARGUMENT, "consumer is NULL");
+  try {
+    engine->engine.feed_ack(consumer, seq);
+    return PF_OK;
+  } catch (...) {
+    return translate_exception();
+  }
+}
+
 pf_status pf_add_working_days(pf_engine* engine, const char* date, int n, char** date_json) noexcept {
   return json_call(date_json, engine, {{date, "date is NULL"}},
                    [&](const permitflow::Engine& e) { return e.add_working_days(date, n); });

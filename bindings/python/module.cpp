@@ -216,6 +216,28 @@ PYBIND11_MODULE(_permitflow, m) {
           },
           "Checks every hash chain and projection; returns the result as JSON.")
       .def(
+          "feed",
+          [](const NativeEngine& self, const std::string& request_json) {
+            return self.call([&](permitflow::Engine& e) { return e.feed(request_json); });
+          },
+          py::arg("request_json"), "Feed records after a cursor: {\"records\": [...], \"next\", \"head\"}.")
+      .def(
+          "feed_ack",
+          [](const NativeEngine& self, const std::string& consumer, std::int64_t seq) {
+            self.call([&](permitflow::Engine& e) {
+              e.feed_ack(consumer, seq);
+              return std::string();
+            });
+          },
+          py::arg("consumer"), py::arg("seq"), "Moves a durable consumer's cursor forward to `seq`.")
+      .def(
+          "definitions",
+          [](const NativeEngine& self, const std::string& date) {
+            return self.call([&](permitflow::Engine& e) { return e.definitions(date); });
+          },
+          py::arg("date") = std::string(),
+          "The definitions the engine knows, with hashes and effective dates, as JSON.")
+      .def(
           "add_working_days",
           [](const NativeEngine& self, const std::string& date, int n) {
             return self.call([&](permitflow::Engine& e) { return e.add_working_days(date, n); });

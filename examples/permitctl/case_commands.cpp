@@ -48,15 +48,23 @@ std::string config() {
     throw permitflow::Error(permitflow::ErrorCode::invalid_argument,
                             "no database: give --db FILE (or set PERMITFLOW_DB)");
   }
-  return json{{"database", o.db}}.dump();
+  return with_host_options(json{{"database", o.db}}.dump());
 }
 
 /// Runs one engine call, prints its JSON answer, and turns an Error into the matching exit code.
 void run(const std::function<std::string(permitflow::Engine&)>& call) {
-  int code = 0;
-  try {
+  guarded([&] {
     permitflow::Engine engine(config());
     std::cout << json::parse(call(engine)).dump(2) << "\n";
+  });
+}
+
+}  // namespace
+
+void guarded(const std::function<void()>& f) {
+  int code = 0;
+  try {
+    f();
   } catch (const permitflow::Error& e) {
     std::cerr << "permitctl: " << to_string(e.code()) << ": " << e.what() << "\n";
     code = static_cast<int>(e.code());
@@ -67,7 +75,31 @@ void run(const std::function<std::string(permitflow::Engine&)>& call) {
   if (code != 0) throw CLI::RuntimeError(code);
 }
 
-}  // namespace
+std::string engine_config() { return config(); }
+
+HostOptions& host_options() {
+  static HostOptions h;
+  return h;
+}
+
+std::string with_host_options(const std::string& config_json) {
+  json cfg = json::parse(config_json);
+  const HostOptions& h = host_options();
+  if (!h.definitions_dir.empty()) cfg["definitions_dir"] = h.definitions_dir;
+  if (!h.county_code.empty()) cfg["county_code"] = h.county_code;
+  return cfg.dump();
+}
+
+void add_host_options(CLI::App& app) {
+  HostOptions& h = host_options();
+  if (const char* env = std::getenv("PERMITFLOW_DEFINITIONS_DIR")) h.definitions_dir = env;
+  if (const char* env = std::getenv("PERMITFLOW_COUNTY_CODE")) h.county_code = env;
+  app.add_option("--definitions-dir", h.definitions_dir,
+                 "a folder of the county's permit definitions (*.json, docs/definitions.md); or "
+                 "PERMITFLOW_DEFINITIONS_DIR");
+  app.add_option("--county-code", h.county_code,
+                 "the county's 6-digit GB/T 2260 code, used in case numbers; or PERMITFLOW_COUNTY_CODE");
+}
 
 void add_case_commands(CLI::App& app) {
   Options& o = options();
@@ -119,6 +151,13 @@ void add_case_commands(CLI::App& app) {
       return e.run_due(o.now);
     });
   });
+
+  static std::string on_date;
+  auto* definitions =
+      app.add_subcommand("definitions", "The definitions the engine loads, with hashes and effective dates");
+  definitions->add_option("--date", on_date,
+                          "which version is in effect on this day, YYYY-MM-DD (default today)");
+  definitions->callback([] { run([&](auto& e) { return e.definitions(on_date); }); });
 
   auto* report = app.add_subcommand("report", "The weekly supervision report (督查周报)");
   report->add_option("--week", o.week, "any date of the week, YYYY-MM-DD")->required();

@@ -127,7 +127,8 @@ int run_demo(const std::string& db) {
     std::cerr << "permitctl demo: '" << db << "' exists; the demo wants a fresh database file\n";
     return 1;
   }
-  permitflow::Engine engine(json{{"database", db}, {"county_code", "320922"}}.dump());
+  permitflow::Engine engine(
+      permitctl::with_host_options(json{{"database", db}, {"county_code", "320922"}}.dump()));
   std::cout << "permitflow " << permitflow::version()
             << " — demo of the one-stop window (一站式服务窗口), database " << db << "\n";
   // The stories live in examples/common/demo_cases.cpp, shared with `portal --seed-demo`.

@@ -7,9 +7,11 @@
 int main(int argc, char** argv) {
   CLI::App app{"permitctl — permit approvals on legal working-day clocks"};
   app.require_subcommand(1);
+  permitctl::add_host_options(app);
   permitctl::add_calendar_commands(app);
   permitctl::add_case_commands(app);
   permitctl::add_demo_command(app);
+  permitctl::add_feed_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help

@@ -1,7 +1,7 @@
 // portal: the one-stop window's HTTP API and browser UI over permitflow (docs/portal.md).
 //   portal --db FILE --users FILE [--tls-cert F --tls-key F] [--port N] [--seed-demo] [--clock RFC3339]
-//   portal --db FILE --demo            (built-in demo users, 127.0.0.1 only)
-//   portal users add|passwd|disable --file FILE --login NAME ...   (the users file; passwords on stdin)
+//   [--definitions-dir DIR] portal --db FILE --demo            (built-in demo users, 127.0.0.1 only) portal
+//   users add|passwd|disable --file FILE --login NAME ...   (the users file; passwords on stdin)
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -82,7 +82,8 @@ int users_command(CLI::App& users, const std::string& file, portal::User& fields
 int main(int argc, char** argv) {
   CLI::App app{"portal — the one-stop window's HTTP API and browser UI over permitflow"};
   app.require_subcommand(0, 1);
-  std::string db, users_file, clock_at, host = "127.0.0.1", county = "320922", tls_cert, tls_key;
+  std::string db, users_file, clock_at, host = "127.0.0.1", county = "320922", tls_cert, tls_key,
+                                        definitions_dir;
   int port = 8080, offset = 480, due_seconds = 60, threads = 4;
   std::size_t max_body = 1 << 20, max_connections = 256;
   long session_idle = 30 * 60, session_lifetime = 12 * 60 * 60;
@@ -122,6 +123,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400));
   app.add_option("--county-code", county,
                  "the county's administrative division code, first part of case ids");
+  app.add_option("--definitions-dir", definitions_dir,
+                 "a folder of the county's permit definitions (*.json, docs/definitions.md)");
   app.add_option("--max-body", max_body, "the largest request body in bytes");
 
   auto* users = app.add_subcommand("users", "edit the users file (passwords are read from standard input)");
@@ -193,8 +196,9 @@ int main(int argc, char** argv) {
     portal::Clock clock =
         clock_at.empty() ? portal::Clock() : portal::Clock(permitflow::Instant::parse_rfc3339(clock_at));
 
-    permitflow::Engine engine(
-        json{{"database", db}, {"utc_offset_minutes", offset}, {"county_code", county}}.dump());
+    json engine_config = {{"database", db}, {"utc_offset_minutes", offset}, {"county_code", county}};
+    if (!definitions_dir.empty()) engine_config["definitions_dir"] = definitions_dir;
+    permitflow::Engine engine(engine_config.dump());
     if (seed) {
       const json existing = json::parse(engine.query(R"({"limit": 1})"));
       if (!existing["cases"].empty()) {

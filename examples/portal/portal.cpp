@@ -388,18 +388,26 @@ void Portal::routes() {
                 staff_only(u);
                 send_json(res, json::parse(engine_.verify()));
               }));
-  // The shipped permit definitions, for the names the UI shows (materials, facts, departments).
-  router_.Get("/api/definitions", api([](const Request&, Response& res, const User&) {
+  // The permit definitions the engine loads (compiled in, --definitions-dir, stored with cases): for each
+  // permit the version in effect today (names, materials, facts, departments the UI shows) and every
+  // version with its hash and effective date.
+  router_.Get("/api/definitions", api([this](const Request&, Response& res, const User&) {
+                const std::string today = clock_.now().local_date(utc_offset_minutes_).to_string();
+                const json all = json::parse(engine_.definitions(today));
                 json out = json::object();
-                for (const auto& f : assets::embedded_files()) {
-                  if (!f.name.starts_with("data/definitions/")) continue;
-                  json d = json::parse(f.content);
-                  if (d.value("kind", "permit") != "permit") continue;  // categories: /api/categories
-                  out[d["id"].get<std::string>()] = {{"name", d["name"]},
-                                                     {"materials", d["materials"]},
-                                                     {"facts", d["facts"]},
-                                                     {"co_approving", d["co_approving"]},
-                                                     {"suspension_reasons", d["suspension_reasons"]}};
+                for (const auto& d : all["definitions"]) {
+                  if (d["kind"] != "permit") continue;  // categories: /api/categories
+                  json& entry = out[d["id"].get<std::string>()];
+                  entry["versions"].push_back({{"version", d["version"]},
+                                               {"hash", d["hash"]},
+                                               {"effective_from", d["effective_from"]},
+                                               {"in_effect", d["in_effect"]},
+                                               {"file", d["file"]}});
+                  if (!d["in_effect"].get<bool>()) continue;
+                  const json& c = d["content"];
+                  for (const char* key : {"name", "materials", "facts", "co_approving", "suspension_reasons"})
+                    entry[key] = c[key];
+                  for (const char* key : {"version", "hash", "effective_from"}) entry[key] = d[key];
                 }
                 send_json(res, out);
               }));

@@ -7,12 +7,15 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "permitflow/calendar.hpp"
+#include "permitflow/case_info.hpp"
+#include "permitflow/config.hpp"
 #include "permitflow/error.hpp"
 #include "permitflow/export.hpp"
 
@@ -23,13 +26,15 @@ PERMITFLOW_EXPORT const char* version() noexcept;
 
 class PERMITFLOW_EXPORT Engine {
  public:
-  /// Opens an engine from the config JSON of docs/contract.md:
+  /// Opens an engine from the config JSON (every key in docs/contract.md §2):
   /// {"database": "file.db", "definitions_dir"?, "calendar_file"?, "utc_offset_minutes"?: 480,
-  ///  "synchronous"?: "full"|"normal", "county_code"?: "320922", "pool_size"?: 4}.
+  ///  "synchronous"?: "full"|"normal", "county_code"?: "320922", "pool_size"?: 4, "log_level"?: "warn"}.
   /// "database" may also be a postgresql:// URL (docs/deployment.md); "pool_size" (1–256) is then the
   /// number of connections the engine keeps to the server.
   /// A missing database file is created; an existing one reopens with every case, timer and event.
   explicit Engine(std::string_view config_json);
+  /// The same from the typed config (config.hpp): one field per key, the same checks.
+  explicit Engine(const Config& config);
   ~Engine();
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
@@ -61,8 +66,26 @@ class PERMITFLOW_EXPORT Engine {
   std::string report(std::string_view report_json) const;
   /// Checks every hash chain and that every projection equals the replay of its log.
   std::string verify() const;
+  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "profile"? "raw",
+  /// "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}], "next",
+  /// "head", "pruned"}. Reading never blocks a command.
+  std::string feed(std::string_view request_json) const;
+  /// Moves a durable consumer's cursor forward to `seq` (creating the consumer). Error(invalid_argument) for
+  /// a bad name, a seq past the feed's head or behind the consumer's cursor; nothing changes then.
+  void feed_ack(std::string_view consumer, std::int64_t seq);
+  /// The definitions this engine knows (compiled in, the definitions_dir, versions stored with cases):
+  /// {"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", "short_code",
+  /// "name", "file", "content"}]}, by id then version. `in_effect` marks the version a submission on `date`
+  /// (YYYY-MM-DD in the bureau's zone; default today) gets. docs/definitions.md.
+  std::string definitions(std::string_view date = {}) const;
   /// {"date": "YYYY-MM-DD", "provisional": bool}: the n-th working day after `date` (n ≥ 0).
   std::string add_working_days(std::string_view date, int n) const;
+
+  /// Typed twins of submit, execute and get_case: the same call, its answer read into a CaseInfo
+  /// (case_info.hpp: id, kind, subject, state, version, deadlines, flags, and the whole document).
+  CaseInfo submit_case(std::string_view application_json);
+  CaseInfo execute_case(std::string_view case_id, std::string_view command_json);
+  CaseInfo case_info(std::string_view case_id) const;
 
   /// The calendar in use (compiled-in years merged with the config's calendar_file).
   const WorkingCalendar& calendar() const;

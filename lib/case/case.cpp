@@ -488,7 +488,7 @@ json to_json(const Case& c, const CaseContext& ctx) {
                     {"recorded_on", c.verification->on.to_string()}};
   }
   const std::string& name_zh = ctx.definition.name.zh;
-  return json{
+  json doc{
       {"id", c.id},
       {"kind", "permit"},
       {"permit", c.permit},
@@ -515,18 +515,22 @@ json to_json(const Case& c, const CaseContext& ctx) {
       {"end_reason", c.end_reason.empty() ? json(nullptr) : json(c.end_reason)},
       {"flags", c.flags},
       {"warnings", c.warnings},
-      {"tolerance", std::move(tolerance)},
-      {"commitment", std::move(commitment)},
-      {"verification", std::move(verification)},
-      {"credit_flagged", c.credit_flagged},
       {"deadlines",
        {{"acceptance_notice", clock_json(c.deadlines.acceptance_notice, false, 0)},
         {"correction", clock_json(c.deadlines.correction, false, 0)},
         {"decision", clock_json(c.deadlines.decision, true, c.extended_working_days)},
-        {"issuance", clock_json(c.deadlines.issuance, false, 0)},
-        {"verification", clock_json(c.deadlines.verification, false, 0)}}},
+        {"issuance", clock_json(c.deadlines.issuance, false, 0)}}},
       {"last_event_at", c.last_event_at.to_rfc3339(ctx.utc_offset_minutes)},
   };
+  // The two acceptance paths' fields appear only on a case that took one, so the document of every other
+  // case stays what earlier versions stored and verify compares it as written (docs/contract.md §17).
+  if (c.tolerance) doc["tolerance"] = std::move(tolerance);
+  if (c.commitment) doc["commitment"] = std::move(commitment);
+  if (c.verification) doc["verification"] = std::move(verification);
+  if (c.credit_flagged) doc["credit_flagged"] = true;
+  if (c.deadlines.verification.present)
+    doc["deadlines"]["verification"] = clock_json(c.deadlines.verification, false, 0);
+  return doc;
 }
 
 const ClockView* Deadlines::find(std::string_view clock) const {

@@ -32,16 +32,6 @@ bool fact_true(const json& facts, std::string_view name) {
   return v != nullptr && v->is_boolean() && v->get<bool>();
 }
 
-std::optional<Date> date_fact(const json& facts, std::string_view name) {
-  const json* v = fact_value(facts, name);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  try {
-    return Date::parse(v->get<std::string>());
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 std::optional<Instant> time_fact(const json& facts, std::string_view name) {
   const json* v = fact_value(facts, name);
   if (v == nullptr || !v->is_string()) return std::nullopt;
@@ -50,12 +40,6 @@ std::optional<Instant> time_fact(const json& facts, std::string_view name) {
   } catch (const Error&) {
     return std::nullopt;
   }
-}
-
-std::optional<double> number_fact(const json& facts, std::string_view name) {
-  const json* v = fact_value(facts, name);
-  if (v == nullptr || !v->is_number()) return std::nullopt;
-  return v->get<double>();
 }
 
 // The facts the definition's rules need to decide their flags, given what the application says so far.
@@ -198,8 +182,7 @@ void validate_vehicles(const std::string& pointer, const json& v) {
 }  // namespace
 
 void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
-  if (!c.fact.empty()) out.insert(c.fact);
-  for (const auto& o : c.operands) collect_condition_facts(o, out);
+  for (auto& name : condition_facts(c)) out.insert(std::move(name));  // other_fact and spans' ends too
 }
 
 std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const json& facts,
@@ -256,54 +239,67 @@ std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const 
   return out;
 }
 
+namespace {
+
+// 城市道路管理条例 Art 34: emergency works file for approval within 24 hours of breaking the road. The
+// optional local roll-over moves a deadline that falls on a non-working day to 24:00 of the next working
+// day. It compares a time with the filing time, which is not a fact, so it stays a named rule of its own.
+bool emergency_filing_late(const EmergencyFilingRule& rule, const json& facts, Instant submitted_at,
+                           const WorkingCalendar& calendar, int utc_offset_minutes) {
+  if (!fact_true(facts, "emergency")) return false;
+  const auto broken = time_fact(facts, "broken_at");
+  if (!broken) return false;
+  Instant due = add_hours(*broken, rule.hours);
+  if (rule.roll_to_working_day) {
+    const Date day = due.local_date(utc_offset_minutes);
+    if (!calendar.is_working_day(day)) {
+      due = Instant::start_of_day(calendar.next_working_day(day) + 1, utc_offset_minutes);
+    }
+  }
+  return submitted_at > due;
+}
+
+RuleCheck rule_check(std::string rule, bool prohibition, bool holds, const std::string& message,
+                     const std::vector<std::string>& names, const json& facts) {
+  RuleCheck r{std::move(rule), prohibition, holds, {}, json::object()};
+  std::string shown;
+  for (const auto& name : names) {
+    const json* v = fact_value(facts, name);
+    r.facts[name] = v ? *v : json(nullptr);
+    shown += (shown.empty() ? "" : "，") + name + " = " + (v ? excerpt(*v) : std::string("（未填）"));
+  }
+  r.message = r.rule + (holds ? "：" : "（不适用）：") + message + "（" + shown + "）";
+  return r;
+}
+
+}  // namespace
+
+std::vector<RuleCheck> check_rules(const PermitDefinition& def, const json& facts, Instant submitted_at,
+                                   const WorkingCalendar& calendar, int utc_offset_minutes) {
+  std::vector<RuleCheck> out;
+  const auto add_fact_rule = [&](const FactRule& r) {
+    out.push_back(rule_check(r.flag, r.prohibition, evaluate(r.when, facts, &calendar), r.message.zh,
+                             condition_facts(r.when), facts));
+  };
+  for (std::size_t i = 0; i < def.named_fact_rules; ++i) add_fact_rule(def.fact_rules[i]);
+  if (def.emergency_filing) {
+    const bool late =
+        emergency_filing_late(*def.emergency_filing, facts, submitted_at, calendar, utc_offset_minutes);
+    out.push_back(rule_check("emergency_filing_late", false, late,
+                             "城市道路管理条例第三十四条：紧急抢修须在破路后" +
+                                 std::to_string(def.emergency_filing->hours) + "小时内补办批准手续（提交于 " +
+                                 submitted_at.to_rfc3339(utc_offset_minutes) + "）",
+                             {"emergency", "broken_at"}, facts));
+  }
+  for (std::size_t i = def.named_fact_rules; i < def.fact_rules.size(); ++i) add_fact_rule(def.fact_rules[i]);
+  return out;
+}
+
 std::vector<std::string> compute_flags(const PermitDefinition& def, const json& facts, Instant submitted_at,
                                        const WorkingCalendar& calendar, int utc_offset_minutes) {
   std::vector<std::string> flags;
-
-  // 城市道路管理条例 Art 33 ¶2: no excavation within 5 years of opening or 3 years of an overhaul (the last
-  // day of the period is the corresponding date, 民法典 Art 202), unless the city government approved it.
-  if (def.protection_period && !fact_true(facts, "protection_exception_approved")) {
-    if (const auto start = date_fact(facts, "planned_start")) {
-      const auto inside = [&](std::optional<Date> from, int years) {
-        return from && *from <= *start && *start <= add_years(*from, years);
-      };
-      if (inside(date_fact(facts, "road_opened_on"), def.protection_period->new_road_years) ||
-          inside(date_fact(facts, "road_overhauled_on"), def.protection_period->overhaul_years)) {
-        flags.emplace_back("protected_road");
-      }
-    }
-  }
-
-  // GB 50449: no large facility on the roof of a building of 3 storeys or fewer.
-  if (def.roof && fact_true(facts, "on_roof") && evaluate(def.roof->large, facts)) {
-    if (const auto storeys = number_fact(facts, "building_storeys");
-        storeys && *storeys <= def.roof->max_storeys) {
-      flags.emplace_back("roof_prohibited");
-    }
-  }
-
-  if (def.term) {
-    const int max =
-        fact_true(facts, "electronic_screen") ? def.term->electronic_screen_max_months : def.term->max_months;
-    if (const auto months = number_fact(facts, "term_months"); months && *months > max) {
-      flags.emplace_back("term_exceeds_maximum");
-    }
-  }
-
-  // 城市道路管理条例 Art 34: emergency works file for approval within 24 hours of breaking the road. The
-  // optional local roll-over moves a deadline that falls on a non-working day to 24:00 of the next working
-  // day.
-  if (def.emergency_filing && fact_true(facts, "emergency")) {
-    if (const auto broken = time_fact(facts, "broken_at")) {
-      Instant due = add_hours(*broken, def.emergency_filing->hours);
-      if (def.emergency_filing->roll_to_working_day) {
-        const Date day = due.local_date(utc_offset_minutes);
-        if (!calendar.is_working_day(day)) {
-          due = Instant::start_of_day(calendar.next_working_day(day) + 1, utc_offset_minutes);
-        }
-      }
-      if (submitted_at > due) flags.emplace_back("emergency_filing_late");
-    }
+  for (const auto& r : check_rules(def, facts, submitted_at, calendar, utc_offset_minutes)) {
+    if (r.holds) flags.push_back(r.rule);
   }
   return flags;
 }
@@ -388,11 +384,16 @@ void validate_facts(const PermitDefinition& def, const json& facts) {
         validate_vehicles(pointer, value);
         break;
     }
+    const auto shown = [](double bound) {
+      return std::trunc(bound) == bound ? std::to_string(static_cast<long long>(bound)) : json(bound).dump();
+    };
     if (spec->minimum && value.is_number() && value.get<double>() < *spec->minimum) {
-      const double min = *spec->minimum;
-      const std::string shown =
-          std::trunc(min) == min ? std::to_string(static_cast<long long>(min)) : json(min).dump();
-      bad_fact(pointer, "'" + name + "' must be at least " + shown + ", found " + excerpt(value));
+      bad_fact(pointer,
+               "'" + name + "' must be at least " + shown(*spec->minimum) + ", found " + excerpt(value));
+    }
+    if (spec->maximum && value.is_number() && value.get<double>() > *spec->maximum) {
+      bad_fact(pointer,
+               "'" + name + "' must be at most " + shown(*spec->maximum) + ", found " + excerpt(value));
     }
   }
 }

@@ -59,6 +59,21 @@ std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohma
                                        Instant submitted_at, const WorkingCalendar& calendar,
                                        int utc_offset_minutes);
 
+/// One rule of the definition as the one-time notice reports it: the named rules that flag (protection
+/// period, roof, term, emergency filing) and the definition's own prohibitions and flags.
+struct RuleCheck {
+  std::string rule;  // the flag it sets when it holds
+  bool prohibition = false;
+  bool holds = false;
+  std::string message;   // names the rule and the facts it looked at, with their values
+  nlohmann::json facts;  // {name: value or null}
+};
+
+/// Every flagging rule evaluated on the facts, in the order compute_flags lists their flags.
+std::vector<RuleCheck> check_rules(const PermitDefinition& def, const nlohmann::json& facts,
+                                   Instant submitted_at, const WorkingCalendar& calendar,
+                                   int utc_offset_minutes);
+
 /// Adds to `out` every fact the condition reads.
 void collect_condition_facts(const Condition& c, std::set<std::string>& out);
 

@@ -203,6 +203,144 @@ const FactSpec* find_fact(const std::vector<FactSpec>& facts, std::string_view n
   return nullptr;
 }
 
+std::optional<Condition::Op> parse_op(std::string_view s) {
+  using Op = Condition::Op;
+  static constexpr std::array<std::pair<std::string_view, Op>, 10> kOps{{{"=", Op::eq},
+                                                                         {"≠", Op::ne},
+                                                                         {"!=", Op::ne},
+                                                                         {"<", Op::lt},
+                                                                         {"≤", Op::le},
+                                                                         {"<=", Op::le},
+                                                                         {">", Op::gt},
+                                                                         {"≥", Op::ge},
+                                                                         {">=", Op::ge},
+                                                                         {"in", Op::in}}};
+  for (const auto& [name, op] : kOps) {
+    if (name == s) return op;
+  }
+  return std::nullopt;
+}
+
+Condition::Op required_op(const Node& n) {
+  const Node op = n.required("op");
+  const auto parsed = parse_op(op.str());
+  if (!parsed) op.fail("unknown operator '" + op.str() + "' (=, ≠, <, ≤, >, ≥, in; or !=, <=, >=)");
+  return *parsed;
+}
+
+const FactSpec& declared_fact(const Node& n, const std::vector<FactSpec>& facts) {
+  const std::string name = n.str();
+  const FactSpec* spec = find_fact(facts, name);
+  if (spec == nullptr) n.fail("unknown fact '" + name + "' (not declared in \"facts\")");
+  return *spec;
+}
+
+// A constant compared with a fact must be a value of the fact's type.
+void check_value(const Node& v, const FactSpec& spec) {
+  switch (spec.type) {
+    case FactType::boolean:
+      v.boolean();
+      break;
+    case FactType::number:
+    case FactType::integer:
+      v.number();
+      break;
+    case FactType::text:
+      v.str();
+      break;
+    case FactType::date:
+      try {
+        Date::parse(v.str());
+      } catch (const Error& e) {
+        v.fail(e.what());
+      }
+      break;
+    case FactType::time:
+      try {
+        Instant::parse_rfc3339(v.str());
+      } catch (const Error& e) {
+        v.fail(e.what());
+      }
+      break;
+    case FactType::vehicles:
+      v.fail("a fact of type vehicles cannot be compared");
+  }
+}
+
+bool is_numeric(FactType t) { return t == FactType::number || t == FactType::integer; }
+
+// {"fact": f, "op": o, "value": v} or {"fact": f, "op": o, "other_fact": g}.
+Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
+  using Op = Condition::Op;
+  n.object({"fact", "op", "value", "other_fact"});
+  Condition c;
+  c.kind = Condition::Kind::compare;
+  const FactSpec& spec = declared_fact(n.required("fact"), facts);
+  c.fact = spec.name;
+  c.op = required_op(n);
+  const Node op = n.child("op");
+  if (spec.type == FactType::vehicles) op.fail("a fact of type vehicles cannot be compared");
+  const bool ordered = c.op == Op::lt || c.op == Op::le || c.op == Op::gt || c.op == Op::ge;
+  if (ordered && (spec.type == FactType::boolean || spec.type == FactType::text)) {
+    op.fail("'" + op.str() + "' needs a number, integer, date or time fact; '" + c.fact + "' is " +
+            std::string(fact_type_name(spec.type)));
+  }
+  if (n.has("value") == n.has("other_fact")) n.fail("a comparison needs exactly one of value, other_fact");
+  if (n.has("other_fact")) {
+    if (c.op == Op::in) op.fail("'in' compares with a list of values, not with another fact");
+    const Node o = n.child("other_fact");
+    const FactSpec& other = declared_fact(o, facts);
+    if (other.type != spec.type && !(is_numeric(other.type) && is_numeric(spec.type))) {
+      o.fail("'" + c.fact + "' is " + std::string(fact_type_name(spec.type)) + " and '" + other.name +
+             "' is " + std::string(fact_type_name(other.type)) + ": only facts of one type compare");
+    }
+    c.other_fact = other.name;
+    return c;
+  }
+  const Node v = n.child("value");
+  c.value = v.value();
+  if (c.op == Op::in) {
+    v.array();
+    if (v.size() == 0) v.fail("'in' needs at least one value");
+    for (std::size_t i = 0; i < v.size(); ++i) check_value(v.element(i), spec);
+  } else {
+    check_value(v, spec);
+  }
+  return c;
+}
+
+// {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n}.
+Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
+  n.object({"span", "unit", "op", "value"});
+  Condition c;
+  c.kind = Condition::Kind::span;
+  const Node span = n.child("span");
+  span.array();
+  if (span.size() != 2) span.fail("a span names two date facts: [from, to]");
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Node f = span.element(i);
+    const FactSpec& spec = declared_fact(f, facts);
+    if (spec.type != FactType::date)
+      f.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) + ", not a date fact");
+    (i == 0 ? c.fact : c.other_fact) = spec.name;
+  }
+  const Node unit = n.required("unit");
+  const std::string u = unit.str();
+  if (u == "days") {
+    c.unit = Condition::Unit::days;
+  } else if (u == "working_days") {
+    c.unit = Condition::Unit::working_days;
+  } else if (u == "months") {
+    c.unit = Condition::Unit::months;
+  } else {
+    unit.fail("unknown unit '" + u + "' (days, working_days, months)");
+  }
+  c.op = required_op(n);
+  if (c.op == Condition::Op::in) n.child("op").fail("'in' does not apply to a span");
+  c.value = n.required("value").integer(0);
+  return c;
+}
+
 // A condition's fact must be declared, and the compared value must suit the fact's type.
 Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
   if (!n.value().is_object())
@@ -226,6 +364,8 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
     c.operands.push_back(parse_condition(n.child("not"), facts));
     return c;
   }
+  if (n.has("span")) return parse_span(n, facts);
+  if (n.has("op")) return parse_compare(n, facts);
   static constexpr std::array<std::pair<std::string_view, Condition::Kind>, 5> kOps{
       {{"equals", Condition::Kind::equals},
        {"at_least", Condition::Kind::at_least},
@@ -282,12 +422,15 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
         break;
     }
   }
-  if (ops != 1) n.fail("a condition needs exactly one of equals, at_least, greater_than, at_most, present");
+  if (ops != 1)
+    n.fail(
+        "a condition needs exactly one of equals, at_least, greater_than, at_most, present (or op, span, "
+        "any, all, not)");
   return c;
 }
 
 FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
-  n.object({"name", "type", "label", "nullable", "required", "required_if", "minimum", "note"});
+  n.object({"name", "type", "label", "nullable", "required", "required_if", "minimum", "maximum", "note"});
   FactSpec f;
   const Node name = n.required("name");
   f.name = name.identifier();
@@ -306,6 +449,13 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
     if (f.type != FactType::number && f.type != FactType::integer)
       m.fail("'minimum' applies only to number and integer facts");
     f.minimum = m.number();
+  }
+  if (n.has("maximum")) {
+    const Node m = n.child("maximum");
+    if (f.type != FactType::number && f.type != FactType::integer)
+      m.fail("'maximum' applies only to number and integer facts");
+    f.maximum = m.number();
+    if (f.minimum && *f.maximum < *f.minimum) m.fail("is below the fact's minimum");
   }
   if (n.has("note")) n.child("note").str();
   return f;
@@ -395,8 +545,118 @@ void need_fact(const Node& rule, const std::vector<FactSpec>& facts, std::string
   }
 }
 
+// Building blocks for the named rules, expanded into the rule language.
+Condition fact_equals(std::string fact, nlohmann::json value) {
+  Condition c;
+  c.kind = Condition::Kind::equals;
+  c.fact = std::move(fact);
+  c.value = std::move(value);
+  return c;
+}
+Condition compare(std::string fact, Condition::Op op, nlohmann::json value, std::string other_fact = {}) {
+  Condition c;
+  c.kind = Condition::Kind::compare;
+  c.fact = std::move(fact);
+  c.op = op;
+  c.value = std::move(value);
+  c.other_fact = std::move(other_fact);
+  return c;
+}
+Condition months_at_most(std::string from, std::string to, int months) {
+  Condition c;
+  c.kind = Condition::Kind::span;
+  c.fact = std::move(from);
+  c.other_fact = std::move(to);
+  c.unit = Condition::Unit::months;
+  c.op = Condition::Op::le;
+  c.value = months;
+  return c;
+}
+Condition combine(Condition::Kind kind, std::vector<Condition> operands) {
+  Condition c;
+  c.kind = kind;
+  c.operands = std::move(operands);
+  return c;
+}
+Condition negate(Condition operand) { return combine(Condition::Kind::negation, {std::move(operand)}); }
+
+// The named rules that only flag facts, written in the rule language (so one evaluator decides every flag).
+void expand_named_rules(PermitDefinition& d) {
+  using K = Condition::Kind;
+  using Op = Condition::Op;
+  if (d.protection_period) {
+    // 城市道路管理条例 Art 33 ¶2: planned_start on or after the date and on or before the same date N years
+    // later (民法典 Art 202), unless the city government approved the exception.
+    const auto inside = [](const std::string& from, int years) {
+      return combine(K::all, {compare("planned_start", Op::ge, nullptr, from),
+                              months_at_most(from, "planned_start", 12 * years)});
+    };
+    const int n = d.protection_period->new_road_years;
+    const int m = d.protection_period->overhaul_years;
+    d.fact_rules.push_back(
+        {"protected_road",
+         true,
+         combine(K::all, {negate(fact_equals("protection_exception_approved", true)),
+                          combine(K::any, {inside("road_opened_on", n), inside("road_overhauled_on", m)})}),
+         {"城市道路管理条例第三十三条第二款：新建、扩建、改建的城市道路交付使用后" + std::to_string(n) +
+              "年内、大修的城市道路竣工后" + std::to_string(m) + "年内不得挖掘",
+          "inside the road's protection period (" + std::to_string(n) + " years after opening, " +
+              std::to_string(m) + " after an overhaul)"}});
+  }
+  if (d.roof) {  // GB 50449
+    const int max = d.roof->max_storeys;
+    d.fact_rules.push_back({"roof_prohibited",
+                            true,
+                            combine(K::all, {fact_equals("on_roof", true), d.roof->large,
+                                             compare("building_storeys", Op::le, max)}),
+                            {std::to_string(max) + "层及以下建筑物屋顶不得设置大型户外广告设施（GB 50449）",
+                             "no large facility on the roof of a building of " + std::to_string(max) +
+                                 " storeys or fewer (GB 50449)"}});
+  }
+  if (d.term) {
+    const int max = d.term->max_months;
+    const int screen = d.term->electronic_screen_max_months;
+    d.fact_rules.push_back({"term_exceeds_maximum",
+                            true,
+                            combine(K::any, {combine(K::all, {negate(fact_equals("electronic_screen", true)),
+                                                              compare("term_months", Op::gt, max)}),
+                                             combine(K::all, {fact_equals("electronic_screen", true),
+                                                              compare("term_months", Op::gt, screen)})}),
+                            {"设置期限超过最长期限（" + std::to_string(max) + "个月，电子显示屏" +
+                                 std::to_string(screen) + "个月）",
+                             "the term exceeds the maximum (" + std::to_string(max) +
+                                 " months, electronic screens " + std::to_string(screen) + ")"}});
+  }
+  d.named_fact_rules = d.fact_rules.size();
+}
+
+// rules.prohibitions / rules.flags: [{"flag", "when", "message"?, "note"?}].
+void parse_fact_rules(const Node& list, bool prohibition, const std::vector<FactSpec>& facts,
+                      PermitDefinition& d) {
+  static constexpr std::array<std::string_view, 5> kReserved{
+      "protected_road", "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", "renewal_late"};
+  list.array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Node r = list.element(i);
+    r.object({"flag", "when", "message", "note"});
+    FactRule rule;
+    rule.prohibition = prohibition;
+    const Node flag = r.required("flag");
+    rule.flag = flag.identifier();
+    if (std::find(kReserved.begin(), kReserved.end(), rule.flag) != kReserved.end())
+      flag.fail("'" + rule.flag + "' is the flag of a named rule; choose another name");
+    for (const auto& other : d.fact_rules) {
+      if (other.flag == rule.flag) flag.fail("duplicate flag '" + rule.flag + "'");
+    }
+    rule.when = parse_condition(r.required("when"), facts);
+    rule.message = r.has("message") ? parse_name(r.child("message")) : LocalizedName{rule.flag, rule.flag};
+    if (r.has("note")) r.child("note").str();
+    d.fact_rules.push_back(std::move(rule));
+  }
+}
+
 void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
-  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles"});
+  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags"});
   if (n.has("protection_period")) {
     const Node r = n.child("protection_period");
     r.object({"new_road_years", "overhaul_years", "note"});
@@ -454,10 +714,13 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
     if (r.has("note")) r.child("note").str();
     d.vehicles = v;
   }
+  expand_named_rules(d);
+  if (n.has("prohibitions")) parse_fact_rules(n.child("prohibitions"), true, facts, d);
+  if (n.has("flags")) parse_fact_rules(n.child("flags"), false, facts, d);
 }
 
 ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
-  n.object({"months", "term_fact", "until_fact", "note"});
+  n.object({"months", "term_fact", "until_fact", "from_fact", "max_months", "hold_to_facts", "note"});
   ValidityRule v;
   int forms = 0;
   if (n.has("months")) {
@@ -479,8 +742,18 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
     if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
     ++forms;
   }
+  if (n.has("from_fact")) {
+    const Node f = n.child("from_fact");
+    v.from_fact = f.str();
+    const FactSpec* spec = find_fact(facts, *v.from_fact);
+    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.from_fact + "' is not a date fact");
+  }
+  if (n.has("max_months")) v.max_months = n.child("max_months").integer(1);
+  v.hold_to_facts = n.optional_bool("hold_to_facts", false);
   if (n.has("note")) v.note = n.child("note").str();
   if (forms != 1) n.fail("validity needs exactly one of months, term_fact, until_fact");
+  if (v.months && v.max_months && *v.months > *v.max_months)
+    n.child("months").fail("exceeds max_months (" + std::to_string(*v.max_months) + ")");
   return v;
 }
 
@@ -569,6 +842,14 @@ void parse_header(const Node& root, PermitDefinition& d) {
     sc.fail("a short code is 2 to 4 upper-case letters, found '" + d.short_code + "'");
   }
   d.name = parse_name(root.required("name"));
+  if (root.has("effective_from")) {
+    const Node ef = root.child("effective_from");
+    try {
+      d.effective_from = Date::parse(ef.str());
+    } catch (const Error& e) {
+      ef.fail(std::string("an effective date is YYYY-MM-DD: ") + e.what());
+    }
+  }
 }
 
 void parse_legal_basis(const Node& root, PermitDefinition& d) {
@@ -580,9 +861,9 @@ void parse_legal_basis(const Node& root, PermitDefinition& d) {
 
 // A complaint category (data/definitions/complaints/*.json): the dispatch table entry and its limits.
 void parse_complaint(const Node& root, PermitDefinition& d) {
-  root.object({"kind", "id", "version", "short_code", "name", "legal_basis", "unit", "limit", "office_hours",
-               "return_days", "max_extension_days", "rectification_days", "leadership_review_days",
-               "verify_public_reports", "note"});
+  root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
+               "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
+               "leadership_review_days", "verify_public_reports", "note"});
   d.kind = DefinitionKind::complaint;
   parse_header(root, d);
   parse_legal_basis(root, d);
@@ -663,11 +944,13 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     parse_complaint(root, *d);
     d->source = doc.dump();
     d->hash = sha256_hex(d->source);
+    d->file = std::string(source);
     return d;
   }
   root.object({"kind",
                "id",
                "version",
+               "effective_from",
                "short_code",
                "name",
                "item_code",
@@ -755,6 +1038,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
 
   d->source = doc.dump();
   d->hash = sha256_hex(d->source);
+  d->file = std::string(source);
   return d;
 }
 
@@ -779,12 +1063,14 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
                 "definitions directory '" + dir + "' does not exist or is not a directory");
   }
   std::vector<fs::path> files;
-  // Complaint categories may sit beside the permits or in complaints/, as in data/definitions.
-  for (const fs::path& d : {fs::path(dir), fs::path(dir) / "complaints"}) {
-    if (!fs::is_directory(d, ec)) continue;
-    for (const auto& entry : fs::directory_iterator(d)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+  // Every *.json at any depth, so a county may sort its files into folders (complaints/ as in
+  // data/definitions, or one folder per permit); hidden folders (.git) are skipped.
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    if (it->path().filename().string().starts_with(".")) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
     }
+    if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   // Parse everything first so a bad file leaves the registry unchanged.
@@ -803,6 +1089,19 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
 
 void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   if (!def) throw Error(ErrorCode::invalid_argument, "no definition to add");
+  // Case numbers carry the short code (…-RE-…): two permits with one code could not be told apart.
+  for (const auto& [other_id, other_versions] : defs_) {
+    if (other_id == def->id) continue;
+    // Newest first, so the refusal names the file a county edits today.
+    for (auto v = other_versions.rbegin(); v != other_versions.rend(); ++v) {
+      const auto& other = v->second;
+      if (other->short_code == def->short_code)
+        throw Error(ErrorCode::invalid_argument,
+                    def->file + ": /short_code: short code '" + def->short_code + "' is already used by " +
+                        other_id + " (" + other->file + "); each permit and complaint category needs its own",
+                    "/short_code");
+    }
+  }
   auto& versions = defs_[def->id];
   if (!versions.empty() && versions.begin()->second->kind != def->kind)
     throw Error(ErrorCode::invalid_argument,
@@ -813,9 +1112,10 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   if (it != versions.end()) {
     if (it->second->hash == def->hash) return;  // the same content again
     throw Error(ErrorCode::invalid_argument,
-                "definition " + def->id + " version " + std::to_string(def->version) +
-                    " is already loaded with different content; give the new file a "
-                    "higher version");
+                def->file + ": /version: definition " + def->id + " version " + std::to_string(def->version) +
+                    " is already loaded from " + it->second->file +
+                    " with different content; give the new file a higher version",
+                "/version");
   }
   versions.emplace(def->version, std::move(def));
 }
@@ -826,6 +1126,23 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_
   if (it == defs_.end() || it->second.empty()) return nullptr;
   if (it->second.rbegin()->second->kind != kind) return nullptr;
   return it->second.rbegin()->second;
+}
+
+std::shared_ptr<const PermitDefinition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
+                                                                      DefinitionKind kind) const {
+  const auto it = defs_.find(permit);
+  if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
+  for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
+    if (!v->second->effective_from || *v->second->effective_from <= day) return v->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::shared_ptr<const PermitDefinition>> DefinitionRegistry::all() const {
+  std::vector<std::shared_ptr<const PermitDefinition>> out;
+  for (const auto& [id, versions] : defs_)
+    for (const auto& [version, def] : versions) out.push_back(def);
+  return out;
 }
 
 std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_view permit, int version) const {
@@ -855,24 +1172,137 @@ std::vector<std::string> DefinitionRegistry::complaint_units() const {
   return out;
 }
 
-bool evaluate(const Condition& c, const json& facts) {
+namespace {
+
+const json* answered(const json& facts, const std::string& name) {
+  if (!facts.is_object()) return nullptr;
+  const auto it = facts.find(name);
+  return it == facts.end() || it->is_null() ? nullptr : &*it;
+}
+
+// -1, 0 or 1; nullopt when the two cannot be compared. Dates (YYYY-MM-DD) order as text; RFC 3339 times
+// as instants, since their offsets may differ.
+std::optional<int> order_of(const json& a, const json& b) {
+  const auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (a.is_number() && b.is_number()) return sign(a.get<double>(), b.get<double>());
+  if (a.is_boolean() && b.is_boolean()) return a == b ? 0 : 1;
+  if (!a.is_string() || !b.is_string()) return std::nullopt;
+  const auto& x = a.get_ref<const std::string&>();
+  const auto& y = b.get_ref<const std::string&>();
+  if (x.size() > 10 && y.size() > 10 && x[10] == 'T' && y[10] == 'T') {
+    try {
+      return sign(Instant::parse_rfc3339(x).epoch_seconds(), Instant::parse_rfc3339(y).epoch_seconds());
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
+  return sign(x, y);
+}
+
+bool holds(Condition::Op op, int order) {
+  switch (op) {
+    case Condition::Op::eq:
+    case Condition::Op::in:
+      return order == 0;
+    case Condition::Op::ne:
+      return order != 0;
+    case Condition::Op::lt:
+      return order < 0;
+    case Condition::Op::le:
+      return order <= 0;
+    case Condition::Op::gt:
+      return order > 0;
+    case Condition::Op::ge:
+      return order >= 0;
+  }
+  return false;
+}
+
+// span(from, to) compared with n: days and working days count the days after `from` up to `to` (negative
+// when `to` is earlier); months compare `to` with the same date n months after `from`, so a span of
+// 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more.
+bool span_holds(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
+  const json* a = answered(facts, c.fact);
+  const json* b = answered(facts, c.other_fact);
+  if (a == nullptr || b == nullptr || !a->is_string() || !b->is_string() || !c.value.is_number_integer())
+    return false;
+  Date from;
+  Date to;
+  try {
+    from = Date::parse(a->get<std::string>());
+    to = Date::parse(b->get<std::string>());
+  } catch (const Error&) {
+    return false;
+  }
+  const int n = c.value.get<int>();
+  const auto sign = [](int x, int y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  switch (c.unit) {
+    case Condition::Unit::days:
+      return holds(c.op, sign(to - from, n));
+    case Condition::Unit::working_days: {
+      static const WorkingCalendar kOfficial = WorkingCalendar::official();
+      const WorkingCalendar& cal = calendar != nullptr ? *calendar : kOfficial;
+      const int count =
+          from <= to ? cal.working_days_between(from + 1, to) : -cal.working_days_between(to + 1, from);
+      return holds(c.op, sign(count, n));
+    }
+    case Condition::Unit::months: {
+      const Date limit = add_months(from, n);
+      return holds(c.op, to < limit ? -1 : (limit < to ? 1 : 0));
+    }
+  }
+  return false;
+}
+
+void collect_facts(const Condition& c, std::vector<std::string>& out) {
+  for (const std::string* name : {&c.fact, &c.other_fact}) {
+    if (!name->empty() && std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
+  }
+  for (const auto& o : c.operands) collect_facts(o, out);
+}
+
+}  // namespace
+
+std::vector<std::string> condition_facts(const Condition& c) {
+  std::vector<std::string> out;
+  collect_facts(c, out);
+  return out;
+}
+
+bool evaluate(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
   switch (c.kind) {
     case Condition::Kind::any:
       return std::any_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts); });
+                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
     case Condition::Kind::all:
       return std::all_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts); });
+                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
     case Condition::Kind::negation:
-      return !c.operands.empty() && !evaluate(c.operands.front(), facts);
+      return !c.operands.empty() && !evaluate(c.operands.front(), facts, calendar);
+    case Condition::Kind::span:
+      return span_holds(c, facts, calendar);
+    case Condition::Kind::compare: {
+      const json* value = answered(facts, c.fact);
+      if (value == nullptr) return false;
+      if (!c.other_fact.empty()) {
+        const json* other = answered(facts, c.other_fact);
+        if (other == nullptr) return false;
+        const auto order = order_of(*value, *other);
+        return order && holds(c.op, *order);
+      }
+      if (c.op == Condition::Op::in) {
+        return c.value.is_array() && std::any_of(c.value.begin(), c.value.end(), [&](const json& v) {
+                 const auto order = order_of(*value, v);
+                 return order && *order == 0;
+               });
+      }
+      const auto order = order_of(*value, c.value);
+      return order && holds(c.op, *order);
+    }
     default:
       break;
   }
-  const json* value = nullptr;
-  if (facts.is_object()) {
-    const auto it = facts.find(c.fact);
-    if (it != facts.end() && !it->is_null()) value = &*it;
-  }
+  const json* value = answered(facts, c.fact);
   if (c.kind == Condition::Kind::present)
     return (value != nullptr) == (c.value.is_boolean() ? c.value.get<bool>() : true);
   if (value == nullptr) return false;

@@ -20,16 +20,34 @@ struct LocalizedName {
   std::string en;
 };
 
-/// A condition on the application's facts, e.g. "area_m2 ≥ 10 or height_m ≥ 4".
-/// JSON forms: {"fact": "on_carriageway", "equals": true} · {"fact": "area_m2", "at_least": 10} ·
-/// {"fact": "area_m2", "greater_than": 10} · {"fact": "x", "present": true} · {"any": [c, …]} ·
+/// A condition on the application's facts, e.g. "area_m2 ≥ 10 or height_m ≥ 4": the rule language of
+/// docs/definitions.md ('The rule language'). JSON forms:
+/// {"fact": "on_carriageway", "equals": true} · {"fact": "area_m2", "at_least": 10} · {"fact": "area_m2",
+/// "greater_than": 10} · {"fact": "x", "at_most": 3} · {"fact": "x", "present": true} ·
+/// {"fact": f, "op": "≤", "value": v} · {"fact": f, "op": "≥", "other_fact": g} · {"fact": f, "op": "in",
+/// "value": [v, …]} · {"span": [from, to], "unit": "months", "op": "≤", "value": 12} · {"any": [c, …]} ·
 /// {"all": [c, …]} · {"not": c}.
 struct Condition {
-  enum class Kind { equals, at_least, greater_than, at_most, present, any, all, negation };
+  enum class Kind { equals, at_least, greater_than, at_most, present, any, all, negation, compare, span };
+  enum class Op { eq, ne, lt, le, gt, ge, in };
+  enum class Unit { days, working_days, months };
   Kind kind = Kind::equals;
-  std::string fact;                 // for the comparisons and `present`
-  nlohmann::json value;             // the compared value
+  std::string fact;                 // the compared fact; a span's start
+  nlohmann::json value;             // the compared value (an array for `in`)
   std::vector<Condition> operands;  // for any / all / negation (one operand)
+  Op op = Op::eq;                   // compare and span
+  std::string other_fact;           // compare: the fact compared with instead of a value; a span's end
+  Unit unit = Unit::days;           // span
+};
+
+/// A rule written in the rule language (`rules.prohibitions`, `rules.flags`): the application is flagged
+/// `flag` when `when` holds; a prohibition also stops an approval while it stands. The named rules
+/// (protection_period, roof, term) are expanded into these when loaded.
+struct FactRule {
+  std::string flag;  // snake_case, e.g. "occupation_exceeds_one_year"
+  bool prohibition = false;
+  Condition when;
+  LocalizedName message;  // what the notice says when it holds
 };
 
 enum class FactType { boolean, number, integer, date, time, text, vehicles };
@@ -43,6 +61,7 @@ struct FactSpec {
   std::optional<Condition> required_if;  // absent: required whenever a rule needs it (see `required`)
   bool required = false;                 // required on every application
   std::optional<double> minimum;         // number/integer facts: smallest accepted value (validate_facts)
+  std::optional<double> maximum;         // number/integer facts: largest accepted value (validate_facts)
 };
 
 /// One item of the materials checklist (申请材料清单).
@@ -114,6 +133,9 @@ struct ValidityRule {
   std::optional<int> months;              // fixed validity after issuance
   std::optional<std::string> term_fact;   // months taken from this fact (e.g. term_months)
   std::optional<std::string> until_fact;  // valid until this date fact (e.g. planned_end)
+  std::optional<std::string> from_fact;   // valid from this date fact (e.g. planned_start), else issuance
+  std::optional<int> max_months;          // no certificate runs longer (issue_certificate refuses it)
+  bool hold_to_facts = false;             // the certificate stays within [from_fact, the derived end]
   std::string note;                       // e.g. why a fixed term is a local choice
 };
 
@@ -150,7 +172,8 @@ struct PermitDefinition {
   DefinitionKind kind = DefinitionKind::permit;
   std::optional<ComplaintRules> complaint;  // kind complaint only
   int version = 1;
-  std::string short_code;  // used in case numbers, e.g. "RE"
+  std::optional<Date> effective_from;  // submissions from this day (bureau's zone) on; before it the previous
+  std::string short_code;              // used in case numbers, e.g. "RE"
   LocalizedName name;
   std::string item_code;  // national basic code where known
   std::vector<std::string> legal_basis;
@@ -166,6 +189,10 @@ struct PermitDefinition {
   std::optional<RoofRule> roof;
   std::optional<TermRule> term;
   std::optional<VehicleRule> vehicles;
+  // The rules in the rule language: first the expanded named rules (protection_period, roof, term), then
+  // the file's prohibitions and flags.
+  std::vector<FactRule> fact_rules;
+  std::size_t named_fact_rules = 0;  // how many of fact_rules come from named rules
   ValidityRule validity;
   RenewalRule renewal;
   bool decide_on_commitment = false;             // a decision may rest on a commitment (then verified)
@@ -173,6 +200,8 @@ struct PermitDefinition {
 
   std::string source;  // the canonical JSON it was loaded from (stored with the cases)
   std::string hash;    // hex SHA-256 of `source`
+  std::string file;    // where it was read from (a file path, "definitions/<name>.json" when compiled in,
+                       // "stored definition <id>" from a database), for messages
 
   const MaterialSpec* material(std::string_view id) const;
   const FactSpec* fact(std::string_view name) const;
@@ -198,6 +227,12 @@ class DefinitionRegistry {
   /// when unknown or of the other kind.
   std::shared_ptr<const PermitDefinition> current(std::string_view permit,
                                                   DefinitionKind kind = DefinitionKind::permit) const;
+  /// The version in effect on `day` (the bureau's local date of a submission): the highest whose
+  /// effective_from is absent or on or before `day`; nullptr when none is (or unknown, or the other kind).
+  std::shared_ptr<const PermitDefinition> in_effect(std::string_view permit, Date day,
+                                                    DefinitionKind kind = DefinitionKind::permit) const;
+  /// Every loaded version, by id then version.
+  std::vector<std::shared_ptr<const PermitDefinition>> all() const;
   /// A given version; nullptr when unknown.
   std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
   /// The ids of one kind: permit types, or complaint categories.
@@ -209,7 +244,10 @@ class DefinitionRegistry {
   std::map<std::string, std::map<int, std::shared_ptr<const PermitDefinition>>, std::less<>> defs_;
 };
 
-/// Evaluates a condition on facts. A fact that is absent or null makes a comparison false.
-bool evaluate(const Condition& c, const nlohmann::json& facts);
+/// Evaluates a condition on facts. A fact that is absent or null makes a comparison false. Spans in working
+/// days count on `calendar` (the official calendar when null).
+bool evaluate(const Condition& c, const nlohmann::json& facts, const WorkingCalendar* calendar = nullptr);
+/// The facts a condition names, in the order they appear (each once).
+std::vector<std::string> condition_facts(const Condition& c);
 
 }  // namespace permitflow

@@ -12,6 +12,7 @@
 #include "checklist/checklist.hpp"
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/feed_profiles.hpp"
 #include "permitflow/version.hpp"
 
 namespace permitflow {
@@ -43,30 +44,56 @@ class CallbackSink : public spdlog::sinks::base_sink<std::mutex> {
 
 // --- configuration --------------------------------------------------------------------------------------
 
+namespace {
+constexpr std::size_t kMaxPath = 4096;
+constexpr int kMinUtcOffset = -720, kMaxUtcOffset = 840;
+constexpr int kMinPool = 1, kMaxPool = 256;
+}  // namespace
+
 EngineConfig parse_engine_config(std::string_view text) {
   const json doc = in::parse_document(text, "the engine config");
   in::only_keys(doc, "",
                 {"database", "definitions_dir", "calendar_file", "utc_offset_minutes", "synchronous",
-                 "county_code", "log_level", "pool_size"});
+                 "county_code", "log_level", "pool_size", "feed_retention_days"});
   EngineConfig cfg;
-  cfg.database = in::get_string(doc, "database", "", 4096);
-  cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", 4096).value_or("");
-  cfg.calendar_file = in::opt_string(doc, "calendar_file", "", 4096).value_or("");
+  cfg.database = in::get_string(doc, "database", "", kMaxPath);
+  cfg.definitions_dir = in::opt_string(doc, "definitions_dir", "", kMaxPath).value_or("");
+  cfg.calendar_file = in::opt_string(doc, "calendar_file", "", kMaxPath).value_or("");
   cfg.utc_offset_minutes =
-      static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", -720, 840).value_or(480));
-  cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or("full");
-  cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or("000000");
-  cfg.pool_size = static_cast<int>(in::opt_int(doc, "pool_size", "", 1, 256).value_or(4));
+      static_cast<int>(in::opt_int(doc, "utc_offset_minutes", "", kMinUtcOffset, kMaxUtcOffset)
+                           .value_or(cfg.utc_offset_minutes));
+  cfg.synchronous = in::opt_string(doc, "synchronous", "", 16).value_or(cfg.synchronous);
+  cfg.county_code = in::opt_string(doc, "county_code", "", 12).value_or(cfg.county_code);
+  cfg.pool_size =
+      static_cast<int>(in::opt_int(doc, "pool_size", "", kMinPool, kMaxPool).value_or(cfg.pool_size));
+  cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or(cfg.log_level);
+  cfg.feed_retention_days = static_cast<int>(
+      in::opt_int(doc, "feed_retention_days", "", 0, 36500).value_or(cfg.feed_retention_days));
+  validate(cfg);
+  return cfg;
+}
+
+void validate(const Config& cfg) {
+  const auto path = [](const std::string& value, const char* pointer) {
+    if (value.size() > kMaxPath) in::fail(pointer, "must be at most " + std::to_string(kMaxPath) + " bytes");
+    if (!in::valid_utf8(value)) in::fail(pointer, "must be valid UTF-8");
+  };
+  path(cfg.database, "/database");
+  path(cfg.definitions_dir, "/definitions_dir");
+  path(cfg.calendar_file, "/calendar_file");
+  if (cfg.utc_offset_minutes < kMinUtcOffset || cfg.utc_offset_minutes > kMaxUtcOffset)
+    in::fail("/utc_offset_minutes", "must be between -720 and 840 minutes");
+  if (cfg.pool_size < kMinPool || cfg.pool_size > kMaxPool)
+    in::fail("/pool_size", "must be between 1 and 256");
   if (cfg.county_code.size() != 6 || !std::all_of(cfg.county_code.begin(), cfg.county_code.end(),
                                                   [](char ch) { return ch >= '0' && ch <= '9'; })) {
     in::fail("/county_code", "must be the 6-digit GB/T 2260 code of the county");
   }
-  cfg.log_level = in::opt_string(doc, "log_level", "", 16).value_or("warn");
+  // `synchronous` is the SQLite store's to check (store/sqlite_store.cpp); PostgreSQL ignores it.
   if (spdlog::level::from_str(cfg.log_level) == spdlog::level::off && cfg.log_level != "off") {
     in::fail("/log_level",
              "unknown log level '" + cfg.log_level + "' (trace, debug, info, warn, error, critical, off)");
   }
-  return cfg;
 }
 
 // --- the engine -----------------------------------------------------------------------------------------
@@ -80,6 +107,9 @@ Engine::Impl::Impl(EngineConfig cfg)
   log->set_level(spdlog::level::from_str(config.log_level));
   if (!config.definitions_dir.empty()) definitions.load_directory(config.definitions_dir);
   complaint_units = definitions.complaint_units();
+  // The feed's profiles are data: a bad file stops the engine here, naming the file and the field.
+  ProvincialProfile::builtin();
+  NotifyProfile::builtin();
   if (!config.calendar_file.empty())
     calendar = calendar.merged_with(WorkingCalendar::from_file(config.calendar_file));
   store::StoreConfig sc;
@@ -95,10 +125,9 @@ Engine::Impl::Impl(EngineConfig cfg)
   // So do the calendars their deadlines were computed on (replay is deterministic).
   {
     auto tx = store->begin_read();
-    for (const auto& doc : tx->documents()) {
-      if (doc.kind == "definition" && !definitions.find(doc.name, static_cast<int>(doc.version))) {
-        definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
-      }
+    const auto documents = tx->documents();
+    for (const auto& doc : documents) {
+      if (doc.kind == "definition") pin_definition(doc, documents);
       if (doc.kind == "calendar") {
         WorkingCalendar stored = WorkingCalendar::from_json(doc.content, "stored calendar " + doc.name);
         calendars.emplace(stored.version(), std::move(stored));
@@ -109,6 +138,58 @@ Engine::Impl::Impl(EngineConfig cfg)
   const bool new_calendar = !calendars.count(calendar.version());
   calendars.emplace(calendar.version(), calendar);
   if (new_calendar) recompute_for_new_calendar();
+  fill_backfilled_feed_states();
+}
+
+// A stored version is the one its cases were timed by: a loaded file of the same id and version must have the
+// same content, or cases in flight would silently be re-timed by an edit (and verify would judge the others
+// by the edited file). A version the files no longer have is taken from the database.
+void Engine::Impl::pin_definition(const store::StoredDocument& doc,
+                                  const std::vector<store::StoredDocument>& stored) {
+  const int version = static_cast<int>(doc.version);
+  const auto loaded = definitions.find(doc.name, version);
+  if (!loaded) {
+    definitions.add(parse_definition(doc.content, "stored definition " + doc.name));
+    return;
+  }
+  if (loaded->hash == doc.hash) return;
+  int highest = version;
+  for (const auto& d : stored)
+    if (d.kind == "definition" && d.name == doc.name)
+      highest = std::max(highest, static_cast<int>(d.version));
+  if (const auto current = definitions.current(doc.name, loaded->kind))
+    highest = std::max(highest, current->version);
+  throw Error(ErrorCode::invalid_argument,
+              loaded->file + ": definition " + doc.name + " version " + std::to_string(version) +
+                  " differs from the version " + std::to_string(version) +
+                  " stored with this database's cases (stored hash " + doc.hash + ", this file's hash " +
+                  loaded->hash +
+                  "): a published version is never edited in place. Restore the file to its stored content "
+                  "and publish the change as a new file with \"version\": " +
+                  std::to_string(highest + 1) + " (docs/definitions.md, 'Publishing a newer version')",
+              "/version");
+}
+
+// The version in effect on the submission's day in the bureau's zone, whenever this process was started.
+std::shared_ptr<const PermitDefinition> Engine::Impl::definition_for(const Application& app,
+                                                                     DefinitionKind kind) const {
+  const bool complaint = kind == DefinitionKind::complaint;
+  const Date day = app.at.local_date(config.utc_offset_minutes);
+  if (const auto def = definitions.in_effect(app.permit, day, kind)) return def;
+  if (const auto later = definitions.current(app.permit, kind)) {
+    in::fail(complaint ? "/category" : "/permit",
+             std::string(complaint ? "complaint category '" : "permit '") + app.permit +
+                 "' has no version in effect on " + day.to_string() + " (version " +
+                 std::to_string(later->version) + " takes effect on " + later->effective_from->to_string() +
+                 ")");
+  }
+  if (complaint) {
+    std::string known;
+    for (const auto& k : definitions.permits(DefinitionKind::complaint))
+      known += (known.empty() ? "" : ", ") + k;
+    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
+  }
+  in::fail("/permit", "unknown permit '" + app.permit + "'");
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
@@ -231,9 +312,11 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   const Case& c = outcome.after;
   std::vector<store::EventRecord> records;
   records.reserve(outcome.events.size());
-  for (const Event& e : outcome.events) {
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    const Event& e = outcome.events[i];
+    const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
     records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
-                       to_json(e.actor).dump(), e.data.dump(), "", ""});
+                       to_json(e.actor).dump(), e.data.dump(), "", "", std::string(to_string(after))});
   }
   std::string doc;
   if (!records.empty()) {
@@ -242,6 +325,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
     store::CaseRecord record = projection(c, snapshot_due);
     record.keep_stored_snapshot = !snapshot_due;
+    record.kind = c.complaint_kind ? "complaint" : "permit";
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
@@ -314,6 +398,7 @@ void Engine::Impl::remember_key(const std::string& key) {
 
 Engine::Engine(std::string_view config_json)
     : impl_(std::make_unique<Impl>(parse_engine_config(config_json))) {}
+Engine::Engine(const Config& config) : impl_((validate(config), std::make_unique<Impl>(config))) {}
 Engine::~Engine() { stop_scheduler(); }
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
@@ -356,12 +441,42 @@ std::string case_id_arg(std::string_view id) {
   return std::string(id);
 }
 
+std::string Engine::definitions(std::string_view date) const {
+  const Impl& m = *impl_;
+  Date day = Instant::from_epoch_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count())
+                 .local_date(m.config.utc_offset_minutes);
+  if (!date.empty()) {
+    try {
+      day = Date::parse(date);
+    } catch (const Error& e) {
+      in::fail("/date", std::string("a date is YYYY-MM-DD: ") + e.what());
+    }
+  }
+  json list = json::array();
+  for (const auto& d : m.definitions.all()) {
+    const auto effective = m.definitions.in_effect(d->id, day, d->kind);
+    list.push_back(
+        {{"id", d->id},
+         {"kind", d->kind == DefinitionKind::complaint ? "complaint" : "permit"},
+         {"version", d->version},
+         {"hash", d->hash},
+         {"effective_from", d->effective_from ? json(d->effective_from->to_string()) : json(nullptr)},
+         {"in_effect", effective == d},
+         {"short_code", d->short_code},
+         {"name", {{"zh", d->name.zh}, {"en", d->name.en}}},
+         {"file", d->file},
+         {"content", json::parse(d->source)}});
+  }
+  return json{{"date", day.to_string()}, {"definitions", std::move(list)}}.dump();
+}
+
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
   if (app.kind == "complaint")
     in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
-  const auto def = impl_->definitions.current(app.permit);
-  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  const auto def = impl_->definition_for(app, DefinitionKind::permit);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
   check_commitment_rules(app, *def);
@@ -381,8 +496,20 @@ std::string Engine::precheck(std::string_view application_json) const {
     if (spec->tolerable) tolerable.push_back(d.material);
   }
   if (app.commitment) items = without_committed(std::move(items), app.commitment->items);
-  json notice = notice_json(
-      items, compute_flags(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes));
+  // The flags, and every rule with its facts, so the applicant sees why (docs/definitions.md).
+  const auto rules = check_rules(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes);
+  std::vector<std::string> flags;
+  json checked = json::array();
+  for (const auto& r : rules) {
+    if (r.holds) flags.push_back(r.rule);
+    checked.push_back({{"rule", r.rule},
+                       {"kind", r.prohibition ? "prohibition" : "flag"},
+                       {"holds", r.holds},
+                       {"message", r.message},
+                       {"facts", r.facts}});
+  }
+  json notice = notice_json(items, flags);
+  notice["rules"] = std::move(checked);
   notice["commitment_eligible"] = std::move(eligible);
   notice["tolerable"] = std::move(tolerable);
   if (const std::string fact = credit_gate(app.facts); !fact.empty()) notice["credit_gate"] = fact;
@@ -393,15 +520,7 @@ std::string Engine::submit(std::string_view application_json) {
   Impl& m = *impl_;
   const Application app = parse_application(application_json);
   const bool complaint = app.kind == "complaint";
-  const auto def =
-      m.definitions.current(app.permit, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
-  if (!def && complaint) {
-    std::string known;
-    for (const auto& k : m.definitions.permits(DefinitionKind::complaint))
-      known += (known.empty() ? "" : ", ") + k;
-    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
-  }
-  if (!def) in::fail("/permit", "unknown permit '" + app.permit + "'");
+  const auto def = m.definition_for(app, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
   authorize_submit(app.actor, app.applicant.id, complaint, app.source);
@@ -447,7 +566,7 @@ std::string Engine::submit(std::string_view application_json) {
     std::snprintf(id, sizeof id, "%s-%s-%s-%06lld", m.config.county_code.c_str(), def->short_code.c_str(),
                   day, static_cast<long long>(n));
     const Event first = submitted_event(id, app, *def, m.calendar, off, flags, renewal_expiry);
-    Outcome out{{first}, Case{}};
+    Outcome out{{first}, Case{}, {}};
     apply(out.after, first, m.context_of(*def, m.calendar.version()));
     m.remember(*tx, *def);
     const std::string doc = m.persist(*tx, 0, out);

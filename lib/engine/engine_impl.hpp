@@ -14,27 +14,21 @@
 
 #include <spdlog/logger.h>
 
+#include "case/application.hpp"
 #include "case/case.hpp"
 #include "definition/permit_definition.hpp"
 #include "engine/case_cache.hpp"
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/policy.hpp"
+#include "permitflow/config.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
 
 namespace permitflow {
 
-struct EngineConfig {
-  std::string database;
-  std::string definitions_dir;
-  std::string calendar_file;
-  int utc_offset_minutes = 480;
-  std::string synchronous = "full";
-  std::string county_code = "000000";
-  int pool_size = 4;  // PostgreSQL connections of this engine
-  std::string log_level = "warn";
-};
+// The engine keeps the public, typed config (include/permitflow/config.hpp) as it is.
+using EngineConfig = Config;
 
 /// Parses the config JSON of docs/contract.md. Throws Error(invalid_argument).
 EngineConfig parse_engine_config(std::string_view text);
@@ -144,7 +138,18 @@ struct Engine::Impl {
                                           std::string_view command_id) const;
 
   nlohmann::json event_json(const store::EventRecord& e) const;
+  /// Once, after the migration that back-filled the feed: the state after each back-filled event, by replay
+  /// (the migration could give only a case's newest event its state). lib/engine/feed.cpp.
+  void fill_backfilled_feed_states();
+  /// Prunes the feed records every consumer has passed that are older than feed_retention_days
+  /// (docs/feed.md).
+  void prune_feed(store::Transaction& tx, std::int64_t pruned) const;
+  /// Feed records as a profile renders them (lib/engine/feed.cpp): provincial or notify.
+  std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
+                                             const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
+  std::shared_ptr<const PermitDefinition> definition_for(const Application& app, DefinitionKind kind) const;
+  void pin_definition(const store::StoredDocument& doc, const std::vector<store::StoredDocument>& stored);
   void remember(store::Transaction& tx, const PermitDefinition& def);
   void remember_calendar(store::Transaction& tx);
   /// Adds `key` to remembered_documents, to be removed if the running job is rolled back.

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "case/snapshot.hpp"
+#include "common/sha256.hpp"
 #include "engine/engine_impl.hpp"
 
 #include "store/hash_chain.hpp"
@@ -163,6 +164,34 @@ class EventIndex {
   std::vector<Entry> odd_entries_;
 };
 
+/// A case is replayed with the stored content of the version it was submitted under; its `submitted` event
+/// names that content's hash (events of older databases do not: their projection check below still judges
+/// them by the stored content). A different hash means the version was edited in place after the case began.
+void check_definition_hash(const Engine::Impl& m, const std::string& id, const store::EventRecord& first,
+                           Problems& problems) {
+  if (first.seq != 1 || first.type != "submitted") return;
+  json data;
+  try {
+    data = json::parse(first.data);
+  } catch (const std::exception&) {
+    return;  // the replay reports it
+  }
+  const auto hash = data.find("definition_hash");
+  const auto permit = data.find("permit");
+  const auto version = data.find("definition_version");
+  if (hash == data.end() || !hash->is_string() || permit == data.end() || !permit->is_string() ||
+      version == data.end() || !version->is_number_integer())
+    return;
+  const auto def = m.definitions.find(permit->get<std::string>(), version->get<int>());
+  if (def && def->hash != hash->get<std::string>()) {
+    problems.add(id, first.seq,
+                 "submitted under definition " + def->id + " version " + std::to_string(def->version) +
+                     " with hash " + short_hash(hash->get<std::string>()) + ", but the stored version " +
+                     std::to_string(def->version) + " has hash " + short_hash(def->hash) +
+                     ": the version was edited in place after this case was submitted");
+  }
+}
+
 /// What checking one case found: its problems in order, and the hash and seq of each of its events.
 struct CaseCheck {
   Problems problems;
@@ -220,6 +249,7 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
     expected_seq = e.seq + 1;
   }
   if (!record) return out;
+  check_definition_hash(m, id, events.front(), out.problems);
 
   // The log is replayed once: up to the snapshot's version first when the snapshot lags (it is taken every
   // few events), kept to compare with the snapshot below, then on to the end.
@@ -535,9 +565,43 @@ std::string Engine::verify() const {
     }
   });
 
+  // --- (c) the feed (docs/feed.md) ----------------------------------------------------------------------
+  // Records run from the retention mark + 1 to the head without a gap, one per event: the mark counts the
+  // pruned ones, so events = mark + records.
+  const store::FeedBounds bounds = tx->feed_bounds();
+  std::int64_t feed_expected = bounds.pruned + 1;
+  const auto feed_index = tx->feed_index();
+  const auto feed_count = static_cast<std::int64_t>(feed_index.size());
+  for (const auto& r : feed_index) {
+    if (r.seq != feed_expected) {
+      problems.add(r.case_id, r.version,
+                   "feed record " + std::to_string(r.seq) + " follows " + std::to_string(feed_expected - 1) +
+                       ": feed records were deleted or inserted outside the engine");
+    }
+    feed_expected = r.seq + 1;
+  }
+  if (bounds.pruned + feed_count != events_checked) {
+    problems.add("", std::nullopt,
+                 std::to_string(events_checked) + " events but " + std::to_string(feed_count) +
+                     " feed records and " + std::to_string(bounds.pruned) +
+                     " pruned: an event was written without its feed record, or a record was deleted");
+  }
+
+  // --- (d) the stored definitions: each is the content its hash names
+  // ---------------------------------------
+  for (const auto& doc : tx->documents()) {
+    if (doc.kind == "definition" && sha256_hex(doc.content) != doc.hash) {
+      problems.add("", std::nullopt,
+                   "stored definition " + doc.name + " version " + std::to_string(doc.version) +
+                       ": its content does not match its stored hash " + short_hash(doc.hash) +
+                       " (the stored definition was edited)");
+    }
+  }
+
   json out = {{"ok", problems.list().empty()},    {"cases_checked", cases_checked},
               {"events_checked", events_checked}, {"problems", std::move(problems.list())},
-              {"ledger_head", ledger_head},       {"ledger_count", ledger_count}};
+              {"ledger_head", ledger_head},       {"ledger_count", ledger_count},
+              {"feed_head", bounds.head},         {"feed_pruned", bounds.pruned}};
   if (!out["ok"].get<bool>()) m.log->warn("verify found {} problems", out["problems"].size());
   return out.dump();
 }

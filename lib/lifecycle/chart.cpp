@@ -253,7 +253,7 @@ struct Suspended : Step<Suspended, Review>, Named {
 /// A result of a verification: false revokes the permit (告知承诺), otherwise the case stays where it is.
 template <class S>
 sc::result verify_commitment(S& state, const Command& cmd) {
-  if (cmd.body["result"] == "false") {
+  if (cmd.body.value("result", "") == "false") {
     return state.template run<Revoked>(
         [&] { return rules::record_verification(state.kase(), cmd, state.ctx()); });
   }
@@ -403,7 +403,7 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
   chart.initiate();
   chart.process_event(Ev(arg));
   if (chart.refusal) std::rethrow_exception(chart.refusal);
-  Outcome out{std::move(chart.events), c};
+  Outcome out{std::move(chart.events), c, {}};
   if (!chart.reacted) {
     if constexpr (std::is_same_v<Ev, EvTimer>) return out;  // the timer no longer applies
     throw Error(ErrorCode::invalid_state,
@@ -412,6 +412,7 @@ Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std
   for (std::size_t i = 0; i < out.events.size(); ++i) {
     out.events[i].seq = c.version + 1 + static_cast<std::int64_t>(i);
     apply(out.after, out.events[i], ctx);
+    out.states.push_back(out.after.state);
   }
   if (out.after.state != leaf_state(chart)) {
     throw Error(ErrorCode::internal, "the chart went to '" + std::string(to_string(leaf_state(chart))) +

@@ -21,6 +21,7 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
   json data = {{"case_id", case_id},
                {"permit", def.id},
                {"definition_version", def.version},
+               {"definition_hash", def.hash},  // pins the content (docs/log_format.md)
                {"calendar_version", cal.version()},
                {"applicant", {{"id", app.applicant.id}, {"name", app.applicant.name}}},
                {"facts", app.facts},

@@ -25,6 +25,7 @@ struct TimerDue {
 struct Outcome {
   std::vector<Event> events;
   Case after;
+  std::vector<State> states;  // the case's state after each event (the feed's `state`); empty: after's
 };
 
 /// Runs a command on a case. Throws Error(invalid_state) when the case's state does not take it,

@@ -403,8 +403,9 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
                 " inspectors) must be recorded before the decision");
     }
     std::vector<std::string> prohibiting;
-    for (const auto& f : c.flags) {
-      if (f == "protected_road" || f == "roof_prohibited" || f == "term_exceeds_maximum")
+    for (const auto& f : c.flags) {  // the named rules' prohibitions are expanded into fact_rules too
+      if (std::any_of(def.fact_rules.begin(), def.fact_rules.end(),
+                      [&](const FactRule& r) { return r.prohibition && r.flag == f; }))
         prohibiting.push_back(f);
     }
     if (!prohibiting.empty())
@@ -433,6 +434,43 @@ std::optional<Date> default_valid_until(const Case& c, const PermitDefinition& d
   return std::nullopt;
 }
 
+std::optional<Date> fact_date(const Case& c, const std::optional<std::string>& fact) {
+  if (!fact) return std::nullopt;
+  const auto it = c.facts.find(*fact);
+  if (it == c.facts.end() || !it->is_string()) return std::nullopt;
+  return Date::parse(it->get<std::string>());
+}
+
+// The certificate stays within what the decision approved: the definition's maximum length, and with
+// hold_to_facts no earlier start than from_fact and no later end than the end the facts give.
+void hold_to_decided_validity(const Case& c, const PermitDefinition& def, Date valid_from,
+                              std::optional<Date> valid_until) {
+  const ValidityRule& v = def.validity;
+  const auto named = [](const std::optional<std::string>& fact) {
+    return fact ? " (the " + *fact + ")" : std::string();
+  };
+  if (v.max_months) {
+    // The same reckoning as a validity of `months`: at most the corresponding date N months on.
+    const Date longest = add_months(valid_from, *v.max_months);
+    if (!valid_until || *valid_until > longest) {
+      violation("a certificate of " + def.id + " runs at most " + std::to_string(*v.max_months) +
+                " months: from " + valid_from.to_string() + " it must end by " + longest.to_string() +
+                (valid_until ? ", not " + valid_until->to_string() : std::string(", not open-ended")));
+    }
+  }
+  if (!v.hold_to_facts) return;
+  if (const auto from = fact_date(c, v.from_fact); from && valid_from < *from) {
+    violation("the certificate would start on " + valid_from.to_string() + ", before the decided validity" +
+              named(v.from_fact) + " starts on " + from->to_string());
+  }
+  const auto decided_end = default_valid_until(c, def, fact_date(c, v.from_fact).value_or(valid_from));
+  if (decided_end && (!valid_until || *valid_until > *decided_end)) {
+    violation("the certificate would end " +
+              (valid_until ? "on " + valid_until->to_string() : std::string("never")) +
+              ", after the decided validity" + named(v.until_fact) + " ends on " + decided_end->to_string());
+  }
+}
+
 }  // namespace
 
 Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -442,9 +480,10 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
               "), so the certificate cannot be issued");
   }
   const Date today = day_of(cmd, ctx);
+  // Without a date of the caller's, a validity that starts on a date fact starts there (or today, if later).
   Date valid_from = cmd.body.contains("valid_from") && !cmd.body["valid_from"].is_null()
                         ? Date::parse(cmd.body["valid_from"].get<std::string>())
-                        : today;
+                        : std::max(today, fact_date(c, ctx.definition.validity.from_fact).value_or(today));
   if (c.renewal_expiry && !cmd.body.contains("valid_from"))
     valid_from = std::max(valid_from, *c.renewal_expiry + 1);
   const std::optional<Date> valid_until =
@@ -467,6 +506,7 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
               ", before it could start on " + valid_from.to_string() +
               "; give valid_from and valid_until explicitly or correct the facts");
   }
+  hold_to_decided_validity(c, ctx.definition, valid_from, valid_until);
   const std::string number = cmd.body.value("number", c.id + "-Z");
   json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
   data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);

@@ -59,7 +59,7 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
           at,
           rules::system_actor(),
           {{"calendar_version", ctx.calendar.version()}, {"previous_calendar_version", c.calendar_version}}};
-  Outcome out{{}, c};
+  Outcome out{{}, c, {}};
   apply(out.after, e, ctx);
   // What moved, for the clerk reading the history (the event itself is replayed by its calendar_version).
   nlohmann::json changes = nlohmann::json::array();

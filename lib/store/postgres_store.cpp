@@ -12,11 +12,13 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <utility>
 
 #include "permitflow/error.hpp"
+#include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
 #include "store/timer_diff.hpp"
 
@@ -97,9 +99,40 @@ CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
 CREATE INDEX cases_by_due ON cases(due, id);
 )sql";
 
+// v3: the feed, as in the SQLite schema. Pending events (ledger_seq 0) cannot exist during a migration: it
+// holds the advisory lock, and a writer chains its events before it commits.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE feed (
+  seq        BIGINT NOT NULL PRIMARY KEY,
+  case_id    TEXT COLLATE "C" NOT NULL,
+  version    BIGINT NOT NULL,
+  kind       TEXT COLLATE "C" NOT NULL,
+  subject    TEXT COLLATE "C" NOT NULL,
+  state      TEXT COLLATE "C" NOT NULL,
+  backfilled BOOLEAN NOT NULL,
+  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
+CREATE TABLE feed_consumers (
+  name   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+  cursor BIGINT NOT NULL
+);
+CREATE TABLE feed_mark (
+  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  pruned BIGINT  NOT NULL
+);
+INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
+INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
+SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
+       coalesce(convert_from(c.document, 'UTF8')::jsonb ->> 'kind', 'permit'),
+       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, true
+FROM events e JOIN cases c ON c.id = e.case_id;
+)sql";
+
 constexpr PostgresMigration kMigrations[] = {
     {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
     {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
+    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
 };
 
 constexpr const char* kCaseColumns =
@@ -129,17 +162,6 @@ std::string without_password(const std::string& url) {
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
   throw Error(ErrorCode::storage,
               "The PostgreSQL database '" + where + "' failed to " + std::string(what) + ": " + detail);
-}
-
-bool valid_savepoint_name(std::string_view name) {
-  if (name.empty() || name.size() > 63) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    const bool digit = c >= '0' && c <= '9';
-    if (!alpha && !(digit && i > 0)) return false;
-  }
-  return true;
 }
 
 /// libpq passes text parameters as C strings, so a NUL byte would silently cut the value short.
@@ -183,10 +205,6 @@ std::vector<TimerRecord> read_timers(const pqxx::result& res) {
 std::span<const PostgresMigration> postgres_migrations() { return kMigrations; }
 
 int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
-
-bool is_postgres_url(std::string_view database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
 
 // --- connections -------------------------------------------------------------------------------------------
 
@@ -264,7 +282,7 @@ class PostgresTransaction final : public Transaction {
       for (const auto& r : res) {
         out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
                                   r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
-                                  r[7].as<std::string>()});
+                                  r[7].as<std::string>(), ""});
       }
       return out;
     });
@@ -273,67 +291,39 @@ class PostgresTransaction final : public Transaction {
   void append(const CaseRecord& record, std::int64_t expected_version,
               std::vector<EventRecord>& events) override {
     require_write("append");
-    if (expected_version < 0) {
-      throw Error(ErrorCode::invalid_argument, "expected_version must not be negative", "/expected_version");
-    }
-    if (record.id.empty()) throw Error(ErrorCode::invalid_argument, "The case record has no id.", "/id");
     check_record(record);
-    for (const auto& e : events) {
-      if (!e.case_id.empty() && e.case_id != record.id) {
-        throw Error(ErrorCode::invalid_argument,
-                    "An event for case '" + e.case_id + "' was appended to case '" + record.id + "'.");
-      }
-      require_text(e.type, "type");
-      require_text(e.at, "at");
-    }
     write("append events", [&] {
-      std::optional<std::int64_t> stored;
-      {
-        const auto res = tx_->exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", record.id);
-        if (!res.empty()) stored = res[0][0].as<std::int64_t>();
-      }
-      if (expected_version == 0 && stored) {
-        throw Error(ErrorCode::conflict, "Case '" + record.id + "' already exists (version " +
-                                             std::to_string(*stored) + "); it cannot be created again.");
-      }
-      if (expected_version > 0 && stored != expected_version) {
-        throw Error(ErrorCode::conflict,
-                    "Case '" + record.id + "' is at version " + (stored ? std::to_string(*stored) : "none") +
-                        ", not at the expected version " + std::to_string(expected_version) + ".");
-      }
-      std::string prev;
-      if (expected_version > 0) {
-        const auto res = tx_->exec_params("SELECT hash FROM events WHERE case_id = $1 AND seq = $2",
-                                          record.id, expected_version);
-        if (res.empty()) {
-          throw Error(ErrorCode::storage, "The log of case '" + record.id + "' has no event " +
-                                              std::to_string(expected_version) + " although its version is " +
-                                              std::to_string(expected_version) + ".");
+      struct Sql final : AppendSql {
+        PostgresTransaction& t;
+        explicit Sql(PostgresTransaction& tx) : t(tx) {}
+        std::optional<std::int64_t> lock_case_version(const std::string& id) override {
+          const auto res = t.tx_->exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", id);
+          if (res.empty()) return std::nullopt;
+          return res[0][0].as<std::int64_t>();
         }
-        prev = res[0][0].as<std::string>();
-      }
-      std::vector<EventRecord> filled = events;
-      std::int64_t seq = expected_version;
-      for (auto& e : filled) {
-        e.case_id = record.id;
-        e.seq = ++seq;
-        e.prev_hash = prev;
-        e.hash = event_hash(prev, e);
-        prev = e.hash;
-      }
-      atomically("pf_append", [&] {
-        write_projection(record, expected_version + static_cast<std::int64_t>(filled.size()), true);
-        for (const auto& e : filled) {
-          // ledger_seq 0: pending until commit() chains it (see the top of this file).
-          tx_->exec_params(
-              "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
-              "ledger_pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
-              e.case_id, e.seq, e.type, e.at, pqxx::binarystring(e.actor), pqxx::binarystring(e.data),
-              e.prev_hash, e.hash, ++ledger_pos_);
+        std::optional<std::string> event_hash(const std::string& id, std::int64_t seq) override {
+          const auto res =
+              t.tx_->exec_params("SELECT hash FROM events WHERE case_id = $1 AND seq = $2", id, seq);
+          if (res.empty()) return std::nullopt;
+          return res[0][0].as<std::string>();
         }
-      });
-      if (!filled.empty()) appended_ = true;
-      events = std::move(filled);
+        void write_case(const CaseRecord& record, std::int64_t version,
+                        const std::vector<EventRecord>& events) override {
+          t.atomically("pf_append", [&] {
+            t.write_projection(record, version, true);
+            for (const auto& e : events) {
+              // ledger_seq 0: pending until commit() chains it (see the top of this file).
+              t.tx_->exec_params(
+                  "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
+                  "ledger_pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9)",
+                  e.case_id, e.seq, e.type, e.at, pqxx::binarystring(e.actor), pqxx::binarystring(e.data),
+                  e.prev_hash, e.hash, ++t.ledger_pos_);
+            }
+          });
+          if (!events.empty()) t.appended_ = true;
+        }
+      } sql(*this);
+      append_events(sql, pending_feed_, record, expected_version, events, &require_text);
     });
   }
 
@@ -576,6 +566,102 @@ class PostgresTransaction final : public Transaction {
     });
   }
 
+  // --- the feed --------------------------------------------------------------------------------------------
+
+  std::vector<FeedRecord> feed(const FeedQuery& q) override {
+    return read("read the feed", [&] {
+      std::vector<std::string> args{std::to_string(q.after)};
+      for (const auto* list : {&q.kinds, &q.types}) {
+        for (const auto& v : *list) {
+          require_text(v, "filter");
+          args.push_back(v);
+        }
+      }
+      args.push_back(std::to_string(q.limit));
+      const std::string sql = feed_sql(q, [](int n) { return "$" + std::to_string(n); });
+      std::vector<FeedRecord> out;
+      for (const auto& r : tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))) {
+        FeedRecord f{
+            r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+            r[4].as<std::int64_t>(), r[5].as<std::string>(), r[6].as<bool>(),        {}};
+        f.event = EventRecord{f.case_id,   f.version,    r[7].as<std::string>(),  r[8].as<std::string>(),
+                              bytes(r[9]), bytes(r[10]), r[11].as<std::string>(), r[12].as<std::string>(),
+                              f.state};
+        out.push_back(std::move(f));
+      }
+      return out;
+    });
+  }
+
+  FeedBounds feed_bounds() override {
+    return read("read the feed's bounds", [&] { return read_feed_bounds(); });
+  }
+
+  std::vector<FeedConsumer> feed_consumers() override {
+    return read("read the feed's consumers", [&] {
+      std::vector<FeedConsumer> out;
+      for (const auto& r : tx_->exec("SELECT name, cursor FROM feed_consumers ORDER BY name")) {
+        out.push_back(FeedConsumer{r[0].as<std::string>(), r[1].as<std::int64_t>()});
+      }
+      return out;
+    });
+  }
+
+  void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
+    require_write("set_feed_cursor");
+    require_text(consumer, "consumer");
+    write("move a feed cursor", [&] {
+      tx_->exec_params(
+          "INSERT INTO feed_consumers (name, cursor) VALUES ($1, $2) "
+          "ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor",
+          std::string(consumer), cursor);
+    });
+  }
+
+  void prune_feed(std::int64_t up_to) override {
+    require_write("prune_feed");
+    write("prune the feed", [&] {
+      tx_->exec_params("DELETE FROM feed WHERE seq <= $1", up_to);
+      tx_->exec_params("UPDATE feed_mark SET pruned = greatest(pruned, $1)", up_to);
+    });
+  }
+
+  std::vector<std::string> cases_without_feed_states() override {
+    if (store_.schema_ < kFeedSchema) return {};
+    return read("read the feed", [&] {
+      std::vector<std::string> out;
+      for (const auto& r :
+           tx_->exec("SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")) {
+        out.push_back(r[0].as<std::string>());
+      }
+      return out;
+    });
+  }
+
+  void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
+    require_write("set_feed_state");
+    require_text(state, "state");
+    write("fill in a feed record's state", [&] {
+      tx_->exec_params(
+          "UPDATE feed SET state = $1 WHERE case_id = $2 AND version = $3 AND backfilled AND state = ''",
+          std::string(state), std::string(case_id), version);
+    });
+  }
+
+  std::vector<FeedRecord> feed_index() override {
+    return read("read the feed's index", [&] {
+      std::vector<FeedRecord> out;
+      for (const auto& r : tx_->exec("SELECT seq, case_id, version FROM feed ORDER BY seq")) {
+        FeedRecord f;
+        f.seq = r[0].as<std::int64_t>();
+        f.case_id = r[1].as<std::string>();
+        f.version = r[2].as<std::int64_t>();
+        out.push_back(std::move(f));
+      }
+      return out;
+    });
+  }
+
   // --- savepoints and commit -------------------------------------------------------------------------------
 
   void savepoint(std::string_view name) override {
@@ -764,12 +850,7 @@ class PostgresTransaction final : public Transaction {
     }
   }
 
-  static void check_name(std::string_view name) {
-    if (!valid_savepoint_name(name)) {
-      throw Error(ErrorCode::invalid_argument,
-                  "Savepoint name '" + std::string(name) + "' is not a plain identifier.");
-    }
-  }
+  static void check_name(std::string_view name) { check_savepoint_name(name); }
 
   static void check_record(const CaseRecord& r) {
     require_text(r.id, "id");
@@ -803,25 +884,61 @@ class PostgresTransaction final : public Transaction {
                      keep ? std::int64_t{0} : r.snapshot_version, keep);
   }
 
-  /// Chains this transaction's surviving (pending) events into the ledger. The table lock makes committing
-  /// writers take ledger numbers one at a time, in commit order; plain reads are not blocked by it.
+  /// Chains this transaction's surviving (pending) events into the ledger and the feed. The table lock
+  /// makes committing writers take ledger and feed numbers one at a time, in commit order (the lock is held
+  /// until the commit is visible); plain reads are not blocked by it.
   void chain_ledger() {
-    std::vector<std::string> hashes;
-    for (const auto& r : tx_->exec("SELECT hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")) {
-      hashes.push_back(r[0].as<std::string>());
+    struct Sql final : CommitSql {
+      PostgresTransaction& t;
+      explicit Sql(PostgresTransaction& tx) : t(tx) {}
+      std::vector<EventRecord> surviving_events() override {
+        std::vector<EventRecord> out;
+        for (const auto& r :
+             t.tx_->exec("SELECT case_id, seq, hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")) {
+          EventRecord e;
+          e.case_id = r[0].as<std::string>();
+          e.seq = r[1].as<std::int64_t>();
+          e.hash = r[2].as<std::string>();
+          out.push_back(std::move(e));
+        }
+        return out;
+      }
+      LedgerRecord lock_ledger() override {
+        t.tx_->exec("LOCK TABLE ledger IN EXCLUSIVE MODE");
+        LedgerRecord head;
+        const auto res = t.tx_->exec("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
+        if (!res.empty()) {
+          head.seq = res[0][0].as<std::int64_t>();
+          head.hash = res[0][1].as<std::string>();
+        }
+        return head;
+      }
+      std::int64_t feed_head() override { return t.read_feed_bounds().head; }
+      std::int64_t ledger_seq(std::int64_t next) override { return next; }
+      void write_chain(const LedgerRecord& entry, const std::vector<FeedRecord>& rows) override {
+        t.tx_->exec_params("UPDATE events SET ledger_seq = $1 WHERE ledger_seq = 0", entry.seq);
+        t.tx_->exec_params("INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES ($1, $2, $3, $4)",
+                           entry.seq, entry.prev_hash, entry.hash, entry.event_count);
+        for (const auto& r : rows) {
+          t.tx_->exec_params(
+              "INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled) "
+              "VALUES ($1, $2, $3, $4, $5, $6, false)",
+              r.seq, r.case_id, r.version, r.kind, r.subject, r.state);
+        }
+      }
+    } sql(*this);
+    chain_commit(sql, pending_feed_, store_.schema_ >= kFeedSchema);
+  }
+
+  FeedBounds read_feed_bounds() {
+    // Both are index lookups: this runs at every commit that appends events and at every feed read.
+    const auto res = tx_->exec("SELECT m.pruned, coalesce((SELECT max(seq) FROM feed), 0) FROM feed_mark m");
+    FeedBounds b;
+    if (!res.empty()) {
+      b.pruned = res[0][0].as<std::int64_t>();
+      b.head = std::max(b.pruned, res[0][1].as<std::int64_t>());
     }
-    if (hashes.empty()) return;
-    tx_->exec("LOCK TABLE ledger IN EXCLUSIVE MODE");
-    std::string prev;
-    std::int64_t seq = 1;
-    const auto head = tx_->exec("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
-    if (!head.empty()) {
-      seq = head[0][0].as<std::int64_t>() + 1;
-      prev = head[0][1].as<std::string>();
-    }
-    tx_->exec_params("UPDATE events SET ledger_seq = $1 WHERE ledger_seq = 0", seq);
-    tx_->exec_params("INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES ($1, $2, $3, $4)", seq,
-                     prev, ledger_hash(prev, hashes), static_cast<std::int64_t>(hashes.size()));
+    return b;
   }
 
   PostgresStore& store_;
@@ -832,6 +949,7 @@ class PostgresTransaction final : public Transaction {
   bool used_ = false;      // a statement has run: a lost connection can no longer be retried transparently
   bool appended_ = false;  // events were appended: commit() chains them into the ledger
   std::int64_t ledger_pos_ = 0;
+  PendingFeed pending_feed_;  // the feed facts of appended events, written at commit
 };
 
 // --- the store ---------------------------------------------------------------------------------------------
@@ -875,10 +993,11 @@ PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
                     std::string(m.description));
       w.commit();
     }
-    if (target == 0 || target < postgres_latest_schema_version()) {
+    {
       // Still refuse a newer schema when no migration step ran the check.
       pqxx::read_transaction r(c->conn);
       const int current = read_schema_version(r);
+      schema_ = current;
       if (current > postgres_latest_schema_version()) {
         throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
                                             std::to_string(current) +

@@ -29,7 +29,8 @@ struct PostgresMigration {
 std::span<const PostgresMigration> postgres_migrations();
 int postgres_latest_schema_version();
 
-/// True for the database strings the PostgreSQL backend handles (postgresql:// and postgres:// URLs).
+/// True for the database strings the PostgreSQL backend handles (postgresql:// and postgres:// URLs);
+/// defined in open_store.cpp, so a build without the backend still recognises them.
 bool is_postgres_url(std::string_view database);
 
 class PostgresStore final : public Store {
@@ -65,6 +66,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<Connection> connect();
 
   StoreConfig config_;
+  int schema_ = 0;       // the schema version after opening (below the latest only through migrate_to)
   std::string display_;  // the URL without its password, for messages
   std::mutex pool_mutex_;
   std::condition_variable pool_free_;

@@ -7,11 +7,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 #include <utility>
 
 #include "permitflow/error.hpp"
+#include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
 #include "store/timer_diff.hpp"
 
@@ -92,9 +94,40 @@ CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
 CREATE INDEX cases_by_due ON cases(due, id);
 )sql";
 
+// v3: the feed (docs/feed.md), back-filled in commit order for the events already stored. A back-filled
+// record knows the case's state only for the case's newest event.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE feed (
+  seq        INTEGER NOT NULL PRIMARY KEY,
+  case_id    TEXT    NOT NULL,
+  version    INTEGER NOT NULL,
+  kind       TEXT    NOT NULL,
+  subject    TEXT    NOT NULL,
+  state      TEXT    NOT NULL,
+  backfilled INTEGER NOT NULL,
+  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
+);
+CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
+CREATE TABLE feed_consumers (
+  name   TEXT    NOT NULL PRIMARY KEY,
+  cursor INTEGER NOT NULL
+);
+CREATE TABLE feed_mark (
+  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+  pruned INTEGER NOT NULL
+);
+INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
+INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
+SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
+       coalesce(CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.kind') END, 'permit'),
+       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, 1
+FROM events e JOIN cases c ON c.id = e.case_id;
+)sql";
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
     {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
+    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
 };
 
 constexpr const char* kCaseColumns =
@@ -108,17 +141,6 @@ constexpr std::size_t kMaxIdleReaders = 4;
   throw Error(ErrorCode::storage, "The database '" + path + "' failed to " + std::string(what) + ": " +
                                       e.what() + " (SQLite code " + std::to_string(e.getExtendedErrorCode()) +
                                       ")");
-}
-
-bool valid_savepoint_name(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    const bool digit = c >= '0' && c <= '9';
-    if (!alpha && !(digit && i > 0)) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -278,7 +300,7 @@ class SqliteTransaction final : public Transaction {
       std::vector<EventRecord> out;
       while (s.step()) {
         out.push_back(EventRecord{s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5),
-                                  s.text(6), s.text(7)});
+                                  s.text(6), s.text(7), ""});
       }
       return out;
     });
@@ -287,70 +309,44 @@ class SqliteTransaction final : public Transaction {
   void append(const CaseRecord& record, std::int64_t expected_version,
               std::vector<EventRecord>& events) override {
     require_write("append");
-    if (expected_version < 0) {
-      throw Error(ErrorCode::invalid_argument, "expected_version must not be negative", "/expected_version");
-    }
-    if (record.id.empty()) throw Error(ErrorCode::invalid_argument, "The case record has no id.", "/id");
-    for (const auto& e : events) {
-      if (!e.case_id.empty() && e.case_id != record.id) {
-        throw Error(ErrorCode::invalid_argument,
-                    "An event for case '" + e.case_id + "' was appended to case '" + record.id + "'.");
-      }
-    }
     guard("append events", [&] {
-      std::optional<std::int64_t> stored;
-      {
-        Stmt s(*conn_, "SELECT version FROM cases WHERE id = ?");
-        s.bind(record.id);
-        if (s.step()) stored = s.int64(0);
-      }
-      if (expected_version == 0 && stored) {
-        throw Error(ErrorCode::conflict, "Case '" + record.id + "' already exists (version " +
-                                             std::to_string(*stored) + "); it cannot be created again.");
-      }
-      if (expected_version > 0 && stored != expected_version) {
-        throw Error(ErrorCode::conflict,
-                    "Case '" + record.id + "' is at version " + (stored ? std::to_string(*stored) : "none") +
-                        ", not at the expected version " + std::to_string(expected_version) + ".");
-      }
-      std::string prev;
-      if (expected_version > 0) {
-        Stmt s(*conn_, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
-        s.bind(record.id, expected_version);
-        if (!s.step()) {
-          throw Error(ErrorCode::storage, "The log of case '" + record.id + "' has no event " +
-                                              std::to_string(expected_version) + " although its version is " +
-                                              std::to_string(expected_version) + ".");
+      struct Sql final : AppendSql {
+        SqliteTransaction& t;
+        explicit Sql(SqliteTransaction& tx) : t(tx) {}
+        std::optional<std::int64_t> lock_case_version(const std::string& id) override {
+          // The write transaction holds SQLite's one write lock: reading is locking.
+          Stmt s(*t.conn_, "SELECT version FROM cases WHERE id = ?");
+          s.bind(id);
+          if (!s.step()) return std::nullopt;
+          return s.int64(0);
         }
-        prev = s.text(0);
-      }
-      if (!events.empty() && ledger_seq_ == 0) {
-        Stmt s(*conn_, "SELECT coalesce(max(seq), 0) + 1 FROM ledger");
-        s.step();
-        ledger_seq_ = s.int64(0);
-      }
-
-      std::vector<EventRecord> filled = events;
-      std::int64_t seq = expected_version;
-      for (auto& e : filled) {
-        e.case_id = record.id;
-        e.seq = ++seq;
-        e.prev_hash = prev;
-        e.hash = event_hash(prev, e);
-        prev = e.hash;
-      }
-      atomically("pf_append", [&] {
-        write_projection(record, expected_version + static_cast<std::int64_t>(filled.size()), true);
-        for (const auto& e : filled) {
-          Stmt s(*conn_,
-                 "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
-                 "ledger_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, ledger_seq_,
-                 ++ledger_pos_);
-          s.run();
+        std::optional<std::string> event_hash(const std::string& id, std::int64_t seq) override {
+          Stmt s(*t.conn_, "SELECT hash FROM events WHERE case_id = ? AND seq = ?");
+          s.bind(id, seq);
+          if (!s.step()) return std::nullopt;
+          return s.text(0);
         }
-      });
-      events = std::move(filled);
+        void write_case(const CaseRecord& record, std::int64_t version,
+                        const std::vector<EventRecord>& events) override {
+          if (!events.empty() && t.ledger_seq_ == 0) {
+            Stmt s(*t.conn_, "SELECT coalesce(max(seq), 0) + 1 FROM ledger");
+            s.step();
+            t.ledger_seq_ = s.int64(0);
+          }
+          t.atomically("pf_append", [&] {
+            t.write_projection(record, version, true);
+            for (const auto& e : events) {
+              Stmt s(*t.conn_,
+                     "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
+                     "ledger_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+              s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, t.ledger_seq_,
+                     ++t.ledger_pos_);
+              s.run();
+            }
+          });
+        }
+      } sql(*this);
+      append_events(sql, pending_feed_, record, expected_version, events, nullptr);
     });
   }
 
@@ -574,6 +570,103 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
+  // --- the feed --------------------------------------------------------------------------------------------
+
+  std::vector<FeedRecord> feed(const FeedQuery& q) override {
+    return guard("read the feed", [&] {
+      // The SQL depends only on how many kinds and types are asked for, so each shape is cached.
+      const std::string sql = feed_sql(q, [](int) { return std::string("?"); });
+      Stmt s(*conn_, sql);
+      int i = 0;
+      s.bind_one(++i, q.after);
+      for (const auto& k : q.kinds) s.bind_one(++i, k);
+      for (const auto& t : q.types) s.bind_one(++i, t);
+      s.bind_one(++i, q.limit);
+      std::vector<FeedRecord> out;
+      while (s.step()) {
+        FeedRecord r{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.text(5), s.int64(6) != 0, {}};
+        r.event = EventRecord{r.case_id,  r.version,  s.text(7),  s.text(8), s.text(9),
+                              s.text(10), s.text(11), s.text(12), r.state};
+        out.push_back(std::move(r));
+      }
+      return out;
+    });
+  }
+
+  FeedBounds feed_bounds() override {
+    return guard("read the feed's bounds", [&] { return read_feed_bounds(); });
+  }
+
+  std::vector<FeedConsumer> feed_consumers() override {
+    return guard("read the feed's consumers", [&] {
+      Stmt s(*conn_, "SELECT name, cursor FROM feed_consumers ORDER BY name");
+      std::vector<FeedConsumer> out;
+      while (s.step()) out.push_back(FeedConsumer{s.text(0), s.int64(1)});
+      return out;
+    });
+  }
+
+  void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
+    require_write("set_feed_cursor");
+    guard("move a feed cursor", [&] {
+      Stmt s(*conn_,
+             "INSERT INTO feed_consumers (name, cursor) VALUES (?, ?) "
+             "ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor");
+      s.bind(consumer, cursor);
+      s.run();
+    });
+  }
+
+  void prune_feed(std::int64_t up_to) override {
+    require_write("prune_feed");
+    guard("prune the feed", [&] {
+      atomically("pf_prune", [&] {
+        Stmt del(*conn_, "DELETE FROM feed WHERE seq <= ?");
+        del.bind(up_to);
+        del.run();
+        Stmt mark(*conn_, "UPDATE feed_mark SET pruned = max(pruned, ?)");
+        mark.bind(up_to);
+        mark.run();
+      });
+    });
+  }
+
+  std::vector<std::string> cases_without_feed_states() override {
+    if (store_.schema_ < kFeedSchema) return {};
+    return guard("read the feed", [&] {
+      Stmt s(*conn_,
+             "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id");
+      std::vector<std::string> out;
+      while (s.step()) out.push_back(s.text(0));
+      return out;
+    });
+  }
+
+  void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
+    require_write("set_feed_state");
+    guard("fill in a feed record's state", [&] {
+      Stmt s(*conn_,
+             "UPDATE feed SET state = ? WHERE case_id = ? AND version = ? AND backfilled = 1 AND state = ''");
+      s.bind(state, case_id, version);
+      s.run();
+    });
+  }
+
+  std::vector<FeedRecord> feed_index() override {
+    return guard("read the feed's index", [&] {
+      Stmt s(*conn_, "SELECT seq, case_id, version FROM feed ORDER BY seq");
+      std::vector<FeedRecord> out;
+      while (s.step()) {
+        FeedRecord r;
+        r.seq = s.int64(0);
+        r.case_id = s.text(1);
+        r.version = s.int64(2);
+        out.push_back(std::move(r));
+      }
+      return out;
+    });
+  }
+
   // --- savepoints and commit -------------------------------------------------------------------------------
 
   void savepoint(std::string_view name) override {
@@ -663,12 +756,7 @@ class SqliteTransaction final : public Transaction {
     }
   }
 
-  static void check_name(std::string_view name) {
-    if (!valid_savepoint_name(name)) {
-      throw Error(ErrorCode::invalid_argument,
-                  "Savepoint name '" + std::string(name) + "' is not a plain identifier.");
-    }
-  }
+  static void check_name(std::string_view name) { check_savepoint_name(name); }
 
   static std::vector<TimerRecord> read_timers(Stmt& s) {
     std::vector<TimerRecord> out;
@@ -705,23 +793,61 @@ class SqliteTransaction final : public Transaction {
     s.run();
   }
 
-  /// Chains this transaction's surviving events (rolled-back savepoints took theirs away) into the ledger.
+  /// Chains this transaction's surviving events (rolled-back savepoints took theirs away) into the ledger
+  /// and the feed. The write lock is held already: the heads cannot move until COMMIT.
   void chain_ledger() {
-    std::vector<std::string> hashes;
-    {
-      Stmt s(*conn_, "SELECT hash FROM events WHERE ledger_seq = ? ORDER BY ledger_pos");
-      s.bind(ledger_seq_);
-      while (s.step()) hashes.push_back(s.text(0));
+    struct Sql final : CommitSql {
+      SqliteTransaction& t;
+      explicit Sql(SqliteTransaction& tx) : t(tx) {}
+      std::vector<EventRecord> surviving_events() override {
+        Stmt s(*t.conn_, "SELECT case_id, seq, hash FROM events WHERE ledger_seq = ? ORDER BY ledger_pos");
+        s.bind(t.ledger_seq_);
+        std::vector<EventRecord> out;
+        while (s.step()) {
+          EventRecord e;
+          e.case_id = s.text(0);
+          e.seq = s.int64(1);
+          e.hash = s.text(2);
+          out.push_back(std::move(e));
+        }
+        return out;
+      }
+      LedgerRecord lock_ledger() override {
+        LedgerRecord head;
+        Stmt s(*t.conn_, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
+        if (s.step()) {
+          head.seq = s.int64(0);
+          head.hash = s.text(1);
+        }
+        return head;
+      }
+      std::int64_t feed_head() override { return t.read_feed_bounds().head; }
+      std::int64_t ledger_seq(std::int64_t) override { return t.ledger_seq_; }
+      void write_chain(const LedgerRecord& entry, const std::vector<FeedRecord>& rows) override {
+        Stmt ins(*t.conn_, "INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES (?, ?, ?, ?)");
+        ins.bind(entry.seq, entry.prev_hash, entry.hash, entry.event_count);
+        ins.run();
+        for (const auto& r : rows) {
+          Stmt f(*t.conn_,
+                 "INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled) "
+                 "VALUES (?, ?, ?, ?, ?, ?, 0)");
+          f.bind(r.seq, r.case_id, r.version, r.kind, r.subject, r.state);
+          f.run();
+        }
+      }
+    } sql(*this);
+    chain_commit(sql, pending_feed_, store_.schema_ >= kFeedSchema);
+  }
+
+  FeedBounds read_feed_bounds() {
+    // Both are index lookups: this runs at every commit that appends events and at every feed read.
+    Stmt s(*conn_, "SELECT m.pruned, coalesce((SELECT max(seq) FROM feed), 0) FROM feed_mark m");
+    FeedBounds b;
+    if (s.step()) {
+      b.pruned = s.int64(0);
+      b.head = std::max(b.pruned, s.int64(1));
     }
-    if (hashes.empty()) return;
-    std::string prev;
-    {
-      Stmt s(*conn_, "SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1");
-      if (s.step()) prev = s.text(0);
-    }
-    Stmt ins(*conn_, "INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES (?, ?, ?, ?)");
-    ins.bind(ledger_seq_, prev, ledger_hash(prev, hashes), static_cast<std::int64_t>(hashes.size()));
-    ins.run();
+    return b;
   }
 
   SqliteStore& store_;
@@ -732,6 +858,7 @@ class SqliteTransaction final : public Transaction {
   bool active_ = false;
   std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
   std::int64_t ledger_pos_ = 0;  // append order of the events within that entry
+  PendingFeed pending_feed_;     // the feed facts of appended events, written at commit
 };
 
 // --- the store ---------------------------------------------------------------------------------------------
@@ -791,6 +918,7 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
       ins.run();
       tx.commit();
     }
+    schema_ = read_schema_version(*writer_);
   } catch (const SQLite::Exception& e) {
     throw_storage("open or migrate", config.database, e);
   }

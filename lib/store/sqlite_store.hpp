@@ -74,6 +74,7 @@ class SqliteStore final : public Store {
   void release_reader(std::unique_ptr<Connection> reader) noexcept;
 
   StoreConfig config_;
+  int schema_ = 0;  // the schema version after opening (below the latest only through migrate_to)
   void acquire_write_gate();
 
   WriteGate write_gate_;

@@ -26,6 +26,9 @@ struct EventRecord {
   std::string data;       // JSON object text
   std::string prev_hash;  // hex SHA-256 of the previous event of the case ("" for seq 1)
   std::string hash;       // hex SHA-256, see hash_chain.hpp
+  /// When appending: the case's state after this event, for its feed record ("" means the record's state).
+  /// Not a column of events; events() leaves it empty.
+  std::string state;
 };
 
 /// The projection of a case: what queries read, plus the full case document and a snapshot.
@@ -46,6 +49,41 @@ struct CaseRecord {
   /// ignoring the two fields above, so a snapshot need not be taken at every command. An existing case only;
   /// a new case written with it gets an empty snapshot and snapshot_version 0. Never read back (false).
   bool keep_stored_snapshot = false;
+  /// The workflow kind ("permit" or "complaint"), written to the feed records of appended events. Not a
+  /// column of cases; read back as "".
+  std::string kind = "permit";
+};
+
+/// One record of the feed (docs/feed.md): one per event, numbered by `seq` in commit order, gap-free.
+struct FeedRecord {
+  std::int64_t seq = 0;  // per database, 1, 2, 3 …
+  std::string case_id;
+  std::string kind;          // "permit" or "complaint"
+  std::string subject;       // the permit type or the complaint category
+  std::int64_t version = 0;  // the event's seq within its case
+  std::string state;        // the case's state after the event ("" for a back-filled record that cannot know)
+  bool backfilled = false;  // written by the migration for an event stored before the feed existed
+  EventRecord event;        // type, at, actor, data, hash of the event (read back with the record)
+};
+
+/// What feed() reads: records with seq > after, in seq order, at most `limit` (1 or more).
+struct FeedQuery {
+  std::int64_t after = 0;
+  int limit = 100;
+  std::vector<std::string> kinds;  // any of these kinds; empty: any
+  std::vector<std::string> types;  // any of these event types; empty: any
+};
+
+/// A durable consumer of the feed and the last seq it acknowledged.
+struct FeedConsumer {
+  std::string name;
+  std::int64_t cursor = 0;
+};
+
+/// The feed's bounds: records run from pruned + 1 to head without a gap.
+struct FeedBounds {
+  std::int64_t pruned = 0;  // the retention mark: every record with seq <= pruned was pruned
+  std::int64_t head = 0;    // the last seq handed out (pruned when no record is left)
 };
 
 /// A pending deadline timer, unique per (case_id, kind, clock).
@@ -134,6 +172,21 @@ class Transaction {
   virtual std::vector<LedgerRecord> ledger() = 0;
   /// The hashes of the events each ledger entry covers: (ledger seq, event hash) in commit order.
   virtual std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() = 0;
+
+  // --- the feed (docs/feed.md) -----------------------------------------------------------------------------
+  virtual std::vector<FeedRecord> feed(const FeedQuery& query) = 0;
+  virtual FeedBounds feed_bounds() = 0;
+  virtual std::vector<FeedConsumer> feed_consumers() = 0;
+  /// Creates the consumer or moves its cursor to `cursor` (the caller checks direction and bounds).
+  virtual void set_feed_cursor(std::string_view consumer, std::int64_t cursor) = 0;
+  /// Deletes the records with seq <= up_to and raises the retention mark to up_to (never lowers it).
+  virtual void prune_feed(std::int64_t up_to) = 0;
+  /// Cases that have back-filled records without a state (the migration knew only each case's newest).
+  virtual std::vector<std::string> cases_without_feed_states() = 0;
+  /// Sets the state of a back-filled record whose state is still unknown; any other record is left alone.
+  virtual void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) = 0;
+  /// (seq, case_id, version) of every stored record, in seq order, for verify.
+  virtual std::vector<FeedRecord> feed_index() = 0;
 
   // --- savepoints and commit --------------------------------------------------------------------------
   /// A nested all-or-nothing scope inside the transaction.

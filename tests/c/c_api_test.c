@@ -605,6 +605,33 @@ int main(void) {
   OK(pf_verify(e, &out), out);
   CHECK(is_lit(member(out, "ok"), "true"));
   pf_free(out);
+
+  /* The event feed (docs/feed.md): one record per event of the log, in order; a durable consumer. */
+  {
+    char* feed = SENTINEL;
+    long events;
+    OK(pf_feed(e, "{\"after\": 0, \"limit\": 1000}", &feed), feed);
+    events = num(member(feed, "head"));
+    CHECK(events >= count(log) && count(member(feed, "records")) == events);
+    CHECK(num(member(feed, "next")) == events);
+    CHECK(num(member(element(member(feed, "records"), 0), "seq")) == 1);
+    CHECK(is_str(member(member(element(member(feed, "records"), 0), "event"), "type"), "submitted"));
+    pf_free(feed);
+    CHECK(pf_feed_ack(e, "sms", 2) == PF_OK);
+    feed = SENTINEL;
+    OK(pf_feed(e, "{\"consumer\": \"sms\", \"limit\": 1}", &feed), feed);
+    CHECK(num(member(element(member(feed, "records"), 0), "seq")) == 3);
+    pf_free(feed);
+    CHECK(pf_feed_ack(e, "sms", 1) == PF_INVALID_ARGUMENT);          /* never back */
+    CHECK(pf_feed_ack(e, "sms", events + 1) == PF_INVALID_ARGUMENT); /* past the head */
+    CHECK(pf_feed_ack(e, NULL, 1) == PF_INVALID_ARGUMENT);
+    CHECK(pf_feed_ack(NULL, "sms", 1) == PF_INVALID_ARGUMENT);
+    FAILS(pf_feed(e, "{\"profile\": \"pigeon\"}", &feed), feed, PF_INVALID_ARGUMENT);
+    FAILS(pf_feed(e, "{\"after\": -1}", &feed), feed, PF_INVALID_ARGUMENT);
+    FAILS(pf_feed(e, "{\"limit\": 1001}", &feed), feed, PF_INVALID_ARGUMENT);
+    FAILS(pf_feed(e, NULL, &feed), feed, PF_INVALID_ARGUMENT);
+    CHECK(pf_feed(e, "{}", NULL) == PF_INVALID_ARGUMENT);
+  }
   pf_free(kase);
   pf_free(log);
   pf_close(e);

@@ -405,6 +405,75 @@ TEST(DefinitionRegistry, BadFileLeavesRegistryUnchanged) {
   EXPECT_EQ(reg.current("road_excavation")->version, 2);
 }
 
+TEST(DefinitionRegistry, ADuplicateShortCodeIsRefusedNamingBothFiles) {
+  const auto dir = fresh_dir("short_code");
+  json occupation = builtin_json("road_excavation");
+  occupation["id"] = "road_occupation";
+  write(dir / "road_occupation.json", occupation.dump());  // still "RE"
+  auto reg = DefinitionRegistry::builtin();
+  try {
+    reg.load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "road_occupation.json").string() +
+                  ": /short_code: short code 'RE' is already used by road_excavation "
+                  "(definitions/road_excavation.json); each permit and complaint category needs its own");
+    EXPECT_EQ(e.field(), "/short_code");
+  }
+  EXPECT_EQ(reg.current("road_occupation"), nullptr);
+  occupation["short_code"] = "RO";  // a code of its own loads
+  write(dir / "road_occupation.json", occupation.dump());
+  reg.load_directory(dir.string());
+  EXPECT_EQ(reg.current("road_occupation")->short_code, "RO");
+}
+
+TEST(DefinitionRegistry, SameVersionConflictNamesBothFiles) {
+  const auto dir = fresh_dir("conflict_names");
+  json v1 = builtin_json("road_excavation");  // the shipped version, edited without a new number
+  v1["limits"]["promised"] = 3;
+  write(dir / "re.json", v1.dump());
+  auto reg = DefinitionRegistry::builtin();
+  try {
+    reg.load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "re.json").string() +
+                                         ": /version: definition road_excavation version " +
+                                         std::to_string(v1["version"].get<int>()) +
+                                         " is already loaded from definitions/road_excavation.json with "
+                                         "different content; give the new file a higher version");
+  }
+}
+
+TEST(DefinitionRegistry, FilesInSubfoldersAreLoaded) {
+  const auto dir = fresh_dir("subfolders");
+  std::filesystem::create_directories(dir / "county" / "roads");
+  std::filesystem::create_directories(dir / ".git");
+  json v2 = builtin_json("road_excavation");
+  const int next = v2["version"].get<int>() + 1;
+  v2["version"] = next;
+  v2["limits"]["promised"] = 4;
+  write(dir / "county" / "roads" / "road_excavation.v2.json", v2.dump());
+  write(dir / ".git" / "stale.json", "not even JSON");  // hidden folders are skipped
+  auto reg = DefinitionRegistry::builtin();
+  reg.load_directory(dir.string());
+  EXPECT_EQ(reg.current("road_excavation")->version, next);
+  EXPECT_EQ(reg.current("road_excavation")->file,
+            (dir / "county" / "roads" / "road_excavation.v2.json").string());
+  // A bad file in a subfolder is refused like any other, naming its path.
+  write(dir / "county" / "bad.json", "{}");
+  try {
+    DefinitionRegistry::builtin().load_directory(dir.string());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(
+        std::string(e.what()).rfind((dir / "county" / "bad.json").string() + ": /: missing required key", 0),
+        0u)
+        << e.what();
+  }
+}
+
 TEST(DefinitionRegistry, MissingDirectoryIsRefused) {
   auto reg = DefinitionRegistry::builtin();
   EXPECT_THROW(reg.load_directory("/nonexistent/permitflow/definitions"), Error);

@@ -1,10 +1,18 @@
 // The worked examples of docs/worked_examples.md, end to end through the C++ API on a real SQLite file.
+#include "engine/feed_golden.hpp"
 #include "support/engine_fixture.hpp"
 
 namespace permitflow::testing {
 namespace {
 
-using Scenario = EngineTest;
+/// Each scenario also checks what the feed's profiles make of it (golden files, engine/feed_golden.hpp).
+class Scenario : public EngineTest {
+ protected:
+  void TearDown() override {
+    if (!HasFatalFailure()) expect_golden_feed(engine());
+    EngineTest::TearDown();
+  }
+};
 
 TEST_F(Scenario, T01DeemedAcceptanceBeforeNationalDay) {
   const json c = submit(application("outdoor_advertising", at("2026-09-18")));

@@ -269,7 +269,8 @@ TEST_F(Commitment, NoVerificationWithoutACommitment) {
   execute(id, command("record_inspection", kClerk, at("2026-02-27"),
                       {{"inspectors", {"i-1", "i-2"}}, {"findings", "ok"}}));
   const json d = execute(id, command("decide", kHead, at("2026-03-02"), {{"outcome", "approved"}}));
-  EXPECT_TRUE(d["deadlines"]["verification"].is_null());
+  EXPECT_FALSE(d["deadlines"].contains("verification"));
+  EXPECT_FALSE(d.contains("commitment"));
   EXPECT_EQ(refused(id, command("record_verification", kClerk, at("2026-03-03"), {{"result", "confirmed"}})),
             ErrorCode::rule_violation);
 }

@@ -75,7 +75,7 @@ class VerifyTest : public EngineTest {
     EXPECT_TRUE(q.executeStep()) << case_id << " seq " << seq;
     return {q.getColumn(0).getString(), q.getColumn(1).getInt64(),  q.getColumn(2).getString(),
             q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString(),
-            q.getColumn(6).getString(), q.getColumn(7).getString()};
+            q.getColumn(6).getString(), q.getColumn(7).getString(), ""};
   }
 
   void write_event(const store::EventRecord& e, bool insert) {
@@ -185,6 +185,7 @@ TEST_F(VerifyTest, ForgedEventIsReported) {
                             R"({"id":"91320922MA1CONF01X","role":"applicant"})",
                             R"({"reason":"forged"})",
                             last.hash,
+                            "",
                             ""};
   forged.hash = store::event_hash(forged.prev_hash, forged);
   write_event(forged, true);

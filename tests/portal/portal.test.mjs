@@ -66,7 +66,11 @@ async function api(base, token, method, p, body) {
 
 async function signIn(page, base, token) {
   await page.goto(base + '/#/signin');
-  if (await page.locator('#signout').isVisible()) await page.click('#signout');
+  // The header may still show the previous user's sign-out button for a moment while the page loads: click it
+  // while it is there, and go on once the sign-in form shows.
+  const signout = page.locator('#signout');
+  if (await signout.isVisible()) await signout.click({ timeout: 3000 }).catch(() => {});
+  await page.waitForSelector('#signin-form input[name=login]', { state: 'visible' });
   await page.fill('#signin-form input[name=login]', token);
   await page.fill('#signin-form input[name=password]', DEMO_PASSWORD);
   await page.click('#signin-form button');

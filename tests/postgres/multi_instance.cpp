@@ -3,7 +3,9 @@
 // - every timer fired exactly once: no (case, kind, clock, due) was reported fired twice, the events of
 //   every reported firing are in the case's log, and no timer due by the end is left pending;
 // - no acknowledged command was lost: every command id a process saw succeed is stored against its case;
-// - verify() finds every hash chain and the ledger intact.
+// - verify() finds every hash chain and the ledger intact;
+// - the feed (docs/feed.md): with --consumers N, N durable consumers read it while the workers write; each
+//   saw every record 1..head, in seq order, and the records follow the ledger's commit order exactly.
 // With --kill, one process is killed (SIGKILL) a third of the way through; the others must keep working
 // and the checks above must still hold (a killed transaction leaves nothing half-written).
 //
@@ -52,8 +54,10 @@ struct Options {
   int rounds = 150;
   int cases = 12;
   bool kill = false;
-  int worker = -1;  // >= 0: run as that worker
-  std::string dir;  // the folder of the logs and the case list
+  int consumers = 0;
+  int worker = -1;    // >= 0: run as that worker
+  int consumer = -1;  // >= 0: run as that feed consumer
+  std::string dir;    // the folder of the logs and the case list
 };
 
 std::string now_at(int round) {
@@ -90,7 +94,9 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 
 std::string engine_config(const std::string& db) {
-  return json{{"database", db}, {"county_code", "320922"}, {"pool_size", 2}}.dump();
+  // No retention: the simulated clock is months behind the wall clock, and the checks read the whole feed.
+  return json{{"database", db}, {"county_code", "320922"}, {"pool_size", 2}, {"feed_retention_days", 0}}
+      .dump();
 }
 
 json worker_command(int worker, int round) {
@@ -142,6 +148,26 @@ int run_worker(const Options& o) {
     log.line("round " + std::to_string(round));
   }
   return 0;
+}
+
+/// A durable feed consumer: reads after its cursor, logs each record, acknowledges the page; stops once the
+/// parent has created the stop file and the consumer has caught up with the head.
+int run_consumer(const Options& o) {
+  const std::string name = "consumer-" + std::to_string(o.consumer);
+  Log log(o.dir + "/" + name + ".log");
+  Engine engine(engine_config(o.db));
+  for (;;) {
+    const bool stopping = std::ifstream(o.dir + "/stop").good();  // checked before reading: nothing missed
+    const json page = json::parse(engine.feed(json{{"consumer", name}, {"limit", 50}}.dump()));
+    for (const auto& r : page["records"]) {
+      log.line("rec " + r["seq"].dump() + " " + r["case"].get<std::string>() + " " + r["version"].dump());
+    }
+    if (!page["records"].empty()) engine.feed_ack(name, page["records"].back()["seq"].get<std::int64_t>());
+    if (page["records"].empty()) {
+      if (stopping) return 0;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
 }
 
 int count_prefix(const std::vector<std::string>& lines, const std::string& prefix) {
@@ -198,6 +224,22 @@ int run_parent(Options o, const char* self) {
     }
     pids.push_back(pid);
   }
+  std::vector<pid_t> consumer_pids;
+  for (int c = 0; c < o.consumers; ++c) {
+    const pid_t pid = fork();
+    if (pid < 0) {
+      std::perror("fork");
+      return 1;
+    }
+    if (pid == 0) {
+      const std::string cs = std::to_string(c);
+      execl(self, self, "--consumer", cs.c_str(), "--db", o.db.c_str(), "--dir", o.dir.c_str(),
+            static_cast<char*>(nullptr));
+      std::perror("execl");
+      _exit(127);
+    }
+    consumer_pids.push_back(pid);
+  }
   int killed_after = -1;
   if (o.kill) {
     // Kill worker 0 a third of the way through its rounds, whatever it is doing at that moment.
@@ -217,6 +259,13 @@ int run_parent(Options o, const char* self) {
                     : !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
       problems.push_back("worker " + std::to_string(w) + " ended with status " + std::to_string(status));
     }
+  }
+  std::ofstream(o.dir + "/stop") << "stop\n";
+  for (std::size_t c = 0; c < consumer_pids.size(); ++c) {
+    int status = 0;
+    waitpid(consumer_pids[c], &status, 0);
+    if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+      problems.push_back("consumer " + std::to_string(c) + " ended with status " + std::to_string(status));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -281,7 +330,15 @@ int run_parent(Options o, const char* self) {
   {
     auto tx = store->begin_write();  // rolled back: only looks
     for (const auto& [cid, cs] : acks) {
-      if (tx->find_command(cid) != cs) problems.push_back("acknowledged command " + cid + " is not stored");
+      // Command ids are kept per actor (docs/log_format.md): "<role>:<length of id>:<id>:<command_id>", the
+      // actor being the one worker_command gave that worker's round ("w<worker>-r<round>").
+      const int w = std::stoi(cid.substr(1, cid.find('-') - 1));
+      const int r = std::stoi(cid.substr(cid.find("-r") + 2));
+      const json actor = worker_command(w, r)["actor"];
+      const std::string who = actor["id"].get<std::string>();
+      const std::string key =
+          actor["role"].get<std::string>() + ":" + std::to_string(who.size()) + ":" + who + ":" + cid;
+      if (tx->find_command(key) != cs) problems.push_back("acknowledged command " + cid + " is not stored");
     }
     const auto left = tx->claim_due_timers(Instant::parse_rfc3339(now_at(o.rounds - 1)).epoch_seconds(), 0);
     for (const auto& t : left) {
@@ -291,10 +348,54 @@ int run_parent(Options o, const char* self) {
   const json v = json::parse(check.verify());
   if (!v["ok"].get<bool>()) problems.push_back("verify: " + v.dump());
 
+  // The feed: gap-free, one record per event, in the ledger's commit order; each consumer saw all of it.
+  std::vector<std::string> feed;  // "case version" by seq - 1
+  std::vector<std::string> feed_hashes;
+  for (json request = {{"after", 0}, {"limit", 1000}};;) {
+    const json page = json::parse(check.feed(request.dump()));
+    for (const auto& r : page["records"]) {
+      if (r["seq"].get<std::size_t>() != feed.size() + 1)
+        problems.push_back("feed record " + r["seq"].dump() + " after " + std::to_string(feed.size()));
+      feed.push_back(r["case"].get<std::string>() + " " + r["version"].dump());
+      feed_hashes.push_back(r["event"]["hash"].get<std::string>());
+    }
+    if (page["next"] == page["head"]) break;
+    request["after"] = page["next"];
+  }
+  if (static_cast<long long>(feed.size()) != v["events_checked"].get<long long>())
+    problems.push_back(std::to_string(feed.size()) + " feed records for " + v["events_checked"].dump() +
+                       " events");
+  {
+    std::vector<std::string> ledger_order;
+    for (const auto& [seq, hash] : store->begin_read()->ledger_event_hashes()) ledger_order.push_back(hash);
+    if (ledger_order != feed_hashes) problems.push_back("the feed's order is not the ledger's commit order");
+  }
+  for (int c = 0; c < o.consumers; ++c) {
+    std::size_t expected = 1;
+    bool complete = true;
+    for (const auto& l : read_lines(o.dir + "/consumer-" + std::to_string(c) + ".log")) {
+      std::istringstream in(l);
+      std::string tag, cs, version;
+      std::size_t seq = 0;
+      in >> tag >> seq >> cs >> version;
+      if (seq != expected || seq > feed.size() || feed[seq - 1] != cs + " " + version) {
+        problems.push_back("consumer " + std::to_string(c) + " read record " + std::to_string(seq) +
+                           " where " + std::to_string(expected) + " was due");
+        complete = false;
+        break;
+      }
+      ++expected;
+    }
+    if (complete && expected != feed.size() + 1)
+      problems.push_back("consumer " + std::to_string(c) + " read " + std::to_string(expected - 1) + " of " +
+                         std::to_string(feed.size()) + " records");
+  }
+
   std::cout << "multi-instance" << (o.kill ? " (kill)" : "") << ": processes=" << o.processes
             << " rounds=" << o.rounds << " cases=" << o.cases << " seconds=" << seconds << " acked=" << acked
             << " refused=" << refused << " errors=" << errors << " timers_fired=" << fired
-            << " verify=" << (v["ok"].get<bool>() ? "ok" : "FAILED") << " events=" << v["events_checked"];
+            << " verify=" << (v["ok"].get<bool>() ? "ok" : "FAILED") << " events=" << v["events_checked"]
+            << " feed_records=" << feed.size() << " consumers=" << o.consumers;
   if (o.kill) std::cout << " killed_worker0_after_round=" << killed_after;
   std::cout << "\n";
   if (acked == 0 || fired == 0)
@@ -328,11 +429,15 @@ int main(int argc, char** argv) {
       o.kill = true;
     else if (a == "--worker")
       o.worker = std::stoi(value());
+    else if (a == "--consumers")
+      o.consumers = std::stoi(value());
+    else if (a == "--consumer")
+      o.consumer = std::stoi(value());
     else if (a == "--dir")
       o.dir = value();
     else {
       std::cerr << "usage: permitflow_multi_instance [--db URL] [--processes N] [--rounds N] [--cases N] "
-                   "[--kill]\n";
+                   "[--kill] [--consumers N]\n";
       return 2;
     }
   }
@@ -342,6 +447,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (o.worker >= 0) return run_worker(o);
+    if (o.consumer >= 0) return run_consumer(o);
     return run_parent(o, "/proc/self/exe");
   } catch (const std::exception& e) {
     std::cerr << "multi-instance: " << e.what() << "\n";

@@ -480,7 +480,10 @@ class Sequence {
       apply(replayed, ev, CaseContext{*def, calendar(), 480});
     }
     ASSERT_TRUE(def) << where();
-    const json doc = to_json(replayed, CaseContext{*def, calendar(), 480});
+    json doc = to_json(replayed, CaseContext{*def, calendar(), 480});
+    // A closed complaint's reporter is withheld from reads without an actor (docs/policy.md); the rest of
+    // the document is the replay's.
+    if (c.contains("reporter") && c["reporter"] == json{{"withheld", true}}) doc["reporter"] = c["reporter"];
     ASSERT_EQ(doc, c) << where() << "replay differs from the projection: " << json::diff(c, doc).dump();
   }
 

@@ -71,15 +71,15 @@ TEST(SqliteOpen, UnopenableFileIsStorageError) {
 TEST(SqliteOpen, FreshDatabaseIsAtLatestSchema) {
   TempDir dir;
   SqliteStore store(testing::config(dir.file("p.db")));
-  EXPECT_EQ(store.schema_version(), 2);
-  EXPECT_EQ(sqlite_latest_schema_version(), 2);
-  ASSERT_EQ(sqlite_migrations().size(), 2u);
+  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(sqlite_latest_schema_version(), 3);
+  ASSERT_EQ(sqlite_migrations().size(), 3u);
   EXPECT_EQ(table_names(dir.file("p.db")),
-            (std::vector<std::string>{"cases", "commands", "counters", "documents", "events", "ledger",
-                                      "schema_version", "timers"}));
+            (std::vector<std::string>{"cases", "commands", "counters", "documents", "events", "feed",
+                                      "feed_consumers", "feed_mark", "ledger", "schema_version", "timers"}));
   SQLite::Database db(dir.file("p.db"), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2");
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3");
 }
 
 TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
@@ -111,7 +111,7 @@ TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_ledger'").getInt(),
               1);
-    EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2");
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3");
   }
   auto tx = store->begin_write();
   EXPECT_EQ(tx->load_case("A")->version, 2);
@@ -125,20 +125,60 @@ TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
   tx->commit();
 }
 
+TEST(SqliteOpen, V2DatabaseGetsItsFeedBackFilled) {
+  TempDir dir;
+  const std::string path = dir.file("v2.db");
+  std::vector<EventRecord> a = make_events(2), b = make_events(1), more = make_events(1);
+  {
+    SqliteStore v2(testing::config(path), /*migrate_to=*/2);  // writes as a build before the feed did
+    auto tx = v2.begin_write();
+    tx->append(make_case("A", "road_excavation", "under_review"), 0, a);
+    tx->commit();
+    tx = v2.begin_write();
+    auto complaint = make_case("B", "noise", "received");
+    complaint.document = R"({"id":"B","kind":"complaint"})";
+    tx->append(complaint, 0, b);
+    tx->commit();
+  }
+  auto store = open_store(testing::config(path));
+  {
+    auto r = store->begin_read();
+    const auto feed = r->feed(FeedQuery{});
+    ASSERT_EQ(feed.size(), 3u);
+    EXPECT_EQ(feed[0].case_id, "A");
+    EXPECT_EQ(feed[0].version, 1);
+    EXPECT_EQ(feed[0].state, "");  // not known for an older event of the case
+    EXPECT_EQ(feed[1].state, "under_review");
+    EXPECT_EQ(feed[2].case_id, "B");
+    EXPECT_EQ(feed[2].kind, "complaint");
+    EXPECT_EQ(feed[2].subject, "noise");
+    for (const auto& f : feed) EXPECT_TRUE(f.backfilled);
+    EXPECT_EQ(feed[2].seq, 3);
+    EXPECT_EQ(feed[2].event.hash, b[0].hash);
+  }
+  auto tx = store->begin_write();
+  tx->append(make_case("A"), 2, more);
+  tx->commit();
+  const auto feed = store->begin_read()->feed(FeedQuery{});
+  ASSERT_EQ(feed.size(), 4u);
+  EXPECT_EQ(feed[3].seq, 4);
+  EXPECT_FALSE(feed[3].backfilled);
+}
+
 TEST(SqliteOpen, NewerSchemaIsRefused) {
   TempDir dir;
   const std::string path = dir.file("new.db");
   { SqliteStore store(testing::config(path)); }
   {
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec("INSERT INTO schema_version (version, description) VALUES (3, 'from the future')");
+    db.exec("INSERT INTO schema_version (version, description) VALUES (99, 'from the future')");
   }
   try {
     open_store(testing::config(path));
     FAIL() << "a newer schema was opened";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::storage);
-    EXPECT_NE(std::string(e.what()).find("schema version 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
   }
 }
 

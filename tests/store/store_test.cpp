@@ -309,9 +309,10 @@ TEST_P(StoreTest, FinishedTransactionRefusesUse) {
   EXPECT_EQ(code_of([&] { tx2->rollback_to("never_opened"); }), ErrorCode::storage);
 }
 
-TEST_P(StoreTest, Timers) {
-  auto store = open();
-  auto tx = store->begin_write();
+/// Cases A and B in an open write transaction, with A's three timers (one given without its case id) and
+/// B's two, as the timer tests below start from.
+std::unique_ptr<Transaction> with_timers(Store& store) {
+  auto tx = store.begin_write();
   auto ea = make_events(1), eb = make_events(1);
   tx->append(make_case("A"), 0, ea);
   tx->append(make_case("B"), 0, eb);
@@ -320,40 +321,76 @@ TEST_P(StoreTest, Timers) {
                            TimerRecord{"A", "deadline_warning", "decision_statutory", 100}});
   tx->replace_timers("B", {TimerRecord{"B", "acceptance_deemed", "acceptance_notice", 100},
                            TimerRecord{"B", "permit_expiring", "validity", 900}});
+  return tx;
+}
+
+TEST_P(StoreTest, TimersOfACaseListByDueWithTheirCaseFilledIn) {
+  auto store = open();
+  auto tx = with_timers(*store);
   EXPECT_EQ(tx->timers("A"), (std::vector<TimerRecord>{{"A", "deadline_warning", "decision", 100},
                                                        {"A", "deadline_warning", "decision_statutory", 100},
                                                        {"A", "deadline_overdue", "decision", 300}}));
-  // claim: due <= now, ordered by due, case, kind, clock
+}
+
+TEST_P(StoreTest, ClaimedTimersComeByDueThenCaseKindAndClock) {
+  auto store = open();
+  auto tx = with_timers(*store);
   EXPECT_EQ(tx->claim_due_timers(300, 0),
             (std::vector<TimerRecord>{{"A", "deadline_warning", "decision", 100},
                                       {"A", "deadline_warning", "decision_statutory", 100},
                                       {"B", "acceptance_deemed", "acceptance_notice", 100},
                                       {"A", "deadline_overdue", "decision", 300}}));
+}
+
+TEST_P(StoreTest, ClaimingTimersHonoursItsLimitAndNow) {
+  auto store = open();
+  auto tx = with_timers(*store);
   EXPECT_EQ(tx->claim_due_timers(300, 2).size(), 2u);
   EXPECT_TRUE(tx->claim_due_timers(99, 10).empty());
+}
+
+TEST_P(StoreTest, DueTimersOfOneCaseStopAtNow) {
+  auto store = open();
+  auto tx = with_timers(*store);
   EXPECT_EQ(tx->due_timers("A", 100),
             (std::vector<TimerRecord>{{"A", "deadline_warning", "decision", 100},
                                       {"A", "deadline_warning", "decision_statutory", 100}}));
   EXPECT_EQ(tx->due_timers("B", 1000).size(), 2u);
   EXPECT_TRUE(tx->due_timers("A", 99).empty());
+}
 
-  // replace: the old set goes, the new one comes (a moved due updates the timer)
+TEST_P(StoreTest, ReplacingTimersDropsTheOldSet) {
+  auto store = open();
+  auto tx = with_timers(*store);
+  // A moved due updates the timer; an empty set removes them all.
   tx->replace_timers("A", {TimerRecord{"A", "deadline_overdue", "decision", 500}});
   EXPECT_EQ(tx->timers("A"), (std::vector<TimerRecord>{{"A", "deadline_overdue", "decision", 500}}));
   tx->replace_timers("B", {});
   EXPECT_TRUE(tx->timers("B").empty());
+}
+
+TEST_P(StoreTest, RefusedTimerReplacementsChangeNothing) {
+  auto store = open();
+  auto tx = with_timers(*store);
   EXPECT_EQ(code_of([&] {
               tx->replace_timers("A", {TimerRecord{"A", "k", "c", 1}, TimerRecord{"A", "k", "c", 2}});
             }),
-            ErrorCode::invalid_argument);
+            ErrorCode::invalid_argument);  // the same (case, kind, clock) twice
   EXPECT_EQ(code_of([&] {
               tx->replace_timers("A", {TimerRecord{"B", "k", "c", 1}});
             }),
-            ErrorCode::invalid_argument);
-  EXPECT_EQ(tx->timers("A").size(), 1u);  // the refused replacements changed nothing
+            ErrorCode::invalid_argument);  // a timer of another case
+  EXPECT_EQ(tx->timers("A").size(), 3u);
+}
+
+TEST_P(StoreTest, CommittedTimersAreReadBack) {
+  auto store = open();
+  auto tx = with_timers(*store);
+  tx->replace_timers("A", {TimerRecord{"A", "deadline_overdue", "decision", 500}});
   tx->commit();
   auto r = store->begin_read();
   EXPECT_EQ(r->timers("A"), (std::vector<TimerRecord>{{"A", "deadline_overdue", "decision", 500}}));
+  EXPECT_EQ(r->timers("B").size(), 2u);
 }
 
 TEST_P(StoreTest, CommandIds) {

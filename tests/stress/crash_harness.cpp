@@ -180,8 +180,9 @@ int child(const Options& o) {
         const std::string state = c["state"];
         const bool oa = c["permit"] == "outdoor_advertising";
         json cmd = {{"actor", kClerk}, {"at", when}};
-        const bool pending = c["tolerance"].is_object() && c["tolerance"]["pending"] == true;
-        const bool verifying = c["deadlines"]["verification"].is_object() && c["verification"].is_null();
+        // The two paths' fields are present only on a case that took one (docs/contract.md §17).
+        const bool pending = c.contains("tolerance") && c["tolerance"]["pending"] == true;
+        const bool verifying = c["deadlines"].contains("verification") && !c.contains("verification");
         if (state == "submitted") {
           cmd["type"] = c["materials"].empty() ? "request_correction" : "accept";
           bool rendering = false;
@@ -305,6 +306,24 @@ void check(const Options& o, Generation& g, const std::set<std::string>& touched
   }
   const json v = json::parse(e.verify());
   if (!v["ok"].get<bool>()) problem(t, t.half, "verify: " + v["problems"].dump());
+  // The feed (docs/feed.md): one record per event, seq 1, 2, 3 … without a gap, after every kill.
+  long long records = 0;
+  for (json request = {{"after", 0}, {"limit", 1000}};;) {
+    const json page = json::parse(e.feed(request.dump()));
+    for (const auto& r : page["records"]) {
+      if (r["seq"].get<long long>() != ++records) {
+        problem(t, t.half,
+                "feed record " + r["seq"].dump() + " where " + std::to_string(records) + " was due");
+        records = r["seq"].get<long long>();
+      }
+    }
+    if (page["next"] == page["head"]) break;
+    request["after"] = page["next"];
+  }
+  if (records != v["events_checked"].get<long long>()) {
+    problem(t, t.half,
+            std::to_string(records) + " feed records for " + v["events_checked"].dump() + " events");
+  }
   long count = 0;
   std::string after;
   for (;;) {

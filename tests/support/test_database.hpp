@@ -9,11 +9,19 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <pqxx/pqxx>
 #include <random>
 #include <string>
 
 #include "support/temp_dir.hpp"
+
+// A build without the PostgreSQL backend (PERMITFLOW_WITH_POSTGRES=OFF) has no libpqxx: its PostgreSQL
+// variants are never available and skip.
+#ifndef PERMITFLOW_WITH_POSTGRES
+#define PERMITFLOW_WITH_POSTGRES 1
+#endif
+#if PERMITFLOW_WITH_POSTGRES
+#include <pqxx/pqxx>
+#endif
 
 namespace permitflow::testing {
 
@@ -42,27 +50,33 @@ class TestDatabase {
       url_ = dir_.file("permits.db");
       return;
     }
+#if PERMITFLOW_WITH_POSTGRES
     server_ = postgres_test_url();
+#endif
     if (server_.empty()) return;
     static std::atomic<int> counter{0};
     std::random_device rd;
     schema_ = "pf_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
               std::to_string(rd() % 100000);
+#if PERMITFLOW_WITH_POSTGRES
     pqxx::connection c(server_);
     pqxx::nontransaction n(c);
     n.exec("CREATE SCHEMA " + schema_);
+#endif
     // search_path puts every table of the store in the fresh schema; application_name lets a test find
     // (and terminate) exactly the connections of its own store.
     url_ = with_url_params(server_, "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_);
   }
   ~TestDatabase() {
     if (schema_.empty()) return;
+#if PERMITFLOW_WITH_POSTGRES
     try {
       pqxx::connection c(server_);
       pqxx::nontransaction n(c);
       n.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
     } catch (...) {  // NOLINT(bugprone-empty-catch): a leftover schema of a throw-away cluster is harmless
     }
+#endif
   }
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;

@@ -24,7 +24,7 @@ import datetime as _dt
 import json as _json
 import math as _math
 import os as _os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _permitflow
 from ._permitflow import (
@@ -173,7 +173,7 @@ class Engine:
 
     ``Engine(database, **config)`` takes the rest of the config as keywords: ``definitions_dir``,
     ``calendar_file``, ``utc_offset_minutes`` (480), ``synchronous`` ("full"|"normal"), ``county_code``
-    ("000000"), ``log_level`` ("warn"), ``pool_size`` (4, PostgreSQL connections). A missing database file is created; an existing one reopens with
+    ("000000"), ``log_level`` ("warn"), ``pool_size`` (4, PostgreSQL connections), ``feed_retention_days`` (90). A missing database file is created; an existing one reopens with
     every case, timer and event. Use it as a context manager, or call :meth:`close`.
 
     Every method may be called from many threads at once; the GIL is released while the engine works.
@@ -288,11 +288,51 @@ class Engine:
             request["actor"] = actor
         return _json.loads(self._native.report(_dumps(request, "report")))
 
+    def definitions(self, date: Optional[DateLike] = None) -> JSONDict:
+        """The definitions the engine knows (compiled in, ``definitions_dir``, stored with cases):
+        ``{"date", "definitions": [{"id", "kind", "version", "hash", "effective_from", "in_effect", …}]}``;
+        ``in_effect`` marks the version a submission on ``date`` (default today) gets."""
+        return _json.loads(self._native.definitions("" if date is None else _date(date, "date")))
+
     def verify(self) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:
         ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``."""
         return _json.loads(self._native.verify())
 
+
+    # --- the event feed (docs/feed.md) ----------------------------------------------------------------
+    def feed(self, request: Optional[Mapping[str, Any]] = None, **fields: Any) -> JSONDict:
+        """One page of feed records: ``{"records", "next", "head", "pruned"}``. Fields (as a dict, as
+        keywords, or both): ``after``, ``limit`` (1–1000), ``kinds``, ``types``, ``profile``, ``consumer``."""
+        merged: Dict[str, Any] = dict(request or {})
+        merged.update(fields)
+        return _json.loads(self._native.feed(_dumps(merged, "feed request")))
+
+    def feed_ack(self, consumer: str, seq: int) -> None:
+        """Moves the durable consumer ``consumer`` forward to ``seq`` (never back, never past the head)."""
+        if not isinstance(consumer, str):
+            raise _invalid("consumer must be a str", "/consumer")
+        if isinstance(seq, bool) or not isinstance(seq, int) or not -(2**63) <= seq < 2**63:
+            raise _invalid("seq must be an int", "/seq")
+        self._native.feed_ack(consumer, seq)
+
+    def records(self, after: int = 0, *, consumer: Optional[str] = None, limit: int = 100,
+                **filters: Any) -> Iterator[JSONDict]:
+        """Iterates over the feed records after ``after`` (or after ``consumer``'s cursor), page by page,
+        up to the head as it was when each page was read. It does not acknowledge: call :meth:`feed_ack`
+        after handling a record."""
+        request: Dict[str, Any] = dict(filters, limit=limit)
+        if consumer is not None:
+            request["consumer"] = consumer
+        else:
+            request["after"] = after
+        while True:
+            page = self.feed(request)
+            yield from page["records"]
+            if page["next"] >= page["head"]:
+                return
+            request.pop("consumer", None)
+            request["after"] = page["next"]
 
 def open(config: Mapping[str, Any]) -> Engine:  # noqa: A001 - mirrors pf_open
     """Opens an engine from a config dict (``{"database": …, …}``), like the C API's ``pf_open``."""

@@ -23,6 +23,8 @@
 #ifndef PERMITFLOW_PERMITFLOW_H
 #define PERMITFLOW_PERMITFLOW_H
 
+#include <stdint.h>
+
 #if defined(_WIN32)
 #if defined(PERMITFLOW_C_BUILDING)
 #define PF_API __declspec(dllexport)
@@ -146,6 +148,20 @@ PF_API pf_status pf_report(pf_engine* engine, const char* report_json, char** re
  *  Ownership: *verify_json is freed with pf_free(). Thread-safe.
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_verify(pf_engine* engine, char** verify_json) PF_NOEXCEPT;
+
+/** The event feed (docs/feed.md): `request_json` {"after"?: seq, "limit"?: 1..1000 (100), "kinds"?: [...],
+ *  "types"?: [...], "profile"?: "raw", "consumer"?: name} gives {"records": [{"seq", "case", "kind",
+ *  "subject", "version", "state", "event": {"type", "at", "actor", "data", "hash"}}, …], "next": seq,
+ *  "head": seq, "pruned": seq}. With "consumer", reading starts after that consumer's stored cursor.
+ *  Ownership: *feed_json is freed with pf_free(). Thread-safe; never waits for a command.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT (unknown profile, kind or key, after < 0 or past the head, limit out
+ *  of range, a bad consumer name), PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_feed(pf_engine* engine, const char* request_json, char** feed_json) PF_NOEXCEPT;
+
+/** Moves the durable consumer `consumer` (1 to 64 of [A-Za-z0-9_.-]) forward to `seq`, creating it. Never
+ *  back: a seq below its cursor, or past the feed's head, is PF_INVALID_ARGUMENT and changes nothing.
+ *  Thread-safe. Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_feed_ack(pf_engine* engine, const char* consumer, int64_t seq) PF_NOEXCEPT;
 
 /** The n-th working day after `date` ("YYYY-MM-DD", n >= 0; n = 0 returns the date) on the engine's calendar:
  *  {"date": "YYYY-MM-DD", "provisional": bool} (provisional past the last loaded calendar year).
