@@ -91,10 +91,11 @@ export async function api(base, who, method, p, body) {
  *  of the tests. The session cookie is HttpOnly: no script on the page can read it. */
 export async function signIn(page, base, who) {
   await page.goto(base + '/#/signin');
-  // The header may still show the previous user's sign-out button for a moment while the page loads: click it
-  // while it is there, and go on once the sign-in form shows.
+  // Wait until the page knows whether the browser still holds a session (then it shows that user's home page
+  // and a sign-out button, which the bare page also shows before its script runs); sign that user out.
+  await settled(page);
   const signout = page.locator('#signout');
-  if (await signout.isVisible()) await signout.click({ timeout: 3000 }).catch(() => {});
+  if (await signout.isVisible()) await signout.click();
   await page.waitForSelector('#signin-form input[name=login]', { state: 'visible' });
   await page.fill('#signin-form input[name=login]', who);
   await page.fill('#signin-form input[name=password]', DEMO_PASSWORD);
