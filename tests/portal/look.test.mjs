@@ -32,7 +32,16 @@ test('every page of every role, in Chinese and English, shows no code, no error 
   const started = Date.now();
   const codes = await codesOf(base, 'demo-clerk');
   const users = DEMO_LOGINS.map((login) => ({ token: login }));
+  // The check itself finds each code the Chinese UI once showed (a complaint state among the counts, a
+  // suspension reason, a list of departments, an opinion, the dispatcher's backlog as a unit).
+  const probe = await context.newPage();
+  await probe.setContent(`<html lang="zh"><body><p>received 3</p><p>中止原因 expert_review</p>
+    <p>责任部门 municipal_roads,traffic_police</p><p>approve — 同意</p><td>dispatcher</td><p>undefined Error:</p></body></html>`);
+  assert.deepEqual(await codesShown(probe, codes),
+                   ['approve', 'dispatcher', 'expert_review', 'municipal_roads', 'received', 'traffic_police', 'undefined']);
+  await probe.close();
   const findings = [];
+  const zhTexts = [];  // [who, hash, text] of every page looked at in Chinese
   let visited = 0;
   const page = await watchedPage(context);
   for (const lang of ['zh', 'en']) {
@@ -42,7 +51,9 @@ test('every page of every role, in Chinese and English, shows no code, no error 
       await signIn(page, base, user.token);
       const look = async () => {
         visited += 1;
-        for (const code of await codesShown(page, codes)) findings.push(`${lang} ${user.token} ${await page.evaluate(() => location.hash)}: ${code}`);
+        const hash = await page.evaluate(() => location.hash);
+        for (const code of await codesShown(page, codes)) findings.push(`${lang} ${user.token} ${hash}: ${code}`);
+        if (lang === 'zh') zhTexts.push([user.token, hash, await page.evaluate(() => document.body.innerText)]);
       };
       await look();
       const hrefs = await page.locator('#nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -71,6 +82,15 @@ test('every page of every role, in Chinese and English, shows no code, no error 
   t.diagnostic(`${visited} pages looked at by ${users.length} users in two languages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   assert.ok(visited > 100, `${visited} pages looked at`);
   assert.deepEqual(findings, [], 'contract codes shown to a person');
+  // The pages looked at hold the places where codes were once shown, now named: the supervisor's dashboard
+  // (complaint counts by state, a suspension reason, an overdue case of two departments, the information
+  // clerk's backlog in the per-unit table) and a case page with the departments' opinions.
+  const shown = (who, hash, text) => zhTexts.some(([w, h, x]) => w === who && h.startsWith(hash) && x.includes(text));
+  for (const text of ['各状态案件数', '专家评审', '市政工程行政主管部门、公安机关交通管理部门', '待派遣（信息员）']) {
+    assert.ok(shown('demo-supervisor', '#/dashboard', text), `the dashboard shows ${text}`);
+  }
+  assert.ok(zhTexts.some(([w, h, x]) => w === 'demo-clerk' && h.startsWith('#/case/') && /会签意见[\s\S]*同意/.test(x)),
+            'a case page shows an opinion by name');
   await page.finish();
 });
 
