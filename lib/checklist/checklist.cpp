@@ -262,12 +262,36 @@ std::vector<std::string> compute_flags(const PermitDefinition& def, const json& 
   return flags;
 }
 
+std::string credit_gate(const json& facts) {
+  for (std::string_view name : kCreditFacts)
+    if (fact_true(facts, name)) return std::string(name);
+  return "";
+}
+
+std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
+                                          const std::vector<std::string>& committed) {
+  std::erase_if(items, [&](const Deficiency& d) {
+    const std::string base = d.material.substr(0, d.material.find(':'));
+    return std::find(committed.begin(), committed.end(), d.material) != committed.end() ||
+           (base != "fact" && base != "vehicle" &&
+            std::find(committed.begin(), committed.end(), base) != committed.end());
+  });
+  return items;
+}
+
 void validate_facts(const PermitDefinition& def, const json& facts) {
   if (facts.is_null()) return;
   if (!facts.is_object()) bad_fact("/facts", "facts must be an object, found " + std::string(kind_of(facts)));
   for (const auto& [name, value] : facts.items()) {
     const std::string pointer = "/facts/" + name;
     const FactSpec* spec = def.fact(name);
+    if (spec == nullptr &&
+        std::find(std::begin(kCreditFacts), std::end(kCreditFacts), name) != std::end(kCreditFacts)) {
+      if (!value.is_boolean() && !value.is_null())
+        bad_fact(pointer,
+                 "'" + name + "' (from the credit system) must be true or false, found " + excerpt(value));
+      continue;
+    }
     if (spec == nullptr) bad_fact(pointer, "unknown fact '" + name + "' for permit " + def.id);
     if (value.is_null()) {
       if (!spec->nullable) bad_fact(pointer, "'" + name + "' cannot be null");

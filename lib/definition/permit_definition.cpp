@@ -480,7 +480,7 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
 
 MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
                             const std::vector<MaterialSpec>& earlier) {
-  n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired",
+  n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired", "key",
             "tolerable", "commitment_allowed", "note"});
   MaterialSpec m;
   const Node id = n.required("id");
@@ -516,8 +516,14 @@ MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
     m.formats.push_back(std::move(s));
   }
   m.must_not_be_expired = n.optional_bool("must_not_be_expired", false);
+  m.key = n.optional_bool("key", false);
   m.tolerable = n.optional_bool("tolerable", false);
   m.commitment_allowed = n.optional_bool("commitment_allowed", false);
+  // A key material proves the permit's basic condition: it is neither supplied later nor replaced by a
+  // promise (容缺 and 告知承诺 apply to secondary materials only).
+  if (m.key && m.tolerable) n.child("tolerable").fail("a key material is never tolerable");
+  if (m.key && m.commitment_allowed)
+    n.child("commitment_allowed").fail("a key material cannot be replaced by a commitment");
   if (n.has("note")) m.note = n.child("note").str();
   return m;
 }
@@ -836,6 +842,38 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
   return v;
 }
 
+// 告知承诺: a permit decided on a commitment names how and by when the commitment is checked; materials
+// may allow a commitment only where such a check exists.
+void parse_commitment_rules(const Node& root, PermitDefinition& d) {
+  d.decide_on_commitment = root.optional_bool("decide_on_commitment", false);
+  if (root.has("verification")) {
+    const Node n = root.child("verification");
+    n.object({"within_working_days", "methods", "note"});
+    VerificationRule v;
+    v.within_working_days = n.required("within_working_days").integer(1);
+    const Node methods = n.required("methods");
+    methods.array();
+    if (methods.size() == 0) methods.fail("needs at least one verification method");
+    for (std::size_t i = 0; i < methods.size(); ++i) {
+      std::string m = methods.element(i).identifier();
+      if (std::find(v.methods.begin(), v.methods.end(), m) != v.methods.end())
+        methods.element(i).fail("duplicate method '" + m + "'");
+      v.methods.push_back(std::move(m));
+    }
+    if (n.has("note")) n.child("note").str();
+    if (!d.decide_on_commitment) n.fail("a verification needs \"decide_on_commitment\": true");
+    d.verification = std::move(v);
+  }
+  if (d.decide_on_commitment && !d.verification)
+    root.child("decide_on_commitment").fail("deciding on a commitment needs a \"verification\" rule");
+  // Without decide_on_commitment a commitment_allowed mark is inert (version 1 of the shipped files has
+  // such marks): the engine refuses commitments for the permit.
+  const bool allowing = std::any_of(d.materials.begin(), d.materials.end(),
+                                    [](const MaterialSpec& m) { return m.commitment_allowed; });
+  if (d.decide_on_commitment && !allowing)
+    root.child("decide_on_commitment").fail("no material allows a commitment");
+}
+
 RenewalRule parse_renewal(const Node& n) {
   n.object({"lead", "lead_in_working_days", "expiring_notice_days", "note"});
   RenewalRule r;
@@ -994,9 +1032,27 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     d->file = std::string(source);
     return d;
   }
-  root.object({"kind", "id", "version", "effective_from", "short_code", "name", "item_code", "legal_basis",
-               "facts", "materials", "limits", "co_approving", "suspension_reasons",
-               "site_inspection_required", "min_inspectors", "rules", "validity", "renewal", "note"});
+  root.object({"kind",
+               "id",
+               "version",
+               "effective_from",
+               "short_code",
+               "name",
+               "item_code",
+               "legal_basis",
+               "facts",
+               "materials",
+               "limits",
+               "co_approving",
+               "suspension_reasons",
+               "site_inspection_required",
+               "min_inspectors",
+               "rules",
+               "validity",
+               "renewal",
+               "decide_on_commitment",
+               "verification",
+               "note"});
   parse_header(root, *d);
   if (root.has("item_code")) {
     const Node ic = root.child("item_code");
@@ -1062,6 +1118,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
   d->validity = parse_validity(root.required("validity"), d->facts);
   if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
+  parse_commitment_rules(root, *d);
   if (root.has("note")) root.child("note").str();
 
   d->source = doc.dump();
@@ -1120,7 +1177,9 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   // Case numbers carry the short code (…-RE-…): two permits with one code could not be told apart.
   for (const auto& [other_id, other_versions] : defs_) {
     if (other_id == def->id) continue;
-    for (const auto& [v, other] : other_versions) {
+    // Newest first, so the refusal names the file a county edits today.
+    for (auto v = other_versions.rbegin(); v != other_versions.rend(); ++v) {
+      const auto& other = v->second;
       if (other->short_code == def->short_code)
         throw Error(ErrorCode::invalid_argument,
                     def->file + ": /short_code: short code '" + def->short_code + "' is already used by " +

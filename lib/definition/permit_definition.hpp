@@ -87,9 +87,16 @@ struct MaterialSpec {
   bool per_vehicle = false;              // one item per vehicle: id "<id>:<plate>"
   std::vector<std::string> formats;      // accepted formats, lower case ("pdf", "jpg", …)
   bool must_not_be_expired = false;      // expires_on before the receipt date is a deficiency
+  bool key = false;                      // proves a basic condition of the permit: never tolerable
   bool tolerable = false;                // 容缺: may be supplied after acceptance
   bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
   std::string note;                      // why the item is asked for (documentation, e.g. the legal basis)
+};
+
+/// 告知承诺: how a decision taken on a commitment is checked afterwards (事中事后核查).
+struct VerificationRule {
+  int within_working_days = 0;       // the check is due this many working days after the decision
+  std::vector<std::string> methods;  // how it may be done (document_check, site_inspection, …)
 };
 
 struct Department {
@@ -218,6 +225,8 @@ struct PermitDefinition {
   std::vector<ItemCheck> item_checks;
   ValidityRule validity;
   RenewalRule renewal;
+  bool decide_on_commitment = false;             // a decision may rest on a commitment (then verified)
+  std::optional<VerificationRule> verification;  // set exactly when decide_on_commitment is
 
   std::string source;  // the canonical JSON it was loaded from (stored with the cases)
   std::string hash;    // hex SHA-256 of `source`
