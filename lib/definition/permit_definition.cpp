@@ -464,7 +464,7 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
 MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
                             const std::vector<MaterialSpec>& earlier) {
   n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired",
-            "tolerable", "commitment_allowed", "note"});
+            "tolerable", "commitment_allowed", "max_upload_mib", "note"});
   MaterialSpec m;
   const Node id = n.required("id");
   m.id = id.identifier();
@@ -501,6 +501,7 @@ MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
   m.must_not_be_expired = n.optional_bool("must_not_be_expired", false);
   m.tolerable = n.optional_bool("tolerable", false);
   m.commitment_allowed = n.optional_bool("commitment_allowed", false);
+  if (n.has("max_upload_mib")) m.max_upload_mib = n.child("max_upload_mib").integer(1);
   if (n.has("note")) m.note = n.child("note").str();
   return m;
 }

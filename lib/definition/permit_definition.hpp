@@ -75,7 +75,8 @@ struct MaterialSpec {
   bool must_not_be_expired = false;      // expires_on before the receipt date is a deficiency
   bool tolerable = false;                // 容缺: may be supplied after acceptance
   bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
-  std::string note;                      // why the item is asked for (documentation, e.g. the legal basis)
+  int max_upload_mib = 0;  // the largest uploaded document accepted for it (MiB); 0: the portal's default
+  std::string note;        // why the item is asked for (documentation, e.g. the legal basis)
 };
 
 struct Department {

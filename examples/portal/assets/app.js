@@ -635,6 +635,8 @@ function printBar(backTo) {
     <a href="${backTo}">← ${t('back')}</a></div>`;
 }
 function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
+// The hash of the document a printed notice or certificate refers to, so the paper names the exact bytes.
+function materialHash(c, id) { return ((c.materials || []).find((m) => m.id === id) || {}).sha256 || ''; }
 async function viewNotice(id, index) {
   const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
   const n = (c.notices || [])[Number(index)];
@@ -643,9 +645,9 @@ async function viewNotice(id, index) {
     <h1>补正材料一次性告知书</h1><div class="docno">（${esc(c.id)}-${Number(index) + 1}）</div>
     <p>${esc(c.applicant.name)}：</p>
     <p style="text-indent:2em">你（单位）于${cnDate(c.received_on)}提出的${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
-    <table><tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th></tr>
+    <table><tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th><th>所涉文件 SHA-256</th></tr>
       ${n.items.map((i, k) => `<tr><td>${k + 1}</td><td>${esc(STATE.defs[c.permit] ? (STATE.defs[c.permit].materials.find((m) => m.id === i.material) || { name: { zh: i.material } }).name.zh : i.material)}</td>
-        <td>${esc(PROBLEMS[i.problem] ? PROBLEMS[i.problem][0] : i.problem)}</td><td>${esc(i.note || '')}</td></tr>`).join('')}</table>
+        <td>${esc(PROBLEMS[i.problem] ? PROBLEMS[i.problem][0] : i.problem)}</td><td>${esc(i.note || '')}</td><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:10px">${esc(materialHash(c, i.material))}</td></tr>`).join('')}</table>
     <p style="text-indent:2em">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
     <div class="seal"><div>县城市管理局（行政审批专用章）</div><div>${cnDate(n.issued_on)}</div><div class="stamp">行政审批<br>专用章</div></div>
     <p class="muted" style="margin-top:2em;font-size:12px">申请人签收：__________ 日期：__________</p></article>`);
@@ -659,7 +661,8 @@ async function viewCertificate(id) {
     <h1>${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}</h1><div class="docno">许可证号：${esc(cert.number)}</div>
     <table><tr><th>被许可人</th><td>${esc(c.applicant.name)}</td></tr><tr><th>统一社会信用代码</th><td>${esc(c.applicant.id)}</td></tr>
       ${facts}<tr><th>有效期</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : '长期'}</td></tr>
-      <tr><th>受理日期</th><td>${cnDate(c.accepted_on)}</td></tr><tr><th>案件编号</th><td>${esc(c.id)}</td></tr></table>
+      <tr><th>受理日期</th><td>${cnDate(c.accepted_on)}</td></tr><tr><th>案件编号</th><td>${esc(c.id)}</td></tr>
+      <tr><th>申请材料 SHA-256</th><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:10px">${(c.materials || []).filter((m) => m.sha256).map((m) => `${esc(materialName(c.permit, m.id))}: ${esc(m.sha256)}`).join('<br>')}</td></tr></table>
     <p style="text-indent:2em;margin-top:1.5em">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。</p>
     <div class="seal"><div>县城市管理局</div><div>${cnDate(c.certificate.issued_on || cert.valid_from)}</div><div class="stamp">行政审批<br>专用章</div></div></article>`);
 }
