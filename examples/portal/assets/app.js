@@ -582,10 +582,23 @@ function complaintCards(c) {
       ${row('reopened_times', c.reopened || '')}</dl></div>`;
   return { details, left: '', right: '' };
 }
+// The uploaded document of a material (docs/portal.md): PDF and images open inline from the case's download
+// URL (images also show as a thumbnail), other formats (OFD) download. The portal serves it only to roles
+// that may see the case.
+const DOC_WORDS = { view: ['查看', 'View'], download: ['下载', 'Download'] };
+function documentViewer(c, m) {
+  if (!m.sha256) return '';
+  const url = `/api/cases/${encodeURIComponent(c.id)}/documents/${encodeURIComponent(m.sha256)}`;
+  const inline = ['pdf', 'png', 'jpg'].includes(m.format);
+  const thumb = m.format === 'png' || m.format === 'jpg'
+    ? `<br><img src="${url}" alt="${esc(m.id)}" class="doc-thumb" style="max-width:160px;max-height:120px;border:1px solid #ccc">` : '';
+  return ` <a href="${url}" class="doc-link" data-material="${esc(m.id)}" data-format="${esc(m.format)}" target="_blank" rel="noopener"${inline ? '' : ' download'}>${pick(DOC_WORDS, inline ? 'view' : 'download')}</a>
+    <span class="muted sha256" title="SHA-256" style="font-family:monospace;font-size:11px">${esc(m.sha256.slice(0, 12))}…</span>${thumb}`;
+}
 function permitCards(c) {
   c.applicant = c.applicant || {};
   const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
-  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span></li>`).join('');
+  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span>${documentViewer(c, m)}</li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
     `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(o.opinion + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
   const notices = (c.notices || []).map((n, i) => `<li>${esc(n.issued_on)} · ${n.items.length}
