@@ -235,12 +235,12 @@ def cmd_status(engine: permitflow.Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_resubmit(engine: permitflow.Engine, args: argparse.Namespace) -> int:
-    manifest = Manifest(args.manifest)
-    case = engine.get(args.case)
+def correction_answer(case: Dict[str, Any], manifest: Manifest) -> Optional[Dict[str, Any]]:
+    """The resubmit command answering the case's last correction notice with only the documents (and facts) it
+    names, after printing them; None (said why) when there is no notice to answer."""
     if case["state"] != "awaiting_correction" or not case["notices"]:
         print(f"Case {case['id']} is {case['state']}: there is no correction notice to answer.")
-        return 1
+        return None
     named = {i["material"] for i in case["notices"][-1]["items"]}
     materials, lines = manifest.materials(only=named)
     print(f"Answering the correction notice of {case['notices'][-1]['issued_on']} with:")
@@ -249,9 +249,19 @@ def cmd_resubmit(engine: permitflow.Engine, args: argparse.Namespace) -> int:
     unanswered = sorted(m for m in named if m not in {x["id"] for x in materials} and not m.startswith("fact:"))
     if unanswered:
         print(f"Still not supplied: {', '.join(unanswered)}")
-    command = {"type": "resubmit", "actor": manifest.actor, "at": now_or(args.at), "materials": materials}
+    command: Dict[str, Any] = {"type": "resubmit", "materials": materials}
     if any(m.startswith("fact:") for m in named):
         command["facts"] = manifest.facts
+    return command
+
+
+def cmd_resubmit(engine: permitflow.Engine, args: argparse.Namespace) -> int:
+    manifest = Manifest(args.manifest)
+    case = engine.get(args.case)
+    command = correction_answer(case, manifest)
+    if command is None:
+        return 1
+    command.update(actor=manifest.actor, at=now_or(args.at))
     case = engine.execute(case["id"], command)
     print("\nResubmitted: the bureau's acceptance clock starts again.\n")
     print_case(engine, case, dt.date.fromisoformat(command["at"][:10]))
@@ -488,21 +498,10 @@ def cmd_portal_resubmit(portal: Portal, args: argparse.Namespace) -> int:
     manifest = Manifest(args.manifest)
     path = f"/api/cases/{urllib.parse.quote(args.case, safe='')}"
     case = portal.call("GET", path)
-    if case["state"] != "awaiting_correction" or not case["notices"]:
-        print(f"Case {case['id']} is {case['state']}: there is no correction notice to answer.")
+    command = correction_answer(case, manifest)
+    if command is None:
         return 1
-    named = {i["material"] for i in case["notices"][-1]["items"]}
-    materials, lines = manifest.materials(only=named)
-    print(f"Answering the correction notice of {case['notices'][-1]['issued_on']} with:")
-    for line in lines:
-        print(line)
-    unanswered = sorted(m for m in named if m not in {x["id"] for x in materials} and not m.startswith("fact:"))
-    if unanswered:
-        print(f"Still not supplied: {', '.join(unanswered)}")
-    upload_missing(portal, manifest, materials)
-    command: Dict[str, Any] = {"type": "resubmit", "materials": materials}
-    if any(m.startswith("fact:") for m in named):
-        command["facts"] = manifest.facts
+    upload_missing(portal, manifest, command["materials"])
     case = portal.call("POST", path + "/commands", command)
     print("\nResubmitted: the bureau's acceptance clock starts again.\n")
     with tempfile.TemporaryDirectory() as scratch:
