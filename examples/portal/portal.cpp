@@ -16,6 +16,19 @@ namespace portal {
 namespace {
 
 using nlohmann::json;
+
+// The facts a printed certificate carries, in order, for the shipped permits (docs/portal.md): a presentation
+// choice of this portal. The definitions do not say it yet; a published definition version is pinned by its
+// hash, so the field belongs in the next version of each, after which this table goes.
+json certificate_facts(const std::string& permit) {
+  static const std::map<std::string, json> kShipped = {
+      {"road_excavation", {"planned_start", "planned_end", "on_carriageway"}},
+      {"construction_waste", {"disposal_site", "route", "volume_m3", "vehicles"}},
+      {"outdoor_advertising", {"area_m2", "height_m", "on_roof", "electronic_screen", "term_months"}},
+  };
+  const auto it = kShipped.find(permit);
+  return it == kShipped.end() ? json::array() : it->second;
+}
 using permitflow::Date;
 using permitflow::ErrorCode;
 
@@ -214,9 +227,17 @@ void Portal::sign_in_routes() {
     if (clear) c += "; Max-Age=0";
     return c;
   };
-  // Whether this portal runs the built-in demo (the page header says so); nothing about its users.
+  // Whether this portal runs the built-in demo (the page header says so) and whether the request carries a
+  // live session (the page then asks /api/me; without one it shows the sign-in form and provokes no 401);
+  // nothing about its users.
   router_.Get("/api/portal", [this](const Request& req, Response& res) {
-    send_json(res, {{"demo", options_.demo}, {"tls", req.tls}});
+    bool live = false;
+    try {
+      signed_in(req, res);
+      live = true;
+    } catch (const HttpError&) {
+    }
+    send_json(res, {{"demo", options_.demo}, {"tls", req.tls}, {"signed_in", live}});
   });
   router_.Post("/api/login", [this, cookie](const Request& req, Response& res) {
     const json doc = json::parse(req.body, nullptr, false);
@@ -598,6 +619,7 @@ void Portal::routes() {
                   for (const char* key : {"name", "materials", "facts", "co_approving", "suspension_reasons"})
                     entry[key] = c[key];
                   for (const char* key : {"version", "hash", "effective_from"}) entry[key] = d[key];
+                  entry["certificate_facts"] = certificate_facts(d["id"]);
                 }
                 send_json(res, out);
               }));

@@ -471,7 +471,6 @@ def test_tls(tmp_path):
 
 
 
-@pytest.mark.xfail(reason="needs the engine's command_id scoped to the actor (docs/contract.md)", strict=False)
 def test_command_id_is_the_actors_own(portal):
     """An applicant reusing another's command_id gets neither the other's case nor loses the other's filing."""
     body = {"permit": "road_excavation", "facts": {"road_opened_on": "2012-05-01", "road_overhauled_on": None,

@@ -63,7 +63,8 @@ def test_me_and_no_user_list(portal):
     # no route lists users or tokens, signed in or not
     assert error_of(portal, "GET", "/api/demo-users", token=None)[0] == 404
     assert error_of(portal, "GET", "/api/demo-users", token="demo-supervisor")[0] == 404
-    assert portal.json("GET", "/api/portal", token=None) == {"demo": True, "tls": False}
+    assert portal.json("GET", "/api/portal", token=None) == {"demo": True, "tls": False, "signed_in": False}
+    assert portal.json("GET", "/api/portal", token="demo-clerk")["signed_in"] is True
     for login in ("demo-clerk", "demo-gas", "demo-resident", "demo-dispatcher", "demo-sanitation", "demo-leader",
                   "demo-head", "demo-roads", "demo-supervisor"):
         assert portal.session(login), login

@@ -46,7 +46,7 @@ const WORDS = {
   reporter: ['反映人', 'Reporter'], unresolved: ['未办结', 'Unresolved'], by_unit: ['各单位', 'By unit'],
   report_problem: ['我要反映', 'Report a problem'], my_reports: ['我的反映', 'My reports'],
   description: ['问题描述', 'Description'], location: ['地点', 'Location'], source: ['来源', 'Source'],
-  reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
+  withheld: ['不予显示', 'withheld'], reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
   responsible_unit: ['责任单位（派遣表）', 'Responsible unit (table)'], received_at: ['受理时间', 'Received'],
   reply: ['答复内容', 'Reply'], rating: ['评价', 'Rating'], deputy: ['督办领导', 'Supervising deputy'],
   returned_by: ['退回单位', 'Returned by'], escalation: ['上报理由', 'Escalation'], note: ['说明', 'Note'],
@@ -54,6 +54,15 @@ const WORDS = {
   passed: ['核查通过', 'passed'], failed: ['核查不通过', 'failed'], working_hours: ['个工作时', ' working hours'],
   complaint_states: ['各状态案件数', 'Complaints by state'], late_by_unit: ['各单位超时情况', 'Late by unit'],
   open: ['在办', 'open'], reopened_times: ['重新办理次数', 'Reopened'], complaint: ['快速服务', 'Complaint'],
+  count: ['件数', 'Cases'], search: ['查询', 'Search'], search_hint: ['案件编号或申请人', 'Case number or applicant'],
+  page: ['页', 'Page'], shown: ['条结果', 'results'], details: ['详情', 'Details'], system: ['系统计时', 'the system clock'],
+  undispatched: ['待派遣（信息员）', 'Not yet dispatched (information clerk)'],
+  holder: ['被许可人', 'Holder'], credit_code: ['统一社会信用代码', 'Unified social credit code'],
+  validity: ['有效期', 'Valid'], permit_no: ['许可证号', 'Certificate number'], conditions: ['许可条件', 'Conditions'],
+  long_term: ['长期', 'no end'], format: ['格式', 'Format'], expires: ['有效期至', 'expires'],
+  inspectors: ['勘查人员', 'Inspectors'], findings: ['勘查结论', 'Findings'], expected_wd: ['预计工作日', 'Expected WD'],
+  notice_doc: ['告知书', 'Notice'], extend_wd: ['延长工作日', 'Working days'], yes: ['是', 'yes'], no: ['否', 'no'],
+  the_window: ['受理窗口', 'the window'],
 };
 const STATES = {
   submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
@@ -73,10 +82,26 @@ const CLOCKS = { acceptance_notice: ['受理审查（5个工作日）', 'Accepta
                  correction: ['补正期限', 'Correction period'], decision: ['审批决定', 'Decision'],
                  issuance: ['制证发证（10个工作日）', 'Issuance (10 WD)'],
                  handling: ['处置时限', 'Handling limit'], review: ['领导督办时限', 'Leadership review'],
-                 return: ['退回期限', 'Return window'] };
+                 return: ['退回期限', 'Return window'], decision_statutory: ['法定审批时限', 'Statutory decision limit'] };
 const PROBLEMS = { missing: ['缺少', 'missing'], expired: ['已过期', 'expired'],
                    invalid_format: ['格式不符', 'wrong format'], condition_required: ['依条件需提交', 'required by a fact'],
                    invalid_content: ['内容不符', 'invalid content'] };
+const OPINIONS = { approve: ['同意', 'approve'], deny: ['不同意', 'deny'] };
+const OUTCOMES = { approved: ['准予许可', 'approved'], denied: ['不予许可', 'denied'] };
+// Art 45 of the Administrative Licensing Law, and what a definition adds (public_notice for billboards).
+const REASONS = { hearing: ['听证', 'hearing'], tender: ['招标', 'tender'], auction: ['拍卖', 'auction'],
+                  examination: ['考试', 'examination'], testing: ['检验、检测', 'testing'], quarantine: ['检疫', 'quarantine'],
+                  appraisal: ['鉴定', 'appraisal'], expert_review: ['专家评审', 'expert review'], public_notice: ['公示', 'public notice'] };
+const FLAGS = { protected_road: ['道路保护期内', 'road in its protection period'],
+                emergency_filing_late: ['抢修补办逾期', 'emergency filing late'], roof_prohibited: ['禁止在屋顶设置', 'roof not allowed'],
+                term_exceeds_maximum: ['设置期限超过上限', 'term exceeds the maximum'], renewal_late: ['延续申请逾期', 'renewal filed late'] };
+const STATUSES = { invalid_argument: ['填写有误', 'Invalid input'], not_found: ['未找到', 'Not found'],
+                   invalid_state: ['当前状态不能办理此操作', 'Not possible in this state'], permission_denied: ['无权办理', 'Permission denied'],
+                   conflict: ['案件已被他人更新，请刷新后重试', 'Changed by someone else; reload and retry'],
+                   rule_violation: ['不符合法定条件', 'Against the rules'], storage: ['数据库暂时不可用', 'Storage unavailable'],
+                   internal: ['系统内部错误', 'Internal error'], unauthorized: ['请重新登录', 'Please sign in again'],
+                   payload_too_large: ['提交内容过大', 'Too large'], failed: ['操作失败', 'Failed'] };
+const VEHICLE_KEYS = { plate: ['车牌号', 'plate'], enclosed: ['密闭运输', 'enclosed'], recorder: ['行驶记录仪', 'recorder'] };
 const ROLES = { applicant: ['申请人', 'applicant'], clerk: ['窗口工作人员', 'window clerk'],
                 reviewer: ['会签部门审查员', 'department reviewer'], head: ['局长', 'head'],
                 supervisor: ['督查科', 'supervision office'], reporter: ['反映人', 'reporter'],
@@ -101,7 +126,7 @@ const EVENTS = {
   handling_started: ['开始处置', 'handling started'], escalated: ['上报领导', 'escalated'],
   deputy_assigned: ['指定督办领导', 'deputy assigned'], replied: ['答复', 'replied'],
   check_failed: ['核查不通过', 'check failed'], checked: ['核查通过', 'checked'], rated: ['回访评价', 'rated'],
-  reopened: ['不满意，重新办理', 'reopened'],
+  reopened: ['不满意，重新办理', 'reopened'], received: ['受理', 'received'],
 };
 const COMMANDS = {
   accept: ['受理', 'Accept'], request_correction: ['发出一次性告知', 'Send the one-time notice'],
@@ -119,6 +144,8 @@ const L = () => (STATE.lang === 'en' ? 1 : 0);
 const t = (key) => (WORDS[key] ? WORDS[key][L()] : key);
 const pick = (table, key) => (table[key] ? table[key][L()] : key);
 const nameOf = (obj) => (obj ? (STATE.lang === 'en' ? obj.en : obj.zh) || obj.zh || '' : '');
+// The Chinese of a table entry, for the printed forms (always in Chinese).
+const zhOf = (table, key) => (table[key] ? table[key][0] : key);
 
 // --- helpers ---------------------------------------------------------------------------------------
 function esc(s) {
@@ -134,26 +161,51 @@ function h(html) {
 function flash(msg, ok) {
   const el = document.getElementById('flash');
   el.textContent = msg; el.className = 'flash no-print' + (ok ? ' ok' : ''); el.hidden = !msg;
+  delete el.dataset.status;
+}
+// A refusal or failure, in the UI's words: what it means, the HTTP status, and the engine's own message
+// folded under 详情 (it is written for the record, in English). A read dropped as stale is no error.
+function showError(e) {
+  if (e instanceof StaleView) return;
+  const el = document.getElementById('flash');
+  const status = e instanceof ApiError ? e.name : 'failed';
+  el.className = 'flash no-print'; el.hidden = false; el.dataset.status = status;
+  el.innerHTML = `${esc(pick(STATUSES, STATUSES[status] ? status : 'failed'))}${e.status ? ` (${esc(e.status)})` : ''}
+    ${e.message ? `<details><summary>${t('details')}</summary>${esc(e.message)}</details>` : ''}`;
 }
 class ApiError extends Error { constructor(status, name, message) { super(message); this.status = status; this.name = name; } }
 // A read answered after the user moved to another page (route() ran again) is dropped: a slow queue must not
-// overwrite the case page opened after it. route() ends a stale view quietly.
+// overwrite the case page opened after it. route() ends a stale view quietly, and cancels the reads of the view
+// it leaves (and sign-out does before it ends the session), so none of them comes back refused.
+// `view: false` is for the reads of the signed-in user, which belong to no view.
 class StaleView extends Error {}
-async function api(method, path, body) {
+function leaveView() {
+  if (STATE.reads) STATE.reads.abort();
+  STATE.reads = new AbortController();
+}
+async function api(method, path, body, { view = true } = {}) {
   const seq = STATE.seq;
+  const read = method === 'GET' && view;
   const headers = {};
   if (method !== 'GET') headers['X-CSRF-Token'] = STATE.csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin',
-                                  body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
+  const signal = read && STATE.reads ? STATE.reads.signal : undefined;
+  let res, text;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', signal,
+                              body: body === undefined ? undefined : JSON.stringify(body) });
+    text = await res.text();
+  } catch (e) {
+    if (signal && signal.aborted) throw new StaleView();
+    throw e;
+  }
+  if (read && seq !== STATE.seq) throw new StaleView();
   let doc = null;
   try { doc = JSON.parse(text); } catch (e) { doc = text; }
   if (!res.ok) {
     const err = doc && doc.error ? doc.error : { status: 'http_' + res.status, message: text };
     throw new ApiError(res.status, err.status, err.message);
   }
-  if (method === 'GET' && seq !== STATE.seq) throw new StaleView();
   return doc;
 }
 const permitName = (id) => (STATE.defs && STATE.defs[id] ? nameOf(STATE.defs[id].name) : id);
@@ -161,7 +213,9 @@ const categoryName = (id) => (STATE.cats && STATE.cats[id] ? nameOf(STATE.cats[i
 // A case's subject (permit or complaint category) and its applicant or reporter.
 const subjectOf = (c) => (c.kind === 'complaint' ? categoryName(c.category) : permitName(c.permit));
 const personOf = (c) => c.applicant || c.reporter || {};
+// A unit's name; a complaint not yet dispatched is with the information clerk (the report's unit `dispatcher`).
 function unitName(id) {
+  if (id === 'dispatcher') return t('undispatched');
   const cat = Object.values(STATE.cats || {}).find((x) => x.unit.id === id);
   return cat ? nameOf(cat.unit.name) : (id || '');
 }
@@ -169,6 +223,9 @@ function unitName(id) {
 const dueText = (due) => (due && due.length > 10 ? due.slice(0, 16).replace('T', ' ') : (due || ''));
 function materialName(permit, id) {
   if (id.startsWith('fact:')) return factName(permit, id.slice(5));
+  // A per-vehicle material is `id:plate` (e.g. each truck's transport licence).
+  const colon = id.indexOf(':');
+  if (colon > 0) return `${materialName(permit, id.slice(0, colon))}（${id.slice(colon + 1)}）`;
   const m = STATE.defs && STATE.defs[permit] && STATE.defs[permit].materials.find((x) => x.id === id);
   return m ? nameOf(m.name) : id;
 }
@@ -177,13 +234,26 @@ function factName(permit, name) {
   return f ? nameOf(f.label) : name;
 }
 function deptName(permit, id) {
+  // The report names several departments at once when more than one opinion is pending.
+  if (id && id.includes(',')) return id.split(',').filter(Boolean).map((d) => deptName(permit, d)).join('、');
   // The case's own permit names its departments best; other permits' names are the fallback.
   for (const p of [permit, ...Object.keys(STATE.defs || {})]) {
     if (!STATE.defs || !STATE.defs[p]) continue;
     const d = STATE.defs[p].co_approving.find((x) => x.id === id);
     if (d) return nameOf(d.name);
   }
-  return id === 'window' ? (L() ? 'the window' : '受理窗口') : id;
+  return id === 'window' ? t('the_window') : id;
+}
+const reasonName = (r) => pick(REASONS, r);
+// Who gave a command: the role and its department or unit; a person's id only where it is a name (a reviewer's
+// id is made from its department's code).
+function actorText(a, permit) {
+  if (!a || a.role === 'system' || !a.role) return t('system');
+  if (a.department) return `${pick(ROLES, a.role)} · ${deptName(permit || '', a.department)}`;
+  if (a.unit) return `${pick(ROLES, a.role)} · ${unitName(a.unit)}`;
+  // A reporter the viewer may not see is withheld by the engine (docs/policy.md): say so, name no one.
+  if (a.withheld || !a.id) return `${pick(ROLES, a.role)} · ${t('withheld')}`;
+  return `${pick(ROLES, a.role)} · ${a.id}`;
 }
 function light(l) { return l ? `<span class="light ${esc(l)}" title="${esc(pick(LIGHTS, l))}"></span>${esc(pick(LIGHTS, l))}` : ''; }
 function leftText(n) {
@@ -249,7 +319,7 @@ async function signIn(login, password) {
     STATE.csrf = out.csrf;
     await loadMe();
   } catch (e) {
-    STATE.me = null; flash(e.message); return;
+    STATE.me = null; showError(e); return;
   }
   flash('');
   const home = { reviewer: '#/review', head: '#/head', supervisor: '#/dashboard', reporter: '#/complaints',
@@ -260,15 +330,20 @@ async function signIn(login, password) {
 async function loadPortal() {
   try {
     const res = await fetch('/api/portal');
-    if (res.ok) STATE.demo = (await res.json()).demo === true;
+    if (res.ok) {
+      const doc = await res.json();
+      STATE.demo = doc.demo === true;
+      STATE.session = doc.signed_in === true;
+    }
   } catch (e) { /* the header just does not say it */ }
 }
 async function loadMe() {
-  STATE.me = await api('GET', '/api/me');
-  STATE.csrf = STATE.me.csrf;
-  STATE.demo = STATE.me.demo === true;
-  if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions');
-  if (!STATE.cats) STATE.cats = await api('GET', '/api/categories');
+  const me = await api('GET', '/api/me', undefined, { view: false });
+  if (!STATE.defs) STATE.defs = await api('GET', '/api/definitions', undefined, { view: false });
+  if (!STATE.cats) STATE.cats = await api('GET', '/api/categories', undefined, { view: false });
+  STATE.me = me;
+  STATE.csrf = me.csrf;
+  STATE.demo = me.demo === true;
 }
 const COMPLAINT_ROLES = ['reporter', 'dispatcher', 'handler', 'leader'];
 
@@ -290,7 +365,7 @@ function caseTable(cases, { groupByState = true, complaints = false } = {}) {
   const row = (c) => {
     const [clock, d] = mainClock(c);
     const left = clock ? (c.working_days_left || {})[clock] : undefined;
-    return `<tr class="row" data-case="${esc(c.id)}" data-light="${esc(d ? d.light : '')}">
+    return `<tr class="row" data-case="${esc(c.id)}" data-state="${esc(c.state)}" data-light="${esc(d ? d.light : '')}">
       <td>${light(d && d.light)}</td><td><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.id)}</a></td>
       <td>${esc(subjectOf(c))}</td><td>${esc(personOf(c).name || personOf(c).id)}</td>
       <td>${esc(pick(STATES, c.state))}</td><td>${clock ? esc(pick(CLOCKS, clock)) : ''}</td>
@@ -311,27 +386,51 @@ function bindRows() {
     if (e.target.tagName !== 'A') location.hash = '#/case/' + encodeURIComponent(tr.dataset.case);
   }));
 }
+// The window's queue: the permit and the light filter on the server (pf_query); the counts per state, the state,
+// the search by case number or applicant (name or credit code, any part) and the pages of 20 work on the cases
+// the server returned, so each count stays the number of cases the other filters leave.
+const QUEUE_PAGE = 20;
 async function viewQueue(query) {
   const permit = query.get('permit') || '', lightFilter = query.get('light') || '';
+  const stateFilter = query.get('state') || '', text = (query.get('q') || '').trim();
   const params = { kind: 'permit' };  // complaints have their own queue (#/complaints)
   if (permit) params.permit = permit;
   if (lightFilter) params.light = lightFilter;
-  const cases = await allCases(params);
+  const all = await allCases(params);
+  const needle = text.toLowerCase();
+  const matching = all.filter((c) => !needle || c.id.toLowerCase().includes(needle)
+    || String(personOf(c).name || '').toLowerCase().includes(needle) || String(personOf(c).id || '').toLowerCase().includes(needle));
+  const counts = {};
+  for (const c of matching) counts[c.state] = (counts[c.state] || 0) + 1;
+  const cases = stateFilter ? matching.filter((c) => c.state === stateFilter) : matching;
+  const pages = Math.max(1, Math.ceil(cases.length / QUEUE_PAGE));
+  const pageNo = Math.min(pages, Math.max(1, Number(query.get('page')) || 1));
+  const shown = cases.slice((pageNo - 1) * QUEUE_PAGE, pageNo * QUEUE_PAGE);
+  const link = (changes) => {
+    const q = new URLSearchParams({ permit, light: lightFilter, state: stateFilter, q: text, ...changes });
+    for (const [k, v] of [...q.entries()]) if (!v || (k === 'page' && v === '1')) q.delete(k);
+    return '#/queue' + (q.toString() ? '?' + q.toString() : '');
+  };
   const opts = (table, cur) => Object.keys(table).map((k) => `<option value="${k}" ${k === cur ? 'selected' : ''}>${esc(pick(table, k))}</option>`).join('');
   const permits = Object.fromEntries(Object.keys(STATE.defs).map((k) => [k, [STATE.defs[k].name.zh, STATE.defs[k].name.en]]));
   h(`<h1>${STATE.me.role === 'applicant' ? t('mine') : t('queue')}</h1>
     <form class="filters card" id="filters">
       <label>${t('permit')} <select name="permit"><option value="">${t('all')}</option>${opts(permits, permit)}</select></label>
       <label>${t('light')} <select name="light"><option value="">${t('all')}</option>${opts(LIGHTS, lightFilter)}</select></label>
-      <span class="muted">${cases.length}</span>
-    </form>${caseTable(cases)}`);
-  document.getElementById('filters').addEventListener('change', (e) => {
-    const f = e.currentTarget;
-    const q = new URLSearchParams();
-    if (f.permit.value) q.set('permit', f.permit.value);
-    if (f.light.value) q.set('light', f.light.value);
-    location.hash = '#/queue' + (q.toString() ? '?' + q.toString() : '');
-  });
+      <label>${t('search')} <input name="q" value="${esc(text)}" placeholder="${esc(t('search_hint'))}" size="24"></label>
+      <button class="secondary">${t('search')}</button>
+      <span class="muted"><span id="result-count">${cases.length}</span> ${t('shown')}</span>
+    </form>
+    <nav class="counts" id="state-counts"><a href="${link({ state: '', page: '' })}" class="${stateFilter ? '' : 'active'}">${t('all')} (${matching.length})</a>
+      ${Object.keys(STATES).filter((st) => counts[st]).map((st) => `<a href="${link({ state: st, page: '' })}" data-state-count="${st}" data-count="${counts[st]}"
+        class="${st === stateFilter ? 'active' : ''}">${esc(pick(STATES, st))} (${counts[st]})</a>`).join('')}</nav>
+    <div id="queue">${caseTable(shown, { groupByState: false })}</div>
+    ${pages > 1 ? `<nav class="pager" id="pager">${t('page')}
+      ${Array.from({ length: pages }, (_, i) => i + 1).map((k) => `<a href="${link({ page: String(k) })}" data-page="${k}" class="${k === pageNo ? 'active' : ''}">${k}</a>`).join('')}</nav>` : ''}`);
+  const form = document.getElementById('filters');
+  const go = () => { location.hash = link({ permit: form.permit.value, light: form.light.value, q: form.q.value.trim(), page: '' }); };
+  form.addEventListener('change', (e) => { if (e.target.tagName === 'SELECT') go(); });
+  form.addEventListener('submit', (e) => { e.preventDefault(); go(); });
   bindRows();
 }
 async function viewReview() {
@@ -415,15 +514,15 @@ function viewReport() {
       const c = await api('POST', '/api/applications', app);
       flash(`${pick(STATES, c.state)}: ${c.id}`, true);
       location.hash = '#/case/' + encodeURIComponent(c.id);
-    } catch (err) { flash(`${err.status} ${err.name}: ${err.message}`); }
+    } catch (err) { showError(err); }
   });
 }
 
 // --- case page -------------------------------------------------------------------------------------
 function factValue(v) {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'boolean') return v ? (L() ? 'yes' : '是') : (L() ? 'no' : '否');
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? Object.entries(x).map(([k, y]) => `${k}: ${factValue(y)}`).join(', ') : x)).join('; ');
+  if (typeof v === 'boolean') return v ? t('yes') : t('no');
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? Object.entries(x).map(([k, y]) => `${pick(VEHICLE_KEYS, k)}：${factValue(y)}`).join('，') : x)).join('；');
   return String(v);
 }
 function clocksHtml(c) {
@@ -443,17 +542,18 @@ function clocksHtml(c) {
     return `<tr data-clock="${k}"><td>${esc(pick(CLOCKS, k))}</td><td>${light(d.light)}</td><td class="due">${k === 'decision' ? t('promised') + ' ' : ''}${esc(dueText(d.due))}${d.provisional ? ' *' : ''}</td>
       <td>${esc(leftText(left))}</td><td>${extra}</td></tr>`;
   });
-  const susp = (c.suspensions || []).map((s) => `<li>${esc(s.reason)}: ${esc(s.from)} – ${esc(s.to || '…')}</li>`).join('');
+  const susp = (c.suspensions || []).map((s) => `<li>${esc(reasonName(s.reason))}: ${esc(s.from)} – ${esc(s.to || '…')}</li>`).join('');
   return `<table>${rows.join('')}</table>${susp ? `<ul>${susp}</ul>` : ''}`;
 }
 function timelineHtml(c, history) {
   return `<ol class="timeline">${history.map((e) => {
     const d = e.data || {};
     let more = '';
-    if (e.type === 'opinion_recorded') more = `${deptName(c.permit, d.department)}: ${d.opinion}${d.comment ? ' — ' + d.comment : ''}`;
-    else if (e.type === 'decided') more = d.outcome + (d.reasons ? ' — ' + d.reasons : '');
+    if (e.type === 'opinion_recorded') more = `${deptName(c.permit, d.department)}: ${pick(OPINIONS, d.opinion)}${d.comment ? ' — ' + d.comment : ''}`;
+    else if (e.type === 'decided') more = pick(OUTCOMES, d.outcome) + (d.reasons ? ' — ' + d.reasons : '');
+    else if (e.type === 'suspended') more = reasonName(d.reason);
     else if (e.type === 'correction_requested') more = (d.items || []).map((i) => materialName(c.permit, i.material)).join('、');
-    else if (e.type === 'suspended' || e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked') more = d.reason || '';
+    else if (e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked') more = d.reason || '';
     else if (e.type === 'certificate_issued') more = d.number || '';
     else if (e.type === 'inspection_recorded') more = d.findings || '';
     else if (e.type === 'deadline_warning' || e.type === 'deadline_overdue') more = `${pick(CLOCKS, d.clock)} ${dueText(d.due)}`;
@@ -465,7 +565,7 @@ function timelineHtml(c, history) {
     else if (e.type === 'registered' || e.type === 'check_failed' || e.type === 'checked' || e.type === 'handling_started') more = d.note || '';
     else if (e.type === 'rated') more = `${d.rating}/5${d.comment ? ' — ' + d.comment : ''}`;
     return `<li data-event="${esc(e.type)}"><span class="when">${esc(e.at.slice(0, 16).replace('T', ' '))}</span>
-      <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(e.actor.id)}]</span></li>`;
+      <strong>${esc(pick(EVENTS, e.type))}</strong> ${esc(more)} <span class="by">[${esc(actorText(e.actor, c.permit))}]</span></li>`;
   }).join('')}</ol>`;
 }
 // The commands the engine lets the signed-in user give on this case now ("allowed_commands" of the case read
@@ -485,18 +585,18 @@ function actionForms(c) {
       const depts = Object.keys(c.opinions || {});
       return [`<label>${t('department')} <select name="department">${depts.map((d) =>
         `<option value="${esc(d)}" ${d === STATE.me.department ? 'selected' : ''}>${esc(deptName(c.permit, d))}</option>`).join('')}</select></label>
-        <label><select name="opinion"><option value="approve">${L() ? 'approve' : '同意'}</option><option value="deny">${L() ? 'deny' : '不同意'}</option></select></label>
+        <label><select name="opinion">${Object.keys(OPINIONS).map((o) => `<option value="${o}">${esc(pick(OPINIONS, o))}</option>`).join('')}</select></label>
         <label>${t('comment')} <input name="comment"></label>`];
     },
     record_inspection: () => [`<label>${L() ? 'Inspectors' : '勘查人员'} <input name="inspectors" value="执法-张伟,执法-刘洋"></label>
       <label>${L() ? 'Findings' : '勘查结论'} <input name="findings" value="${L() ? 'as applied for' : '现场与申请一致'}"></label>`],
     suspend: () => {
       const reasons = (STATE.defs[c.permit] || {}).suspension_reasons || [];
-      return [`<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option>${esc(x)}</option>`).join('')}</select></label>
+      return [`<label>${t('reason')} <select name="reason">${reasons.map((x) => `<option value="${esc(x)}">${esc(reasonName(x))}</option>`).join('')}</select></label>
         <label>${L() ? 'Expected WD' : '预计工作日'} <input name="expected_working_days" type="number" min="1" value="5" style="width:5em"></label>
         <label>${L() ? 'Notice' : '告知书'} <input name="notice" value="中止计时告知书"></label>`, 'secondary'];
     },
-    decide: () => [`<label><select name="outcome"><option value="approved">${L() ? 'approve' : '准予许可'}</option><option value="denied">${L() ? 'deny' : '不予许可'}</option></select></label>
+    decide: () => [`<label><select name="outcome">${Object.keys(OUTCOMES).map((o) => `<option value="${o}">${esc(pick(OUTCOMES, o))}</option>`).join('')}</select></label>
       <label>${t('reason')} <input name="reasons"></label>`],
     extend: () => [`<label>${L() ? 'Working days' : '延长工作日'} <input name="working_days" type="number" min="1" max="${c.kind === 'complaint' ? 10 : 15}" value="${c.kind === 'complaint' ? 5 : 10}" style="width:5em"></label>
       ${reason('reason', 'reason')}`, 'secondary'],
@@ -570,7 +670,8 @@ function complaintCards(c) {
   const rep = c.reporter || {};
   const row = (k, v) => (v === undefined || v === null || v === '' ? '' : `<dt>${t(k)}</dt><dd>${v}</dd>`);
   const details = `<div class="card" id="complaint-details"><dl class="kv">
-      ${row('reporter', `${esc(rep.name || rep.id)} <span class="muted">${esc(rep.id)}</span>`)}
+      ${row('reporter', rep.withheld ? `<span class="muted" id="reporter-withheld">${t('withheld')}</span>`
+                                     : `${esc(rep.name || rep.id)} <span class="muted">${esc(rep.id)}</span>`)}
       ${row('source', esc(pick(SOURCES, c.source)))}${row('received_at', esc(dueText(c.received_at || (c.deadlines.handling || {}).started_at)))}
       ${row('description', esc(c.description))}${row('location', esc(c.location))}
       ${row('responsible_unit', esc(unitName(c.responsible_unit)))}
@@ -597,10 +698,13 @@ function documentViewer(c, m) {
 }
 function permitCards(c) {
   c.applicant = c.applicant || {};
-  const facts = Object.entries(c.facts || {}).map(([k, v]) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(v))}</dd>`).join('');
-  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(m.format)}${m.expires_on ? ' · ' + esc(m.expires_on) : ''}</span>${documentViewer(c, m)}</li>`).join('');
+  // In the definition's order (a case's facts object has no order of its own).
+  const declared = ((STATE.defs[c.permit] || {}).facts || []).map((f) => f.name);
+  const order = [...declared.filter((k) => k in (c.facts || {})), ...Object.keys(c.facts || {}).filter((k) => !declared.includes(k))];
+  const facts = order.map((k) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(c.facts[k]))}</dd>`).join('');
+  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(String(m.format || '').toUpperCase())}${m.expires_on ? ` · ${t('expires')} ${esc(m.expires_on)}` : ''}</span>${documentViewer(c, m)}</li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
-    `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(o.opinion + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
+    `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(pick(OPINIONS, o.opinion) + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
   const notices = (c.notices || []).map((n, i) => `<li>${esc(n.issued_on)} · ${n.items.length}
     <a href="#/notice/${encodeURIComponent(c.id)}/${i}" class="print-notice">${t('print_notice')}</a></li>`).join('');
   const details = `<div class="card"><dl class="kv"><dt>${t('applicant')}</dt><dd>${esc(c.applicant.name)} <span class="muted">${esc(c.applicant.id)}</span></dd>
@@ -617,7 +721,7 @@ function permitCards(c) {
 function showCase(c, history, { details, left, right }) {
   h(`<p class="no-print"><a href="#" data-back>← ${t('back')}</a></p>
     <h1><span id="case-state" data-state="${esc(c.state)}">${esc(pick(STATES, c.state))}</span> · ${esc(subjectOf(c))} · ${esc(c.id)}</h1>
-    ${(c.flags || []).map((f) => `<span class="tag flag">${esc(f)}</span>`).join('')}
+    ${(c.flags || []).map((f) => `<span class="tag flag" data-flag="${esc(f)}">${esc(pick(FLAGS, f))}</span>`).join('')}
     <div class="grid">
       <div>
         ${details}
@@ -637,7 +741,7 @@ function showCase(c, history, { details, left, right }) {
       flash(`${pick(COMMANDS, form.dataset.command)}: ${pick(STATES, after.state)}`, true);
       await route();
     } catch (err) {
-      flash(`${err.status} ${err.name}: ${err.message}`);
+      showError(err);
     }
   }));
 }
@@ -650,34 +754,61 @@ function printBar(backTo) {
 function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
 // The hash of the document a printed notice or certificate refers to, so the paper names the exact bytes.
 function materialHash(c, id) { return ((c.materials || []).find((m) => m.id === id) || {}).sha256 || ''; }
+// The printed forms are in Chinese whatever the screen's language: they are the bureau's official documents.
+function inChinese(render) {
+  const lang = STATE.lang;
+  STATE.lang = 'zh';
+  try { return render(); } finally { STATE.lang = lang; }
+}
+const seal = (date) => `<div class="seal"><div>县城市管理局</div><div>${cnDate(date)}</div><div class="stamp"><span class="star">★</span>行政审批专用章</div></div>`;
 async function viewNotice(id, index) {
   const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
   const n = (c.notices || [])[Number(index)];
-  if (!n) throw new Error('no such notice');
-  h(`${printBar('#/case/' + encodeURIComponent(id))}<article class="document" id="notice">
+  if (!n) throw new ApiError(404, 'not_found', 'no such notice');
+  h(printBar('#/case/' + encodeURIComponent(id)) + inChinese(() => `<article class="document" id="notice">
     <h1>补正材料一次性告知书</h1><div class="docno">（${esc(c.id)}-${Number(index) + 1}）</div>
     <p>${esc(c.applicant.name)}：</p>
-    <p style="text-indent:2em">你（单位）于${cnDate(c.received_on)}提出的${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
-    <table><tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th><th>所涉文件 SHA-256</th></tr>
-      ${n.items.map((i, k) => `<tr><td>${k + 1}</td><td>${esc(STATE.defs[c.permit] ? (STATE.defs[c.permit].materials.find((m) => m.id === i.material) || { name: { zh: i.material } }).name.zh : i.material)}</td>
-        <td>${esc(PROBLEMS[i.problem] ? PROBLEMS[i.problem][0] : i.problem)}</td><td>${esc(i.note || '')}</td><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:10px">${esc(materialHash(c, i.material))}</td></tr>`).join('')}</table>
-    <p style="text-indent:2em">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
-    <div class="seal"><div>县城市管理局（行政审批专用章）</div><div>${cnDate(n.issued_on)}</div><div class="stamp">行政审批<br>专用章</div></div>
-    <p class="muted" style="margin-top:2em;font-size:12px">申请人签收：__________ 日期：__________</p></article>`);
+    <p class="indent">你（单位）于${cnDate(c.received_on)}提出的${esc(permitName(c.permit))}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
+    <table class="items"><colgroup><col class="no"><col class="name"><col class="problem"><col class="note"><col class="sha256"></colgroup>
+      <tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th><th>所涉文件 SHA-256</th></tr>
+      ${n.items.map((i, k) => `<tr data-material="${esc(i.material)}"><td>${k + 1}</td><td>${esc(materialName(c.permit, i.material))}</td>
+        <td>${esc(pick(PROBLEMS, i.problem))}</td><td>${esc(i.note || '')}</td><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:9px">${esc(materialHash(c, i.material))}</td></tr>`).join('')}</table>
+    <p class="indent">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
+    ${seal(n.issued_on)}
+    <p class="sign">申请人签收：__________ 日期：__________</p></article>`));
 }
+// The certificate (许可证) as the form has it: the issuing bureau, the permit, its number, the holder and its
+// credit code, the permit's place and scope as the facts the definition chooses (certificate_facts, in that
+// order), the validity, the conditions (the departments' and the decision's words), the seal and the date.
 async function viewCertificate(id) {
   const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
-  if (!c.certificate) throw new Error('no certificate yet');
+  if (!c.certificate) throw new ApiError(404, 'not_found', 'no certificate yet');
   const cert = c.certificate;
-  const facts = Object.entries(c.facts || {}).map(([k, v]) => `<tr><th>${esc(STATE.defs[c.permit] ? (STATE.defs[c.permit].facts.find((f) => f.name === k) || { label: { zh: k } }).label.zh : k)}</th><td>${esc(factValue(v))}</td></tr>`).join('');
-  h(`${printBar('#/case/' + encodeURIComponent(id))}<article class="document" id="certificate">
-    <h1>${esc(STATE.defs[c.permit] ? STATE.defs[c.permit].name.zh : c.permit)}</h1><div class="docno">许可证号：${esc(cert.number)}</div>
-    <table><tr><th>被许可人</th><td>${esc(c.applicant.name)}</td></tr><tr><th>统一社会信用代码</th><td>${esc(c.applicant.id)}</td></tr>
-      ${facts}<tr><th>有效期</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : '长期'}</td></tr>
-      <tr><th>受理日期</th><td>${cnDate(c.accepted_on)}</td></tr><tr><th>案件编号</th><td>${esc(c.id)}</td></tr>
-      <tr><th>申请材料 SHA-256</th><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:10px">${(c.materials || []).filter((m) => m.sha256).map((m) => `${esc(materialName(c.permit, m.id))}: ${esc(m.sha256)}`).join('<br>')}</td></tr></table>
-    <p style="text-indent:2em;margin-top:1.5em">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。</p>
-    <div class="seal"><div>县城市管理局</div><div>${cnDate(c.certificate.issued_on || cert.valid_from)}</div><div class="stamp">行政审批<br>专用章</div></div></article>`);
+  const def = STATE.defs[c.permit] || { facts: [], certificate_facts: [] };
+  const title = permitName(c.permit).replace(/(审批|核准|许可)$/, '') + '许可证';
+  h(printBar('#/case/' + encodeURIComponent(id)) + inChinese(() => {
+    const facts = (def.certificate_facts || []).filter((k) => k in (c.facts || {})).map((k) =>
+      `<tr data-fact="${esc(k)}"><th>${esc(factName(c.permit, k))}</th><td>${esc(factValue(c.facts[k]))}</td></tr>`).join('');
+    const conditions = [
+      ...Object.entries(c.opinions || {}).filter(([, o]) => o && o.comment).map(([d, o]) => `${deptName(c.permit, d)}：${o.comment}`),
+      ...(c.decision && c.decision.reasons ? [c.decision.reasons] : []),
+    ];
+    return `<article class="document" id="certificate">
+    <div class="issuer">县城市管理局</div>
+    <h1>${esc(title)}</h1><div class="docno">${t('permit_no')}：<span id="certificate-number">${esc(cert.number)}</span></div>
+    <table class="certificate">
+      <tr><th>${t('holder')}</th><td id="certificate-holder">${esc(c.applicant.name)}</td></tr>
+      <tr><th>${t('credit_code')}</th><td>${esc(c.applicant.id)}</td></tr>
+      <tr><th>${t('permit')}</th><td>${esc(permitName(c.permit))}</td></tr>
+      ${facts}
+      <tr><th>${t('validity')}</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : t('long_term')}</td></tr>
+      <tr><th>申请材料 SHA-256</th><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:9px">${(c.materials || []).filter((m) => m.sha256).map((m) => `<div>${esc(materialName(c.permit, m.id))}：${esc(m.sha256)}</div>`).join('') || '—'}</td></tr>
+      <tr><th>${t('conditions')}</th><td id="certificate-conditions">${conditions.length ? conditions.map((x) => `<div>${esc(x)}</div>`).join('') : '无附加条件'}</td></tr>
+    </table>
+    <p class="indent">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。被许可人应当按照许可的范围、期限和条件从事许可事项。</p>
+    ${seal(cert.issued_on || cert.valid_from)}
+    <p class="sign">案件编号：${esc(c.id)} · 受理日期：${cnDate(c.accepted_on)}</p></article>`;
+  }));
 }
 
 // --- new application -------------------------------------------------------------------------------
@@ -719,7 +850,7 @@ function viewNew() {
       const n = await api('POST', '/api/precheck', application());
       document.getElementById('precheck-result').innerHTML = n.complete ? `<p class="tag">${t('complete')}</p>`
         : `<h2>${t('deficiencies')}</h2><ul>${n.items.map((i) => `<li>${esc(materialName(form.permit.value, i.material))} — ${esc(pick(PROBLEMS, i.problem))}</li>`).join('')}</ul>`;
-    } catch (e) { flash(`${e.status} ${e.name}: ${e.message}`); }
+    } catch (e) { showError(e); }
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -727,7 +858,7 @@ function viewNew() {
       const c = await api('POST', '/api/applications', application());
       flash(`${t('received')}: ${c.id}`, true);
       location.hash = '#/case/' + encodeURIComponent(c.id);
-    } catch (err) { flash(`${err.status} ${err.name}: ${err.message}`); }
+    } catch (err) { showError(err); }
   });
 }
 
@@ -768,7 +899,7 @@ function complaintDashboard(rep, cases) {
       <th>${pick(STATES, 'closed')}</th><th>${pick(STATES, 'returned')}</th><th>${pick(STATES, 'reopened')}</th></tr>
       ${units.map(([u, x]) => `<tr data-unit="${esc(u)}"><td>${esc(unitName(u))}</td><td>${x.open}</td><td data-overdue="${x.overdue}">${x.overdue}</td>
         <td>${x.closed}</td><td>${x.returned}</td><td>${x.reopened}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
-    <table id="complaint-unresolved"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('category')}</th><th>${t('state')}</th><th>${t('unit')}</th>
+    <h2>${t('unresolved')}</h2><table id="complaint-unresolved"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('category')}</th><th>${t('state')}</th><th>${t('unit')}</th>
       <th>${t('due')}</th><th>${t('days_late')}</th></tr>
       ${(rep.unresolved || []).map((u) => `<tr class="row" data-case="${esc(u.case)}"><td>${light(u.light)}</td><td>${esc(u.case)}</td><td>${esc(categoryName(u.category))}</td>
         <td>${esc(pick(STATES, u.state))}</td><td>${esc(unitName(u.unit))}</td><td>${esc(dueText(u.due))}</td><td>${u.working_days_late}</td></tr>`).join('')}</table>`;
@@ -796,9 +927,9 @@ async function viewDashboard(query) {
       ${report.lights.map((l) => `<tr class="row" data-case="${esc(l.case)}"><td>${light(l.light)}</td><td>${esc(l.case)}</td><td>${esc(permitName(l.permit))}</td>
         <td>${esc(l.applicant)}</td><td>${esc(l.due)}</td><td>${esc(deptName(l.permit, l.department))}</td><td>${l.working_days_late}</td></tr>`).join('')}</table>
     <h2>${t('suspended_cases')}</h2><table>${report.suspended.map((s) => `<tr class="row" data-case="${esc(s.case)}"><td>${esc(s.case)}</td><td>${esc(permitName(s.permit))}</td>
-      <td>${esc(s.reason)}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
+      <td>${esc(reasonName(s.reason))}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
     ${report.complaints ? complaintDashboard(report.complaints, complaints) : ''}
-    <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>n</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
+    <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>${t('count')}</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
   document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
   document.getElementById('csv').addEventListener('click', async (e) => {
     e.preventDefault();
@@ -811,23 +942,36 @@ async function viewDashboard(query) {
     try {
       const nowInput = document.getElementById('run-due-now');
       const out = await api('POST', '/api/run-due', nowInput ? { now: nowInput.value.trim() } : {});
-      flash(`${t('run_due')}: ${out.fired.length} ${t('fired')}`, true);
-      await loadMe();
+      STATE.me.now = out.now;
       await route();
-    } catch (e) { flash(`${e.status} ${e.name}: ${e.message}`); }
+      flash(`${t('run_due')}: ${out.fired.length} ${t('fired')}`, true);
+    } catch (e) { showError(e); }
   });
   bindRows();
 }
 
 // --- router ----------------------------------------------------------------------------------------
+// Marks #view with the hash it shows once its view is rendered (data-shown), so a test knows when to look.
 async function route() {
-  STATE.seq = (STATE.seq || 0) + 1;
+  const seq = STATE.seq = (STATE.seq || 0) + 1;
+  leaveView();
+  const view = document.getElementById('view');
+  view.dataset.loading = '1';
+  try {
+    await showRoute();
+  } finally {
+    if (seq === STATE.seq) { view.dataset.shown = location.hash; delete view.dataset.loading; }
+  }
+}
+async function showRoute() {
   const [path, qs] = (location.hash.slice(1) || '/').split('?');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(qs || '');
-  if (!STATE.me) {
-    // A session cookie from before a reload signs in again; without one /api/me answers 401.
+  if (!STATE.me && STATE.session !== false) {
+    // A session cookie from before a reload signs in again; /api/portal said whether there is one, so a page
+    // without one asks nothing that answers 401.
     try { await loadMe(); } catch (e) { STATE.me = null; }
+    STATE.session = STATE.me ? true : false;
   }
   renderChrome();
   if (!STATE.me) return viewSignin();
@@ -843,12 +987,12 @@ async function route() {
       case 'queue': return await viewQueue(query);
       case 'complaints': return await viewComplaints(query);
       case 'report': return viewReport();
-      default: location.hash = '#/queue'; return undefined;
+      default: history.replaceState(null, '', '#/queue'); renderChrome(); return await viewQueue(new URLSearchParams());
     }
   } catch (e) {
     if (e instanceof StaleView) return undefined;
-    flash(`${e.status || ''} ${e.name || ''}: ${e.message}`);
-    if (e.status === 401) { STATE.me = null; STATE.csrf = ''; }
+    showError(e);
+    if (e.status === 401) { STATE.me = null; STATE.csrf = ''; STATE.session = false; }
     return undefined;
   }
 }
@@ -859,8 +1003,9 @@ document.getElementById('lang').addEventListener('click', () => {
   route();
 });
 document.getElementById('signout').addEventListener('click', async () => {
+  leaveView();
   try { await api('POST', '/api/logout'); } catch (e) { /* already ended on the server */ }
-  STATE.csrf = ''; STATE.me = null; flash('');
+  STATE.csrf = ''; STATE.me = null; STATE.session = false; flash('');
   location.hash = '#/signin';
   route();
 });
