@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, api, printAndMeasure, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
+import { CHROMIUM, api, printAndMeasure, sessionOf, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'portal-browser-'));
 const portals = [];

@@ -754,6 +754,7 @@ function printBar(backTo) {
 function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
 // The hash of the document a printed notice or certificate refers to, so the paper names the exact bytes.
 function materialHash(c, id) { return ((c.materials || []).find((m) => m.id === id) || {}).sha256 || ''; }
+const hashLine = (sha) => (sha ? `<div class="sha256" style="word-break:break-all;font-family:monospace;font-size:8px">SHA-256 ${esc(sha)}</div>` : '');
 // The printed forms are in Chinese whatever the screen's language: they are the bureau's official documents.
 function inChinese(render) {
   const lang = STATE.lang;
@@ -769,10 +770,10 @@ async function viewNotice(id, index) {
     <h1>补正材料一次性告知书</h1><div class="docno">（${esc(c.id)}-${Number(index) + 1}）</div>
     <p>${esc(c.applicant.name)}：</p>
     <p class="indent">你（单位）于${cnDate(c.received_on)}提出的${esc(permitName(c.permit))}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
-    <table class="items"><colgroup><col class="no"><col class="name"><col class="problem"><col class="note"><col class="sha256"></colgroup>
-      <tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th><th>所涉文件 SHA-256</th></tr>
-      ${n.items.map((i, k) => `<tr data-material="${esc(i.material)}"><td>${k + 1}</td><td>${esc(materialName(c.permit, i.material))}</td>
-        <td>${esc(pick(PROBLEMS, i.problem))}</td><td>${esc(i.note || '')}</td><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:9px">${esc(materialHash(c, i.material))}</td></tr>`).join('')}</table>
+    <table class="items"><colgroup><col class="no"><col class="name"><col class="problem"><col class="note"></colgroup>
+      <tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th></tr>
+      ${n.items.map((i, k) => `<tr data-material="${esc(i.material)}"><td>${k + 1}</td><td>${esc(materialName(c.permit, i.material))}${hashLine(materialHash(c, i.material))}</td>
+        <td>${esc(pick(PROBLEMS, i.problem))}</td><td>${esc(i.note || '')}</td></tr>`).join('')}</table>
     <p class="indent">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
     ${seal(n.issued_on)}
     <p class="sign">申请人签收：__________ 日期：__________</p></article>`));
@@ -802,7 +803,7 @@ async function viewCertificate(id) {
       <tr><th>${t('permit')}</th><td>${esc(permitName(c.permit))}</td></tr>
       ${facts}
       <tr><th>${t('validity')}</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : t('long_term')}</td></tr>
-      <tr><th>申请材料 SHA-256</th><td class="sha256" style="word-break:break-all;font-family:monospace;font-size:9px">${(c.materials || []).filter((m) => m.sha256).map((m) => `<div>${esc(materialName(c.permit, m.id))}：${esc(m.sha256)}</div>`).join('') || '—'}</td></tr>
+      ${(c.materials || []).some((m) => m.sha256) ? `<tr><th>申请材料 SHA-256</th><td>${(c.materials || []).filter((m) => m.sha256).map((m) => `<div>${esc(materialName(c.permit, m.id))}${hashLine(m.sha256)}</div>`).join('')}</td></tr>` : ''}
       <tr><th>${t('conditions')}</th><td id="certificate-conditions">${conditions.length ? conditions.map((x) => `<div>${esc(x)}</div>`).join('') : '无附加条件'}</td></tr>
     </table>
     <p class="indent">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。被许可人应当按照许可的范围、期限和条件从事许可事项。</p>
