@@ -1,5 +1,6 @@
 #include "demo_cases.hpp"
 
+#include <algorithm>
 #include <map>
 #include <ostream>
 #include <stdexcept>
@@ -208,6 +209,69 @@ Stories run_stories(Engine& engine, std::ostream& out) {
   run.exec(s.waste, command("decide", head(), at("2026-10-13", "10:00"), {{"outcome", "approved"}}));
   run.exec(s.waste, command("issue_certificate", clerk(), at("2026-10-13", "15:00")));
   return s;
+}
+
+OtherPaths run_other_paths(Engine& engine, std::ostream& out) {
+  Runner run(engine);
+  OtherPaths p;
+  const json ad = ad_company();
+  const json signed_promise = {{"signed_by", "法定代表人-周敏"},
+                               {"signed_at", at("2026-11-02", "09:20")},
+                               {"text_sha256", std::string(64, '0')}};
+  auto without = [&](const json& app, const std::vector<std::string>& drop) {
+    json out_mats = json::array();
+    for (const auto& m : complete_materials(engine, app))
+      if (std::find(drop.begin(), drop.end(), m["id"].get<std::string>()) == drop.end())
+        out_mats.push_back(m);
+    return out_mats;
+  };
+  // 4. 容缺受理: the rendering (a tolerable item) follows within the supply period.
+  json ad_app = application("outdoor_advertising", ad, at("2026-11-02", "09:30"), ad_facts(), json::array());
+  ad_app["materials"] = without(ad_app, {"rendering"});
+  const json notice = json::parse(engine.precheck(ad_app.dump()));
+  out << "\n容缺受理 tolerant acceptance: the window may tolerate";
+  for (const auto& i : notice["tolerable"]) out << " " << i.get<std::string>();
+  out << "\n";
+  auto tolerance = [&](const std::string& supply_by) {
+    return json{
+        {"tolerance", {{"items", {"rendering"}}, {"supply_by", supply_by}, {"commitment", signed_promise}}}};
+  };
+  p.supplied = run.submit(ad_app);
+  run.exec(p.supplied, command("accept", clerk(), at("2026-11-02", "10:00"), tolerance("2026-11-13")));
+  run.exec(p.supplied, command("supply", as_applicant(ad), at("2026-11-06", "15:00"),
+                               {{"materials", {pdf("rendering")}}}));
+  run.exec(p.supplied, command("record_inspection", clerk(), at("2026-11-09", "10:00"),
+                               inspection("设施位置、规格与设计图一致")));
+  run.exec(p.supplied, command("decide", head(), at("2026-11-10", "10:00"), {{"outcome", "approved"}}));
+  run.exec(p.supplied, command("issue_certificate", clerk(), at("2026-11-11", "09:00")));
+  // 5. The same path, but the rendering never comes: terminated (终止) at 00:00 after supply_by.
+  ad_app["at"] = at("2026-11-02", "09:40");
+  p.lapsed = run.submit(ad_app);
+  run.exec(p.lapsed, command("accept", clerk(), at("2026-11-02", "10:10"), tolerance("2026-11-13")));
+  // 6. 告知承诺: the transport contract and the vehicle rules replaced by a commitment; decided on it, the
+  //    verification finds the contract does not exist.
+  json waste_app = application("construction_waste", haulage_company(), at("2026-11-02", "14:00"),
+                               waste_facts(), json::array());
+  waste_app["materials"] = without(waste_app, {"transport_contract", "vehicle_management_rules"});
+  waste_app["commitment"] = signed_promise;
+  waste_app["commitment"]["items"] = {"transport_contract", "vehicle_management_rules"};
+  p.committed = run.submit(waste_app);
+  run.exec(p.committed, command("accept", clerk(), at("2026-11-02", "15:00")));
+  run.exec(p.committed, command("record_opinion", reviewer("traffic_police"), at("2026-11-03", "10:00"),
+                                opinion("traffic_police", "approve", "限22时至次日5时运输")));
+  run.exec(p.committed, command("record_inspection", clerk(), at("2026-11-03", "15:00"),
+                                inspection("出入口硬化、冲洗平台齐全")));
+  run.exec(p.committed, command("decide", head(), at("2026-11-04", "10:00"), {{"outcome", "approved"}}));
+  run.exec(p.committed, command("issue_certificate", clerk(), at("2026-11-04", "15:00")));
+  const json fired = json::parse(engine.run_due(at("2026-11-14", "00:00")));
+  out << "run_due(2026-11-14T00:00): " << fired.size() << " timer(s) fired";
+  for (const auto& f : fired)
+    out << "  [" << f["kind"].get<std::string>() << "/" << f["clock"].get<std::string>() << "]";
+  out << "\n";
+  run.exec(p.committed,
+           command("record_verification", clerk(), at("2026-11-20", "10:00"),
+                   {{"result", "false"}, {"method", "data_sharing"}, {"note", "运输合同经核查不存在"}}));
+  return p;
 }
 
 namespace {

@@ -64,6 +64,15 @@ struct Stories {
 };
 Stories run_stories(Engine& engine, std::ostream& out);
 
+/// The two other acceptance paths (docs/contract.md §17), dated November 2026, after run_stories: an
+/// advertisement accepted with its rendering tolerated and supplied in time, one whose tolerance lapses
+/// (terminated), and a waste approval decided on a commitment that the verification finds false (revoked,
+/// credit flagged).
+struct OtherPaths {
+  std::string supplied, lapsed, committed;
+};
+OtherPaths run_other_paths(Engine& engine, std::ostream& out);
+
 /// A complaint as the application JSON (`source` hotline: the dispatcher files it for the reporter;
 /// portal: the reporter files its own).
 json complaint(const std::string& category, const json& reporter, const std::string& when,

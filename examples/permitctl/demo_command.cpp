@@ -40,6 +40,10 @@ const std::map<std::string, std::string> kEventNames = {
     {"permit_expiring", "即将到期 permit expiring"},
     {"permit_expired", "到期 permit expired"},
     {"renewal_deemed", "视为准予延续 renewal deemed granted"},
+    {"supplied", "容缺补齐 tolerated materials supplied"},
+    {"terminated", "终止 terminated"},
+    {"verification_recorded", "承诺核查 commitment verified"},
+    {"credit_flagged", "失信记录 reported to the credit system"},
 };
 
 std::string detail(const json& e) {
@@ -55,7 +59,9 @@ std::string detail(const json& e) {
   }
   if (t == "resubmitted") return std::to_string(d["materials"].size()) + " material(s)";
   if (t == "accepted" || t == "acceptance_deemed")
-    return "accepted_on " + d["accepted_on"].get<std::string>();
+    return "accepted_on " + d["accepted_on"].get<std::string>() +
+           (d.contains("tolerance") ? ", 容缺 supply by " + d["tolerance"]["supply_by"].get<std::string>()
+                                    : "");
   if (t == "opinion_recorded")
     return d["department"].get<std::string>() + ": " + d["opinion"].get<std::string>();
   if (t == "inspection_recorded") return std::to_string(d["inspectors"].size()) + " inspectors";
@@ -79,6 +85,11 @@ std::string detail(const json& e) {
     return d["clock"].get<std::string>() + " due " + d["due"].get<std::string>() + ", responsible: " + who;
   }
   if (t == "submitted") return "received_on " + d["received_on"].get<std::string>();
+  if (t == "supplied") return d["pending"].get<bool>() ? "still outstanding" : "all tolerated items in order";
+  if (t == "terminated" || t == "revoked") return d["reason"].get<std::string>();
+  if (t == "verification_recorded") return d["result"].get<std::string>();
+  if (t == "credit_flagged")
+    return d["applicant"]["name"].get<std::string>() + ": " + d["reason"].get<std::string>();
   return "";
 }
 
@@ -123,6 +134,8 @@ int run_demo(const std::string& db) {
   // The stories live in examples/common/demo_cases.cpp, shared with `portal --seed-demo`.
   const permitflow::demo::Stories stories = permitflow::demo::run_stories(engine, std::cout);
   for (const std::string& id : {stories.road, stories.board, stories.waste}) print_timeline(engine, id);
+  const permitflow::demo::OtherPaths other = permitflow::demo::run_other_paths(engine, std::cout);
+  for (const std::string& id : {other.supplied, other.lapsed, other.committed}) print_timeline(engine, id);
 
   // The supervision office's weekly report (督查周报) for the week the construction-waste case sat red.
   const json report = json::parse(engine.report(R"({"week": "2026-10-09", "format": "json"})"));

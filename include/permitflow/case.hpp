@@ -34,6 +34,8 @@ enum class State {
   returned,    // returned by a unit that is not responsible, awaiting re-dispatch
   escalated,   // major: leadership review, a supervising deputy to be assigned
   reopened,    // a bad rating: to be dispatched again for rectification
+  // Tolerant acceptance (容缺受理, docs/contract.md §17):
+  terminated,  // 终止: the tolerated materials were not supplied by the promised date (terminal)
 };
 
 /// The traffic light of a legal clock.
@@ -81,6 +83,9 @@ enum class CommandType {
   rate,
   escalate,
   assign_deputy,
+  // Tolerant acceptance and acceptance on commitment (docs/contract.md §17):
+  supply,               // the applicant brings the tolerated materials
+  record_verification,  // the result of checking a commitment after the decision
 };
 
 /// What is wrong with a material in a one-time notice (一次性告知).

@@ -70,9 +70,9 @@ class PERMITFLOW_EXPORT Engine {
   /// sha256 is in that folder (documents.hpp) with matching bytes; a missing or altered one is a problem of
   /// the case and the event that named it. Error(invalid_argument) for an unknown key or a missing folder.
   std::string verify(std::string_view options_json) const;
-  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "profile"? "raw",
-  /// "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}], "next",
-  /// "head", "pruned"}. Reading never blocks a command.
+  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "cases"?, "profile"?
+  /// "raw", "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}],
+  /// "next", "head", "pruned", "consumers": [{"name", "cursor", "lag"}]}. Reading never blocks a command.
   std::string feed(std::string_view request_json) const;
   /// Moves a durable consumer's cursor forward to `seq` (creating the consumer). Error(invalid_argument) for
   /// a bad name, a seq past the feed's head or behind the consumer's cursor; nothing changes then.

@@ -70,6 +70,52 @@ std::vector<SubmittedMaterial> parse_materials(const json& array, const std::str
   return out;
 }
 
+SignedCommitment parse_signed_commitment(const json& obj, const std::string& pointer) {
+  SignedCommitment s;
+  s.signed_by = in::get_string(obj, "signed_by", pointer, in::kMaxId);
+  in::get_time(obj, "signed_at", pointer);
+  s.signed_at = obj["signed_at"].get<std::string>();
+  s.text_sha256 = in::get_string(obj, "text_sha256", pointer, 64);
+  if (s.text_sha256.size() != 64 || !std::all_of(s.text_sha256.begin(), s.text_sha256.end(), [](char ch) {
+        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+      })) {
+    in::fail(in::child(pointer, "text_sha256"), "must be 64 lower-case hex digits (SHA-256 of the text)");
+  }
+  return s;
+}
+
+std::vector<std::string> parse_item_ids(const json& parent, std::string_view key,
+                                        const std::string& pointer) {
+  const std::string p = in::child(pointer, key);
+  if (!parent.contains(std::string(key)) || !parent[std::string(key)].is_array())
+    in::fail(p, "must be an array of material ids");
+  const json& items = parent[std::string(key)];
+  if (items.empty()) in::fail(p, "must name at least one material");
+  if (items.size() > 500) in::fail(p, "has more than 500 items");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const json& v = items[i];
+    const std::string at = p + "/" + std::to_string(i);
+    if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
+        v.get_ref<const std::string&>().size() > in::kMaxId ||
+        !in::valid_utf8(v.get_ref<const std::string&>()))
+      in::fail(at, "must be a material id");
+    if (std::find(out.begin(), out.end(), v.get<std::string>()) != out.end())
+      in::fail(at, "material '" + v.get<std::string>() + "' is named twice");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+json signed_commitment_json(const SignedCommitment& s) {
+  return {{"signed_by", s.signed_by}, {"signed_at", s.signed_at}, {"text_sha256", s.text_sha256}};
+}
+
+SignedCommitment signed_commitment_from_json(const json& j) {
+  return {j.at("signed_by").get<std::string>(), j.at("signed_at").get<std::string>(),
+          j.at("text_sha256").get<std::string>()};
+}
+
 json materials_to_json(const std::vector<SubmittedMaterial>& materials) {
   json out = json::array();
   for (const auto& m : materials) {
@@ -116,9 +162,9 @@ Application parse_complaint(const json& doc) {
 Application parse_application(std::string_view text) {
   const json doc = in::parse_document(text, "the application");
   if (doc.is_object() && doc.contains("kind") && doc["kind"] == "complaint") return parse_complaint(doc);
-  in::only_keys(
-      doc, "",
-      {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of", "command_id"});
+  in::only_keys(doc, "",
+                {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of",
+                 "commitment", "command_id"});
   if (doc.contains("kind")) {
     const std::string kind = in::get_string(doc, "kind", "", 32);
     if (kind != "permit") in::fail("/kind", "unknown kind '" + kind + "' ('permit' or 'complaint')");
@@ -139,6 +185,12 @@ Application parse_application(std::string_view text) {
     app.materials = parse_materials(doc["materials"], "/materials", Date());
   }
   app.renewal_of = in::opt_string(doc, "renewal_of", "", in::kMaxId);
+  if (doc.contains("commitment") && !doc["commitment"].is_null()) {
+    const json& c = in::require_object(doc, "commitment", "");
+    in::only_keys(c, "/commitment", {"items", "signed_by", "signed_at", "text_sha256"});
+    app.commitment =
+        Commitment{parse_item_ids(c, "items", "/commitment"), parse_signed_commitment(c, "/commitment")};
+  }
   app.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
   return app;
 }

@@ -21,6 +21,7 @@ struct Application {
   nlohmann::json facts = nlohmann::json::object();
   std::vector<SubmittedMaterial> materials;  // received_on is set by the engine (the receipt date)
   std::optional<std::string> renewal_of;
+  std::optional<Commitment> commitment;  // 告知承诺 for materials that allow it
   std::string command_id;
   // complaints only
   std::string source;  // hotline, portal, wechat, window, patrol, referral
@@ -37,6 +38,17 @@ Actor parse_actor(const nlohmann::json& parent, std::string_view key, const std:
 /// [{"id", "format", "expires_on"?, "sha256"?}, …]; duplicate ids are refused.
 std::vector<SubmittedMaterial> parse_materials(const nlohmann::json& array, const std::string& pointer,
                                                Date received_on);
+
+/// {"signed_by", "signed_at" (RFC 3339), "text_sha256" (64 lower-case hex)}: a signed commitment text.
+SignedCommitment parse_signed_commitment(const nlohmann::json& obj, const std::string& pointer);
+
+/// A non-empty list of distinct material ids at `pointer` (a tolerance's or a commitment's items).
+std::vector<std::string> parse_item_ids(const nlohmann::json& parent, std::string_view key,
+                                        const std::string& pointer);
+
+/// JSON of a signed commitment, as events and the case document carry it.
+nlohmann::json signed_commitment_json(const SignedCommitment& s);
+SignedCommitment signed_commitment_from_json(const nlohmann::json& j);  // trusted input (the log)
 
 /// The stored form of materials (with received_on), as events keep them.
 nlohmann::json materials_to_json(const std::vector<SubmittedMaterial>& materials);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "case/application.hpp"
 #include "clock/legal_clock.hpp"
 #include "permitflow/error.hpp"
 
@@ -115,6 +116,9 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.flags = d.at("flags").get<std::vector<std::string>>();
     c.opinions.clear();
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
+    if (d.contains("commitment"))
+      c.commitment = Commitment{d["commitment"].at("items").get<std::vector<std::string>>(),
+                                signed_commitment_from_json(d["commitment"])};
     c.state = State::submitted;
     if (str(d, "kind") == "complaint") apply_complaint_event(c, e, ctx);
   } else if (c.complaint_kind) {
@@ -151,6 +155,37 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
     c.deemed_accepted = t == "acceptance_deemed";
     c.state = State::under_review;
+    if (d.contains("tolerance")) {
+      const json& tol = d["tolerance"];
+      Tolerance tl;
+      tl.items = tol.at("items").get<std::vector<std::string>>();
+      tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
+      tl.outstanding = tl.items;
+      tl.commitment = signed_commitment_from_json(tol.at("commitment"));
+      c.tolerance = std::move(tl);
+    }
+  } else if (t == "supplied") {
+    for (const json& m : d.at("materials")) {
+      SubmittedMaterial mat = material_from_json(m);
+      const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                   [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+      if (it != c.materials.end()) {
+        *it = std::move(mat);
+      } else {
+        c.materials.push_back(std::move(mat));
+      }
+    }
+    if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
+    c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
+    c.tolerance->pending = !c.tolerance->outstanding.empty();
+    if (!c.tolerance->pending) c.tolerance->supplied_on = day;
+  } else if (t == "terminated") {
+    end_case(c, State::terminated, day, str(d, "reason"));
+    if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
+  } else if (t == "verification_recorded") {
+    c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
+  } else if (t == "credit_flagged") {
+    c.credit_flagged = true;
   } else if (t == "rejected") {
     end_case(c, State::not_accepted, day, str(d, "reason"));
   } else if (t == "withdrawn") {
@@ -305,7 +340,29 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
           ended_light(c.certificate ? std::optional<Date>(c.certificate->issued_on) : c.ended_on, due.date);
     }
   }
+  // 告知承诺: a decision on a commitment is checked within the definition's working days (decision day not
+  // counted); the clock ends when the check is recorded.
+  if (c.decision && c.decision->approved && c.commitment && def.decide_on_commitment && def.verification) {
+    const LegalClock clock{c.decision->on, def.verification->within_working_days, {}};
+    const WorkingDate due = due_date(clock, cal);
+    ClockView& v = out.verification;
+    v.present = true;
+    v.due = due.date;
+    v.provisional = due.provisional;
+    if (c.verification) {
+      v.light = ended_light(c.verification->on, due.date);
+    } else if (c.state == State::revoked || c.state == State::expired || c.state == State::closed) {
+      v.light = ended_light(c.ended_on, due.date);
+    } else {
+      v.light = light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off));
+    }
+  }
   c.deadlines = out;
+}
+
+std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
+  auto items = compute_deficiencies(def, c.facts, c.materials);
+  return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
 }
 
 std::string active_clock(const Case& c) {
@@ -322,6 +379,8 @@ std::string active_clock(const Case& c) {
       return "decision";
     case State::approved:
       return "issuance";
+    case State::issued:
+      return verification_open(c) ? "verification" : "";
     default:
       return "";
   }
@@ -405,8 +464,31 @@ json to_json(const Case& c, const CaseContext& ctx) {
                    {"valid_until", date_or_null(c.certificate->valid_until)},
                    {"issued_on", c.certificate->issued_on.to_string()}};
   }
+  json tolerance = nullptr;
+  if (c.tolerance) {
+    const Tolerance& t = *c.tolerance;
+    tolerance = {{"items", t.items},
+                 {"supply_by", t.supply_by.to_string()},
+                 {"pending", t.pending},
+                 {"outstanding", t.outstanding},
+                 {"supplied_on", date_or_null(t.supplied_on)},
+                 {"commitment", signed_commitment_json(t.commitment)}};
+  }
+  json commitment = nullptr;
+  if (c.commitment) {
+    commitment = signed_commitment_json(c.commitment->signature);
+    commitment["items"] = c.commitment->items;
+  }
+  json verification = nullptr;
+  if (c.verification) {
+    verification = {{"result", c.verification->result},
+                    {"method", c.verification->method.empty() ? json(nullptr) : json(c.verification->method)},
+                    {"note", c.verification->note},
+                    {"actor", c.verification->actor},
+                    {"recorded_on", c.verification->on.to_string()}};
+  }
   const std::string& name_zh = ctx.definition.name.zh;
-  return json{
+  json doc{
       {"id", c.id},
       {"kind", "permit"},
       {"permit", c.permit},
@@ -440,6 +522,15 @@ json to_json(const Case& c, const CaseContext& ctx) {
         {"issuance", clock_json(c.deadlines.issuance, false, 0)}}},
       {"last_event_at", c.last_event_at.to_rfc3339(ctx.utc_offset_minutes)},
   };
+  // The two acceptance paths' fields appear only on a case that took one, so the document of every other
+  // case stays what earlier versions stored and verify compares it as written (docs/contract.md §17).
+  if (c.tolerance) doc["tolerance"] = std::move(tolerance);
+  if (c.commitment) doc["commitment"] = std::move(commitment);
+  if (c.verification) doc["verification"] = std::move(verification);
+  if (c.credit_flagged) doc["credit_flagged"] = true;
+  if (c.deadlines.verification.present)
+    doc["deadlines"]["verification"] = clock_json(c.deadlines.verification, false, 0);
+  return doc;
 }
 
 const ClockView* Deadlines::find(std::string_view clock) const {
@@ -447,6 +538,7 @@ const ClockView* Deadlines::find(std::string_view clock) const {
   if (clock == "correction") return &correction;
   if (clock == "decision" || clock == "decision_statutory") return &decision;
   if (clock == "issuance") return &issuance;
+  if (clock == "verification") return &verification;
   return nullptr;
 }
 

@@ -81,6 +81,42 @@ struct Certificate {
   bool operator==(const Certificate&) const = default;
 };
 
+/// A signed written commitment (承诺书): who signed it, when, and the SHA-256 of the text shown to them.
+struct SignedCommitment {
+  std::string signed_by;
+  std::string signed_at;  // RFC 3339, as given
+  std::string text_sha256;
+  bool operator==(const SignedCommitment&) const = default;
+};
+
+/// 容缺受理: accepted while the tolerable `items` are still missing, to be supplied by `supply_by`.
+struct Tolerance {
+  std::vector<std::string> items;
+  Date supply_by;
+  bool pending = true;
+  std::vector<std::string> outstanding;  // items not yet in order (all of them at acceptance)
+  SignedCommitment commitment;
+  std::optional<Date> supplied_on;  // the day the last item arrived in order
+  bool operator==(const Tolerance&) const = default;
+};
+
+/// 告知承诺: the application's commitment replacing the proofs `items`.
+struct Commitment {
+  std::vector<std::string> items;
+  SignedCommitment signature;
+  bool operator==(const Commitment&) const = default;
+};
+
+/// The check of a commitment after the decision (事中事后核查).
+struct Verification {
+  std::string result;  // confirmed, false, exempt
+  std::string method;
+  std::string note;
+  std::string actor;
+  Date on;
+  bool operator==(const Verification&) const = default;
+};
+
 /// A clock as shown in the case: its due date(s) and light(s) as of the last event.
 struct ClockView {
   bool present = false;  // false → JSON null
@@ -98,6 +134,7 @@ struct Deadlines {
   ClockView correction;
   ClockView decision;
   ClockView issuance;
+  ClockView verification;  // after a decision on a commitment, until the verification is recorded
   /// The view of a permit clock by its timer name ("decision_statutory" is the decision clock's statutory
   /// due); nullptr for any other name (complaint clocks live in ComplaintFile).
   const ClockView* find(std::string_view clock) const;
@@ -170,7 +207,11 @@ struct Case {
   std::optional<Date> ended_on;  // withdrawn, rejected, closed, revoked, expired
   std::string end_reason;
   std::vector<std::string> flags;
-  std::vector<std::string> warnings;  // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+  std::vector<std::string> warnings;     // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+  std::optional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
+  std::optional<Commitment> commitment;  // 告知承诺 on the application
+  std::optional<Verification> verification;  // the recorded check of the commitment
+  bool credit_flagged = false;               // a false commitment was reported to the credit system
 
   Deadlines deadlines;  // derived after every event
 
@@ -218,8 +259,20 @@ Instant complaint_yellow_at(const Case& c, const CaseContext& ctx);
 OfficeHours office_hours_of(const CaseContext& ctx);
 
 /// The running clock shown in queries: its name ("acceptance_notice", "correction", "decision",
-/// "issuance") or "" when none runs.
+/// "issuance", "verification") or "" when none runs.
 std::string active_clock(const Case& c);
+
+/// The deficiencies of the case's application as they stand (the one-time notice), without the items its
+/// commitment covers.
+std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def);
+
+/// Whether a tolerance is still waiting for its items.
+inline bool tolerance_pending(const Case& c) { return c.tolerance && c.tolerance->pending; }
+
+/// Whether the verification clock of a decision on a commitment runs (opened and nothing recorded yet).
+inline bool verification_open(const Case& c) {
+  return c.deadlines.verification.present && !c.verification && !is_terminal(c.state);
+}
 
 /// Departments whose opinion is still pending while the case is under review.
 std::vector<std::string> awaiting_departments(const Case& c);

@@ -145,6 +145,23 @@ void serialize(Ar& ar, Certificate& c, unsigned) {
   ar& c.issued_on;
 }
 template <class Ar>
+void serialize(Ar& ar, SignedCommitment& s, unsigned) {
+  ar& s.signed_by& s.signed_at& s.text_sha256;
+}
+template <class Ar>
+void serialize(Ar& ar, Tolerance& t, unsigned) {
+  ar& t.items& t.supply_by& t.pending& t.outstanding& t.commitment;
+  optional_field(ar, t.supplied_on);
+}
+template <class Ar>
+void serialize(Ar& ar, Commitment& c, unsigned) {
+  ar& c.items& c.signature;
+}
+template <class Ar>
+void serialize(Ar& ar, Verification& v, unsigned) {
+  ar& v.result& v.method& v.note& v.actor& v.on;
+}
+template <class Ar>
 void serialize(Ar& ar, ClockView& v, unsigned) {
   ar& v.present& v.due;
   enum_field(ar, v.light);
@@ -224,12 +241,21 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   optional_field(ar, c.ended_on);
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
   if (version >= 2) ar& c.complaint_kind& c.complaint;  // the complaint kind (docs/complaints.md)
+  if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
+    optional_field(ar, c.tolerance);
+    optional_field(ar, c.commitment);
+    optional_field(ar, c.verification);
+    ar& c.credit_flagged& c.deadlines.verification;
+  }
 }
 
 }  // namespace boost::serialization
 
-BOOST_CLASS_VERSION(permitflow::Case, 2)
+BOOST_CLASS_VERSION(permitflow::Case, 3)
 BOOST_CLASS_VERSION(permitflow::Suspension, 1)
+BOOST_CLASS_VERSION(permitflow::Tolerance, 1)
+BOOST_CLASS_VERSION(permitflow::Commitment, 1)
+BOOST_CLASS_VERSION(permitflow::Verification, 1)
 BOOST_CLASS_VERSION(permitflow::ComplaintFile, 2)
 
 namespace permitflow {

@@ -38,9 +38,22 @@ struct Deficiency {
 std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const nlohmann::json& facts,
                                              const std::vector<SubmittedMaterial>& materials);
 
+/// Facts any permit application may carry whatever its definition declares: the host's answers from the
+/// credit system (booleans). Either one true closes tolerant acceptance and acceptance on commitment; the
+/// ordinary path stays open (docs/contract.md §17).
+inline constexpr std::string_view kCreditFacts[] = {"serious_bad_credit", "false_commitment_on_record"};
+
+/// The first credit fact that is true in `facts`, or "" when the credit gate is open.
+std::string credit_gate(const nlohmann::json& facts);
+
+/// `items` without the deficiencies a commitment covers: a committed material id covers that item and,
+/// for a per-vehicle material, each "<id>:<plate>" item.
+std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
+                                          const std::vector<std::string>& committed);
+
 /// The prohibition flags of the definition's rules (docs/contract.md §6): "protected_road",
-/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late". `submitted_at` is the filing time
-/// (emergency rule). A flag is never a deficiency; a fact a rule needs and lacks is reported by
+/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own. `submitted_at`
+/// is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a fact a rule needs and lacks is reported by
 /// compute_deficiencies.
 std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,

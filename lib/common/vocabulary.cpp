@@ -11,7 +11,7 @@ namespace {
 template <typename E, std::size_t N>
 using Table = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Table<State, 22> kStates{{{State::submitted, "submitted"},
+constexpr Table<State, 23> kStates{{{State::submitted, "submitted"},
                                     {State::awaiting_correction, "awaiting_correction"},
                                     {State::not_accepted, "not_accepted"},
                                     {State::under_review, "under_review"},
@@ -32,7 +32,8 @@ constexpr Table<State, 22> kStates{{{State::submitted, "submitted"},
                                     {State::rated, "rated"},
                                     {State::returned, "returned"},
                                     {State::escalated, "escalated"},
-                                    {State::reopened, "reopened"}}};
+                                    {State::reopened, "reopened"},
+                                    {State::terminated, "terminated"}}};
 constexpr Table<Light, 5> kLights{{{Light::green, "green"},
                                    {Light::yellow, "yellow"},
                                    {Light::red, "red"},
@@ -48,7 +49,7 @@ constexpr Table<Role, 10> kRoles{{{Role::applicant, "applicant"},
                                   {Role::dispatcher, "dispatcher"},
                                   {Role::handler, "handler"},
                                   {Role::leader, "leader"}}};
-constexpr Table<CommandType, 24> kCommands{{{CommandType::accept, "accept"},
+constexpr Table<CommandType, 26> kCommands{{{CommandType::accept, "accept"},
                                             {CommandType::request_correction, "request_correction"},
                                             {CommandType::resubmit, "resubmit"},
                                             {CommandType::reject, "reject"},
@@ -71,7 +72,9 @@ constexpr Table<CommandType, 24> kCommands{{{CommandType::accept, "accept"},
                                             {CommandType::check, "check"},
                                             {CommandType::rate, "rate"},
                                             {CommandType::escalate, "escalate"},
-                                            {CommandType::assign_deputy, "assign_deputy"}}};
+                                            {CommandType::assign_deputy, "assign_deputy"},
+                                            {CommandType::supply, "supply"},
+                                            {CommandType::record_verification, "record_verification"}}};
 constexpr Table<Problem, 5> kProblems{{{Problem::missing, "missing"},
                                        {Problem::expired, "expired"},
                                        {Problem::invalid_format, "invalid_format"},
@@ -116,7 +119,7 @@ std::optional<Role> parse_role(std::string_view t) noexcept { return value_of(kR
 std::optional<CommandType> parse_command_type(std::string_view t) noexcept { return value_of(kCommands, t); }
 std::optional<Problem> parse_problem(std::string_view t) noexcept { return value_of(kProblems, t); }
 
-bool is_complaint_state(State s) noexcept { return s >= State::received; }
+bool is_complaint_state(State s) noexcept { return s >= State::received && s != State::terminated; }
 
 bool is_terminal(State s, std::string_view kind) noexcept {
   if (kind == "complaint") return s == State::rated;
@@ -132,6 +135,7 @@ bool is_terminal(State s) noexcept {
     case State::revoked:
     case State::closed:
     case State::rated:
+    case State::terminated:
       return true;
     default:
       return false;

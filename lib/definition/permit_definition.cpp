@@ -309,21 +309,13 @@ Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
   return c;
 }
 
-// {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n}.
+// {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n} between two date
+// facts, or {"span": [from, to], "unit": "hours", "op": o, "value": n, "roll_to_working_day"?: b} between
+// two time facts, where `to` may be the filing time "@submitted_at".
 Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
-  n.object({"span", "unit", "op", "value"});
+  n.object({"span", "unit", "op", "value", "roll_to_working_day"});
   Condition c;
   c.kind = Condition::Kind::span;
-  const Node span = n.child("span");
-  span.array();
-  if (span.size() != 2) span.fail("a span names two date facts: [from, to]");
-  for (std::size_t i = 0; i < 2; ++i) {
-    const Node f = span.element(i);
-    const FactSpec& spec = declared_fact(f, facts);
-    if (spec.type != FactType::date)
-      f.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) + ", not a date fact");
-    (i == 0 ? c.fact : c.other_fact) = spec.name;
-  }
   const Node unit = n.required("unit");
   const std::string u = unit.str();
   if (u == "days") {
@@ -332,12 +324,37 @@ Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
     c.unit = Condition::Unit::working_days;
   } else if (u == "months") {
     c.unit = Condition::Unit::months;
+  } else if (u == "hours") {
+    c.unit = Condition::Unit::hours;
   } else {
-    unit.fail("unknown unit '" + u + "' (days, working_days, months)");
+    unit.fail("unknown unit '" + u + "' (days, working_days, months, hours)");
+  }
+  const bool hours = c.unit == Condition::Unit::hours;
+  const FactType ends = hours ? FactType::time : FactType::date;
+  const Node span = n.child("span");
+  span.array();
+  if (span.size() != 2)
+    span.fail(hours ? "an hours span names two time facts: [from, to]"
+                    : "a span names two date facts: [from, to]");
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Node f = span.element(i);
+    if (hours && i == 1 && f.value().is_string() && f.str() == kSubmittedAt) {
+      c.other_fact = std::string(kSubmittedAt);
+      continue;
+    }
+    const FactSpec& spec = declared_fact(f, facts);
+    if (spec.type != ends)
+      f.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) + ", not a " +
+             std::string(fact_type_name(ends)) + " fact" +
+             (hours ? " (an hours span runs between times)" : " (a span in " + u + " runs between dates)"));
+    (i == 0 ? c.fact : c.other_fact) = spec.name;
   }
   c.op = required_op(n);
   if (c.op == Condition::Op::in) n.child("op").fail("'in' does not apply to a span");
   c.value = n.required("value").integer(0);
+  c.roll_to_working_day = n.optional_bool("roll_to_working_day", false);
+  if (c.roll_to_working_day && !hours)
+    n.child("roll_to_working_day").fail("roll_to_working_day applies to a span in hours only");
   return c;
 }
 
@@ -463,7 +480,7 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
 
 MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
                             const std::vector<MaterialSpec>& earlier) {
-  n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired",
+  n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired", "key",
             "tolerable", "commitment_allowed", "max_upload_mib", "note"});
   MaterialSpec m;
   const Node id = n.required("id");
@@ -499,8 +516,14 @@ MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
     m.formats.push_back(std::move(s));
   }
   m.must_not_be_expired = n.optional_bool("must_not_be_expired", false);
+  m.key = n.optional_bool("key", false);
   m.tolerable = n.optional_bool("tolerable", false);
   m.commitment_allowed = n.optional_bool("commitment_allowed", false);
+  // A key material proves the permit's basic condition: it is neither supplied later nor replaced by a
+  // promise (容缺 and 告知承诺 apply to secondary materials only).
+  if (m.key && m.tolerable) n.child("tolerable").fail("a key material is never tolerable");
+  if (m.key && m.commitment_allowed)
+    n.child("commitment_allowed").fail("a key material cannot be replaced by a commitment");
   if (n.has("max_upload_mib")) m.max_upload_mib = n.child("max_upload_mib").integer(1);
   if (n.has("note")) m.note = n.child("note").str();
   return m;
@@ -622,7 +645,73 @@ void expand_named_rules(PermitDefinition& d) {
                              "the term exceeds the maximum (" + std::to_string(max) +
                                  " months, electronic screens " + std::to_string(screen) + ")"}});
   }
+  if (d.emergency_filing) {
+    // 城市道路管理条例 Art 34: emergency works file for approval within `hours` of breaking the road.
+    const int h = d.emergency_filing->hours;
+    Condition late;
+    late.kind = K::span;
+    late.fact = "broken_at";
+    late.other_fact = std::string(kSubmittedAt);
+    late.unit = Condition::Unit::hours;
+    late.op = Op::gt;
+    late.value = h;
+    late.roll_to_working_day = d.emergency_filing->roll_to_working_day;
+    d.fact_rules.push_back(
+        {"emergency_filing_late",
+         false,
+         combine(K::all, {fact_equals("emergency", true), std::move(late)}),
+         {"城市道路管理条例第三十四条：紧急抢修须在破路后" + std::to_string(h) + "小时内补办批准手续",
+          "emergency works file for approval within " + std::to_string(h) + " hours of breaking the road"}});
+  }
   d.named_fact_rules = d.fact_rules.size();
+  if (d.vehicles) {  // 建设部令第135号
+    ItemCheck check{"vehicles", "vehicle", {"车辆", "vehicle"}, {}};
+    if (d.vehicles->enclosed)
+      check.require_true.push_back({"enclosed", {"未采用全密闭运输", "not fully enclosed"}});
+    if (d.vehicles->recorder)
+      check.require_true.push_back(
+          {"recorder", {"未安装行驶及装卸记录仪", "no driving and loading recorder"}});
+    if (!check.require_true.empty()) d.item_checks.push_back(std::move(check));
+  }
+}
+
+// rules.item_checks: [{"each": <vehicles fact>, "item": <prefix>, "label": {zh, en},
+//                      "require_true": [{"field": "enclosed" | "recorder", "message": {zh, en}}], "note"?}].
+void parse_item_checks(const Node& list, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+  list.array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Node r = list.element(i);
+    r.object({"each", "item", "label", "require_true", "note"});
+    ItemCheck check;
+    const Node each = r.required("each");
+    const FactSpec& spec = declared_fact(each, facts);
+    if (spec.type != FactType::vehicles)
+      each.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) +
+                ", not a list fact (type vehicles)");
+    check.list_fact = spec.name;
+    const Node item = r.required("item");
+    check.item = item.identifier();
+    for (const auto& other : d.item_checks) {
+      if (other.item == check.item) item.fail("duplicate item prefix '" + check.item + "'");
+    }
+    if (d.material(check.item) != nullptr)
+      item.fail("'" + check.item + "' is already a material id; choose another item prefix");
+    check.label = parse_name(r.required("label"));
+    const Node fields = r.required("require_true");
+    fields.array();
+    if (fields.size() == 0) fields.fail("needs at least one field");
+    for (std::size_t k = 0; k < fields.size(); ++k) {
+      const Node f = fields.element(k);
+      f.object({"field", "message"});
+      const Node name = f.required("field");
+      const std::string field = name.str();
+      if (field != "enclosed" && field != "recorder")
+        name.fail("unknown field '" + field + "' of a vehicle (enclosed, recorder)");
+      check.require_true.push_back({field, parse_name(f.required("message"))});
+    }
+    if (r.has("note")) r.child("note").str();
+    d.item_checks.push_back(std::move(check));
+  }
 }
 
 // rules.prohibitions / rules.flags: [{"flag", "when", "message"?, "note"?}].
@@ -651,7 +740,8 @@ void parse_fact_rules(const Node& list, bool prohibition, const std::vector<Fact
 }
 
 void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
-  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags"});
+  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags",
+            "item_checks"});
   if (n.has("protection_period")) {
     const Node r = n.child("protection_period");
     r.object({"new_road_years", "overhaul_years", "note"});
@@ -712,6 +802,7 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
   expand_named_rules(d);
   if (n.has("prohibitions")) parse_fact_rules(n.child("prohibitions"), true, facts, d);
   if (n.has("flags")) parse_fact_rules(n.child("flags"), false, facts, d);
+  if (n.has("item_checks")) parse_item_checks(n.child("item_checks"), facts, d);
 }
 
 ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
@@ -750,6 +841,38 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
   if (v.months && v.max_months && *v.months > *v.max_months)
     n.child("months").fail("exceeds max_months (" + std::to_string(*v.max_months) + ")");
   return v;
+}
+
+// 告知承诺: a permit decided on a commitment names how and by when the commitment is checked; materials
+// may allow a commitment only where such a check exists.
+void parse_commitment_rules(const Node& root, PermitDefinition& d) {
+  d.decide_on_commitment = root.optional_bool("decide_on_commitment", false);
+  if (root.has("verification")) {
+    const Node n = root.child("verification");
+    n.object({"within_working_days", "methods", "note"});
+    VerificationRule v;
+    v.within_working_days = n.required("within_working_days").integer(1);
+    const Node methods = n.required("methods");
+    methods.array();
+    if (methods.size() == 0) methods.fail("needs at least one verification method");
+    for (std::size_t i = 0; i < methods.size(); ++i) {
+      std::string m = methods.element(i).identifier();
+      if (std::find(v.methods.begin(), v.methods.end(), m) != v.methods.end())
+        methods.element(i).fail("duplicate method '" + m + "'");
+      v.methods.push_back(std::move(m));
+    }
+    if (n.has("note")) n.child("note").str();
+    if (!d.decide_on_commitment) n.fail("a verification needs \"decide_on_commitment\": true");
+    d.verification = std::move(v);
+  }
+  if (d.decide_on_commitment && !d.verification)
+    root.child("decide_on_commitment").fail("deciding on a commitment needs a \"verification\" rule");
+  // Without decide_on_commitment a commitment_allowed mark is inert (version 1 of the shipped files has
+  // such marks): the engine refuses commitments for the permit.
+  const bool allowing = std::any_of(d.materials.begin(), d.materials.end(),
+                                    [](const MaterialSpec& m) { return m.commitment_allowed; });
+  if (d.decide_on_commitment && !allowing)
+    root.child("decide_on_commitment").fail("no material allows a commitment");
 }
 
 RenewalRule parse_renewal(const Node& n) {
@@ -910,9 +1033,27 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     d->file = std::string(source);
     return d;
   }
-  root.object({"kind", "id", "version", "effective_from", "short_code", "name", "item_code", "legal_basis",
-               "facts", "materials", "limits", "co_approving", "suspension_reasons",
-               "site_inspection_required", "min_inspectors", "rules", "validity", "renewal", "note"});
+  root.object({"kind",
+               "id",
+               "version",
+               "effective_from",
+               "short_code",
+               "name",
+               "item_code",
+               "legal_basis",
+               "facts",
+               "materials",
+               "limits",
+               "co_approving",
+               "suspension_reasons",
+               "site_inspection_required",
+               "min_inspectors",
+               "rules",
+               "validity",
+               "renewal",
+               "decide_on_commitment",
+               "verification",
+               "note"});
   parse_header(root, *d);
   if (root.has("item_code")) {
     const Node ic = root.child("item_code");
@@ -978,6 +1119,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
   d->validity = parse_validity(root.required("validity"), d->facts);
   if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
+  parse_commitment_rules(root, *d);
   if (root.has("note")) root.child("note").str();
 
   d->source = doc.dump();
@@ -1036,7 +1178,9 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   // Case numbers carry the short code (…-RE-…): two permits with one code could not be told apart.
   for (const auto& [other_id, other_versions] : defs_) {
     if (other_id == def->id) continue;
-    for (const auto& [v, other] : other_versions) {
+    // Newest first, so the refusal names the file a county edits today.
+    for (auto v = other_versions.rbegin(); v != other_versions.rend(); ++v) {
+      const auto& other = v->second;
       if (other->short_code == def->short_code)
         throw Error(ErrorCode::invalid_argument,
                     def->file + ": /short_code: short code '" + def->short_code + "' is already used by " +
@@ -1162,12 +1306,37 @@ bool holds(Condition::Op op, int order) {
 
 // span(from, to) compared with n: days and working days count the days after `from` up to `to` (negative
 // when `to` is earlier); months compare `to` with the same date n months after `from`, so a span of
-// 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more.
-bool span_holds(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
+// 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more; hours compare `to` with the instant n
+// hours after `from`, which with roll-over moves off a rest day to 24:00 of the next working day.
+bool span_holds(const Condition& c, const json& facts, const RuleContext& context) {
+  static const WorkingCalendar kOfficial = WorkingCalendar::official();
+  const WorkingCalendar& calendar = context.calendar != nullptr ? *context.calendar : kOfficial;
+  const auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (!c.value.is_number_integer()) return false;
+  const int n = c.value.get<int>();
   const json* a = answered(facts, c.fact);
+  if (a == nullptr || !a->is_string()) return false;
+  if (c.unit == Condition::Unit::hours) {
+    std::optional<Instant> to = context.submitted_at;
+    const json* b = c.other_fact == kSubmittedAt ? nullptr : answered(facts, c.other_fact);
+    if (c.other_fact != kSubmittedAt && (b == nullptr || !b->is_string())) return false;
+    Instant limit;
+    try {
+      if (b != nullptr) to = Instant::parse_rfc3339(b->get<std::string>());
+      limit = add_hours(Instant::parse_rfc3339(a->get<std::string>()), n);
+    } catch (const Error&) {
+      return false;
+    }
+    if (!to) return false;
+    if (c.roll_to_working_day) {
+      const Date day = limit.local_date(context.utc_offset_minutes);
+      if (!calendar.is_working_day(day))
+        limit = Instant::start_of_day(calendar.next_working_day(day) + 1, context.utc_offset_minutes);
+    }
+    return holds(c.op, sign(*to, limit));
+  }
   const json* b = answered(facts, c.other_fact);
-  if (a == nullptr || b == nullptr || !a->is_string() || !b->is_string() || !c.value.is_number_integer())
-    return false;
+  if (b == nullptr || !b->is_string()) return false;
   Date from;
   Date to;
   try {
@@ -1176,29 +1345,26 @@ bool span_holds(const Condition& c, const json& facts, const WorkingCalendar* ca
   } catch (const Error&) {
     return false;
   }
-  const int n = c.value.get<int>();
-  const auto sign = [](int x, int y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (c.unit) {
     case Condition::Unit::days:
       return holds(c.op, sign(to - from, n));
     case Condition::Unit::working_days: {
-      static const WorkingCalendar kOfficial = WorkingCalendar::official();
-      const WorkingCalendar& cal = calendar != nullptr ? *calendar : kOfficial;
-      const int count =
-          from <= to ? cal.working_days_between(from + 1, to) : -cal.working_days_between(to + 1, from);
+      const int count = from <= to ? calendar.working_days_between(from + 1, to)
+                                   : -calendar.working_days_between(to + 1, from);
       return holds(c.op, sign(count, n));
     }
-    case Condition::Unit::months: {
-      const Date limit = add_months(from, n);
-      return holds(c.op, to < limit ? -1 : (limit < to ? 1 : 0));
-    }
+    case Condition::Unit::months:
+      return holds(c.op, sign(to, add_months(from, n)));
+    case Condition::Unit::hours:
+      break;
   }
   return false;
 }
 
 void collect_facts(const Condition& c, std::vector<std::string>& out) {
   for (const std::string* name : {&c.fact, &c.other_fact}) {
-    if (!name->empty() && std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
+    if (name->empty() || *name == kSubmittedAt) continue;
+    if (std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
   }
   for (const auto& o : c.operands) collect_facts(o, out);
 }
@@ -1211,18 +1377,24 @@ std::vector<std::string> condition_facts(const Condition& c) {
   return out;
 }
 
-bool evaluate(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
+bool reads_submission_time(const Condition& c) {
+  return c.other_fact == kSubmittedAt ||
+         std::any_of(c.operands.begin(), c.operands.end(),
+                     [](const Condition& o) { return reads_submission_time(o); });
+}
+
+bool evaluate(const Condition& c, const json& facts, const RuleContext& context) {
   switch (c.kind) {
     case Condition::Kind::any:
       return std::any_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
+                         [&](const Condition& o) { return evaluate(o, facts, context); });
     case Condition::Kind::all:
       return std::all_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
+                         [&](const Condition& o) { return evaluate(o, facts, context); });
     case Condition::Kind::negation:
-      return !c.operands.empty() && !evaluate(c.operands.front(), facts, calendar);
+      return !c.operands.empty() && !evaluate(c.operands.front(), facts, context);
     case Condition::Kind::span:
-      return span_holds(c, facts, calendar);
+      return span_holds(c, facts, context);
     case Condition::Kind::compare: {
       const json* value = answered(facts, c.fact);
       if (value == nullptr) return false;

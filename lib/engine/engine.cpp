@@ -417,6 +417,19 @@ json notice_json(const std::vector<Deficiency>& items, const std::vector<std::st
   return out;
 }
 
+bool doc_tolerance_pending(const json& doc) {
+  const auto it = doc.find("tolerance");
+  return it != doc.end() && it->is_object() && it->value("pending", false);
+}
+
+bool doc_verification_open(const json& doc) {
+  const auto deadlines = doc.find("deadlines");
+  if (deadlines == doc.end() || !deadlines->is_object()) return false;
+  const auto clock = deadlines->find("verification");
+  const auto state = parse_state(doc.value("state", ""));
+  return clock != deadlines->end() && clock->is_object() && doc.value("verification", json()).is_null() &&
+         state && !is_terminal(*state);
+}
 }  // namespace
 
 std::string case_id_arg(std::string_view id) {
@@ -465,9 +478,24 @@ std::string Engine::precheck(std::string_view application_json) const {
     in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
   const auto def = impl_->definition_for(app, DefinitionKind::permit);
   validate_facts(*def, app.facts);
+  check_commitment_names(app, *def);
+  check_commitment_rules(app, *def);
   const Date received =
       impl_->calendar.working_day_on_or_after(app.at.local_date(impl_->config.utc_offset_minutes));
   for (auto& m : app.materials) m.received_on = received;
+  auto items = compute_deficiencies(*def, app.facts, app.materials);
+  // What the two other paths could do with the notice (docs/contract.md §17): the items a commitment could
+  // cover, and the items the window could tolerate, neither when the credit gate is closed.
+  json eligible = json::array();
+  json tolerable = json::array();
+  const bool gate_open = credit_gate(app.facts).empty();
+  for (const auto& d : items) {
+    const MaterialSpec* spec = def->material(d.material.substr(0, d.material.find(':')));
+    if (!gate_open || spec == nullptr || d.material.rfind("vehicle:", 0) == 0) continue;
+    if (spec->commitment_allowed) eligible.push_back(d.material);
+    if (spec->tolerable) tolerable.push_back(d.material);
+  }
+  if (app.commitment) items = without_committed(std::move(items), app.commitment->items);
   // The flags, and every rule with its facts, so the applicant sees why (docs/definitions.md).
   const auto rules = check_rules(*def, app.facts, app.at, impl_->calendar, impl_->config.utc_offset_minutes);
   std::vector<std::string> flags;
@@ -480,8 +508,11 @@ std::string Engine::precheck(std::string_view application_json) const {
                        {"message", r.message},
                        {"facts", r.facts}});
   }
-  json notice = notice_json(compute_deficiencies(*def, app.facts, app.materials), flags);
+  json notice = notice_json(items, flags);
   notice["rules"] = std::move(checked);
+  notice["commitment_eligible"] = std::move(eligible);
+  notice["tolerable"] = std::move(tolerable);
+  if (const std::string fact = credit_gate(app.facts); !fact.empty()) notice["credit_gate"] = fact;
   return notice.dump();
 }
 
@@ -491,7 +522,9 @@ std::string Engine::submit(std::string_view application_json) {
   const bool complaint = app.kind == "complaint";
   const auto def = m.definition_for(app, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
   validate_facts(*def, app.facts);
+  check_commitment_names(app, *def);
   authorize_submit(app.actor, app.applicant.id, complaint, app.source);
+  check_commitment_rules(app, *def);
   const int off = m.config.utc_offset_minutes;
 
   return m.writes->run([&](store::Transaction& batch) -> JobResult {
@@ -616,9 +649,10 @@ std::string Engine::history(std::string_view case_id) const {
 
 std::string Engine::query(std::string_view query_json) const {
   const json q = in::parse_document(query_json, "the query");
-  in::only_keys(q, "",
-                {"permit", "kind", "category", "unit", "state", "light", "applicant", "reporter",
-                 "awaiting_department", "due_before", "due_after", "actor", "limit", "after"});
+  in::only_keys(
+      q, "",
+      {"permit", "kind", "category", "unit", "state", "light", "applicant", "reporter", "awaiting_department",
+       "due_before", "due_after", "actor", "limit", "after", "tolerance_pending", "verification_open"});
   store::CaseFilter f;
   f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
   if (!f.permit.empty() && !impl_->definitions.current(f.permit))
@@ -663,6 +697,14 @@ std::string Engine::query(std::string_view query_json) const {
   if (auto d = in::opt_date(q, "due_after", "")) f.due_after = d->to_string();
   f.after = in::opt_string(q, "after", "", in::kMaxId).value_or("");
   f.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
+  // 容缺 and 告知承诺 (docs/contract.md §17): filtered on the documents, like the reviewer's department.
+  std::optional<bool> tolerance_pending;
+  std::optional<bool> verification_open;
+  if (q.contains("tolerance_pending") && !q["tolerance_pending"].is_null())
+    tolerance_pending = in::get_bool(q, "tolerance_pending", "");
+  if (q.contains("verification_open") && !q["verification_open"].is_null())
+    verification_open = in::get_bool(q, "verification_open", "");
+  if ((tolerance_pending || verification_open) && kind.empty()) kind = "permit";
   // With an actor, only what it may see (docs/policy.md): the kind and the owner in SQL, the rest of the
   // rule (a reviewer's department, a handler's units) on each document while the page is read.
   std::optional<Actor> actor;
@@ -695,6 +737,8 @@ std::string Engine::query(std::string_view query_json) const {
       last = r.id;
       json doc = json::parse(r.document);
       if (!unit.empty() && doc.value("unit", json()) != json(unit)) continue;
+      if (tolerance_pending && doc_tolerance_pending(doc) != *tolerance_pending) continue;
+      if (verification_open && doc_verification_open(doc) != *verification_open) continue;
       if (actor) {
         const Audience who = impl_->audience_of_document(doc, [&] {
           const auto record = tx->load_case(r.id);

@@ -100,6 +100,17 @@ std::string csv_line(const std::vector<std::string>& fields) {
 
 double round2(double x) { return std::round(x * 100.0) / 100.0; }
 
+// A tolerance row: the case, its tolerated items still outstanding and a date (supply_by while pending,
+// the day it was terminated for a lapse).
+void tolerance_pending_row(json& rows, const Case& c, Date day) {
+  rows.push_back({{"case", c.id},
+                  {"permit", c.permit},
+                  {"applicant", c.applicant.name},
+                  {"outstanding", c.tolerance ? json(c.tolerance->outstanding) : json::array()},
+                  {"supply_by", c.tolerance ? json(c.tolerance->supply_by.to_string()) : json(nullptr)},
+                  {"date", day.to_string()}});
+}
+
 }  // namespace
 
 std::string Engine::report(std::string_view report_json) const {
@@ -127,6 +138,10 @@ std::string Engine::report(std::string_view report_json) const {
 
   // --- one pass over every case's log ----------------------------------------------------------------------
   int received = 0, accepted = 0, decided = 0, issued = 0;
+  // 容缺 and 告知承诺 (docs/contract.md §17): supplies pending at the end of the week, lapses in it,
+  // verifications open at its end, false commitments found in it.
+  json pending_rows = json::array(), tolerance_lapsed = json::array();
+  json verification_open_rows = json::array(), false_commitments = json::array();
   std::vector<LightRow> lights;
   std::vector<SuspendedRow> suspended;
   std::map<std::string, Handling> handling;
@@ -201,11 +216,15 @@ std::string Engine::report(std::string_view report_json) const {
     // event is refused), and what happened inside the week.
     std::vector<store::EventRecord> upto;
     bool decided_in_week = false;
+    std::vector<std::pair<std::string, Date>> lapsed_in_week, false_in_week;
     for (const auto& e : events) {
       const Instant at = Instant::parse_rfc3339(e.at);
       if (at >= w.to) break;
       upto.push_back(e);
       if (at < w.from) continue;
+      if (e.type == "terminated") lapsed_in_week.emplace_back(e.type, at.local_date(off));
+      if (e.type == "verification_recorded" && json::parse(e.data).value("result", "") == "false")
+        false_in_week.emplace_back(e.type, at.local_date(off));
       if (e.type == "submitted") ++received;
       if (e.type == "accepted" || e.type == "acceptance_deemed") ++accepted;
       if (e.type == "decided" || e.type == "renewal_deemed") ++decided;
@@ -225,6 +244,7 @@ std::string Engine::report(std::string_view report_json) const {
     const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
                          : clock == "decision"        ? &c.deadlines.decision
                          : clock == "issuance"        ? &c.deadlines.issuance
+                         : clock == "verification"    ? &c.deadlines.verification
                                                       : nullptr;
     if (v && v->present && (v->light == Light::yellow || v->light == Light::red)) {
       LightRow r;
@@ -250,6 +270,27 @@ std::string Engine::report(std::string_view report_json) const {
       if (v->light == Light::red) r.working_days_late = cal.working_days_between(v->due + 1, w.dated);
       if (v->light == Light::yellow) r.working_days_left = cal.working_days_between(w.dated, v->due);
       lights.push_back(std::move(r));
+    }
+
+    if (tolerance_pending(c)) {
+      tolerance_pending_row(pending_rows, c, c.tolerance->supply_by);
+    }
+    for (const auto& [type, day] : lapsed_in_week) tolerance_pending_row(tolerance_lapsed, c, day);
+    if (verification_open(c)) {
+      verification_open_rows.push_back({{"case", c.id},
+                                        {"permit", c.permit},
+                                        {"applicant", c.applicant.name},
+                                        {"items", c.commitment->items},
+                                        {"due", c.deadlines.verification.due.to_string()},
+                                        {"light", std::string(to_string(c.deadlines.verification.light))}});
+    }
+    for (const auto& [type, day] : false_in_week) {
+      false_commitments.push_back({{"case", c.id},
+                                   {"permit", c.permit},
+                                   {"applicant", c.applicant.name},
+                                   {"applicant_id", c.applicant.id},
+                                   {"items", c.commitment ? json(c.commitment->items) : json::array()},
+                                   {"recorded_on", day.to_string()}});
     }
 
     // Suspended at the end of the week (Art 45): working days so far, both ends of the suspension included.
@@ -331,6 +372,9 @@ std::string Engine::report(std::string_view report_json) const {
     }
     out["handling"][permit] = std::move(j);
   }
+  out["tolerance"] = {{"pending", std::move(pending_rows)}, {"lapsed", std::move(tolerance_lapsed)}};
+  out["commitment"] = {{"verification_open", std::move(verification_open_rows)},
+                       {"false_commitments", std::move(false_commitments)}};
   // The complaint line (docs/complaints.md): counts of the week, ratings (好差评), what is not put right by
   // the end of the week, and per unit.
   {
@@ -430,6 +474,37 @@ std::string Engine::report(std::string_view report_json) const {
   csv += "\n";
   section("handling", out["handling"], handling_columns, true);
   csv += "\n";
+  {
+    // Lists become one cell, items joined by ';'.
+    const auto cells = [&](const std::string& name, const json& rows, std::vector<const char*> columns) {
+      std::vector<std::string> header{name};
+      header.insert(header.end(), columns.begin(), columns.end());
+      csv += csv_line(header);
+      for (const auto& j : rows) {
+        std::vector<std::string> fields{name};
+        for (const char* col : columns) {
+          const json& v = j.at(col);
+          std::string cell;
+          if (v.is_array()) {
+            for (const auto& i : v) cell += (cell.empty() ? "" : ";") + str(i);
+          } else {
+            cell = str(v);
+          }
+          fields.push_back(cell);
+        }
+        csv += csv_line(fields);
+      }
+      csv += "\n";
+    };
+    cells("tolerance_pending", out["tolerance"]["pending"],
+          {"case", "permit", "applicant", "outstanding", "supply_by"});
+    cells("tolerance_lapsed", out["tolerance"]["lapsed"],
+          {"case", "permit", "applicant", "outstanding", "supply_by", "date"});
+    cells("verification_open", out["commitment"]["verification_open"],
+          {"case", "permit", "applicant", "items", "due", "light"});
+    cells("false_commitments", out["commitment"]["false_commitments"],
+          {"case", "permit", "applicant", "items", "recorded_on"});
+  }
   {
     const json& c = out["complaints"];
     std::vector<std::string> header{"complaint_counts"}, values{"complaint_counts"};

@@ -108,6 +108,7 @@ struct Withdrawn;
 struct Expired;
 struct Revoked;
 struct Closed;
+struct Terminated;
 
 struct Restoring : sc::state<Restoring, Chart> {
   using reactions = sc::custom_reaction<EvRestore>;
@@ -198,6 +199,8 @@ struct Review : Step<Review, PreDecision, UnderReview> {
         return stay([&] { return rules::record_inspection(kase(), e.cmd, ctx()); });
       case CommandType::extend:
         return stay([&] { return rules::extend(kase(), e.cmd, ctx()); });
+      case CommandType::supply:
+        return stay([&] { return rules::supply(kase(), e.cmd, ctx()); });
       default:
         return forward_event();
     }
@@ -205,6 +208,9 @@ struct Review : Step<Review, PreDecision, UnderReview> {
   sc::result react(const EvTimer& e) {
     if (e.timer.kind == "renewal_deemed") {
       return run<Issued>([&] { return rules::fire(kase(), e.timer, ctx()); });
+    }
+    if (e.timer.kind == "tolerance_lapsed" && tolerance_pending(kase())) {
+      return run<Terminated>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
   }
@@ -244,8 +250,18 @@ struct Suspended : Step<Suspended, Review>, Named {
   }
 };
 
+/// A result of a verification: false revokes the permit (告知承诺), otherwise the case stays where it is.
+template <class S>
+sc::result verify_commitment(S& state, const Command& cmd) {
+  if (cmd.body.value("result", "") == "false") {
+    return state.template run<Revoked>(
+        [&] { return rules::record_verification(state.kase(), cmd, state.ctx()); });
+  }
+  return state.stay([&] { return rules::record_verification(state.kase(), cmd, state.ctx()); });
+}
+
 struct Approved : Step<Approved, Live>, Named {
-  using reactions = sc::custom_reaction<EvCommand>;
+  using reactions = mpl::list<sc::custom_reaction<EvCommand>, sc::custom_reaction<EvTimer>>;
   State name() const override { return State::approved; }
   sc::result react(const EvCommand& e) {
     switch (e.cmd.type) {
@@ -253,9 +269,19 @@ struct Approved : Step<Approved, Live>, Named {
         return run<Issued>([&] { return rules::issue_certificate(kase(), e.cmd, ctx()); });
       case CommandType::revoke:
         return run<Revoked>([&] { return rules::revoke(kase(), e.cmd, ctx()); });
+      case CommandType::supply:
+        return stay([&] { return rules::supply(kase(), e.cmd, ctx()); });
+      case CommandType::record_verification:
+        return verify_commitment(*this, e.cmd);
       default:
         return forward_event();
     }
+  }
+  sc::result react(const EvTimer& e) {
+    if (e.timer.kind == "tolerance_lapsed" && tolerance_pending(kase())) {
+      return run<Terminated>([&] { return rules::fire(kase(), e.timer, ctx()); });
+    }
+    return forward_event();
   }
 };
 
@@ -270,6 +296,8 @@ struct Issued : Step<Issued, Live>, Named {
         return run<Closed>([&] { return rules::close(kase(), e.cmd, ctx()); });
       case CommandType::revoke:
         return run<Revoked>([&] { return rules::revoke(kase(), e.cmd, ctx()); });
+      case CommandType::record_verification:
+        return verify_commitment(*this, e.cmd);
       default:
         return forward_event();
     }
@@ -302,6 +330,9 @@ struct Revoked : Step<Revoked, Ended>, Named {
 };
 struct Closed : Step<Closed, Ended>, Named {
   State name() const override { return State::closed; }
+};
+struct Terminated : Step<Terminated, Ended>, Named {  // 终止: a tolerance lapsed
+  State name() const override { return State::terminated; }
 };
 
 #include "lifecycle/complaint_chart.inc"
@@ -353,6 +384,8 @@ sc::result Restoring::react(const EvRestore&) {
       return transit<CEscalated>();
     case State::reopened:
       return transit<CReopened>();
+    case State::terminated:
+      return transit<Terminated>();
   }
   return discard_event();
 }

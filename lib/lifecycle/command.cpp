@@ -44,6 +44,32 @@ void check_body(CommandType type, const json& doc) {
   };
   switch (type) {
     case CommandType::accept:
+      keys({"tolerance"});
+      if (doc.contains("tolerance") && !doc["tolerance"].is_null()) {  // 容缺受理
+        const json& t = in::require_object(doc, "tolerance", "");
+        in::only_keys(t, "/tolerance", {"items", "supply_by", "commitment"});
+        parse_item_ids(t, "items", "/tolerance");
+        in::get_date(t, "supply_by", "/tolerance");
+        const json& c = in::require_object(t, "commitment", "/tolerance");
+        in::only_keys(c, "/tolerance/commitment", {"signed_by", "signed_at", "text_sha256"});
+        parse_signed_commitment(c, "/tolerance/commitment");
+      }
+      break;
+    case CommandType::supply:
+      keys({"materials"});
+      if (!doc.contains("materials")) in::fail("/materials", "is required (the tolerated materials)");
+      parse_materials(doc["materials"], "/materials", Date());
+      if (doc["materials"].empty()) in::fail("/materials", "a supply must bring at least one material");
+      break;
+    case CommandType::record_verification: {
+      keys({"result", "method", "note"});
+      const std::string result = in::get_string(doc, "result", "", 16);
+      if (result != "confirmed" && result != "false" && result != "exempt")
+        in::fail("/result", "must be 'confirmed', 'false' or 'exempt'");
+      in::opt_string(doc, "method", "", in::kMaxId);
+      in::opt_string(doc, "note", "", in::kMaxText);
+      break;
+    }
     case CommandType::resume:
     case CommandType::report_completion:
     case CommandType::close:
@@ -238,12 +264,13 @@ void authorize(const Case& c, const Command& cmd) {
   const CommandType t = cmd.type;
   if (c.complaint_kind) return authorize_complaint(c, cmd);
   const bool clerk_may = t == accept || t == request_correction || t == reject || t == suspend ||
-                         t == resume || t == record_inspection || t == issue_certificate || t == close;
+                         t == resume || t == record_inspection || t == issue_certificate || t == close ||
+                         t == record_verification;
   switch (role) {
     case Role::applicant:
-      if (t != resubmit && t != withdraw && t != report_completion)
+      if (t != resubmit && t != withdraw && t != report_completion && t != supply)
         deny(cmd,
-             "applicants may only resubmit, "
+             "applicants may only resubmit, supply tolerated materials, "
              "withdraw or report completion");
       if (cmd.actor.id != c.applicant.id) deny(cmd, "the case belongs to another applicant");
       return;

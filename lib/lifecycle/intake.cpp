@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "case/application.hpp"
+#include "checklist/checklist.hpp"
 #include "common/json_input.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "permitflow/error.hpp"
@@ -37,11 +38,74 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
     data["location"] = app.location;
   }
   if (app.renewal_of) data["renewal_of"] = *app.renewal_of;
+  if (app.commitment) {
+    data["commitment"] = signed_commitment_json(app.commitment->signature);
+    data["commitment"]["items"] = app.commitment->items;
+  }
   if (renewal_expiry) data["renewal_expiry"] = renewal_expiry->to_string();
   return Event{1, "submitted", app.at, app.actor, std::move(data)};
 }
 
+namespace {
+
+// A material id a tolerance or commitment may name: a checklist item or a per-vehicle "<id>:<plate>".
+void check_material_ids(const std::vector<std::string>& items, const PermitDefinition& def,
+                        const std::string& pointer) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string& id = items[i];
+    const auto colon = id.find(':');
+    const MaterialSpec* spec = def.material(id.substr(0, colon));
+    if (spec == nullptr || (colon != std::string::npos) != spec->per_vehicle) {
+      input::fail(pointer + "/" + std::to_string(i), "'" + id + "' is not a material of " + def.id);
+    }
+  }
+}
+
+}  // namespace
+
+void check_commitment_names(const Application& app, const PermitDefinition& def) {
+  if (app.commitment) check_material_ids(app.commitment->items, def, "/commitment/items");
+}
+
+void check_commitment_rules(const Application& app, const PermitDefinition& def) {
+  if (!app.commitment) return;
+  if (!def.decide_on_commitment) {
+    throw Error(ErrorCode::rule_violation, "告知承诺: " + def.id + " (version " + std::to_string(def.version) +
+                                               ") is not decided on commitments");
+  }
+  if (const std::string fact = credit_gate(app.facts); !fact.empty()) {
+    throw Error(ErrorCode::rule_violation, "告知承诺 is closed to this applicant (" + fact +
+                                               "): submit the materials themselves instead of a commitment");
+  }
+  std::string refused;
+  for (const auto& id : app.commitment->items) {
+    const MaterialSpec* spec = def.material(id.substr(0, id.find(':')));
+    if (!spec->commitment_allowed) refused += (refused.empty() ? "" : ", ") + id;
+  }
+  if (!refused.empty()) {
+    throw Error(ErrorCode::rule_violation,
+                "告知承诺: a commitment cannot replace these materials of " + def.id + ": " + refused);
+  }
+}
+
 void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units) {
+  if (cmd.type == CommandType::accept && cmd.body.contains("tolerance") && !cmd.body["tolerance"].is_null())
+    check_material_ids(cmd.body["tolerance"]["items"].get<std::vector<std::string>>(), def,
+                       "/tolerance/items");
+  const bool method = cmd.type == CommandType::record_verification && cmd.body.contains("method") &&
+                      !cmd.body["method"].is_null();
+  if (method && !def.verification) {
+    input::fail("/method", def.id + " is not decided on commitments, so it has no verification methods");
+  }
+  if (method) {
+    const std::string name = cmd.body["method"].get<std::string>();
+    const auto& known = def.verification->methods;
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      input::fail("/method", "unknown verification method '" + name + "' for " + def.id + " (" + list + ")");
+    }
+  }
   if (cmd.type == CommandType::dispatch && cmd.body.contains("unit") &&
       std::find(units.begin(), units.end(), cmd.body["unit"].get<std::string>()) == units.end()) {
     std::string known;

@@ -39,6 +39,13 @@ json items_json(const std::vector<Deficiency>& items) {
   return out;
 }
 
+// The list-fact requirement whose notice items carry this prefix ("vehicle" of "vehicle:<plate>").
+const ItemCheck* item_check(const PermitDefinition& def, const std::string& prefix) {
+  const auto it = std::find_if(def.item_checks.begin(), def.item_checks.end(),
+                               [&](const ItemCheck& c) { return c.item == prefix; });
+  return it == def.item_checks.end() ? nullptr : &*it;
+}
+
 bool in_earlier_notice(const Case& c, const std::string& material) {
   for (const auto& n : c.notices)
     for (const auto& i : n.items)
@@ -61,8 +68,9 @@ bool concerns_supplements(const Case& c, const PermitDefinition& def, const Defi
   if (d.material.rfind("fact:", 0) == 0) return any_fact_changed;
   if (const auto colon = d.material.find(':'); colon != std::string::npos) {  // "<id>:<plate>"
     const std::string id = d.material.substr(0, colon);
+    if (const ItemCheck* check = item_check(def, id)) return changed(check->list_fact);
     const MaterialSpec* spec = def.material(id);
-    return changed("vehicles") && (id == "vehicle" || (spec && spec->per_vehicle));
+    return changed("vehicles") && spec && spec->per_vehicle;
   }
   const MaterialSpec* spec = def.material(d.material);
   if (d.problem != Problem::condition_required || !spec || !spec->required_if) return false;
@@ -78,7 +86,7 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
   if (colon != std::string::npos) {
     const MaterialSpec* spec = def.material(material.substr(0, colon));
     if (spec && spec->per_vehicle) return true;
-    if (material.rfind("vehicle:", 0) == 0) return true;
+    if (item_check(def, material.substr(0, colon)) != nullptr) return true;
   }
   return std::any_of(c.materials.begin(), c.materials.end(),
                      [&](const SubmittedMaterial& m) { return m.id == material; });
@@ -95,21 +103,144 @@ Events single_event(const Case& c, const Command& cmd, std::string type, json da
 Actor system_actor() { return Actor{"system", Role::system, "", ""}; }
 
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const auto open = compute_deficiencies(ctx.definition, c.facts, c.materials);
-  if (!open.empty()) {
-    violation("the application is not complete, so it cannot be accepted; still deficient: " +
-              describe(open));
-  }
+  const auto open = open_deficiencies(c, ctx.definition);
+  const bool tolerant = cmd.body.contains("tolerance") && !cmd.body["tolerance"].is_null();
   // Acceptance on a rest day counts from the next working day, as a receipt does, and never before the
   // receipt of the submission it accepts.
   const Date on = std::max(ctx.calendar.working_day_on_or_after(day_of(cmd, ctx)), c.last_submission_on);
-  return single_event(c, cmd, "accepted", {{"accepted_on", on.to_string()}});
+  if (!tolerant) {
+    if (!open.empty()) {
+      violation("the application is not complete, so it cannot be accepted; still deficient: " +
+                describe(open));
+    }
+    return single_event(c, cmd, "accepted", {{"accepted_on", on.to_string()}});
+  }
+  // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
+  // must bring them before the promised decision due.
+  const json& t = cmd.body["tolerance"];
+  if (const std::string fact = credit_gate(c.facts); !fact.empty()) {
+    violation("tolerant acceptance is closed to this applicant (" + fact +
+              "); the application can be accepted only once complete");
+  }
+  const auto items = t["items"].get<std::vector<std::string>>();
+  std::vector<std::string> not_tolerable;
+  std::vector<std::string> unnamed;
+  for (const auto& d : open) {
+    const MaterialSpec* spec = ctx.definition.material(d.material.substr(0, d.material.find(':')));
+    const bool tolerable = spec != nullptr && spec->tolerable && d.material.rfind("fact:", 0) != 0 &&
+                           d.material.rfind("vehicle:", 0) != 0;
+    if (!tolerable) {
+      not_tolerable.push_back(d.material + " (" + std::string(to_string(d.problem)) + ")");
+    } else if (std::find(items.begin(), items.end(), d.material) == items.end()) {
+      unnamed.push_back(d.material);
+    }
+  }
+  if (!not_tolerable.empty()) {
+    violation("容缺受理: these items are not tolerable and must be in order before acceptance: " +
+              join(not_tolerable));
+  }
+  if (!unnamed.empty())
+    violation("容缺受理: the tolerance must name every outstanding item; it omits " + join(unnamed));
+  std::vector<std::string> in_order;
+  for (const auto& i : items) {
+    if (std::none_of(open.begin(), open.end(), [&](const Deficiency& d) { return d.material == i; }))
+      in_order.push_back(i);
+  }
+  if (!in_order.empty()) {
+    violation("容缺受理: the tolerance names items that are not outstanding: " + join(in_order));
+  }
+  const Date today = day_of(cmd, ctx);
+  const Date supply_by = Date::parse(t["supply_by"].get<std::string>());
+  json tolerance = {{"items", items}, {"supply_by", supply_by.to_string()}, {"commitment", t["commitment"]}};
+  Events out = single_event(c, cmd, "accepted",
+                            {{"accepted_on", on.to_string()}, {"tolerance", std::move(tolerance)}});
+  Case after = c;
+  apply(after, out.front(), ctx);
+  const Date due = after.deadlines.decision.due;
+  if (supply_by < today) {
+    violation("容缺受理: supply_by " + supply_by.to_string() + " is before the acceptance day " +
+              today.to_string());
+  }
+  if (supply_by > due) {
+    violation("容缺受理: supply_by " + supply_by.to_string() + " is after the promised decision due " +
+              due.to_string() + "; the supply period may not exceed the promised limit");
+  }
+  return out;
+}
+
+// 容缺补齐: the applicant brings the tolerated items; checked like a resubmission, the tolerance ends once
+// every named item is in order.
+Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  if (!tolerance_pending(c)) violation("no tolerance is pending on this case, so there is nothing to supply");
+  const Tolerance& tol = *c.tolerance;
+  const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
+  const auto materials = parse_materials(cmd.body["materials"], "/materials", received);
+  std::vector<std::string> foreign;
+  for (const auto& m : materials) {
+    if (std::find(tol.items.begin(), tol.items.end(), m.id) == tol.items.end()) foreign.push_back(m.id);
+  }
+  if (!foreign.empty()) {
+    violation("a supply brings only the tolerated items (" + join(tol.items) +
+              "); not among them: " + join(foreign));
+  }
+  Case merged = c;
+  for (const auto& m : materials) {
+    const auto it = std::find_if(merged.materials.begin(), merged.materials.end(),
+                                 [&](const SubmittedMaterial& x) { return x.id == m.id; });
+    if (it != merged.materials.end()) {
+      *it = m;
+    } else {
+      merged.materials.push_back(m);
+    }
+  }
+  std::vector<std::string> outstanding;
+  for (const auto& d : open_deficiencies(merged, ctx.definition)) {
+    if (std::find(tol.items.begin(), tol.items.end(), d.material) != tol.items.end())
+      outstanding.push_back(d.material);
+  }
+  return single_event(c, cmd, "supplied",
+                      {{"materials", materials_to_json(materials)},
+                       {"received_on", received.to_string()},
+                       {"outstanding", outstanding},
+                       {"pending", !outstanding.empty()}});
+}
+
+// 告知承诺 核查: the check of the commitment after the decision; a false commitment revokes the permit and
+// is reported to the credit system (the feed carries `credit_flagged`).
+Events record_verification(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  if (!c.deadlines.verification.present) {
+    violation("this case was not decided on a commitment, so there is no verification to record");
+  }
+  if (c.verification) {
+    violation("the verification was already recorded (" + c.verification->result + " on " +
+              c.verification->on.to_string() + ")");
+  }
+  const std::string result = cmd.body["result"].get<std::string>();
+  json data = {{"result", result},
+               {"method", cmd.body.contains("method") ? cmd.body["method"] : json(nullptr)},
+               {"note", cmd.body.value("note", "")},
+               {"items", c.commitment->items},
+               {"due", c.deadlines.verification.due.to_string()}};
+  Events out = single_event(c, cmd, "verification_recorded", std::move(data));
+  if (result == "false") {
+    out.push_back(Event{c.version + 2, "revoked", cmd.at, cmd.actor, {{"reason", "false_commitment"}}});
+    out.push_back(Event{c.version + 3,
+                        "credit_flagged",
+                        cmd.at,
+                        cmd.actor,
+                        {{"applicant", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
+                         {"reason", "false_commitment"},
+                         {"items", c.commitment->items},
+                         {"signed_by", c.commitment->signature.signed_by}}});
+  }
+  (void)ctx;
+  return out;
 }
 
 // 一次性告知 (Art 32(4), Art 72(4)): one notice naming everything; a later one only what the supplements
 // brought.
 Events request_correction(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const auto computed = compute_deficiencies(ctx.definition, c.facts, c.materials);
+  const auto computed = open_deficiencies(c, ctx.definition);
   std::vector<Deficiency> notice;
   if (!cmd.body.contains("items") || cmd.body["items"].is_null()) {
     notice = computed;
@@ -351,6 +482,11 @@ void hold_to_decided_validity(const Case& c, const PermitDefinition& def, Date v
 }  // namespace
 
 Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  if (tolerance_pending(c)) {  // 容缺: the result is issued only once the tolerated items are in order
+    violation("the tolerated items are still outstanding (" + join(c.tolerance->outstanding) +
+              ", to be supplied by " + c.tolerance->supply_by.to_string() +
+              "), so the certificate cannot be issued");
+  }
   const Date today = day_of(cmd, ctx);
   // Without a date of the caller's, a validity that starts on a date fact starts there (or today, if later).
   Date valid_from = cmd.body.contains("valid_from") && !cmd.body["valid_from"].is_null()
@@ -404,7 +540,12 @@ Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
   Event e{c.version + 1, timer.kind, timer.due, system_actor(), {{"clock", timer.clock}}};
-  if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
+  if (timer.kind == "tolerance_lapsed") {  // 容缺 not supplied in time: the case ends (终止)
+    e.type = "terminated";
+    e.data["reason"] = "tolerance_lapsed";
+    e.data["supply_by"] = c.tolerance->supply_by.to_string();
+    e.data["outstanding"] = c.tolerance->outstanding;
+  } else if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
     e.data["accepted_on"] = c.last_submission_on.to_string();
   } else if (timer.kind == "deadline_warning" || timer.kind == "deadline_overdue") {
     const ClockView* found = c.deadlines.find(timer.clock);

@@ -32,6 +32,8 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
 Events report_completion(const Case& c, const Command& cmd, const CaseContext& ctx);
 Events close(const Case& c, const Command& cmd, const CaseContext& ctx);
 Events revoke(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events supply(const Case& c, const Command& cmd, const CaseContext& ctx);
+Events record_verification(const Case& c, const Command& cmd, const CaseContext& ctx);
 
 /// The event of a fired timer (acceptance_deemed, deadline_warning, …).
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx);

@@ -70,7 +70,7 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   auto date = [](const ClockView& v, Date ClockView::*d) {
     return v.present ? nlohmann::json((v.*d).to_string()) : nlohmann::json(nullptr);
   };
-  for (const char* clock : {"acceptance_notice", "correction", "decision", "issuance"}) {
+  for (const char* clock : {"acceptance_notice", "correction", "decision", "issuance", "verification"}) {
     const ClockView& before = *c.deadlines.find(clock);
     const ClockView& after = *out.after.deadlines.find(clock);
     note(clock, "due", date(before, &ClockView::due), date(after, &ClockView::due));
@@ -168,6 +168,20 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       default:
         break;
     }
+  if (!c.complaint_kind && !is_terminal(c.state)) {
+    // 容缺: not supplied by supply_by → terminated at 00:00 the next day (one timer; supply removes it).
+    if (tolerance_pending(c) && c.state != State::issued) {
+      out.push_back(
+          {"tolerance_lapsed", "tolerance", Instant::start_of_day(c.tolerance->supply_by + 1, off)});
+    }
+    // 告知承诺: the verification clock warns and escalates once, like the others.
+    if (verification_open(c) && def.verification) {
+      const ClockView& v = c.deadlines.verification;
+      light_timers(out, c, "verification",
+                   LegalClock{c.decision->on, def.verification->within_working_days, {}}, v.due, v.light, ctx,
+                   true);
+    }
+  }
   // A timer that would fire before the clock's own last event fires at once (next run_due), never in the past
   // of the log.
   for (auto& t : out) t.due = std::max(t.due, c.last_event_at);

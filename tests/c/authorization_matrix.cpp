@@ -24,11 +24,33 @@ class AuthorizationMatrix : public CApiTest {
   std::pair<std::string, json> prepared(const std::string& type) {
     const std::string day = "2026-06-01";
     const bool incomplete = type == "request_correction" || type == "resubmit";
-    const Reply s =
-        submit(waste_application(at(day), incomplete ? json::array() : complete_materials(at(day))));
+    // Tolerant acceptance and commitment (docs/contract.md §17): the project documents tolerated, the
+    // transport contract replaced by a commitment.
+    const std::string dropped = type == "supply"                ? "project_documents"
+                                : type == "record_verification" ? "transport_contract"
+                                                                : "";
+    json materials = json::array();
+    for (const auto& m : incomplete ? json::array() : complete_materials(at(day)))
+      if (m["id"] != dropped) materials.push_back(m);
+    json app = waste_application(at(day), materials);
+    const json promise = {
+        {"signed_by", "法定代表人"}, {"signed_at", at(day, "09:00")}, {"text_sha256", std::string(64, 'd')}};
+    if (type == "record_verification") {
+      app["commitment"] = promise;
+      app["commitment"]["items"] = {"transport_contract"};
+    }
+    const Reply s = submit(app);
     EXPECT_EQ(s.status, PF_OK) << s.text;
     const std::string id = s.body["id"];
     json body = json::object();
+    if (type == "supply") {
+      step(id,
+           command(
+               "accept", clerk(), at(day, "11:00"),
+               {{"tolerance",
+                 {{"items", {"project_documents"}}, {"supply_by", "2026-06-05"}, {"commitment", promise}}}}));
+      return {id, {{"materials", {{{"id", "project_documents"}, {"format", "pdf"}}}}}};
+    }
     if (type == "resubmit") {
       step(id, command("request_correction", clerk(), at(day, "10:30")));
       body = {{"materials", complete_materials(at(day))}};
@@ -60,6 +82,7 @@ class AuthorizationMatrix : public CApiTest {
     step(id, command("issue_certificate", clerk(), at(day, "15:00")));
     if (type == "revoke") return {id, {{"reason", "以欺骗手段取得"}}};
     if (type == "close" || type == "report_completion") return {id, body};
+    if (type == "record_verification") return {id, {{"result", "confirmed"}, {"method", "document_check"}}};
     ADD_FAILURE() << "no preparation for " << type;
     return {id, body};
   }
@@ -82,11 +105,11 @@ TEST_F(AuthorizationMatrix, EveryRoleCommandAndOwnership) {
   };
   const std::set<std::string> clerk_may = {
       "accept", "request_correction", "reject", "suspend", "resume", "record_inspection", "issue_certificate",
-      "close"};
+      "close",  "record_verification"};
   std::set<std::string> head_may = clerk_may;
   head_may.insert({"extend", "decide", "revoke"});
   const std::map<std::string, std::set<std::string>> allowed = {
-      {"applicant (owner)", {"resubmit", "withdraw", "report_completion"}},
+      {"applicant (owner)", {"resubmit", "withdraw", "report_completion", "supply"}},
       {"applicant (another)", {}},
       {"clerk", clerk_may},
       {"reviewer (own department)", {"record_opinion", "record_inspection"}},
@@ -98,7 +121,8 @@ TEST_F(AuthorizationMatrix, EveryRoleCommandAndOwnership) {
   const std::vector<std::string> commands = {
       "accept",         "request_correction", "resubmit",          "reject", "withdraw",
       "record_opinion", "record_inspection",  "suspend",           "resume", "extend",
-      "decide",         "issue_certificate",  "report_completion", "close",  "revoke"};
+      "decide",         "issue_certificate",  "report_completion", "close",  "revoke",
+      "supply",         "record_verification"};
   int granted = 0, refused = 0;
   for (const auto& who : actors) {
     for (const auto& type : commands) {
@@ -137,7 +161,7 @@ TEST_F(AuthorizationMatrix, EveryRoleCommandAndOwnership) {
     }
   }
   EXPECT_EQ(granted + refused, static_cast<int>(actors.size() * commands.size()));
-  EXPECT_EQ(granted, 3 + 8 + 2 + 0 + 11);
+  EXPECT_EQ(granted, 4 + 9 + 2 + 0 + 12);
 }
 
 // Submitting: an applicant only in its own name; the window (clerk, head) for anyone; nobody else.

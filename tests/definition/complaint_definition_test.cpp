@@ -102,7 +102,7 @@ TEST(ComplaintDefinitions, AnIdCannotChangeKind) {
   j["id"] = "road_excavation";
   j["version"] = 7;
   EXPECT_THROW(reg.add(parse_definition(j.dump(), "x.json")), Error);
-  EXPECT_EQ(reg.current("road_excavation")->version, 1);
+  EXPECT_EQ(reg.current("road_excavation")->version, 2);
 }
 
 TEST(ComplaintDefinitions, LoadDirectoryReadsTheComplaintsFolder) {

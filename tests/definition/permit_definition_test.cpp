@@ -50,8 +50,8 @@ TEST(BuiltinDefinitions, AllThreePermitsLoad) {
     const auto d = reg.current(id);
     ASSERT_NE(d, nullptr) << id;
     EXPECT_EQ(d->id, id);
-    EXPECT_EQ(d->version, 1);
-    EXPECT_EQ(reg.find(id, 1), d);
+    EXPECT_EQ(d->version, 2);
+    EXPECT_EQ(reg.find(id, 2), d);
     EXPECT_EQ(d->hash, sha256_hex(d->source));
     EXPECT_EQ(d->hash.size(), 64u);
     // The source is canonical: parsing it again gives the same text and hash.
@@ -76,7 +76,7 @@ TEST(BuiltinDefinitions, AllThreePermitsLoad) {
     }
   }
   EXPECT_EQ(reg.current("no_such_permit"), nullptr);
-  EXPECT_EQ(reg.find("road_excavation", 2), nullptr);
+  EXPECT_EQ(reg.find("road_excavation", 3), nullptr);
 }
 
 TEST(BuiltinDefinitions, RoadExcavation) {
@@ -341,7 +341,7 @@ TEST(ParseDefinition, JointHandlingAllowsLongerPromise) {
 TEST(DefinitionRegistry, LoadDirectoryAddsANewerVersion) {
   const auto dir = fresh_dir("newer");
   json v2 = builtin_json("outdoor_advertising");
-  v2["version"] = 2;
+  v2["version"] = 3;
   v2["limits"]["promised"] = 8;
   write(dir / "outdoor_advertising_v2.json", v2.dump(2));
   write(dir / "README.txt", "not a definition");
@@ -351,14 +351,14 @@ TEST(DefinitionRegistry, LoadDirectoryAddsANewerVersion) {
   reg.load_directory(dir.string());
   const auto cur = reg.current("outdoor_advertising");
   ASSERT_NE(cur, nullptr);
-  EXPECT_EQ(cur->version, 2);
+  EXPECT_EQ(cur->version, 3);
   EXPECT_EQ(cur->limits.promised, 8);
   EXPECT_NE(cur->hash, v1->hash);
-  EXPECT_EQ(reg.find("outdoor_advertising", 1), v1);  // old cases keep their version
-  EXPECT_EQ(reg.find("outdoor_advertising", 1)->limits.promised, 10);
+  EXPECT_EQ(reg.find("outdoor_advertising", 2), v1);  // old cases keep their version
+  EXPECT_EQ(reg.find("outdoor_advertising", 2)->limits.promised, 10);
   EXPECT_EQ(reg.permits().size(), 3u);
   // The builtin registry itself is untouched.
-  EXPECT_EQ(DefinitionRegistry::builtin().current("outdoor_advertising")->version, 1);
+  EXPECT_EQ(DefinitionRegistry::builtin().current("outdoor_advertising")->version, 2);
 }
 
 TEST(DefinitionRegistry, SameVersionWithOtherContentIsRefused) {
@@ -372,7 +372,7 @@ TEST(DefinitionRegistry, SameVersionWithOtherContentIsRefused) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
-    EXPECT_NE(std::string(e.what()).find("road_excavation version 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("road_excavation version 2"), std::string::npos) << e.what();
   }
   EXPECT_EQ(reg.current("road_excavation")->limits.promised, 5);
 }
@@ -387,10 +387,10 @@ TEST(DefinitionRegistry, SameContentAgainIsANoOp) {
 TEST(DefinitionRegistry, BadFileLeavesRegistryUnchanged) {
   const auto dir = fresh_dir("bad");
   json good = builtin_json("construction_waste");
-  good["version"] = 2;
+  good["version"] = 3;
   write(dir / "a_good.json", good.dump());
   json bad = builtin_json("road_excavation");
-  bad["version"] = 2;
+  bad["version"] = 3;
   bad["limits"]["issuance"] = -1;
   write(dir / "b_bad.json", bad.dump());
   auto reg = DefinitionRegistry::builtin();
@@ -401,8 +401,8 @@ TEST(DefinitionRegistry, BadFileLeavesRegistryUnchanged) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("b_bad.json: /limits/issuance: must be at least 0"), std::string::npos) << msg;
   }
-  EXPECT_EQ(reg.current("construction_waste")->version, 1);
-  EXPECT_EQ(reg.current("road_excavation")->version, 1);
+  EXPECT_EQ(reg.current("construction_waste")->version, 2);
+  EXPECT_EQ(reg.current("road_excavation")->version, 2);
 }
 
 TEST(DefinitionRegistry, ADuplicateShortCodeIsRefusedNamingBothFiles) {
@@ -430,7 +430,7 @@ TEST(DefinitionRegistry, ADuplicateShortCodeIsRefusedNamingBothFiles) {
 
 TEST(DefinitionRegistry, SameVersionConflictNamesBothFiles) {
   const auto dir = fresh_dir("conflict_names");
-  json v1 = builtin_json("road_excavation");
+  json v1 = builtin_json("road_excavation");  // the shipped version, edited without a new number
   v1["limits"]["promised"] = 3;
   write(dir / "re.json", v1.dump());
   auto reg = DefinitionRegistry::builtin();
@@ -439,9 +439,10 @@ TEST(DefinitionRegistry, SameVersionConflictNamesBothFiles) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), (dir / "re.json").string() +
-                                         ": /version: definition road_excavation version 1 is already loaded "
-                                         "from definitions/road_excavation.json with different content; give "
-                                         "the new file a higher version");
+                                         ": /version: definition road_excavation version " +
+                                         std::to_string(v1["version"].get<int>()) +
+                                         " is already loaded from definitions/road_excavation.json with "
+                                         "different content; give the new file a higher version");
   }
 }
 
@@ -450,13 +451,14 @@ TEST(DefinitionRegistry, FilesInSubfoldersAreLoaded) {
   std::filesystem::create_directories(dir / "county" / "roads");
   std::filesystem::create_directories(dir / ".git");
   json v2 = builtin_json("road_excavation");
-  v2["version"] = 2;
+  const int next = v2["version"].get<int>() + 1;
+  v2["version"] = next;
   v2["limits"]["promised"] = 4;
   write(dir / "county" / "roads" / "road_excavation.v2.json", v2.dump());
   write(dir / ".git" / "stale.json", "not even JSON");  // hidden folders are skipped
   auto reg = DefinitionRegistry::builtin();
   reg.load_directory(dir.string());
-  EXPECT_EQ(reg.current("road_excavation")->version, 2);
+  EXPECT_EQ(reg.current("road_excavation")->version, next);
   EXPECT_EQ(reg.current("road_excavation")->file,
             (dir / "county" / "roads" / "road_excavation.v2.json").string());
   // A bad file in a subfolder is refused like any other, naming its path.

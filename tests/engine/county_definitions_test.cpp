@@ -56,8 +56,11 @@ class CountyDefinitions : public EngineTest {
 // --- effective dates ------------------------------------------------------------------------------------
 
 TEST_F(CountyDefinitions, AVersionTakesOverOnItsEffectiveDateInTheBureausZone) {
+  // The county publishes the version after the shipped one (`now`), effective from 8 October.
   json v2 = shipped("outdoor_advertising");
-  v2["version"] = 2;
+  const int now = v2["version"];
+  const int next = now + 1;
+  v2["version"] = next;
   v2["limits"]["promised"] = 7;
   v2["effective_from"] = "2026-10-08";
   write("outdoor_advertising.v2.json", v2);
@@ -66,9 +69,9 @@ TEST_F(CountyDefinitions, AVersionTakesOverOnItsEffectiveDateInTheBureausZone) {
   const auto version_at = [&](const std::string& when) {
     return submit(application("outdoor_advertising", when))["definition_version"].get<int>();
   };
-  EXPECT_EQ(version_at("2026-10-07T23:59:00+08:00"), 1);
-  EXPECT_EQ(version_at("2026-10-07T16:30:00+00:00"), 2);  // 00:30 on 8 October in the bureau's zone
-  EXPECT_EQ(version_at("2026-10-08T10:00:00+08:00"), 2);
+  EXPECT_EQ(version_at("2026-10-07T23:59:00+08:00"), now);
+  EXPECT_EQ(version_at("2026-10-07T16:30:00+00:00"), next);  // 00:30 on 8 October in the bureau's zone
+  EXPECT_EQ(version_at("2026-10-08T10:00:00+08:00"), next);
   // precheck answers with the version a submission at that time would get.
   const json on_7th = precheck(application("outdoor_advertising", "2026-10-07T10:00:00+08:00"));
   const json on_8th = precheck(application("outdoor_advertising", "2026-10-08T10:00:00+08:00"));
@@ -81,21 +84,22 @@ TEST_F(CountyDefinitions, AVersionTakesOverOnItsEffectiveDateInTheBureausZone) {
       if (d["id"] == "outdoor_advertising" && d["version"] == version) return d;
     return json();
   };
-  EXPECT_EQ(entry(before, 1)["in_effect"], true);
-  EXPECT_EQ(entry(before, 2)["in_effect"], false);
-  EXPECT_EQ(entry(after, 1)["in_effect"], false);
-  EXPECT_EQ(entry(after, 2)["in_effect"], true);
-  EXPECT_EQ(entry(after, 2)["effective_from"], "2026-10-08");
-  EXPECT_EQ(entry(after, 1)["effective_from"], nullptr);
-  EXPECT_NE(entry(after, 2)["hash"], entry(after, 1)["hash"]);
-  EXPECT_EQ(entry(after, 2)["hash"].get<std::string>().size(), 64u);
-  EXPECT_EQ(entry(after, 2)["file"], (defs.path() / "outdoor_advertising.v2.json").string());
-  EXPECT_EQ(entry(after, 2)["content"]["limits"]["promised"], 7);
+  EXPECT_EQ(entry(before, now)["in_effect"], true);
+  EXPECT_EQ(entry(before, next)["in_effect"], false);
+  EXPECT_EQ(entry(after, now)["in_effect"], false);
+  EXPECT_EQ(entry(after, next)["in_effect"], true);
+  EXPECT_EQ(entry(after, next)["effective_from"], "2026-10-08");
+  EXPECT_EQ(entry(after, now)["effective_from"], nullptr);
+  EXPECT_NE(entry(after, next)["hash"], entry(after, now)["hash"]);
+  EXPECT_EQ(entry(after, next)["hash"].get<std::string>().size(), 64u);
+  EXPECT_EQ(entry(after, next)["file"], (defs.path() / "outdoor_advertising.v2.json").string());
+  EXPECT_EQ(entry(after, next)["content"]["limits"]["promised"], 7);
 }
 
 TEST_F(CountyDefinitions, APermitNotYetInEffectRefusesSubmissions) {
   json county = shipped("road_excavation");
   county["id"] = "road_occupation";
+  county["version"] = 1;  // a permit of the county's own, first published
   county["short_code"] = "RO";
   county["effective_from"] = "2027-01-01";
   write("road_occupation.json", county);
@@ -114,7 +118,7 @@ TEST_F(CountyDefinitions, APermitNotYetInEffectRefusesSubmissions) {
 
 TEST_F(CountyDefinitions, ABadEffectiveDateIsRefusedByTheLoader) {
   json v2 = shipped("outdoor_advertising");
-  v2["version"] = 2;
+  v2["version"] = v2["version"].get<int>() + 1;
   v2["effective_from"] = "2026-02-30";
   write("ads.json", v2);
   std::string message;

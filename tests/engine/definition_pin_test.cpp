@@ -19,16 +19,19 @@ namespace {
 using namespace permitflow::testing;
 
 json shipped(const std::string& id) { return json::parse(DefinitionRegistry::builtin().current(id)->source); }
+/// The version the library ships of outdoor advertising; the county republishes above it.
+int shipped_version() { return DefinitionRegistry::builtin().current("outdoor_advertising")->version; }
+std::string version_above(int above) { return std::to_string(shipped_version() + above); }
 
 class DefinitionPinTest : public EngineTest {
  protected:
   TempDir defs;
 
   void write(const std::string& name, const json& doc) { std::ofstream(defs.path() / name) << doc.dump(2); }
-  /// outdoor advertising republished by the county as version 2 with its own promised limit.
+  /// outdoor advertising republished by the county as the next version with its own promised limit.
   json county_ads(int promised) {
     json d = shipped("outdoor_advertising");
-    d["version"] = 2;
+    d["version"] = shipped_version() + 1;
     d["limits"]["promised"] = promised;
     return d;
   }
@@ -74,39 +77,40 @@ TEST_F(DefinitionPinTest, SubmittedEventCarriesTheDefinitionHash) {
   const json h = history(c["id"]);
   EXPECT_EQ(h[0]["type"], "submitted");
   EXPECT_EQ(h[0]["data"]["definition_hash"],
-            DefinitionRegistry::builtin().find("outdoor_advertising", 1)->hash);
+            DefinitionRegistry::builtin().current("outdoor_advertising")->hash);
 }
 
 TEST_F(DefinitionPinTest, InPlaceEditOfADefinitionsDirFileRefusesToOpen) {
   write("ads.json", county_ads(8));
   open_with_defs();
   const json c = accepted("outdoor_advertising", "2026-03-02");
-  ASSERT_EQ(c["definition_version"], 2);
+  ASSERT_EQ(c["definition_version"], shipped_version() + 1);
   const std::string due = c["deadlines"]["decision"]["due"];
   close();
-  const std::string stored = stored_hash("outdoor_advertising", 2);
+  const std::string stored = stored_hash("outdoor_advertising", shipped_version() + 1);
 
-  write("ads.json", county_ads(9));  // edited in place, still version 2
+  write("ads.json", county_ads(9));  // edited in place, same version
   const std::string msg = open_error({{"definitions_dir", defs.path().string()}});
-  EXPECT_NE(msg.find((defs.path() / "ads.json").string() + ": definition outdoor_advertising version 2"),
+  EXPECT_NE(msg.find((defs.path() / "ads.json").string() + ": definition outdoor_advertising version " +
+                     version_above(1)),
             std::string::npos)
       << msg;
   EXPECT_NE(msg.find("stored hash " + stored), std::string::npos) << msg;
-  EXPECT_NE(msg.find("\"version\": 3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\"version\": " + version_above(2)), std::string::npos) << msg;
 
-  // The fix the message names: the edit published as version 3. The open case keeps version 2's content.
+  // The fix the message names: the edit published as the version after. The open case keeps its content.
   write("ads.json", county_ads(8));
-  write("ads_v3.json", [&] {
+  write("ads_next.json", [&] {
     json d = county_ads(9);
-    d["version"] = 3;
+    d["version"] = shipped_version() + 2;
     return d;
   }());
   open_with_defs();
   const json again = get(c["id"]);
-  EXPECT_EQ(again["definition_version"], 2);
+  EXPECT_EQ(again["definition_version"], shipped_version() + 1);
   EXPECT_EQ(again["deadlines"]["decision"]["due"], due);
   const json next = accepted("outdoor_advertising", "2026-03-02");
-  EXPECT_EQ(next["definition_version"], 3);
+  EXPECT_EQ(next["definition_version"], shipped_version() + 2);
   EXPECT_EQ(json::parse(engine().verify())["ok"], true);
 }
 
@@ -116,48 +120,50 @@ TEST_F(DefinitionPinTest, RemovingTheFileKeepsTheStoredVersion) {
   const json c = accepted("outdoor_advertising", "2026-03-02");
   close();
   std::filesystem::remove(defs.path() / "ads.json");
-  open();  // no definitions_dir: version 2 comes from the database for the case in flight
+  open();  // no definitions_dir: the county's version comes from the database for the case in flight
   EXPECT_EQ(get(c["id"])["deadlines"]["decision"]["due"], c["deadlines"]["decision"]["due"]);
   // New submissions fall back to the highest version the host loads or the database holds.
-  EXPECT_EQ(accepted("outdoor_advertising", "2026-03-03")["definition_version"], 2);
+  EXPECT_EQ(accepted("outdoor_advertising", "2026-03-03")["definition_version"], shipped_version() + 1);
 }
 
 TEST_F(DefinitionPinTest, InPlaceEditOfACompiledInFileRefusesToOpen) {
-  // The database holds version 1 of outdoor advertising with other content than the library now ships:
+  // The database holds the shipped version of outdoor advertising with other content than the library ships:
   // what a rebuild with an edited data/definitions file leads to.
   accepted("outdoor_advertising", "2026-03-02");
   close();
   json other = shipped("outdoor_advertising");
   other["limits"]["promised"] = 7;
-  store_definition("outdoor_advertising", 1, other);
+  store_definition("outdoor_advertising", shipped_version(), other);
   const std::string msg = open_error(json::object());
-  EXPECT_NE(msg.find("definitions/outdoor_advertising.json: definition outdoor_advertising version 1"),
+  EXPECT_NE(msg.find("definitions/outdoor_advertising.json: definition outdoor_advertising version " +
+                     version_above(0)),
             std::string::npos)
       << msg;
   EXPECT_NE(msg.find("stored hash " + sha256_hex(other.dump())), std::string::npos) << msg;
-  EXPECT_NE(msg.find("\"version\": 2"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("\"version\": " + version_above(1)), std::string::npos) << msg;
 }
 
-// A database where it happened before versions were pinned: version 2 was stored with promised 8 and case A
-// began under it; the file was then edited to 9 in place, an older engine loaded the file over the stored
-// content, case B was submitted and timed with 9 while its record says version 2, and case A was re-timed at
-// its next command. Verify judges every case by the stored version 2 (8 days): A and B are reported, the
-// untouched case C passes.
+// A database where it happened before versions were pinned: the county's version was stored with promised 8
+// and case A began under it; the file was then edited to 9 in place, an older engine loaded the file over the
+// stored content, case B was submitted and timed with 9 while its record says the county's version, and case
+// A was re-timed at its next command. Verify judges every case by the county's stored version (8 days): A
+// and B are reported, the untouched case C passes.
 TEST_F(DefinitionPinTest, VerifyJudgesCasesByTheStoredContent) {
   write("ads.json", county_ads(8));
   open_with_defs();
   const std::string a = accepted("outdoor_advertising", "2026-03-02")["id"];
   const std::string c = accepted("outdoor_advertising", "2026-03-02")["id"];
   close();
-  // The older engine's view: the edited file's content in effect for version 2.
-  store_definition("outdoor_advertising", 2, county_ads(9));
+  // The older engine's view: the edited file's content in effect for the county's version.
+  store_definition("outdoor_advertising", shipped_version() + 1, county_ads(9));
   write("ads.json", county_ads(9));
   open_with_defs();
   const std::string b = accepted("outdoor_advertising", "2026-03-03")["id"];
   execute(a, command("record_inspection", kClerk, at("2026-03-03", "14:00"),
                      {{"inspectors", {"insp-1", "insp-2"}}, {"findings", "现场符合要求"}}));
   close();
-  store_definition("outdoor_advertising", 2, county_ads(8));  // what the database had stored all along
+  store_definition("outdoor_advertising", shipped_version() + 1,
+                   county_ads(8));  // what the database had stored all along
 
   write("ads.json", county_ads(8));
   open_with_defs();
@@ -169,7 +175,8 @@ TEST_F(DefinitionPinTest, VerifyJudgesCasesByTheStoredContent) {
   ASSERT_EQ(by_case[a].size(), 2u) << v.dump(2);  // its due and its document (the re-timed deadlines)
   EXPECT_EQ(by_case[a][0].rfind("the projection's due is", 0), 0u) << by_case[a][0];
   ASSERT_EQ(by_case[b].size(), 3u) << v.dump(2);
-  EXPECT_NE(by_case[b][0].find("submitted under definition outdoor_advertising version 2 with hash"),
+  EXPECT_NE(by_case[b][0].find("submitted under definition outdoor_advertising version " + version_above(1) +
+                               " with hash"),
             std::string::npos)
       << by_case[b][0];
   EXPECT_NE(by_case[b][0].find("edited in place"), std::string::npos);
@@ -206,7 +213,7 @@ TEST(DefinitionPinFixture, TheDatabaseOf010StillOpensAndVerifies) {
                                complete_materials(engine, "road_excavation", at("2026-03-23")));
   const json c = json::parse(engine.submit(app.dump()));
   const json h = json::parse(engine.history(c["id"].get<std::string>()));
-  EXPECT_EQ(h[0]["data"]["definition_hash"], DefinitionRegistry::builtin().find("road_excavation", 1)->hash);
+  EXPECT_EQ(h[0]["data"]["definition_hash"], DefinitionRegistry::builtin().current("road_excavation")->hash);
 }
 
 TEST_F(DefinitionPinTest, VerifyReportsAnEditedStoredDefinition) {
@@ -223,8 +230,9 @@ TEST_F(DefinitionPinTest, VerifyReportsAnEditedStoredDefinition) {
   EXPECT_EQ(v["ok"], false);
   bool found = false;
   for (const auto& p : v["problems"]) {
-    found = found || p["problem"].get<std::string>().find(
-                         "stored definition outdoor_advertising version 1: its content does not match") == 0;
+    found =
+        found || p["problem"].get<std::string>().find("stored definition outdoor_advertising version " +
+                                                      version_above(0) + ": its content does not match") == 0;
   }
   EXPECT_TRUE(found) << v.dump(2);
 }

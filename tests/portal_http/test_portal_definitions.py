@@ -39,7 +39,9 @@ def test_definitions_lists_the_county_permit_with_hashes_and_effective_dates(tmp
         (1, None, True), (2, "2026-12-15", False)]
     assert ro["versions"][1]["file"].endswith("road_occupation.v2.json")
     assert ro["versions"][0]["hash"] == ro["hash"] != ro["versions"][1]["hash"]
-    assert defs["road_excavation"]["versions"][0]["file"] == "definitions/road_excavation.json"
+    # The shipped permit: version 1 kept beside the current file for the cases filed under it.
+    assert [v["file"] for v in defs["road_excavation"]["versions"]] == [
+        "definitions/road_excavation.v1.json", "definitions/road_excavation.json"]
 
 
 def test_a_bad_definitions_dir_stops_the_portal_naming_the_file(tmp_path):

@@ -138,6 +138,19 @@ int child(const Options& o) {
   const std::string first = rfc3339(now);
   const json complete_cw = complete_materials(e, "construction_waste", first);
   const json complete_oa = complete_materials(e, "outdoor_advertising", first);
+  // Tolerant acceptance and commitment (docs/contract.md §17): an advertisement without its rendering (a
+  // tolerable item) and a waste application whose contract and rules are replaced by a commitment, so the
+  // tolerance_lapsed and verification timers run across kills too.
+  json oa_without_rendering = json::array();
+  for (const auto& m : complete_oa)
+    if (m["id"] != "rendering") oa_without_rendering.push_back(m);
+  json cw_committed = json::array();
+  for (const auto& m : complete_cw)
+    if (m["id"] != "transport_contract" && m["id"] != "vehicle_management_rules") cw_committed.push_back(m);
+  const json commitment = {{"items", {"transport_contract", "vehicle_management_rules"}},
+                           {"signed_by", "法定代表人"},
+                           {"signed_at", first},
+                           {"text_sha256", std::string(64, 'c')}};
   ack(o.fd, "O");
   std::vector<json> cases;  // the last acknowledged state of the cases this child made
   auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
@@ -150,9 +163,12 @@ int child(const Options& o) {
       if (roll < 15 || cases.empty()) {
         const bool oa = rng() % 3 == 0;
         const bool incomplete = rng() % 4 == 0;
-        const json mats = incomplete ? json::array() : (oa ? complete_oa : complete_cw);
-        const json c = json::parse(
-            e.submit(application(oa ? "outdoor_advertising" : "construction_waste", when, mats).dump()));
+        const bool other_path = rng() % 3 == 0;  // tolerance (advertising) or commitment (waste)
+        json mats = incomplete ? json::array() : (oa ? complete_oa : complete_cw);
+        if (!incomplete && other_path) mats = oa ? oa_without_rendering : cw_committed;
+        json app = application(oa ? "outdoor_advertising" : "construction_waste", when, mats);
+        if (!incomplete && other_path && !oa) app["commitment"] = commitment;
+        const json c = json::parse(e.submit(app.dump()));
         ack(o.fd, "S " + c["id"].get<std::string>() + " " + std::to_string(c["version"].get<int>()));
         cases.push_back(c);
       } else if (roll < 30) {
@@ -164,9 +180,29 @@ int child(const Options& o) {
         const std::string state = c["state"];
         const bool oa = c["permit"] == "outdoor_advertising";
         json cmd = {{"actor", kClerk}, {"at", when}};
+        // The two paths' fields are present only on a case that took one (docs/contract.md §17).
+        const bool pending = c.contains("tolerance") && c["tolerance"]["pending"] == true;
+        const bool verifying = c["deadlines"].contains("verification") && !c.contains("verification");
         if (state == "submitted") {
           cmd["type"] = c["materials"].empty() ? "request_correction" : "accept";
+          bool rendering = false;
+          for (const auto& m : c["materials"]) rendering = rendering || m["id"] == "rendering";
+          if (oa && !c["materials"].empty() && !rendering) {  // 容缺: supply by the next day
+            cmd["tolerance"] = {{"items", {"rendering"}},
+                                {"supply_by", rfc3339(now + 86400).substr(0, 10)},
+                                {"commitment", commitment}};
+            cmd["tolerance"]["commitment"].erase("items");
+          }
           if (rng() % 10 == 0) cmd = {{"type", "withdraw"}, {"actor", kCrashApplicant}, {"at", when}};
+        } else if (pending && rng() % 4 == 0) {
+          cmd = {{"type", "supply"},
+                 {"actor", kCrashApplicant},
+                 {"at", when},
+                 {"materials", {{{"id", "rendering"}, {"format", "pdf"}}}}};
+        } else if (state == "issued" && verifying && rng() % 2 == 0) {
+          static const char* const results[] = {"confirmed", "false", "exempt"};
+          cmd["type"] = "record_verification";
+          cmd["result"] = results[rng() % 3];
         } else if (state == "awaiting_correction") {
           cmd = {{"type", "resubmit"}, {"actor", kCrashApplicant}, {"at", when}, {"materials", complete_cw}};
           if (oa) cmd["materials"] = complete_oa;
