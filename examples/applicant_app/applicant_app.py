@@ -518,16 +518,12 @@ def cmd_portal_inbox(portal: Portal, args: argparse.Namespace) -> int:
     if not args.all and os.path.exists(seen_file):
         with open(seen_file, encoding="utf-8") as f:
             after = json.load(f)["next"]
-    messages: List[Dict[str, Any]] = []
-    while True:
-        page = portal.call("GET", f"/api/inbox?after={after}&limit=200")
-        messages += page["messages"]
-        if page["next"] == after or page["next"] >= page["head"]:
-            after = page["next"]
-            break
-        after = page["next"]
+    # The portal answers every message of your cases addressed to you, newest first; show the unseen ones in
+    # the order they were sent.
+    everything = portal.call("GET", "/api/inbox")["messages"]
+    messages = sorted((m for m in everything if m["seq"] > after), key=lambda m: m["seq"])
     with open(seen_file, "w", encoding="utf-8") as f:
-        json.dump({"next": after}, f)
+        json.dump({"next": max([after] + [m["seq"] for m in everything])}, f)
     if not messages:
         print("Inbox: no new messages.")
         return 0

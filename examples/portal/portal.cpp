@@ -419,57 +419,6 @@ void Portal::routes() {
                  attach_documents(cmd, true);
                  send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd.dump()))));
                }));
-  // The signed-in user's messages (docs/portal.md): the feed's notify profile, only what is addressed to this
-  // user (an applicant's or resident's own id; staff by role, and department or unit where the message names
-  // one). Pages like the feed: `after` is a feed seq, `next` the cursor to pass next time.
-  router_.Get(
-      "/api/inbox", api([this](const Request& req, Response& res, const User& u) {
-        auto number = [&](const char* key, long fallback, long lo, long hi) {
-          if (!req.has_param(key)) return fallback;
-          const std::string v = req.get_param_value(key);
-          if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
-              std::stol(v) < lo || std::stol(v) > hi)
-            throw HttpError{400, "invalid_argument", std::string(key) + ": a whole number is required."};
-          return std::stol(v);
-        };
-        for (const auto& [key, value] : req.params)
-          if (key != "after" && key != "limit")
-            throw HttpError{400, "invalid_argument", key + ": unknown parameter"};
-        const long limit = number("limit", 50, 1, 1000);
-        long after = number("after", 0, 0, std::numeric_limits<long>::max());
-        const bool personal = u.role == "applicant" || u.role == "reporter";
-        auto mine = [&](const json& to) {
-          if (personal) return to.value("id", "") == u.id;
-          if (to.contains("id")) return to["id"] == u.id;
-          if (to.value("role", "") != u.role) return false;
-          if (to.contains("department") && to["department"] != u.department) return false;
-          if (to.contains("unit") && to["unit"] != u.unit) return false;
-          return true;
-        };
-        json messages = json::array();
-        json head = 0;
-        // A few feed pages at most per request: the client pages on with `next`. A page ends between
-        // two seqs, never inside one (an event's messages go together).
-        bool full = false;
-        for (int page = 0; page < 10 && !full; ++page) {
-          const json feed = json::parse(
-              engine_.feed(json{{"after", after}, {"limit", 1000}, {"profile", "notify"}}.dump()));
-          head = feed["head"];
-          for (const auto& m : feed["records"]) {
-            const long seq = m["seq"].get<long>();
-            if (static_cast<long>(messages.size()) >= limit && seq != after) {
-              full = true;
-              break;
-            }
-            if (m.contains("to") && mine(m["to"])) messages.push_back(m);
-            after = seq;
-          }
-          if (full) break;
-          after = feed["next"].get<long>();
-          if (feed["next"] == feed["head"]) break;
-        }
-        send_json(res, {{"messages", messages}, {"next", after}, {"head", head}});
-      }));
   // Documents (docs/portal.md): uploaded by hash (the body was streamed to a temporary file by the
   // server, see plan()), described by hash, downloaded through a case the user may see.
   router_.add(
