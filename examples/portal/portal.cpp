@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -404,6 +405,52 @@ void Portal::routes() {
                   return;
                 }
                 send_json(res, out);
+              }));
+  // 消息: the feed's `notify` messages of the signed-in applicant's (or reporter's) own cases that are
+  // addressed to them, newest first. Staff read their queue instead; the engine decides which cases are
+  // theirs.
+  router_.Get("/api/inbox", api([this, actor](const Request& req, Response& res, const User& u) {
+                if (u.role != "applicant" && u.role != "reporter")
+                  throw HttpError{403, "permission_denied",
+                                  "The inbox holds an applicant's or reporter's own messages."};
+                for (const auto& [key, value] : req.params)
+                  throw HttpError{400, "invalid_argument", key + ": unknown parameter"};
+                std::vector<std::string> ids;
+                json q = {{"actor", actor(u)}, {"limit", 200}};
+                for (;;) {
+                  const json page = json::parse(engine_.query(q.dump()));
+                  for (const auto& c : page["cases"]) ids.push_back(c["id"].get<std::string>());
+                  if (page["next"].is_null()) break;
+                  q["after"] = page["next"];
+                }
+                json messages = json::array();
+                constexpr std::size_t kCasesPerRead = 64;  // the feed's limit on a `cases` filter
+                for (std::size_t i = 0; i < ids.size(); i += kCasesPerRead) {
+                  json cases = json::array();
+                  for (std::size_t k = i; k < std::min(ids.size(), i + kCasesPerRead); ++k)
+                    cases.push_back(ids[k]);
+                  json f = {{"profile", "notify"}, {"limit", 1000}, {"cases", std::move(cases)}};
+                  for (;;) {
+                    const json page = json::parse(engine_.feed(f.dump()));
+                    for (const auto& m : page["records"])
+                      if (m["to"].value("role", "") == u.role || m["to"].value("id", "") == u.id)
+                        messages.push_back(m);
+                    if (page["next"] == page["head"]) break;
+                    f["after"] = page["next"];
+                  }
+                }
+                std::stable_sort(messages.begin(), messages.end(),
+                                 [](const json& a, const json& b) { return a["seq"] > b["seq"]; });
+                send_json(res, {{"messages", std::move(messages)}});
+              }));
+  // The supervision dashboard's view of the feed: its head, the retention mark and each durable consumer's
+  // lag behind the head (a notifier that stopped shows a growing lag).
+  router_.Get("/api/feed/lag", api([this, staff_only](const Request&, Response& res, const User& u) {
+                staff_only(u);
+                json page = json::parse(engine_.feed(R"({"limit": 1})"));
+                page.erase("records");
+                page.erase("next");
+                send_json(res, page);
               }));
   router_.Get("/api/verify", api([this, staff_only](const Request&, Response& res, const User& u) {
                 staff_only(u);

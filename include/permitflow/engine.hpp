@@ -66,9 +66,9 @@ class PERMITFLOW_EXPORT Engine {
   std::string report(std::string_view report_json) const;
   /// Checks every hash chain and that every projection equals the replay of its log.
   std::string verify() const;
-  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "profile"? "raw",
-  /// "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}], "next",
-  /// "head", "pruned"}. Reading never blocks a command.
+  /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "cases"?, "profile"?
+  /// "raw", "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}],
+  /// "next", "head", "pruned", "consumers": [{"name", "cursor", "lag"}]}. Reading never blocks a command.
   std::string feed(std::string_view request_json) const;
   /// Moves a durable consumer's cursor forward to `seq` (creating the consumer). Error(invalid_argument) for
   /// a bad name, a seq past the feed's head or behind the consumer's cursor; nothing changes then.

@@ -32,16 +32,6 @@ bool fact_true(const json& facts, std::string_view name) {
   return v != nullptr && v->is_boolean() && v->get<bool>();
 }
 
-std::optional<Instant> time_fact(const json& facts, std::string_view name) {
-  const json* v = fact_value(facts, name);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  try {
-    return Instant::parse_rfc3339(v->get<std::string>());
-  } catch (const Error&) {
-    return std::nullopt;
-  }
-}
-
 // The facts the definition's rules need to decide their flags, given what the application says so far.
 std::set<std::string> facts_rules_need(const PermitDefinition& def, const json& facts) {
   std::set<std::string> need;
@@ -58,7 +48,7 @@ std::set<std::string> facts_rules_need(const PermitDefinition& def, const json& 
     }
   }
   if (def.term) need.insert({"term_months", "electronic_screen"});
-  if (def.vehicles) need.insert("vehicles");
+  for (const auto& check : def.item_checks) need.insert(check.list_fact);
   return need;
 }
 
@@ -199,32 +189,28 @@ std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const 
     }
   }
 
-  // 2. 建设部令第135号: every vehicle fully enclosed and fitted with a driving and loading recorder.
-  if (def.vehicles) {
-    const json* list = fact_value(facts, "vehicles");
-    if (list != nullptr && list->is_array()) {
-      for (const auto& v : *list) {
-        if (!v.is_object() || !v.contains("plate") || !v["plate"].is_string()) continue;
-        std::vector<std::string> lacking;
-        if (def.vehicles->enclosed && !(v.contains("enclosed") && v["enclosed"] == true)) {
-          lacking.emplace_back("未采用全密闭运输");
-        }
-        if (def.vehicles->recorder && !(v.contains("recorder") && v["recorder"] == true)) {
-          lacking.emplace_back("未安装行驶及装卸记录仪");
-        }
-        if (!lacking.empty()) {
-          const std::string plate = v["plate"].get<std::string>();
-          out.push_back(
-              {"vehicle:" + plate, Problem::condition_required, "车辆" + plate + "：" + join(lacking, "、")});
-        }
+  // 2. What every element of a list fact must be (the vehicle rule of 建设部令第135号: enclosed, recorder).
+  for (const auto& check : def.item_checks) {
+    const json* list = fact_value(facts, check.list_fact);
+    if (list == nullptr || !list->is_array()) continue;
+    for (const auto& element : *list) {
+      if (!element.is_object() || !element.contains("plate") || !element["plate"].is_string()) continue;
+      std::vector<std::string> lacking;
+      for (const auto& field : check.require_true) {
+        if (!(element.contains(field.name) && element[field.name] == true))
+          lacking.push_back(field.message.zh);
       }
+      if (lacking.empty()) continue;
+      const std::string key = element["plate"].get<std::string>();
+      out.push_back({check.item + ":" + key, Problem::condition_required,
+                     check.label.zh + key + "：" + join(lacking, "、")});
     }
   }
 
   // 3. The materials checklist, in its order; the last copy handed in under an id counts.
   std::map<std::string, const SubmittedMaterial*, std::less<>> given;
   for (const auto& m : materials) given[m.id] = &m;
-  const std::vector<std::string> vehicle_plates = plates(facts);
+  const std::vector<std::string> vehicle_plates = plates(facts);  // per_vehicle reads the fact `vehicles`
   for (const auto& spec : def.materials) {
     const bool required_now = spec.required || (spec.required_if && evaluate(*spec.required_if, facts));
     if (spec.per_vehicle) {
@@ -241,34 +227,19 @@ std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const 
 
 namespace {
 
-// 城市道路管理条例 Art 34: emergency works file for approval within 24 hours of breaking the road. The
-// optional local roll-over moves a deadline that falls on a non-working day to 24:00 of the next working
-// day. It compares a time with the filing time, which is not a fact, so it stays a named rule of its own.
-bool emergency_filing_late(const EmergencyFilingRule& rule, const json& facts, Instant submitted_at,
-                           const WorkingCalendar& calendar, int utc_offset_minutes) {
-  if (!fact_true(facts, "emergency")) return false;
-  const auto broken = time_fact(facts, "broken_at");
-  if (!broken) return false;
-  Instant due = add_hours(*broken, rule.hours);
-  if (rule.roll_to_working_day) {
-    const Date day = due.local_date(utc_offset_minutes);
-    if (!calendar.is_working_day(day)) {
-      due = Instant::start_of_day(calendar.next_working_day(day) + 1, utc_offset_minutes);
-    }
-  }
-  return submitted_at > due;
-}
-
-RuleCheck rule_check(std::string rule, bool prohibition, bool holds, const std::string& message,
-                     const std::vector<std::string>& names, const json& facts) {
-  RuleCheck r{std::move(rule), prohibition, holds, {}, json::object()};
+RuleCheck check_rule(const FactRule& rule, const json& facts, const RuleContext& context) {
+  RuleCheck r{rule.flag, rule.prohibition, evaluate(rule.when, facts, context), {}, json::object()};
   std::string shown;
-  for (const auto& name : names) {
+  for (const auto& name : condition_facts(rule.when)) {
     const json* v = fact_value(facts, name);
     r.facts[name] = v ? *v : json(nullptr);
     shown += (shown.empty() ? "" : "，") + name + " = " + (v ? excerpt(*v) : std::string("（未填）"));
   }
-  r.message = r.rule + (holds ? "：" : "（不适用）：") + message + "（" + shown + "）";
+  if (reads_submission_time(rule.when) && context.submitted_at) {
+    shown += (shown.empty() ? "" : "，") + std::string("提交于 ") +
+             context.submitted_at->to_rfc3339(context.utc_offset_minutes);
+  }
+  r.message = r.rule + (r.holds ? "：" : "（不适用）：") + rule.message.zh + "（" + shown + "）";
   return r;
 }
 
@@ -276,22 +247,9 @@ RuleCheck rule_check(std::string rule, bool prohibition, bool holds, const std::
 
 std::vector<RuleCheck> check_rules(const PermitDefinition& def, const json& facts, Instant submitted_at,
                                    const WorkingCalendar& calendar, int utc_offset_minutes) {
+  const RuleContext context{&calendar, submitted_at, utc_offset_minutes};
   std::vector<RuleCheck> out;
-  const auto add_fact_rule = [&](const FactRule& r) {
-    out.push_back(rule_check(r.flag, r.prohibition, evaluate(r.when, facts, &calendar), r.message.zh,
-                             condition_facts(r.when), facts));
-  };
-  for (std::size_t i = 0; i < def.named_fact_rules; ++i) add_fact_rule(def.fact_rules[i]);
-  if (def.emergency_filing) {
-    const bool late =
-        emergency_filing_late(*def.emergency_filing, facts, submitted_at, calendar, utc_offset_minutes);
-    out.push_back(rule_check("emergency_filing_late", false, late,
-                             "城市道路管理条例第三十四条：紧急抢修须在破路后" +
-                                 std::to_string(def.emergency_filing->hours) + "小时内补办批准手续（提交于 " +
-                                 submitted_at.to_rfc3339(utc_offset_minutes) + "）",
-                             {"emergency", "broken_at"}, facts));
-  }
-  for (std::size_t i = def.named_fact_rules; i < def.fact_rules.size(); ++i) add_fact_rule(def.fact_rules[i]);
+  for (const auto& rule : def.fact_rules) out.push_back(check_rule(rule, facts, context));
   return out;
 }
 

@@ -52,8 +52,8 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
                                           const std::vector<std::string>& committed);
 
 /// The prohibition flags of the definition's rules (docs/contract.md §6): "protected_road",
-/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late". `submitted_at` is the filing time
-/// (emergency rule). A flag is never a deficiency; a fact a rule needs and lacks is reported by
+/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own. `submitted_at`
+/// is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a fact a rule needs and lacks is reported by
 /// compute_deficiencies.
 std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,

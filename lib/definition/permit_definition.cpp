@@ -309,21 +309,13 @@ Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
   return c;
 }
 
-// {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n}.
+// {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n} between two date
+// facts, or {"span": [from, to], "unit": "hours", "op": o, "value": n, "roll_to_working_day"?: b} between
+// two time facts, where `to` may be the filing time "@submitted_at".
 Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
-  n.object({"span", "unit", "op", "value"});
+  n.object({"span", "unit", "op", "value", "roll_to_working_day"});
   Condition c;
   c.kind = Condition::Kind::span;
-  const Node span = n.child("span");
-  span.array();
-  if (span.size() != 2) span.fail("a span names two date facts: [from, to]");
-  for (std::size_t i = 0; i < 2; ++i) {
-    const Node f = span.element(i);
-    const FactSpec& spec = declared_fact(f, facts);
-    if (spec.type != FactType::date)
-      f.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) + ", not a date fact");
-    (i == 0 ? c.fact : c.other_fact) = spec.name;
-  }
   const Node unit = n.required("unit");
   const std::string u = unit.str();
   if (u == "days") {
@@ -332,12 +324,37 @@ Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
     c.unit = Condition::Unit::working_days;
   } else if (u == "months") {
     c.unit = Condition::Unit::months;
+  } else if (u == "hours") {
+    c.unit = Condition::Unit::hours;
   } else {
-    unit.fail("unknown unit '" + u + "' (days, working_days, months)");
+    unit.fail("unknown unit '" + u + "' (days, working_days, months, hours)");
+  }
+  const bool hours = c.unit == Condition::Unit::hours;
+  const FactType ends = hours ? FactType::time : FactType::date;
+  const Node span = n.child("span");
+  span.array();
+  if (span.size() != 2)
+    span.fail(hours ? "an hours span names two time facts: [from, to]"
+                    : "a span names two date facts: [from, to]");
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Node f = span.element(i);
+    if (hours && i == 1 && f.value().is_string() && f.str() == kSubmittedAt) {
+      c.other_fact = std::string(kSubmittedAt);
+      continue;
+    }
+    const FactSpec& spec = declared_fact(f, facts);
+    if (spec.type != ends)
+      f.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) + ", not a " +
+             std::string(fact_type_name(ends)) + " fact" +
+             (hours ? " (an hours span runs between times)" : " (a span in " + u + " runs between dates)"));
+    (i == 0 ? c.fact : c.other_fact) = spec.name;
   }
   c.op = required_op(n);
   if (c.op == Condition::Op::in) n.child("op").fail("'in' does not apply to a span");
   c.value = n.required("value").integer(0);
+  c.roll_to_working_day = n.optional_bool("roll_to_working_day", false);
+  if (c.roll_to_working_day && !hours)
+    n.child("roll_to_working_day").fail("roll_to_working_day applies to a span in hours only");
   return c;
 }
 
@@ -627,7 +644,73 @@ void expand_named_rules(PermitDefinition& d) {
                              "the term exceeds the maximum (" + std::to_string(max) +
                                  " months, electronic screens " + std::to_string(screen) + ")"}});
   }
+  if (d.emergency_filing) {
+    // 城市道路管理条例 Art 34: emergency works file for approval within `hours` of breaking the road.
+    const int h = d.emergency_filing->hours;
+    Condition late;
+    late.kind = K::span;
+    late.fact = "broken_at";
+    late.other_fact = std::string(kSubmittedAt);
+    late.unit = Condition::Unit::hours;
+    late.op = Op::gt;
+    late.value = h;
+    late.roll_to_working_day = d.emergency_filing->roll_to_working_day;
+    d.fact_rules.push_back(
+        {"emergency_filing_late",
+         false,
+         combine(K::all, {fact_equals("emergency", true), std::move(late)}),
+         {"城市道路管理条例第三十四条：紧急抢修须在破路后" + std::to_string(h) + "小时内补办批准手续",
+          "emergency works file for approval within " + std::to_string(h) + " hours of breaking the road"}});
+  }
   d.named_fact_rules = d.fact_rules.size();
+  if (d.vehicles) {  // 建设部令第135号
+    ItemCheck check{"vehicles", "vehicle", {"车辆", "vehicle"}, {}};
+    if (d.vehicles->enclosed)
+      check.require_true.push_back({"enclosed", {"未采用全密闭运输", "not fully enclosed"}});
+    if (d.vehicles->recorder)
+      check.require_true.push_back(
+          {"recorder", {"未安装行驶及装卸记录仪", "no driving and loading recorder"}});
+    if (!check.require_true.empty()) d.item_checks.push_back(std::move(check));
+  }
+}
+
+// rules.item_checks: [{"each": <vehicles fact>, "item": <prefix>, "label": {zh, en},
+//                      "require_true": [{"field": "enclosed" | "recorder", "message": {zh, en}}], "note"?}].
+void parse_item_checks(const Node& list, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+  list.array();
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Node r = list.element(i);
+    r.object({"each", "item", "label", "require_true", "note"});
+    ItemCheck check;
+    const Node each = r.required("each");
+    const FactSpec& spec = declared_fact(each, facts);
+    if (spec.type != FactType::vehicles)
+      each.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) +
+                ", not a list fact (type vehicles)");
+    check.list_fact = spec.name;
+    const Node item = r.required("item");
+    check.item = item.identifier();
+    for (const auto& other : d.item_checks) {
+      if (other.item == check.item) item.fail("duplicate item prefix '" + check.item + "'");
+    }
+    if (d.material(check.item) != nullptr)
+      item.fail("'" + check.item + "' is already a material id; choose another item prefix");
+    check.label = parse_name(r.required("label"));
+    const Node fields = r.required("require_true");
+    fields.array();
+    if (fields.size() == 0) fields.fail("needs at least one field");
+    for (std::size_t k = 0; k < fields.size(); ++k) {
+      const Node f = fields.element(k);
+      f.object({"field", "message"});
+      const Node name = f.required("field");
+      const std::string field = name.str();
+      if (field != "enclosed" && field != "recorder")
+        name.fail("unknown field '" + field + "' of a vehicle (enclosed, recorder)");
+      check.require_true.push_back({field, parse_name(f.required("message"))});
+    }
+    if (r.has("note")) r.child("note").str();
+    d.item_checks.push_back(std::move(check));
+  }
 }
 
 // rules.prohibitions / rules.flags: [{"flag", "when", "message"?, "note"?}].
@@ -656,7 +739,8 @@ void parse_fact_rules(const Node& list, bool prohibition, const std::vector<Fact
 }
 
 void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
-  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags"});
+  n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags",
+            "item_checks"});
   if (n.has("protection_period")) {
     const Node r = n.child("protection_period");
     r.object({"new_road_years", "overhaul_years", "note"});
@@ -717,6 +801,7 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
   expand_named_rules(d);
   if (n.has("prohibitions")) parse_fact_rules(n.child("prohibitions"), true, facts, d);
   if (n.has("flags")) parse_fact_rules(n.child("flags"), false, facts, d);
+  if (n.has("item_checks")) parse_item_checks(n.child("item_checks"), facts, d);
 }
 
 ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
@@ -1220,12 +1305,37 @@ bool holds(Condition::Op op, int order) {
 
 // span(from, to) compared with n: days and working days count the days after `from` up to `to` (negative
 // when `to` is earlier); months compare `to` with the same date n months after `from`, so a span of
-// 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more.
-bool span_holds(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
+// 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more; hours compare `to` with the instant n
+// hours after `from`, which with roll-over moves off a rest day to 24:00 of the next working day.
+bool span_holds(const Condition& c, const json& facts, const RuleContext& context) {
+  static const WorkingCalendar kOfficial = WorkingCalendar::official();
+  const WorkingCalendar& calendar = context.calendar != nullptr ? *context.calendar : kOfficial;
+  const auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (!c.value.is_number_integer()) return false;
+  const int n = c.value.get<int>();
   const json* a = answered(facts, c.fact);
+  if (a == nullptr || !a->is_string()) return false;
+  if (c.unit == Condition::Unit::hours) {
+    std::optional<Instant> to = context.submitted_at;
+    const json* b = c.other_fact == kSubmittedAt ? nullptr : answered(facts, c.other_fact);
+    if (c.other_fact != kSubmittedAt && (b == nullptr || !b->is_string())) return false;
+    Instant limit;
+    try {
+      if (b != nullptr) to = Instant::parse_rfc3339(b->get<std::string>());
+      limit = add_hours(Instant::parse_rfc3339(a->get<std::string>()), n);
+    } catch (const Error&) {
+      return false;
+    }
+    if (!to) return false;
+    if (c.roll_to_working_day) {
+      const Date day = limit.local_date(context.utc_offset_minutes);
+      if (!calendar.is_working_day(day))
+        limit = Instant::start_of_day(calendar.next_working_day(day) + 1, context.utc_offset_minutes);
+    }
+    return holds(c.op, sign(*to, limit));
+  }
   const json* b = answered(facts, c.other_fact);
-  if (a == nullptr || b == nullptr || !a->is_string() || !b->is_string() || !c.value.is_number_integer())
-    return false;
+  if (b == nullptr || !b->is_string()) return false;
   Date from;
   Date to;
   try {
@@ -1234,29 +1344,26 @@ bool span_holds(const Condition& c, const json& facts, const WorkingCalendar* ca
   } catch (const Error&) {
     return false;
   }
-  const int n = c.value.get<int>();
-  const auto sign = [](int x, int y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (c.unit) {
     case Condition::Unit::days:
       return holds(c.op, sign(to - from, n));
     case Condition::Unit::working_days: {
-      static const WorkingCalendar kOfficial = WorkingCalendar::official();
-      const WorkingCalendar& cal = calendar != nullptr ? *calendar : kOfficial;
-      const int count =
-          from <= to ? cal.working_days_between(from + 1, to) : -cal.working_days_between(to + 1, from);
+      const int count = from <= to ? calendar.working_days_between(from + 1, to)
+                                   : -calendar.working_days_between(to + 1, from);
       return holds(c.op, sign(count, n));
     }
-    case Condition::Unit::months: {
-      const Date limit = add_months(from, n);
-      return holds(c.op, to < limit ? -1 : (limit < to ? 1 : 0));
-    }
+    case Condition::Unit::months:
+      return holds(c.op, sign(to, add_months(from, n)));
+    case Condition::Unit::hours:
+      break;
   }
   return false;
 }
 
 void collect_facts(const Condition& c, std::vector<std::string>& out) {
   for (const std::string* name : {&c.fact, &c.other_fact}) {
-    if (!name->empty() && std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
+    if (name->empty() || *name == kSubmittedAt) continue;
+    if (std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
   }
   for (const auto& o : c.operands) collect_facts(o, out);
 }
@@ -1269,18 +1376,24 @@ std::vector<std::string> condition_facts(const Condition& c) {
   return out;
 }
 
-bool evaluate(const Condition& c, const json& facts, const WorkingCalendar* calendar) {
+bool reads_submission_time(const Condition& c) {
+  return c.other_fact == kSubmittedAt ||
+         std::any_of(c.operands.begin(), c.operands.end(),
+                     [](const Condition& o) { return reads_submission_time(o); });
+}
+
+bool evaluate(const Condition& c, const json& facts, const RuleContext& context) {
   switch (c.kind) {
     case Condition::Kind::any:
       return std::any_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
+                         [&](const Condition& o) { return evaluate(o, facts, context); });
     case Condition::Kind::all:
       return std::all_of(c.operands.begin(), c.operands.end(),
-                         [&](const Condition& o) { return evaluate(o, facts, calendar); });
+                         [&](const Condition& o) { return evaluate(o, facts, context); });
     case Condition::Kind::negation:
-      return !c.operands.empty() && !evaluate(c.operands.front(), facts, calendar);
+      return !c.operands.empty() && !evaluate(c.operands.front(), facts, context);
     case Condition::Kind::span:
-      return span_holds(c, facts, calendar);
+      return span_holds(c, facts, context);
     case Condition::Kind::compare: {
       const json* value = answered(facts, c.fact);
       if (value == nullptr) return false;

@@ -25,19 +25,33 @@ struct LocalizedName {
 /// {"fact": "on_carriageway", "equals": true} · {"fact": "area_m2", "at_least": 10} · {"fact": "area_m2",
 /// "greater_than": 10} · {"fact": "x", "at_most": 3} · {"fact": "x", "present": true} ·
 /// {"fact": f, "op": "≤", "value": v} · {"fact": f, "op": "≥", "other_fact": g} · {"fact": f, "op": "in",
-/// "value": [v, …]} · {"span": [from, to], "unit": "months", "op": "≤", "value": 12} · {"any": [c, …]} ·
+/// "value": [v, …]} · {"span": [from, to], "unit": "months", "op": "≤", "value": 12} ·
+/// {"span": [t, "@submitted_at"], "unit": "hours", "op": ">", "value": 24} · {"any": [c, …]} ·
 /// {"all": [c, …]} · {"not": c}.
 struct Condition {
   enum class Kind { equals, at_least, greater_than, at_most, present, any, all, negation, compare, span };
   enum class Op { eq, ne, lt, le, gt, ge, in };
-  enum class Unit { days, working_days, months };
+  enum class Unit { days, working_days, months, hours };
   Kind kind = Kind::equals;
-  std::string fact;                 // the compared fact; a span's start
-  nlohmann::json value;             // the compared value (an array for `in`)
-  std::vector<Condition> operands;  // for any / all / negation (one operand)
-  Op op = Op::eq;                   // compare and span
-  std::string other_fact;           // compare: the fact compared with instead of a value; a span's end
-  Unit unit = Unit::days;           // span
+  std::string fact;                  // the compared fact; a span's start
+  nlohmann::json value;              // the compared value (an array for `in`)
+  std::vector<Condition> operands;   // for any / all / negation (one operand)
+  Op op = Op::eq;                    // compare and span
+  std::string other_fact;            // compare: the fact compared with instead of a value; a span's end
+  Unit unit = Unit::days;            // span
+  bool roll_to_working_day = false;  // an hours span whose limit falls on a rest day ends at 24:00 of the
+                                     // next working day
+};
+
+/// The filing time as an operand of a span (`"@submitted_at"`): it is no fact of the application but the
+/// instant the application (or its latest resubmission) was received.
+inline constexpr std::string_view kSubmittedAt = "@submitted_at";
+
+/// What a condition is evaluated against besides the facts.
+struct RuleContext {
+  const WorkingCalendar* calendar = nullptr;  // working-day spans and roll-over; the official one when null
+  std::optional<Instant> submitted_at;        // `@submitted_at`; a span using it is false without it
+  int utc_offset_minutes = 0;                 // the bureau's zone, for an hours span's roll-over
 };
 
 /// A rule written in the rule language (`rules.prohibitions`, `rules.flags`): the application is flagged
@@ -129,6 +143,20 @@ struct VehicleRule {  // 建设部令第135号: enclosed body and recorder on ev
   bool recorder = true;
 };
 
+/// A requirement on every element of a list fact (`rules.item_checks`): an element lacking one of the
+/// `require_true` fields makes a notice item `<item>:<key>` (condition_required) naming what it lacks.
+/// The named rule `vehicles` is expanded into one of these.
+struct ItemCheck {
+  struct Field {
+    std::string name;  // a boolean field of the element, e.g. "enclosed"
+    LocalizedName message;
+  };
+  std::string list_fact;  // a fact of type vehicles
+  std::string item;       // the notice item's prefix, e.g. "vehicle"
+  LocalizedName label;    // what the notice calls one element, e.g. 车辆
+  std::vector<Field> require_true;
+};
+
 struct ValidityRule {
   std::optional<int> months;              // fixed validity after issuance
   std::optional<std::string> term_fact;   // months taken from this fact (e.g. term_months)
@@ -189,10 +217,12 @@ struct PermitDefinition {
   std::optional<RoofRule> roof;
   std::optional<TermRule> term;
   std::optional<VehicleRule> vehicles;
-  // The rules in the rule language: first the expanded named rules (protection_period, roof, term), then
-  // the file's prohibitions and flags.
+  // The rules in the rule language: first the expanded named rules (protection_period, roof, term,
+  // emergency_filing), then the file's prohibitions and flags.
   std::vector<FactRule> fact_rules;
   std::size_t named_fact_rules = 0;  // how many of fact_rules come from named rules
+  // Per-element requirements of list facts: the expanded `vehicles` rule, then the file's item_checks.
+  std::vector<ItemCheck> item_checks;
   ValidityRule validity;
   RenewalRule renewal;
   bool decide_on_commitment = false;             // a decision may rest on a commitment (then verified)
@@ -245,9 +275,11 @@ class DefinitionRegistry {
 };
 
 /// Evaluates a condition on facts. A fact that is absent or null makes a comparison false. Spans in working
-/// days count on `calendar` (the official calendar when null).
-bool evaluate(const Condition& c, const nlohmann::json& facts, const WorkingCalendar* calendar = nullptr);
-/// The facts a condition names, in the order they appear (each once).
+/// days count on the context's calendar (the official calendar when null).
+bool evaluate(const Condition& c, const nlohmann::json& facts, const RuleContext& context = {});
+/// Whether a condition reads the filing time (`@submitted_at`).
+bool reads_submission_time(const Condition& c);
+/// The facts a condition names, in the order they appear (each once; `@submitted_at` is no fact).
 std::vector<std::string> condition_facts(const Condition& c);
 
 }  // namespace permitflow

@@ -66,7 +66,7 @@ json feed_record_json(const store::FeedRecord& r) {
 
 std::string Engine::feed(std::string_view request_json) const {
   const json q = in::parse_document(request_json, "the feed request");
-  in::only_keys(q, "", {"after", "limit", "kinds", "types", "profile", "consumer"});
+  in::only_keys(q, "", {"after", "limit", "kinds", "types", "cases", "profile", "consumer"});
   const std::string profile = in::opt_string(q, "profile", "", 32).value_or("raw");
   if (profile != "raw" && profile != "provincial" && profile != "notify")
     in::fail("/profile", "unknown profile '" + profile + "' (raw, provincial or notify)");
@@ -74,6 +74,7 @@ std::string Engine::feed(std::string_view request_json) const {
   query.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
   query.kinds = string_list(q, "kinds", {"permit", "complaint"});
   query.types = string_list(q, "types", {});
+  query.cases = string_list(q, "cases", {});
   const std::optional<std::int64_t> after = in::opt_int(q, "after", "", 0, kMaxSeq);
   std::optional<std::string> consumer;
   if (auto name = in::opt_string(q, "consumer", "", 64)) consumer = consumer_name(*name, "/consumer");
@@ -95,6 +96,11 @@ std::string Engine::feed(std::string_view request_json) const {
   query.after = std::max(start, bounds.pruned);
   const auto records = tx->feed(query);
   json out = {{"records", json::array()}, {"head", bounds.head}, {"pruned", bounds.pruned}};
+  // Each durable consumer's cursor and how far it is behind the head (the supervision dashboard's lag).
+  json consumers = json::array();
+  for (const auto& c : tx->feed_consumers())
+    consumers.push_back({{"name", c.name}, {"cursor", c.cursor}, {"lag", bounds.head - c.cursor}});
+  out["consumers"] = std::move(consumers);
   if (profile == "raw") {
     for (const auto& r : records) out["records"].push_back(feed_record_json(r));
   } else {

@@ -60,7 +60,10 @@ std::string data_text(const json& data, const std::string& field,
   const json* found = data_field(data, field);
   if (found == nullptr) return "";
   const json& v = *found;
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) {
+    const auto named = names.find(v.get<std::string>());
+    return named == names.end() ? v.get<std::string>() : named->second;
+  }
   if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
   if (v.is_array()) {
     std::string out;
@@ -300,6 +303,36 @@ const NotifyProfile& NotifyProfile::builtin() {
   return kBuiltin;
 }
 
+namespace {
+
+// What a message says for the codes an event carries in `outcome` and `reason` (a person reads the message,
+// not the contract): the decision's outcome and the Art 45 reasons that stop a clock, in Chinese and English.
+// Free-text reasons (a refusal's) pass through as written.
+struct CodeName {
+  std::string_view code, zh, en;
+};
+constexpr CodeName kCodeNames[] = {
+    {"approved", "准予许可", "granted"},
+    {"denied", "不予许可", "refused"},
+    {"hearing", "听证", "a hearing"},
+    {"tender", "招标", "a tender"},
+    {"auction", "拍卖", "an auction"},
+    {"examination", "考试", "an examination"},
+    {"testing", "检验、检测", "tests"},
+    {"quarantine", "检疫", "quarantine"},
+    {"appraisal", "鉴定", "an appraisal"},
+    {"expert_review", "专家评审", "an expert review"},
+    {"public_notice", "公示", "a public notice"},
+};
+
+std::map<std::string, std::string> code_names(bool english) {
+  std::map<std::string, std::string> out;
+  for (const auto& c : kCodeNames) out.emplace(c.code, english ? c.en : c.zh);
+  return out;
+}
+
+}  // namespace
+
 std::vector<json> NotifyProfile::render(const store::FeedRecord& r, const RecordContext& ctx) const {
   std::vector<json> out;
   const auto subject = by_subject_.find(r.subject);
@@ -336,6 +369,13 @@ std::vector<json> NotifyProfile::render(const store::FeedRecord& r, const Record
   const std::string items = data.contains("items") ? "items" : "/tolerance/items";
   values["items"] = data_text(data, items, zh_names);
   en_values["items"] = data_text(data, items, en_names);
+  static const auto kZh = code_names(false);
+  static const auto kEn = code_names(true);
+  const std::string reason_field = data.contains("reasons") ? "reasons" : "reason";
+  for (auto [values_of, names] : {std::pair{&values, &kZh}, std::pair{&en_values, &kEn}}) {
+    (*values_of)["outcome"] = data_text(data, "outcome", *names);
+    (*values_of)["reason"] = data_text(data, reason_field, *names);
+  }
   for (const Message& m : type->second) {
     if (std::any_of(m.when.begin(), m.when.end(),
                     [&](const auto& w) { return case_value(data, w.first) != w.second; }))

@@ -39,6 +39,13 @@ json items_json(const std::vector<Deficiency>& items) {
   return out;
 }
 
+// The list-fact requirement whose notice items carry this prefix ("vehicle" of "vehicle:<plate>").
+const ItemCheck* item_check(const PermitDefinition& def, const std::string& prefix) {
+  const auto it = std::find_if(def.item_checks.begin(), def.item_checks.end(),
+                               [&](const ItemCheck& c) { return c.item == prefix; });
+  return it == def.item_checks.end() ? nullptr : &*it;
+}
+
 bool in_earlier_notice(const Case& c, const std::string& material) {
   for (const auto& n : c.notices)
     for (const auto& i : n.items)
@@ -61,8 +68,9 @@ bool concerns_supplements(const Case& c, const PermitDefinition& def, const Defi
   if (d.material.rfind("fact:", 0) == 0) return any_fact_changed;
   if (const auto colon = d.material.find(':'); colon != std::string::npos) {  // "<id>:<plate>"
     const std::string id = d.material.substr(0, colon);
+    if (const ItemCheck* check = item_check(def, id)) return changed(check->list_fact);
     const MaterialSpec* spec = def.material(id);
-    return changed("vehicles") && (id == "vehicle" || (spec && spec->per_vehicle));
+    return changed("vehicles") && spec && spec->per_vehicle;
   }
   const MaterialSpec* spec = def.material(d.material);
   if (d.problem != Problem::condition_required || !spec || !spec->required_if) return false;
@@ -78,7 +86,7 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
   if (colon != std::string::npos) {
     const MaterialSpec* spec = def.material(material.substr(0, colon));
     if (spec && spec->per_vehicle) return true;
-    if (material.rfind("vehicle:", 0) == 0) return true;
+    if (item_check(def, material.substr(0, colon)) != nullptr) return true;
   }
   return std::any_of(c.materials.begin(), c.materials.end(),
                      [&](const SubmittedMaterial& m) { return m.id == material; });

@@ -109,6 +109,7 @@ std::string feed_sql(const FeedQuery& q, std::string (*param)(int n)) {
   };
   in("f.kind", q.kinds.size());
   in("e.type", q.types.size());
+  in("f.case_id", q.cases.size());
   return sql + " ORDER BY f.seq LIMIT " + param(++n);
 }
 

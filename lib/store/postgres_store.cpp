@@ -571,7 +571,7 @@ class PostgresTransaction final : public Transaction {
   std::vector<FeedRecord> feed(const FeedQuery& q) override {
     return read("read the feed", [&] {
       std::vector<std::string> args{std::to_string(q.after)};
-      for (const auto* list : {&q.kinds, &q.types}) {
+      for (const auto* list : {&q.kinds, &q.types, &q.cases}) {
         for (const auto& v : *list) {
           require_text(v, "filter");
           args.push_back(v);

@@ -574,13 +574,14 @@ class SqliteTransaction final : public Transaction {
 
   std::vector<FeedRecord> feed(const FeedQuery& q) override {
     return guard("read the feed", [&] {
-      // The SQL depends only on how many kinds and types are asked for, so each shape is cached.
+      // The SQL depends only on how many kinds, types and cases are asked for, so each shape is cached.
       const std::string sql = feed_sql(q, [](int) { return std::string("?"); });
       Stmt s(*conn_, sql);
       int i = 0;
       s.bind_one(++i, q.after);
       for (const auto& k : q.kinds) s.bind_one(++i, k);
       for (const auto& t : q.types) s.bind_one(++i, t);
+      for (const auto& c : q.cases) s.bind_one(++i, c);
       s.bind_one(++i, q.limit);
       std::vector<FeedRecord> out;
       while (s.step()) {

@@ -72,6 +72,7 @@ struct FeedQuery {
   int limit = 100;
   std::vector<std::string> kinds;  // any of these kinds; empty: any
   std::vector<std::string> types;  // any of these event types; empty: any
+  std::vector<std::string> cases;  // any of these case ids; empty: any
 };
 
 /// A durable consumer of the feed and the last seq it acknowledged.

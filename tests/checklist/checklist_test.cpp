@@ -374,9 +374,9 @@ json emergency(const char* broken_at) {
 Instant t(const char* text) { return Instant::parse_rfc3339(text); }
 
 std::vector<std::string> rolled_flags(const json& facts, Instant at) {
-  PermitDefinition d = *def("road_excavation");
-  d.emergency_filing->roll_to_working_day = true;
-  return compute_flags(d, facts, at, calendar(), 480);
+  json file = json::parse(def("road_excavation")->source);
+  file["rules"]["emergency_filing"]["roll_to_working_day"] = true;
+  return compute_flags(*parse_definition(file.dump(), "rolled.json"), facts, at, calendar(), 480);
 }
 
 // docs/worked_examples.md T11 (a): broken Fri 2026-09-18 20:00; national due Sat 09-19 20:00; rolled: Sun

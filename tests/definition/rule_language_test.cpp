@@ -77,11 +77,28 @@ TEST(RuleLanguage, TheLoaderRefusesWhatCannotMeanAnything) {
             "ro.json: /rules/prohibitions/0/when: a comparison needs exactly one of value, other_fact");
   EXPECT_EQ(refusal({{"fact", "district"}, {"op", "in"}, {"value", json::array()}}),
             "ro.json: /rules/prohibitions/0/when/value: 'in' needs at least one value");
-  EXPECT_EQ(refusal({{"span", {"planned_start", "area_m2"}}, {"unit", "days"}, {"op", "<"}, {"value", 3}}),
-            "ro.json: /rules/prohibitions/0/when/span/1: 'area_m2' is number, not a date fact");
+  EXPECT_EQ(
+      refusal({{"span", {"planned_start", "area_m2"}}, {"unit", "days"}, {"op", "<"}, {"value", 3}}),
+      "ro.json: /rules/prohibitions/0/when/span/1: 'area_m2' is number, not a date fact (a span in days "
+      "runs between dates)");
+  EXPECT_EQ(
+      refusal({{"span", {"planned_start", "@submitted_at"}}, {"unit", "hours"}, {"op", ">"}, {"value", 24}}),
+      "ro.json: /rules/prohibitions/0/when/span/0: 'planned_start' is date, not a time fact (an hours span "
+      "runs between times)");
+  EXPECT_EQ(
+      refusal({{"span", {"@submitted_at", "broken_at"}}, {"unit", "hours"}, {"op", ">"}, {"value", 24}}),
+      "ro.json: /rules/prohibitions/0/when/span/0: unknown fact '@submitted_at' (not declared in \"facts\")");
+  EXPECT_EQ(
+      refusal({{"span", {"planned_start", "planned_end"}},
+               {"unit", "days"},
+               {"op", ">"},
+               {"value", 2},
+               {"roll_to_working_day", true}}),
+      "ro.json: /rules/prohibitions/0/when/roll_to_working_day: roll_to_working_day applies to a span in "
+      "hours only");
   EXPECT_EQ(
       refusal({{"span", {"planned_start", "planned_end"}}, {"unit", "weeks"}, {"op", "<"}, {"value", 3}}),
-      "ro.json: /rules/prohibitions/0/when/unit: unknown unit 'weeks' (days, working_days, months)");
+      "ro.json: /rules/prohibitions/0/when/unit: unknown unit 'weeks' (days, working_days, months, hours)");
   EXPECT_EQ(
       refusal({{"span", {"planned_start", "planned_end"}}, {"unit", "days"}, {"op", "<"}, {"value", -1}}),
       "ro.json: /rules/prohibitions/0/when/value: must be at least 0, found -1");
@@ -159,6 +176,99 @@ TEST(RuleLanguage, SpansInDaysWorkingDaysAndMonths) {
   EXPECT_FALSE(holds(span("months", "≤", 12), dates("2026-06-01", "")));                // unanswered: false
 }
 
+// Hours between two times, or from a time to the filing time, which is no fact: a county's own 24-hour rule.
+TEST(RuleLanguage, SpansInHoursReachTheFilingTime) {
+  const json late = {{"span", {"broken_at", "@submitted_at"}}, {"unit", "hours"}, {"op", ">"}, {"value", 24}};
+  const auto def = with_rule(late);
+  const auto at = [](const char* t) { return Instant::parse_rfc3339(t); };
+  const json facts = {{"broken_at", "2026-09-18T20:00:00+08:00"}};  // Friday evening
+  const auto rule = def->fact_rules.at(0).when;
+  EXPECT_FALSE(evaluate(rule, facts, {nullptr, at("2026-09-19T20:00:00+08:00"), 480}));
+  EXPECT_TRUE(evaluate(rule, facts, {nullptr, at("2026-09-19T20:00:01+08:00"), 480}));
+  EXPECT_TRUE(evaluate(rule, facts, {nullptr, at("2026-09-19T12:00:01Z"), 480}));  // the same instant
+  EXPECT_FALSE(evaluate(rule, facts));  // without a filing time nothing is late
+  EXPECT_FALSE(evaluate(rule, json::object(), {nullptr, at("2026-09-25T20:00:00+08:00"), 480}));
+  // Rolled: broken Thu 10-01 08:00, 24 hours end on 10-02 in the National Day holiday, so the limit is 24:00
+  // of Thu 10-08 (10-09 00:00), the first working day after it.
+  json rolled = late;
+  rolled["roll_to_working_day"] = true;
+  const auto rolled_rule = with_rule(rolled)->fact_rules.at(0).when;
+  const json holiday = {{"broken_at", "2026-10-01T08:00:00+08:00"}};
+  EXPECT_TRUE(evaluate(rule, holiday, {nullptr, at("2026-10-02T08:00:01+08:00"), 480}));
+  EXPECT_FALSE(evaluate(rolled_rule, holiday, {nullptr, at("2026-10-09T00:00:00+08:00"), 480}));
+  EXPECT_TRUE(evaluate(rolled_rule, holiday, {nullptr, at("2026-10-09T00:00:01+08:00"), 480}));
+  // Between two time facts: broken_at and a second time, no filing time needed.
+  json d = base();
+  d["facts"].push_back(
+      {{"name", "reported_at"}, {"type", "time"}, {"label", {{"zh", "报告"}, {"en", "reported"}}}});
+  d["rules"] = json::parse(R"({"flags": [{"flag": "reported_late", "when":
+      {"span": ["broken_at", "reported_at"], "unit": "hours", "op": "≥", "value": 2}}]})");
+  const auto two = parse_definition(d.dump(), "ro.json");
+  EXPECT_TRUE(evaluate(two->fact_rules.at(0).when, {{"broken_at", "2026-09-18T20:00:00+08:00"},
+                                                    {"reported_at", "2026-09-18T22:00:00+08:00"}}));
+  EXPECT_FALSE(evaluate(two->fact_rules.at(0).when, {{"broken_at", "2026-09-18T20:00:00+08:00"},
+                                                     {"reported_at", "2026-09-18T21:59:59+08:00"}}));
+  // The notice shows the filing time it judged.
+  const auto checks =
+      check_rules(*def, facts, at("2026-09-20T09:00:00+08:00"), WorkingCalendar::official(), 480);
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_TRUE(checks[0].holds);
+  EXPECT_EQ(
+      checks[0].message,
+      "checked：checked（broken_at = \"2026-09-18T20:00:00+08:00\"，提交于 2026-09-20T09:00:00+08:00）");
+  EXPECT_EQ(checks[0].facts, (json{{"broken_at", "2026-09-18T20:00:00+08:00"}}));
+}
+
+// A county's own requirement on every element of a list fact, in the notice as `<item>:<plate>` items.
+TEST(RuleLanguage, ItemChecksNameEachElementThatLacksAField) {
+  json d = base();
+  d["facts"].push_back(
+      {{"name", "trucks"}, {"type", "vehicles"}, {"label", {{"zh", "车辆"}, {"en", "trucks"}}}});
+  d["rules"] = json::parse(R"({"item_checks": [{"each": "trucks", "item": "truck",
+      "label": {"zh": "渣土车", "en": "truck"},
+      "require_true": [{"field": "recorder", "message": {"zh": "无记录仪", "en": "no recorder"}}]}]})");
+  const auto def = parse_definition(d.dump(), "ro.json");
+  const json facts = {{"planned_start", "2026-06-01"},
+                      {"planned_end", "2026-06-30"},
+                      {"trucks",
+                       {{{"plate", "苏A1"}, {"enclosed", false}, {"recorder", true}},
+                        {{"plate", "苏A2"}, {"enclosed", true}, {"recorder", false}}}}};
+  SubmittedMaterial form;
+  form.id = "form";
+  form.format = "pdf";
+  const auto items = compute_deficiencies(*def, facts, {form});
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].material, "truck:苏A2");
+  EXPECT_EQ(items[0].problem, Problem::condition_required);
+  EXPECT_EQ(items[0].note, "渣土车苏A2：无记录仪");
+
+  const auto refused = [&](json rules) {
+    json bad = d;
+    bad["rules"] = std::move(rules);
+    try {
+      parse_definition(bad.dump(), "ro.json");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  json check = d["rules"]["item_checks"][0];
+  check["each"] = "district";
+  EXPECT_EQ(refused({{"item_checks", json::array({check})}}),
+            "ro.json: /rules/item_checks/0/each: 'district' is text, not a list fact (type vehicles)");
+  check = d["rules"]["item_checks"][0];
+  check["require_true"][0]["field"] = "colour";
+  EXPECT_EQ(
+      refused({{"item_checks", json::array({check})}}),
+      "ro.json: /rules/item_checks/0/require_true/0/field: unknown field 'colour' of a vehicle (enclosed, "
+      "recorder)");
+  check = d["rules"]["item_checks"][0];
+  check["item"] = "form";
+  EXPECT_EQ(
+      refused({{"item_checks", json::array({check})}}),
+      "ro.json: /rules/item_checks/0/item: 'form' is already a material id; choose another item prefix");
+}
+
 TEST(RuleLanguage, FactBoundsAreCheckedOnTheFacts) {
   const auto def = with_rule({{"fact", "lanes"}, {"op", ">"}, {"value", 1}});
   EXPECT_NO_THROW(validate_facts(*def, {{"area_m2", 5000}}));
@@ -203,9 +313,20 @@ TEST(RuleLanguage, ProhibitionsAndFlagsInTheNotice) {
 TEST(RuleLanguage, TheNamedRulesAreExpandedIntoTheLanguage) {
   const auto reg = DefinitionRegistry::builtin();
   const auto road = reg.current("road_excavation");
-  ASSERT_EQ(road->named_fact_rules, 1u);
+  ASSERT_EQ(road->named_fact_rules, 2u);
   EXPECT_EQ(road->fact_rules[0].flag, "protected_road");
   EXPECT_TRUE(road->fact_rules[0].prohibition);
+  EXPECT_EQ(road->fact_rules[1].flag, "emergency_filing_late");  // informs, never stops an approval
+  EXPECT_FALSE(road->fact_rules[1].prohibition);
+  EXPECT_TRUE(reads_submission_time(road->fact_rules[1].when));
+  EXPECT_EQ(condition_facts(road->fact_rules[1].when), (std::vector<std::string>{"emergency", "broken_at"}));
+  const auto waste = reg.current("construction_waste");
+  ASSERT_EQ(waste->item_checks.size(), 1u);
+  EXPECT_EQ(waste->item_checks[0].list_fact, "vehicles");
+  EXPECT_EQ(waste->item_checks[0].item, "vehicle");
+  ASSERT_EQ(waste->item_checks[0].require_true.size(), 2u);
+  EXPECT_EQ(waste->item_checks[0].require_true[0].name, "enclosed");
+  EXPECT_EQ(waste->item_checks[0].require_true[1].name, "recorder");
   const auto ads = reg.current("outdoor_advertising");
   ASSERT_EQ(ads->named_fact_rules, 2u);
   EXPECT_EQ(ads->fact_rules[0].flag, "roof_prohibited");

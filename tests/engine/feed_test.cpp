@@ -70,8 +70,15 @@ TEST_F(FeedTest, RefusedCommandWritesNoRecord) {
 }
 
 TEST_F(FeedTest, FiltersAndConsumers) {
-  accepted("road_excavation", "2026-06-01");
-  submit(application("construction_waste", at("2026-06-02")));
+  const json road = accepted("road_excavation", "2026-06-01");
+  const json waste = submit(application("construction_waste", at("2026-06-02")));
+  // One case's records (an applicant's inbox reads only its own cases).
+  const json waste_only = feed({{"cases", {waste["id"]}}});
+  ASSERT_EQ(waste_only["records"].size(), history(waste["id"]).size());
+  for (const auto& r : waste_only["records"]) EXPECT_EQ(r["case"], waste["id"]);
+  EXPECT_EQ(feed({{"cases", {road["id"], waste["id"]}}})["records"].size(),
+            history(road["id"]).size() + history(waste["id"]).size());
+  EXPECT_TRUE(feed({{"cases", {"320922-XX-20260101-000009"}}})["records"].empty());
   const json accepted_only = feed({{"types", {"accepted"}}, {"kinds", {"permit"}}});
   ASSERT_EQ(accepted_only["records"].size(), 1u);
   EXPECT_EQ(accepted_only["next"], accepted_only["head"]);
@@ -88,10 +95,17 @@ TEST_F(FeedTest, FiltersAndConsumers) {
   EXPECT_EQ(error_of([&] { engine().feed_ack("bad name", 1); }), ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { engine().feed_ack("", 1); }), ErrorCode::invalid_argument);
   EXPECT_EQ(error_of([&] { engine().feed_ack("sms", -1); }), ErrorCode::invalid_argument);
+  // Every answer says how far each durable consumer is behind the head.
+  EXPECT_EQ(feed(json::object())["consumers"],
+            (json::array({{{"name", "sms"}, {"cursor", 2}, {"lag", head - 2}}})));
   engine().feed_ack("sms", head);
   EXPECT_TRUE(feed({{"consumer", "sms"}})["records"].empty());
   // Another consumer is independent.
   EXPECT_EQ(feed({{"consumer", "province"}, {"limit", 1}})["records"][0]["seq"], 1);
+  engine().feed_ack("province", 1);
+  EXPECT_EQ(feed(json::object())["consumers"],
+            (json::array({{{"name", "province"}, {"cursor", 1}, {"lag", head - 1}},
+                          {{"name", "sms"}, {"cursor", head}, {"lag", 0}}})));
 }
 
 TEST_F(FeedTest, BadRequestsAreRefusedAndChangeNothing) {
@@ -110,6 +124,8 @@ TEST_F(FeedTest, BadRequestsAreRefusedAndChangeNothing) {
       {R"({"limit": 1001})", "/limit"},
       {R"({"kinds": ["bundle"]})", "/kinds/0"},
       {R"({"types": []})", "/types"},
+      {R"({"cases": [7]})", "/cases/0"},
+      {R"({"cases": "320922-RE-20260601-000001"})", "/cases"},
       {R"({"consumer": "a b"})", "/consumer"},
       {R"({"consumer": "sms", "after": 0})", "/after"},
       {R"({"colour": "red"})", "colour"},

@@ -88,8 +88,13 @@ test('an incomplete road excavation: one-time notice, resubmission, co-approval,
   const noticeNames = await page.locator('#notice table.items td:nth-child(2)').allTextContents();
   await printAndMeasure(page, '1-one-time-notice', ['补正材料一次性告知书', '滨海华润燃气有限公司', ...noticeNames, '申请人签收']);
 
-  // The applicant resubmits what the notice named.
+  // The applicant resubmits what the notice named, after reading it among its messages (消息).
   await signIn(page, base, 'demo-gas');
+  await page.goto(base + '/#/inbox');
+  const message = page.locator(`#inbox tr.row[data-case="${caseId}"]`).first();
+  await message.waitFor();
+  assert.match(await message.textContent(), /一次性告知补正/);
+  assert.match(await message.textContent(), /补正/);
   await page.goto(base + '/#/case/' + encodeURIComponent(caseId));
   await page.waitForSelector('#case-state');
   await command(page, 'resubmit');
@@ -206,6 +211,9 @@ test('a case turns red after run_due', async () => {
   await page.waitForSelector(`#late tr.row[data-case="${caseId}"]`);
   assert.match(await page.textContent(`#late tr.row[data-case="${caseId}"]`), /红灯/);
   assert.equal(await page.getAttribute('#light-chart rect.bar.red[data-permit="outdoor_advertising"]', 'data-count'), '1');
+  // The feed's delivery: the newest record number counts every event so far; no consumer reads it yet.
+  assert.ok(Number(await page.textContent('#feed-lag dd')) > 0);
+  assert.match(await page.textContent('#feed-lag'), /暂无订阅方/);
   await shot(page, '2-dashboard');
 
   await signIn(page, base, 'demo-clerk');

@@ -367,3 +367,31 @@ def test_handler_needs_a_unit(tmp_path):
     r = subprocess.run([PORTAL, "--db", str(tmp_path / "x.db"), "--port", "0", "--users", str(cfg)],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode != 0 and "only a handler, has a unit" in r.stderr
+
+
+def test_inbox_and_feed_lag(portal):
+    """消息: the applicant reads the notify messages of its own cases; staff see the feed's head and lag."""
+    case, mats = submit_incomplete(portal)
+    cid = case["id"]
+    assert portal.json("GET", "/api/inbox", token="demo-gas") == {"messages": []}  # nothing sent yet
+    assert portal.call("POST", f"/api/cases/{cid}/commands", {"type": "request_correction"})[0] == 200
+    assert portal.call("POST", f"/api/cases/{cid}/commands", {"type": "resubmit", "materials": mats[1:]},
+                       token="demo-gas")[0] == 200
+    assert portal.call("POST", f"/api/cases/{cid}/commands", {"type": "accept"})[0] == 200
+    inbox = portal.json("GET", "/api/inbox", token="demo-gas")["messages"]
+    types = [m["type"] for m in inbox]
+    assert "correction_requested" in types and "accepted" in types, types
+    assert types.index("accepted") < types.index("correction_requested")  # newest first
+    assert all(m["case"] == cid and m["to"]["role"] == "applicant" for m in inbox)
+    notice = inbox[types.index("correction_requested")]
+    assert cid in notice["text"] and notice["seq"] > 0
+    # Another person's inbox holds none of it; staff have no inbox; parameters are refused.
+    assert portal.json("GET", "/api/inbox", token="demo-resident") == {"messages": []}
+    assert error_of(portal, "GET", "/api/inbox", token="demo-clerk")[:2] == (403, "permission_denied")
+    assert error_of(portal, "GET", "/api/inbox?case=" + cid, token="demo-gas")[:2] == (400, "invalid_argument")
+    assert error_of(portal, "GET", "/api/inbox", token=None)[0] == 401
+    # The dashboard's feed lag: the head counts every event; no consumer yet.
+    lag = portal.json("GET", "/api/feed/lag", token="demo-supervisor")
+    history = portal.json("GET", f"/api/cases/{cid}/history")
+    assert lag == {"head": len(history), "pruned": 0, "consumers": []}
+    assert error_of(portal, "GET", "/api/feed/lag", token="demo-gas")[:2] == (403, "permission_denied")

@@ -137,6 +137,16 @@ TEST_P(FeedStoreTest, FiltersLimitAndCursor) {
   q.types = {"opinion_recorded"};
   q.after = 1;
   EXPECT_EQ(r->feed(q).size(), 2u);
+  q = FeedQuery{};
+  q.cases = {"C"};  // one case's records, with the other filters too
+  page = r->feed(q);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].case_id, "C");
+  q.cases = {"A", "C"};
+  q.types = {"opinion_recorded"};
+  EXPECT_EQ(r->feed(q).size(), 3u);
+  q.cases = {"nobody"};
+  EXPECT_TRUE(r->feed(q).empty());
   q.kinds = {"complaint"};
   EXPECT_TRUE(r->feed(q).empty());
 }

@@ -45,6 +45,11 @@ const WORDS = {
   complaints: ['城管快速服务', 'Complaints'], category: ['类别', 'Category'], unit: ['承办单位', 'Unit'],
   reporter: ['反映人', 'Reporter'], unresolved: ['未办结', 'Unresolved'], by_unit: ['各单位', 'By unit'],
   report_problem: ['我要反映', 'Report a problem'], my_reports: ['我的反映', 'My reports'],
+  inbox: ['消息', 'Messages'], no_messages: ['暂无消息', 'No messages'], channel: ['渠道', 'Channel'],
+  message: ['内容', 'Message'], event: ['事项', 'Event'],
+  feed: ['数据推送', 'Feed delivery'], feed_head: ['最新记录号', 'Newest record'],
+  feed_pruned: ['已清理至', 'Pruned up to'], consumer: ['订阅方', 'Consumer'], cursor: ['已确认至', 'Acknowledged up to'],
+  lag: ['积压条数', 'Behind by'], no_consumers: ['暂无订阅方', 'No consumer yet'],
   description: ['问题描述', 'Description'], location: ['地点', 'Location'], source: ['来源', 'Source'],
   withheld: ['不予显示', 'withheld'], reporter_id: ['反映人编号', 'Reporter id'], reporter_name: ['反映人姓名', 'Reporter name'],
   responsible_unit: ['责任单位（派遣表）', 'Responsible unit (table)'], received_at: ['受理时间', 'Received'],
@@ -107,6 +112,7 @@ const ROLES = { applicant: ['申请人', 'applicant'], clerk: ['窗口工作人�
                 supervisor: ['督查科', 'supervision office'], reporter: ['反映人', 'reporter'],
                 dispatcher: ['信息员', 'information clerk'], handler: ['承办单位', 'handling unit'],
                 leader: ['分管领导', 'leader'] };
+const CHANNELS = { sms: ['短信', 'text message'], wechat: ['微信', 'WeChat'], inbox: ['站内消息', 'portal message'] };
 const SOURCES = { portal: ['网站', 'portal'], hotline: ['12345热线', '12345 hotline'], wechat: ['微信', 'WeChat'],
                   window: ['窗口', 'window'], patrol: ['巡查', 'patrol'], referral: ['上级交办', 'referral'] };
 const EVENTS = {
@@ -277,6 +283,7 @@ function navLinks() {
   if (r === 'reviewer') links.push(['#/review', t('review')]);
   if (r === 'head') links.push(['#/head', t('head')]);
   if (r === 'reporter') links.push(['#/complaints', t('my_reports')]);
+  if (r === 'applicant' || r === 'reporter') links.push(['#/inbox', t('inbox')]);
   if (r === 'reporter' || r === 'dispatcher') links.push(['#/report', t('report_problem')]);
   if (['head', 'supervisor', 'clerk', 'dispatcher', 'handler', 'leader'].includes(r)) links.push(['#/complaints', t('complaints')]);
   if (['head', 'supervisor', 'clerk', 'dispatcher', 'leader'].includes(r)) links.push(['#/dashboard', t('dashboard')]);
@@ -846,6 +853,28 @@ function viewNew() {
   });
 }
 
+// --- 消息: the messages the bureau sent about the user's own cases (the feed's notify profile) ---------------
+async function viewInbox() {
+  const { messages } = await api('GET', '/api/inbox');
+  h(`<h1>${t('inbox')}</h1>
+    <table id="inbox"><tr><th>${t('case_no')}</th><th>${t('event')}</th><th>${t('channel')}</th><th>${t('message')}</th></tr>
+    ${messages.map((m) => `<tr class="row" data-case="${esc(m.case)}" data-seq="${m.seq}"><td>${esc(m.case)}</td>
+      <td>${esc(pick(EVENTS, m.type))}</td><td>${esc(pick(CHANNELS, m.channel))}</td>
+      <td>${esc(STATE.lang === 'en' && m.text_en ? m.text_en : m.text)}</td></tr>`).join('')
+      || `<tr><td colspan="4" class="muted">${t('no_messages')}</td></tr>`}</table>`);
+  bindRows();
+}
+
+// The feed's delivery on the dashboard: the newest record and how far each durable consumer is behind it.
+function feedCard(lag) {
+  if (!lag) return '';
+  return `<div class="card" id="feed-lag"><h2>${t('feed')}</h2><dl class="kv"><dt>${t('feed_head')}</dt><dd>${lag.head}</dd>
+    <dt>${t('feed_pruned')}</dt><dd>${lag.pruned}</dd></dl>
+    <table><tr><th>${t('consumer')}</th><th>${t('cursor')}</th><th>${t('lag')}</th></tr>
+    ${lag.consumers.map((c) => `<tr data-consumer="${esc(c.name)}"><td>${esc(c.name)}</td><td>${c.cursor}</td><td>${c.lag}</td></tr>`).join('')
+      || `<tr><td colspan="3" class="muted">${t('no_consumers')}</td></tr>`}</table></div>`;
+}
+
 // --- supervision dashboard -----------------------------------------------------------------------------
 function chart(report) {
   const permits = Object.keys(STATE.defs);
@@ -894,6 +923,7 @@ async function viewDashboard(query) {
   const complaints = await allCases({ kind: 'complaint' });
   let verify = null;
   try { verify = await api('GET', '/api/verify'); } catch (e) { if (e instanceof StaleView) throw e; verify = null; }
+  const lag = await api('GET', '/api/feed/lag');
   const handling = Object.entries(report.handling || {}).map(([p, x]) => `<tr><td>${esc(permitName(p))}</td><td>${x.count}</td>
     <td>${x.mean ?? '—'}</td><td>${x.p90 ?? '—'}</td><td>${x.promised_limit}</td><td>${x.over}</td></tr>`).join('');
   h(`<h1>${t('dashboard')}</h1>
@@ -905,7 +935,7 @@ async function viewDashboard(query) {
     <div class="grid"><div class="card"><h2>${t('counts')}</h2><dl class="kv" id="counts">
       ${['received', 'accepted', 'decided', 'issued'].map((k) => `<dt>${t(k)}</dt><dd data-count="${k}">${report.counts[k]}</dd>`).join('')}
       ${verify ? `<dt>${t('verify')}</dt><dd>${verify.ok ? '✓' : '✗'} ${verify.events_checked}</dd>` : ''}</dl></div>
-      <div class="card"><h2>${t('chart_title')}</h2>${chart(report)}</div></div>
+      <div class="card"><h2>${t('chart_title')}</h2>${chart(report)}</div>${feedCard(lag)}</div>
     <h2>${t('late_cases')}</h2><table id="late"><tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('permit')}</th><th>${t('applicant')}</th>
       <th>${t('due')}</th><th>${t('responsible')}</th><th>${t('days_late')}</th></tr>
       ${report.lights.map((l) => `<tr class="row" data-case="${esc(l.case)}"><td>${light(l.light)}</td><td>${esc(l.case)}</td><td>${esc(permitName(l.permit))}</td>
@@ -971,6 +1001,7 @@ async function showRoute() {
       case 'queue': return await viewQueue(query);
       case 'complaints': return await viewComplaints(query);
       case 'report': return viewReport();
+      case 'inbox': return await viewInbox();
       default: history.replaceState(null, '', '#/queue'); renderChrome(); return await viewQueue(new URLSearchParams());
     }
   } catch (e) {
