@@ -221,6 +221,11 @@ pf_status pf_verify(pf_engine* engine, char** verify_json) noexcept {
   return json_call(verify_json, engine, {}, [&](const permitflow::Engine& e) { return e.verify(); });
 }
 
+pf_status pf_verify_with(pf_engine* engine, const char* options_json, char** verify_json) noexcept {
+  return json_call(verify_json, engine, {{options_json, "options_json is NULL"}},
+                   [&](const permitflow::Engine& e) { return e.verify(options_json); });
+}
+
 pf_status pf_feed(pf_engine* engine, const char* request_json, char** feed_json) noexcept {
   return json_call(feed_json, engine, {{request_json, "request_json is NULL"}},
                    [&](const permitflow::Engine& e) { return e.feed(request_json); });

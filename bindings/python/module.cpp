@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "permitflow/documents.hpp"
 #include "permitflow/engine.hpp"
 #include "permitflow/error.hpp"
 
@@ -137,6 +138,13 @@ PYBIND11_MODULE(_permitflow, m) {
   m.def(
       "version", []() { return std::string(permitflow::version()); },
       "The runtime version of the C++ library, e.g. '0.1.0'.");
+  m.def(
+      "sniff_document_format",
+      [](const std::string& path) {
+        py::gil_scoped_release release;
+        return permitflow::sniff_document_format(path);
+      },
+      py::arg("path"), "A file's format from its first bytes: 'pdf', 'ofd', 'png', 'jpg', or ''.");
 
   py::class_<NativeEngine>(m, "Engine",
                            "An engine over one database, JSON strings in and out (docs/contract.md).\n"
@@ -211,10 +219,12 @@ PYBIND11_MODULE(_permitflow, m) {
           py::arg("report_json"), "The weekly supervision report: {\"week\", \"format\": \"json\"|\"csv\"}.")
       .def(
           "verify",
-          [](const NativeEngine& self) {
-            return self.call([&](permitflow::Engine& e) { return e.verify(); });
+          [](const NativeEngine& self, const std::string& options_json) {
+            return self.call([&](permitflow::Engine& e) { return e.verify(options_json); });
           },
-          "Checks every hash chain and projection; returns the result as JSON.")
+          py::arg("options_json") = "{}",
+          "Checks every hash chain and projection (and, with {\"documents_dir\"}, the documents); returns "
+          "the result as JSON.")
       .def(
           "feed",
           [](const NativeEngine& self, const std::string& request_json) {

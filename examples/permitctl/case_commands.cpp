@@ -181,9 +181,13 @@ void add_case_commands(CLI::App& app) {
   });
 
   auto* verify = app.add_subcommand("verify", "Check every hash chain and projection");
+  static std::string documents_dir;
+  verify->add_option("--documents-dir", documents_dir,
+                     "also check every document a case names in this folder (the portal's <db>.documents)");
   verify->callback([] {
     run([](auto& e) {
-      const std::string out = e.verify();
+      const std::string out =
+          documents_dir.empty() ? e.verify() : e.verify(json{{"documents_dir", documents_dir}}.dump());
       if (!json::parse(out).at("ok").get<bool>()) std::cerr << "permitctl: verify found problems\n";
       return out;
     });

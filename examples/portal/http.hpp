@@ -24,6 +24,7 @@ struct Request {
   std::multimap<std::string, std::string> params;  // the query, percent-decoded
   std::map<std::string, std::string, Caseless> headers;
   std::string body;
+  std::string body_file;  // the body was streamed to this file instead (server.hpp's BodyPlan)
   std::string remote_addr;
   bool tls = false;     // came over TLS (cookies are marked Secure)
   std::smatch matches;  // the route pattern's groups, over `path`

@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
   CLI::App app{"portal — the one-stop window's HTTP API and browser UI over permitflow"};
   app.require_subcommand(0, 1);
   std::string db, users_file, clock_at, host = "127.0.0.1", county = "320922", tls_cert, tls_key,
-                                        definitions_dir;
+                                        definitions_dir, documents_dir;
+  std::size_t max_document_bytes = 20u << 20;
+  double upload_timeout = 300;
   int port = 8080, offset = 480, due_seconds = 60, threads = 4;
   std::size_t max_body = 1 << 20, max_connections = 256;
   long session_idle = 30 * 60, session_lifetime = 12 * 60 * 60;
@@ -126,6 +128,15 @@ int main(int argc, char** argv) {
   app.add_option("--definitions-dir", definitions_dir,
                  "a folder of the county's permit definitions (*.json, docs/definitions.md)");
   app.add_option("--max-body", max_body, "the largest request body in bytes");
+  app.add_option("--documents-dir", documents_dir,
+                 "the folder of uploaded documents (default: beside a SQLite database, <db>.documents; "
+                 "with PostgreSQL a folder shared by every instance, docs/deployment.md)");
+  app.add_option("--max-document-bytes", max_document_bytes,
+                 "the largest uploaded document unless its material sets max_upload_mib (default 20 MiB)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32));
+  app.add_option("--upload-timeout", upload_timeout,
+                 "seconds a client has to send one document (default 300)")
+      ->check(CLI::Range(1.0, 86400.0));
 
   auto* users = app.add_subcommand("users", "edit the users file (passwords are read from standard input)");
   users->require_subcommand(1);
@@ -217,6 +228,13 @@ int main(int argc, char** argv) {
     options.secure_cookies = secure_cookies;
     options.sessions.idle = std::chrono::seconds(session_idle);
     options.sessions.lifetime = std::chrono::seconds(session_lifetime);
+    // Documents live beside a SQLite database; several instances on PostgreSQL need a shared folder named.
+    const bool postgres = db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0;
+    options.documents_dir = !documents_dir.empty() ? documents_dir : postgres ? "" : db + ".documents";
+    options.max_document_bytes = max_document_bytes;
+    options.upload_timeout = std::chrono::seconds(static_cast<long>(upload_timeout));
+    if (options.documents_dir.empty())
+      std::cerr << "portal: no --documents-dir: document uploads are refused (docs/deployment.md)\n";
     portal::Portal routes(engine, std::move(known), clock, offset, options);
 
     portal::ServerOptions so;
@@ -225,12 +243,15 @@ int main(int argc, char** argv) {
     so.tls_cert = tls_cert;
     so.tls_key = tls_key;
     so.max_body_bytes = max_body;
+    // The largest a definition may allow one material (max_upload_mib), or the default if larger.
+    so.max_upload_bytes = std::max<std::size_t>(max_document_bytes, std::size_t{512} << 20);
     so.max_connections = max_connections;
     so.threads = threads;
     so.request_timeout = std::chrono::milliseconds(static_cast<long>(request_timeout * 1000));
     so.connection_lifetime = std::chrono::milliseconds(static_cast<long>(connection_lifetime * 1000));
     portal::Server server(
-        so, [&routes](portal::Request& req, portal::Response& res) { routes.handle(req, res); });
+        so, [&routes](portal::Request& req, portal::Response& res) { routes.handle(req, res); },
+        [&routes](const portal::Request& head) { return routes.plan(head); });
     const std::string where =
         (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(server.port());
     std::cout << "portal: listening on " << (server.tls() ? "https://" : "http://") << where << "/"

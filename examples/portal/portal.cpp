@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -100,6 +102,17 @@ const char* content_type(std::string_view name) {
   return "application/octet-stream";
 }
 
+const std::regex kDocumentPath(R"(/api/documents/([^/]+))");
+
+/// How a document is served: its media type and whether a browser may show it inline (PDF and images).
+std::pair<std::string, bool> document_type(const std::string& format) {
+  if (format == "pdf") return {"application/pdf", true};
+  if (format == "png") return {"image/png", true};
+  if (format == "jpg") return {"image/jpeg", true};
+  if (format == "ofd") return {"application/ofd", false};
+  return {"application/octet-stream", false};
+}
+
 }  // namespace
 
 Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_offset_minutes,
@@ -112,6 +125,7 @@ Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_of
       limits_(options.limits),
       sessions_(options.sessions),
       throttle_(options.login_failures_per_user, options.login_failures_per_address, options.login_window) {
+  if (!options_.documents_dir.empty()) documents_.emplace(options_.documents_dir);
   sign_in_routes();
   routes();
   serve_assets();
@@ -124,6 +138,73 @@ void Portal::handle(Request& req, Response& res) {
     // Whatever went wrong stays in the portal: the answer names no internals.
     res = Response{};
     send_error(res, 500, "internal", "The portal failed to answer.");
+  }
+}
+
+BodyPlan Portal::plan(const Request& head) {
+  BodyPlan plan;
+  std::smatch m;
+  if (head.method != "PUT" || !std::regex_match(head.path, m, kDocumentPath)) return plan;
+  auto refuse = [&](int status, const std::string& name, const std::string& message) {
+    plan.refused = true;
+    send_error(plan.refusal, status, name, message);
+    return plan;
+  };
+  try {
+    signed_in(head, plan.refusal);
+  } catch (const HttpError& e) {
+    return refuse(e.status, e.name, e.message);
+  }
+  if (!documents_) return refuse(503, "storage", "This portal keeps no documents (no --documents-dir).");
+  if (!permitflow::is_sha256_hex(m[1].str()))
+    return refuse(400, "invalid_argument",
+                  "The path names a document by its SHA-256: 64 lower-case hex digits.");
+  plan.limit = options_.max_document_bytes;
+  // A material may set its own limit in its definition (max_upload_mib, docs/definitions.md).
+  // A per-vehicle material's id is "<material>:<plate>": the definition names the material.
+  const std::string permit = head.get_param_value("permit"),
+                    material = head.get_param_value("material")
+                                   .substr(0, head.get_param_value("material").find(':'));
+  if (!permit.empty() || !material.empty()) {
+    const std::string today = clock_.now().local_date(utc_offset_minutes_).to_string();
+    const json all = json::parse(engine_.definitions(today));
+    const json* spec = nullptr;
+    for (const auto& d : all["definitions"])
+      if (d["id"] == permit && d["in_effect"].get<bool>())
+        for (const auto& mat : d["content"]["materials"])
+          if (mat["id"] == material) spec = &mat;
+    if (!spec)
+      return refuse(
+          400, "invalid_argument",
+          "permit, material: no material '" + material + "' in the permit '" + permit + "' in effect.");
+    if (spec->contains("max_upload_mib"))
+      plan.limit = static_cast<std::size_t>((*spec)["max_upload_mib"].get<std::int64_t>()) << 20;
+  }
+  plan.file = documents_->temp_path();
+  plan.timeout = options_.upload_timeout;
+  return plan;
+}
+
+void Portal::attach_documents(json& doc, bool required) const {
+  if (!doc.contains("materials") || !doc["materials"].is_array()) return;
+  auto& materials = doc["materials"];
+  for (std::size_t i = 0; i < materials.size(); ++i) {
+    json& m = materials[i];
+    if (!m.is_object() || !m.contains("sha256") || !m["sha256"].is_string()) continue;
+    const std::string sha = m["sha256"];
+    const std::string id = m.contains("id") && m["id"].is_string() ? m["id"].get<std::string>() : "";
+    const std::string at = "/materials/" + std::to_string(i) + "/sha256";
+    if (!permitflow::is_sha256_hex(sha))
+      throw permitflow::Error(ErrorCode::invalid_argument, at + ": must be 64 lower-case hex digits", at);
+    const bool stored = documents_ && documents_->has(sha);
+    if (!stored && !required) continue;
+    if (!stored)
+      throw permitflow::Error(ErrorCode::invalid_argument,
+                              at + ": the document of material '" + id + "' (" + sha +
+                                  ") has not been uploaded: PUT /api/documents/" + sha + " first",
+                              at);
+    // The bytes decide the format, whatever the applicant declared.
+    m["format"] = permitflow::sniff_document_format(documents_->path_of(sha));
   }
 }
 
@@ -336,17 +417,69 @@ void Portal::routes() {
                         {"fixed_clock", clock_.fixed()}});
       }));
   router_.Post("/api/precheck", api([this, application](const Request& req, Response& res, const User& u) {
-                 send_json(res, json::parse(engine_.precheck(application(req, u).dump())));
+                 json app = application(req, u);
+                 attach_documents(app, false);  // judged by the uploaded bytes where there are some
+                 send_json(res, json::parse(engine_.precheck(app.dump())));
                }));
   router_.Post("/api/applications",
                api([this, application, view](const Request& req, Response& res, const User& u) {
-                 send_json(res, view(json::parse(engine_.submit(application(req, u).dump()))), 201);
+                 json app = application(req, u);
+                 attach_documents(app, true);
+                 send_json(res, view(json::parse(engine_.submit(app.dump()))), 201);
                }));
   router_.Post(R"(/api/cases/([^/]+)/commands)",
                api([this, with_actor, view](const Request& req, Response& res, const User& u) {
-                 const std::string cmd = with_actor(req, u).dump();
-                 send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd))));
+                 json cmd = with_actor(req, u);
+                 attach_documents(cmd, true);
+                 send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd.dump()))));
                }));
+  // Documents (docs/portal.md): uploaded by hash (the body was streamed to a temporary file by the
+  // server, see plan()), described by hash, downloaded through a case the user may see.
+  router_.add(
+      "PUT", R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+        if (!documents_ || req.body_file.empty())
+          throw HttpError{503, "storage", "This portal keeps no documents (no --documents-dir)."};
+        const auto s = documents_->put(req.body_file, req.matches[1].str());
+        send_json(res, {{"sha256", s.sha256}, {"format", s.format}, {"size", s.size}, {"created", s.created}},
+                  s.created ? 201 : 200);
+      }));
+  router_.Get(R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+                const std::string sha = req.matches[1].str();
+                if (!documents_ || !permitflow::is_sha256_hex(sha) || !documents_->has(sha))
+                  throw HttpError{404, "not_found", "No document with this SHA-256 has been uploaded."};
+                const std::string path = documents_->path_of(sha);
+                std::ifstream in(path, std::ios::binary | std::ios::ate);
+                send_json(res, {{"sha256", sha},
+                                {"format", permitflow::sniff_document_format(path)},
+                                {"size", static_cast<std::int64_t>(in.tellg())}});
+              }));
+  router_.Get(
+      R"(/api/cases/([^/]+)/documents/([^/]+))",
+      api([this, read_case](const Request& req, Response& res, const User& u) {
+        // The engine decides who may see the case (403 otherwise); the case must refer to the hash.
+        const json c = read_case(req.matches[1].str(), u);
+        const std::string sha = req.matches[2].str();
+        std::string material;
+        for (const auto& m : c.value("materials", json::array()))
+          if (m.value("sha256", "") == sha) material = m.value("id", "");
+        if (material.empty() || !documents_ || !documents_->has(sha))
+          throw HttpError{404, "not_found", "The case refers to no stored document with this SHA-256."};
+        const std::string path = documents_->path_of(sha);
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string format = permitflow::sniff_document_format(path);
+        const auto [type, inline_ok] = document_type(format);
+        std::string file = material + "." + (format.empty() ? "bin" : format);
+        for (char& ch : file)
+          if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ch = '_';
+        res.set_header("Content-Disposition",
+                       std::string(inline_ok ? "inline" : "attachment") + "; filename=\"" + file + "\"");
+        res.set_content(std::move(bytes), type);
+        // Who read which document of which case: a line of its own in the access log.
+        if (auto log = spdlog::get("portal.access"))
+          log->info("{} {} DOCUMENT {} {} {}", log_escape(req.remote_addr), res.actor_ref,
+                    log_escape(c.value("id", "")), sha, log_escape(material));
+      }));
   router_.Get(R"(/api/cases/([^/]+)/history)",
               api([this, actor](const Request& req, Response& res, const User& u) {
                 send_json(res, json::parse(engine_.history_as(req.matches[1].str(), actor(u).dump())));
@@ -473,12 +606,17 @@ void Portal::routes() {
               }));
   router_.Get("/api/verify", api([this, staff_only](const Request&, Response& res, const User& u) {
                 staff_only(u);
-                send_json(res, json::parse(engine_.verify()));
+                // The ledger, and every document a case names with its bytes (docs/operations.md).
+                const json options = documents_ ? json{{"documents_dir", documents_->dir()}} : json::object();
+                send_json(res, json::parse(engine_.verify(options.dump())));
               }));
   // The permit definitions the engine loads (compiled in, --definitions-dir, stored with cases): for each
   // permit the version in effect today (names, materials, facts, departments the UI shows) and every
   // version with its hash and effective date.
-  router_.Get("/api/definitions", api([this](const Request&, Response& res, const User&) {
+  router_.Get("/api/definitions", api([this](const Request& req, Response& res, const User&) {
+                // ?content=1: each version with its whole definition, for a client that checks offline
+                // (examples/applicant_app) with exactly the bureau's definitions.
+                const bool with_content = req.get_param_value("content") == "1";
                 const std::string today = clock_.now().local_date(utc_offset_minutes_).to_string();
                 const json all = json::parse(engine_.definitions(today));
                 json out = json::object();
@@ -490,6 +628,7 @@ void Portal::routes() {
                                                {"effective_from", d["effective_from"]},
                                                {"in_effect", d["in_effect"]},
                                                {"file", d["file"]}});
+                  if (with_content) entry["versions"].back()["content"] = d["content"];
                   if (!d["in_effect"].get<bool>()) continue;
                   const json& c = d["content"];
                   for (const char* key : {"name", "materials", "facts", "co_approving", "suspension_reasons"})

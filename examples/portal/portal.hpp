@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "clock.hpp"
 #include "http.hpp"
+#include "permitflow/documents.hpp"
 #include "permitflow/engine.hpp"
+#include "server.hpp"
 #include "sessions.hpp"
 #include "users.hpp"
 
@@ -24,6 +28,9 @@ struct PortalOptions {
   int login_failures_per_user = 5;      // within login_window, then 429
   int login_failures_per_address = 20;  // within login_window, then 429
   std::chrono::seconds login_window{15 * 60};
+  std::string documents_dir;                   // uploaded documents (docs/deployment.md); "": none
+  std::size_t max_document_bytes = 20u << 20;  // an upload's limit unless its material sets max_upload_mib
+  std::chrono::seconds upload_timeout{300};    // to receive one upload's header and body
 };
 
 class Portal {
@@ -32,6 +39,9 @@ class Portal {
          PortalOptions options = {});
   /// Answers one request (the server's handler).
   void handle(Request& req, Response& res);
+  /// Where a request's body goes (the server's planner): uploads of documents stream to a temporary file
+  /// in the documents folder, after their sender is known and within their material's limit.
+  BodyPlan plan(const Request& head);
 
  private:
   permitflow::Engine& engine_;
@@ -43,6 +53,7 @@ class Portal {
   Sessions sessions_;
   Throttle throttle_;
   Router router_;
+  std::optional<permitflow::DocumentStore> documents_;
 
   /// The signed-in user of a request (401 without a live session; 403 for a state-changing request whose
   /// X-CSRF-Token header is not the session's); names the user in the access log by an opaque reference.
@@ -50,6 +61,9 @@ class Portal {
   void routes();
   void sign_in_routes();
   void serve_assets();
+  /// Sets the format of every material of a submission or command that names an uploaded sha256 from its
+  /// bytes; if `required`, a named sha256 not uploaded is Error(invalid_argument) naming the material.
+  void attach_documents(nlohmann::json& doc, bool required) const;
 };
 
 }  // namespace portal

@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstdio>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -27,13 +28,15 @@ using Clock = std::chrono::steady_clock;
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
+  Planner planner;
   net::io_context ioc;
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor{ioc};
   std::atomic<std::size_t> open{0};
   std::shared_ptr<spdlog::logger> access;
 
-  Impl(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)), ioc(options.threads) {
+  Impl(ServerOptions o, Handler h, Planner p)
+      : options(std::move(o)), handler(std::move(h)), planner(std::move(p)), ioc(options.threads) {
     access = spdlog::get("portal.access");
     if (!access) access = spdlog::default_logger();
   }
@@ -59,7 +62,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Session(Server::Impl& server, std::string addr, Args&&... args)
       : server_(server), stream_(std::forward<Args>(args)...), addr_(std::move(addr)), born_(Clock::now()) {}
 
-  ~Session() { server_.open.fetch_sub(1); }
+  ~Session() {
+    drop_body_file();
+    server_.open.fetch_sub(1);
+  }
 
   void start() {
     if constexpr (kTls) {
@@ -80,6 +86,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Clock::time_point born_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A body the planner sends to a file (uploads): the header moves from parser_ into this parser.
+  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::string body_file_;
   http::response<http::string_body> answer_;
   std::array<char, 16 * 1024> drain_{};
   std::size_t drained_ = 0;
@@ -91,9 +100,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void read() {
+    file_parser_.reset();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    parser_->body_limit(server_.options.max_body_bytes);
+    // Until the planner has seen the header, the larger of the two limits; the request's own follows.
+    parser_->body_limit(std::max(server_.options.max_body_bytes, server_.options.max_upload_bytes));
     // One deadline for the whole request, header and body: a client sending a byte at a time gains nothing.
     deadline(server_.options.request_timeout);
     http::async_read_header(
@@ -120,7 +131,35 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (v != "identity")
         return refuse(415, "unsupported_media_type", "Compressed request bodies are not accepted.");
     }
-    if (h[http::field::expect] == "100-continue") {
+    std::size_t limit = server_.options.max_body_bytes;
+    BodyPlan plan;
+    Request head;
+    if (server_.planner) {
+      head = request_of(h);
+      plan = server_.planner(head);
+      if (plan.refused) return answer(head.method, head.path, plan.refusal, false);
+      if (!plan.file.empty()) limit = std::min(plan.limit, server_.options.max_upload_bytes);
+    }
+    if (const auto length = parser_->content_length(); length && *length > limit)
+      return refuse(413, "payload_too_large", "The request body is larger than the portal accepts.");
+    parser_->body_limit(limit);
+    if (!plan.file.empty()) {
+      file_parser_.emplace(std::move(*parser_));
+      parser_.reset();
+      file_parser_->body_limit(limit);
+      beast::error_code open_ec;
+      file_parser_->get().body().open(plan.file.c_str(), beast::file_mode::write_new, open_ec);
+      if (open_ec) {
+        Response res;
+        send_error(res, 503, "storage", "The portal cannot store the upload now.");
+        return answer(head.method, head.path, res, false);
+      }
+      body_file_ = plan.file;
+      if (plan.timeout.count() > 0) deadline(plan.timeout);
+    }
+    const auto expect =
+        file_parser_ ? file_parser_->get()[http::field::expect] : parser_->get()[http::field::expect];
+    if (expect == "100-continue") {
       // Say "go on" before the body; the same deadline still runs.
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(stream_, *cont,
@@ -133,24 +172,57 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     read_body();
   }
 
+  /// The request as the routes see it, from a header (without its body).
+  template <class Header>
+  Request request_of(const Header& h) const {
+    Request req;
+    req.method = std::string(h.method_string());
+    parse_target(sv(h.target()), req.path, req.params);
+    for (const auto& f : h) req.headers[std::string(f.name_string())] = std::string(f.value());
+    req.remote_addr = addr_;
+    req.tls = kTls;
+    return req;
+  }
+
   void read_body() {
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    auto done = [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); };
+    if (file_parser_)
+      http::async_read(stream_, buffer_, *file_parser_, std::move(done));
+    else
+      http::async_read(stream_, buffer_, *parser_, std::move(done));
+  }
+
+  /// Removes an upload's file unless the handler took it: nothing half-written stays behind.
+  void drop_body_file() {
+    if (body_file_.empty()) return;
+    if (file_parser_) {
+      beast::error_code ignored;
+      file_parser_->get().body().file().close(ignored);
+    }
+    std::remove(body_file_.c_str());
+    body_file_.clear();
   }
 
   void on_body(beast::error_code ec) {
+    if (ec) drop_body_file();
     if (ec == http::error::body_limit)
       return refuse(413, "payload_too_large", "The request body is larger than the portal accepts.");
     if (ec) return close();
-    auto msg = parser_->release();
     Request req;
-    req.method = std::string(msg.method_string());
-    parse_target(sv(msg.target()), req.path, req.params);
-    for (const auto& f : msg) req.headers[std::string(f.name_string())] = std::string(f.value());
-    req.body = std::move(msg.body());
-    req.remote_addr = addr_;
-    req.tls = kTls;
+    bool keep_alive = false;
+    if (file_parser_) {
+      beast::error_code ignored;
+      file_parser_->get().body().file().close(ignored);
+      auto msg = file_parser_->release();
+      req = request_of(msg);
+      req.body_file = body_file_;
+      keep_alive = msg.keep_alive();
+    } else {
+      auto msg = parser_->release();
+      req = request_of(msg);
+      req.body = std::move(msg.body());
+      keep_alive = msg.keep_alive();
+    }
     Response res;
     try {
       server_.handler(req, res);
@@ -158,7 +230,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       res = Response{};
       send_error(res, 500, "internal", "The portal failed to answer.");
     }
-    const bool keep = msg.keep_alive() && Clock::now() < born_ + server_.options.connection_lifetime;
+    drop_body_file();
+    const bool keep = keep_alive && Clock::now() < born_ + server_.options.connection_lifetime;
     answer(req.method, req.path, res, keep);
   }
 
@@ -167,7 +240,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Response res;
     send_error(res, status, name, message);
     std::string method = "-", path = "-";
-    if (parser_ && parser_->is_header_done()) {
+    if (file_parser_) {
+      method = std::string(file_parser_->get().method_string());
+      std::multimap<std::string, std::string> ignored;
+      parse_target(sv(file_parser_->get().target()), path, ignored);
+    } else if (parser_ && parser_->is_header_done()) {
       method = std::string(parser_->get().method_string());
       std::multimap<std::string, std::string> ignored;
       parse_target(sv(parser_->get().target()), path, ignored);
@@ -250,8 +327,8 @@ void Server::Impl::accept() {
   });
 }
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {
+Server::Server(ServerOptions options, Handler handler, Planner planner)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(planner))) {
   auto& o = impl_->options;
   if (o.tls_cert.empty() != o.tls_key.empty())
     throw std::runtime_error("TLS needs both --tls-cert and --tls-key");

@@ -23,17 +23,31 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;                // request line and headers together (431 beyond)
   std::size_t max_header_fields = 100;                     // 431 beyond
   std::size_t max_body_bytes = 1 << 20;                    // 413 beyond, chunked or not
+  std::size_t max_upload_bytes = 1 << 20;                  // bodies streamed to a file (BodyPlan): 413 beyond
   std::chrono::milliseconds request_timeout{10'000};       // to receive one request's header and body
   std::chrono::milliseconds write_timeout{10'000};         // to send one answer
   std::chrono::milliseconds connection_lifetime{120'000};  // a connection is closed after this, busy or not
   int threads = 4;
 };
 
+/// What to do with a request's body, decided from its header before any of the body is read: keep it in
+/// memory (the default, up to max_body_bytes), stream it to a file (large uploads), or refuse the request at
+/// once with `refusal` (e.g. not signed in), which spares reading a body that would be thrown away.
+struct BodyPlan {
+  std::string file;  // non-empty: write the body here (created; removed again if the request fails)
+  std::size_t limit = 0;
+  std::chrono::milliseconds timeout{0};  // for header and body together; 0: request_timeout
+  bool refused = false;
+  Response refusal;
+};
+
 class Server {
  public:
   using Handler = std::function<void(Request&, Response&)>;
+  /// Looks at a request's header (Request without body) and says where its body goes.
+  using Planner = std::function<BodyPlan(const Request&)>;
   /// Binds and listens (throws std::runtime_error if it cannot, or if the certificate or key do not load).
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handler handler, Planner planner = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -66,6 +66,10 @@ class PERMITFLOW_EXPORT Engine {
   std::string report(std::string_view report_json) const;
   /// Checks every hash chain and that every projection equals the replay of its log.
   std::string verify() const;
+  /// The same, with options {"documents_dir"?: folder}: then also that every document a material names by
+  /// sha256 is in that folder (documents.hpp) with matching bytes; a missing or altered one is a problem of
+  /// the case and the event that named it. Error(invalid_argument) for an unknown key or a missing folder.
+  std::string verify(std::string_view options_json) const;
   /// The event feed (docs/feed.md): {"after"?, "limit"? 1..1000, "kinds"?, "types"?, "cases"?, "profile"?
   /// "raw", "consumer"?} → {"records": [{"seq", "case", "kind", "subject", "version", "state", "event"}],
   /// "next", "head", "pruned", "consumers": [{"name", "cursor", "lag"}]}. Reading never blocks a command.

@@ -232,7 +232,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
   } else if (t == "permit_expired") {
     end_case(c, State::expired, day, "validity ended");
   } else if (t == "deadline_warning" || t == "deadline_overdue" || t == "suspension_overrun" ||
-             t == "permit_expiring") {
+             t == "permit_expiring" || t == "supply_reminder") {
     // Keyed by the due it was about, so a clock whose due moves (an extension) warns again for the new one.
     const std::string due = str(d, "due");
     c.warnings.push_back(t + ":" + str(d, "clock") + (due.empty() ? "" : "@" + due));

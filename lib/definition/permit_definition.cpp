@@ -481,7 +481,7 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
 MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
                             const std::vector<MaterialSpec>& earlier) {
   n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired", "key",
-            "tolerable", "commitment_allowed", "note"});
+            "tolerable", "commitment_allowed", "max_upload_mib", "note"});
   MaterialSpec m;
   const Node id = n.required("id");
   m.id = id.identifier();
@@ -524,6 +524,7 @@ MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
   if (m.key && m.tolerable) n.child("tolerable").fail("a key material is never tolerable");
   if (m.key && m.commitment_allowed)
     n.child("commitment_allowed").fail("a key material cannot be replaced by a commitment");
+  if (n.has("max_upload_mib")) m.max_upload_mib = n.child("max_upload_mib").integer(1);
   if (n.has("note")) m.note = n.child("note").str();
   return m;
 }

@@ -90,7 +90,8 @@ struct MaterialSpec {
   bool key = false;                      // proves a basic condition of the permit: never tolerable
   bool tolerable = false;                // 容缺: may be supplied after acceptance
   bool commitment_allowed = false;       // 告知承诺: a written commitment may replace it
-  std::string note;                      // why the item is asked for (documentation, e.g. the legal basis)
+  int max_upload_mib = 0;  // the largest uploaded document accepted for it (MiB); 0: the portal's default
+  std::string note;        // why the item is asked for (documentation, e.g. the legal basis)
 };
 
 /// 告知承诺: how a decision taken on a commitment is checked afterwards (事中事后核查).

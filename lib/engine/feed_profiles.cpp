@@ -45,12 +45,21 @@ std::string text_of(const json& obj, const char* key, const std::string& file, c
   return obj.at(key).get<std::string>();
 }
 
+/// A data field of an event: a name, or a JSON pointer ("/tolerance/items") into the data.
+const json* data_field(const json& data, const std::string& field) {
+  if (!data.is_object()) return nullptr;
+  if (!field.starts_with("/")) return data.contains(field) ? &data.at(field) : nullptr;
+  const json::json_pointer ptr(field);
+  return data.contains(ptr) ? &data.at(ptr) : nullptr;
+}
+
 /// A data field of an event as text: strings as they are, lists of items as their materials' names (`names`:
 /// id -> name; an id without a name stands as it is).
 std::string data_text(const json& data, const std::string& field,
                       const std::map<std::string, std::string>& names = {}) {
-  if (!data.is_object() || !data.contains(field)) return "";
-  const json& v = data.at(field);
+  const json* found = data_field(data, field);
+  if (found == nullptr) return "";
+  const json& v = *found;
   if (v.is_string()) {
     const auto named = names.find(v.get<std::string>());
     return named == names.end() ? v.get<std::string>() : named->second;
@@ -69,6 +78,16 @@ std::string data_text(const json& data, const std::string& field,
     return out;
   }
   return "";
+}
+
+/// The value a `by` or `when` compares: "none" for a field absent or null, "present" for an object,
+/// "true"/"false" for a boolean, else the field as text (docs/feed.md).
+std::string case_value(const json& data, const std::string& field) {
+  const json* v = data_field(data, field);
+  if (v == nullptr || v->is_null()) return "none";
+  if (v->is_object()) return "present";
+  if (v->is_boolean()) return v->get<bool>() ? "true" : "false";
+  return data_text(data, field);
 }
 
 std::string embedded(std::string_view name) {
@@ -160,7 +179,7 @@ std::optional<json> ProvincialProfile::render(const store::FeedRecord& r, const 
   const json data = json::parse(r.event.data);
   const Mapping* m = it->second.plain ? &*it->second.plain : nullptr;
   if (!m) {
-    const auto c = it->second.cases.find(data_text(data, it->second.by));
+    const auto c = it->second.cases.find(case_value(data, it->second.by));
     if (c == it->second.cases.end()) return std::nullopt;
     m = &c->second;
   }
@@ -175,7 +194,8 @@ std::optional<json> ProvincialProfile::render(const store::FeedRecord& r, const 
   if (!m->result.empty()) put("result", m->result);
   if (!m->result_code.empty()) put("result_code", m->result_code);
   if (m->round) put("round", ctx.round);
-  if (!m->items_field.empty() && data.contains(m->items_field)) put("items", data.at(m->items_field));
+  if (const json* items = m->items_field.empty() ? nullptr : data_field(data, m->items_field))
+    put("items", *items);
   if (!m->reason_field.empty()) put("reason", data_text(data, m->reason_field));
   put("at", r.event.at);
   put("handler", actor.value("id", ""));
@@ -186,8 +206,9 @@ std::optional<json> ProvincialProfile::render(const store::FeedRecord& r, const 
 
 const std::vector<std::string>& NotifyProfile::template_fields() {
   static const std::vector<std::string> kFields{
-      "case",  "subject", "subject_name", "subject_name_en", "state",   "date", "time",        "reason",
-      "items", "round",   "number",       "valid_until",     "outcome", "unit", "working_days"};
+      "case",    "subject", "subject_name", "subject_name_en", "state",  "date",
+      "time",    "reason",  "items",        "round",           "number", "valid_until",
+      "outcome", "unit",    "working_days", "supply_by",       "result"};
   return kFields;
 }
 
@@ -235,8 +256,14 @@ void NotifyProfile::add(std::string_view text, const std::string& file) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string p = pointer + "/" + std::to_string(i);
       const json& m = list[i];
-      only_keys(m, file, p, {"to", "channel", "template"});
+      only_keys(m, file, p, {"to", "channel", "template", "when"});
       Message msg;
+      if (m.contains("when")) {
+        if (!m["when"].is_object() || m["when"].empty())
+          bad(file, p + "/when", "must be an object of data fields and values");
+        for (const auto& [field, value] : m["when"].items())
+          msg.when[field] = text_of(m["when"], field.c_str(), file, p + "/when", true);
+      }
       if (!m.contains("to") || !m["to"].is_object()) bad(file, p + "/to", "must be {\"role\"} or {\"id\"}");
       only_keys(m["to"], file, p + "/to", {"role", "id"});
       if (m["to"].size() != 1) bad(file, p + "/to", "must name exactly one of role or id");
@@ -330,6 +357,8 @@ std::vector<json> NotifyProfile::render(const store::FeedRecord& r, const Record
       {"outcome", data_text(data, "outcome")},
       {"unit", data_text(data, "unit")},
       {"working_days", data_text(data, "working_days")},
+      {"supply_by", data_text(data, data.contains("supply_by") ? "supply_by" : "/tolerance/supply_by")},
+      {"result", data_text(data, "result")},
   };
   std::map<std::string, std::string> zh_names, en_names;
   for (const auto& [id, names] : ctx.material_names) {
@@ -337,8 +366,9 @@ std::vector<json> NotifyProfile::render(const store::FeedRecord& r, const Record
     en_names[id] = names.second;
   }
   std::map<std::string, std::string> en_values = values;
-  values["items"] = data_text(data, "items", zh_names);
-  en_values["items"] = data_text(data, "items", en_names);
+  const std::string items = data.contains("items") ? "items" : "/tolerance/items";
+  values["items"] = data_text(data, items, zh_names);
+  en_values["items"] = data_text(data, items, en_names);
   static const auto kZh = code_names(false);
   static const auto kEn = code_names(true);
   const std::string reason_field = data.contains("reasons") ? "reasons" : "reason";
@@ -347,6 +377,9 @@ std::vector<json> NotifyProfile::render(const store::FeedRecord& r, const Record
     (*values_of)["reason"] = data_text(data, reason_field, *names);
   }
   for (const Message& m : type->second) {
+    if (std::any_of(m.when.begin(), m.when.end(),
+                    [&](const auto& w) { return case_value(data, w.first) != w.second; }))
+      continue;
     json to = m.to;
     if (to.contains("role") && (to["role"] == "applicant" || to["role"] == "reporter"))
       to["id"] = ctx.applicant_id;

@@ -42,7 +42,7 @@ class ProvincialProfile {
   };
   struct Rule {
     std::optional<Mapping> plain;
-    std::string by;  // a data field whose value picks one of `cases`
+    std::string by;  // a data field whose value (case_value) picks one of `cases`
     std::map<std::string, Mapping> cases;
   };
   std::map<std::string, std::string> fields_;  // our name -> the province's name
@@ -67,6 +67,7 @@ class NotifyProfile {
   struct Message {
     nlohmann::json to;
     std::string channel, zh, en;
+    std::map<std::string, std::string> when;  // data field -> the value it must have (case_value)
   };
   std::map<std::string, std::map<std::string, std::vector<Message>>> by_subject_;  // subject -> type -> …
 };

@@ -2,11 +2,14 @@
 // and that every projection is what replaying its log gives. What it detects and how to anchor the ledger
 // head elsewhere: docs/operations.md. Hashes are recomputed from the stored bytes, never from re-serialized
 // JSON.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <deque>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <span>
 #include <stdexcept>
@@ -18,6 +21,7 @@
 #include "common/sha256.hpp"
 #include "engine/engine_impl.hpp"
 
+#include "permitflow/documents.hpp"
 #include "store/hash_chain.hpp"
 
 namespace permitflow {
@@ -192,6 +196,33 @@ void check_definition_hash(const Engine::Impl& m, const std::string& id, const s
   }
 }
 
+/// (e) every document a material of the case's events names by sha256 is in the documents folder with bytes
+/// that hash to that name; a missing or altered one is reported against the event that named it.
+void check_documents(const DocumentStore& documents, const std::string& id,
+                     const std::vector<store::EventRecord>& events, Problems& problems) {
+  std::map<std::string, DocumentStore::Check> seen;
+  for (const auto& e : events) {
+    if (e.data.find("\"sha256\"") == std::string::npos) continue;
+    const json data = json::parse(e.data, nullptr, false);
+    if (!data.is_object() || !data.contains("materials") || !data["materials"].is_array()) continue;
+    for (const auto& mat : data["materials"]) {
+      if (!mat.is_object() || !mat.contains("sha256") || !mat["sha256"].is_string()) continue;
+      const std::string sha = mat["sha256"];
+      if (!is_sha256_hex(sha)) continue;
+      auto it = seen.find(sha);
+      if (it == seen.end()) it = seen.emplace(sha, documents.check(sha)).first;
+      if (it->second == DocumentStore::Check::ok) continue;
+      const std::string what =
+          "material '" + mat.value("id", std::string()) + "' (sha256 " + short_hash(sha) + ")";
+      problems.add(
+          id, e.seq,
+          it->second == DocumentStore::Check::missing
+              ? what + ": the document is missing from " + documents.dir()
+              : what + ": the stored document's bytes do not match its hash: the document was altered");
+    }
+  }
+}
+
 /// What checking one case found: its problems in order, and the hash and seq of each of its events.
 struct CaseCheck {
   Problems problems;
@@ -202,8 +233,9 @@ struct CaseCheck {
 /// nothing from the store, so workers can run it on rows another thread read.
 CaseCheck check_case(const Engine::Impl& m, const std::string& id,
                      const std::optional<store::CaseRecord>& record,
-                     const std::vector<store::EventRecord>& events) {
+                     const std::vector<store::EventRecord>& events, const DocumentStore* documents) {
   CaseCheck out;
+  if (documents) check_documents(*documents, id, events, out.problems);
   if (!record) {
     out.problems.add(id, std::nullopt, "the case has events but no projection row");
   }
@@ -340,8 +372,29 @@ struct Slice {
 
 }  // namespace
 
-std::string Engine::verify() const {
+std::string Engine::verify() const { return verify(std::string_view("{}")); }
+
+std::string Engine::verify(std::string_view options_json) const {
   const Impl& m = *impl_;
+  std::optional<DocumentStore> documents;
+  {
+    const json o = json::parse(options_json, nullptr, false);
+    if (!o.is_object()) throw Error(ErrorCode::invalid_argument, "verify options: expected a JSON object");
+    for (const auto& [key, value] : o.items()) {
+      if (key != "documents_dir")
+        throw Error(ErrorCode::invalid_argument, "verify options: unknown key '" + key + "'", "/" + key);
+      if (!value.is_string() || value.get<std::string>().empty())
+        throw Error(ErrorCode::invalid_argument, "verify options: documents_dir must be a folder name",
+                    "/documents_dir");
+      struct stat st {};
+      if (::stat(value.get<std::string>().c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw Error(ErrorCode::invalid_argument,
+                    "verify options: documents_dir '" + value.get<std::string>() + "' is not a folder",
+                    "/documents_dir");
+      documents.emplace(value.get<std::string>(), /*create=*/false);
+    }
+  }
+  const DocumentStore* docs = documents ? &*documents : nullptr;
   Problems problems;
   std::int64_t cases_checked = 0;
   std::int64_t events_checked = 0;
@@ -381,7 +434,7 @@ std::string Engine::verify() const {
       lock.unlock();
       try {
         for (std::size_t i = 0; i < s->ids.size(); ++i)
-          s->checks.push_back(check_case(m, s->ids[i], s->records[i], s->events[i]));
+          s->checks.push_back(check_case(m, s->ids[i], s->records[i], s->events[i], docs));
       } catch (...) {
         s->error = std::current_exception();
       }

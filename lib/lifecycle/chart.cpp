@@ -121,7 +121,8 @@ struct Live : Step<Live, Chart, PreDecision> {
   using reactions = sc::custom_reaction<EvTimer>;
   sc::result react(const EvTimer& e) {
     const std::string& k = e.timer.kind;
-    if (k == "deadline_warning" || k == "deadline_overdue") {
+    if (k == "deadline_warning" || k == "deadline_overdue" ||
+        (k == "supply_reminder" && tolerance_pending(kase()))) {
       return stay([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return discard_event();  // a timer that no longer applies: nothing happens

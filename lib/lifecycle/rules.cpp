@@ -545,6 +545,11 @@ Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
     e.data["reason"] = "tolerance_lapsed";
     e.data["supply_by"] = c.tolerance->supply_by.to_string();
     e.data["outstanding"] = c.tolerance->outstanding;
+    e.data["items"] = c.tolerance->outstanding;
+  } else if (timer.kind == "supply_reminder") {  // 容缺: two working days left to supply
+    e.data["due"] = c.tolerance->supply_by.to_string();
+    e.data["supply_by"] = c.tolerance->supply_by.to_string();
+    e.data["items"] = c.tolerance->outstanding;
   } else if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
     e.data["accepted_on"] = c.last_submission_on.to_string();
   } else if (timer.kind == "deadline_warning" || timer.kind == "deadline_overdue") {

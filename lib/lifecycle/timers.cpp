@@ -29,6 +29,15 @@ void light_timers(std::vector<TimerDue>& out, const Case& c, const std::string& 
   }
 }
 
+// The day `n` working days before `day` (`day` itself not counted).
+Date working_days_before(Date day, int n, const WorkingCalendar& cal) {
+  for (int counted = 0; counted < n;) {
+    day = day - 1;
+    if (cal.is_working_day(day)) ++counted;
+  }
+  return day;
+}
+
 // A complaint's handling clock warns (yellow) and escalates (red) once per due; an escalated case's
 // leadership review escalates when overdue. Keys carry the RFC 3339 due, as the events do.
 std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
@@ -91,12 +100,7 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
 
 Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const WorkingCalendar& cal) {
   if (!r.lead_in_working_days) return valid_until - r.lead;
-  Date d = valid_until;
-  for (int counted = 0; counted < r.lead;) {
-    d = d - 1;
-    if (cal.is_working_day(d)) ++counted;
-  }
-  return d;
+  return working_days_before(valid_until, r.lead, cal);
 }
 
 std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
@@ -171,8 +175,13 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
   if (!c.complaint_kind && !is_terminal(c.state)) {
     // 容缺: not supplied by supply_by → terminated at 00:00 the next day (one timer; supply removes it).
     if (tolerance_pending(c) && c.state != State::issued) {
-      out.push_back(
-          {"tolerance_lapsed", "tolerance", Instant::start_of_day(c.tolerance->supply_by + 1, off)});
+      const Date supply_by = c.tolerance->supply_by;
+      // The applicant's reminder at 00:00 two working days before supply_by, once; a supply period too short
+      // for it (the reminder day not after acceptance) gets none.
+      const Date remind = working_days_before(supply_by, 2, ctx.calendar);
+      if (c.accepted_on && remind > *c.accepted_on && !fired(c, "supply_reminder", "tolerance", supply_by))
+        out.push_back({"supply_reminder", "tolerance", Instant::start_of_day(remind, off)});
+      out.push_back({"tolerance_lapsed", "tolerance", Instant::start_of_day(supply_by + 1, off)});
     }
     // 告知承诺: the verification clock warns and escalates once, like the others.
     if (verification_open(c) && def.verification) {

@@ -2,6 +2,7 @@
 // docs/contract.md §17 and every refusal, each leaving the case exactly as it was.
 #include <gtest/gtest.h>
 
+#include "engine/feed_golden.hpp"
 #include "permitflow/error.hpp"
 #include "support/engine_fixture.hpp"
 
@@ -14,6 +15,12 @@ const json kSigned = {
 
 class Tolerance : public EngineTest {
  protected:
+  /// A test that sets this also checks the feed's profiles against its golden files (engine/feed_golden.hpp).
+  bool golden = false;
+  void TearDown() override {
+    if (golden && !HasFatalFailure()) expect_golden_feed(engine());
+    EngineTest::TearDown();
+  }
   /// The complete materials of `permit` without the ids in `drop`.
   json materials_without(const std::string& permit, const std::string& day,
                          const std::vector<std::string>& drop, const json& facts = nullptr) {
@@ -51,6 +58,7 @@ class Tolerance : public EngineTest {
 };
 
 TEST_F(Tolerance, OutdoorAdvertisingSupplyByThePromisedDueThenLapse) {
+  golden = true;
   const json c = advert_without_rendering();
   const std::string id = c["id"];
   // Promised 10 working days from Mon 2026-06-01: due Mon 06-15. 06-16 is one day too late.
@@ -66,10 +74,25 @@ TEST_F(Tolerance, OutdoorAdvertisingSupplyByThePromisedDueThenLapse) {
   EXPECT_EQ(a["tolerance"]["pending"], true);
   EXPECT_EQ(query({{"tolerance_pending", true}})["cases"].size(), 1u);
 
+  // The reminder at 00:00 two working days before supply_by (Thu 06-11; Fri 06-12 is one), once.
+  int reminders = 0;
+  for (const auto& f : run_due("2026-06-10T23:59:59+08:00")) reminders += f["kind"] == "supply_reminder";
+  EXPECT_EQ(reminders, 0);
+  for (const auto& f : run_due("2026-06-11T00:00:00+08:00")) {
+    if (f["kind"] != "supply_reminder") continue;
+    ++reminders;
+    EXPECT_EQ(f["events"][0]["data"]["supply_by"], "2026-06-15");
+    EXPECT_EQ(f["events"][0]["data"]["items"], json({"rendering"}));
+  }
+  EXPECT_EQ(reminders, 1);
   // Nothing supplied: the lapse fires at 00:00 after supply_by, once.
   int lapses = 0;
-  for (const auto& f : run_due("2026-06-15T23:59:59+08:00")) lapses += f["kind"] == "tolerance_lapsed";
+  for (const auto& f : run_due("2026-06-15T23:59:59+08:00")) {
+    lapses += f["kind"] == "tolerance_lapsed";
+    reminders += f["kind"] == "supply_reminder";
+  }
   EXPECT_EQ(lapses, 0);
+  EXPECT_EQ(reminders, 1);
   for (const auto& f : run_due("2026-06-16T00:00:00+08:00")) {
     if (f["kind"] != "tolerance_lapsed") continue;
     ++lapses;
@@ -90,6 +113,7 @@ TEST_F(Tolerance, OutdoorAdvertisingSupplyByThePromisedDueThenLapse) {
 }
 
 TEST_F(Tolerance, IssuanceWaitsForTheSupply) {
+  golden = true;
   const std::string id = advert_without_rendering()["id"];
   execute(id, command("accept", kClerk, at("2026-06-01", "11:00"), tolerance({"rendering"}, "2026-06-12")));
   execute(id, command("record_inspection", kClerk, at("2026-06-02"),
@@ -207,6 +231,7 @@ TEST_F(Commitment, PrecheckShowsWhatACommitmentCouldCover) {
 }
 
 TEST_F(Commitment, VerificationDueOverdueOnceAndFalseRevokes) {
+  golden = true;
   const std::string id = decided_on_commitment();
   EXPECT_EQ(query({{"verification_open", true}})["cases"].size(), 1u);
   int overdue = 0;
@@ -251,6 +276,7 @@ TEST_F(Commitment, VerificationDueOverdueOnceAndFalseRevokes) {
 }
 
 TEST_F(Commitment, ConfirmedOnceNotTwice) {
+  golden = true;
   const std::string id = decided_on_commitment();
   const json r = execute(id, command("record_verification", kHead, at("2026-03-20"),
                                      {{"result", "confirmed"}, {"method", "document_check"}}));

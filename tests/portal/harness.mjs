@@ -66,7 +66,7 @@ export const DEMO_LOGINS = JSON.parse(readFileSync(path.join(root, 'examples/por
 const sessions = new Map();  // base + login -> { cookie, csrf }
 
 /** A session of a demo user for direct API calls (signed in once per portal). */
-async function sessionOf(base, login) {
+export async function sessionOf(base, login) {
   if (!sessions.has(base + login)) {
     const res = await fetch(base + '/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
                                                    body: JSON.stringify({ login, password: DEMO_PASSWORD }) });

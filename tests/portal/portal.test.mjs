@@ -2,7 +2,7 @@
 // playwright-core. Screenshots and PDFs go to build/portal-artifacts/ (PORTAL_ARTIFACTS overrides).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, browserSuite, printAndMeasure, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
+import { api, browserSuite, printAndMeasure, sessionOf, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
 
 const suite = browserSuite('portal-browser-');
 const startPortal = (name, ...extra) => start(suite.portals, suite.work, name, ...extra);
@@ -404,4 +404,57 @@ test('a slow queue answer does not overwrite the case page opened after it', asy
   assert.equal(await page.locator('#case-state').count(), 1, 'the case page is still shown');
   assert.equal(await page.locator('#queue').count(), 0, 'the late queue was not rendered');
   await page.finish();
+});
+
+// Documents (docs/portal.md): the applicant uploads its PDFs by hash and submits; the clerk opens one from the
+// case page, served inline from the case's download URL; a firm that may not see the case gets 403.
+test('the clerk opens an uploaded PDF from the case page', async () => {
+  const { createHash } = await import('node:crypto');
+  const base = await startPortal('documents', '--clock', '2026-12-01T09:00:00+08:00');
+  const facts = { road_opened_on: '2012-05-01', road_overhauled_on: null, planned_start: '2027-01-10',
+                  planned_end: '2027-01-30', on_carriageway: true, emergency: false, protection_exception_approved: false };
+  const notice = await api(base, 'demo-gas', 'POST', '/api/precheck', { permit: 'road_excavation', facts, materials: [] });
+  const s = await sessionOf(base, 'demo-gas');
+  const materials = [];
+  for (const item of notice.items.filter((i) => !i.material.startsWith('fact:'))) {
+    const bytes = Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${item.material}\n%%EOF\n`);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const res = await fetch(`${base}/api/documents/${sha256}`, { method: 'PUT', body: bytes,
+                                                                 headers: { Cookie: s.cookie, 'X-CSRF-Token': s.csrf } });
+    assert.equal(res.status, 201, await res.text());
+    materials.push({ id: item.material, format: 'pdf', expires_on: '2030-12-31', sha256, bytes });
+  }
+  const c = await api(base, 'demo-gas', 'POST', '/api/applications',
+                      { permit: 'road_excavation', facts, materials: materials.map(({ bytes, ...m }) => m) });
+
+  const page = await suite.context.newPage();
+  await signIn(page, base, 'demo-clerk');
+  await page.goto(base + '/#/case/' + encodeURIComponent(c.id));
+  await page.waitForSelector('a.doc-link');
+  assert.equal(await page.locator('a.doc-link').count(), materials.length);
+  const first = materials[0];
+  const link = page.locator(`a.doc-link[data-material="${first.id}"]`);
+  assert.equal(await link.getAttribute('data-format'), 'pdf');
+  assert.equal(await link.getAttribute('download'), null, 'a PDF opens inline, it is not a download');
+  await shot(page, '6-case-documents');
+  // Opening it: the browser asks the case's download URL with the clerk's session and gets the PDF inline.
+  const answered = suite.context.waitForEvent('response', (r) => r.url().includes('/documents/' + first.sha256));
+  const opened = suite.context.waitForEvent('page');
+  await link.click();
+  const res = await answered;
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'application/pdf');
+  assert.match(res.headers()['content-disposition'], /^inline; filename="[a-z_]+\.pdf"$/);
+  // Chromium shows it in its own PDF viewer, in the tab the link opened.
+  const viewer = await opened;
+  await viewer.waitForURL((u) => u.pathname.endsWith('/documents/' + first.sha256));
+  // The bytes behind it are the uploaded ones.
+  const served = await page.evaluate(async (u) => (await fetch(u)).text(), res.url());
+  assert.equal(served, first.bytes.toString());
+  for (const p of suite.context.pages()) if (p !== page) await p.close();
+  // Another firm may not read it, not even by its URL.
+  const other = await sessionOf(base, 'demo-adv');
+  const denied = await fetch(base + new URL(res.url()).pathname, { headers: { Cookie: other.cookie } });
+  assert.equal(denied.status, 403);
+  await page.close();
 });

@@ -55,6 +55,7 @@ __all__ = [
     "WorkingDate",
     "__version__",
     "open",
+    "sniff_document_format",
     "version",
 ]
 
@@ -66,6 +67,12 @@ JSONDict = Dict[str, Any]
 def version() -> str:
     """The runtime version of the C++ library (equals ``__version__``)."""
     return _permitflow.version()
+
+
+def sniff_document_format(path: str) -> str:
+    """A document's format from its first bytes, never its name: ``"pdf"``, ``"ofd"`` (a ZIP holding
+    OFD.xml), ``"png"``, ``"jpg"``, or ``""`` for anything else."""
+    return _permitflow.sniff_document_format(_text(str(path), "path"))
 
 
 class WorkingDate(_dt.date):
@@ -294,10 +301,13 @@ class Engine:
         ``in_effect`` marks the version a submission on ``date`` (default today) gets."""
         return _json.loads(self._native.definitions("" if date is None else _date(date, "date")))
 
-    def verify(self) -> JSONDict:
+    def verify(self, documents_dir: Optional[str] = None) -> JSONDict:
         """Checks every hash chain and that every projection equals the replay of its log:
-        ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``."""
-        return _json.loads(self._native.verify())
+        ``{"ok", "cases_checked", "events_checked", "problems", "ledger_head", "ledger_count"}``. With
+        ``documents_dir`` (the portal's documents folder) also that every document a material names by
+        sha256 is there with matching bytes; a missing or altered one is a problem of its case."""
+        options = {} if documents_dir is None else {"documents_dir": _text(documents_dir, "documents_dir")}
+        return _json.loads(self._native.verify(_dumps(options, "verify options")))
 
 
     # --- the event feed (docs/feed.md) ----------------------------------------------------------------

@@ -807,13 +807,26 @@ function complaintCards(c) {
       ${row('reopened_times', c.reopened || '')}</dl></div>`;
   return { details, left: '', right: '' };
 }
+// The uploaded document of a material (docs/portal.md): PDF and images open inline from the case's download
+// URL (images also show as a thumbnail), other formats (OFD) download. The portal serves it only to roles
+// that may see the case.
+const DOC_WORDS = { view: ['查看', 'View'], download: ['下载', 'Download'] };
+function documentViewer(c, m) {
+  if (!m.sha256) return '';
+  const url = `/api/cases/${encodeURIComponent(c.id)}/documents/${encodeURIComponent(m.sha256)}`;
+  const inline = ['pdf', 'png', 'jpg'].includes(m.format);
+  const thumb = m.format === 'png' || m.format === 'jpg'
+    ? `<br><img src="${url}" alt="${esc(m.id)}" class="doc-thumb" style="max-width:160px;max-height:120px;border:1px solid #ccc">` : '';
+  return ` <a href="${url}" class="doc-link" data-material="${esc(m.id)}" data-format="${esc(m.format)}" target="_blank" rel="noopener"${inline ? '' : ' download'}>${pick(DOC_WORDS, inline ? 'view' : 'download')}</a>
+    <span class="muted sha256" title="SHA-256" style="font-family:monospace;font-size:11px">${esc(m.sha256.slice(0, 12))}…</span>${thumb}`;
+}
 function permitCards(c) {
   c.applicant = c.applicant || {};
   // In the definition's order (a case's facts object has no order of its own).
   const declared = ((STATE.defs[c.permit] || {}).facts || []).map((f) => f.name);
   const order = [...declared.filter((k) => k in (c.facts || {})), ...Object.keys(c.facts || {}).filter((k) => !declared.includes(k))];
   const facts = order.map((k) => `<dt>${esc(factName(c.permit, k))}</dt><dd>${esc(factValue(c.facts[k]))}</dd>`).join('');
-  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(String(m.format || '').toUpperCase())}${m.expires_on ? ` · ${t('expires')} ${esc(m.expires_on)}` : ''}</span></li>`).join('');
+  const mats = (c.materials || []).map((m) => `<li>${esc(materialName(c.permit, m.id))} <span class="muted">${esc(String(m.format || '').toUpperCase())}${m.expires_on ? ` · ${t('expires')} ${esc(m.expires_on)}` : ''}</span>${documentViewer(c, m)}</li>`).join('');
   const opinions = Object.entries(c.opinions || {}).map(([d, o]) =>
     `<li data-dept="${esc(d)}">${esc(deptName(c.permit, d))}: ${o ? esc(pick(OPINIONS, o.opinion) + (o.comment ? ' — ' + o.comment : '')) : `<span class="muted">${t('pending')}</span>`}</li>`).join('');
   const notices = (c.notices || []).map((n, i) => `<li>${esc(n.issued_on)} · ${n.items.length}
@@ -918,6 +931,9 @@ function printBar(backTo) {
     <a href="${backTo}">← ${t('back')}</a></div>`;
 }
 function cnDate(d) { return d ? `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日` : ''; }
+// The hash of the document a printed notice or certificate refers to, so the paper names the exact bytes.
+function materialHash(c, id) { return ((c.materials || []).find((m) => m.id === id) || {}).sha256 || ''; }
+const hashLine = (sha) => (sha ? `<div class="sha256" style="word-break:break-all;font-family:monospace;font-size:8px">SHA-256 ${esc(sha)}</div>` : '');
 // The printed forms are in Chinese whatever the screen's language: they are the bureau's official documents.
 function inChinese(render) {
   const lang = STATE.lang;
@@ -935,7 +951,7 @@ async function viewNotice(id, index) {
     <p class="indent">你（单位）于${cnDate(c.received_on)}提出的${esc(permitName(c.permit))}申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条第一款第（四）项的规定，现一次性告知你（单位）需要补正的全部内容如下：</p>
     <table class="items"><colgroup><col class="no"><col class="name"><col class="problem"><col class="note"></colgroup>
       <tr><th>序号</th><th>材料名称</th><th>问题</th><th>说明</th></tr>
-      ${n.items.map((i, k) => `<tr data-material="${esc(i.material)}"><td>${k + 1}</td><td>${esc(materialName(c.permit, i.material))}</td>
+      ${n.items.map((i, k) => `<tr data-material="${esc(i.material)}"><td>${k + 1}</td><td>${esc(materialName(c.permit, i.material))}${hashLine(materialHash(c, i.material))}</td>
         <td>${esc(pick(PROBLEMS, i.problem))}</td><td>${esc(i.note || '')}</td></tr>`).join('')}</table>
     <p class="indent">请按上述要求补正后，向本机关一站式服务窗口提交。补齐全部材料后，本机关将依法作出是否受理的决定。</p>
     ${seal(n.issued_on)}
@@ -966,6 +982,7 @@ async function viewCertificate(id) {
       <tr><th>${t('permit')}</th><td>${esc(permitName(c.permit))}</td></tr>
       ${facts}
       <tr><th>${t('validity')}</th><td>${cnDate(cert.valid_from)} 至 ${cert.valid_until ? cnDate(cert.valid_until) : t('long_term')}</td></tr>
+      ${(c.materials || []).some((m) => m.sha256) ? `<tr><th>申请材料 SHA-256</th><td>${(c.materials || []).filter((m) => m.sha256).map((m) => `<div>${esc(materialName(c.permit, m.id))}${hashLine(m.sha256)}</div>`).join('')}</td></tr>` : ''}
       <tr><th>${t('conditions')}</th><td id="certificate-conditions">${conditions.length ? conditions.map((x) => `<div>${esc(x)}</div>`).join('') : '无附加条件'}</td></tr>
     </table>
     <p class="indent">经审查，你（单位）的申请符合法定条件、标准，依据《中华人民共和国行政许可法》第三十八条第一款的规定，准予许可。被许可人应当按照许可的范围、期限和条件从事许可事项。</p>

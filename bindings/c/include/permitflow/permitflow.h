@@ -149,6 +149,13 @@ PF_API pf_status pf_report(pf_engine* engine, const char* report_json, char** re
  *  Statuses: PF_OK, PF_INVALID_ARGUMENT, PF_STORAGE, PF_INTERNAL. */
 PF_API pf_status pf_verify(pf_engine* engine, char** verify_json) PF_NOEXCEPT;
 
+/** pf_verify with options {"documents_dir"?: folder}: then also checks that every document a material names
+ *  by sha256 is in that folder (<dir>/<first two hex digits>/<sha256>, the portal's documents folder) with
+ *  bytes that hash to its name; a missing or altered document is a problem of the case and event naming it.
+ *  Ownership: *verify_json is freed with pf_free(). Thread-safe.
+ *  Statuses: PF_OK, PF_INVALID_ARGUMENT (unknown key, not a folder), PF_STORAGE, PF_INTERNAL. */
+PF_API pf_status pf_verify_with(pf_engine* engine, const char* options_json, char** verify_json) PF_NOEXCEPT;
+
 /** The event feed (docs/feed.md): `request_json` {"after"?: seq, "limit"?: 1..1000 (100), "kinds"?: [...],
  *  "types"?: [...], "profile"?: "raw", "consumer"?: name} gives {"records": [{"seq", "case", "kind",
  *  "subject", "version", "state", "event": {"type", "at", "actor", "data", "hash"}}, …], "next": seq,
