@@ -348,6 +348,20 @@ void Portal::routes() {
             due >= t ? cal.working_days_between(t, due) : -cal.working_days_between(due + 1, t);
       }
     }
+    // A commitment's verification clock runs beside the others once the case is decided on it, until a
+    // verification is recorded (docs/contract.md §17).
+    if (c.contains("deadlines") && c["deadlines"].is_object() && c["deadlines"].contains("verification")) {
+      const json& d = c["deadlines"]["verification"];
+      if (d.is_object() && d.contains("due") && d["due"].is_string() &&
+          c.value("verification", json()).is_null() &&
+          (c.value("state", "") == "approved" || c.value("state", "") == "issued")) {
+        const Date t = today();
+        const auto& cal = engine_.calendar();
+        const Date due = Date::parse(d["due"].get<std::string>());
+        left["verification"] =
+            due >= t ? cal.working_days_between(t, due) : -cal.working_days_between(due + 1, t);
+      }
+    }
     c["working_days_left"] = std::move(left);
     return c;
   };
@@ -491,6 +505,11 @@ void Portal::routes() {
             if (used == 0 || used != value.size())
               throw HttpError{400, "invalid_argument", "limit: '" + value + "' is not a whole number."};
             q[key] = n;
+          } else if (key == "tolerance_pending" || key == "verification_open") {
+            // The query's boolean filters (docs/contract.md §17).
+            if (value != "true" && value != "false")
+              throw HttpError{400, "invalid_argument", key + ": 'true' or 'false'."};
+            q[key] = value == "true";
           } else {
             q[key] = value;
           }
@@ -615,6 +634,10 @@ void Portal::routes() {
                   for (const char* key : {"name", "materials", "facts", "co_approving", "suspension_reasons"})
                     entry[key] = c[key];
                   for (const char* key : {"version", "hash", "effective_from"}) entry[key] = d[key];
+                  // The limits (a tolerance's supply date is at most the promised decision due) and the
+                  // commitment path's data, null in versions without it.
+                  for (const char* key : {"limits", "decide_on_commitment", "verification"})
+                    entry[key] = c.contains(key) ? c[key] : json(nullptr);
                   entry["certificate_facts"] = certificate_facts(d["id"]);
                 }
                 send_json(res, out);

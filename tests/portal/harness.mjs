@@ -3,9 +3,12 @@
 // check of printed documents. docs/portal.md describes what the tests assert.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { before, after } from 'node:test';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -13,6 +16,28 @@ export const PORTAL = process.env.PORTAL_BIN || path.join(root, 'build/release/e
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = process.env.PORTAL_ARTIFACTS || path.join(root, 'build/portal-artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
+
+/**
+ * A test file's browser and portals: Debian's chromium, headless, with a fresh profile and no network chatter,
+ * launched once before the file's tests (`suite.context`); the portals it starts (`suite.portals`, over
+ * databases in `suite.work`) are stopped and the directory removed after them.
+ */
+export function browserSuite(prefix) {
+  const suite = { work: mkdtempSync(path.join(tmpdir(), prefix)), portals: [], context: null };
+  before(async () => {
+    suite.context = await chromium.launchPersistentContext(path.join(suite.work, 'profile'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    if (suite.context) await suite.context.close();
+    for (const p of suite.portals) p.kill('SIGTERM');
+    rmSync(suite.work, { recursive: true, force: true });
+  });
+  return suite;
+}
 
 /** Starts a portal on a free port over a fresh database in `dir`; resolves to its base URL. */
 export function startPortal(portals, dir, name, ...extra) {
@@ -66,10 +91,11 @@ export async function api(base, who, method, p, body) {
  *  of the tests. The session cookie is HttpOnly: no script on the page can read it. */
 export async function signIn(page, base, who) {
   await page.goto(base + '/#/signin');
-  // The header may still show the previous user's sign-out button for a moment while the page loads: click it
-  // while it is there, and go on once the sign-in form shows.
+  // Wait until the page knows whether the browser still holds a session (then it shows that user's home page
+  // and a sign-out button, which the bare page also shows before its script runs); sign that user out.
+  await settled(page);
   const signout = page.locator('#signout');
-  if (await signout.isVisible()) await signout.click({ timeout: 3000 }).catch(() => {});
+  if (await signout.isVisible()) await signout.click();
   await page.waitForSelector('#signin-form input[name=login]', { state: 'visible' });
   await page.fill('#signin-form input[name=login]', who);
   await page.fill('#signin-form input[name=password]', DEMO_PASSWORD);
@@ -161,6 +187,9 @@ const CONTRACT_CODES = `submitted awaiting_correction not_accepted under_review 
   portal hotline wechat window patrol referral acceptance_notice correction decision issuance review
   protected_road emergency_filing_late roof_prohibited term_exceeds_maximum renewal_late
   invalid_argument not_found invalid_state permission_denied conflict rule_violation storage internal unauthorized
+  terminated supplied verification_recorded credit_flagged supply record_verification tolerance commitment
+  verification confirmed exempt document_check site_inspection data_sharing tolerance_lapsed false_commitment
+  serious_bad_credit false_commitment_on_record
   undefined null true false nan error pdf ofd jpg png`.split(/\s+/).filter(Boolean);
 
 /** The codes the Chinese UI must not show: the contract's and the definitions' ids. */

@@ -1,32 +1,15 @@
 // Every page of every demo role, in Chinese and in English, looked at as a person would: no console error, no
 // uncaught error, no error banner, and no contract code among the words shown (harness.mjs codesShown).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ARTIFACTS, CHROMIUM, DEMO_LOGINS, api, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
+import { ARTIFACTS, DEMO_LOGINS, api, browserSuite, codesOf, codesShown, settled, shot, signIn, startPortal, visit, watchedPage } from './harness.mjs';
 
-const work = mkdtempSync(path.join(tmpdir(), 'portal-look-'));
-const portals = [];
-let context;
-
-before(async () => {
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-after(async () => {
-  if (context) await context.close();
-  for (const p of portals) p.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-});
+const suite = browserSuite('portal-look-');
 
 test('every page of every role, in Chinese and English, shows no code, no error and no stray banner', async (t) => {
-  const base = await startPortal(portals, work, 'look', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
+  const base = await startPortal(suite.portals, suite.work, 'look', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   // A few timers fire, so the dashboard has yellow and red cases and suspensions to name.
   await api(base, 'demo-supervisor', 'POST', '/api/run-due', { now: '2026-12-03T09:00:00+08:00' });
   const started = Date.now();
@@ -34,7 +17,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
   const users = DEMO_LOGINS.map((login) => ({ token: login }));
   // The check itself finds each code the Chinese UI once showed (a complaint state among the counts, a
   // suspension reason, a list of departments, an opinion, the dispatcher's backlog as a unit).
-  const probe = await context.newPage();
+  const probe = await suite.context.newPage();
   await probe.setContent(`<html lang="zh"><body><p>received 3</p><p>中止原因 expert_review</p>
     <p>责任部门 municipal_roads,traffic_police</p><p>approve — 同意</p><td>dispatcher</td><p>undefined Error:</p></body></html>`);
   assert.deepEqual(await codesShown(probe, codes),
@@ -43,7 +26,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
   const findings = [];
   const zhTexts = [];  // [who, hash, text] of every page looked at in Chinese
   let visited = 0;
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   for (const lang of ['zh', 'en']) {
     for (const user of users) {
       await page.goto(base + '/#/signin');
@@ -95,7 +78,7 @@ test('every page of every role, in Chinese and English, shows no code, no error 
 });
 
 test('the clerk\'s queue pages and searches, with counts per state', async () => {
-  const base = await startPortal(portals, work, 'queue', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
+  const base = await startPortal(suite.portals, suite.work, 'queue', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   // More cases than one page holds: six more applications at the window.
   for (let i = 1; i <= 6; ++i) {
     await api(base, 'demo-clerk', 'POST', '/api/applications', {
@@ -110,7 +93,7 @@ test('the clerk\'s queue pages and searches, with counts per state', async () =>
     if (!pageOf.next) break;
     after = pageOf.next;
   }
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-clerk');
   await visit(page, '#/queue');
   // Counts per state: each state's count is the number of cases in it.

@@ -1,17 +1,11 @@
 // Browser tests of the portal UI: a real portal process, Debian's chromium headless, driven by
 // playwright-core. Screenshots and PDFs go to build/portal-artifacts/ (PORTAL_ARTIFACTS overrides).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, api, printAndMeasure, sessionOf, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
+import { api, browserSuite, printAndMeasure, sessionOf, shot, signIn, startPortal as start, watchedPage } from './harness.mjs';
 
-const work = mkdtempSync(path.join(tmpdir(), 'portal-browser-'));
-const portals = [];
-let context;
-const startPortal = (name, ...extra) => start(portals, work, name, ...extra);
+const suite = browserSuite('portal-browser-');
+const startPortal = (name, ...extra) => start(suite.portals, suite.work, name, ...extra);
 
 // The complaint roles' home is the complaints queue: wait for it to render, so its late answer cannot
 // overwrite the page opened next.
@@ -35,26 +29,9 @@ async function command(page, type, fill) {
                              version);
 }
 
-before(async () => {
-  // A fresh profile, no network chatter: the flags the brief of docs/portal.md lists.
-  context = await chromium.launchPersistentContext(path.join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
-});
-
-after(async () => {
-  if (context) await context.close();
-  for (const p of portals) p.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-});
-
 test('an incomplete road excavation: one-time notice, resubmission, co-approval, decision, certificate', async () => {
   const base = await startPortal('flow', '--clock', '2026-12-01T09:00:00+08:00');
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-clerk');
 
   // The clerk receives the application with only the application form.
@@ -158,7 +135,7 @@ test('an incomplete road excavation: one-time notice, resubmission, co-approval,
 
 test('a case turns red after run_due', async () => {
   const base = await startPortal('red', '--clock', '2026-12-01T09:00:00+08:00');
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   // The applicant submits a complete billboard application from the UI.
   await signIn(page, base, 'demo-adv');
   await page.goto(base + '/#/new');
@@ -237,7 +214,7 @@ test('a reviewer cannot act for another department', async () => {
   assert.ok(target, 'the demo has a road case awaiting both departments');
   const billboard = (await api(base, 'demo-clerk', 'GET', '/api/cases?permit=outdoor_advertising')).cases[0];
 
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-police');
   await page.waitForSelector('tr.row');
   const permits = await page.locator('tr.row').evaluateAll((rows) => rows.map((r) => r.children[2].textContent));
@@ -279,7 +256,7 @@ test('a reviewer cannot act for another department', async () => {
 // resident, with what the case page shows at each step.
 test('a complaint: reported, registered, dispatched, handled, replied, checked, closed, rated', async () => {
   const base = await startPortal('complaint', '--clock', '2026-12-01T09:00:00+08:00');
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   const moveClock = (now) => api(base, 'demo-supervisor', 'POST', '/api/run-due', { now });
   const openCase = async (id) => {
     await page.goto(base + '/#/case/' + encodeURIComponent(id));
@@ -382,7 +359,7 @@ test('a complaint: reported, registered, dispatched, handled, replied, checked, 
 
 test('the seeded complaints: queues by role and the dashboard counts', async () => {
   const base = await startPortal('complaint-seed', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   const signInTo = (token) => signInToComplaints(page, base, token);
   await signIn(page, base, 'demo-supervisor');
   await page.goto(base + '/#/dashboard');
@@ -405,7 +382,7 @@ test('the seeded complaints: queues by role and the dashboard counts', async () 
 test('a slow queue answer does not overwrite the case page opened after it', async () => {
   const base = await startPortal('stale', '--seed-demo', '--clock', '2026-11-30T08:30:00+08:00');
   const target = (await api(base, 'demo-clerk', 'GET', '/api/cases?permit=road_excavation')).cases[0];
-  const page = await watchedPage(context);
+  const page = await watchedPage(suite.context);
   await signIn(page, base, 'demo-clerk');
   await page.waitForSelector('#queue tr.row');
   let delayed = 0;
@@ -450,7 +427,7 @@ test('the clerk opens an uploaded PDF from the case page', async () => {
   const c = await api(base, 'demo-gas', 'POST', '/api/applications',
                       { permit: 'road_excavation', facts, materials: materials.map(({ bytes, ...m }) => m) });
 
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   await signIn(page, base, 'demo-clerk');
   await page.goto(base + '/#/case/' + encodeURIComponent(c.id));
   await page.waitForSelector('a.doc-link');
@@ -461,8 +438,8 @@ test('the clerk opens an uploaded PDF from the case page', async () => {
   assert.equal(await link.getAttribute('download'), null, 'a PDF opens inline, it is not a download');
   await shot(page, '6-case-documents');
   // Opening it: the browser asks the case's download URL with the clerk's session and gets the PDF inline.
-  const answered = context.waitForEvent('response', (r) => r.url().includes('/documents/' + first.sha256));
-  const opened = context.waitForEvent('page');
+  const answered = suite.context.waitForEvent('response', (r) => r.url().includes('/documents/' + first.sha256));
+  const opened = suite.context.waitForEvent('page');
   await link.click();
   const res = await answered;
   assert.equal(res.status(), 200);
@@ -474,7 +451,7 @@ test('the clerk opens an uploaded PDF from the case page', async () => {
   // The bytes behind it are the uploaded ones.
   const served = await page.evaluate(async (u) => (await fetch(u)).text(), res.url());
   assert.equal(served, first.bytes.toString());
-  for (const p of context.pages()) if (p !== page) await p.close();
+  for (const p of suite.context.pages()) if (p !== page) await p.close();
   // Another firm may not read it, not even by its URL.
   const other = await sessionOf(base, 'demo-adv');
   const denied = await fetch(base + new URL(res.url()).pathname, { headers: { Cookie: other.cookie } });

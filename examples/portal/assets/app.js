@@ -68,6 +68,22 @@ const WORDS = {
   inspectors: ['勘查人员', 'Inspectors'], findings: ['勘查结论', 'Findings'], expected_wd: ['预计工作日', 'Expected WD'],
   notice_doc: ['告知书', 'Notice'], extend_wd: ['延长工作日', 'Working days'], yes: ['是', 'yes'], no: ['否', 'no'],
   the_window: ['受理窗口', 'the window'],
+  // tolerant acceptance (容缺受理) and acceptance on commitment (告知承诺), docs/contract.md §17
+  accept_tolerant: ['容缺受理', 'Accept with tolerance'], tolerance: ['容缺受理', 'Tolerant acceptance'],
+  tolerated_items: ['容缺材料', 'Tolerated items'], supply_by: ['承诺补齐日期', 'Supply by'],
+  outstanding: ['尚未补齐', 'Still to supply'], supplied_on: ['补齐日期', 'Supplied on'],
+  signed_by: ['承诺人', 'Signed by'], signed_at: ['签署时间', 'Signed at'], commitment_text: ['承诺书', 'Commitment'],
+  text_hash: ['承诺书摘要（SHA-256）', 'Text digest (SHA-256)'], commitment: ['告知承诺', 'Commitment'],
+  commit_items: ['以承诺代替下列材料', 'Replace these materials by a commitment'],
+  committed_items: ['承诺代替的材料', 'Materials replaced by the commitment'],
+  no_tolerance: ['不能容缺受理', 'Tolerant acceptance not possible'],
+  not_tolerable: ['下列材料不可容缺，须补正后受理', 'These items are not tolerable and must be in order first'],
+  credit_gate: ['信用记录不允许容缺受理或告知承诺', 'The credit record closes tolerance and commitment'],
+  verification: ['承诺核查', 'Commitment check'], verification_queue: ['承诺核查', 'Verification'],
+  verification_open: ['待核查的告知承诺', 'Commitments to verify'], tolerance_pending: ['待补齐的容缺材料', 'Tolerated items pending'],
+  result: ['核查结果', 'Result'], method: ['核查方式', 'Method'], recorded_on: ['核查日期', 'Recorded on'],
+  credit_flagged: ['已推送失信信息', 'Credit record flagged'], end_reason: ['终结原因', 'Ended because'],
+  pending_supply: ['待补齐', 'pending'], complete_supply: ['已补齐', 'complete'],
 };
 const STATES = {
   submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
@@ -80,6 +96,7 @@ const STATES = {
   handling: ['处置中', 'handling'], returned: ['已退回', 'returned'], escalated: ['领导督办', 'escalated'],
   replied: ['已答复', 'replied'], checked: ['已核查', 'checked'], rated: ['已评价', 'rated'],
   reopened: ['重新办理', 'reopened'],
+  terminated: ['终止', 'terminated'],
 };
 const LIGHTS = { green: ['绿灯', 'green'], yellow: ['黄灯', 'yellow'], red: ['红灯', 'red'],
                  stopped: ['暂停', 'stopped'], met: ['已完成', 'met'] };
@@ -87,7 +104,17 @@ const CLOCKS = { acceptance_notice: ['受理审查（5个工作日）', 'Accepta
                  correction: ['补正期限', 'Correction period'], decision: ['审批决定', 'Decision'],
                  issuance: ['制证发证（10个工作日）', 'Issuance (10 WD)'],
                  handling: ['处置时限', 'Handling limit'], review: ['领导督办时限', 'Leadership review'],
-                 return: ['退回期限', 'Return window'], decision_statutory: ['法定审批时限', 'Statutory decision limit'] };
+                 return: ['退回期限', 'Return window'], decision_statutory: ['法定审批时限', 'Statutory decision limit'],
+                 tolerance: ['容缺补齐期限', 'Supply period'], verification: ['承诺核查时限', 'Verification limit'] };
+const VERIFY_RESULTS = { confirmed: ['承诺属实', 'confirmed'], false: ['承诺不实', 'false'], exempt: ['免于核查', 'exempt'] };
+const VERIFY_METHODS = { document_check: ['书面核查', 'document check'], site_inspection: ['现场核查', 'site inspection'],
+                         data_sharing: ['数据共享核查', 'data sharing'] };
+// Why a case ended, where the engine names it (end_reason, a revocation's or termination's reason).
+const END_REASONS = { tolerance_lapsed: ['容缺材料逾期未补齐', 'tolerated items not supplied in time'],
+                      false_commitment: ['承诺不实', 'false commitment'] };
+// The credit system's facts any permit application may carry (the host brings them).
+const CREDIT_FACTS = { serious_bad_credit: ['严重失信主体', 'serious bad credit'],
+                       false_commitment_on_record: ['有虚假承诺记录', 'false commitment on record'] };
 const PROBLEMS = { missing: ['缺少', 'missing'], expired: ['已过期', 'expired'],
                    invalid_format: ['格式不符', 'wrong format'], condition_required: ['依条件需提交', 'required by a fact'],
                    invalid_content: ['内容不符', 'invalid content'] };
@@ -133,6 +160,8 @@ const EVENTS = {
   deputy_assigned: ['指定督办领导', 'deputy assigned'], replied: ['答复', 'replied'],
   check_failed: ['核查不通过', 'check failed'], checked: ['核查通过', 'checked'], rated: ['回访评价', 'rated'],
   reopened: ['不满意，重新办理', 'reopened'], received: ['受理', 'received'],
+  supplied: ['补齐容缺材料', 'tolerated items supplied'], terminated: ['终止办理', 'terminated'],
+  verification_recorded: ['承诺核查', 'commitment verified'], credit_flagged: ['推送失信信息', 'credit record flagged'],
 };
 const COMMANDS = {
   accept: ['受理', 'Accept'], request_correction: ['发出一次性告知', 'Send the one-time notice'],
@@ -145,6 +174,7 @@ const COMMANDS = {
   start_handling: ['开始处置', 'Start handling'], escalate: ['上报领导督办', 'Escalate'],
   assign_deputy: ['指定督办领导', 'Assign deputy'], reply: ['答复反映人', 'Reply'], check: ['核查', 'Check'],
   rate: ['评价', 'Rate'],
+  supply: ['补齐容缺材料', 'Supply the tolerated items'], record_verification: ['记录核查结果', 'Record the verification'],
 };
 const L = () => (STATE.lang === 'en' ? 1 : 0);
 const t = (key) => (WORDS[key] ? WORDS[key][L()] : key);
@@ -237,7 +267,7 @@ function materialName(permit, id) {
 }
 function factName(permit, name) {
   const f = STATE.defs && STATE.defs[permit] && STATE.defs[permit].facts.find((x) => x.name === name);
-  return f ? nameOf(f.label) : name;
+  return f ? nameOf(f.label) : pick(CREDIT_FACTS, name);
 }
 function deptName(permit, id) {
   // The report names several departments at once when more than one opinion is pending.
@@ -282,6 +312,7 @@ function navLinks() {
   if (r === 'applicant') links.push(['#/queue', t('mine')]);
   if (r === 'reviewer') links.push(['#/review', t('review')]);
   if (r === 'head') links.push(['#/head', t('head')]);
+  if (r === 'clerk' || r === 'head') links.push(['#/verification', t('verification_queue')]);
   if (r === 'reporter') links.push(['#/complaints', t('my_reports')]);
   if (r === 'applicant' || r === 'reporter') links.push(['#/inbox', t('inbox')]);
   if (r === 'reporter' || r === 'dispatcher') links.push(['#/report', t('report_problem')]);
@@ -459,6 +490,36 @@ async function viewHead() {
   bindRows();
 }
 
+// The window's follow-up of the two other acceptance paths (docs/contract.md §17): the commitments whose
+// verification is open (the engine's query `verification_open`), with their verification clock, and the
+// tolerated items still to be supplied (`tolerance_pending`), with their supply date.
+async function viewVerification() {
+  const open = await allCases({ kind: 'permit', verification_open: 'true' });
+  const pending = await allCases({ kind: 'permit', tolerance_pending: 'true' });
+  const head = (last) => `<tr><th>${t('light')}</th><th>${t('case_no')}</th><th>${t('permit')}</th><th>${t('applicant')}</th>
+    <th>${t('state')}</th><th>${last}</th><th>${t('due')}</th><th>${t('days_left')}</th></tr>`;
+  const verifyRow = (c) => {
+    const d = c.deadlines.verification || {};
+    return `<tr class="row" data-case="${esc(c.id)}" data-state="${esc(c.state)}" data-light="${esc(d.light || '')}"><td>${light(d.light)}</td>
+      <td><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.id)}</a></td><td>${esc(subjectOf(c))}</td><td>${esc(personOf(c).name)}</td>
+      <td>${esc(pick(STATES, c.state))}</td><td>${esc(((c.commitment || {}).items || []).map((m) => materialName(c.permit, m)).join('、'))}</td>
+      <td>${esc(d.due || '')}</td><td class="left">${esc(leftText((c.working_days_left || {}).verification))}</td></tr>`;
+  };
+  const supplyRow = (c) => {
+    const [clock, d] = mainClock(c);
+    return `<tr class="row" data-case="${esc(c.id)}" data-state="${esc(c.state)}" data-light="${esc(d ? d.light : '')}"><td>${light(d && d.light)}</td>
+      <td><a href="#/case/${encodeURIComponent(c.id)}">${esc(c.id)}</a></td><td>${esc(subjectOf(c))}</td><td>${esc(personOf(c).name)}</td>
+      <td>${esc(pick(STATES, c.state))}</td><td>${esc((c.tolerance.outstanding || []).map((m) => materialName(c.permit, m)).join('、'))}</td>
+      <td>${esc(c.tolerance.supply_by)}</td><td class="left">${clock ? esc(leftText(c.working_days_left[clock])) : ''}</td></tr>`;
+  };
+  h(`<h1>${t('verification_queue')}</h1>
+    <h2>${t('verification_open')} <span class="muted">(${open.length})</span></h2>
+    ${open.length ? `<table id="verification-open">${head(t('committed_items'))}${open.map(verifyRow).join('')}</table>` : `<p class="muted">${t('no_cases')}</p>`}
+    <h2>${t('tolerance_pending')} <span class="muted">(${pending.length})</span></h2>
+    ${pending.length ? `<table id="tolerance-pending">${head(t('outstanding'))}${pending.map(supplyRow).join('')}</table>` : `<p class="muted">${t('no_cases')}</p>`}`);
+  bindRows();
+}
+
 // The complaints (城管快速服务, docs/complaints.md): the same table as the permits' queue, grouped by state, with the
 // handling clock's light and due time. The engine narrows it: a reporter sees its own reports, a handler
 // its unit's cases.
@@ -560,7 +621,11 @@ function timelineHtml(c, history) {
     else if (e.type === 'decided') more = pick(OUTCOMES, d.outcome) + (d.reasons ? ' — ' + d.reasons : '');
     else if (e.type === 'suspended') more = reasonName(d.reason);
     else if (e.type === 'correction_requested') more = (d.items || []).map((i) => materialName(c.permit, i.material)).join('、');
-    else if (e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked') more = d.reason || '';
+    else if (e.type === 'extended' || e.type === 'rejected' || e.type === 'revoked' || e.type === 'terminated') more = pick(END_REASONS, d.reason || '');
+    else if (e.type === 'supplied') more = (d.materials || []).map((m) => materialName(c.permit, m.id || m)).join('、');
+    else if (e.type === 'verification_recorded') more = `${pick(VERIFY_RESULTS, d.result)}${d.method ? ' · ' + pick(VERIFY_METHODS, d.method) : ''}${d.note ? ' — ' + d.note : ''}`;
+    else if (e.type === 'credit_flagged') more = pick(END_REASONS, d.reason || '');
+    else if (e.type === 'accepted' && d.tolerance) more = `${t('tolerance')}: ${(d.tolerance.items || []).map((m) => materialName(c.permit, m)).join('、')} · ${t('supply_by')} ${d.tolerance.supply_by}`;
     else if (e.type === 'certificate_issued') more = d.number || '';
     else if (e.type === 'inspection_recorded') more = d.findings || '';
     else if (e.type === 'deadline_warning' || e.type === 'deadline_overdue') more = `${pick(CLOCKS, d.clock)} ${dueText(d.due)}`;
@@ -625,17 +690,56 @@ function actionForms(c) {
     escalate: () => [reason('reason', 'escalation'), 'danger'],
     assign_deputy: () => [`<label>${t('deputy')} <input name="deputy" value="${esc(STATE.me.id)}" required></label>
       <label>${t('instructions')} <input name="instructions"></label>`],
+    // the two other acceptance paths (docs/contract.md §17)
+    supply: () => [`${((c.tolerance || {}).outstanding || []).map((m) => `<label><input type="checkbox" name="material" value="${esc(m)}" checked> ${esc(materialName(c.permit, m))}</label>`).join('')}`],
+    record_verification: () => {
+      const methods = ((STATE.defs[c.permit] || {}).verification || {}).methods || [];
+      return [`<label>${t('result')} <select name="result">${Object.keys(VERIFY_RESULTS).map((r) => `<option value="${r}">${esc(pick(VERIFY_RESULTS, r))}</option>`).join('')}</select></label>
+        <label>${t('method')} <select name="method">${methods.map((m) => `<option value="${esc(m)}">${esc(pick(VERIFY_METHODS, m))}</option>`).join('')}</select></label>${note()}`];
+    },
     rate: () => [`<label>${t('rating')} <select name="rating">${[5, 4, 3, 2, 1].map((n) => `<option value="${n}">${'★'.repeat(n)} ${n}</option>`).join('')}</select></label>
       <label>${t('comment')} <input name="comment"></label>`],
   };
   return (c.allowed_commands || []).map((type) => {
     const [inner, cls] = fields[type] ? fields[type]() : [''];
-    return `<form data-command="${esc(type)}">${inner}<button class="${cls || ''}">${esc(pick(COMMANDS, type))}</button></form>`;
+    const form = `<form data-command="${esc(type)}">${inner}<button class="${cls || ''}">${esc(pick(COMMANDS, type))}</button></form>`;
+    return type === 'accept' ? form + toleranceForm(c) : form;
   }).join('') || `<p class="muted">${t('none')}</p>`;
 }
-function commandFrom(form, c) {
+// 容缺受理 beside the plain acceptance: the engine's pre-check of the case's application (c.acceptance_check)
+// says which items are still deficient and which of them the window may tolerate. The form lists exactly
+// those items when every one is tolerable; otherwise it says why not (the items, or the credit gate).
+function toleranceForm(c) {
+  const n = c.acceptance_check;
+  if (!n || !n.items || !n.items.length) return '';
+  const missing = n.items.map((i) => i.material);
+  const tolerable = n.tolerable || [];
+  if (n.credit_gate) return `<p class="muted" id="no-tolerance">${t('no_tolerance')}: ${t('credit_gate')}（${esc(pick(CREDIT_FACTS, n.credit_gate))}）</p>`;
+  const not = missing.filter((m) => !tolerable.includes(m));
+  if (not.length) {
+    return `<p class="muted" id="no-tolerance">${t('no_tolerance')}: ${t('not_tolerable')}：${esc(not.map((m) => materialName(c.permit, m)).join('、'))}</p>`;
+  }
+  return `<form data-command="accept" data-variant="tolerance" id="tolerance-form"><fieldset><legend>${t('accept_tolerant')}</legend>
+    <ul class="tolerated">${missing.map((m) => `<li data-material="${esc(m)}">${esc(materialName(c.permit, m))}</li>`).join('')}</ul>
+    <label>${t('supply_by')} <input type="date" name="supply_by" required></label>
+    <label>${t('signed_by')} <input name="signed_by" value="${esc(c.applicant.name)}" required></label>
+    <p class="commitment-text" id="tolerance-text"></p><p class="muted">${t('text_hash')} <code class="hash" id="tolerance-hash"></code></p>
+    <button>${t('accept_tolerant')}</button></fieldset></form>`;
+}
+async function commandFrom(form, c) {
   const type = form.dataset.command, f = form.elements, cmd = { type, expected_version: c.version };
   const val = (n) => (f[n] ? f[n].value.trim() : '');
+  if (form.dataset.variant === 'tolerance') {
+    const items = [...form.querySelectorAll('li[data-material]')].map((li) => li.dataset.material);
+    const text = toleranceText(c, items, val('supply_by'), val('signed_by'));
+    cmd.tolerance = { items, supply_by: val('supply_by'),
+                      commitment: { signed_by: val('signed_by'), signed_at: STATE.me.now, text_sha256: await sha256Hex(text) } };
+  }
+  if (type === 'supply') {
+    cmd.materials = [...form.querySelectorAll('input[name=material]:checked')]
+      .map((i) => ({ id: i.value, format: 'pdf', expires_on: '2030-12-31' }));
+  }
+  if (type === 'record_verification') { cmd.result = val('result'); if (val('method')) cmd.method = val('method'); if (val('note')) cmd.note = val('note'); }
   if (['reject', 'revoke', 'extend'].includes(type)) cmd.reason = val('reason');
   if (type === 'withdraw' && val('reason')) cmd.reason = val('reason');
   if (type === 'resubmit') {
@@ -669,8 +773,21 @@ async function viewCase(id) {
     throw e;
   }
   const history = await api('GET', '/api/cases/' + encodeURIComponent(id) + '/history');
+  if (c.kind !== 'complaint' && (c.allowed_commands || []).includes('accept')) c.acceptance_check = await acceptanceCheck(c);
   if (c.kind === 'complaint') return showCase(c, history, complaintCards(c));
   return showCase(c, history, permitCards(c));
+}
+// The engine's pre-check of the case's application as it stands: what is still deficient and what the
+// window could tolerate. A read: a page left meanwhile drops it.
+async function acceptanceCheck(c) {
+  const seq = STATE.seq;
+  const app = { permit: c.permit, applicant: c.applicant, facts: c.facts,
+                materials: (c.materials || []).map(({ received_on, ...m }) => m) };
+  if (c.commitment) app.commitment = c.commitment;
+  let n = null;
+  try { n = await api('POST', '/api/precheck', app); } catch (e) { n = null; }  // then no tolerance form
+  if (seq !== STATE.seq) throw new StaleView();
+  return n;
 }
 // A complaint's own cards: who reported what where, where it is now, the reply and the rating.
 function complaintCards(c) {
@@ -716,13 +833,56 @@ function permitCards(c) {
     <a href="#/notice/${encodeURIComponent(c.id)}/${i}" class="print-notice">${t('print_notice')}</a></li>`).join('');
   const details = `<div class="card"><dl class="kv"><dt>${t('applicant')}</dt><dd>${esc(c.applicant.name)} <span class="muted">${esc(c.applicant.id)}</span></dd>
           <dt>${t('received_on')}</dt><dd>${esc(c.received_on)}</dd><dt>${t('accepted_on')}</dt><dd>${esc(c.accepted_on || '—')}${c.deemed_accepted ? ' (' + pick(EVENTS, 'acceptance_deemed') + ')' : ''}</dd>
-          ${c.certificate ? `<dt>${t('certificate')}</dt><dd>${esc(c.certificate.number)} <a href="#/certificate/${encodeURIComponent(c.id)}" id="print-certificate">${t('print_certificate')}</a></dd>` : ''}</dl></div>`;
-  const left = `<div class="card"><h2>${t('opinions')}</h2><ul id="opinions">${opinions || `<li class="muted">${t('none')}</li>`}</ul></div>
+          ${c.certificate ? `<dt>${t('certificate')}</dt><dd>${esc(c.certificate.number)} <a href="#/certificate/${encodeURIComponent(c.id)}" id="print-certificate">${t('print_certificate')}</a></dd>` : ''}
+          ${c.end_reason && END_REASONS[c.end_reason] ? `<dt>${t('end_reason')}</dt><dd id="end-reason">${esc(pick(END_REASONS, c.end_reason))}</dd>` : ''}
+          ${c.credit_flagged ? `<dt>${t('credit_flagged')}</dt><dd><span class="tag flag" id="credit-flagged">${t('credit_flagged')}</span></dd>` : ''}</dl></div>`;
+  const left = `${pathCards(c)}<div class="card"><h2>${t('opinions')}</h2><ul id="opinions">${opinions || `<li class="muted">${t('none')}</li>`}</ul></div>
         <div class="card"><h2>${t('notices')}</h2><ul>${notices || `<li class="muted">${t('none')}</li>`}</ul></div>`;
   const right = `<div class="card"><h2>${t('facts')}</h2><dl class="kv">${facts}</dl></div>
         <div class="card"><h2>${t('materials')}</h2><ul>${mats}</ul></div>`;
   return { details, left, right };
 }
+// The two other acceptance paths on a case (docs/contract.md §17): its tolerance (the items, the supply date,
+// what is still to come) and its commitment (the items it replaces, who signed, the text's digest) with the
+// verification recorded on it.
+function pathCards(c) {
+  const names = (ids) => (ids || []).map((m) => materialName(c.permit, m)).join('、');
+  const signed = (x) => (x ? `<dt>${t('signed_by')}</dt><dd>${esc(x.signed_by)}</dd><dt>${t('signed_at')}</dt><dd>${esc(dueText(x.signed_at))}</dd>
+      <dt>${t('text_hash')}</dt><dd><code class="hash">${esc(x.text_sha256)}</code></dd>` : '');
+  let out = '';
+  if (c.tolerance) {
+    const tol = c.tolerance;
+    out += `<div class="card" id="tolerance" data-pending="${tol.pending ? 'true' : 'false'}"><h2>${t('tolerance')}</h2><dl class="kv">
+      <dt>${t('tolerated_items')}</dt><dd>${esc(names(tol.items))}</dd><dt>${t('supply_by')}</dt><dd>${esc(tol.supply_by)}</dd>
+      <dt>${t('outstanding')}</dt><dd id="tolerance-outstanding">${tol.pending ? esc(names(tol.outstanding)) : t('complete_supply')}</dd>
+      ${tol.supplied_on ? `<dt>${t('supplied_on')}</dt><dd>${esc(tol.supplied_on)}</dd>` : ''}${signed(tol.commitment)}</dl></div>`;
+  }
+  if (c.commitment) {
+    const v = c.verification;
+    out += `<div class="card" id="commitment"><h2>${t('commitment')}</h2><dl class="kv">
+      <dt>${t('committed_items')}</dt><dd>${esc(names(c.commitment.items))}</dd>${signed(c.commitment)}
+      ${v ? `<dt>${t('result')}</dt><dd id="verification-result" data-result="${esc(v.result)}">${esc(pick(VERIFY_RESULTS, v.result))}</dd>
+        ${v.method ? `<dt>${t('method')}</dt><dd>${esc(pick(VERIFY_METHODS, v.method))}</dd>` : ''}
+        ${v.note ? `<dt>${t('note')}</dt><dd>${esc(v.note)}</dd>` : ''}<dt>${t('recorded_on')}</dt><dd>${esc(v.recorded_on)}</dd>` : ''}</dl></div>`;
+  }
+  return out;
+}
+// The texts a person signs for the two paths. The portal records the SHA-256 of exactly the text shown
+// (text_sha256), so the signed words can be proven later.
+const BUREAU = '县城市管理局';
+function toleranceText(c, items, supplyBy, signedBy) {
+  return inChinese(() => `容缺受理承诺书：${signedBy}承诺，在${cnDate(supplyBy)}前（含当日）向${BUREAU}一站式服务窗口补齐${permitName(c.permit)}申请（案件编号${c.id}）的下列容缺材料：`
+    + `${items.map((m) => materialName(c.permit, m)).join('、')}。逾期未补齐的，同意终止办理本申请，并承担由此产生的法律责任。`);
+}
+function commitmentText(permit, applicantName, items) {
+  return inChinese(() => `告知承诺书：${applicantName}已知晓${permitName(permit)}的法定条件和要求，承诺下列材料所证明的事项真实、有效：`
+    + `${items.map((m) => materialName(permit, m)).join('、')}。本人（单位）知悉：承诺不实的，${BUREAU}将依法撤销许可，并将失信信息推送至信用信息平台。`);
+}
+async function sha256Hex(text) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 // The case page of either kind: state, clocks with lights, the kind's own cards, the actions the role may
 // take (each posted to the one command route), the timeline.
 function showCase(c, history, { details, left, right }) {
@@ -741,10 +901,22 @@ function showCase(c, history, { details, left, right }) {
         <div class="card"><h2>${t('timeline')}</h2>${timelineHtml(c, history)}</div>
       </div>
     </div>`);
+  const tolForm = document.getElementById('tolerance-form');
+  if (tolForm) {
+    // The text the applicant signs, and its digest, as the date and the signer are filled in.
+    const items = [...tolForm.querySelectorAll('li[data-material]')].map((li) => li.dataset.material);
+    const show = async () => {
+      const text = toleranceText(c, items, tolForm.supply_by.value, tolForm.signed_by.value.trim());
+      document.getElementById('tolerance-text').textContent = text;
+      document.getElementById('tolerance-hash').textContent = await sha256Hex(text);
+    };
+    tolForm.addEventListener('input', show);
+    show();
+  }
   document.querySelectorAll('form[data-command]').forEach((form) => form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const after = await api('POST', `/api/cases/${encodeURIComponent(c.id)}/commands`, commandFrom(form, c));
+      const after = await api('POST', `/api/cases/${encodeURIComponent(c.id)}/commands`, await commandFrom(form, c));
       flash(`${pick(COMMANDS, form.dataset.command)}: ${pick(STATES, after.state)}`, true);
       await route();
     } catch (err) {
@@ -837,7 +1009,7 @@ function viewNew() {
     <h2>${t('facts')}</h2><textarea name="facts"></textarea>
     <h2>${t('materials')}</h2><div id="material-list"></div>
     <p><button type="button" id="precheck" class="secondary">${t('precheck')}</button> <button id="submit-app">${t('submit')}</button></p>
-    <div id="precheck-result"></div></form>`);
+    <div id="precheck-result"></div><div id="commitment-choice"></div></form>`);
   const form = document.getElementById('app-form');
   const fill = () => {
     const p = form.permit.value;
@@ -845,25 +1017,52 @@ function viewNew() {
     document.getElementById('material-list').innerHTML = STATE.defs[p].materials.map((m) =>
       `<label style="display:block"><input type="checkbox" name="material" value="${esc(m.id)}"> ${esc(nameOf(m.name))}</label>`).join('');
   };
-  const application = () => {
+  const applicantName = () => (staff ? form.applicant_name.value.trim() : STATE.me.name);
+  // 告知承诺: the items the applicant chose to replace by a commitment, and the text it signs for them.
+  const committed = () => [...form.querySelectorAll('input[name=commit]:checked')].map((i) => i.value);
+  const plain = () => {
     const app = { permit: form.permit.value, facts: JSON.parse(form.facts.value || '{}'),
                   materials: [...form.querySelectorAll('input[name=material]:checked')].map((i) => ({ id: i.value, format: 'pdf', expires_on: '2030-12-31' })) };
-    if (staff) app.applicant = { id: form.applicant_id.value.trim(), name: form.applicant_name.value.trim() };
+    if (staff) app.applicant = { id: form.applicant_id.value.trim(), name: applicantName() };
     return app;
   };
-  form.permit.addEventListener('change', fill);
+  const application = async () => {
+    const app = plain();
+    const items = committed();
+    if (items.length) {
+      const text = commitmentText(app.permit, applicantName(), items);
+      app.commitment = { items, signed_by: applicantName(), signed_at: STATE.me.now, text_sha256: await sha256Hex(text) };
+    }
+    return app;
+  };
+  const showCommitment = async () => {
+    const items = committed();
+    const text = items.length ? commitmentText(form.permit.value, applicantName(), items) : '';
+    document.getElementById('commitment-text').textContent = text;
+    document.getElementById('commitment-hash').textContent = text ? await sha256Hex(text) : '';
+  };
+  form.permit.addEventListener('change', () => { fill(); document.getElementById('commitment-choice').innerHTML = ''; });
   fill();
   document.getElementById('precheck').addEventListener('click', async () => {
     try {
-      const n = await api('POST', '/api/precheck', application());
+      const n = await api('POST', '/api/precheck', plain());
+      const p = form.permit.value;
       document.getElementById('precheck-result').innerHTML = n.complete ? `<p class="tag">${t('complete')}</p>`
-        : `<h2>${t('deficiencies')}</h2><ul>${n.items.map((i) => `<li>${esc(materialName(form.permit.value, i.material))} — ${esc(pick(PROBLEMS, i.problem))}</li>`).join('')}</ul>`;
+        : `<h2>${t('deficiencies')}</h2><ul>${n.items.map((i) => `<li>${esc(materialName(p, i.material))} — ${esc(pick(PROBLEMS, i.problem))}</li>`).join('')}</ul>`;
+      // The items the engine says a commitment could cover (none under the credit gate).
+      const eligible = n.commitment_eligible || [];
+      const choice = document.getElementById('commitment-choice');
+      choice.innerHTML = n.credit_gate ? `<p class="muted">${t('credit_gate')}（${esc(pick(CREDIT_FACTS, n.credit_gate))}）</p>`
+        : eligible.length ? `<fieldset id="commitment"><legend>${t('commitment')}: ${t('commit_items')}</legend>
+          ${eligible.map((m) => `<label style="display:block"><input type="checkbox" name="commit" value="${esc(m)}"> ${esc(materialName(p, m))}</label>`).join('')}
+          <p class="commitment-text" id="commitment-text"></p><p class="muted">${t('text_hash')} <code class="hash" id="commitment-hash"></code></p></fieldset>` : '';
+      if (eligible.length && !n.credit_gate) choice.querySelectorAll('input[name=commit]').forEach((i) => i.addEventListener('change', showCommitment));
     } catch (e) { showError(e); }
   });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const c = await api('POST', '/api/applications', application());
+      const c = await api('POST', '/api/applications', await application());
       flash(`${t('received')}: ${c.id}`, true);
       location.hash = '#/case/' + encodeURIComponent(c.id);
     } catch (err) { showError(err); }
@@ -1013,6 +1212,7 @@ async function showRoute() {
       case 'certificate': return await viewCertificate(parts[1]);
       case 'review': return await viewReview();
       case 'head': return await viewHead();
+      case 'verification': return await viewVerification();
       case 'dashboard': return await viewDashboard(query);
       case 'new': return viewNew();
       case 'queue': return await viewQueue(query);
