@@ -13,6 +13,9 @@
     applicant_app.py --portal URL --login NAME resubmit CASE MANIFEST
                                                                answer a correction notice (补正) with only the
                                                                documents it names
+    applicant_app.py --portal URL --login NAME supply CASE MANIFEST
+                                                               bring what a tolerant acceptance (容缺受理) left
+                                                               outstanding, by its supply_by date
     applicant_app.py --portal URL --login NAME inbox [--all]   the messages the bureau sent you
 
 The password comes from $PERMITFLOW_PASSWORD or is asked for. `--db FILE` instead of `--portal` runs the same
@@ -253,6 +256,40 @@ def correction_answer(case: Dict[str, Any], manifest: Manifest) -> Optional[Dict
     if any(m.startswith("fact:") for m in named):
         command["facts"] = manifest.facts
     return command
+
+
+def supply_answer(case: Dict[str, Any], manifest: Manifest) -> Optional[Dict[str, Any]]:
+    """The supply command bringing the documents a tolerant acceptance (容缺受理) left outstanding, after
+    printing them; None (said why) when no supply is pending."""
+    tolerance = case.get("tolerance")
+    if not tolerance or not tolerance.get("pending"):
+        print(f"Case {case['id']} has no supply pending.")
+        return None
+    outstanding = set(tolerance.get("outstanding") or tolerance["items"])
+    materials, lines = manifest.materials(only=outstanding)
+    print(f"Supplying what the acceptance of {case['id']} left outstanding (by {tolerance['supply_by']}):")
+    for line in lines:
+        print(line)
+    missing = sorted(outstanding - {m["id"] for m in materials})
+    if missing:
+        print(f"Still not supplied: {', '.join(missing)}")
+    if not materials:
+        print("The manifest holds none of the outstanding documents: nothing sent.")
+        return None
+    return {"type": "supply", "materials": materials}
+
+
+def cmd_supply(engine: permitflow.Engine, args: argparse.Namespace) -> int:
+    manifest = Manifest(args.manifest)
+    case = engine.get(args.case)
+    command = supply_answer(case, manifest)
+    if command is None:
+        return 1
+    command.update(actor=manifest.actor, at=now_or(args.at))
+    case = engine.execute(case["id"], command)
+    print("\nSupplied.\n")
+    print_case(engine, case, dt.date.fromisoformat(command["at"][:10]))
+    return 0
 
 
 def cmd_resubmit(engine: permitflow.Engine, args: argparse.Namespace) -> int:
@@ -509,6 +546,20 @@ def cmd_portal_resubmit(portal: Portal, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_portal_supply(portal: Portal, args: argparse.Namespace) -> int:
+    manifest = Manifest(args.manifest)
+    path = f"/api/cases/{urllib.parse.quote(args.case, safe='')}"
+    command = supply_answer(portal.call("GET", path), manifest)
+    if command is None:
+        return 1
+    upload_missing(portal, manifest, command["materials"])
+    case = portal.call("POST", path + "/commands", command)
+    print("\nSupplied.\n")
+    with tempfile.TemporaryDirectory() as scratch:
+        portal_case(portal, case, dt.date.fromisoformat(portal.now()[:10]), scratch)
+    return 0
+
+
 def cmd_portal_inbox(portal: Portal, args: argparse.Namespace) -> int:
     """The bureau's messages to you (the feed's notify profile); only new ones unless --all."""
     folder = cache_dir(args)
@@ -576,6 +627,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("manifest")
     p.add_argument("--at", help="--db only: RFC 3339 time of the resubmission (the portal uses its own clock)")
     p.set_defaults(run=cmd_resubmit, portal_run=cmd_portal_resubmit)
+    p = sub.add_parser("supply", help="bring the documents a tolerant acceptance (容缺受理) left outstanding")
+    p.add_argument("case")
+    p.add_argument("manifest")
+    p.add_argument("--at", help="--db only: RFC 3339 time of the supply (the portal uses its own clock)")
+    p.set_defaults(run=cmd_supply, portal_run=cmd_portal_supply)
     p = sub.add_parser("inbox", help="the messages the bureau sent you (portal only)")
     p.add_argument("--all", action="store_true", help="every message, not only the new ones")
     p.set_defaults(portal_run=cmd_portal_inbox)

@@ -204,3 +204,26 @@ def test_verify_checks_the_documents(portal):
                             (case["id"], 1, "the document is missing from " + root)]), found
     # The download of a missing document is a 404, not a half answer.
     assert error_of(portal, "GET", f"/api/cases/{case['id']}/documents/{sha(d1)}")[0] == 404
+
+
+def test_a_material_sets_its_own_limit(tmp_path, start_portal):
+    """max_upload_mib on a material of a county's definition (docs/definitions.md): its site plan may be 1 MiB,
+    while the portal's default stays 4 KiB for everything else."""
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "definitions", "road_occupation.json")
+    doc = json.load(open(example, encoding="utf-8"))
+    for m in doc["materials"]:
+        if m["id"] == "site_plan":
+            m["max_upload_mib"] = 1
+    folder = tmp_path / "county"
+    folder.mkdir()
+    (folder / "road_occupation.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    p = start_portal("--definitions-dir", str(folder), "--county-code", "320923", "--max-document-bytes", "4096")
+    plan = pdf_bytes("site plan", 600 * 1024)          # 600 KiB: over the default, under the material's 1 MiB
+    too_big = pdf_bytes("site plan", 1024 * 1024 + 1)  # just over 1 MiB
+    status, doc = upload(p, plan, query="?permit=road_occupation&material=site_plan")
+    assert status == 201, doc
+    assert upload(p, too_big, query="?permit=road_occupation&material=site_plan")[0] == 413
+    # Another material of the same permit, or no material named, keeps the portal's default.
+    assert upload(p, pdf_bytes("form", 600 * 1024), query="?permit=road_occupation&material=application_form")[0] == 413
+    assert upload(p, pdf_bytes("loose", 600 * 1024))[0] == 413
+    assert len(store_files(p)[0]) == 1 and store_files(p)[1] == []

@@ -36,9 +36,9 @@ def write_docs(tmp_path, materials):
     return docs
 
 
-def manifest(tmp_path, name, documents):
-    facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in FACTS["road_excavation"].items()}
-    doc = {"permit": "road_excavation", "applicant": {"id": "91320922MA1CONF01X", "name": "示例工程有限公司"},
+def manifest(tmp_path, name, documents, permit="road_excavation"):
+    facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in FACTS[permit].items()}
+    doc = {"permit": permit, "applicant": {"id": "91320922MA1CONF01X", "name": "示例工程有限公司"},
            "facts": facts, "documents": documents}
     path = tmp_path / name
     path.write_text(json.dumps(doc, ensure_ascii=False))
@@ -99,6 +99,37 @@ def test_precheck_submit_correct_and_follow_the_clock(tmp_path):
     assert r.returncode == 1 and "NotFound" in r.stderr
     r = run("precheck", m1)
     assert r.returncode == 2  # no --db
+
+
+def test_supply_after_a_tolerant_acceptance(tmp_path):
+    """容缺受理: the clerk accepts without the rendering, promised by 06-15; the app brings only that document."""
+    db = str(tmp_path / "app.db")
+    with permitflow.Engine(str(tmp_path / "scratch.db")) as e:
+        full = complete(e, "outdoor_advertising", at("2026-06-01", "09:00"))
+    docs = write_docs(tmp_path, full)
+    first = manifest(tmp_path, "first.json", [d for d in docs if d["id"] != "rendering"], "outdoor_advertising")
+    r = run("--db", db, "submit", first, "--at", "2026-06-01T09:00:00+08:00", "--allow-incomplete")
+    assert r.returncode == 0, r.stdout + r.stderr
+    case_id = re.search(r"Submitted: case (\S+)", r.stdout).group(1)
+    everything = manifest(tmp_path, "all.json", docs, "outdoor_advertising")
+    r = run("--db", db, "supply", case_id, everything, "--at", "2026-06-02T10:00:00+08:00")
+    assert r.returncode == 1 and "no supply pending" in r.stdout  # not accepted yet: nothing to supply
+    with permitflow.Engine(db) as e:
+        signed = {"signed_by": "张三", "signed_at": at("2026-06-01", "10:30"), "text_sha256": "b" * 64}
+        c = e.execute(case_id, {"type": "accept", "actor": CLERK, "at": at("2026-06-01", "11:00"),
+                                "tolerance": {"items": ["rendering"], "supply_by": "2026-06-15",
+                                              "commitment": signed}})
+        assert c["tolerance"]["pending"] is True
+        before = len(e.history(case_id))
+    r = run("--db", db, "supply", case_id, everything, "--at", "2026-06-03T10:00:00+08:00")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "by 2026-06-15" in r.stdout and "rendering" in r.stdout and "Supplied." in r.stdout
+    with permitflow.Engine(db) as e:
+        c = e.get(case_id)
+        assert c["tolerance"]["pending"] is False and c["tolerance"]["supplied_on"] == "2026-06-03"
+        supplied = e.history(case_id)[before:]
+        assert [x["type"] for x in supplied] == ["supplied"]
+        assert [m["id"] for m in supplied[0]["data"]["materials"]] == ["rendering"]  # only what was outstanding
 
 
 def readme_steps():
