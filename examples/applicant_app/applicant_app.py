@@ -279,28 +279,22 @@ def supply_answer(case: Dict[str, Any], manifest: Manifest) -> Optional[Dict[str
     return {"type": "supply", "materials": materials}
 
 
-def cmd_supply(engine: permitflow.Engine, args: argparse.Namespace) -> int:
+# The two answers an applicant sends to its own case: what the command carries and what is said once it went.
+ANSWERS = {"resubmit": (correction_answer, "Resubmitted: the bureau's acceptance clock starts again."),
+           "supply": (supply_answer, "Supplied.")}
+
+
+def cmd_answer(engine: permitflow.Engine, args: argparse.Namespace) -> int:
+    """resubmit or supply on a local database (demonstrations)."""
+    answer, said = ANSWERS[args.command]
     manifest = Manifest(args.manifest)
     case = engine.get(args.case)
-    command = supply_answer(case, manifest)
+    command = answer(case, manifest)
     if command is None:
         return 1
     command.update(actor=manifest.actor, at=now_or(args.at))
     case = engine.execute(case["id"], command)
-    print("\nSupplied.\n")
-    print_case(engine, case, dt.date.fromisoformat(command["at"][:10]))
-    return 0
-
-
-def cmd_resubmit(engine: permitflow.Engine, args: argparse.Namespace) -> int:
-    manifest = Manifest(args.manifest)
-    case = engine.get(args.case)
-    command = correction_answer(case, manifest)
-    if command is None:
-        return 1
-    command.update(actor=manifest.actor, at=now_or(args.at))
-    case = engine.execute(case["id"], command)
-    print("\nResubmitted: the bureau's acceptance clock starts again.\n")
+    print(f"\n{said}\n")
     print_case(engine, case, dt.date.fromisoformat(command["at"][:10]))
     return 0
 
@@ -531,30 +525,17 @@ def cmd_portal_status(portal: Portal, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_portal_resubmit(portal: Portal, args: argparse.Namespace) -> int:
+def cmd_portal_answer(portal: Portal, args: argparse.Namespace) -> int:
+    """resubmit or supply through the portal: uploads what it lacks, then sends the command."""
+    answer, said = ANSWERS[args.command]
     manifest = Manifest(args.manifest)
     path = f"/api/cases/{urllib.parse.quote(args.case, safe='')}"
-    case = portal.call("GET", path)
-    command = correction_answer(case, manifest)
+    command = answer(portal.call("GET", path), manifest)
     if command is None:
         return 1
     upload_missing(portal, manifest, command["materials"])
     case = portal.call("POST", path + "/commands", command)
-    print("\nResubmitted: the bureau's acceptance clock starts again.\n")
-    with tempfile.TemporaryDirectory() as scratch:
-        portal_case(portal, case, dt.date.fromisoformat(portal.now()[:10]), scratch)
-    return 0
-
-
-def cmd_portal_supply(portal: Portal, args: argparse.Namespace) -> int:
-    manifest = Manifest(args.manifest)
-    path = f"/api/cases/{urllib.parse.quote(args.case, safe='')}"
-    command = supply_answer(portal.call("GET", path), manifest)
-    if command is None:
-        return 1
-    upload_missing(portal, manifest, command["materials"])
-    case = portal.call("POST", path + "/commands", command)
-    print("\nSupplied.\n")
+    print(f"\n{said}\n")
     with tempfile.TemporaryDirectory() as scratch:
         portal_case(portal, case, dt.date.fromisoformat(portal.now()[:10]), scratch)
     return 0
@@ -626,12 +607,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("case")
     p.add_argument("manifest")
     p.add_argument("--at", help="--db only: RFC 3339 time of the resubmission (the portal uses its own clock)")
-    p.set_defaults(run=cmd_resubmit, portal_run=cmd_portal_resubmit)
+    p.set_defaults(run=cmd_answer, portal_run=cmd_portal_answer)
     p = sub.add_parser("supply", help="bring the documents a tolerant acceptance (容缺受理) left outstanding")
     p.add_argument("case")
     p.add_argument("manifest")
     p.add_argument("--at", help="--db only: RFC 3339 time of the supply (the portal uses its own clock)")
-    p.set_defaults(run=cmd_supply, portal_run=cmd_portal_supply)
+    p.set_defaults(run=cmd_answer, portal_run=cmd_portal_answer)
     p = sub.add_parser("inbox", help="the messages the bureau sent you (portal only)")
     p.add_argument("--all", action="store_true", help="every message, not only the new ones")
     p.set_defaults(portal_run=cmd_portal_inbox)
