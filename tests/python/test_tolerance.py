@@ -125,3 +125,40 @@ def test_credit_gate(engine):
     n = engine.precheck(a)
     assert [i["material"] for i in n["items"]] == ["transport_contract", "vehicle_management_rules"]
     assert engine.query({})["cases"] == []
+
+
+def test_supply_and_verification_refused_in_every_other_state(engine):
+    """Each new command in every state where it has nothing to act on: refused, the case unchanged."""
+    refused = (permitflow.InvalidState, permitflow.RuleViolation)
+    supply = {"type": "supply", "actor": APP, "at": at("2026-06-03"),
+              "materials": [{"id": "rendering", "format": "pdf"}]}
+    verification = {"type": "record_verification", "actor": CLERK, "at": at("2026-06-03"), "result": "confirmed",
+                    "method": "document_check"}
+    cases = {}
+    cases["submitted"] = advert(engine)
+    c = advert(engine)
+    cases["awaiting_correction"] = engine.execute(c["id"], {"type": "request_correction", "actor": CLERK,
+                                                            "at": at("2026-06-02")})
+    full = complete(engine, "outdoor_advertising", at("2026-06-01", "09:00"))
+    c = engine.submit(app("outdoor_advertising", at("2026-06-01", "09:00"), full))
+    cases["under_review without a tolerance"] = engine.execute(
+        c["id"], {"type": "accept", "actor": CLERK, "at": at("2026-06-01", "11:00")})
+    c = advert(engine)
+    cases["withdrawn"] = engine.execute(c["id"], {"type": "withdraw", "actor": APP, "at": at("2026-06-02")})
+    c = advert(engine)
+    engine.execute(c["id"], {"type": "accept", "actor": CLERK, "at": at("2026-06-01", "11:00"),
+                             "tolerance": tolerance("2026-06-02")})
+    engine.run_due(at("2026-06-03", "00:00"))  # lapsed at 00:00 after supply_by
+    cases["terminated"] = engine.get_case(c["id"])
+    c = advert(engine)
+    engine.execute(c["id"], {"type": "accept", "actor": CLERK, "at": at("2026-06-01", "11:00"),
+                             "tolerance": tolerance("2026-06-05")})
+    cases["supplied already"] = engine.execute(c["id"], supply)
+    assert [c["state"] for c in cases.values()] == [
+        "submitted", "awaiting_correction", "under_review", "withdrawn", "terminated", "under_review"]
+    for name, c in cases.items():
+        for cmd in (supply, verification):  # none of these cases was decided on a commitment
+            try:
+                unchanged(engine, c["id"], cmd, refused)
+            except AssertionError as e:
+                raise AssertionError(f"{cmd['type']} in {name}: {e}") from e
