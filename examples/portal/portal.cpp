@@ -125,7 +125,12 @@ Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_of
       limits_(options.limits),
       sessions_(options.sessions),
       throttle_(options.login_failures_per_user, options.login_failures_per_address, options.login_window) {
-  if (!options_.documents_dir.empty()) documents_.emplace(options_.documents_dir);
+  if (!options_.documents_dir.empty()) {
+    documents_.emplace(options_.documents_dir);
+    std::string dir = options_.documents_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    holders_.emplace(dir + ".holders");
+  }
   // A changed password, a disabled or a removed login signs that person out everywhere.
   users_.on_revoked([this](const std::string& login) { sessions_.end_all(login); });
   sign_in_routes();
@@ -187,7 +192,7 @@ BodyPlan Portal::plan(const Request& head) {
   return plan;
 }
 
-void Portal::attach_documents(json& doc, bool required) const {
+void Portal::attach_documents(json& doc, bool required, const User& u) const {
   if (!doc.contains("materials") || !doc["materials"].is_array()) return;
   auto& materials = doc["materials"];
   for (std::size_t i = 0; i < materials.size(); ++i) {
@@ -198,12 +203,12 @@ void Portal::attach_documents(json& doc, bool required) const {
     const std::string at = "/materials/" + std::to_string(i) + "/sha256";
     if (!permitflow::is_sha256_hex(sha))
       throw permitflow::Error(ErrorCode::invalid_argument, at + ": must be 64 lower-case hex digits", at);
-    const bool stored = documents_ && documents_->has(sha);
+    const bool stored = documents_ && holders_->holds(sha, u.id) && documents_->has(sha);
     if (!stored && !required) continue;
     if (!stored)
       throw permitflow::Error(ErrorCode::invalid_argument,
                               at + ": the document of material '" + id + "' (" + sha +
-                                  ") has not been uploaded: PUT /api/documents/" + sha + " first",
+                                  ") has not been uploaded by you: PUT /api/documents/" + sha + " first",
                               at);
     // The bytes decide the format, whatever the applicant declared.
     m["format"] = permitflow::sniff_document_format(documents_->path_of(sha));
@@ -422,35 +427,38 @@ void Portal::routes() {
       }));
   router_.Post("/api/precheck", api([this, application](const Request& req, Response& res, const User& u) {
                  json app = application(req, u);
-                 attach_documents(app, false);  // judged by the uploaded bytes where there are some
+                 attach_documents(app, false, u);  // judged by the uploaded bytes where there are some
                  send_json(res, json::parse(engine_.precheck(app.dump())));
                }));
   router_.Post("/api/applications",
                api([this, application, view](const Request& req, Response& res, const User& u) {
                  json app = application(req, u);
-                 attach_documents(app, true);
+                 attach_documents(app, true, u);
                  send_json(res, view(json::parse(engine_.submit(app.dump()))), 201);
                }));
   router_.Post(R"(/api/cases/([^/]+)/commands)",
                api([this, with_actor, view](const Request& req, Response& res, const User& u) {
                  json cmd = with_actor(req, u);
-                 attach_documents(cmd, true);
+                 attach_documents(cmd, true, u);
                  send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd.dump()))));
                }));
   // Documents (docs/portal.md): uploaded by hash (the body was streamed to a temporary file by the
   // server, see plan()), described by hash, downloaded through a case the user may see.
   router_.add(
-      "PUT", R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+      "PUT", R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User& u) {
         if (!documents_ || req.body_file.empty())
           throw HttpError{503, "storage", "This portal keeps no documents (no --documents-dir)."};
         const auto s = documents_->put(req.body_file, req.matches[1].str());
-        send_json(res, {{"sha256", s.sha256}, {"format", s.format}, {"size", s.size}, {"created", s.created}},
-                  s.created ? 201 : 200);
+        // "created" is new for this person: whether somebody else sent the same bytes is not said.
+        const bool created = holders_->add(s.sha256, u.id);
+        send_json(res, {{"sha256", s.sha256}, {"format", s.format}, {"size", s.size}, {"created", created}},
+                  created ? 201 : 200);
       }));
-  router_.Get(R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+  router_.Get(R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User& u) {
                 const std::string sha = req.matches[1].str();
-                if (!documents_ || !permitflow::is_sha256_hex(sha) || !documents_->has(sha))
-                  throw HttpError{404, "not_found", "No document with this SHA-256 has been uploaded."};
+                if (!documents_ || !permitflow::is_sha256_hex(sha) || !holders_->holds(sha, u.id) ||
+                    !documents_->has(sha))
+                  throw HttpError{404, "not_found", "You have uploaded no document with this SHA-256."};
                 const std::string path = documents_->path_of(sha);
                 std::ifstream in(path, std::ios::binary | std::ios::ate);
                 send_json(res, {{"sha256", sha},

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "clock.hpp"
+#include "holders.hpp"
 #include "http.hpp"
 #include "permitflow/documents.hpp"
 #include "permitflow/engine.hpp"
@@ -55,6 +56,7 @@ class Portal {
   Throttle throttle_;
   Router router_;
   std::optional<permitflow::DocumentStore> documents_;
+  std::optional<DocumentHolders> holders_;  // who uploaded which document, beside documents_
 
   /// The signed-in user of a request (401 without a live session; 403 for a state-changing request whose
   /// X-CSRF-Token header is not the session's); names the user in the access log by an opaque reference.
@@ -62,9 +64,10 @@ class Portal {
   void routes();
   void sign_in_routes();
   void serve_assets();
-  /// Sets the format of every material of a submission or command that names an uploaded sha256 from its
-  /// bytes; if `required`, a named sha256 not uploaded is Error(invalid_argument) naming the material.
-  void attach_documents(nlohmann::json& doc, bool required) const;
+  /// Sets the format of every material of a submission or command that names a sha256 `u` uploaded from its
+  /// bytes; if `required`, a named sha256 `u` has not uploaded is Error(invalid_argument) naming the
+  /// material.
+  void attach_documents(nlohmann::json& doc, bool required, const User& u) const;
 };
 
 }  // namespace portal
