@@ -3,11 +3,16 @@
 //   case row, FULL synchronous SQLite, one transaction) on a store held at the schema before the feed
 //   (no record written) and at the latest schema (one record in the same transaction), in the same run;
 // - reading: records per second from a cursor, page after page of 1,000, on SQLite — through the store and
-//   through Engine::feed's JSON (what a consumer calls) over cases the engine wrote.
+//   through Engine::feed's JSON (what a consumer calls) over cases the engine wrote;
+// - a stalled consumer: the same durable append on a database whose only consumer is 1,000,000 records
+//   behind (every record kept) and on the same database with the consumer caught up (the records pruned).
+//   PERMITFLOW_FEED_BACKLOG sets the backlog (the smoke runs use a small one).
 //
 //   feed_bench [--benchmark_filter=...]   (each case works in its own temporary folder)
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -108,6 +113,56 @@ fs::path filled_store(const fs::path& dir, int events) {
   }
   return file;
 }
+
+/// The backlog of BM_StalledConsumer: PERMITFLOW_FEED_BACKLOG, else 1,000,000 records.
+int backlog_size() {
+  const char* text = std::getenv("PERMITFLOW_FEED_BACKLOG");
+  return text != nullptr ? std::max(1000, std::atoi(text)) : 1000000;
+}
+
+/// A database holding `backlog_size()` events and their records, written once per run and copied for each
+/// measurement (filling it takes far longer than measuring).
+const fs::path& backlog_template() {
+  static TempDir dir;
+  static const fs::path file = filled_store(dir.path, backlog_size());
+  return file;
+}
+
+/// The durable append of BM_DurableAppend on a database of `backlog_size()` events. Arg 0: its consumer has
+/// acknowledged every record and they are pruned; 1: the consumer is stalled at 0 and every record is kept.
+void BM_StalledConsumer(benchmark::State& state) {
+  const bool stalled = state.range(0) == 1;
+  TempDir dir;
+  const fs::path file = dir.path / "bench.db";
+  fs::copy_file(backlog_template(), file);
+  store::StoreConfig config;
+  config.database = file.string();
+  store::SqliteStore db(config);
+  {
+    auto tx = db.begin_write();
+    const std::int64_t head = tx->feed_bounds().head;
+    tx->set_feed_cursor("province", stalled ? 0 : head);
+    if (!stalled) tx->prune_feed(head);
+    tx->commit();
+  }
+  // New cases after the filled ones, so every append writes a new event of a live case.
+  constexpr int kCases = 50;
+  const int first = backlog_size() / 10 + 1;
+  std::vector<std::int64_t> versions(kCases, 0);
+  int next = 0;
+  for (auto _ : state) {
+    const int i = next++ % kCases;
+    auto tx = db.begin_write();
+    const store::CaseRecord row = case_row(first + i, versions[static_cast<std::size_t>(i)] + 1);
+    auto events = one_event(row);
+    tx->append(row, versions[static_cast<std::size_t>(i)], events);
+    tx->commit();
+    ++versions[static_cast<std::size_t>(i)];
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel(stalled ? "consumer stalled, backlog kept" : "consumer caught up, records pruned");
+}
+BENCHMARK(BM_StalledConsumer)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 /// Reads every record from cursor 0, pages of 1,000, through the store (one read transaction per page).
 void BM_FeedReadStore(benchmark::State& state) {

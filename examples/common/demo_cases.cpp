@@ -1,5 +1,7 @@
 #include "demo_cases.hpp"
 
+#include "demo_cast_file.hpp"
+
 #include <algorithm>
 #include <map>
 #include <ostream>
@@ -7,27 +9,60 @@
 
 namespace permitflow::demo {
 
-json clerk() { return {{"id", "窗口-王芳"}, {"role", "clerk"}}; }
-json head() { return {{"id", "局长-李建国"}, {"role", "head"}}; }
+std::string_view cast_json() {
+  for (const auto& f : cast_file::embedded_files())
+    if (f.name == "examples/common/demo_cast.json") return f.content;
+  throw std::logic_error("demo_cast.json is not compiled in");
+}
+
+namespace {
+
+/// The cast's people, parsed once.
+const json& cast() {
+  static const json users = json::parse(cast_json())["users"];
+  return users;
+}
+
+/// The first person of the cast with this role (and, when given, this department or unit): the demo's
+/// logic refers to people by what they do, the cast file says who they are.
+const json& person(const std::string& role, const char* field = nullptr, const std::string& value = {}) {
+  for (const auto& u : cast())
+    if (u["role"] == role && (!field || u.value(field, "") == value)) return u;
+  throw std::logic_error("demo cast: no " + role + (field ? " of " + std::string(field) + " " + value : "") +
+                         " in demo_cast.json");
+}
+
+json actor_of(const json& u) {
+  json a = {{"id", u["id"]}, {"role", u["role"]}};
+  for (const char* k : {"department", "unit"})
+    if (u.contains(k)) a[k] = u[k];
+  return a;
+}
+
+/// {"id", "name"} of a party to a case: a firm by its login, the name it goes by in a case.
+json party(const std::string& login) {
+  for (const auto& u : cast())
+    if (u["login"] == login)
+      return {{"id", u["id"]}, {"name", u.value("party_name", u["name"].get<std::string>())}};
+  throw std::logic_error("demo cast: no login " + login + " in demo_cast.json");
+}
+
+}  // namespace
+
+json clerk() { return actor_of(person("clerk")); }
+json head() { return actor_of(person("head")); }
 json reviewer(const std::string& department) {
-  return {{"id", "审查-" + department}, {"role", "reviewer"}, {"department", department}};
+  return actor_of(person("reviewer", "department", department));
 }
-json gas_company() { return {{"id", "91320922MA1GAS001X"}, {"name", "滨海华润燃气有限公司"}}; }
-json ad_company() { return {{"id", "91320922MA1ADV002Y"}, {"name", "滨海星光广告传媒有限公司"}}; }
-json haulage_company() { return {{"id", "91320922MA1HAU003Z"}, {"name", "滨海顺通渣土运输有限公司"}}; }
+json gas_company() { return party("demo-gas"); }
+json ad_company() { return party("demo-adv"); }
+json haulage_company() { return party("demo-haul"); }
 json as_applicant(const json& company) { return {{"id", company["id"]}, {"role", "applicant"}}; }
-json resident() { return {{"id", "居民-张秀英"}, {"name", "张秀英"}}; }
+json resident() { return party("demo-resident"); }
 json as_reporter(const json& person) { return {{"id", person["id"]}, {"role", "reporter"}}; }
-json dispatcher() { return {{"id", "信息员-孙丽"}, {"role", "dispatcher"}}; }
-json handler(const std::string& unit) {
-  static const std::map<std::string, std::string> kPeople = {{"sanitation", "环卫-周强"},
-                                                             {"law_enforcement", "执法-吴军"},
-                                                             {"service_center", "服务-郑洁"},
-                                                             {"general_office", "办公室-冯涛"}};
-  const auto p = kPeople.find(unit);
-  return {{"id", p != kPeople.end() ? p->second : "承办-" + unit}, {"role", "handler"}, {"unit", unit}};
-}
-json leader() { return {{"id", "分管局长-钱进"}, {"role", "leader"}}; }
+json dispatcher() { return actor_of(person("dispatcher")); }
+json handler(const std::string& unit) { return actor_of(person("handler", "unit", unit)); }
+json leader() { return actor_of(person("leader")); }
 
 json complaint(const std::string& category, const json& reporter, const std::string& when,
                const std::string& source, const std::string& description, const std::string& location) {

@@ -1,11 +1,13 @@
-// The demo cast of the example hosts: the people at the window, three applicant firms, and the cases
-// `permitctl demo` tells as timelines and `portal --seed-demo` puts into a fresh database. One copy of
-// the demo logic for both hosts.
+// The demo cast of the example hosts: the people at the window, three applicant firms and the quick-service
+// line (demo_cast.json, also the portal's `--demo` users and the browser tests' logins), and the cases
+// `permitctl demo` tells as timelines and `portal --seed-demo` puts into a fresh database. One copy of the
+// cast and of the demo logic for every host and test.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "permitflow/calendar.hpp"
@@ -15,7 +17,10 @@ namespace permitflow::demo {
 
 using nlohmann::json;
 
-// --- the cast (ids match the portal's built-in demo users) -----------------------------------------
+// --- the cast: the people of demo_cast.json (the portal's `--demo` users), found by what they do ------
+/// demo_cast.json as compiled in: {"users": [{"login", "id", "role", "department"?, "unit"?, "name",
+/// "party_name"?}]}, the portal's users-file format; `party_name` is the name a person goes by in a case.
+std::string_view cast_json();
 json clerk();                                  // 窗口-王芳
 json head();                                   // 局长-李建国
 json reviewer(const std::string& department);  // 审查-<department>

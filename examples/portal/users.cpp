@@ -14,7 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "assets.hpp"
+#include "demo_cases.hpp"
 
 namespace portal {
 
@@ -111,14 +111,10 @@ Users Users::load(const std::string& path) {
 }
 
 Users Users::demo() {
-  for (const auto& f : assets::embedded_files())
-    if (f.name == "examples/portal/demo-config.json") {
-      Users users = from_json(f.content, "demo-config.json (built in)");
-      const std::string hash = hash_password(kDemoPassword);
-      for (auto& u : users.users_) u.password_hash = hash;
-      return users;
-    }
-  throw std::logic_error("demo-config.json is not compiled in");
+  Users users = from_json(permitflow::demo::cast_json(), "demo_cast.json (built in)");
+  const std::string hash = hash_password(kDemoPassword);
+  for (auto& u : users.users_) u.password_hash = hash;
+  return users;
 }
 
 std::string Users::to_json() const {

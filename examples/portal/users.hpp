@@ -30,8 +30,8 @@ class Users {
   static Users from_json(std::string_view text, std::string_view source);
   /// Reads a users file, refusing one that the group or others may read or write.
   static Users load(const std::string& path);
-  /// The demo users shipped with the portal (demo-config.json, compiled in), one for every role, all with the
-  /// demo password (docs/portal.md).
+  /// The demo users: the demo cast (examples/common/demo_cast.json, compiled in), one for every role, all
+  /// with the demo password (docs/portal.md).
   static Users demo();
   static constexpr std::string_view kDemoPassword = "permitflow-demo";
 

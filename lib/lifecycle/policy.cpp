@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "lifecycle/lifecycle.hpp"
+#include "lifecycle/rules.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -71,7 +72,7 @@ std::vector<CommandType> allowed_commands(const Case& c, const Actor& a, const C
     } catch (const Error&) {
       continue;
     }
-    if (state_takes(c, probe, ctx)) out.push_back(probe.type);
+    if (state_takes(c, probe, ctx) && rules::case_refuses(c, probe.type).empty()) out.push_back(probe.type);
   }
   return out;
 }

@@ -31,7 +31,9 @@ bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def);
 bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit);
 
 /// The command types `a` may give on `c` in its current state: role, department, unit and ownership checked
-/// (authorize()), and the chart takes the command in this state; the law's rules are not evaluated.
+/// (authorize()), the chart takes the command in this state, and the case holds what the command acts on
+/// (rules::case_refuses: a pending tolerance to supply, an open verification); the rules that read the
+/// command's body are not evaluated.
 std::vector<CommandType> allowed_commands(const Case& c, const Actor& a, const CaseContext& ctx);
 
 }  // namespace permitflow

@@ -168,10 +168,28 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   return out;
 }
 
+std::string case_refuses(const Case& c, CommandType type) {
+  switch (type) {
+    case CommandType::supply:
+      if (!tolerance_pending(c)) return "no tolerance is pending on this case, so there is nothing to supply";
+      return "";
+    case CommandType::record_verification:
+      if (!c.deadlines.verification.present)
+        return "this case was not decided on a commitment, so there is no verification to record";
+      if (c.verification) {
+        return "the verification was already recorded (" + c.verification->result + " on " +
+               c.verification->on.to_string() + ")";
+      }
+      return "";
+    default:
+      return "";
+  }
+}
+
 // 容缺补齐: the applicant brings the tolerated items; checked like a resubmission, the tolerance ends once
 // every named item is in order.
 Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  if (!tolerance_pending(c)) violation("no tolerance is pending on this case, so there is nothing to supply");
+  if (auto why = case_refuses(c, CommandType::supply); !why.empty()) violation(why);
   const Tolerance& tol = *c.tolerance;
   const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
   const auto materials = parse_materials(cmd.body["materials"], "/materials", received);
@@ -208,13 +226,7 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
 // 告知承诺 核查: the check of the commitment after the decision; a false commitment revokes the permit and
 // is reported to the credit system (the feed carries `credit_flagged`).
 Events record_verification(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  if (!c.deadlines.verification.present) {
-    violation("this case was not decided on a commitment, so there is no verification to record");
-  }
-  if (c.verification) {
-    violation("the verification was already recorded (" + c.verification->result + " on " +
-              c.verification->on.to_string() + ")");
-  }
+  if (auto why = case_refuses(c, CommandType::record_verification); !why.empty()) violation(why);
   const std::string result = cmd.body["result"].get<std::string>();
   json data = {{"result", result},
                {"method", cmd.body.contains("method") ? cmd.body["method"] : json(nullptr)},

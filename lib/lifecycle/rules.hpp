@@ -2,6 +2,7 @@
 // returning the events to append or throwing Error(rule_violation). Used by chart.cpp only.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "case/case.hpp"
@@ -16,6 +17,11 @@ using Events = std::vector<Event>;
 /// would copy the event and its data.
 Events single_event(const Case& c, const Command& cmd, std::string type,
                     nlohmann::json data = nlohmann::json::object());
+
+/// Why the case cannot take a command of this type whatever its body says — a supply with no tolerance
+/// pending, a verification with none open — or "" when it can. The rules refuse with this text and
+/// allowed_commands (policy.hpp) leaves such a command out, so the two cannot disagree.
+std::string case_refuses(const Case& c, CommandType type);
 
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx);
 Events request_correction(const Case& c, const Command& cmd, const CaseContext& ctx);

@@ -61,7 +61,7 @@ export function startPortal(portals, dir, name, ...extra) {
 // The demo users' password (docs/portal.md); the UI signs in with it like a person would.
 export const DEMO_PASSWORD = 'permitflow-demo';
 /** The demo users' logins, from the portal's built-in demo users file (no route lists them). */
-export const DEMO_LOGINS = JSON.parse(readFileSync(path.join(root, 'examples/portal/demo-config.json'), 'utf8'))
+export const DEMO_LOGINS = JSON.parse(readFileSync(path.join(root, 'examples/common/demo_cast.json'), 'utf8'))
   .users.map((u) => u.login);
 const sessions = new Map();  // base + login -> { cookie, csrf }
 

@@ -139,6 +139,16 @@ test('a commitment on the application, decided on, and a verification that finds
   assert.equal(decided.state, 'approved');
   assert.ok(decided.deadlines.verification && decided.deadlines.verification.due, 'the verification clock runs');
 
+  // The supervisor's weekly dashboard lists it among the commitments still to verify.
+  const sup = await watchedPage(suite.context);
+  await signIn(sup, base, 'demo-supervisor');
+  await visit(sup, '#/dashboard');
+  const open = sup.locator(`#week-verification-open tr[data-case="${id}"]`);
+  assert.equal(await open.count(), 1);
+  assert.match(await open.textContent(), /建筑物业主（业主委员会）同意设置证明/);
+  assert.equal(await sup.locator(`#week-false-commitments tr[data-case="${id}"]`).count(), 0);
+  await noCodes(sup, base);
+
   // The clerk finds it in the verification queue and records that the commitment was false.
   const clerk = await watchedPage(suite.context);
   await signIn(clerk, base, 'demo-clerk');
@@ -169,4 +179,13 @@ test('a commitment on the application, decided on, and a verification that finds
   await visit(clerk, '#/verification');
   assert.equal(await clerk.locator(`#verification-open tr[data-case="${id}"]`).count(), 0);
   await clerk.finish();
+  // On the dashboard it moves from the commitments to verify to the false ones found this week.
+  await visit(sup, '#/dashboard');
+  const found = sup.locator(`#week-false-commitments tr[data-case="${id}"]`);
+  assert.equal(await found.count(), 1);
+  assert.match(await found.textContent(), /建筑物业主（业主委员会）同意设置证明/);
+  assert.equal(await sup.locator(`#week-verification-open tr[data-case="${id}"]`).count(), 0);
+  await shot(sup, '6-dashboard-commitments');
+  await noCodes(sup, base);
+  await sup.finish();
 });

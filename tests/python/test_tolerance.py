@@ -57,9 +57,13 @@ def test_supply_by_role(engine, actor, error):
     cmd = {"type": "supply", "actor": actor, "at": at("2026-06-03"),
            "materials": [{"id": "rendering", "format": "pdf"}]}
     if error:
+        if actor["role"] in ("clerk", "head", "supervisor"):  # who may see the case but not supply
+            assert "supply" not in engine.get(c["id"], actor=actor)["allowed_commands"]
         unchanged(engine, c["id"], cmd, error)
     else:
+        assert "supply" in engine.get(c["id"], actor=actor)["allowed_commands"]
         assert engine.execute(c["id"], cmd)["tolerance"]["pending"] is False
+        assert "supply" not in engine.get(c["id"], actor=actor)["allowed_commands"]
 
 
 def test_issuance_held_while_pending(engine):
@@ -107,7 +111,9 @@ def test_record_verification_by_role(engine, actor, error):
     if error:
         unchanged(engine, cid, cmd, error)
         return
+    assert "record_verification" in engine.get(cid, actor=actor)["allowed_commands"]
     c = engine.execute(cid, cmd)
+    assert "record_verification" not in engine.get(cid, actor=actor)["allowed_commands"]
     assert c["state"] == "revoked" and c["end_reason"] == "false_commitment" and c["credit_flagged"] is True
     assert [e["type"] for e in engine.history(cid)[-3:]] == ["verification_recorded", "revoked", "credit_flagged"]
     report = engine.report("2026-04-20")
@@ -157,6 +163,9 @@ def test_supply_and_verification_refused_in_every_other_state(engine):
     assert [c["state"] for c in cases.values()] == [
         "submitted", "awaiting_correction", "under_review", "withdrawn", "terminated", "under_review"]
     for name, c in cases.items():
+        # Not offered where it would be refused (allowed_commands and execute share the check).
+        assert "supply" not in engine.get(c["id"], actor=APP)["allowed_commands"], name
+        assert "record_verification" not in engine.get(c["id"], actor=CLERK)["allowed_commands"], name
         for cmd in (supply, verification):  # none of these cases was decided on a commitment
             try:
                 unchanged(engine, c["id"], cmd, refused)

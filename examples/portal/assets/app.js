@@ -84,6 +84,9 @@ const WORDS = {
   result: ['核查结果', 'Result'], method: ['核查方式', 'Method'], recorded_on: ['核查日期', 'Recorded on'],
   credit_flagged: ['已推送失信信息', 'Credit record flagged'], end_reason: ['终结原因', 'Ended because'],
   pending_supply: ['待补齐', 'pending'], complete_supply: ['已补齐', 'complete'],
+  tolerance_week: ['容缺受理与告知承诺', 'Tolerance and commitments'],
+  tolerance_lapsed: ['本周容缺逾期终止', 'Terminated this week: tolerated items not supplied'],
+  false_commitments: ['本周查实承诺不实', 'False commitments found this week'], terminated_on: ['终止日期', 'Terminated on'],
 };
 const STATES = {
   submitted: ['已收件', 'submitted'], awaiting_correction: ['待补正', 'awaiting correction'],
@@ -1133,6 +1136,30 @@ function complaintDashboard(rep, cases) {
       ${(rep.unresolved || []).map((u) => `<tr class="row" data-case="${esc(u.case)}"><td>${light(u.light)}</td><td>${esc(u.case)}</td><td>${esc(categoryName(u.category))}</td>
         <td>${esc(pick(STATES, u.state))}</td><td>${esc(unitName(u.unit))}</td><td>${esc(dueText(u.due))}</td><td>${u.working_days_late}</td></tr>`).join('')}</table>`;
 }
+// The weekly report's tolerance and commitment parts (docs/contract.md §17): tolerated items pending at the
+// week's end, cases terminated in it because they lapsed, commitments still to verify, false ones found.
+function commitmentDashboard(report) {
+  const names = (permit, items) => esc((items || []).map((m) => materialName(permit, m)).join('、'));
+  const table = (id, rows, headers, cells) => (rows.length
+    ? `<table id="${id}"><tr>${headers.map((k) => `<th>${t(k)}</th>`).join('')}</tr>${rows.map((r) => `<tr class="row" data-case="${esc(r.case)}">
+        <td>${esc(r.case)}</td><td>${esc(permitName(r.permit))}</td><td>${esc(r.applicant)}</td>${cells(r)}</tr>`).join('')}</table>`
+    : `<p class="muted" id="${id}">${t('none')}</p>`);
+  const base = ['case_no', 'permit', 'applicant'];
+  return `<h2>${t('tolerance_week')}</h2>
+    <h3>${t('tolerance_pending')} <span class="muted">(${report.tolerance.pending.length})</span></h3>
+    ${table('week-tolerance-pending', report.tolerance.pending, [...base, 'outstanding', 'supply_by'],
+      (r) => `<td>${names(r.permit, r.outstanding)}</td><td>${esc(r.supply_by || '')}</td>`)}
+    <h3>${t('tolerance_lapsed')} <span class="muted">(${report.tolerance.lapsed.length})</span></h3>
+    ${table('week-tolerance-lapsed', report.tolerance.lapsed, [...base, 'outstanding', 'terminated_on'],
+      (r) => `<td>${names(r.permit, r.outstanding)}</td><td>${esc(r.date)}</td>`)}
+    <h3>${t('verification_open')} <span class="muted">(${report.commitment.verification_open.length})</span></h3>
+    ${table('week-verification-open', report.commitment.verification_open, [...base, 'committed_items', 'due', 'light'],
+      (r) => `<td>${names(r.permit, r.items)}</td><td>${esc(r.due)}</td><td>${light(r.light)}</td>`)}
+    <h3>${t('false_commitments')} <span class="muted">(${report.commitment.false_commitments.length})</span></h3>
+    ${table('week-false-commitments', report.commitment.false_commitments, [...base, 'committed_items', 'recorded_on'],
+      (r) => `<td>${names(r.permit, r.items)}</td><td>${esc(r.recorded_on)}</td>`)}`;
+}
+
 async function viewDashboard(query) {
   const week = query.get('week') || STATE.me.now.slice(0, 10);
   const report = await api('GET', '/api/report?week=' + encodeURIComponent(week));
@@ -1158,6 +1185,7 @@ async function viewDashboard(query) {
         <td>${esc(l.applicant)}</td><td>${esc(l.due)}</td><td>${esc(deptName(l.permit, l.department))}</td><td>${l.working_days_late}</td></tr>`).join('')}</table>
     <h2>${t('suspended_cases')}</h2><table>${report.suspended.map((s) => `<tr class="row" data-case="${esc(s.case)}"><td>${esc(s.case)}</td><td>${esc(permitName(s.permit))}</td>
       <td>${esc(reasonName(s.reason))}</td><td>${esc(s.from)}</td><td>${s.suspended_working_days}/${s.expected_working_days}</td></tr>`).join('') || `<tr><td class="muted">${t('none')}</td></tr>`}</table>
+    ${report.tolerance ? commitmentDashboard(report) : ''}
     ${report.complaints ? complaintDashboard(report.complaints, complaints) : ''}
     <h2>${t('handling')}</h2><table><tr><th>${t('permit')}</th><th>${t('count')}</th><th>${t('mean')}</th><th>${t('p90')}</th><th>${t('limit')}</th><th>${t('over')}</th></tr>${handling}</table>`);
   document.getElementById('week-form').week.addEventListener('change', (e) => { location.hash = '#/dashboard?week=' + e.target.value; });
