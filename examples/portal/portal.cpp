@@ -118,7 +118,7 @@ std::pair<std::string, bool> document_type(const std::string& format) {
 Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_offset_minutes,
                PortalOptions options)
     : engine_(engine),
-      users_(std::move(users)),
+      users_(std::move(users), options.users_file),
       clock_(clock),
       utc_offset_minutes_(utc_offset_minutes),
       options_(options),
@@ -126,6 +126,8 @@ Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_of
       sessions_(options.sessions),
       throttle_(options.login_failures_per_user, options.login_failures_per_address, options.login_window) {
   if (!options_.documents_dir.empty()) documents_.emplace(options_.documents_dir);
+  // A changed password, a disabled or a removed login signs that person out everywhere.
+  users_.on_revoked([this](const std::string& login) { sessions_.end_all(login); });
   sign_in_routes();
   routes();
   serve_assets();
@@ -208,10 +210,11 @@ void Portal::attach_documents(json& doc, bool required) const {
   }
 }
 
-const User& Portal::signed_in(const Request& req, Response& res) {
+User Portal::signed_in(const Request& req, Response& res) {
+  users_.refresh();  // first: a reload may end the very session this request carries
   const auto session = sessions_.find(req.cookie(kSessionCookie));
   if (!session) throw HttpError{401, "unauthorized", "Sign in: the request carries no live session."};
-  const User* user = users_.find(session->login);
+  const std::optional<User> user = users_.find(session->login);
   if (!user || user->disabled) throw HttpError{401, "unauthorized", "The session's user may not sign in."};
   res.actor_ref = user_ref(user->login);
   if (req.method != "GET" && req.method != "HEAD" &&
@@ -252,7 +255,8 @@ void Portal::sign_in_routes() {
       return send_error(res, 429, "too_many_requests",
                         "Too many failed sign-ins; try again in " + std::to_string(wait) + " s.");
     }
-    const User* user = users_.find(login);
+    users_.refresh();
+    const std::optional<User> user = users_.find(login);
     const bool ok = check_password(user ? user->password_hash : std::string(), password);
     if (!ok || !user || user->disabled) {
       throttle_.failed(login, req.remote_addr);
@@ -282,7 +286,7 @@ void Portal::routes() {
   auto api = [this](Handler h) {
     return [this, h](const Request& req, Response& res) {
       try {
-        const User& user = signed_in(req, res);
+        const User user = signed_in(req, res);
         h(req, res, user);
       } catch (const HttpError& e) {
         send_error(res, e.status, e.name, e.message);

@@ -31,6 +31,7 @@ struct PortalOptions {
   std::string documents_dir;                   // uploaded documents (docs/deployment.md); "": none
   std::size_t max_document_bytes = 20u << 20;  // an upload's limit unless its material sets max_upload_mib
   std::chrono::seconds upload_timeout{300};    // to receive one upload's header and body
+  std::string users_file;  // read again when it changes (UserDirectory); "": the users given never change
 };
 
 class Portal {
@@ -45,7 +46,7 @@ class Portal {
 
  private:
   permitflow::Engine& engine_;
-  Users users_;
+  UserDirectory users_;
   Clock& clock_;
   int utc_offset_minutes_;
   PortalOptions options_;
@@ -57,7 +58,7 @@ class Portal {
 
   /// The signed-in user of a request (401 without a live session; 403 for a state-changing request whose
   /// X-CSRF-Token header is not the session's); names the user in the access log by an opaque reference.
-  const User& signed_in(const Request& req, Response& res);
+  User signed_in(const Request& req, Response& res);
   void routes();
   void sign_in_routes();
   void serve_assets();
