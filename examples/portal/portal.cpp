@@ -477,8 +477,6 @@ void Portal::routes() {
         if (material.empty() || !documents_ || !documents_->has(sha))
           throw HttpError{404, "not_found", "The case refers to no stored document with this SHA-256."};
         const std::string path = documents_->path_of(sha);
-        std::ifstream in(path, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         const std::string format = permitflow::sniff_document_format(path);
         const auto [type, inline_ok] = document_type(format);
         std::string file = material + "." + (format.empty() ? "bin" : format);
@@ -486,7 +484,7 @@ void Portal::routes() {
           if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ch = '_';
         res.set_header("Content-Disposition",
                        std::string(inline_ok ? "inline" : "attachment") + "; filename=\"" + file + "\"");
-        res.set_content(std::move(bytes), type);
+        res.send_file(path, type);
         // Who read which document of which case: a line of its own in the access log.
         if (auto log = spdlog::get("portal.access"))
           log->info("{} {} DOCUMENT {} {} {}", log_escape(req.remote_addr), res.actor_ref,

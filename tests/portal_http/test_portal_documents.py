@@ -260,3 +260,42 @@ def test_a_document_is_its_uploaders_only(portal, start_portal, tmp_path):
     again = start_portal()  # the same database and documents folder
     assert again.json("GET", f"/api/documents/{digest}", token="demo-gas")["sha256"] == digest
     assert error_of(again, "GET", f"/api/documents/{sha(rest[0][1])}", token="demo-gas")[0] == 404
+
+
+def test_a_large_download_is_streamed_from_disk(portal):
+    """Four readers of a 16 MiB document at once: every byte arrives, and the portal's peak memory grows by far
+    less than one copy of the file (it sends from the file, it does not read it into memory)."""
+    import threading
+    import urllib.request
+
+    def peak_kib():
+        for line in open(f"/proc/{portal.proc.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmHWM")
+
+    mats = all_materials(portal, lambda m: pdf_bytes(m))
+    big = pdf_bytes("big site plan", 16 << 20)
+    mats[0] = (mats[0][0], big)
+    for _, data in mats:
+        assert upload(portal, data)[0] == 201
+    body = {"permit": "road_excavation", "facts": road_facts(), "materials": [material(m, d) for m, d in mats]}
+    case = portal.json("POST", "/api/applications", body, token="demo-gas", expect=201)
+    url = portal.base + f"/api/cases/{case['id']}/documents/{sha(big)}"
+    cookie, _ = portal.session("demo-gas")
+    before = peak_kib()
+    got = []
+
+    def read():
+        req = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            got.append((r.status, r.headers["Content-Length"], hashlib.sha256(r.read()).hexdigest()))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    assert got == [(200, str(len(big)), sha(big))] * 4
+    grown = peak_kib() - before
+    assert grown < 8 * 1024, f"peak memory grew by {grown} KiB for a {len(big) >> 20} MiB document"
