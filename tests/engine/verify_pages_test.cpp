@@ -10,6 +10,7 @@
 #include "store/hash_chain.hpp"
 #include "support/engine_fixture.hpp"
 #include "support/test_database.hpp"
+#include "support/verify_report.hpp"
 
 namespace permitflow::testing {
 namespace {
@@ -34,15 +35,6 @@ class VerifyPagesTest : public ::testing::TestWithParam<std::string> {
     std::string out = "'";
     for (const char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
     return out + "'";
-  }
-  static bool has_problem(const json& v, const json& case_id, std::optional<std::int64_t> seq,
-                          const std::string& words) {
-    for (const auto& p : v["problems"]) {
-      if (p["case"] != case_id) continue;
-      if (seq && (!p.contains("seq") || p["seq"] != *seq)) continue;
-      if (p["problem"].get<std::string>().find(words) != std::string::npos) return true;
-    }
-    return false;
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include "store/store.hpp"
 #include "support/engine_fixture.hpp"
+#include "support/verify_report.hpp"
 
 #include "store/hash_chain.hpp"
 
@@ -97,16 +98,6 @@ class VerifyTest : public EngineTest {
     q.bind(7, e.prev_hash);
     q.bind(8, e.hash);
     EXPECT_EQ(q.exec(), 1);
-  }
-
-  static bool has_problem(const json& v, const json& case_id, std::optional<std::int64_t> seq,
-                          const std::string& words) {
-    for (const auto& p : v["problems"]) {
-      if (p["case"] != case_id) continue;
-      if (seq && (!p.contains("seq") || p["seq"] != *seq)) continue;
-      if (p["problem"].get<std::string>().find(words) != std::string::npos) return true;
-    }
-    return false;
   }
 };
 
