@@ -65,6 +65,24 @@ std::vector<store::EventRecord> one_event(const store::CaseRecord& r) {
   return {e};
 }
 
+/// The measured loop: one event and the case row per iteration, each its own FULL-synchronous transaction, on
+/// 50 cases numbered from `first_case` in turn.
+void durable_appends(benchmark::State& state, store::SqliteStore& db, int first_case) {
+  constexpr int kCases = 50;
+  std::vector<std::int64_t> versions(kCases, 0);
+  int next = 0;
+  for (auto _ : state) {
+    const int i = next++ % kCases;
+    auto tx = db.begin_write();
+    const store::CaseRecord row = case_row(first_case + i, versions[static_cast<std::size_t>(i)] + 1);
+    auto events = one_event(row);
+    tx->append(row, versions[static_cast<std::size_t>(i)], events);
+    tx->commit();
+    ++versions[static_cast<std::size_t>(i)];
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
 /// One durable command's writes: one event and the case row in one FULL-synchronous transaction, on 50
 /// cases in turn. Arg 0: the store stops at the schema before the feed; 1: the latest, with the feed.
 void BM_DurableAppend(benchmark::State& state) {
@@ -73,19 +91,7 @@ void BM_DurableAppend(benchmark::State& state) {
   store::StoreConfig config;
   config.database = (dir.path / "bench.db").string();
   store::SqliteStore db(config, with_feed ? -1 : kSchemaBeforeFeed);
-  constexpr int kCases = 50;
-  std::vector<std::int64_t> versions(kCases, 0);
-  int next = 0;
-  for (auto _ : state) {
-    const int i = next++ % kCases;
-    auto tx = db.begin_write();
-    const store::CaseRecord row = case_row(i, versions[static_cast<std::size_t>(i)] + 1);
-    auto events = one_event(row);
-    tx->append(row, versions[static_cast<std::size_t>(i)], events);
-    tx->commit();
-    ++versions[static_cast<std::size_t>(i)];
-  }
-  state.SetItemsProcessed(state.iterations());
+  durable_appends(state, db, 0);
   state.SetLabel(with_feed ? "with the feed record" : "schema before the feed");
 }
 BENCHMARK(BM_DurableAppend)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
@@ -146,20 +152,7 @@ void BM_StalledConsumer(benchmark::State& state) {
     tx->commit();
   }
   // New cases after the filled ones, so every append writes a new event of a live case.
-  constexpr int kCases = 50;
-  const int first = backlog_size() / 10 + 1;
-  std::vector<std::int64_t> versions(kCases, 0);
-  int next = 0;
-  for (auto _ : state) {
-    const int i = next++ % kCases;
-    auto tx = db.begin_write();
-    const store::CaseRecord row = case_row(first + i, versions[static_cast<std::size_t>(i)] + 1);
-    auto events = one_event(row);
-    tx->append(row, versions[static_cast<std::size_t>(i)], events);
-    tx->commit();
-    ++versions[static_cast<std::size_t>(i)];
-  }
-  state.SetItemsProcessed(state.iterations());
+  durable_appends(state, db, backlog_size() / 10 + 1);
   state.SetLabel(stalled ? "consumer stalled, backlog kept" : "consumer caught up, records pruned");
 }
 BENCHMARK(BM_StalledConsumer)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();

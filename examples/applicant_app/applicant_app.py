@@ -6,7 +6,7 @@
     applicant_app.py --portal URL --login NAME precheck MANIFEST
                                                                the one-time checklist, computed OFFLINE on the
                                                                embedded engine with the cached definitions
-    applicant_app.py --portal URL --login NAME submit MANIFEST upload the documents the portal lacks, submit
+    applicant_app.py --portal URL --login NAME submit MANIFEST upload the documents not sent before, submit
                                                                (refused while incomplete unless
                                                                --allow-incomplete), show the clocks
     applicant_app.py --portal URL --login NAME status CASE     the case, its notices and clocks in working days
@@ -473,7 +473,7 @@ def offline_precheck(args: argparse.Namespace, manifest: Manifest, at: str,
 
 
 def upload_missing(portal: Portal, manifest: Manifest, materials: List[Dict[str, Any]]) -> None:
-    """Uploads the documents the portal does not hold yet (asked by hash), with a progress line each."""
+    """Uploads the documents this person has not sent the portal yet (asked by hash), with a progress line each."""
     sent = 0
     for m in materials:
         if portal.has_document(m["sha256"]):

@@ -40,6 +40,12 @@ void Response::set_content(std::string content, std::string type) {
   set_header("Content-Type", std::move(type));
 }
 
+void Response::send_file(std::string path, std::string type) {
+  body.clear();
+  body_file = std::move(path);
+  set_header("Content-Type", std::move(type));
+}
+
 void Response::set_header(std::string name, std::string value) {
   for (auto& [k, v] : headers)
     if (strcasecmp(k.c_str(), name.c_str()) == 0 && strcasecmp(name.c_str(), "Set-Cookie") != 0) {

@@ -39,10 +39,14 @@ struct Request {
 struct Response {
   int status = 200;
   std::string body;
+  std::string body_file;  // when set, the body is this file, streamed from disk (documents), not `body`
   std::vector<std::pair<std::string, std::string>> headers;
   std::string actor_ref = "-";  // who asked, for the access log: an opaque reference, never a name or token
 
   void set_content(std::string content, std::string type);
+  /// Answers with the bytes of the file at `path`, read as they are sent: a large document is never held
+  /// whole.
+  void send_file(std::string path, std::string type);
   void set_header(std::string name, std::string value);
   bool has_header(std::string_view name) const;
 };

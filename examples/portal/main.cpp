@@ -73,7 +73,7 @@ int users_command(CLI::App& users, const std::string& file, portal::User& fields
   }
   all.save(file);
   std::cerr << "portal: updated '" << fields.login << "' in " << file
-            << " (a running portal reads the file at start: restart it)\n";
+            << " (a running portal reads it again within a second)\n";
   return 0;
 }
 
@@ -225,6 +225,7 @@ int main(int argc, char** argv) {
 
     portal::PortalOptions options;
     options.demo = demo;
+    options.users_file = demo ? "" : users_file;
     options.secure_cookies = secure_cookies;
     options.sessions.idle = std::chrono::seconds(session_idle);
     options.sessions.lifetime = std::chrono::seconds(session_lifetime);

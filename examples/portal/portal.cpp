@@ -118,14 +118,21 @@ std::pair<std::string, bool> document_type(const std::string& format) {
 Portal::Portal(permitflow::Engine& engine, Users users, Clock& clock, int utc_offset_minutes,
                PortalOptions options)
     : engine_(engine),
-      users_(std::move(users)),
+      users_(std::move(users), options.users_file),
       clock_(clock),
       utc_offset_minutes_(utc_offset_minutes),
       options_(options),
       limits_(options.limits),
       sessions_(options.sessions),
       throttle_(options.login_failures_per_user, options.login_failures_per_address, options.login_window) {
-  if (!options_.documents_dir.empty()) documents_.emplace(options_.documents_dir);
+  if (!options_.documents_dir.empty()) {
+    documents_.emplace(options_.documents_dir);
+    std::string dir = options_.documents_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    holders_.emplace(dir + ".holders");
+  }
+  // A changed password, a disabled or a removed login signs that person out everywhere.
+  users_.on_revoked([this](const std::string& login) { sessions_.end_all(login); });
   sign_in_routes();
   routes();
   serve_assets();
@@ -185,7 +192,7 @@ BodyPlan Portal::plan(const Request& head) {
   return plan;
 }
 
-void Portal::attach_documents(json& doc, bool required) const {
+void Portal::attach_documents(json& doc, bool required, const User& u) const {
   if (!doc.contains("materials") || !doc["materials"].is_array()) return;
   auto& materials = doc["materials"];
   for (std::size_t i = 0; i < materials.size(); ++i) {
@@ -196,22 +203,23 @@ void Portal::attach_documents(json& doc, bool required) const {
     const std::string at = "/materials/" + std::to_string(i) + "/sha256";
     if (!permitflow::is_sha256_hex(sha))
       throw permitflow::Error(ErrorCode::invalid_argument, at + ": must be 64 lower-case hex digits", at);
-    const bool stored = documents_ && documents_->has(sha);
+    const bool stored = documents_ && holders_->holds(sha, u.id) && documents_->has(sha);
     if (!stored && !required) continue;
     if (!stored)
       throw permitflow::Error(ErrorCode::invalid_argument,
                               at + ": the document of material '" + id + "' (" + sha +
-                                  ") has not been uploaded: PUT /api/documents/" + sha + " first",
+                                  ") has not been uploaded by you: PUT /api/documents/" + sha + " first",
                               at);
     // The bytes decide the format, whatever the applicant declared.
     m["format"] = permitflow::sniff_document_format(documents_->path_of(sha));
   }
 }
 
-const User& Portal::signed_in(const Request& req, Response& res) {
+User Portal::signed_in(const Request& req, Response& res) {
+  users_.refresh();  // first: a reload may end the very session this request carries
   const auto session = sessions_.find(req.cookie(kSessionCookie));
   if (!session) throw HttpError{401, "unauthorized", "Sign in: the request carries no live session."};
-  const User* user = users_.find(session->login);
+  const std::optional<User> user = users_.find(session->login);
   if (!user || user->disabled) throw HttpError{401, "unauthorized", "The session's user may not sign in."};
   res.actor_ref = user_ref(user->login);
   if (req.method != "GET" && req.method != "HEAD" &&
@@ -252,7 +260,8 @@ void Portal::sign_in_routes() {
       return send_error(res, 429, "too_many_requests",
                         "Too many failed sign-ins; try again in " + std::to_string(wait) + " s.");
     }
-    const User* user = users_.find(login);
+    users_.refresh();
+    const std::optional<User> user = users_.find(login);
     const bool ok = check_password(user ? user->password_hash : std::string(), password);
     if (!ok || !user || user->disabled) {
       throttle_.failed(login, req.remote_addr);
@@ -282,7 +291,7 @@ void Portal::routes() {
   auto api = [this](Handler h) {
     return [this, h](const Request& req, Response& res) {
       try {
-        const User& user = signed_in(req, res);
+        const User user = signed_in(req, res);
         h(req, res, user);
       } catch (const HttpError& e) {
         send_error(res, e.status, e.name, e.message);
@@ -418,35 +427,38 @@ void Portal::routes() {
       }));
   router_.Post("/api/precheck", api([this, application](const Request& req, Response& res, const User& u) {
                  json app = application(req, u);
-                 attach_documents(app, false);  // judged by the uploaded bytes where there are some
+                 attach_documents(app, false, u);  // judged by the uploaded bytes where there are some
                  send_json(res, json::parse(engine_.precheck(app.dump())));
                }));
   router_.Post("/api/applications",
                api([this, application, view](const Request& req, Response& res, const User& u) {
                  json app = application(req, u);
-                 attach_documents(app, true);
+                 attach_documents(app, true, u);
                  send_json(res, view(json::parse(engine_.submit(app.dump()))), 201);
                }));
   router_.Post(R"(/api/cases/([^/]+)/commands)",
                api([this, with_actor, view](const Request& req, Response& res, const User& u) {
                  json cmd = with_actor(req, u);
-                 attach_documents(cmd, true);
+                 attach_documents(cmd, true, u);
                  send_json(res, view(json::parse(engine_.execute(req.matches[1].str(), cmd.dump()))));
                }));
   // Documents (docs/portal.md): uploaded by hash (the body was streamed to a temporary file by the
   // server, see plan()), described by hash, downloaded through a case the user may see.
   router_.add(
-      "PUT", R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+      "PUT", R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User& u) {
         if (!documents_ || req.body_file.empty())
           throw HttpError{503, "storage", "This portal keeps no documents (no --documents-dir)."};
         const auto s = documents_->put(req.body_file, req.matches[1].str());
-        send_json(res, {{"sha256", s.sha256}, {"format", s.format}, {"size", s.size}, {"created", s.created}},
-                  s.created ? 201 : 200);
+        // "created" is new for this person: whether somebody else sent the same bytes is not said.
+        const bool created = holders_->add(s.sha256, u.id);
+        send_json(res, {{"sha256", s.sha256}, {"format", s.format}, {"size", s.size}, {"created", created}},
+                  created ? 201 : 200);
       }));
-  router_.Get(R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User&) {
+  router_.Get(R"(/api/documents/([^/]+))", api([this](const Request& req, Response& res, const User& u) {
                 const std::string sha = req.matches[1].str();
-                if (!documents_ || !permitflow::is_sha256_hex(sha) || !documents_->has(sha))
-                  throw HttpError{404, "not_found", "No document with this SHA-256 has been uploaded."};
+                if (!documents_ || !permitflow::is_sha256_hex(sha) || !holders_->holds(sha, u.id) ||
+                    !documents_->has(sha))
+                  throw HttpError{404, "not_found", "You have uploaded no document with this SHA-256."};
                 const std::string path = documents_->path_of(sha);
                 std::ifstream in(path, std::ios::binary | std::ios::ate);
                 send_json(res, {{"sha256", sha},
@@ -465,8 +477,6 @@ void Portal::routes() {
         if (material.empty() || !documents_ || !documents_->has(sha))
           throw HttpError{404, "not_found", "The case refers to no stored document with this SHA-256."};
         const std::string path = documents_->path_of(sha);
-        std::ifstream in(path, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         const std::string format = permitflow::sniff_document_format(path);
         const auto [type, inline_ok] = document_type(format);
         std::string file = material + "." + (format.empty() ? "bin" : format);
@@ -474,7 +484,7 @@ void Portal::routes() {
           if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ch = '_';
         res.set_header("Content-Disposition",
                        std::string(inline_ok ? "inline" : "attachment") + "; filename=\"" + file + "\"");
-        res.set_content(std::move(bytes), type);
+        res.send_file(path, type);
         // Who read which document of which case: a line of its own in the access log.
         if (auto log = spdlog::get("portal.access"))
           log->info("{} {} DOCUMENT {} {} {}", log_escape(req.remote_addr), res.actor_ref,

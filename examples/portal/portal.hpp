@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "clock.hpp"
+#include "holders.hpp"
 #include "http.hpp"
 #include "permitflow/documents.hpp"
 #include "permitflow/engine.hpp"
@@ -31,6 +32,7 @@ struct PortalOptions {
   std::string documents_dir;                   // uploaded documents (docs/deployment.md); "": none
   std::size_t max_document_bytes = 20u << 20;  // an upload's limit unless its material sets max_upload_mib
   std::chrono::seconds upload_timeout{300};    // to receive one upload's header and body
+  std::string users_file;  // read again when it changes (UserDirectory); "": the users given never change
 };
 
 class Portal {
@@ -45,7 +47,7 @@ class Portal {
 
  private:
   permitflow::Engine& engine_;
-  Users users_;
+  UserDirectory users_;
   Clock& clock_;
   int utc_offset_minutes_;
   PortalOptions options_;
@@ -54,16 +56,18 @@ class Portal {
   Throttle throttle_;
   Router router_;
   std::optional<permitflow::DocumentStore> documents_;
+  std::optional<DocumentHolders> holders_;  // who uploaded which document, beside documents_
 
   /// The signed-in user of a request (401 without a live session; 403 for a state-changing request whose
   /// X-CSRF-Token header is not the session's); names the user in the access log by an opaque reference.
-  const User& signed_in(const Request& req, Response& res);
+  User signed_in(const Request& req, Response& res);
   void routes();
   void sign_in_routes();
   void serve_assets();
-  /// Sets the format of every material of a submission or command that names an uploaded sha256 from its
-  /// bytes; if `required`, a named sha256 not uploaded is Error(invalid_argument) naming the material.
-  void attach_documents(nlohmann::json& doc, bool required) const;
+  /// Sets the format of every material of a submission or command that names a sha256 `u` uploaded from its
+  /// bytes; if `required`, a named sha256 `u` has not uploaded is Error(invalid_argument) naming the
+  /// material.
+  void attach_documents(nlohmann::json& doc, bool required, const User& u) const;
 };
 
 }  // namespace portal

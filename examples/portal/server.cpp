@@ -90,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::optional<http::request_parser<http::file_body>> file_parser_;
   std::string body_file_;
   http::response<http::string_body> answer_;
+  http::response<http::file_body> file_answer_;  // an answer whose body is a file (Response::body_file)
   std::array<char, 16 * 1024> drain_{};
   std::size_t drained_ = 0;
 
@@ -254,6 +255,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void answer(const std::string& method, const std::string& path, Response& res, bool keep) {
     add_security_headers(path, res);
+    if (!res.body_file.empty()) return answer_file(method, path, res, keep);
     server_.log(addr_, res.actor_ref, method, path, res.status, res.body.size());
     answer_ = {};
     answer_.version(11);
@@ -263,12 +265,42 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     answer_.keep_alive(keep);
     answer_.prepare_payload();
     if (method == "HEAD") answer_.body().clear();
+    write(answer_, keep);
+  }
+
+  /// Writes an answer within the write timeout, then reads the next request or closes.
+  template <class Message>
+  void write(Message& message, bool keep) {
     deadline(server_.options.write_timeout);
-    http::async_write(stream_, answer_,
+    http::async_write(stream_, message,
                       [self = this->shared_from_this(), keep](beast::error_code ec, std::size_t) {
                         if (ec || !keep) return self->close(!ec);
                         self->read();
                       });
+  }
+
+  /// The same with the body read from a file as it is written, so a download costs a buffer, not the file.
+  void answer_file(const std::string& method, const std::string& path, Response& res, bool keep) {
+    beast::error_code ec;
+    http::file_body::value_type file;
+    file.open(res.body_file.c_str(), beast::file_mode::scan, ec);
+    if (ec) {  // removed between the handler's check and now: an answer like any other missing document
+      Response gone;
+      gone.actor_ref = res.actor_ref;
+      send_error(gone, 404, "not_found", "The document could not be read.");
+      return answer(method, path, gone, keep);
+    }
+    const std::uint64_t size = file.size();
+    server_.log(addr_, res.actor_ref, method, path, res.status, static_cast<std::size_t>(size));
+    file_answer_ = {};
+    file_answer_.version(11);
+    file_answer_.result(static_cast<unsigned>(res.status));
+    for (const auto& [k, v] : res.headers) file_answer_.insert(k, v);
+    if (method != "HEAD") file_answer_.body() = std::move(file);
+    file_answer_.keep_alive(keep);
+    file_answer_.prepare_payload();
+    if (method == "HEAD") file_answer_.content_length(size);
+    write(file_answer_, keep);
   }
 
   /// Ends the connection. After an answer to a request it did not read to its end, the portal reads and drops

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -167,6 +168,61 @@ void Users::add(User u) {
   check(u, "user '" + u.login + "'");
   if (find(u.login)) throw std::runtime_error("the login '" + u.login + "' is used twice");
   users_.push_back(std::move(u));
+}
+
+UserDirectory::UserDirectory(Users users, std::string path)
+    : path_(std::move(path)),
+      users_(std::make_shared<const Users>(std::move(users))),
+      looked_(std::chrono::steady_clock::now()) {
+  if (!path_.empty()) stamp_ = stamp_of(path_);
+}
+
+UserDirectory::FileStamp UserDirectory::stamp_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<unsigned long long>(st.st_ino), static_cast<unsigned long long>(st.st_size),
+          static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+}
+
+void UserDirectory::refresh() {
+  std::vector<std::string> revoked;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (path_.empty() || now - looked_ < std::chrono::seconds(1)) return;
+    looked_ = now;
+    const FileStamp stamp = stamp_of(path_);
+    if (stamp == stamp_) return;
+    stamp_ = stamp;  // a file that fails to load is reported once, not at every request
+    std::shared_ptr<const Users> fresh;
+    try {
+      fresh = std::make_shared<const Users>(Users::load(path_));
+    } catch (const std::exception& e) {
+      std::cerr << "portal: the users file changed but cannot be used, keeping the users loaded before: "
+                << e.what() << "\n";
+      return;
+    }
+    for (const auto& old : users_->all()) {
+      const User* now_known = fresh->find(old.login);
+      if (!now_known || now_known->disabled || now_known->password_hash != old.password_hash)
+        revoked.push_back(old.login);
+    }
+    users_ = std::move(fresh);
+    std::cerr << "portal: the users file changed: " << users_->all().size() << " users, " << revoked.size()
+              << " signed out\n";
+  }
+  if (on_revoked_)
+    for (const auto& login : revoked) on_revoked_(login);
+}
+
+std::optional<User> UserDirectory::find(std::string_view login) {
+  std::shared_ptr<const Users> users;
+  {
+    std::lock_guard lock(mutex_);
+    users = users_;
+  }
+  const User* u = users->find(login);
+  return u ? std::optional<User>(*u) : std::nullopt;
 }
 
 std::string hash_password(std::string_view password) {

@@ -4,6 +4,11 @@
 // 0600.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +51,39 @@ class Users {
 
  private:
   std::vector<User> users_;
+};
+
+/// The users the running portal knows. Given a users file, it reads the file again when it changes (it looks
+/// at most once a second; `portal users` replaces the file, so its change is seen), so `add`, `passwd` and
+/// `disable` take effect without a restart, and a changed password or a disabled or removed login ends that
+/// login's sessions (`on_revoked`). A file that no longer loads (broken JSON, a mode others may read) is not
+/// taken: the users loaded last stay, and the error is logged once per change of the file.
+class UserDirectory {
+ public:
+  /// `path` "": the set never changes (the demo users).
+  UserDirectory(Users users, std::string path);
+  /// Reads the file again if it changed and a second has passed since the last look; the portal calls it
+  /// before it looks a request's session up, so a revoked session is dead for that very request.
+  void refresh();
+  /// The user of `login` as known now; a copy, since a reload may replace the set while a request runs.
+  std::optional<User> find(std::string_view login);
+  /// Called, outside the directory's lock, with each login a reload took away or whose password changed.
+  void on_revoked(std::function<void(const std::string&)> f) { on_revoked_ = std::move(f); }
+
+ private:
+  struct FileStamp {
+    unsigned long long inode = 0, size = 0;
+    long long mtime_ns = 0;
+    bool operator==(const FileStamp&) const = default;
+  };
+  static FileStamp stamp_of(const std::string& path);
+
+  std::string path_;
+  std::function<void(const std::string&)> on_revoked_;
+  std::mutex mutex_;
+  std::shared_ptr<const Users> users_;
+  FileStamp stamp_;
+  std::chrono::steady_clock::time_point looked_;
 };
 
 /// An argon2id hash of `password` (interactive limits); throws if libsodium fails (out of memory).

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/embedded.hpp"
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
@@ -172,156 +173,104 @@ std::shared_ptr<const Tables> build(std::map<int, YearNotice> years) {
 
 // --- loading -----------------------------------------------------------------------------------------
 
-class Loader {
- public:
-  explicit Loader(std::string_view source) : source_(source) {}
+// A date of the entry's year.
+Date date_in_year(const input::Field& f, int year) {
+  const Date d = f.date();
+  if (d.year() != year) f.fail(d.to_string() + " is outside the year " + std::to_string(year));
+  return d;
+}
 
-  std::map<int, YearNotice> load(std::string_view text) {
-    json doc;
-    try {
-      doc = json::parse(text);
-    } catch (const json::exception& e) {
-      fail("not valid JSON: " + std::string(e.what()));
+YearNotice load_year(const input::Field& y, int year) {
+  y.object({"year", "notice", "holidays", "workdays"});
+  YearNotice out;
+  if (y.has("notice")) out.notice = y.child("notice").str();
+
+  // Sorted with their index in the file, so a refusal after sorting still names the value's pointer.
+  const input::Field holidays = y.child("holidays").array();
+  std::vector<std::pair<Holiday, std::size_t>> hols;
+  for (std::size_t i = 0; i < holidays.size(); ++i) {
+    const input::Field h = holidays.element(i);
+    h.object({"name", "from", "to"});
+    Holiday hol;
+    hol.name = h.child("name").str();
+    hol.from = date_in_year(h.child("from"), year);
+    const input::Field to = h.child("to");
+    hol.to = date_in_year(to, year);
+    if (hol.to < hol.from) {
+      to.fail(hol.to.to_string() + " is before \"from\" " + hol.from.to_string() + " in holiday \"" +
+              hol.name + "\"");
     }
-    if (!doc.is_object()) fail("expected a JSON object with a \"years\" array");
-    for (const auto& [key, value] : doc.items()) {
-      if (key == "format") {
-        if (!value.is_number_integer() || value.get<std::int64_t>() != kFormat) {
-          fail("\"format\" must be the integer " + std::to_string(kFormat));
-        }
-      } else if (key == "region") {
-        if (!value.is_string()) fail("\"region\" must be a string");
-      } else if (key != "years") {
-        fail("unknown key \"" + key + "\" (expected format, region, years)");
+    hols.emplace_back(std::move(hol), i);
+  }
+  std::stable_sort(hols.begin(), hols.end(),
+                   [](const auto& a, const auto& b) { return a.first.from < b.first.from; });
+  for (std::size_t i = 1; i < hols.size(); ++i) {
+    const Holiday& a = hols[i - 1].first;
+    const Holiday& b = hols[i].first;
+    if (b.from <= a.to) {
+      holidays.element(hols[i].second)
+          .child("from")
+          .fail("holidays \"" + a.name + "\" and \"" + b.name + "\" overlap on " + b.from.to_string());
+    }
+  }
+  for (auto& [h, i] : hols) out.holidays.push_back(std::move(h));
+
+  const input::Field workdays = y.child("workdays").array();
+  std::vector<std::pair<Workday, std::size_t>> days;
+  for (std::size_t i = 0; i < workdays.size(); ++i) {
+    const input::Field w = workdays.element(i);
+    w.object({"date", "holiday"});
+    const input::Field date = w.child("date");
+    Workday wd;
+    wd.date = date_in_year(date, year);
+    if (w.has("holiday")) wd.holiday = w.child("holiday").str();
+    if (!is_weekend(wd.date)) {
+      date.fail(wd.date.to_string() + " is a weekday: a swapped workday must be a Saturday or Sunday");
+    }
+    for (const auto& h : out.holidays) {
+      if (h.from <= wd.date && wd.date <= h.to) {
+        date.fail(wd.date.to_string() + " is both a workday and inside holiday \"" + h.name + "\"");
       }
     }
-    const auto years_it = doc.find("years");
-    if (years_it == doc.end() || !years_it->is_array()) fail("expected a \"years\" array");
-
-    std::map<int, YearNotice> years;
-    for (std::size_t i = 0; i < years_it->size(); ++i) {
-      const json& y = (*years_it)[i];
-      const std::string where = "years[" + std::to_string(i) + "]";
-      if (!y.is_object()) fail(where + ": expected an object");
-      const auto year_it = y.find("year");
-      if (year_it == y.end() || !year_it->is_number_integer()) fail(where + ": \"year\" must be an integer");
-      const std::int64_t year = year_it->get<std::int64_t>();
-      if (year < kMinYear || year > kMaxYear) {
-        fail(where + ": year " + std::to_string(year) + " is outside 1900–2199");
-      }
-      year_ = static_cast<int>(year);
-      if (years.contains(year_)) fail("the year appears twice in the file (" + where + ")");
-      years.emplace(year_, load_year(y));
-      year_ = 0;
-    }
-    return years;
+    days.emplace_back(std::move(wd), i);
   }
-
- private:
-  [[noreturn]] void fail(const std::string& what) const {
-    std::string message = "calendar " + std::string(source_) + ": ";
-    if (year_ != 0) message += "year " + std::to_string(year_) + ": ";
-    invalid(message + what);
-  }
-
-  std::string get_string(const json& obj, const char* key, const std::string& where, bool required) const {
-    const auto it = obj.find(key);
-    if (it == obj.end()) {
-      if (required) fail(where + ": missing \"" + key + "\"");
-      return {};
-    }
-    if (!it->is_string()) fail(where + ": \"" + key + "\" must be a string");
-    return it->get<std::string>();
-  }
-
-  Date get_date(const json& obj, const char* key, const std::string& where) const {
-    const std::string text = get_string(obj, key, where, true);
-    Date d;
-    try {
-      d = Date::parse(text);
-    } catch (const Error& e) {
-      fail(where + ": \"" + key + "\" is not a date: " + e.what());
-    }
-    if (d.year() != year_) fail(where + ": " + text + " is outside the year");
-    return d;
-  }
-
-  void only_keys(const json& obj, std::initializer_list<std::string_view> keys,
-                 const std::string& where) const {
-    for (const auto& [key, value] : obj.items()) {
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        fail(where + ": unknown key \"" + key + "\"");
-      }
+  std::stable_sort(days.begin(), days.end(),
+                   [](const auto& a, const auto& b) { return a.first.date < b.first.date; });
+  for (std::size_t i = 1; i < days.size(); ++i) {
+    if (days[i].first.date == days[i - 1].first.date) {
+      workdays.element(days[i].second)
+          .child("date")
+          .fail("workday " + days[i].first.date.to_string() + " is listed twice");
     }
   }
+  for (auto& [w, i] : days) out.workdays.push_back(std::move(w));
+  return out;
+}
 
-  const json& get_array(const json& obj, const char* key, const std::string& where) const {
-    const auto it = obj.find(key);
-    if (it == obj.end()) fail(where + ": missing \"" + key + "\"");
-    if (!it->is_array()) fail(where + ": \"" + key + "\" must be an array");
-    return *it;
+// Reads a calendar file with the one strict reader (lib/common/json_input): every refusal names the file,
+// the year once it is known, and the JSON pointer of the value.
+std::map<int, YearNotice> load(std::string_view text, std::string_view source) {
+  const std::string label = "calendar " + std::string(source);
+  const json doc = input::parse_document(text, "the calendar", label);
+  const input::Field root(doc, "", label);
+  root.object({"format", "region", "years"});
+  if (root.has("format")) {
+    root.child("format").integer(kFormat, kFormat);  // the only format there is
   }
-
-  YearNotice load_year(const json& y) const {
-    only_keys(y, {"year", "notice", "holidays", "workdays"}, "entry");
-    YearNotice out;
-    out.notice = get_string(y, "notice", "entry", false);
-
-    const json& holidays = get_array(y, "holidays", "entry");
-    for (std::size_t i = 0; i < holidays.size(); ++i) {
-      std::string where = "holidays[" + std::to_string(i) + "]";
-      const json& h = holidays[i];
-      if (!h.is_object()) fail(where + ": expected an object {name, from, to}");
-      only_keys(h, {"name", "from", "to"}, where);
-      Holiday hol;
-      hol.name = get_string(h, "name", where, true);
-      where += " (" + hol.name + ")";
-      hol.from = get_date(h, "from", where);
-      hol.to = get_date(h, "to", where);
-      if (hol.to < hol.from) fail(where + ": \"to\" " + hol.to.to_string() + " is before \"from\"");
-      out.holidays.push_back(std::move(hol));
-    }
-    std::stable_sort(out.holidays.begin(), out.holidays.end(),
-                     [](const Holiday& a, const Holiday& b) { return a.from < b.from; });
-    for (std::size_t i = 1; i < out.holidays.size(); ++i) {
-      const Holiday& a = out.holidays[i - 1];
-      const Holiday& b = out.holidays[i];
-      if (b.from <= a.to) {
-        fail("holidays \"" + a.name + "\" and \"" + b.name + "\" overlap on " + b.from.to_string());
-      }
-    }
-
-    const json& workdays = get_array(y, "workdays", "entry");
-    for (std::size_t i = 0; i < workdays.size(); ++i) {
-      std::string where = "workdays[" + std::to_string(i) + "]";
-      const json& w = workdays[i];
-      if (!w.is_object()) fail(where + ": expected an object {date, holiday}");
-      only_keys(w, {"date", "holiday"}, where);
-      Workday wd;
-      wd.date = get_date(w, "date", where);
-      wd.holiday = get_string(w, "holiday", where, false);
-      where += " (" + wd.date.to_string() + ")";
-      if (!is_weekend(wd.date)) fail(where + ": a swapped workday must be a Saturday or Sunday");
-      for (const auto& h : out.holidays) {
-        if (h.from <= wd.date && wd.date <= h.to) {
-          fail(where + ": the day is both a workday and inside holiday \"" + h.name + "\"");
-        }
-      }
-      out.workdays.push_back(std::move(wd));
-    }
-    std::stable_sort(out.workdays.begin(), out.workdays.end(),
-                     [](const Workday& a, const Workday& b) { return a.date < b.date; });
-    for (std::size_t i = 1; i < out.workdays.size(); ++i) {
-      if (out.workdays[i].date == out.workdays[i - 1].date) {
-        fail("workday " + out.workdays[i].date.to_string() + " is listed twice");
-      }
-    }
-    return out;
+  if (root.has("region")) root.child("region").str();
+  const input::Field entries = root.child("years").array();
+  std::map<int, YearNotice> years;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const input::Field entry = entries.element(i);
+    const int year = static_cast<int>(entry.object().child("year").integer(kMinYear, kMaxYear));
+    // From here on every message names the year too.
+    const std::string year_label = label + ", year " + std::to_string(year);
+    const input::Field y(entry.value(), entry.pointer(), year_label);
+    if (years.contains(year)) y.child("year").fail("the year appears twice in the file");
+    years.emplace(year, load_year(y, year));
   }
-
-  std::string_view source_;
-  int year_ = 0;
-};
+  return years;
+}
 
 }  // namespace
 
@@ -341,7 +290,7 @@ WorkingCalendar::~WorkingCalendar() = default;
 WorkingCalendar WorkingCalendar::official() {
   static const std::shared_ptr<const Tables> tables = [] {
     for (const auto& f : detail::embedded_files()) {
-      if (f.name == kOfficialName) return build(Loader(kOfficialName).load(f.content));
+      if (f.name == kOfficialName) return build(load(f.content, kOfficialName));
     }
     throw Error(ErrorCode::internal,
                 "the compiled-in calendar " + std::string(kOfficialName) + " is missing");
@@ -350,7 +299,7 @@ WorkingCalendar WorkingCalendar::official() {
 }
 
 WorkingCalendar WorkingCalendar::from_json(std::string_view json_text, std::string_view source) {
-  return WorkingCalendar(build(Loader(source).load(json_text)));
+  return WorkingCalendar(build(load(json_text, source)));
 }
 
 WorkingCalendar WorkingCalendar::from_file(const std::string& path) {

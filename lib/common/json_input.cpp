@@ -19,15 +19,72 @@ int depth_of(const json& j, int limit) {
   return deepest + 1;
 }
 
-const json* find(const json& obj, std::string_view key) {
+[[noreturn]] void raise(std::string_view source, const std::string& pointer, const std::string& problem) {
+  std::string message;
+  if (!source.empty()) message.append(source).append(": ");
+  if (!pointer.empty()) message.append(pointer).append(": ");
+  throw Error(ErrorCode::invalid_argument, message + problem, pointer);
+}
+
+bool absent(const json& obj, std::string_view key) {
   const auto it = obj.find(key);
-  return it == obj.end() ? nullptr : &*it;
+  return it == obj.end() || it->is_null();
+}
+
+// A member the engine requires: absent and null are both "is required".
+Field member(const json& obj, std::string_view key, const std::string& pointer) {
+  const Field f = Field(obj, pointer).child(key);
+  if (f.value().is_null()) f.fail("is required");
+  return f;
+}
+
+// A date or time: a non-empty string of at most max_len bytes that `parse` reads; its refusal names the text.
+template <class Parse>
+auto parsed(const Field& f, std::size_t max_len, Parse parse) -> decltype(parse(std::string{})) {
+  const std::string s = f.nonempty_str(max_len);
+  try {
+    return parse(s);
+  } catch (const Error& e) {
+    f.fail(e.what());
+  }
 }
 
 }  // namespace
 
 std::string child(const std::string& pointer, std::string_view key) {
-  return pointer + "/" + std::string(key);
+  std::string out = pointer + "/";
+  for (const char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string_view kind_of(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
+  }
 }
 
 bool valid_utf8(std::string_view text) noexcept {
@@ -64,13 +121,9 @@ bool valid_utf8(std::string_view text) noexcept {
   return true;
 }
 
-void fail(const std::string& pointer, const std::string& message) {
-  throw Error(ErrorCode::invalid_argument, (pointer.empty() ? "" : pointer + ": ") + message, pointer);
-}
-
-json parse_document(std::string_view text, std::string_view what) {
+json parse_document(std::string_view text, std::string_view what, std::string_view source) {
   if (text.size() > kMaxDocument) {
-    fail("", std::string(what) + " is larger than 4 MiB");
+    raise(source, "", std::string(what) + " is larger than 4 MiB");
   }
   // Refuse absurd nesting before building the tree (a JSON bomb of brackets).
   int depth = 0;
@@ -86,7 +139,7 @@ json parse_document(std::string_view text, std::string_view what) {
     } else if (ch == '"') {
       in_string = true;
     } else if (ch == '{' || ch == '[') {
-      if (++depth > kMaxDepth) fail("", std::string(what) + " is nested deeper than 32 levels");
+      if (++depth > kMaxDepth) raise(source, "", std::string(what) + " is nested deeper than 32 levels");
     } else if (ch == '}' || ch == ']') {
       --depth;
     }
@@ -95,103 +148,142 @@ json parse_document(std::string_view text, std::string_view what) {
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    fail("", std::string(what) + " is not valid JSON (byte " + std::to_string(e.byte) + ")");
+    raise(source, "", std::string(what) + " is not valid JSON (byte " + std::to_string(e.byte) + ")");
   } catch (const json::out_of_range&) {  // e.g. 1e999: no double holds it (found by fuzz_command)
-    fail("", std::string(what) + " is not valid JSON (a number is out of range)");
+    raise(source, "", std::string(what) + " is not valid JSON (a number is out of range)");
   }
-  if (depth_of(doc, kMaxDepth + 1) > kMaxDepth) fail("", std::string(what) + " is nested too deeply");
-  if (!doc.is_object()) fail("", std::string(what) + " must be a JSON object");
+  if (depth_of(doc, kMaxDepth + 1) > kMaxDepth)
+    raise(source, "", std::string(what) + " is nested too deeply");
+  if (!doc.is_object()) raise(source, "", std::string(what) + " must be a JSON object");
   return doc;
 }
 
-void only_keys(const json& obj, const std::string& pointer, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [k, v] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      fail(child(pointer, k), "unknown field '" + k + "'");
+// --- Field -----------------------------------------------------------------------------------------------
+
+void Field::fail(const std::string& problem) const { raise(source_, pointer_, problem); }
+
+bool Field::has(std::string_view key) const { return j_.is_object() && j_.contains(key); }
+
+Field Field::child(std::string_view key) const {
+  if (!has(key)) raise(source_, input::child(pointer_, key), "is required");
+  return Field(*j_.find(key), input::child(pointer_, key), source_);
+}
+
+Field Field::element(std::size_t i) const {
+  return Field(j_.at(i), pointer_ + "/" + std::to_string(i), source_);
+}
+
+const Field& Field::object() const {
+  if (!j_.is_object()) fail("expected an object, found " + std::string(kind_of(j_)));
+  return *this;
+}
+
+const Field& Field::object(std::initializer_list<std::string_view> allowed) const {
+  object();
+  for (const auto& [key, v] : j_.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      raise(source_, input::child(pointer_, key), "unknown key '" + key + "'");
     }
   }
+  return *this;
 }
 
-void require_object_value(const json& value, const std::string& pointer) {
-  if (!value.is_object()) fail(pointer, "must be a JSON object");
+const Field& Field::array() const {
+  if (!j_.is_array()) fail("expected an array, found " + std::string(kind_of(j_)));
+  return *this;
 }
+
+std::string Field::str(std::size_t max_len) const {
+  if (!j_.is_string()) fail("expected a string, found " + std::string(kind_of(j_)));
+  const auto& s = j_.get_ref<const std::string&>();
+  if (s.size() > max_len) fail("is longer than " + std::to_string(max_len) + " bytes");
+  return s;
+}
+
+std::string Field::nonempty_str(std::size_t max_len) const {
+  std::string s = str(max_len);
+  if (s.empty()) fail("must not be empty");
+  return s;
+}
+
+bool Field::boolean() const {
+  if (!j_.is_boolean()) fail("expected a boolean, found " + std::string(kind_of(j_)));
+  return j_.get<bool>();
+}
+
+std::int64_t Field::integer(std::int64_t min, std::int64_t max) const {
+  if (!j_.is_number_integer()) fail("expected an integer, found " + std::string(kind_of(j_)));
+  // Non-negative numbers parse as unsigned; one past INT64_MAX must not wrap into range.
+  if (j_.is_number_unsigned() && (max < 0 || j_.get<std::uint64_t>() > static_cast<std::uint64_t>(max))) {
+    fail("must be at most " + std::to_string(max) + ", found " + j_.dump());
+  }
+  const auto n = j_.get<std::int64_t>();
+  if (n < min) fail("must be at least " + std::to_string(min) + ", found " + std::to_string(n));
+  if (n > max) fail("must be at most " + std::to_string(max) + ", found " + std::to_string(n));
+  return n;
+}
+
+double Field::number() const {
+  if (!j_.is_number()) fail("expected a number, found " + std::string(kind_of(j_)));
+  return j_.get<double>();
+}
+
+Date Field::date() const { return parsed(*this, 10, Date::parse); }
+
+Instant Field::time() const { return parsed(*this, 64, Instant::parse_rfc3339); }
+
+// --- the engine's members -------------------------------------------------------------------------------
+
+void fail(const std::string& pointer, const std::string& message) { raise({}, pointer, message); }
+
+void only_keys(const json& obj, const std::string& pointer, std::initializer_list<std::string_view> allowed) {
+  Field(obj, pointer).object(allowed);
+}
+
+void require_object_value(const json& value, const std::string& pointer) { Field(value, pointer).object(); }
 
 const json& require_object(const json& parent, std::string_view key, const std::string& pointer) {
-  const json* v = find(parent, key);
-  if (!v) fail(child(pointer, key), "is required");
-  require_object_value(*v, child(pointer, key));
-  return *v;
+  return member(parent, key, pointer).object().value();
 }
 
 std::string get_string(const json& obj, std::string_view key, const std::string& pointer, std::size_t max_len,
                        bool non_empty) {
-  const std::string p = child(pointer, key);
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) fail(p, "is required");
-  if (!v->is_string()) fail(p, "must be a string");
-  const auto& s = v->get_ref<const std::string&>();
-  if (non_empty && s.empty()) fail(p, "must not be empty");
-  if (s.size() > max_len) fail(p, "is longer than " + std::to_string(max_len) + " bytes");
-  return s;
+  const Field f = member(obj, key, pointer);
+  return non_empty ? f.nonempty_str(max_len) : f.str(max_len);
 }
 
 std::optional<std::string> opt_string(const json& obj, std::string_view key, const std::string& pointer,
                                       std::size_t max_len) {
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) return std::nullopt;
-  return get_string(obj, key, pointer, max_len, false);
+  if (absent(obj, key)) return std::nullopt;
+  return member(obj, key, pointer).str(max_len);
 }
 
 std::int64_t get_int(const json& obj, std::string_view key, const std::string& pointer, std::int64_t min,
                      std::int64_t max) {
-  const std::string p = child(pointer, key);
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) fail(p, "is required");
-  if (!v->is_number_integer()) fail(p, "must be a whole number");
-  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
-    fail(p, "must be at most " + std::to_string(max));
-  }
-  const auto n = v->get<std::int64_t>();
-  if (n < min || n > max) fail(p, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-  return n;
+  return member(obj, key, pointer).integer(min, max);
 }
 
 std::optional<std::int64_t> opt_int(const json& obj, std::string_view key, const std::string& pointer,
                                     std::int64_t min, std::int64_t max) {
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (absent(obj, key)) return std::nullopt;
   return get_int(obj, key, pointer, min, max);
 }
 
 Date get_date(const json& obj, std::string_view key, const std::string& pointer) {
-  const std::string s = get_string(obj, key, pointer, 10);
-  try {
-    return Date::parse(s);
-  } catch (const Error& e) {
-    fail(child(pointer, key), e.what());
-  }
+  return member(obj, key, pointer).date();
 }
 
 std::optional<Date> opt_date(const json& obj, std::string_view key, const std::string& pointer) {
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (absent(obj, key)) return std::nullopt;
   return get_date(obj, key, pointer);
 }
 
 Instant get_time(const json& obj, std::string_view key, const std::string& pointer) {
-  const std::string s = get_string(obj, key, pointer, 64);
-  try {
-    return Instant::parse_rfc3339(s);
-  } catch (const Error& e) {
-    fail(child(pointer, key), e.what());
-  }
+  return member(obj, key, pointer).time();
 }
 
 bool get_bool(const json& obj, std::string_view key, const std::string& pointer) {
-  const json* v = find(obj, key);
-  if (!v || v->is_null()) fail(child(pointer, key), "is required");
-  if (!v->is_boolean()) fail(child(pointer, key), "must be true or false");
-  return v->get<bool>();
+  return member(obj, key, pointer).boolean();
 }
 
 }  // namespace permitflow::input

@@ -1,5 +1,7 @@
-// Strict reading of JSON input at the edges: every field checked for presence, type and size, every error
-// an Error(invalid_argument) naming the field by its JSON pointer.
+// The one strict reader of JSON input: engine config, commands and applications, definition files and
+// calendar files all go through it. Every field is checked for presence, type, size and range; every refusal
+// is an Error(invalid_argument) whose field() is the JSON pointer of the offending value and whose message
+// reads "<source>: <pointer>: <problem>" (docs/contract.md §3, "Refusals of bad input").
 #pragma once
 
 #include <cstdint>
@@ -7,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -19,12 +22,61 @@ using nlohmann::json;
 inline constexpr std::size_t kMaxText = 10000;  // free text (reasons, findings, notes)
 inline constexpr std::size_t kMaxId = 200;      // identifiers
 inline constexpr std::size_t kMaxDocument = 4 * 1024 * 1024;
+inline constexpr std::size_t kAnyLength = std::string::npos;  // files a county edits: no length limit
 
 /// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view text) noexcept;
 
-/// Parses a JSON document (size-limited, depth-limited). `what` names it in errors ("application").
-json parse_document(std::string_view text, std::string_view what);
+/// Parses a JSON document (size-limited, depth-limited, an object). `what` names it in errors ("the
+/// application"); `source`, when given, starts every message (a file name).
+json parse_document(std::string_view text, std::string_view what, std::string_view source = {});
+
+/// How a value's type reads in a message: "a string", "an integer", "null", …
+std::string_view kind_of(const json& value);
+
+/// "/a/b" + key → "/a/b/key", the key escaped as RFC 6901 says ('~' → "~0", '/' → "~1").
+std::string child(const std::string& pointer, std::string_view key);
+
+/// A value being read: the JSON, its pointer and the source label every message starts with. The JSON and
+/// the label must outlive it. Every check either returns the value or throws the one Error shape.
+class Field {
+ public:
+  explicit Field(const json& value, std::string pointer = {}, std::string_view source = {})
+      : j_(value), pointer_(std::move(pointer)), source_(source) {}
+
+  const json& value() const { return j_; }
+  const std::string& pointer() const { return pointer_; }
+
+  /// Throws Error(invalid_argument, "<source>: <pointer>: <problem>", pointer); empty parts are left out.
+  [[noreturn]] void fail(const std::string& problem) const;
+
+  /// Whether the object has the key (a null value counts as present).
+  bool has(std::string_view key) const;
+  /// The member `key`; refused with "is required" (at the member's pointer) when absent.
+  Field child(std::string_view key) const;
+  Field element(std::size_t i) const;
+  std::size_t size() const { return j_.size(); }
+
+  const Field& object() const;
+  /// An object whose keys are all in `allowed`; another key is refused at its own pointer.
+  const Field& object(std::initializer_list<std::string_view> allowed) const;
+  const Field& array() const;
+  std::string str(std::size_t max_len = kAnyLength) const;
+  std::string nonempty_str(std::size_t max_len = kAnyLength) const;
+  bool boolean() const;
+  /// An exact integer (12.0 is not one) in [min, max].
+  std::int64_t integer(std::int64_t min, std::int64_t max) const;
+  double number() const;
+  Date date() const;     // YYYY-MM-DD
+  Instant time() const;  // RFC 3339 with an offset
+
+ private:
+  const json& j_;
+  std::string pointer_;
+  std::string_view source_;
+};
+
+// The engine's documents: members of an object at `pointer`, where a null member counts as absent.
 
 [[noreturn]] void fail(const std::string& pointer, const std::string& message);
 
@@ -45,8 +97,5 @@ Date get_date(const json& obj, std::string_view key, const std::string& pointer)
 std::optional<Date> opt_date(const json& obj, std::string_view key, const std::string& pointer);
 Instant get_time(const json& obj, std::string_view key, const std::string& pointer);
 bool get_bool(const json& obj, std::string_view key, const std::string& pointer);
-
-/// "/a/b" + key → "/a/b/key".
-std::string child(const std::string& pointer, std::string_view key);
 
 }  // namespace permitflow::input

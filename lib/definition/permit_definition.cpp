@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/embedded.hpp"
+#include "common/json_input.hpp"
 #include "common/sha256.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
@@ -23,142 +24,36 @@ using json = nlohmann::json;
 constexpr std::array<std::string_view, 8> kArt45Reasons{
     "hearing", "tender", "auction", "examination", "testing", "quarantine", "appraisal", "expert_review"};
 
-std::string escape_token(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 bool is_snake_case(std::string_view s) {
   if (s.empty() || s.front() < 'a' || s.front() > 'z') return false;
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-std::string_view type_name(const json& j) {
-  switch (j.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "an integer";
-    case json::value_t::number_float:
-      return "a number";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::object:
-      return "an object";
-    default:
-      return "an unsupported value";
-  }
+using input::Field;
+
+// No count in a definition (days, months, years, storeys, inspectors) is anywhere near this.
+constexpr int kMaxCount = 100000;
+
+int count(const Field& f, int min) { return static_cast<int>(f.integer(min, kMaxCount)); }
+
+int optional_count(const Field& n, std::string_view key, int fallback, int min) {
+  return n.has(key) ? count(n.child(key), min) : fallback;
 }
 
-bool is_integral(const json& j) { return j.is_number_integer() || j.is_number_unsigned(); }
+bool optional_bool(const Field& n, std::string_view key, bool fallback) {
+  return n.has(key) ? n.child(key).boolean() : fallback;
+}
 
-// One JSON node being read, with its pointer; every problem is reported as "<source>: <pointer>: <problem>".
-class Node {
- public:
-  Node(const json& j, std::string pointer, std::string_view source)
-      : j_(j), pointer_(std::move(pointer)), source_(source) {}
+std::string identifier(const Field& f) {
+  std::string s = f.str();
+  if (!is_snake_case(s)) f.fail("'" + s + "' is not a snake_case identifier ([a-z][a-z0-9_]*)");
+  return s;
+}
 
-  const json& value() const { return j_; }
-  const std::string& pointer() const { return pointer_; }
-
-  [[noreturn]] void fail(const std::string& problem) const {
-    const std::string where = pointer_.empty() ? "/" : pointer_;
-    throw Error(ErrorCode::invalid_argument, std::string(source_) + ": " + where + ": " + problem, where);
-  }
-
-  Node child(std::string_view key) const {
-    return Node(j_.at(std::string(key)), pointer_ + "/" + escape_token(key), source_);
-  }
-  Node element(std::size_t i) const { return Node(j_.at(i), pointer_ + "/" + std::to_string(i), source_); }
-
-  /// Requires an object whose keys are all in `allowed`.
-  const Node& object(std::initializer_list<std::string_view> allowed) const {
-    if (!j_.is_object()) fail(std::string("expected an object, found ") + std::string(type_name(j_)));
-    for (const auto& [key, v] : j_.items()) {
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        Node(v, pointer_ + "/" + escape_token(key), source_).fail("unknown key '" + key + "'");
-      }
-    }
-    return *this;
-  }
-
-  bool has(std::string_view key) const { return j_.contains(std::string(key)); }
-
-  Node required(std::string_view key) const {
-    if (!has(key)) fail("missing required key '" + std::string(key) + "'");
-    return child(key);
-  }
-
-  std::string str() const {
-    if (!j_.is_string()) fail(std::string("expected a string, found ") + std::string(type_name(j_)));
-    return j_.get<std::string>();
-  }
-  std::string nonempty_str() const {
-    std::string s = str();
-    if (s.empty()) fail("must not be empty");
-    return s;
-  }
-  std::string identifier() const {
-    std::string s = str();
-    if (!is_snake_case(s)) fail("'" + s + "' is not a snake_case identifier ([a-z][a-z0-9_]*)");
-    return s;
-  }
-  bool boolean() const {
-    if (!j_.is_boolean()) fail(std::string("expected a boolean, found ") + std::string(type_name(j_)));
-    return j_.get<bool>();
-  }
-  int integer(int min) const {
-    if (!is_integral(j_)) fail(std::string("expected an integer, found ") + std::string(type_name(j_)));
-    if (j_.is_number_integer() && j_.get<std::int64_t>() < min) {
-      fail("must be at least " + std::to_string(min) + ", found " + j_.dump());
-    }
-    if (j_.get<std::int64_t>() > 100000) fail("is implausibly large: " + j_.dump());
-    return static_cast<int>(j_.get<std::int64_t>());
-  }
-  double number() const {
-    if (!j_.is_number()) fail(std::string("expected a number, found ") + std::string(type_name(j_)));
-    return j_.get<double>();
-  }
-  const Node& array() const {
-    if (!j_.is_array()) fail(std::string("expected an array, found ") + std::string(type_name(j_)));
-    return *this;
-  }
-  std::size_t size() const { return j_.size(); }
-
-  std::string optional_str(std::string_view key, std::string fallback = {}) const {
-    return has(key) ? child(key).str() : fallback;
-  }
-  bool optional_bool(std::string_view key, bool fallback) const {
-    return has(key) ? child(key).boolean() : fallback;
-  }
-  int optional_int(std::string_view key, int fallback, int min) const {
-    return has(key) ? child(key).integer(min) : fallback;
-  }
-
- private:
-  const json& j_;
-  std::string pointer_;
-  std::string_view source_;
-};
-
-LocalizedName parse_name(const Node& n) {
+LocalizedName parse_name(const Field& n) {
   n.object({"zh", "en"});
-  return LocalizedName{n.required("zh").nonempty_str(), n.required("en").nonempty_str()};
+  return LocalizedName{n.child("zh").nonempty_str(), n.child("en").nonempty_str()};
 }
 
 // The one table of fact types and their names in a definition file.
@@ -209,14 +104,14 @@ std::optional<Condition::Op> parse_op(std::string_view s) {
   return std::nullopt;
 }
 
-Condition::Op required_op(const Node& n) {
-  const Node op = n.required("op");
+Condition::Op required_op(const Field& n) {
+  const Field op = n.child("op");
   const auto parsed = parse_op(op.str());
   if (!parsed) op.fail("unknown operator '" + op.str() + "' (=, ≠, <, ≤, >, ≥, in; or !=, <=, >=)");
   return *parsed;
 }
 
-const FactSpec& declared_fact(const Node& n, const std::vector<FactSpec>& facts) {
+const FactSpec& declared_fact(const Field& n, const std::vector<FactSpec>& facts) {
   const std::string name = n.str();
   const FactSpec* spec = find_fact(facts, name);
   if (spec == nullptr) n.fail("unknown fact '" + name + "' (not declared in \"facts\")");
@@ -224,7 +119,7 @@ const FactSpec& declared_fact(const Node& n, const std::vector<FactSpec>& facts)
 }
 
 // A constant compared with a fact must be a value of the fact's type.
-void check_value(const Node& v, const FactSpec& spec) {
+void check_value(const Field& v, const FactSpec& spec) {
   switch (spec.type) {
     case FactType::boolean:
       v.boolean();
@@ -237,18 +132,10 @@ void check_value(const Node& v, const FactSpec& spec) {
       v.str();
       break;
     case FactType::date:
-      try {
-        Date::parse(v.str());
-      } catch (const Error& e) {
-        v.fail(e.what());
-      }
+      v.date();
       break;
     case FactType::time:
-      try {
-        Instant::parse_rfc3339(v.str());
-      } catch (const Error& e) {
-        v.fail(e.what());
-      }
+      v.time();
       break;
     case FactType::vehicles:
       v.fail("a fact of type vehicles cannot be compared");
@@ -258,15 +145,15 @@ void check_value(const Node& v, const FactSpec& spec) {
 bool is_numeric(FactType t) { return t == FactType::number || t == FactType::integer; }
 
 // {"fact": f, "op": o, "value": v} or {"fact": f, "op": o, "other_fact": g}.
-Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
+Condition parse_compare(const Field& n, const std::vector<FactSpec>& facts) {
   using Op = Condition::Op;
   n.object({"fact", "op", "value", "other_fact"});
   Condition c;
   c.kind = Condition::Kind::compare;
-  const FactSpec& spec = declared_fact(n.required("fact"), facts);
+  const FactSpec& spec = declared_fact(n.child("fact"), facts);
   c.fact = spec.name;
   c.op = required_op(n);
-  const Node op = n.child("op");
+  const Field op = n.child("op");
   if (spec.type == FactType::vehicles) op.fail("a fact of type vehicles cannot be compared");
   const bool ordered = c.op == Op::lt || c.op == Op::le || c.op == Op::gt || c.op == Op::ge;
   if (ordered && (spec.type == FactType::boolean || spec.type == FactType::text)) {
@@ -276,7 +163,7 @@ Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
   if (n.has("value") == n.has("other_fact")) n.fail("a comparison needs exactly one of value, other_fact");
   if (n.has("other_fact")) {
     if (c.op == Op::in) op.fail("'in' compares with a list of values, not with another fact");
-    const Node o = n.child("other_fact");
+    const Field o = n.child("other_fact");
     const FactSpec& other = declared_fact(o, facts);
     if (other.type != spec.type && !(is_numeric(other.type) && is_numeric(spec.type))) {
       o.fail("'" + c.fact + "' is " + std::string(fact_type_name(spec.type)) + " and '" + other.name +
@@ -285,7 +172,7 @@ Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
     c.other_fact = other.name;
     return c;
   }
-  const Node v = n.child("value");
+  const Field v = n.child("value");
   c.value = v.value();
   if (c.op == Op::in) {
     v.array();
@@ -300,11 +187,11 @@ Condition parse_compare(const Node& n, const std::vector<FactSpec>& facts) {
 // {"span": [from, to], "unit": "days" | "working_days" | "months", "op": o, "value": n} between two date
 // facts, or {"span": [from, to], "unit": "hours", "op": o, "value": n, "roll_to_working_day"?: b} between
 // two time facts, where `to` may be the filing time "@submitted_at".
-Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
+Condition parse_span(const Field& n, const std::vector<FactSpec>& facts) {
   n.object({"span", "unit", "op", "value", "roll_to_working_day"});
   Condition c;
   c.kind = Condition::Kind::span;
-  const Node unit = n.required("unit");
+  const Field unit = n.child("unit");
   const std::string u = unit.str();
   if (u == "days") {
     c.unit = Condition::Unit::days;
@@ -319,13 +206,13 @@ Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
   }
   const bool hours = c.unit == Condition::Unit::hours;
   const FactType ends = hours ? FactType::time : FactType::date;
-  const Node span = n.child("span");
+  const Field span = n.child("span");
   span.array();
   if (span.size() != 2)
     span.fail(hours ? "an hours span names two time facts: [from, to]"
                     : "a span names two date facts: [from, to]");
   for (std::size_t i = 0; i < 2; ++i) {
-    const Node f = span.element(i);
+    const Field f = span.element(i);
     if (hours && i == 1 && f.value().is_string() && f.str() == kSubmittedAt) {
       c.other_fact = std::string(kSubmittedAt);
       continue;
@@ -339,22 +226,22 @@ Condition parse_span(const Node& n, const std::vector<FactSpec>& facts) {
   }
   c.op = required_op(n);
   if (c.op == Condition::Op::in) n.child("op").fail("'in' does not apply to a span");
-  c.value = n.required("value").integer(0);
-  c.roll_to_working_day = n.optional_bool("roll_to_working_day", false);
+  c.value = count(n.child("value"), 0);
+  c.roll_to_working_day = optional_bool(n, "roll_to_working_day", false);
   if (c.roll_to_working_day && !hours)
     n.child("roll_to_working_day").fail("roll_to_working_day applies to a span in hours only");
   return c;
 }
 
 // A condition's fact must be declared, and the compared value must suit the fact's type.
-Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
+Condition parse_condition(const Field& n, const std::vector<FactSpec>& facts) {
   if (!n.value().is_object())
-    n.fail(std::string("expected a condition object, found ") + std::string(type_name(n.value())));
+    n.fail(std::string("expected a condition object, found ") + std::string(input::kind_of(n.value())));
   Condition c;
   for (auto [key, kind] : {std::pair{"any", Condition::Kind::any}, std::pair{"all", Condition::Kind::all}}) {
     if (n.has(key)) {
       n.object({key});
-      const Node list = n.child(key);
+      const Field list = n.child(key);
       list.array();
       if (list.size() == 0) list.fail("needs at least one condition");
       c.kind = kind;
@@ -378,7 +265,7 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
        {"at_most", Condition::Kind::at_most},
        {"present", Condition::Kind::present}}};
   n.object({"fact", "equals", "at_least", "greater_than", "at_most", "present"});
-  const Node fact_node = n.required("fact");
+  const Field fact_node = n.child("fact");
   c.fact = fact_node.str();
   const FactSpec* spec = find_fact(facts, c.fact);
   if (spec == nullptr) fact_node.fail("unknown fact '" + c.fact + "' (not declared in \"facts\")");
@@ -387,7 +274,7 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
     if (!n.has(key)) continue;
     ++ops;
     c.kind = kind;
-    const Node v = n.child(key);
+    const Field v = n.child(key);
     c.value = v.value();
     const bool numeric = spec->type == FactType::number || spec->type == FactType::integer;
     switch (kind) {
@@ -402,11 +289,7 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
         } else if (spec->type == FactType::text) {
           v.str();
         } else if (spec->type == FactType::date) {
-          try {
-            Date::parse(v.str());
-          } catch (const Error& e) {
-            v.fail(e.what());
-          }
+          v.date();
         } else {
           v.fail("'equals' does not apply to a fact of type " + std::string(fact_type_name(spec->type)));
         }
@@ -415,11 +298,7 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
         if (numeric) {
           v.number();
         } else if (spec->type == FactType::date) {
-          try {
-            Date::parse(v.str());
-          } catch (const Error& e) {
-            v.fail(e.what());
-          }
+          v.date();
         } else {
           v.fail("'" + std::string(key) + "' needs a number or date fact; '" + c.fact + "' is " +
                  std::string(fact_type_name(spec->type)));
@@ -434,29 +313,29 @@ Condition parse_condition(const Node& n, const std::vector<FactSpec>& facts) {
   return c;
 }
 
-FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
+FactSpec parse_fact(const Field& n, const std::vector<FactSpec>& earlier) {
   n.object({"name", "type", "label", "nullable", "required", "required_if", "minimum", "maximum", "note"});
   FactSpec f;
-  const Node name = n.required("name");
-  f.name = name.identifier();
+  const Field name = n.child("name");
+  f.name = identifier(name);
   if (find_fact(earlier, f.name) != nullptr) name.fail("duplicate fact '" + f.name + "'");
-  const Node type = n.required("type");
+  const Field type = n.child("type");
   const auto t = parse_fact_type(type.str());
   if (!t)
     type.fail("unknown fact type '" + type.str() +
               "' (boolean, number, integer, date, time, text, vehicles)");
   f.type = *t;
-  f.label = parse_name(n.required("label"));
-  f.nullable = n.optional_bool("nullable", false);
-  f.required = n.optional_bool("required", false);
+  f.label = parse_name(n.child("label"));
+  f.nullable = optional_bool(n, "nullable", false);
+  f.required = optional_bool(n, "required", false);
   if (n.has("minimum")) {
-    const Node m = n.child("minimum");
+    const Field m = n.child("minimum");
     if (f.type != FactType::number && f.type != FactType::integer)
       m.fail("'minimum' applies only to number and integer facts");
     f.minimum = m.number();
   }
   if (n.has("maximum")) {
-    const Node m = n.child("maximum");
+    const Field m = n.child("maximum");
     if (f.type != FactType::number && f.type != FactType::integer)
       m.fail("'maximum' applies only to number and integer facts");
     f.maximum = m.number();
@@ -466,34 +345,34 @@ FactSpec parse_fact(const Node& n, const std::vector<FactSpec>& earlier) {
   return f;
 }
 
-MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
+MaterialSpec parse_material(const Field& n, const std::vector<FactSpec>& facts,
                             const std::vector<MaterialSpec>& earlier) {
   n.object({"id", "name", "required", "required_if", "per_vehicle", "formats", "must_not_be_expired", "key",
             "tolerable", "commitment_allowed", "max_upload_mib", "note"});
   MaterialSpec m;
-  const Node id = n.required("id");
-  m.id = id.identifier();
+  const Field id = n.child("id");
+  m.id = identifier(id);
   for (const auto& e : earlier) {
     if (e.id == m.id) id.fail("duplicate material id '" + m.id + "'");
   }
-  m.name = parse_name(n.required("name"));
-  m.required = n.optional_bool("required", false);
+  m.name = parse_name(n.child("name"));
+  m.required = optional_bool(n, "required", false);
   if (n.has("required_if")) {
     if (m.required) n.child("required_if").fail("a material cannot be both 'required' and 'required_if'");
     m.required_if = parse_condition(n.child("required_if"), facts);
   }
-  m.per_vehicle = n.optional_bool("per_vehicle", false);
+  m.per_vehicle = optional_bool(n, "per_vehicle", false);
   if (m.per_vehicle) {
     const FactSpec* v = find_fact(facts, "vehicles");
     if (v == nullptr || v->type != FactType::vehicles) {
       n.child("per_vehicle").fail("a per-vehicle material needs a fact 'vehicles' of type vehicles");
     }
   }
-  const Node formats = n.required("formats");
+  const Field formats = n.child("formats");
   formats.array();
   if (formats.size() == 0) formats.fail("needs at least one accepted format");
   for (std::size_t i = 0; i < formats.size(); ++i) {
-    const Node f = formats.element(i);
+    const Field f = formats.element(i);
     std::string s = f.str();
     if (s.empty() || !std::all_of(s.begin(), s.end(),
                                   [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); })) {
@@ -503,35 +382,35 @@ MaterialSpec parse_material(const Node& n, const std::vector<FactSpec>& facts,
       f.fail("duplicate format '" + s + "'");
     m.formats.push_back(std::move(s));
   }
-  m.must_not_be_expired = n.optional_bool("must_not_be_expired", false);
-  m.key = n.optional_bool("key", false);
-  m.tolerable = n.optional_bool("tolerable", false);
-  m.commitment_allowed = n.optional_bool("commitment_allowed", false);
+  m.must_not_be_expired = optional_bool(n, "must_not_be_expired", false);
+  m.key = optional_bool(n, "key", false);
+  m.tolerable = optional_bool(n, "tolerable", false);
+  m.commitment_allowed = optional_bool(n, "commitment_allowed", false);
   // A key material proves the permit's basic condition: it is neither supplied later nor replaced by a
   // promise (容缺 and 告知承诺 apply to secondary materials only).
   if (m.key && m.tolerable) n.child("tolerable").fail("a key material is never tolerable");
   if (m.key && m.commitment_allowed)
     n.child("commitment_allowed").fail("a key material cannot be replaced by a commitment");
-  if (n.has("max_upload_mib")) m.max_upload_mib = n.child("max_upload_mib").integer(1);
+  if (n.has("max_upload_mib")) m.max_upload_mib = count(n.child("max_upload_mib"), 1);
   if (n.has("note")) m.note = n.child("note").str();
   return m;
 }
 
-TimeLimits parse_limits(const Node& n) {
+TimeLimits parse_limits(const Field& n) {
   n.object({"acceptance_notice", "promised", "statutory", "statutory_extension", "joint_handling",
             "joint_statutory", "joint_extension", "issuance", "correction", "warning", "note"});
   TimeLimits l;
-  l.acceptance_notice = n.optional_int("acceptance_notice", l.acceptance_notice, 0);
-  l.promised = n.required("promised").integer(1);
-  l.statutory = n.optional_int("statutory", l.statutory, 1);
-  l.statutory_extension = n.optional_int("statutory_extension", l.statutory_extension, 0);
-  l.joint_handling = n.optional_bool("joint_handling", l.joint_handling);
-  l.joint_statutory = n.optional_int("joint_statutory", l.joint_statutory, 1);
-  l.joint_extension = n.optional_int("joint_extension", l.joint_extension, 0);
-  l.issuance = n.optional_int("issuance", l.issuance, 0);
-  l.warning = n.optional_int("warning", l.warning, 0);
+  l.acceptance_notice = optional_count(n, "acceptance_notice", l.acceptance_notice, 0);
+  l.promised = count(n.child("promised"), 1);
+  l.statutory = optional_count(n, "statutory", l.statutory, 1);
+  l.statutory_extension = optional_count(n, "statutory_extension", l.statutory_extension, 0);
+  l.joint_handling = optional_bool(n, "joint_handling", l.joint_handling);
+  l.joint_statutory = optional_count(n, "joint_statutory", l.joint_statutory, 1);
+  l.joint_extension = optional_count(n, "joint_extension", l.joint_extension, 0);
+  l.issuance = optional_count(n, "issuance", l.issuance, 0);
+  l.warning = optional_count(n, "warning", l.warning, 0);
   if (n.has("correction") && !n.child("correction").value().is_null())
-    l.correction = n.child("correction").integer(1);
+    l.correction = count(n.child("correction"), 1);
   if (n.has("note")) n.child("note").str();
   const int limit = l.joint_handling ? l.joint_statutory : l.statutory;
   if (l.promised > limit) {
@@ -543,7 +422,7 @@ TimeLimits parse_limits(const Node& n) {
 }
 
 // A rule works on contract fact names; the definition must declare them with the right type.
-void need_fact(const Node& rule, const std::vector<FactSpec>& facts, std::string_view name, FactType type) {
+void need_fact(const Field& rule, const std::vector<FactSpec>& facts, std::string_view name, FactType type) {
   const FactSpec* f = find_fact(facts, name);
   if (f == nullptr || f->type != type) {
     rule.fail("this rule needs a fact '" + std::string(name) + "' of type " +
@@ -665,37 +544,37 @@ void expand_named_rules(PermitDefinition& d) {
 
 // rules.item_checks: [{"each": <vehicles fact>, "item": <prefix>, "label": {zh, en},
 //                      "require_true": [{"field": "enclosed" | "recorder", "message": {zh, en}}], "note"?}].
-void parse_item_checks(const Node& list, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+void parse_item_checks(const Field& list, const std::vector<FactSpec>& facts, PermitDefinition& d) {
   list.array();
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const Node r = list.element(i);
+    const Field r = list.element(i);
     r.object({"each", "item", "label", "require_true", "note"});
     ItemCheck check;
-    const Node each = r.required("each");
+    const Field each = r.child("each");
     const FactSpec& spec = declared_fact(each, facts);
     if (spec.type != FactType::vehicles)
       each.fail("'" + spec.name + "' is " + std::string(fact_type_name(spec.type)) +
                 ", not a list fact (type vehicles)");
     check.list_fact = spec.name;
-    const Node item = r.required("item");
-    check.item = item.identifier();
+    const Field item = r.child("item");
+    check.item = identifier(item);
     for (const auto& other : d.item_checks) {
       if (other.item == check.item) item.fail("duplicate item prefix '" + check.item + "'");
     }
     if (d.material(check.item) != nullptr)
       item.fail("'" + check.item + "' is already a material id; choose another item prefix");
-    check.label = parse_name(r.required("label"));
-    const Node fields = r.required("require_true");
+    check.label = parse_name(r.child("label"));
+    const Field fields = r.child("require_true");
     fields.array();
     if (fields.size() == 0) fields.fail("needs at least one field");
     for (std::size_t k = 0; k < fields.size(); ++k) {
-      const Node f = fields.element(k);
+      const Field f = fields.element(k);
       f.object({"field", "message"});
-      const Node name = f.required("field");
+      const Field name = f.child("field");
       const std::string field = name.str();
       if (field != "enclosed" && field != "recorder")
         name.fail("unknown field '" + field + "' of a vehicle (enclosed, recorder)");
-      check.require_true.push_back({field, parse_name(f.required("message"))});
+      check.require_true.push_back({field, parse_name(f.child("message"))});
     }
     if (r.has("note")) r.child("note").str();
     d.item_checks.push_back(std::move(check));
@@ -703,39 +582,39 @@ void parse_item_checks(const Node& list, const std::vector<FactSpec>& facts, Per
 }
 
 // rules.prohibitions / rules.flags: [{"flag", "when", "message"?, "note"?}].
-void parse_fact_rules(const Node& list, bool prohibition, const std::vector<FactSpec>& facts,
+void parse_fact_rules(const Field& list, bool prohibition, const std::vector<FactSpec>& facts,
                       PermitDefinition& d) {
   static constexpr std::array<std::string_view, 5> kReserved{
       "protected_road", "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", "renewal_late"};
   list.array();
   for (std::size_t i = 0; i < list.size(); ++i) {
-    const Node r = list.element(i);
+    const Field r = list.element(i);
     r.object({"flag", "when", "message", "note"});
     FactRule rule;
     rule.prohibition = prohibition;
-    const Node flag = r.required("flag");
-    rule.flag = flag.identifier();
+    const Field flag = r.child("flag");
+    rule.flag = identifier(flag);
     if (std::find(kReserved.begin(), kReserved.end(), rule.flag) != kReserved.end())
       flag.fail("'" + rule.flag + "' is the flag of a named rule; choose another name");
     for (const auto& other : d.fact_rules) {
       if (other.flag == rule.flag) flag.fail("duplicate flag '" + rule.flag + "'");
     }
-    rule.when = parse_condition(r.required("when"), facts);
+    rule.when = parse_condition(r.child("when"), facts);
     rule.message = r.has("message") ? parse_name(r.child("message")) : LocalizedName{rule.flag, rule.flag};
     if (r.has("note")) r.child("note").str();
     d.fact_rules.push_back(std::move(rule));
   }
 }
 
-void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+void parse_rules(const Field& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
   n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags",
             "item_checks"});
   if (n.has("protection_period")) {
-    const Node r = n.child("protection_period");
+    const Field r = n.child("protection_period");
     r.object({"new_road_years", "overhaul_years", "note"});
     ProtectionPeriodRule p;
-    p.new_road_years = r.optional_int("new_road_years", p.new_road_years, 1);
-    p.overhaul_years = r.optional_int("overhaul_years", p.overhaul_years, 1);
+    p.new_road_years = optional_count(r, "new_road_years", p.new_road_years, 1);
+    p.overhaul_years = optional_count(r, "overhaul_years", p.overhaul_years, 1);
     need_fact(r, facts, "road_opened_on", FactType::date);
     need_fact(r, facts, "road_overhauled_on", FactType::date);
     need_fact(r, facts, "planned_start", FactType::date);
@@ -744,45 +623,45 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
     d.protection_period = p;
   }
   if (n.has("emergency_filing")) {
-    const Node r = n.child("emergency_filing");
+    const Field r = n.child("emergency_filing");
     r.object({"hours", "roll_to_working_day", "note"});
     EmergencyFilingRule e;
-    e.hours = r.optional_int("hours", e.hours, 1);
-    e.roll_to_working_day = r.optional_bool("roll_to_working_day", e.roll_to_working_day);
+    e.hours = optional_count(r, "hours", e.hours, 1);
+    e.roll_to_working_day = optional_bool(r, "roll_to_working_day", e.roll_to_working_day);
     need_fact(r, facts, "emergency", FactType::boolean);
     need_fact(r, facts, "broken_at", FactType::time);
     if (r.has("note")) r.child("note").str();
     d.emergency_filing = e;
   }
   if (n.has("roof")) {
-    const Node r = n.child("roof");
+    const Field r = n.child("roof");
     r.object({"max_storeys", "large", "note"});
     RoofRule roof;
-    roof.max_storeys = r.optional_int("max_storeys", roof.max_storeys, 0);
-    roof.large = parse_condition(r.required("large"), facts);
+    roof.max_storeys = optional_count(r, "max_storeys", roof.max_storeys, 0);
+    roof.large = parse_condition(r.child("large"), facts);
     need_fact(r, facts, "on_roof", FactType::boolean);
     need_fact(r, facts, "building_storeys", FactType::integer);
     if (r.has("note")) r.child("note").str();
     d.roof = std::move(roof);
   }
   if (n.has("term")) {
-    const Node r = n.child("term");
+    const Field r = n.child("term");
     r.object({"max_months", "electronic_screen_max_months", "note"});
     TermRule t;
-    t.max_months = r.optional_int("max_months", t.max_months, 1);
+    t.max_months = optional_count(r, "max_months", t.max_months, 1);
     t.electronic_screen_max_months =
-        r.optional_int("electronic_screen_max_months", t.electronic_screen_max_months, 1);
+        optional_count(r, "electronic_screen_max_months", t.electronic_screen_max_months, 1);
     need_fact(r, facts, "term_months", FactType::integer);
     need_fact(r, facts, "electronic_screen", FactType::boolean);
     if (r.has("note")) r.child("note").str();
     d.term = t;
   }
   if (n.has("vehicles")) {
-    const Node r = n.child("vehicles");
+    const Field r = n.child("vehicles");
     r.object({"enclosed", "recorder", "note"});
     VehicleRule v;
-    v.enclosed = r.optional_bool("enclosed", v.enclosed);
-    v.recorder = r.optional_bool("recorder", v.recorder);
+    v.enclosed = optional_bool(r, "enclosed", v.enclosed);
+    v.recorder = optional_bool(r, "recorder", v.recorder);
     need_fact(r, facts, "vehicles", FactType::vehicles);
     if (r.has("note")) r.child("note").str();
     d.vehicles = v;
@@ -793,16 +672,16 @@ void parse_rules(const Node& n, const std::vector<FactSpec>& facts, PermitDefini
   if (n.has("item_checks")) parse_item_checks(n.child("item_checks"), facts, d);
 }
 
-ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
+ValidityRule parse_validity(const Field& n, const std::vector<FactSpec>& facts) {
   n.object({"months", "term_fact", "until_fact", "from_fact", "max_months", "hold_to_facts", "note"});
   ValidityRule v;
   int forms = 0;
   if (n.has("months")) {
-    v.months = n.child("months").integer(1);
+    v.months = count(n.child("months"), 1);
     ++forms;
   }
   if (n.has("term_fact")) {
-    const Node f = n.child("term_fact");
+    const Field f = n.child("term_fact");
     v.term_fact = f.str();
     const FactSpec* spec = find_fact(facts, *v.term_fact);
     if (spec == nullptr || spec->type != FactType::integer)
@@ -810,20 +689,20 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
     ++forms;
   }
   if (n.has("until_fact")) {
-    const Node f = n.child("until_fact");
+    const Field f = n.child("until_fact");
     v.until_fact = f.str();
     const FactSpec* spec = find_fact(facts, *v.until_fact);
     if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
     ++forms;
   }
   if (n.has("from_fact")) {
-    const Node f = n.child("from_fact");
+    const Field f = n.child("from_fact");
     v.from_fact = f.str();
     const FactSpec* spec = find_fact(facts, *v.from_fact);
     if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.from_fact + "' is not a date fact");
   }
-  if (n.has("max_months")) v.max_months = n.child("max_months").integer(1);
-  v.hold_to_facts = n.optional_bool("hold_to_facts", false);
+  if (n.has("max_months")) v.max_months = count(n.child("max_months"), 1);
+  v.hold_to_facts = optional_bool(n, "hold_to_facts", false);
   if (n.has("note")) v.note = n.child("note").str();
   if (forms != 1) n.fail("validity needs exactly one of months, term_fact, until_fact");
   if (v.months && v.max_months && *v.months > *v.max_months)
@@ -833,18 +712,18 @@ ValidityRule parse_validity(const Node& n, const std::vector<FactSpec>& facts) {
 
 // 告知承诺: a permit decided on a commitment names how and by when the commitment is checked; materials
 // may allow a commitment only where such a check exists.
-void parse_commitment_rules(const Node& root, PermitDefinition& d) {
-  d.decide_on_commitment = root.optional_bool("decide_on_commitment", false);
+void parse_commitment_rules(const Field& root, PermitDefinition& d) {
+  d.decide_on_commitment = optional_bool(root, "decide_on_commitment", false);
   if (root.has("verification")) {
-    const Node n = root.child("verification");
+    const Field n = root.child("verification");
     n.object({"within_working_days", "methods", "note"});
     VerificationRule v;
-    v.within_working_days = n.required("within_working_days").integer(1);
-    const Node methods = n.required("methods");
+    v.within_working_days = count(n.child("within_working_days"), 1);
+    const Field methods = n.child("methods");
     methods.array();
     if (methods.size() == 0) methods.fail("needs at least one verification method");
     for (std::size_t i = 0; i < methods.size(); ++i) {
-      std::string m = methods.element(i).identifier();
+      std::string m = identifier(methods.element(i));
       if (std::find(v.methods.begin(), v.methods.end(), m) != v.methods.end())
         methods.element(i).fail("duplicate method '" + m + "'");
       v.methods.push_back(std::move(m));
@@ -863,12 +742,12 @@ void parse_commitment_rules(const Node& root, PermitDefinition& d) {
     root.child("decide_on_commitment").fail("no material allows a commitment");
 }
 
-RenewalRule parse_renewal(const Node& n) {
+RenewalRule parse_renewal(const Field& n) {
   n.object({"lead", "lead_in_working_days", "expiring_notice_days", "note"});
   RenewalRule r;
-  r.lead = n.optional_int("lead", r.lead, 0);
-  r.lead_in_working_days = n.optional_bool("lead_in_working_days", r.lead_in_working_days);
-  r.expiring_notice_days = n.optional_int("expiring_notice_days", r.expiring_notice_days, 0);
+  r.lead = optional_count(n, "lead", r.lead, 0);
+  r.lead_in_working_days = optional_bool(n, "lead_in_working_days", r.lead_in_working_days);
+  r.expiring_notice_days = optional_count(n, "expiring_notice_days", r.expiring_notice_days, 0);
   if (n.has("note")) n.child("note").str();
   return r;
 }
@@ -906,18 +785,18 @@ bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) 
 }
 
 // What every definition starts with, whatever its kind: id, version, short code, name.
-void parse_header(const Node& root, PermitDefinition& d) {
-  d.id = root.required("id").identifier();
-  d.version = root.required("version").integer(1);
-  const Node sc = root.required("short_code");
+void parse_header(const Field& root, PermitDefinition& d) {
+  d.id = identifier(root.child("id"));
+  d.version = count(root.child("version"), 1);
+  const Field sc = root.child("short_code");
   d.short_code = sc.str();
   if (d.short_code.size() < 2 || d.short_code.size() > 4 ||
       !std::all_of(d.short_code.begin(), d.short_code.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     sc.fail("a short code is 2 to 4 upper-case letters, found '" + d.short_code + "'");
   }
-  d.name = parse_name(root.required("name"));
+  d.name = parse_name(root.child("name"));
   if (root.has("effective_from")) {
-    const Node ef = root.child("effective_from");
+    const Field ef = root.child("effective_from");
     try {
       d.effective_from = Date::parse(ef.str());
     } catch (const Error& e) {
@@ -926,15 +805,15 @@ void parse_header(const Node& root, PermitDefinition& d) {
   }
 }
 
-void parse_legal_basis(const Node& root, PermitDefinition& d) {
-  const Node lb = root.required("legal_basis");
+void parse_legal_basis(const Field& root, PermitDefinition& d) {
+  const Field lb = root.child("legal_basis");
   lb.array();
   if (lb.size() == 0) lb.fail("cite at least one legal basis");
   for (std::size_t i = 0; i < lb.size(); ++i) d.legal_basis.push_back(lb.element(i).nonempty_str());
 }
 
 // A complaint category (data/definitions/complaints/*.json): the dispatch table entry and its limits.
-void parse_complaint(const Node& root, PermitDefinition& d) {
+void parse_complaint(const Field& root, PermitDefinition& d) {
   root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
                "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
                "leadership_review_days", "verify_public_reports", "note"});
@@ -943,24 +822,24 @@ void parse_complaint(const Node& root, PermitDefinition& d) {
   parse_legal_basis(root, d);
   ComplaintRules r;
   {
-    const Node unit = root.required("unit");
+    const Field unit = root.child("unit");
     unit.object({"id", "name"});
-    r.unit = Department{unit.required("id").identifier(), parse_name(unit.required("name"))};
+    r.unit = Department{identifier(unit.child("id")), parse_name(unit.child("name"))};
   }
   {
-    const Node limit = root.required("limit");
+    const Field limit = root.child("limit");
     limit.object({"working_days", "working_hours", "warning_percent", "note"});
     if (limit.has("working_days") == limit.has("working_hours"))
       limit.fail("a limit needs exactly one of working_days, working_hours");
-    if (limit.has("working_days")) r.working_days = limit.child("working_days").integer(1);
-    if (limit.has("working_hours")) r.working_hours = limit.child("working_hours").integer(1);
-    r.warning_percent = limit.optional_int("warning_percent", r.warning_percent, 0);
+    if (limit.has("working_days")) r.working_days = count(limit.child("working_days"), 1);
+    if (limit.has("working_hours")) r.working_hours = count(limit.child("working_hours"), 1);
+    r.warning_percent = optional_count(limit, "warning_percent", r.warning_percent, 0);
     if (r.warning_percent > 100) limit.child("warning_percent").fail("is a percentage (0-100)");
     if (limit.has("note")) limit.child("note").str();
   }
   std::vector<std::string> periods{"08:30-12:00", "14:00-17:30"};
   if (root.has("office_hours")) {
-    const Node oh = root.child("office_hours");
+    const Field oh = root.child("office_hours");
     oh.array();
     periods.clear();
     for (std::size_t i = 0; i < oh.size(); ++i) periods.push_back(oh.element(i).str());
@@ -972,11 +851,11 @@ void parse_complaint(const Node& root, PermitDefinition& d) {
   } else {
     r.office_hours = OfficeHours::parse(periods, 0).periods();
   }
-  r.return_days = root.optional_int("return_days", r.return_days, 1);
-  r.max_extension_days = root.optional_int("max_extension_days", r.max_extension_days, 0);
-  r.rectification_days = root.optional_int("rectification_days", r.rectification_days, 1);
-  r.leadership_review_days = root.optional_int("leadership_review_days", r.leadership_review_days, 1);
-  r.verify_public_reports = root.optional_bool("verify_public_reports", r.verify_public_reports);
+  r.return_days = optional_count(root, "return_days", r.return_days, 1);
+  r.max_extension_days = optional_count(root, "max_extension_days", r.max_extension_days, 0);
+  r.rectification_days = optional_count(root, "rectification_days", r.rectification_days, 1);
+  r.leadership_review_days = optional_count(root, "leadership_review_days", r.leadership_review_days, 1);
+  r.verify_public_reports = optional_bool(root, "verify_public_reports", r.verify_public_reports);
   if (root.has("note")) root.child("note").str();
   d.complaint = std::move(r);
 }
@@ -1002,18 +881,11 @@ bool PermitDefinition::stops_clock(std::string_view reason) const {
 }
 
 std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, std::string_view source) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (
-      const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999 (fuzz_definition)
-    throw Error(ErrorCode::invalid_argument, std::string(source) + ": /: not valid JSON (" + e.what() + ")",
-                "/");
-  }
+  const json doc = input::parse_document(text, "the definition", source);
   auto d = std::make_shared<PermitDefinition>();
-  const Node root(doc, "", source);
+  const Field root(doc, "", source);
   if (doc.is_object() && doc.contains("kind") && doc["kind"] != "permit") {
-    const Node kind = root.child("kind");
+    const Field kind = root.child("kind");
     if (kind.str() != "complaint") kind.fail("kind is 'permit' or 'complaint', found '" + kind.str() + "'");
     parse_complaint(root, *d);
     d->source = doc.dump();
@@ -1044,7 +916,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
                "note"});
   parse_header(root, *d);
   if (root.has("item_code")) {
-    const Node ic = root.child("item_code");
+    const Field ic = root.child("item_code");
     d->item_code = ic.str();
     if (!std::all_of(d->item_code.begin(), d->item_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       ic.fail("an item code is digits only, found '" + d->item_code + "'");
@@ -1052,12 +924,12 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   }
   parse_legal_basis(root, *d);
   {
-    const Node facts = root.required("facts");
+    const Field facts = root.child("facts");
     facts.array();
     for (std::size_t i = 0; i < facts.size(); ++i) d->facts.push_back(parse_fact(facts.element(i), d->facts));
     // Conditions may name any declared fact, so they are read once every fact is known.
     for (std::size_t i = 0; i < facts.size(); ++i) {
-      const Node f = facts.element(i);
+      const Field f = facts.element(i);
       if (f.has("required_if")) {
         if (d->facts[i].required)
           f.child("required_if").fail("a fact cannot be both 'required' and 'required_if'");
@@ -1066,32 +938,32 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     }
   }
   {
-    const Node mats = root.required("materials");
+    const Field mats = root.child("materials");
     mats.array();
     if (mats.size() == 0) mats.fail("the checklist needs at least one material");
     for (std::size_t i = 0; i < mats.size(); ++i) {
       d->materials.push_back(parse_material(mats.element(i), d->facts, d->materials));
     }
   }
-  d->limits = parse_limits(root.required("limits"));
+  d->limits = parse_limits(root.child("limits"));
   {
-    const Node deps = root.required("co_approving");
+    const Field deps = root.child("co_approving");
     deps.array();
     for (std::size_t i = 0; i < deps.size(); ++i) {
-      const Node dep = deps.element(i);
+      const Field dep = deps.element(i);
       dep.object({"id", "name"});
-      Department department{dep.required("id").identifier(), parse_name(dep.required("name"))};
+      Department department{identifier(dep.child("id")), parse_name(dep.child("name"))};
       if (d->has_department(department.id))
         dep.child("id").fail("duplicate department '" + department.id + "'");
       d->co_approving.push_back(std::move(department));
     }
   }
   {
-    const Node reasons = root.required("suspension_reasons");
+    const Field reasons = root.child("suspension_reasons");
     reasons.array();
     for (std::size_t i = 0; i < reasons.size(); ++i) {
-      const Node r = reasons.element(i);
-      std::string reason = r.identifier();
+      const Field r = reasons.element(i);
+      std::string reason = identifier(r);
       if (d->stops_clock(reason)) r.fail("duplicate suspension reason '" + reason + "'");
       d->suspension_reasons.push_back(std::move(reason));
     }
@@ -1102,10 +974,10 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
       }
     }
   }
-  d->site_inspection_required = root.optional_bool("site_inspection_required", false);
-  d->min_inspectors = root.optional_int("min_inspectors", 2, 2);  // Art 34: two or more staff
+  d->site_inspection_required = optional_bool(root, "site_inspection_required", false);
+  d->min_inspectors = optional_count(root, "min_inspectors", 2, 2);  // Art 34: two or more staff
   if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
-  d->validity = parse_validity(root.required("validity"), d->facts);
+  d->validity = parse_validity(root.child("validity"), d->facts);
   if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
   parse_commitment_rules(root, *d);
   if (root.has("note")) root.child("note").str();

@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 #include "case/application.hpp"
 #include "case/snapshot.hpp"
@@ -776,7 +778,22 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
       store::Transaction* tx = &batch;
       const auto claimed = tx->claim_due_timers(now.epoch_seconds(), Impl::kRunDueSlice);
       more = !claimed.empty();  // firing may leave new timers already due
-      for (const auto& t : claimed) {
+      // In due order (the store's: due, case, kind, clock), also among the timers a firing creates already
+      // due (a deemed acceptance starts the decision clock, …): those due no later than this slice's last
+      // timer join the queue; later ones are left to the next claim, which returns them in order.
+      const auto earlier = [](const store::TimerRecord& a, const store::TimerRecord& b) {
+        return std::tie(a.due, a.case_id, a.kind, a.clock) < std::tie(b.due, b.case_id, b.kind, b.clock);
+      };
+      std::set<store::TimerRecord, decltype(earlier)> queue(claimed.begin(), claimed.end(), earlier);
+      const std::int64_t horizon = claimed.empty() ? 0 : claimed.back().due;
+      const auto enqueue_due = [&](const store::TimerRecord& fired_now) {
+        for (auto& n : tx->due_timers(fired_now.case_id, horizon))
+          if (n != fired_now) queue.insert(std::move(n));
+      };
+      // A bound, should a firing ever re-create due timers without end: the rest wait for the next claim.
+      for (int left = 4 * Impl::kRunDueSlice; !queue.empty() && left > 0; --left) {
+        const store::TimerRecord t = *queue.begin();
+        queue.erase(queue.begin());
         const auto pending = tx->timers(t.case_id);
         if (std::find(pending.begin(), pending.end(), t) == pending.end())
           continue;  // an earlier firing replaced it
@@ -789,6 +806,7 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
           const auto left = tx->timers(c.id);
           if (std::find(left.begin(), left.end(), t) == left.end()) {  // the new calendar moved it
             tx->release("timer");
+            enqueue_due(t);
             continue;
           }
         }
@@ -813,6 +831,7 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
           f["events"] = std::move(events);
           fired.push_back(std::move(f));
         }
+        enqueue_due(t);
       }
       return {};
     });

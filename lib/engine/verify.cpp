@@ -5,21 +5,18 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <array>
 #include <condition_variable>
 #include <deque>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <span>
-#include <stdexcept>
-#include <string_view>
 #include <thread>
-#include <tuple>
 
 #include "case/snapshot.hpp"
 #include "common/sha256.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/verify.hpp"
 
 #include "permitflow/documents.hpp"
 #include "store/hash_chain.hpp"
@@ -61,112 +58,6 @@ std::string differing_paths(const json& stored, const json& replayed) {
   if (paths.size() > 5) out += " and " + std::to_string(paths.size() - 5) + " more";
   return out;
 }
-
-/// An event hash as it is stored: 64 lower-case hex digits, kept as its 32 bytes (a quarter of the text,
-/// and no allocation). Anything else in the column (a tampered row) is kept as text, so lookups stay exact.
-struct EventHash {
-  std::array<std::uint8_t, 32> bytes{};
-  bool canonical = false;
-  std::string text;  // only when !canonical
-
-  explicit EventHash(std::string_view hex) {
-    const auto digit = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-    };
-    canonical = hex.size() == 2 * bytes.size();
-    for (std::size_t i = 0; canonical && i < bytes.size(); ++i) {
-      const int hi = digit(hex[2 * i]);
-      const int lo = digit(hex[2 * i + 1]);
-      canonical = hi >= 0 && lo >= 0;
-      bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-    }
-    if (!canonical) text = hex;
-  }
-};
-
-std::string to_hex(const std::array<std::uint8_t, 32>& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(2 * bytes.size(), '0');
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
-}
-
-/// Every stored event by its hash: which case (an index into the case ids) and seq, and whether a ledger
-/// entry covers it. A sorted vector of 48-byte entries instead of a tree of hex strings: verify holds one
-/// entry per event of the database. Events with the same hash (a copied row) are all kept, in the order
-/// they were added (case order, then seq), which is the order lookups and the report use.
-class EventIndex {
- public:
-  struct Entry {
-    std::array<std::uint8_t, 32> hash;
-    std::int64_t seq;
-    std::uint32_t case_index;
-    bool covered;
-  };
-
-  void add(EventHash&& h, std::uint32_t case_index, std::int64_t seq) {
-    if (h.canonical) {
-      entries_.push_back({h.bytes, seq, case_index, false});
-    } else {
-      odd_added_.push_back({std::move(h.text), {{}, seq, case_index, false}});
-    }
-  }
-
-  /// Sorts once, after the last add(). Cases are added in order and a case's events in seq order, so
-  /// sorting by (hash, case, seq) keeps equal hashes in the order they were added.
-  void seal() {
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
-      return std::tie(a.hash, a.case_index, a.seq) < std::tie(b.hash, b.case_index, b.seq);
-    });
-    std::stable_sort(odd_added_.begin(), odd_added_.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& [text, entry] : odd_added_) {
-      odd_text_.push_back(std::move(text));
-      odd_entries_.push_back(entry);
-    }
-    odd_added_ = {};
-  }
-
-  /// The events stored with this hash, in the order they were added.
-  std::span<Entry> find(std::string_view hex) {
-    const EventHash h(hex);
-    if (h.canonical) {
-      const auto [first, last] = std::equal_range(entries_.begin(), entries_.end(), h.bytes, ByHash{});
-      return {first, last};
-    }
-    const auto [first, last] = std::equal_range(odd_text_.begin(), odd_text_.end(), h.text);
-    return std::span<Entry>(odd_entries_)
-        .subspan(static_cast<std::size_t>(first - odd_text_.begin()), static_cast<std::size_t>(last - first));
-  }
-
-  /// Calls f(entry) for every event in the order of the hashes' text, then the order they were added.
-  template <class F>
-  void for_each(F&& f) {
-    std::size_t o = 0;
-    for (auto& e : entries_) {
-      if (o < odd_text_.size()) {
-        const std::string hex = to_hex(e.hash);
-        for (; o < odd_text_.size() && odd_text_[o] < hex; ++o) f(odd_entries_[o]);
-      }
-      f(e);
-    }
-    for (; o < odd_text_.size(); ++o) f(odd_entries_[o]);
-  }
-
- private:
-  struct ByHash {
-    bool operator()(const Entry& e, const std::array<std::uint8_t, 32>& h) const { return e.hash < h; }
-    bool operator()(const std::array<std::uint8_t, 32>& h, const Entry& e) const { return h < e.hash; }
-  };
-  std::vector<Entry> entries_;  // hashes of 64 lower-case hex digits, by bytes (the same order as the text)
-  // Any other hash text, for tampered rows: added, then by text.
-  std::vector<std::pair<std::string, Entry>> odd_added_;
-  std::vector<std::string> odd_text_;
-  std::vector<Entry> odd_entries_;
-};
 
 /// A case is replayed with the stored content of the version it was submitted under; its `submitted` event
 /// names that content's hash (events of older databases do not: their projection check below still judges
@@ -223,10 +114,10 @@ void check_documents(const DocumentStore& documents, const std::string& id,
   }
 }
 
-/// What checking one case found: its problems in order, and the hash and seq of each of its events.
+/// What checking one case found: its problems in order, and how many events it has.
 struct CaseCheck {
   Problems problems;
-  std::vector<std::pair<EventHash, std::int64_t>> hashes;
+  std::int64_t events = 0;
 };
 
 /// (a) the case's hash chain and (c) its projection and snapshot against the replay of its log. Reads
@@ -276,7 +167,7 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
           id, e.seq,
           "the stored hash does not match the event's stored bytes: the event (" + e.type + ") was edited");
     }
-    out.hashes.emplace_back(EventHash(e.hash), e.seq);
+    ++out.events;
     prev_hash = e.hash;
     expected_seq = e.seq + 1;
   }
@@ -370,12 +261,171 @@ struct Slice {
   bool done = false;
 };
 
+/// (b) the ledger-wide chain, a page of entries at a time with the events filed under them (one read in
+/// commit order), so nothing is held per event: each event is matched to its entry by where it is filed,
+/// and to its case by its own row.
+class LedgerWalk {
+ public:
+  LedgerWalk(store::Transaction& tx, int page) : tx_(tx), page_(page) {}
+  bool done() const { return done_; }
+  const std::string& head() const { return head_; }
+  std::int64_t count() const { return count_; }
+
+  /// Checks the next page of entries.
+  void step() {
+    const auto ledger = tx_.ledger_page(after_, page_);
+    const bool last = static_cast<int>(ledger.size()) < page_;
+    // The last page also takes every event filed after the last entry.
+    const std::int64_t up_to = last ? std::numeric_limits<std::int64_t>::max() : ledger.back().seq;
+    const auto filed = tx_.filed_events(after_, up_to);
+    auto f = filed.begin();
+    for (const auto& l : ledger) {
+      for (; f != filed.end() && f->ledger_seq < l.seq; ++f) unfiled(*f);
+      const auto first = f;
+      while (f != filed.end() && f->ledger_seq == l.seq) ++f;
+      check(l, {first, f});
+    }
+    for (; f != filed.end(); ++f) unfiled(*f);
+    after_ = up_to;
+    done_ = last;
+  }
+
+  /// The problems in the order of the whole-table walk: the entries', then the events filed under no entry.
+  void finish(Problems& out) {
+    out.append(std::move(entries_));
+    out.append(std::move(unfiled_));
+  }
+
+ private:
+  void unfiled(const store::FiledEvent& e) {
+    if (!e.has_case) return;  // an event of no stored case under no entry: nothing else refers to it
+    unfiled_.add(e.case_id, e.seq,
+                 "the event is filed under ledger entry " + std::to_string(e.ledger_seq) +
+                     ", which does not exist: it was inserted outside the engine");
+  }
+
+  /// Each entry commits to the hashes of the events its transaction appended. A mismatch names the case
+  /// (and seq) of the events still filed under the entry when they all belong to one stored case.
+  void check(const store::LedgerRecord& l, std::span<const store::FiledEvent> filed) {
+    const std::string where = "ledger entry " + std::to_string(l.seq);
+    std::vector<std::string> hashes;
+    hashes.reserve(filed.size());
+    std::string case_id;
+    std::optional<std::int64_t> seq;
+    bool one_case = !filed.empty();
+    for (const auto& e : filed) {
+      hashes.push_back(e.hash);
+      one_case = one_case && e.has_case && e.case_id == filed.front().case_id;
+    }
+    if (one_case) {
+      case_id = filed.front().case_id;
+      if (filed.size() == 1) seq = filed.front().seq;
+    }
+    if (l.seq != expected_) {
+      entries_.add("", std::nullopt,
+                   l.seq > expected_ ? where + " follows entry " + std::to_string(expected_ - 1) +
+                                           ": ledger entries were deleted"
+                                     : where + " is out of order or repeated");
+    }
+    if (l.prev_hash != head_) {
+      entries_.add("", std::nullopt, where + " does not link to the hash of the entry before it");
+    }
+    const auto count = static_cast<std::int64_t>(hashes.size());
+    if (l.event_count > count) {
+      entries_.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
+                       " stored: events were deleted" +
+                       (count == 0 ? " (a whole case, when none of its events is left)" : ""));
+    } else if (l.event_count < count) {
+      entries_.add(case_id, std::nullopt,
+                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                       std::to_string(count) + " are filed under it: events were inserted");
+    } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
+      entries_.add(case_id, seq,
+                   where +
+                       " does not match the events filed under it: an event of that transaction was "
+                       "rewritten with recomputed hashes, or replaced, or the entry was edited");
+    }
+    for (const auto& e : filed) {
+      if (e.has_case) continue;
+      entries_.add("", std::nullopt,
+                   where + " records an event (hash " + short_hash(e.hash) +
+                       ") that is in no case's log: an event, or a whole case, was deleted");
+    }
+    count_ += l.event_count;
+    head_ = l.hash;
+    expected_ = l.seq + 1;
+  }
+
+  store::Transaction& tx_;
+  const int page_;
+  std::int64_t after_ = store::Transaction::kBefore;
+  bool done_ = false;
+  std::string head_;
+  std::int64_t count_ = 0;
+  std::int64_t expected_ = 1;
+  Problems entries_;
+  Problems unfiled_;
+};
+
+/// (c) the feed (docs/feed.md), a page at a time: records run from the retention mark + 1 to the head
+/// without a gap, one per event; the mark counts the pruned ones, so events = mark + records.
+class FeedWalk {
+ public:
+  FeedWalk(store::Transaction& tx, int page) : tx_(tx), page_(page), bounds_(tx.feed_bounds()) {
+    expected_ = bounds_.pruned + 1;
+  }
+  bool done() const { return done_; }
+  const store::FeedBounds& bounds() const { return bounds_; }
+
+  void step() {
+    const auto records = tx_.feed_index_page(after_, page_);
+    for (const auto& r : records) {
+      if (r.seq != expected_) {
+        problems_.add(r.case_id, r.version,
+                      "feed record " + std::to_string(r.seq) + " follows " + std::to_string(expected_ - 1) +
+                          ": feed records were deleted or inserted outside the engine");
+      }
+      expected_ = r.seq + 1;
+    }
+    count_ += static_cast<std::int64_t>(records.size());
+    done_ = static_cast<int>(records.size()) < page_;
+    if (!records.empty()) after_ = records.back().seq;
+  }
+
+  void finish(Problems& out, std::int64_t events_checked) {
+    out.append(std::move(problems_));
+    if (bounds_.pruned + count_ != events_checked) {
+      out.add("", std::nullopt,
+              std::to_string(events_checked) + " events but " + std::to_string(count_) +
+                  " feed records and " + std::to_string(bounds_.pruned) +
+                  " pruned: an event was written without its feed record, or a record was deleted");
+    }
+  }
+
+ private:
+  store::Transaction& tx_;
+  const int page_;
+  const store::FeedBounds bounds_;
+  std::int64_t after_ = store::Transaction::kBefore;
+  std::int64_t expected_ = 0;
+  std::int64_t count_ = 0;
+  bool done_ = false;
+  Problems problems_;
+};
+
 }  // namespace
 
 std::string Engine::verify() const { return verify(std::string_view("{}")); }
 
 std::string Engine::verify(std::string_view options_json) const {
-  const Impl& m = *impl_;
+  return verify_database(*impl_, options_json, VerifyPages{});
+}
+
+std::string verify_database(const Engine::Impl& m, std::string_view options_json, const VerifyPages& pages) {
+  if (pages.cases < 1 || pages.ledger < 1 || pages.feed < 1)
+    throw Error(ErrorCode::invalid_argument, "verify: page sizes must be 1 or more");
   std::optional<DocumentStore> documents;
   {
     const json o = json::parse(options_json, nullptr, false);
@@ -398,18 +448,18 @@ std::string Engine::verify(std::string_view options_json) const {
   Problems problems;
   std::int64_t cases_checked = 0;
   std::int64_t events_checked = 0;
-  EventIndex stored;
 
   auto tx = m.store->begin_read();
+  LedgerWalk ledger(*tx, pages.ledger);
+  FeedWalk feed(*tx, pages.feed);
 
   // --- (a) each case's chain, (c) its projection against the replay ------------------------------------
-  // Cases are independent: this thread reads slices of them in its one read transaction while a worker per
-  // core checks them (the replay is most of the cost). Slices are merged in case order, so the report does
-  // not depend on timing, and only a few slices are in flight, so memory does not grow with the database.
-  const std::vector<std::string> ids = tx->case_ids();
-  if (ids.size() > std::numeric_limits<std::uint32_t>::max())
-    throw std::length_error("too many cases to verify");
-  constexpr std::size_t kSlice = 64;
+  // Cases are independent: this thread reads slices of them (a page of ids each) in its one read
+  // transaction while a worker per core checks them (the replay is most of the cost). Slices are merged in
+  // case order, so the report does not depend on timing, and only a few slices are in flight, so memory does
+  // not grow with the database. While the workers have enough to do, this thread walks the ledger and the
+  // feed a page at a time; their problems are kept apart and follow the cases', as in a walk after them.
+  const auto slice_size = static_cast<std::size_t>(pages.cases);
   const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
   const std::size_t max_in_flight = 2 * workers + 1;
   std::mutex mutex;
@@ -465,180 +515,57 @@ std::string Engine::verify(std::string_view options_json) const {
 
   const auto merge = [&](Slice& s) {
     if (s.error) std::rethrow_exception(s.error);
-    for (std::size_t i = 0; i < s.ids.size(); ++i) {
-      const auto case_index = static_cast<std::uint32_t>(cases_checked);
+    for (auto& check : s.checks) {
       ++cases_checked;
-      events_checked += static_cast<std::int64_t>(s.checks[i].hashes.size());
-      problems.append(std::move(s.checks[i].problems));
-      for (auto& [hash, seq] : s.checks[i].hashes) stored.add(std::move(hash), case_index, seq);
+      events_checked += check.events;
+      problems.append(std::move(check.problems));
     }
   };
-  std::size_t next = 0;
-  while (next < ids.size() || !in_flight.empty()) {
-    std::unique_ptr<Slice> read;
+  // The walks this thread does while the workers are busy, the ledger first.
+  const auto walks_done = [&] { return ledger.done() && feed.done(); };
+  const auto walk = [&] {
+    if (!ledger.done()) {
+      ledger.step();
+    } else {
+      feed.step();
+    }
+  };
+  std::optional<std::string> last_id;
+  bool more_ids = true;
+  for (;;) {
     std::vector<std::unique_ptr<Slice>> checked;
+    bool read_now = false;
     {
       std::unique_lock lock(mutex);
-      const bool room = next < ids.size() && in_flight.size() < max_in_flight;
-      if (!room) cv.wait(lock, [&] { return in_flight.front()->done; });
+      if (!more_ids && in_flight.empty()) break;
+      read_now = more_ids && in_flight.size() < max_in_flight;
+      if (!read_now && walks_done()) cv.wait(lock, [&] { return in_flight.front()->done; });
       while (!in_flight.empty() && in_flight.front()->done) {
         checked.push_back(std::move(in_flight.front()));
         in_flight.pop_front();
       }
-      if (room) {
-        lock.unlock();
-        read = std::make_unique<Slice>();
-        for (; next < ids.size() && read->ids.size() < kSlice; ++next) {
-          read->ids.push_back(ids[next]);
-          read->records.push_back(tx->load_case(ids[next]));
-          read->events.push_back(tx->events(ids[next], 0));
-        }
-        lock.lock();
-        in_flight.push_back(std::move(read));
-        cv.notify_all();
-      }
     }
     for (auto& s : checked) merge(*s);
-  }
-  stored.seal();
-
-  // --- (b) the ledger-wide chain -------------------------------------------------------------------------
-  // Each entry commits to the hashes of the events its transaction appended. A mismatch names the case (and
-  // seq) of the events still filed under the entry when they all belong to one case.
-  auto ledger = tx->ledger();
-  std::sort(ledger.begin(), ledger.end(),
-            [](const store::LedgerRecord& a, const store::LedgerRecord& b) { return a.seq < b.seq; });
-  // (ledger seq, event hash) in commit order; walked in place, by ledger seq, instead of copied into a map.
-  auto filed = tx->ledger_event_hashes();
-  const auto by_seq = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (!std::is_sorted(filed.begin(), filed.end(), by_seq))
-    std::stable_sort(filed.begin(), filed.end(), by_seq);
-  const auto filed_under = [&](std::int64_t seq) {
-    return std::equal_range(filed.begin(), filed.end(), std::pair<std::int64_t, std::string>{seq, {}},
-                            by_seq);
-  };
-  const auto owner = [&](const std::vector<std::string>& hashes) {
-    const std::string* case_id = nullptr;
-    std::optional<std::int64_t> seq;
-    for (const auto& h : hashes) {
-      const auto found = stored.find(h);
-      if (found.empty()) return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
-      const std::string& id = ids[found.front().case_index];
-      if (case_id && !case_id->empty() && *case_id != id)
-        return std::pair<std::string, std::optional<std::int64_t>>{"", std::nullopt};
-      case_id = &id;
-      seq = found.front().seq;
-    }
-    if (hashes.size() != 1) seq.reset();
-    return std::pair{case_id ? *case_id : std::string(), seq};
-  };
-
-  std::string ledger_head;
-  std::int64_t ledger_count = 0;
-  std::int64_t expected = 1;
-  std::vector<std::string> hashes;  // filed under the current entry (a repeated seq reuses them)
-  std::optional<std::int64_t> hashes_seq;
-  for (const auto& l : ledger) {
-    const std::string where = "ledger entry " + std::to_string(l.seq);
-    if (hashes_seq != l.seq) {
-      hashes.clear();
-      const auto [first, last] = filed_under(l.seq);
-      for (auto i = first; i != last; ++i) hashes.push_back(std::move(i->second));
-      hashes_seq = l.seq;
-    }
-    const auto [case_id, seq] = owner(hashes);
-    if (l.seq != expected) {
-      problems.add("", std::nullopt,
-                   l.seq > expected ? where + " follows entry " + std::to_string(expected - 1) +
-                                          ": ledger entries were deleted"
-                                    : where + " is out of order or repeated");
-    }
-    if (l.prev_hash != ledger_head) {
-      problems.add("", std::nullopt, where + " does not link to the hash of the entry before it");
-    }
-    const auto count = static_cast<std::int64_t>(hashes.size());
-    if (l.event_count > count) {
-      problems.add(case_id, std::nullopt,
-                   where + " committed " + std::to_string(l.event_count) + " events but " +
-                       (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
-                       " stored: events were deleted" +
-                       (count == 0 ? " (a whole case, when none of its events is left)" : ""));
-    } else if (l.event_count < count) {
-      problems.add(case_id, std::nullopt,
-                   where + " committed " + std::to_string(l.event_count) + " events but " +
-                       std::to_string(count) + " are filed under it: events were inserted");
-    } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
-      problems.add(case_id, seq,
-                   where +
-                       " does not match the events filed under it: an event of that transaction was "
-                       "rewritten with recomputed hashes, or replaced, or the entry was edited");
-    }
-    for (const auto& h : hashes) {
-      const auto found = stored.find(h);
-      const auto it = std::find_if(found.begin(), found.end(), [](const auto& e) { return !e.covered; });
-      if (it != found.end()) {
-        it->covered = true;
-      } else {
-        problems.add("", std::nullopt,
-                     where + " records an event (hash " + short_hash(h) +
-                         ") that is in no case's log: an event, or a whole case, was deleted");
+    if (read_now) {
+      auto read = std::make_unique<Slice>();
+      read->ids = tx->case_ids_page(last_id, pages.cases);
+      more_ids = read->ids.size() == slice_size;
+      if (read->ids.empty()) continue;
+      last_id = read->ids.back();
+      for (const auto& id : read->ids) {
+        read->records.push_back(tx->load_case(id));
+        read->events.push_back(tx->events(id, 0));
       }
+      std::lock_guard lock(mutex);
+      in_flight.push_back(std::move(read));
+      cv.notify_all();
+    } else if (!walks_done()) {
+      walk();
     }
-    ledger_count += l.event_count;
-    ledger_head = l.hash;
-    expected = l.seq + 1;
   }
-  hashes = {};
-  const auto in_ledger = [&](std::int64_t seq) {
-    return std::binary_search(ledger.begin(), ledger.end(), store::LedgerRecord{seq, {}, {}, 0},
-                              [](const auto& a, const auto& b) { return a.seq < b.seq; });
-  };
-  for (auto first = filed.begin(); first != filed.end();) {
-    const std::int64_t seq = first->first;
-    const auto last = filed_under(seq).second;
-    if (!in_ledger(seq)) {
-      for (auto i = first; i != last; ++i) {
-        for (auto& e : stored.find(i->second)) {
-          if (e.covered) continue;
-          e.covered = true;
-          problems.add(ids[e.case_index], e.seq,
-                       "the event is filed under ledger entry " + std::to_string(seq) +
-                           ", which does not exist: it was inserted outside the engine");
-        }
-      }
-    }
-    first = last;
-  }
-  filed = {};
-  stored.for_each([&](const EventIndex::Entry& e) {
-    if (!e.covered) {
-      problems.add(ids[e.case_index], e.seq,
-                   "the event is not covered by the ledger: it was inserted, or rewritten with a recomputed "
-                   "hash, outside the engine");
-    }
-  });
-
-  // --- (c) the feed (docs/feed.md) ----------------------------------------------------------------------
-  // Records run from the retention mark + 1 to the head without a gap, one per event: the mark counts the
-  // pruned ones, so events = mark + records.
-  const store::FeedBounds bounds = tx->feed_bounds();
-  std::int64_t feed_expected = bounds.pruned + 1;
-  const auto feed_index = tx->feed_index();
-  const auto feed_count = static_cast<std::int64_t>(feed_index.size());
-  for (const auto& r : feed_index) {
-    if (r.seq != feed_expected) {
-      problems.add(r.case_id, r.version,
-                   "feed record " + std::to_string(r.seq) + " follows " + std::to_string(feed_expected - 1) +
-                       ": feed records were deleted or inserted outside the engine");
-    }
-    feed_expected = r.seq + 1;
-  }
-  if (bounds.pruned + feed_count != events_checked) {
-    problems.add("", std::nullopt,
-                 std::to_string(events_checked) + " events but " + std::to_string(feed_count) +
-                     " feed records and " + std::to_string(bounds.pruned) +
-                     " pruned: an event was written without its feed record, or a record was deleted");
-  }
+  while (!walks_done()) walk();
+  ledger.finish(problems);
+  feed.finish(problems, events_checked);
 
   // --- (d) the stored definitions: each is the content its hash names
   // ---------------------------------------
@@ -653,8 +580,8 @@ std::string Engine::verify(std::string_view options_json) const {
 
   json out = {{"ok", problems.list().empty()},    {"cases_checked", cases_checked},
               {"events_checked", events_checked}, {"problems", std::move(problems.list())},
-              {"ledger_head", ledger_head},       {"ledger_count", ledger_count},
-              {"feed_head", bounds.head},         {"feed_pruned", bounds.pruned}};
+              {"ledger_head", ledger.head()},     {"ledger_count", ledger.count()},
+              {"feed_head", feed.bounds().head},  {"feed_pruned", feed.bounds().pruned}};
   if (!out["ok"].get<bool>()) m.log->warn("verify found {} problems", out["problems"].size());
   return out.dump();
 }

@@ -21,6 +21,7 @@
 #include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
 #include "store/timer_diff.hpp"
+#include "store/verify_sql.hpp"
 
 namespace permitflow::store {
 
@@ -383,11 +384,12 @@ class PostgresTransaction final : public Transaction {
     });
   }
 
-  std::vector<std::string> case_ids() override {
+  std::vector<std::string> case_ids_page(const std::optional<std::string>& after, int limit) override {
     return read("list cases", [&] {
+      const auto res = after ? tx_->exec_params(verify_sql::kCaseIdsAfter, *after, limit)
+                             : tx_->exec_params(verify_sql::kFirstCaseIds, limit);
       std::vector<std::string> out;
-      for (const auto& r : tx_->exec("SELECT id FROM cases ORDER BY id"))
-        out.push_back(r[0].as<std::string>());
+      for (const auto& r : res) out.push_back(r[0].as<std::string>());
       return out;
     });
   }
@@ -545,10 +547,10 @@ class PostgresTransaction final : public Transaction {
 
   // --- verification ----------------------------------------------------------------------------------------
 
-  std::vector<LedgerRecord> ledger() override {
+  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
     return read("read the ledger", [&] {
       std::vector<LedgerRecord> out;
-      for (const auto& r : tx_->exec("SELECT seq, prev_hash, hash, event_count FROM ledger ORDER BY seq")) {
+      for (const auto& r : tx_->exec_params(verify_sql::kLedgerPage, after, limit)) {
         out.push_back(LedgerRecord{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
                                    r[3].as<std::int64_t>()});
       }
@@ -556,11 +558,12 @@ class PostgresTransaction final : public Transaction {
     });
   }
 
-  std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() override {
-    return read("read the ledger's event hashes", [&] {
-      std::vector<std::pair<std::int64_t, std::string>> out;
-      for (const auto& r : tx_->exec("SELECT ledger_seq, hash FROM events ORDER BY ledger_seq, ledger_pos")) {
-        out.emplace_back(r[0].as<std::int64_t>(), r[1].as<std::string>());
+  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
+    return read("read the ledger's events", [&] {
+      std::vector<FiledEvent> out;
+      for (const auto& r : tx_->exec_params(verify_sql::kFiledEvents, after, up_to)) {
+        out.push_back(FiledEvent{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                                 r[3].as<std::int64_t>(), r[4].as<bool>()});
       }
       return out;
     });
@@ -648,10 +651,10 @@ class PostgresTransaction final : public Transaction {
     });
   }
 
-  std::vector<FeedRecord> feed_index() override {
+  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
     return read("read the feed's index", [&] {
       std::vector<FeedRecord> out;
-      for (const auto& r : tx_->exec("SELECT seq, case_id, version FROM feed ORDER BY seq")) {
+      for (const auto& r : tx_->exec_params(verify_sql::kFeedIndexPage, after, limit)) {
         FeedRecord f;
         f.seq = r[0].as<std::int64_t>();
         f.case_id = r[1].as<std::string>();

@@ -16,6 +16,7 @@
 #include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
 #include "store/timer_diff.hpp"
+#include "store/verify_sql.hpp"
 
 namespace permitflow::store {
 
@@ -405,9 +406,14 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  std::vector<std::string> case_ids() override {
+  std::vector<std::string> case_ids_page(const std::optional<std::string>& after, int limit) override {
     return guard("list cases", [&] {
-      Stmt s(*conn_, "SELECT id FROM cases ORDER BY id");
+      Stmt s(*conn_, after ? verify_sql::kCaseIdsAfter : verify_sql::kFirstCaseIds);
+      if (after) {
+        s.bind(*after, limit);
+      } else {
+        s.bind(limit);
+      }
       std::vector<std::string> out;
       while (s.step()) out.push_back(s.text(0));
       return out;
@@ -552,20 +558,23 @@ class SqliteTransaction final : public Transaction {
 
   // --- verification ----------------------------------------------------------------------------------------
 
-  std::vector<LedgerRecord> ledger() override {
+  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
     return guard("read the ledger", [&] {
-      Stmt s(*conn_, "SELECT seq, prev_hash, hash, event_count FROM ledger ORDER BY seq");
+      Stmt s(*conn_, verify_sql::kLedgerPage);
+      s.bind(after, limit);
       std::vector<LedgerRecord> out;
       while (s.step()) out.push_back(LedgerRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)});
       return out;
     });
   }
 
-  std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() override {
-    return guard("read the ledger's event hashes", [&] {
-      Stmt s(*conn_, "SELECT ledger_seq, hash FROM events ORDER BY ledger_seq, ledger_pos");
-      std::vector<std::pair<std::int64_t, std::string>> out;
-      while (s.step()) out.emplace_back(s.int64(0), s.text(1));
+  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
+    return guard("read the ledger's events", [&] {
+      Stmt s(*conn_, verify_sql::kFiledEvents);
+      s.bind(after, up_to);
+      std::vector<FiledEvent> out;
+      while (s.step())
+        out.push_back(FiledEvent{s.int64(0), s.text(1), s.text(2), s.int64(3), s.int64(4) != 0});
       return out;
     });
   }
@@ -653,16 +662,17 @@ class SqliteTransaction final : public Transaction {
     });
   }
 
-  std::vector<FeedRecord> feed_index() override {
+  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
     return guard("read the feed's index", [&] {
-      Stmt s(*conn_, "SELECT seq, case_id, version FROM feed ORDER BY seq");
+      Stmt s(*conn_, verify_sql::kFeedIndexPage);
+      s.bind(after, limit);
       std::vector<FeedRecord> out;
       while (s.step()) {
-        FeedRecord r;
-        r.seq = s.int64(0);
-        r.case_id = s.text(1);
-        r.version = s.int64(2);
-        out.push_back(std::move(r));
+        FeedRecord f;
+        f.seq = s.int64(0);
+        f.case_id = s.text(1);
+        f.version = s.int64(2);
+        out.push_back(std::move(f));
       }
       return out;
     });

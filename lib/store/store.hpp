@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -118,6 +119,15 @@ struct LedgerRecord {
   std::int64_t event_count = 0;
 };
 
+/// An event as the ledger walk of verify reads it: where it is filed and whose it is.
+struct FiledEvent {
+  std::int64_t ledger_seq = 0;  // the ledger entry it is filed under (events.ledger_seq)
+  std::string hash;
+  std::string case_id;
+  std::int64_t seq = 0;
+  bool has_case = false;  // its case has a projection row (a deleted case's events have none)
+};
+
 /// A stored definition or calendar version (content and hash), kept so replay is deterministic.
 struct StoredDocument {
   std::string kind;  // "definition" or "calendar"
@@ -143,7 +153,10 @@ class Transaction {
   /// Overwrites the projection only (e.g. to store a snapshot), without events.
   virtual void update_projection(const CaseRecord& record) = 0;
   virtual std::vector<CaseRecord> query(const CaseFilter& filter) = 0;
-  virtual std::vector<std::string> case_ids() = 0;
+  /// Up to `limit` case ids in id order: the first ones, or those after `after`.
+  virtual std::vector<std::string> case_ids_page(const std::optional<std::string>& after, int limit) = 0;
+  /// Every case id, in id order (one read; verify pages with case_ids_page).
+  std::vector<std::string> case_ids() { return case_ids_page(std::nullopt, kWhole); }
 
   // --- timers ---------------------------------------------------------------------------------------
   /// Replaces every pending timer of the case by `timers`.
@@ -169,10 +182,24 @@ class Transaction {
   virtual void remember_document(const StoredDocument& doc) = 0;
   virtual std::vector<StoredDocument> documents() = 0;
 
-  // --- verification -----------------------------------------------------------------------------------
-  virtual std::vector<LedgerRecord> ledger() = 0;
+  // --- verification: read in pages, so that what verify holds does not grow with the database ---------
+  /// Up to `limit` ledger entries with seq > after, in seq order.
+  virtual std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) = 0;
+  /// The events filed under ledger seqs in (after, up_to], whether or not such an entry exists, in commit
+  /// order (ledger_seq, then append order within the entry).
+  virtual std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) = 0;
+  /// Up to `limit` feed records with seq > after, in seq order: seq, case_id and version only.
+  virtual std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) = 0;
+  // The whole tables at once, for tests and tools on small databases.
+  std::vector<LedgerRecord> ledger() { return ledger_page(kBefore, kWhole); }
   /// The hashes of the events each ledger entry covers: (ledger seq, event hash) in commit order.
-  virtual std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() = 0;
+  std::vector<std::pair<std::int64_t, std::string>> ledger_event_hashes() {
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (auto& e : filed_events(kBefore, std::numeric_limits<std::int64_t>::max()))
+      out.emplace_back(e.ledger_seq, std::move(e.hash));
+    return out;
+  }
+  std::vector<FeedRecord> feed_index() { return feed_index_page(kBefore, kWhole); }
 
   // --- the feed (docs/feed.md) -----------------------------------------------------------------------------
   virtual std::vector<FeedRecord> feed(const FeedQuery& query) = 0;
@@ -186,8 +213,6 @@ class Transaction {
   virtual std::vector<std::string> cases_without_feed_states() = 0;
   /// Sets the state of a back-filled record whose state is still unknown; any other record is left alone.
   virtual void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) = 0;
-  /// (seq, case_id, version) of every stored record, in seq order, for verify.
-  virtual std::vector<FeedRecord> feed_index() = 0;
 
   // --- savepoints and commit --------------------------------------------------------------------------
   /// A nested all-or-nothing scope inside the transaction.
@@ -196,6 +221,10 @@ class Transaction {
   virtual void release(std::string_view name) = 0;
   /// Chains the transaction's events into the ledger and commits.
   virtual void commit() = 0;
+
+  /// A seq before every stored one, and a limit that takes a whole table.
+  static constexpr std::int64_t kBefore = std::numeric_limits<std::int64_t>::min();
+  static constexpr int kWhole = std::numeric_limits<int>::max();
 };
 
 struct StoreConfig {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "calendar/print.hpp"
@@ -374,19 +375,20 @@ TEST(WorkingCalendar, RefusesBadFiles) {
       {"bad.json", "2030", "2030-01-05", "X"});
   // A date outside its year.
   expect_bad_file(year_doc(R"({"name": "元旦", "from": "2029-12-31", "to": "2030-01-01"})", ""),
-                  {"bad.json", "year 2030", "holidays[0]", "2029-12-31", "outside"});
+                  {"bad.json", "year 2030", "/years/0/holidays/0", "2029-12-31", "outside"});
   expect_bad_file(year_doc(ok_hol, R"({"date": "2031-01-04"})"),
                   {"bad.json", "year 2030", "2031-01-04", "outside"});
   // The same year twice.
   expect_bad_file(R"({"years": [{"year": 2030, "holidays": [], "workdays": []},
                                {"year": 2030, "holidays": [], "workdays": []}]})",
-                  {"bad.json", "2030", "twice", "years[1]"});
+                  {"bad.json", "2030", "twice", "/years/1/year"});
   // Unparseable dates.
   expect_bad_file(year_doc(R"({"name": "X", "from": "2030-02-30", "to": "2030-03-01"})", ""),
-                  {"bad.json", "2030", "holidays[0]", "2030-02-30"});
+                  {"bad.json", "2030", "/years/0/holidays/0", "2030-02-30"});
   expect_bad_file(year_doc(R"({"name": "X", "from": "2030/02/01", "to": "2030-03-01"})", ""),
                   {"bad.json", "2030/02/01"});
-  expect_bad_file(year_doc(ok_hol, R"({"date": "tomorrow"})"), {"bad.json", "workdays[0]", "tomorrow"});
+  expect_bad_file(year_doc(ok_hol, R"({"date": "tomorrow"})"),
+                  {"bad.json", "/years/0/workdays/0", "tomorrow"});
   // Wrong JSON types.
   expect_bad_file(R"({"years": {"2030": {}}})", {"bad.json", "years"});
   expect_bad_file(R"([1, 2])", {"bad.json"});
@@ -398,7 +400,7 @@ TEST(WorkingCalendar, RefusesBadFiles) {
                   {"bad.json", "2030", "name"});
   expect_bad_file(year_doc(R"({"name": "X", "from": 20300101, "to": "2030-01-01"})", ""),
                   {"bad.json", "2030", "from"});
-  expect_bad_file(year_doc(ok_hol, R"("2030-01-05")"), {"bad.json", "2030", "workdays[0]"});
+  expect_bad_file(year_doc(ok_hol, R"("2030-01-05")"), {"bad.json", "2030", "/years/0/workdays/0"});
   expect_bad_file(year_doc(R"({"name": "X", "from": "2030-01-01"})", ""), {"bad.json", "2030", "to"});
   expect_bad_file(R"({"years": [{"year": 2030, "holidays": []}]})", {"bad.json", "2030", "workdays"});
   expect_bad_file(R"({"format": 2, "years": []})", {"bad.json", "format"});
@@ -407,7 +409,7 @@ TEST(WorkingCalendar, RefusesBadFiles) {
                   {"bad.json", "2030", "form"});
   // A workday that is not a weekend day (2030-01-07 is a Monday).
   expect_bad_file(year_doc(ok_hol, R"({"date": "2030-01-07", "holiday": "元旦"})"),
-                  {"bad.json", "2030", "workdays[0]", "2030-01-07", "Saturday or Sunday"});
+                  {"bad.json", "2030", "/years/0/workdays/0", "2030-01-07", "Saturday or Sunday"});
   // Others: reversed range, overlapping holidays, a workday twice, years out of range, not JSON.
   expect_bad_file(year_doc(R"({"name": "X", "from": "2030-03-05", "to": "2030-03-01"})", ""),
                   {"bad.json", "2030", "X", "before"});
@@ -420,6 +422,44 @@ TEST(WorkingCalendar, RefusesBadFiles) {
   expect_bad_file(year_doc("", "", 2200), {"bad.json", "2200"});
   expect_bad_file(year_doc("", "", 1899), {"bad.json", "1899"});
   expect_bad_file("{\"years\": [", {"bad.json", "JSON"});
+}
+
+// Every refusal carries the JSON pointer of the offending value (lib/common/json_input), also after the
+// loader has sorted the holidays and workdays.
+TEST(WorkingCalendar, ARefusalCarriesThePointerOfTheValue) {
+  const auto refusal = [](const std::string& json) -> std::pair<std::string, std::string> {
+    try {
+      (void)WorkingCalendar::from_json(json, "bad.json");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::invalid_argument) << e.what();
+      return {e.field(), e.what()};
+    }
+    ADD_FAILURE() << "accepted: " << json;
+    return {};
+  };
+  const std::string ok_hol = R"({"name": "元旦", "from": "2030-01-01", "to": "2030-01-01"})";
+  EXPECT_EQ(
+      refusal(year_doc(R"({"name": "X", "from": "2030-03-05", "to": "2030-03-01"})", "")),
+      (std::pair<std::string, std::string>{
+          "/years/0/holidays/0/to",
+          "calendar bad.json, year 2030: /years/0/holidays/0/to: 2030-03-01 is before \"from\" 2030-03-05 "
+          "in holiday \"X\""}));
+  // Listed B, A; sorted A, B: the overlap is reported at B's own place in the file.
+  EXPECT_EQ(refusal(year_doc(R"({"name": "B", "from": "2030-05-05", "to": "2030-05-06"},
+                             {"name": "A", "from": "2030-05-01", "to": "2030-05-05"})",
+                             ""))
+                .first,
+            "/years/0/holidays/0/from");
+  EXPECT_EQ(refusal(year_doc(ok_hol, R"({"date": "2030-01-05"}, {"date": "2030-01-05"})")).first,
+            "/years/0/workdays/1/date");
+  EXPECT_EQ(
+      refusal(R"({"years": [], "yaers": []})"),
+      (std::pair<std::string, std::string>{"/yaers", "calendar bad.json: /yaers: unknown key 'yaers'"}));
+  EXPECT_EQ(refusal(R"({"years": [{"year": 2200, "holidays": [], "workdays": []}]})"),
+            (std::pair<std::string, std::string>{
+                "/years/0/year", "calendar bad.json: /years/0/year: must be at most 2199, found 2200"}));
+  EXPECT_EQ(refusal(R"({"years": [{"year": 2030, "holidays": []}]})").first, "/years/0/workdays");
+  EXPECT_EQ(refusal("{\"years\": [").first, "");  // the document as a whole
 }
 
 TEST(WorkingCalendar, FromFile) {

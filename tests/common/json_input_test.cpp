@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "common/json_input.hpp"
 #include "permitflow/error.hpp"
@@ -137,7 +140,141 @@ TEST(ValidUtf8, RefusesOverlongSurrogatesAndTruncation) {
   EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
 }
 
-TEST(Child, AppendsAKey) { EXPECT_EQ(child("/materials/2", "format"), "/materials/2/format"); }
+TEST(Child, AppendsAnEscapedKey) {
+  EXPECT_EQ(child("/materials/2", "format"), "/materials/2/format");
+  EXPECT_EQ(child("", "a/b~c"), "/a~1b~0c");
+}
+
+// --- Field: the reader the definition and calendar loaders share with the engine ---------------------
+
+/// The code, pointer and message of the error `f` throws.
+template <class F>
+std::tuple<ErrorCode, std::string, std::string> refusal(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return {e.code(), e.field(), e.what()};
+  }
+  ADD_FAILURE() << "nothing thrown";
+  return {ErrorCode::ok, "(none)", ""};
+}
+
+using Refusal = std::tuple<ErrorCode, std::string, std::string>;
+
+const json kDoc = json::parse(R"({
+  "id": "road_excavation",
+  "version": 0,
+  "limits": {"promised": "5", "note": null},
+  "rules": {"item_checks": [{"each": "vehicles", "require_true": [{"field": 7}]}]},
+  "a/b~c": 1
+})");
+
+TEST(Field, AMissingFieldIsNamedByTheMembersPointer) {
+  const Field root(kDoc, "", "defs/re.json");
+  EXPECT_EQ(refusal([&] { root.child("short_code"); }),
+            (Refusal{ErrorCode::invalid_argument, "/short_code", "defs/re.json: /short_code: is required"}));
+  EXPECT_EQ(refusal([&] { root.child("limits").child("statutory"); }),
+            (Refusal{ErrorCode::invalid_argument, "/limits/statutory",
+                     "defs/re.json: /limits/statutory: is required"}));
+  // The engine's members: absent and null alike are missing; a null optional is absent.
+  EXPECT_EQ(refusal([&] { get_string(kDoc["limits"], "note", "/limits", kMaxText); }),
+            (Refusal{ErrorCode::invalid_argument, "/limits/note", "/limits/note: is required"}));
+  EXPECT_EQ(opt_string(kDoc["limits"], "note", "/limits", kMaxText), std::nullopt);
+  // A null is present for has(): a definition refuses it where it wants a value.
+  EXPECT_TRUE(root.child("limits").has("note"));
+  EXPECT_EQ(refusal([&] { root.child("limits").child("note").str(); }),
+            (Refusal{ErrorCode::invalid_argument, "/limits/note",
+                     "defs/re.json: /limits/note: expected a string, found null"}));
+}
+
+TEST(Field, AWrongTypeNamesWhatWasExpectedAndFound) {
+  const Field root(kDoc, "", "defs/re.json");
+  EXPECT_EQ(refusal([&] { root.child("limits").child("promised").integer(1, 100); }),
+            (Refusal{ErrorCode::invalid_argument, "/limits/promised",
+                     "defs/re.json: /limits/promised: expected an integer, found a string"}));
+  EXPECT_EQ(
+      refusal([&] { root.child("id").boolean(); }),
+      (Refusal{ErrorCode::invalid_argument, "/id", "defs/re.json: /id: expected a boolean, found a string"}));
+  EXPECT_EQ(std::get<2>(refusal([&] { root.child("rules").array(); })),
+            "defs/re.json: /rules: expected an array, found an object");
+  EXPECT_EQ(std::get<2>(refusal([&] { root.child("version").object(); })),
+            "defs/re.json: /version: expected an object, found an integer");
+  EXPECT_EQ(std::get<2>(refusal([&] { get_int(kDoc["limits"], "promised", "/limits", 0, 9); })),
+            "/limits/promised: expected an integer, found a string");  // no source: the engine's documents
+}
+
+TEST(Field, AnOutOfRangeNumberNamesTheBoundAndTheValue) {
+  const Field root(kDoc, "", "defs/re.json");
+  EXPECT_EQ(refusal([&] { root.child("version").integer(1, 100000); }),
+            (Refusal{ErrorCode::invalid_argument, "/version",
+                     "defs/re.json: /version: must be at least 1, found 0"}));
+  EXPECT_EQ(std::get<2>(refusal([&] { root.child("version").integer(-5, -1); })),
+            "defs/re.json: /version: must be at most -1, found 0");
+  const json huge = json::parse(R"({"n": 18446744073709551615})");
+  EXPECT_EQ(
+      refusal([&] { Field(huge).child("n").integer(0, 100); }),
+      (Refusal{ErrorCode::invalid_argument, "/n", "/n: must be at most 100, found 18446744073709551615"}));
+  EXPECT_EQ(Field(kDoc).child("version").integer(0, 0), 0);
+}
+
+TEST(Field, AnUnknownKeyIsNamedByItsOwnPointer) {
+  const Field root(kDoc, "", "defs/re.json");
+  EXPECT_EQ(
+      refusal([&] {
+        root.object({"id", "version", "limits", "rules"});
+      }),
+      (Refusal{ErrorCode::invalid_argument, "/a~1b~0c", "defs/re.json: /a~1b~0c: unknown key 'a/b~c'"}));
+  EXPECT_EQ(refusal([&] { root.child("limits").object({"promised"}); }),
+            (Refusal{ErrorCode::invalid_argument, "/limits/note",
+                     "defs/re.json: /limits/note: unknown key 'note'"}));
+  EXPECT_NO_THROW(root.child("limits").object({"promised", "note"}));
+}
+
+TEST(Field, ANestedValueCarriesItsWholePointer) {
+  const Field root(kDoc, "", "defs/re.json");
+  const Field field =
+      root.child("rules").child("item_checks").element(0).child("require_true").element(0).child("field");
+  EXPECT_EQ(field.pointer(), "/rules/item_checks/0/require_true/0/field");
+  EXPECT_EQ(
+      refusal([&] { field.str(); }),
+      (Refusal{
+          ErrorCode::invalid_argument, "/rules/item_checks/0/require_true/0/field",
+          "defs/re.json: /rules/item_checks/0/require_true/0/field: expected a string, found an integer"}));
+  const Field check = root.child("rules").child("item_checks").element(0);
+  EXPECT_EQ(refusal([&] { check.child("item"); }),
+            (Refusal{ErrorCode::invalid_argument, "/rules/item_checks/0/item",
+                     "defs/re.json: /rules/item_checks/0/item: is required"}));
+  EXPECT_EQ(std::get<1>(refusal([&] { check.child("each").fail("not a list fact"); })),
+            "/rules/item_checks/0/each");
+}
+
+TEST(Field, StringsDatesAndTimes) {
+  const json doc =
+      json::parse(R"({"e": "", "d": "2026-02-29", "t": "2026-03-02T09:10:00", "ok": "2026-03-02"})");
+  const Field root(doc, "/facts", "x.json");
+  EXPECT_EQ(std::get<2>(refusal([&] { root.child("e").nonempty_str(); })),
+            "x.json: /facts/e: must not be empty");
+  EXPECT_EQ(root.child("e").str(), "");
+  EXPECT_EQ(std::get<1>(refusal([&] { root.child("d").date(); })), "/facts/d");
+  EXPECT_EQ(std::get<1>(refusal([&] { root.child("t").time(); })), "/facts/t");
+  EXPECT_EQ(root.child("ok").date(), Date::parse("2026-03-02"));
+  EXPECT_EQ(std::get<2>(refusal([&] { root.child("ok").str(5); })),
+            "x.json: /facts/ok: is longer than 5 bytes");
+}
+
+TEST(ParseDocument, ASourceStartsTheMessage) {
+  EXPECT_EQ(
+      refusal([] { parse_document("[1]", "the calendar", "calendar cal.json"); }),
+      (Refusal{ErrorCode::invalid_argument, "", "calendar cal.json: the calendar must be a JSON object"}));
+}
+
+TEST(KindOf, NamesEachType) {
+  const json doc = json::parse(R"([null, true, 1, -1, 1.5, "s", [], {}])");
+  std::vector<std::string_view> kinds;
+  for (const auto& v : doc) kinds.push_back(kind_of(v));
+  EXPECT_EQ(kinds, (std::vector<std::string_view>{"null", "a boolean", "an integer", "an integer", "a number",
+                                                  "a string", "an array", "an object"}));
+}
 
 }  // namespace
 }  // namespace permitflow::input

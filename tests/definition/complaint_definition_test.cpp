@@ -77,7 +77,7 @@ TEST(ComplaintDefinitions, BadFilesAreRefusedNamingThePointer) {
        },
        "/office_hours", "ascending"},
       {[](json& j) { j["office_hours"] = json::array({"8:30-12"}); }, "/office_hours", "HH:MM-HH:MM"},
-      {[](json& j) { j["unit"].erase("id"); }, "/unit", "missing required key 'id'"},
+      {[](json& j) { j["unit"].erase("id"); }, "/unit/id", "is required"},
       {[](json& j) { j["materials"] = json::array(); }, "/materials", "unknown key"},
       {[](json& j) { j["kind"] = "petition"; }, "/kind", "'permit' or 'complaint'"},
       {[](json& j) { j["limit"]["warning_percent"] = 150; }, "/limit/warning_percent", "percentage"},

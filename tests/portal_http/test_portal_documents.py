@@ -66,7 +66,9 @@ def test_upload_once_and_again(portal):
     stored, temp = store_files(portal)
     assert len(stored) == 1 and temp == []
     mtime = os.stat(stored[0]).st_mtime_ns
-    status, doc = upload(portal, data, token="demo-adv")
+    status, doc = upload(portal, data, token="demo-adv")  # new for this person: nobody says who else sent it
+    assert status == 201 and doc["created"] is True
+    status, doc = upload(portal, data)
     assert status == 200 and doc["created"] is False
     stored2, temp = store_files(portal)
     assert stored2 == stored and temp == [] and os.stat(stored[0]).st_mtime_ns == mtime
@@ -227,3 +229,73 @@ def test_a_material_sets_its_own_limit(tmp_path, start_portal):
     assert upload(p, pdf_bytes("form", 600 * 1024), query="?permit=road_occupation&material=application_form")[0] == 413
     assert upload(p, pdf_bytes("loose", 600 * 1024))[0] == 413
     assert len(store_files(p)[0]) == 1 and store_files(p)[1] == []
+
+
+def test_a_document_is_its_uploaders_only(portal, start_portal, tmp_path):
+    """A hash is printed on notices and certificates, so knowing it proves nothing: only who uploaded the bytes
+    may ask about them or name them in a submission; the record survives a restart and names nobody."""
+    mats = all_materials(portal, lambda m: pdf_bytes("adv " + m))
+    first, *rest = mats
+    assert upload(portal, first[1], token="demo-gas")[0] == 201
+    digest = sha(first[1])
+    assert portal.json("GET", f"/api/documents/{digest}", token="demo-gas")["sha256"] == digest
+    assert error_of(portal, "GET", f"/api/documents/{digest}", token="demo-adv")[:2] == (404, "not_found")
+    for _, data in rest:
+        assert upload(portal, data, token="demo-adv")[0] == 201
+    body = {"permit": "road_excavation", "facts": road_facts(), "materials": [material(m, d) for m, d in mats]}
+    before = portal.json("GET", "/api/cases", token="demo-clerk")["cases"]
+    status, name, message = error_of(portal, "POST", "/api/applications", body, token="demo-adv")
+    assert (status, name) == (400, "invalid_argument") and digest in message
+    assert portal.json("GET", "/api/cases", token="demo-clerk")["cases"] == before  # nothing created
+    # Sending the bytes proves having them: then the same document serves this applicant too.
+    status, doc = upload(portal, first[1], token="demo-adv")
+    assert status == 201 and doc["created"] is True
+    case = portal.json("POST", "/api/applications", body, token="demo-adv", expect=201)
+    assert {m["id"]: m["sha256"] for m in case["materials"]} == {m: sha(d) for m, d in mats}
+    holders = portal.db + ".documents.holders"
+    assert os.stat(holders).st_mode & 0o777 == 0o600
+    text = open(holders).read()
+    assert len(text.splitlines()) == len(mats) + 1 and "91320922" not in text and digest in text
+    portal.stop()
+    again = start_portal()  # the same database and documents folder
+    assert again.json("GET", f"/api/documents/{digest}", token="demo-gas")["sha256"] == digest
+    assert error_of(again, "GET", f"/api/documents/{sha(rest[0][1])}", token="demo-gas")[0] == 404
+
+
+def test_a_large_download_is_streamed_from_disk(portal):
+    """Four readers of a 16 MiB document at once: every byte arrives, and the portal's peak memory grows by far
+    less than one copy of the file (it sends from the file, it does not read it into memory)."""
+    import threading
+    import urllib.request
+
+    def peak_kib():
+        for line in open(f"/proc/{portal.proc.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmHWM")
+
+    mats = all_materials(portal, lambda m: pdf_bytes(m))
+    big = pdf_bytes("big site plan", 16 << 20)
+    mats[0] = (mats[0][0], big)
+    for _, data in mats:
+        assert upload(portal, data)[0] == 201
+    body = {"permit": "road_excavation", "facts": road_facts(), "materials": [material(m, d) for m, d in mats]}
+    case = portal.json("POST", "/api/applications", body, token="demo-gas", expect=201)
+    url = portal.base + f"/api/cases/{case['id']}/documents/{sha(big)}"
+    cookie, _ = portal.session("demo-gas")
+    before = peak_kib()
+    got = []
+
+    def read():
+        req = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            got.append((r.status, r.headers["Content-Length"], hashlib.sha256(r.read()).hexdigest()))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    assert got == [(200, str(len(big)), sha(big))] * 4
+    grown = peak_kib() - before
+    assert grown < 8 * 1024, f"peak memory grew by {grown} KiB for a {len(big) >> 20} MiB document"

@@ -81,6 +81,49 @@ def test_users_file(start_portal, tmp_path):
     assert p.json("GET", "/api/portal", token=None)["demo"] is False
 
 
+def test_users_file_changes_take_effect_without_a_restart(start_portal, tmp_path):
+    """`portal users disable|passwd|add` on the running portal's file: seen at the next request a second
+    later; a disabled login and a changed password end their sessions; a broken file keeps the users before."""
+    import os
+    import subprocess
+    from conftest import PORTAL
+    cfg = make_users(tmp_path / "users.json", [{"login": "jia", "id": "窗口-甲", "role": "clerk"},
+                                               {"login": "yi", "id": "窗口-乙", "role": "clerk"}],
+                     "correct horse battery")
+    p = start_portal("--users", cfg, password="correct horse battery")
+
+    def users(*args, password=None):
+        r = subprocess.run([PORTAL, "users", "--file", cfg, *args], input=(password or "") + "\n",
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        time.sleep(1.2)  # the portal looks at the file at most once a second
+
+    assert p.json("GET", "/api/me", token="jia")["id"] == "窗口-甲"
+    assert p.json("GET", "/api/me", token="yi")["id"] == "窗口-乙"
+    users("disable", "--login", "yi")
+    assert error_of(p, "GET", "/api/me", token="yi")[0] == 401  # the session it had is dead
+    assert p.login("yi")[0] == 401
+    assert p.json("GET", "/api/me", token="jia")["id"] == "窗口-甲"  # the others go on
+
+    users("passwd", "--login", "jia", password="a new password 2026")
+    assert error_of(p, "GET", "/api/me", token="jia")[0] == 401
+    assert p.login("jia")[0] == 401
+    assert p.login("jia", "a new password 2026")[0] == 200
+
+    users("add", "--login", "bing", "--id", "窗口-丙", "--role", "clerk", password="third password 2026")
+    assert p.login("bing", "third password 2026")[0] == 200
+
+    # A file that no longer loads (someone edited it by hand and broke it): the users before stay.
+    with open(cfg, "w") as f:
+        f.write("{not json")
+    os.chmod(cfg, 0o600)
+    time.sleep(1.2)
+    assert p.login("bing", "third password 2026")[0] == 200
+    assert p.login("yi")[0] == 401
+    _, err = p.stop()
+    assert "the users file changed but cannot be used" in err
+
+
 def test_bad_config_refused(tmp_path):
     import os
     import subprocess

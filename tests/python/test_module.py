@@ -336,3 +336,17 @@ def test_full_lifecycle_to_certificate(engine):
     assert c["state"] == "approved"
     c = engine.execute(c["id"], {"type": "issue_certificate", "actor": CLERK, "at": at("2026-03-06")})
     assert c["state"] == "issued" and c["certificate"]
+
+
+def test_run_due_answers_in_due_order_with_the_timers_it_creates(engine):
+    """Four applications never handled: each deemed acceptance (contract §8) starts decision timers that are
+    already due. One run_due answers every timer once, in due order across the cases, the new ones included."""
+    for day in ("2026-03-02", "2026-03-04", "2026-03-06", "2026-03-10"):
+        engine.submit(app("road_excavation", at(day), complete(engine, "road_excavation", at(day))))
+    fired = engine.run_due(at("2026-06-30", "00:00"))
+    dues = [f["due"] for f in fired]
+    assert dues == sorted(dues)
+    keys = [(f["case"], f["kind"], f["clock"], f["due"]) for f in fired]
+    assert len(keys) == len(set(keys))
+    assert {f["kind"] for f in fired} >= {"acceptance_deemed", "deadline_warning", "deadline_overdue"}
+    assert engine.run_due(at("2026-06-30", "00:00")) == []
