@@ -79,6 +79,19 @@ class VerifyTest : public EngineTest {
             q.getColumn(6).getString(), q.getColumn(7).getString(), ""};
   }
 
+  // Edits the road case's event 3 and recomputes its hash and event 4's link, as a careful forger would.
+  template <typename Edit>
+  void forge_road_event_3(Edit edit) {
+    store::EventRecord e3 = stored_event(road, 3);
+    store::EventRecord e4 = stored_event(road, 4);
+    edit(e3);
+    e3.hash = store::event_hash(e3.prev_hash, e3);
+    e4.prev_hash = e3.hash;
+    e4.hash = store::event_hash(e4.prev_hash, e4);
+    write_event(e3, false);
+    write_event(e4, false);
+  }
+
   void write_event(const store::EventRecord& e, bool insert) {
     SQLite::Database conn(database().string(), SQLite::OPEN_READWRITE);
     SQLite::Statement q(
@@ -130,14 +143,9 @@ TEST_F(VerifyTest, EditedEventDataIsReportedWithItsCaseAndSeq) {
 TEST_F(VerifyTest, EditedEventWithRecomputedChainIsCaughtByTheLedger) {
   // A careful forger edits seq 3 and recomputes its hash and every later link: the case chain holds, the
   // ledger does not.
-  store::EventRecord e3 = stored_event(road, 3);
-  store::EventRecord e4 = stored_event(road, 4);
-  e3.data = std::string(e3.data).replace(e3.data.find("\"approve\""), 9, "\"deny\"");
-  e3.hash = store::event_hash(e3.prev_hash, e3);
-  e4.prev_hash = e3.hash;
-  e4.hash = store::event_hash(e4.prev_hash, e4);
-  write_event(e3, false);
-  write_event(e4, false);
+  forge_road_event_3([](store::EventRecord& e3) {
+    e3.data = std::string(e3.data).replace(e3.data.find("\"approve\""), 9, "\"deny\"");
+  });
   const json v = verify();
   EXPECT_FALSE(v["ok"].get<bool>());
   EXPECT_TRUE(has_problem(v, road, 3, "does not match the events filed under it")) << v.dump(2);
@@ -148,14 +156,7 @@ TEST_F(VerifyTest, EditedEventWithRecomputedChainIsCaughtByTheLedger) {
 TEST_F(VerifyTest, EventOfAnUnknownTypeIsReportedAndTheOtherCasesStillChecked) {
   // A type this version does not know (a corrupt log, or one a newer permitflow wrote), chained correctly:
   // verify names it as a problem of its case and goes on with the rest.
-  store::EventRecord e3 = stored_event(road, 3);
-  store::EventRecord e4 = stored_event(road, 4);
-  e3.type = "teleported";
-  e3.hash = store::event_hash(e3.prev_hash, e3);
-  e4.prev_hash = e3.hash;
-  e4.hash = store::event_hash(e4.prev_hash, e4);
-  write_event(e3, false);
-  write_event(e4, false);
+  forge_road_event_3([](store::EventRecord& e3) { e3.type = "teleported"; });
   const json v = verify();
   EXPECT_FALSE(v["ok"].get<bool>());
   EXPECT_TRUE(has_problem(v, road, std::nullopt, "the log does not replay: unknown event type 'teleported'"))
