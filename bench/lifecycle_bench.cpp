@@ -177,7 +177,8 @@ StoredCase stored_case(const Fixture& f) {
   const Application app = parse_application(f.lifecycle.application);
   StoredCase out;
   auto keep = [&](const Event& e) {
-    out.log.push_back({e.seq, e.type, e.at.to_rfc3339(480), to_json(e.actor).dump(), e.data.dump()});
+    out.log.push_back({e.seq, std::string(to_string(e.type)), e.at.to_rfc3339(480), to_json(e.actor).dump(),
+                       e.data.dump()});
   };
   Case c;
   const Event first =
@@ -195,8 +196,8 @@ StoredCase stored_case(const Fixture& f) {
 }
 
 Event event_of(const StoredCase::Row& r) {
-  return {r.seq, r.type, Instant::parse_rfc3339(r.at), actor_from_json(json::parse(r.actor)),
-          json::parse(r.data)};
+  return {r.seq, logged_event_type(r.type), Instant::parse_rfc3339(r.at),
+          actor_from_json(json::parse(r.actor)), json::parse(r.data)};
 }
 
 void BM_RestoreFromSnapshotAndTail(benchmark::State& state) {

@@ -88,15 +88,22 @@ std::vector<DateRange> closed_suspensions(const Case& c) {
   return out;
 }
 
+EventType logged_event_type(std::string_view stored) {
+  if (const auto t = parse_event_type(stored)) return *t;
+  throw Error(ErrorCode::internal,
+              "unknown event type '" + std::string(stored) +
+                  "' in the log: the log is corrupt or was written by a newer permitflow");
+}
+
 void apply(Case& c, const Event& e, const CaseContext& ctx) {
   const Date day = e.at.local_date(ctx.utc_offset_minutes);
   const json& d = e.data;
   const bool was_suspended = c.state == State::suspended;
-  if (c.version == 0 && e.type != "submitted") {
-    throw Error(ErrorCode::internal, "a case log must begin with 'submitted', not '" + e.type + "'");
+  if (c.version == 0 && e.type != EventType::submitted) {
+    throw Error(ErrorCode::internal,
+                "a case log must begin with 'submitted', not '" + std::string(to_string(e.type)) + "'");
   }
-  const std::string& t = e.type;
-  if (t == "submitted") {
+  if (e.type == EventType::submitted) {
     c.id = d.at("case_id").get<std::string>();
     c.permit = d.at("permit").get<std::string>();
     c.definition_version = d.at("definition_version").get<int>();
@@ -123,123 +130,173 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     if (str(d, "kind") == "complaint") apply_complaint_event(c, e, ctx);
   } else if (c.complaint_kind) {
     apply_complaint_event(c, e, ctx);
-  } else if (t == "correction_requested") {
-    c.notices.push_back({day, items_from_json(d.at("items"))});
-    c.resubmitted_since_notice.clear();
-    c.state = State::awaiting_correction;
-  } else if (t == "resubmitted") {
-    const Date received = Date::parse(d.at("received_on").get<std::string>());
-    for (const json& m : d.at("materials")) {
-      SubmittedMaterial mat = material_from_json(m);
-      c.resubmitted_since_notice.push_back(mat.id);
-      const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                   [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-      if (it != c.materials.end()) {
-        *it = std::move(mat);
-      } else {
-        c.materials.push_back(std::move(mat));
-      }
-    }
-    if (d.contains("facts")) {
-      for (const auto& [k, v] : d["facts"].items()) {
-        // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
-        if (c.facts.contains(k) && c.facts[k] == v) continue;
-        c.facts[k] = v;
-        c.resubmitted_since_notice.push_back("fact:" + k);
-      }
-    }
-    c.flags = d.at("flags").get<std::vector<std::string>>();
-    c.last_submission_on = received;
-    c.state = State::submitted;
-  } else if (t == "accepted" || t == "acceptance_deemed") {
-    c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
-    c.deemed_accepted = t == "acceptance_deemed";
-    c.state = State::under_review;
-    if (d.contains("tolerance")) {
-      const json& tol = d["tolerance"];
-      Tolerance tl;
-      tl.items = tol.at("items").get<std::vector<std::string>>();
-      tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
-      tl.outstanding = tl.items;
-      tl.commitment = signed_commitment_from_json(tol.at("commitment"));
-      c.tolerance = std::move(tl);
-    }
-  } else if (t == "supplied") {
-    for (const json& m : d.at("materials")) {
-      SubmittedMaterial mat = material_from_json(m);
-      const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                   [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-      if (it != c.materials.end()) {
-        *it = std::move(mat);
-      } else {
-        c.materials.push_back(std::move(mat));
-      }
-    }
-    if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
-    c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
-    c.tolerance->pending = !c.tolerance->outstanding.empty();
-    if (!c.tolerance->pending) c.tolerance->supplied_on = day;
-  } else if (t == "terminated") {
-    end_case(c, State::terminated, day, str(d, "reason"));
-    if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
-  } else if (t == "verification_recorded") {
-    c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
-  } else if (t == "credit_flagged") {
-    c.credit_flagged = true;
-  } else if (t == "rejected") {
-    end_case(c, State::not_accepted, day, str(d, "reason"));
-  } else if (t == "withdrawn") {
-    end_case(c, State::withdrawn, day, str(d, "reason"));
-  } else if (t == "correction_lapsed") {
-    end_case(c, State::withdrawn, day, "correction period lapsed");
-  } else if (t == "opinion_recorded") {
-    c.opinions[d.at("department").get<std::string>()] =
-        Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
-  } else if (t == "inspection_recorded") {
-    c.inspections.push_back(
-        {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
-  } else if (t == "suspended") {
-    c.suspensions.push_back({d.at("reason").get<std::string>(), Date::parse(d.at("from").get<std::string>()),
-                             std::nullopt, d.at("expected_working_days").get<int>(), str(d, "notice")});
-    c.state = State::suspended;
-  } else if (t == "resumed") {
-    if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
-    c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
-    c.state = State::under_review;
-  } else if (t == "extended") {
-    c.extended_working_days += d.at("working_days").get<int>();
-  } else if (t == "decided") {
-    const bool approved = d.at("outcome").get<std::string>() == "approved";
-    c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
-    if (approved) {
-      c.state = State::approved;
-    } else {
-      end_case(c, State::denied, day, str(d, "reasons"));
-    }
-  } else if (t == "certificate_issued" || t == "renewal_deemed") {
-    if (t == "renewal_deemed")
-      c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
-    c.certificate =
-        Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
-                    opt_date(d, "valid_until"), day};
-    c.state = State::issued;
-  } else if (t == "completion_reported") {
-    c.completion_reported_on = day;
-  } else if (t == "closed") {
-    end_case(c, State::closed, day, str(d, "reason"));
-  } else if (t == "revoked") {
-    end_case(c, State::revoked, day, str(d, "reason"));
-  } else if (t == "permit_expired") {
-    end_case(c, State::expired, day, "validity ended");
-  } else if (t == "deadline_warning" || t == "deadline_overdue" || t == "suspension_overrun" ||
-             t == "permit_expiring" || t == "supply_reminder") {
-    // Keyed by the due it was about, so a clock whose due moves (an extension) warns again for the new one.
-    const std::string due = str(d, "due");
-    c.warnings.push_back(t + ":" + str(d, "clock") + (due.empty() ? "" : "@" + due));
-  } else if (t == "deadlines_recomputed") {
-    c.calendar_version = str(d, "calendar_version");
   } else {
-    throw Error(ErrorCode::internal, "unknown event type '" + t + "' in the log of " + c.id);
+    switch (e.type) {
+      case EventType::correction_requested:
+        c.notices.push_back({day, items_from_json(d.at("items"))});
+        c.resubmitted_since_notice.clear();
+        c.state = State::awaiting_correction;
+        break;
+      case EventType::resubmitted: {
+        const Date received = Date::parse(d.at("received_on").get<std::string>());
+        for (const json& m : d.at("materials")) {
+          SubmittedMaterial mat = material_from_json(m);
+          c.resubmitted_since_notice.push_back(mat.id);
+          const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                       [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+          if (it != c.materials.end()) {
+            *it = std::move(mat);
+          } else {
+            c.materials.push_back(std::move(mat));
+          }
+        }
+        if (d.contains("facts")) {
+          for (const auto& [k, v] : d["facts"].items()) {
+            // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
+            if (c.facts.contains(k) && c.facts[k] == v) continue;
+            c.facts[k] = v;
+            c.resubmitted_since_notice.push_back("fact:" + k);
+          }
+        }
+        c.flags = d.at("flags").get<std::vector<std::string>>();
+        c.last_submission_on = received;
+        c.state = State::submitted;
+        break;
+      }
+      case EventType::accepted:
+      case EventType::acceptance_deemed:
+        c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
+        c.deemed_accepted = e.type == EventType::acceptance_deemed;
+        c.state = State::under_review;
+        if (d.contains("tolerance")) {
+          const json& tol = d["tolerance"];
+          Tolerance tl;
+          tl.items = tol.at("items").get<std::vector<std::string>>();
+          tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
+          tl.outstanding = tl.items;
+          tl.commitment = signed_commitment_from_json(tol.at("commitment"));
+          c.tolerance = std::move(tl);
+        }
+        break;
+      case EventType::supplied:
+        for (const json& m : d.at("materials")) {
+          SubmittedMaterial mat = material_from_json(m);
+          const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                       [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+          if (it != c.materials.end()) {
+            *it = std::move(mat);
+          } else {
+            c.materials.push_back(std::move(mat));
+          }
+        }
+        if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
+        c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
+        c.tolerance->pending = !c.tolerance->outstanding.empty();
+        if (!c.tolerance->pending) c.tolerance->supplied_on = day;
+        break;
+      case EventType::terminated:
+        end_case(c, State::terminated, day, str(d, "reason"));
+        if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
+        break;
+      case EventType::verification_recorded:
+        c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
+        break;
+      case EventType::credit_flagged:
+        c.credit_flagged = true;
+        break;
+      case EventType::rejected:
+        end_case(c, State::not_accepted, day, str(d, "reason"));
+        break;
+      case EventType::withdrawn:
+        end_case(c, State::withdrawn, day, str(d, "reason"));
+        break;
+      case EventType::correction_lapsed:
+        end_case(c, State::withdrawn, day, "correction period lapsed");
+        break;
+      case EventType::opinion_recorded:
+        c.opinions[d.at("department").get<std::string>()] =
+            Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
+        break;
+      case EventType::inspection_recorded:
+        c.inspections.push_back(
+            {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
+        break;
+      case EventType::suspended:
+        c.suspensions.push_back({d.at("reason").get<std::string>(),
+                                 Date::parse(d.at("from").get<std::string>()), std::nullopt,
+                                 d.at("expected_working_days").get<int>(), str(d, "notice")});
+        c.state = State::suspended;
+        break;
+      case EventType::resumed:
+        if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
+        c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
+        c.state = State::under_review;
+        break;
+      case EventType::extended:
+        c.extended_working_days += d.at("working_days").get<int>();
+        break;
+      case EventType::decided: {
+        const bool approved = d.at("outcome").get<std::string>() == "approved";
+        c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
+        if (approved) {
+          c.state = State::approved;
+        } else {
+          end_case(c, State::denied, day, str(d, "reasons"));
+        }
+        break;
+      }
+      case EventType::certificate_issued:
+      case EventType::renewal_deemed:
+        if (e.type == EventType::renewal_deemed)
+          c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
+        c.certificate =
+            Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
+                        opt_date(d, "valid_until"), day};
+        c.state = State::issued;
+        break;
+      case EventType::completion_reported:
+        c.completion_reported_on = day;
+        break;
+      case EventType::closed:
+        end_case(c, State::closed, day, str(d, "reason"));
+        break;
+      case EventType::revoked:
+        end_case(c, State::revoked, day, str(d, "reason"));
+        break;
+      case EventType::permit_expired:
+        end_case(c, State::expired, day, "validity ended");
+        break;
+      case EventType::deadline_warning:
+      case EventType::deadline_overdue:
+      case EventType::suspension_overrun:
+      case EventType::permit_expiring:
+      case EventType::supply_reminder: {
+        // Keyed by the due it was about, so a clock whose due moves (an extension) warns again for the new
+        // one.
+        const std::string due = str(d, "due");
+        c.warnings.push_back(std::string(to_string(e.type)) + ":" + str(d, "clock") +
+                             (due.empty() ? "" : "@" + due));
+        break;
+      }
+      case EventType::deadlines_recomputed:
+        c.calendar_version = str(d, "calendar_version");
+        break;
+      case EventType::submitted:
+      case EventType::registered:
+      case EventType::dispatched:
+      case EventType::returned:
+      case EventType::handling_started:
+      case EventType::escalated:
+      case EventType::deputy_assigned:
+      case EventType::replied:
+      case EventType::check_failed:
+      case EventType::checked:
+      case EventType::rated:
+      case EventType::reopened:
+        throw Error(ErrorCode::internal, "a permit case's log holds the event '" +
+                                             std::string(to_string(e.type)) +
+                                             "', which no permit case takes (case " + c.id + ")");
+    }
   }
   // Any way out of a suspension but `resume` ends the case (a withdrawal, a deemed renewal): the stopped time
   // ends that day too, so the case keeps no open suspension and its days stay uncounted.

@@ -13,6 +13,7 @@
 #include "definition/permit_definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
+#include "permitflow/event.hpp"
 
 namespace permitflow {
 
@@ -221,11 +222,15 @@ struct Case {
 /// One event of a case's log, parsed.
 struct Event {
   std::int64_t seq = 0;
-  std::string type;
+  EventType type = EventType::submitted;
   Instant at;
   Actor actor;
   nlohmann::json data = nlohmann::json::object();
 };
+
+/// The type of a logged event from its stored string. Throws Error(internal) naming it when the string is no
+/// event type this version knows: the log is corrupt or was written by a newer permitflow.
+EventType logged_event_type(std::string_view stored);
 
 /// What apply() needs besides the event: the definition version of the case and the calendar.
 struct CaseContext {

@@ -56,79 +56,123 @@ Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
 
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
   const json& d = e.data;
-  const std::string& t = e.type;
   ComplaintFile& f = c.complaint;
   const ComplaintRules& r = rules_of(ctx);
-  if (t == "submitted") {
-    c.complaint_kind = true;
-    f = ComplaintFile{};
-    f.source = str(d, "source");
-    f.description = str(d, "description");
-    f.location = str(d, "location");
-    f.clock_start = e.at;
-    f.limit_working_days = r.working_days.value_or(0);
-    f.limit_working_hours = r.working_hours.value_or(0);
-    c.state = State::received;
-  } else if (t == "registered") {
-    f.registered_at = e.at;
-    c.state = State::registered;
-  } else if (t == "dispatched") {
-    f.unit = d.at("unit").get<std::string>();
-    if (std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
-      f.units_held.push_back(f.unit);
-    f.dispatched_at = e.at;
-    c.state = State::dispatched;
-  } else if (t == "returned") {
-    f.returned_by.push_back(d.at("unit").get<std::string>());
-    f.unit.clear();
-    f.dispatched_at.reset();
-    c.state = State::returned;
-  } else if (t == "handling_started") {
-    c.state = State::handling;
-  } else if (t == "extended") {
-    f.extended_working_days += d.at("working_days").get<int>();
-  } else if (t == "escalated") {
-    f.escalated_at = e.at;
-    f.escalation_reason = str(d, "reason");
-    c.state = State::escalated;
-  } else if (t == "deputy_assigned") {
-    f.deputy = d.at("deputy").get<std::string>();
-    c.state = State::handling;
-  } else if (t == "replied") {
-    f.replied_at = e.at;
-    f.reply = str(d, "reply");
-    c.state = State::replied;
-  } else if (t == "check_failed") {
-    ++f.failed_checks;
-    f.replied_at.reset();
-    c.state = State::handling;
-  } else if (t == "checked") {
-    c.state = State::checked;
-  } else if (t == "closed") {
-    f.closed_at = e.at;
-    c.ended_on = e.at.local_date(ctx.utc_offset_minutes);
-    c.state = State::closed;
-  } else if (t == "rated") {
-    f.ratings.push_back(d.at("rating").get<int>());
-    f.rating_comment = str(d, "comment");
-    c.state = State::rated;
-  } else if (t == "reopened") {  // a bad rating: rectification within its own limit, from now
-    ++f.reopened;
-    f.clock_start = e.at;
-    f.limit_working_days = d.at("working_days").get<int>();
-    f.limit_working_hours = 0;
-    f.extended_working_days = 0;
-    f.replied_at.reset();
-    f.closed_at.reset();
-    c.ended_on.reset();
-    c.state = State::reopened;
-  } else if (t == "deadline_warning" || t == "deadline_overdue") {
-    const std::string due = str(d, "due");
-    c.warnings.push_back(t + ":" + str(d, "clock") + (due.empty() ? "" : "@" + due));
-  } else if (t == "deadlines_recomputed") {
-    c.calendar_version = str(d, "calendar_version");
-  } else {
-    throw Error(ErrorCode::internal, "unknown complaint event type '" + t + "' in the log of " + c.id);
+  switch (e.type) {
+    case EventType::submitted:
+      c.complaint_kind = true;
+      f = ComplaintFile{};
+      f.source = str(d, "source");
+      f.description = str(d, "description");
+      f.location = str(d, "location");
+      f.clock_start = e.at;
+      f.limit_working_days = r.working_days.value_or(0);
+      f.limit_working_hours = r.working_hours.value_or(0);
+      c.state = State::received;
+      break;
+    case EventType::registered:
+      f.registered_at = e.at;
+      c.state = State::registered;
+      break;
+    case EventType::dispatched:
+      f.unit = d.at("unit").get<std::string>();
+      if (std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
+        f.units_held.push_back(f.unit);
+      f.dispatched_at = e.at;
+      c.state = State::dispatched;
+      break;
+    case EventType::returned:
+      f.returned_by.push_back(d.at("unit").get<std::string>());
+      f.unit.clear();
+      f.dispatched_at.reset();
+      c.state = State::returned;
+      break;
+    case EventType::handling_started:
+      c.state = State::handling;
+      break;
+    case EventType::extended:
+      f.extended_working_days += d.at("working_days").get<int>();
+      break;
+    case EventType::escalated:
+      f.escalated_at = e.at;
+      f.escalation_reason = str(d, "reason");
+      c.state = State::escalated;
+      break;
+    case EventType::deputy_assigned:
+      f.deputy = d.at("deputy").get<std::string>();
+      c.state = State::handling;
+      break;
+    case EventType::replied:
+      f.replied_at = e.at;
+      f.reply = str(d, "reply");
+      c.state = State::replied;
+      break;
+    case EventType::check_failed:
+      ++f.failed_checks;
+      f.replied_at.reset();
+      c.state = State::handling;
+      break;
+    case EventType::checked:
+      c.state = State::checked;
+      break;
+    case EventType::closed:
+      f.closed_at = e.at;
+      c.ended_on = e.at.local_date(ctx.utc_offset_minutes);
+      c.state = State::closed;
+      break;
+    case EventType::rated:
+      f.ratings.push_back(d.at("rating").get<int>());
+      f.rating_comment = str(d, "comment");
+      c.state = State::rated;
+      break;
+    case EventType::reopened:  // a bad rating: rectification within its own limit, from now
+      ++f.reopened;
+      f.clock_start = e.at;
+      f.limit_working_days = d.at("working_days").get<int>();
+      f.limit_working_hours = 0;
+      f.extended_working_days = 0;
+      f.replied_at.reset();
+      f.closed_at.reset();
+      c.ended_on.reset();
+      c.state = State::reopened;
+      break;
+    case EventType::deadline_warning:
+    case EventType::deadline_overdue: {
+      const std::string due = str(d, "due");
+      c.warnings.push_back(std::string(to_string(e.type)) + ":" + str(d, "clock") +
+                           (due.empty() ? "" : "@" + due));
+      break;
+    }
+    case EventType::deadlines_recomputed:
+      c.calendar_version = str(d, "calendar_version");
+      break;
+    case EventType::correction_requested:
+    case EventType::resubmitted:
+    case EventType::accepted:
+    case EventType::acceptance_deemed:
+    case EventType::rejected:
+    case EventType::withdrawn:
+    case EventType::opinion_recorded:
+    case EventType::inspection_recorded:
+    case EventType::suspended:
+    case EventType::resumed:
+    case EventType::decided:
+    case EventType::certificate_issued:
+    case EventType::completion_reported:
+    case EventType::revoked:
+    case EventType::suspension_overrun:
+    case EventType::correction_lapsed:
+    case EventType::permit_expiring:
+    case EventType::permit_expired:
+    case EventType::renewal_deemed:
+    case EventType::supplied:
+    case EventType::supply_reminder:
+    case EventType::terminated:
+    case EventType::verification_recorded:
+    case EventType::credit_flagged:
+      throw Error(ErrorCode::internal, "a complaint's log holds the event '" +
+                                           std::string(to_string(e.type)) +
+                                           "', which no complaint takes (case " + c.id + ")");
   }
 }
 

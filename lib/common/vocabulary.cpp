@@ -1,9 +1,12 @@
-// The contract strings of the enums in permitflow/case.hpp and permitflow/error.hpp: one table per enum.
+// The contract strings of the enums in permitflow/case.hpp, error.hpp, event.hpp and timer.hpp: one table per
+// enum.
 #include <array>
 #include <utility>
 
 #include "permitflow/case.hpp"
 #include "permitflow/error.hpp"
+#include "permitflow/event.hpp"
+#include "permitflow/timer.hpp"
 
 namespace permitflow {
 namespace {
@@ -75,6 +78,57 @@ constexpr Table<CommandType, 26> kCommands{{{CommandType::accept, "accept"},
                                             {CommandType::assign_deputy, "assign_deputy"},
                                             {CommandType::supply, "supply"},
                                             {CommandType::record_verification, "record_verification"}}};
+constexpr Table<EventType, 41> kEventTypes{{{EventType::submitted, "submitted"},
+                                            {EventType::correction_requested, "correction_requested"},
+                                            {EventType::resubmitted, "resubmitted"},
+                                            {EventType::accepted, "accepted"},
+                                            {EventType::acceptance_deemed, "acceptance_deemed"},
+                                            {EventType::rejected, "rejected"},
+                                            {EventType::withdrawn, "withdrawn"},
+                                            {EventType::opinion_recorded, "opinion_recorded"},
+                                            {EventType::inspection_recorded, "inspection_recorded"},
+                                            {EventType::suspended, "suspended"},
+                                            {EventType::resumed, "resumed"},
+                                            {EventType::extended, "extended"},
+                                            {EventType::decided, "decided"},
+                                            {EventType::certificate_issued, "certificate_issued"},
+                                            {EventType::completion_reported, "completion_reported"},
+                                            {EventType::closed, "closed"},
+                                            {EventType::revoked, "revoked"},
+                                            {EventType::deadline_warning, "deadline_warning"},
+                                            {EventType::deadline_overdue, "deadline_overdue"},
+                                            {EventType::suspension_overrun, "suspension_overrun"},
+                                            {EventType::correction_lapsed, "correction_lapsed"},
+                                            {EventType::permit_expiring, "permit_expiring"},
+                                            {EventType::permit_expired, "permit_expired"},
+                                            {EventType::renewal_deemed, "renewal_deemed"},
+                                            {EventType::deadlines_recomputed, "deadlines_recomputed"},
+                                            {EventType::supplied, "supplied"},
+                                            {EventType::supply_reminder, "supply_reminder"},
+                                            {EventType::terminated, "terminated"},
+                                            {EventType::verification_recorded, "verification_recorded"},
+                                            {EventType::credit_flagged, "credit_flagged"},
+                                            {EventType::registered, "registered"},
+                                            {EventType::dispatched, "dispatched"},
+                                            {EventType::returned, "returned"},
+                                            {EventType::handling_started, "handling_started"},
+                                            {EventType::escalated, "escalated"},
+                                            {EventType::deputy_assigned, "deputy_assigned"},
+                                            {EventType::replied, "replied"},
+                                            {EventType::check_failed, "check_failed"},
+                                            {EventType::checked, "checked"},
+                                            {EventType::rated, "rated"},
+                                            {EventType::reopened, "reopened"}}};
+constexpr Table<TimerKind, 10> kTimerKinds{{{TimerKind::acceptance_deemed, "acceptance_deemed"},
+                                            {TimerKind::correction_lapsed, "correction_lapsed"},
+                                            {TimerKind::deadline_warning, "deadline_warning"},
+                                            {TimerKind::deadline_overdue, "deadline_overdue"},
+                                            {TimerKind::suspension_overrun, "suspension_overrun"},
+                                            {TimerKind::permit_expiring, "permit_expiring"},
+                                            {TimerKind::permit_expired, "permit_expired"},
+                                            {TimerKind::renewal_deemed, "renewal_deemed"},
+                                            {TimerKind::supply_reminder, "supply_reminder"},
+                                            {TimerKind::tolerance_lapsed, "tolerance_lapsed"}}};
 constexpr Table<Problem, 5> kProblems{{{Problem::missing, "missing"},
                                        {Problem::expired, "expired"},
                                        {Problem::invalid_format, "invalid_format"},
@@ -112,12 +166,16 @@ std::string_view to_string(Role r) noexcept { return name_of(kRoles, r); }
 std::string_view to_string(CommandType c) noexcept { return name_of(kCommands, c); }
 std::string_view to_string(Problem p) noexcept { return name_of(kProblems, p); }
 std::string_view to_string(ErrorCode c) noexcept { return name_of(kErrors, c); }
+std::string_view to_string(EventType t) noexcept { return name_of(kEventTypes, t); }
+std::string_view to_string(TimerKind k) noexcept { return name_of(kTimerKinds, k); }
 
 std::optional<State> parse_state(std::string_view t) noexcept { return value_of(kStates, t); }
 std::optional<Light> parse_light(std::string_view t) noexcept { return value_of(kLights, t); }
 std::optional<Role> parse_role(std::string_view t) noexcept { return value_of(kRoles, t); }
 std::optional<CommandType> parse_command_type(std::string_view t) noexcept { return value_of(kCommands, t); }
 std::optional<Problem> parse_problem(std::string_view t) noexcept { return value_of(kProblems, t); }
+std::optional<EventType> parse_event_type(std::string_view t) noexcept { return value_of(kEventTypes, t); }
+std::optional<TimerKind> parse_timer_kind(std::string_view t) noexcept { return value_of(kTimerKinds, t); }
 
 bool is_complaint_state(State s) noexcept { return s >= State::received && s != State::terminated; }
 

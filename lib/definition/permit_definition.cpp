@@ -56,37 +56,25 @@ LocalizedName parse_name(const Field& n) {
   return LocalizedName{n.child("zh").nonempty_str(), n.child("en").nonempty_str()};
 }
 
+// The one table of fact types and their names in a definition file.
+constexpr std::array<std::pair<FactType, std::string_view>, 7> kFactTypes{{{FactType::boolean, "boolean"},
+                                                                           {FactType::number, "number"},
+                                                                           {FactType::integer, "integer"},
+                                                                           {FactType::date, "date"},
+                                                                           {FactType::time, "time"},
+                                                                           {FactType::text, "text"},
+                                                                           {FactType::vehicles, "vehicles"}}};
+
 std::optional<FactType> parse_fact_type(std::string_view s) {
-  static constexpr std::array<std::pair<FactType, std::string_view>, 7> kTypes{
-      {{FactType::boolean, "boolean"},
-       {FactType::number, "number"},
-       {FactType::integer, "integer"},
-       {FactType::date, "date"},
-       {FactType::time, "time"},
-       {FactType::text, "text"},
-       {FactType::vehicles, "vehicles"}}};
-  for (const auto& [t, name] : kTypes) {
+  for (const auto& [t, name] : kFactTypes) {
     if (name == s) return t;
   }
   return std::nullopt;
 }
 
 std::string_view fact_type_name(FactType t) {
-  switch (t) {
-    case FactType::boolean:
-      return "boolean";
-    case FactType::number:
-      return "number";
-    case FactType::integer:
-      return "integer";
-    case FactType::date:
-      return "date";
-    case FactType::time:
-      return "time";
-    case FactType::text:
-      return "text";
-    case FactType::vehicles:
-      return "vehicles";
+  for (const auto& [value, name] : kFactTypes) {
+    if (value == t) return name;
   }
   return "text";
 }

@@ -200,7 +200,7 @@ const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) con
 }
 
 void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition& def) const {
-  const bool switches = e.type == "submitted" || e.type == "deadlines_recomputed";
+  const bool switches = e.type == EventType::submitted || e.type == EventType::deadlines_recomputed;
   const std::string version = switches ? e.data.value("calendar_version", std::string()) : c.calendar_version;
   apply(c, e, context_of(def, version));
 }
@@ -256,8 +256,8 @@ Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from)
   Case c = std::move(from);
   const PermitDefinition* def = c.version > 0 ? &definition_of(c.permit, c.definition_version) : nullptr;
   for (const auto& rec : events) {
-    Event e{rec.seq, rec.type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
-            json::parse(rec.data)};
+    Event e{rec.seq, logged_event_type(rec.type), Instant::parse_rfc3339(rec.at),
+            actor_from_json(json::parse(rec.actor)), json::parse(rec.data)};
     if (!def)
       def =
           &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
@@ -317,8 +317,9 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   for (std::size_t i = 0; i < outcome.events.size(); ++i) {
     const Event& e = outcome.events[i];
     const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
-    records.push_back({c.id, e.seq, e.type, e.at.to_rfc3339(config.utc_offset_minutes),
-                       to_json(e.actor).dump(), e.data.dump(), "", "", std::string(to_string(after))});
+    records.push_back({c.id, e.seq, std::string(to_string(e.type)),
+                       e.at.to_rfc3339(config.utc_offset_minutes), to_json(e.actor).dump(), e.data.dump(), "",
+                       "", std::string(to_string(after))});
   }
   std::string doc;
   if (!records.empty()) {
@@ -337,7 +338,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   }
   std::vector<store::TimerRecord> timers;
   for (const TimerDue& t : timers_for(c, context_of(c))) {
-    timers.push_back({c.id, t.kind, t.clock, t.due.epoch_seconds()});
+    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock, t.due.epoch_seconds()});
   }
   tx.replace_timers(c.id, timers);
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
@@ -354,7 +355,8 @@ void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now
   for (int guard = 0; guard < 64; ++guard, due = tx.due_timers(c.id, now.epoch_seconds())) {
     if (due.empty()) return;
     const auto& t = due.front();
-    const Outcome out = run_timer(c, {t.kind, t.clock, Instant::from_epoch_seconds(t.due)}, context_of(c));
+    const Outcome out =
+        run_timer(c, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)}, context_of(c));
     persist(tx, c.version, out);
     if (out.events.empty()) {  // no longer applies: drop it so the loop moves on
       auto left = tx.timers(c.id);
@@ -798,7 +800,7 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
         const auto record = tx->load_case(t.case_id);
         if (!record) continue;
         Case c = m.load_case(*tx, *record);
-        const TimerDue due{t.kind, t.clock, Instant::from_epoch_seconds(t.due)};
+        const TimerDue due{stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)};
         tx->savepoint("timer");
         if (m.adopt_current_calendar(*tx, c, due.due)) {
           const auto left = tx->timers(c.id);

@@ -164,7 +164,7 @@ std::vector<json> Engine::Impl::render_profile(store::Transaction& tx, const std
       if (it == notices.end()) {
         std::vector<std::int64_t> versions;
         for (const auto& e : tx.events(r.case_id, 0)) {
-          if (e.type == "correction_requested") versions.push_back(e.seq);
+          if (parse_event_type(e.type) == EventType::correction_requested) versions.push_back(e.seq);
         }
         it = notices.emplace(r.case_id, std::move(versions)).first;
       }

@@ -4,6 +4,7 @@
 
 #include "common/embedded.hpp"
 #include "permitflow/error.hpp"
+#include "permitflow/event.hpp"
 
 namespace permitflow {
 
@@ -143,6 +144,7 @@ ProvincialProfile ProvincialProfile::parse(std::string_view text, const std::str
   if (!doc.contains("events") || !doc["events"].is_object()) bad(file, "/events", "must be an object");
   for (const auto& [type, rule] : doc["events"].items()) {
     const std::string pointer = "/events/" + type;
+    if (!parse_event_type(type)) bad(file, pointer, "names no event type: '" + type + "'");
     Rule r;
     if (rule.is_object() && rule.contains("by")) {
       only_keys(rule, file, pointer, {"by", "cases"});
@@ -252,6 +254,7 @@ void NotifyProfile::add(std::string_view text, const std::string& file) {
   static const std::vector<std::string> kChannels{"sms", "wechat", "inbox"};
   for (const auto& [type, list] : doc["notifications"].items()) {
     const std::string pointer = "/notifications/" + type;
+    if (!parse_event_type(type)) bad(file, pointer, "names no event type: '" + type + "'");
     if (!list.is_array() || list.empty()) bad(file, pointer, "must be a list of messages");
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string p = pointer + "/" + std::to_string(i);

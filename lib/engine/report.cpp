@@ -177,17 +177,20 @@ std::string Engine::report(std::string_view report_json) const {
         if (at >= w.to) break;
         upto.push_back(e);
         if (at < w.from) continue;
-        const std::string type = e.type == "submitted" ? "received" : e.type;
-        if (const auto it = complaint_counts.find(type); it != complaint_counts.end()) ++it->second;
+        const EventType type = logged_event_type(e.type);
+        // The counts are named after their events, but a complaint's first event counts as `received`.
+        const std::string count = type == EventType::submitted ? "received" : e.type;
+        if (const auto it = complaint_counts.find(count); it != complaint_counts.end()) ++it->second;
         const json data = json::parse(e.data);
-        if (e.type == "rated") ++ratings[data.at("rating").get<int>()];
-        if (e.type == "returned") ++by_unit[data.at("unit").get<std::string>()].returned;
-        if (e.type == "closed" || e.type == "reopened") {
+        if (type == EventType::rated) ++ratings[data.at("rating").get<int>()];
+        if (type == EventType::returned) ++by_unit[data.at("unit").get<std::string>()].returned;
+        if (type == EventType::closed || type == EventType::reopened) {
           // the unit holding it: the last dispatch before this event
           std::string unit;
           for (const auto& p : upto)
-            if (p.type == "dispatched") unit = json::parse(p.data).at("unit").get<std::string>();
-          if (!unit.empty()) ++(e.type == "closed" ? by_unit[unit].closed : by_unit[unit].reopened);
+            if (logged_event_type(p.type) == EventType::dispatched)
+              unit = json::parse(p.data).at("unit").get<std::string>();
+          if (!unit.empty()) ++(type == EventType::closed ? by_unit[unit].closed : by_unit[unit].reopened);
         }
       }
       if (upto.empty()) continue;
@@ -222,14 +225,15 @@ std::string Engine::report(std::string_view report_json) const {
       if (at >= w.to) break;
       upto.push_back(e);
       if (at < w.from) continue;
-      if (e.type == "terminated") lapsed_in_week.emplace_back(e.type, at.local_date(off));
-      if (e.type == "verification_recorded" && json::parse(e.data).value("result", "") == "false")
+      const EventType type = logged_event_type(e.type);
+      if (type == EventType::terminated) lapsed_in_week.emplace_back(e.type, at.local_date(off));
+      if (type == EventType::verification_recorded && json::parse(e.data).value("result", "") == "false")
         false_in_week.emplace_back(e.type, at.local_date(off));
-      if (e.type == "submitted") ++received;
-      if (e.type == "accepted" || e.type == "acceptance_deemed") ++accepted;
-      if (e.type == "decided" || e.type == "renewal_deemed") ++decided;
-      if (e.type == "certificate_issued" || e.type == "renewal_deemed") ++issued;
-      if (e.type == "decided") decided_in_week = true;
+      if (type == EventType::submitted) ++received;
+      if (type == EventType::accepted || type == EventType::acceptance_deemed) ++accepted;
+      if (type == EventType::decided || type == EventType::renewal_deemed) ++decided;
+      if (type == EventType::certificate_issued || type == EventType::renewal_deemed) ++issued;
+      if (type == EventType::decided) decided_in_week = true;
     }
     if (upto.empty()) continue;  // received after the week
 

@@ -64,7 +64,7 @@ std::string differing_paths(const json& stored, const json& replayed) {
 /// them by the stored content). A different hash means the version was edited in place after the case began.
 void check_definition_hash(const Engine::Impl& m, const std::string& id, const store::EventRecord& first,
                            Problems& problems) {
-  if (first.seq != 1 || first.type != "submitted") return;
+  if (first.seq != 1 || parse_event_type(first.type) != EventType::submitted) return;
   json data;
   try {
     data = json::parse(first.data);

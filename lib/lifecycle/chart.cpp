@@ -120,9 +120,9 @@ struct Restoring : sc::state<Restoring, Chart> {
 struct Live : Step<Live, Chart, PreDecision> {
   using reactions = sc::custom_reaction<EvTimer>;
   sc::result react(const EvTimer& e) {
-    const std::string& k = e.timer.kind;
-    if (k == "deadline_warning" || k == "deadline_overdue" ||
-        (k == "supply_reminder" && tolerance_pending(kase()))) {
+    const TimerKind k = e.timer.kind;
+    if (k == TimerKind::deadline_warning || k == TimerKind::deadline_overdue ||
+        (k == TimerKind::supply_reminder && tolerance_pending(kase()))) {
       return stay([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return discard_event();  // a timer that no longer applies: nothing happens
@@ -165,7 +165,7 @@ struct Submitted : Step<Submitted, Intake>, Named {
     }
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "acceptance_deemed") {
+    if (e.timer.kind == TimerKind::acceptance_deemed) {
       return run<UnderReview>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
@@ -182,7 +182,7 @@ struct AwaitingCorrection : Step<AwaitingCorrection, Intake>, Named {
     return forward_event();
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "correction_lapsed") {
+    if (e.timer.kind == TimerKind::correction_lapsed) {
       return run<Withdrawn>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
@@ -207,10 +207,10 @@ struct Review : Step<Review, PreDecision, UnderReview> {
     }
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "renewal_deemed") {
+    if (e.timer.kind == TimerKind::renewal_deemed) {
       return run<Issued>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
-    if (e.timer.kind == "tolerance_lapsed" && tolerance_pending(kase())) {
+    if (e.timer.kind == TimerKind::tolerance_lapsed && tolerance_pending(kase())) {
       return run<Terminated>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
@@ -245,7 +245,7 @@ struct Suspended : Step<Suspended, Review>, Named {
     return forward_event();
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "suspension_overrun")
+    if (e.timer.kind == TimerKind::suspension_overrun)
       return stay([&] { return rules::fire(kase(), e.timer, ctx()); });
     return forward_event();
   }
@@ -279,7 +279,7 @@ struct Approved : Step<Approved, Live>, Named {
     }
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "tolerance_lapsed" && tolerance_pending(kase())) {
+    if (e.timer.kind == TimerKind::tolerance_lapsed && tolerance_pending(kase())) {
       return run<Terminated>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
@@ -304,8 +304,9 @@ struct Issued : Step<Issued, Live>, Named {
     }
   }
   sc::result react(const EvTimer& e) {
-    if (e.timer.kind == "permit_expiring") return stay([&] { return rules::fire(kase(), e.timer, ctx()); });
-    if (e.timer.kind == "permit_expired") {
+    if (e.timer.kind == TimerKind::permit_expiring)
+      return stay([&] { return rules::fire(kase(), e.timer, ctx()); });
+    if (e.timer.kind == TimerKind::permit_expired) {
       return run<Expired>([&] { return rules::fire(kase(), e.timer, ctx()); });
     }
     return forward_event();
@@ -438,7 +439,7 @@ bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  return process<EvTimer>(c, timer, ctx, timer.kind);
+  return process<EvTimer>(c, timer, ctx, std::string(to_string(timer.kind)));
 }
 
 }  // namespace permitflow

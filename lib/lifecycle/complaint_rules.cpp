@@ -35,7 +35,7 @@ Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) 
   }
   json data = note_of(cmd);
   data["verified"] = verified;
-  return single_event(c, cmd, "registered", std::move(data));
+  return single_event(c, cmd, EventType::registered, std::move(data));
 }
 
 Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -53,7 +53,7 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   json data = note_of(cmd);
   data["unit"] = unit;
   data["by_table"] = unit == r.unit.id;
-  return single_event(c, cmd, "dispatched", std::move(data));
+  return single_event(c, cmd, EventType::dispatched, std::move(data));
 }
 
 Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -65,11 +65,12 @@ Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("a unit returns a case within " + std::to_string(r.return_days) +
               " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
   }
-  return single_event(c, cmd, "returned", {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}});
+  return single_event(c, cmd, EventType::returned,
+                      {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}});
 }
 
 Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, "handling_started", note_of(cmd));
+  return single_event(c, cmd, EventType::handling_started, note_of(cmd));
 }
 
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -85,42 +86,44 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(r.max_extension_days) +
               " working days; asked for " + std::to_string(days));
   }
-  return single_event(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", cmd.body["reason"]}});
 }
 
 Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.complaint.escalated_at) violation("the case was already escalated to the leadership");
-  return single_event(c, cmd, "escalated", {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::escalated, {{"reason", cmd.body["reason"]}});
 }
 
 Events assign_deputy(const Case& c, const Command& cmd, const CaseContext&) {
   json data = {{"deputy", cmd.body["deputy"]}};
   if (cmd.body.contains("instructions")) data["instructions"] = cmd.body["instructions"];
-  return single_event(c, cmd, "deputy_assigned", std::move(data));
+  return single_event(c, cmd, EventType::deputy_assigned, std::move(data));
 }
 
 Events reply(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, "replied", {{"reply", cmd.body["reply"]}});
+  return single_event(c, cmd, EventType::replied, {{"reply", cmd.body["reply"]}});
 }
 
 Events check(const Case& c, const Command& cmd, const CaseContext&) {
-  if (cmd.body["passed"].get<bool>()) return single_event(c, cmd, "checked", note_of(cmd));
+  if (cmd.body["passed"].get<bool>()) return single_event(c, cmd, EventType::checked, note_of(cmd));
   if (!cmd.body.contains("note"))
     violation("a failed check says what is still wrong (\"note\"), so the unit knows what to put right");
-  return single_event(c, cmd, "check_failed", note_of(cmd));
+  return single_event(c, cmd, EventType::check_failed, note_of(cmd));
 }
 
-Events close(const Case& c, const Command& cmd, const CaseContext&) { return single_event(c, cmd, "closed"); }
+Events close(const Case& c, const Command& cmd, const CaseContext&) {
+  return single_event(c, cmd, EventType::closed);
+}
 
 Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const int rating = cmd.body["rating"].get<int>();
   json data = {{"rating", rating}};
   if (cmd.body.contains("comment")) data["comment"] = cmd.body["comment"];
-  Events out = single_event(c, cmd, "rated", std::move(data));
+  Events out = single_event(c, cmd, EventType::rated, std::move(data));
   // 好差评: 1 (very dissatisfied) or 2 (dissatisfied) reopens the case for rectification.
   if (rating <= 2) {
     out.push_back(Event{c.version + 2,
-                        "reopened",
+                        EventType::reopened,
                         cmd.at,
                         cmd.actor,
                         {{"working_days", rules_of(ctx).rectification_days}, {"rating", rating}}});
@@ -130,14 +133,14 @@ Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
   const ComplaintFile& f = c.complaint;
-  Event e{c.version + 1, timer.kind, timer.due, system_actor(), {{"clock", timer.clock}}};
+  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock}}};
   const Instant due = timer.clock == "review" ? *f.review_due : *f.due;
   e.data["due"] = when(due, ctx);
-  e.data["level"] = timer.kind == "deadline_warning" ? "yellow" : "red";
+  e.data["level"] = timer.kind == TimerKind::deadline_warning ? "yellow" : "red";
   e.data["responsible"] = timer.clock == "review" ? json("leader")
                           : f.unit.empty()        ? json("dispatcher")
                                                   : json(f.unit);
-  if (timer.kind == "deadline_overdue") e.data["escalated_to"] = "supervision_office";
+  if (timer.kind == TimerKind::deadline_overdue) e.data["escalated_to"] = "supervision_office";
   return {std::move(e)};
 }
 

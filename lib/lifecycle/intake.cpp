@@ -43,7 +43,7 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
     data["commitment"]["items"] = app.commitment->items;
   }
   if (renewal_expiry) data["renewal_expiry"] = renewal_expiry->to_string();
-  return Event{1, "submitted", app.at, app.actor, std::move(data)};
+  return Event{1, EventType::submitted, app.at, app.actor, std::move(data)};
 }
 
 namespace {
@@ -70,7 +70,8 @@ void check_commitment_names(const Application& app, const PermitDefinition& def)
 void check_commitment_rules(const Application& app, const PermitDefinition& def) {
   if (!app.commitment) return;
   if (!def.decide_on_commitment) {
-    throw Error(ErrorCode::rule_violation, "告知承诺: " + def.id + " (version " + std::to_string(def.version) +
+    throw Error(ErrorCode::rule_violation, "告知承诺: " + def.id + " (version " +
+                                               std::to_string(def.version) +
                                                ") is not decided on commitments");
   }
   if (const std::string fact = credit_gate(app.facts); !fact.empty()) {

@@ -9,17 +9,25 @@
 #include "case/application.hpp"
 #include "case/case.hpp"
 #include "lifecycle/command.hpp"
+#include "permitflow/timer.hpp"
 
 namespace permitflow {
 
 /// A deadline timer of a case: unique per (kind, clock).
 struct TimerDue {
-  std::string kind;  // acceptance_deemed, correction_lapsed, deadline_warning, deadline_overdue, …
+  TimerKind kind = TimerKind::deadline_warning;
   std::string
       clock;  // acceptance_notice, correction, decision, decision_statutory, issuance, suspension:N, …
   Instant due;
   bool operator==(const TimerDue&) const = default;
 };
+
+/// The kind of a stored timer from its string. Throws Error(internal) naming it when the string is no kind
+/// this version knows: the database is corrupt or was written by a newer permitflow.
+TimerKind stored_timer_kind(std::string_view stored);
+
+/// The event a timer of `kind` fires (its namesake, but `terminated` for `tolerance_lapsed`).
+EventType event_of(TimerKind kind) noexcept;
 
 /// The events a command or a timer caused, and the case after them.
 struct Outcome {

@@ -94,9 +94,9 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
 
 }  // namespace
 
-Events single_event(const Case& c, const Command& cmd, std::string type, json data) {
+Events single_event(const Case& c, const Command& cmd, EventType type, json data) {
   Events out;
-  out.push_back(Event{c.version + 1, std::move(type), cmd.at, cmd.actor, std::move(data)});
+  out.push_back(Event{c.version + 1, type, cmd.at, cmd.actor, std::move(data)});
   return out;
 }
 
@@ -113,7 +113,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
       violation("the application is not complete, so it cannot be accepted; still deficient: " +
                 describe(open));
     }
-    return single_event(c, cmd, "accepted", {{"accepted_on", on.to_string()}});
+    return single_event(c, cmd, EventType::accepted, {{"accepted_on", on.to_string()}});
   }
   // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
   // must bring them before the promised decision due.
@@ -152,7 +152,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const Date today = day_of(cmd, ctx);
   const Date supply_by = Date::parse(t["supply_by"].get<std::string>());
   json tolerance = {{"items", items}, {"supply_by", supply_by.to_string()}, {"commitment", t["commitment"]}};
-  Events out = single_event(c, cmd, "accepted",
+  Events out = single_event(c, cmd, EventType::accepted,
                             {{"accepted_on", on.to_string()}, {"tolerance", std::move(tolerance)}});
   Case after = c;
   apply(after, out.front(), ctx);
@@ -216,7 +216,7 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (std::find(tol.items.begin(), tol.items.end(), d.material) != tol.items.end())
       outstanding.push_back(d.material);
   }
-  return single_event(c, cmd, "supplied",
+  return single_event(c, cmd, EventType::supplied,
                       {{"materials", materials_to_json(materials)},
                        {"received_on", received.to_string()},
                        {"outstanding", outstanding},
@@ -233,11 +233,12 @@ Events record_verification(const Case& c, const Command& cmd, const CaseContext&
                {"note", cmd.body.value("note", "")},
                {"items", c.commitment->items},
                {"due", c.deadlines.verification.due.to_string()}};
-  Events out = single_event(c, cmd, "verification_recorded", std::move(data));
+  Events out = single_event(c, cmd, EventType::verification_recorded, std::move(data));
   if (result == "false") {
-    out.push_back(Event{c.version + 2, "revoked", cmd.at, cmd.actor, {{"reason", "false_commitment"}}});
+    out.push_back(
+        Event{c.version + 2, EventType::revoked, cmd.at, cmd.actor, {{"reason", "false_commitment"}}});
     out.push_back(Event{c.version + 3,
-                        "credit_flagged",
+                        EventType::credit_flagged,
                         cmd.at,
                         cmd.actor,
                         {{"applicant", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
@@ -314,7 +315,7 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
           join(untraceable));
     }
   }
-  return single_event(c, cmd, "correction_requested",
+  return single_event(c, cmd, EventType::correction_requested,
                       {{"items", items_json(notice)}, {"issued_on", day_of(cmd, ctx).to_string()}});
 }
 
@@ -329,15 +330,15 @@ Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
   }
   validate_facts(ctx.definition, facts);
   data["flags"] = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
-  return single_event(c, cmd, "resubmitted", std::move(data));
+  return single_event(c, cmd, EventType::resubmitted, std::move(data));
 }
 
 Events reject(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, "rejected", {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::rejected, {{"reason", cmd.body["reason"]}});
 }
 
 Events withdraw(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, "withdrawn", {{"reason", cmd.body.value("reason", "")}});
+  return single_event(c, cmd, EventType::withdrawn, {{"reason", cmd.body.value("reason", "")}});
 }
 
 Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
@@ -348,7 +349,7 @@ Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
               (it->second->approve ? std::string("approve") : std::string("deny")) + ")");
   }
   return single_event(
-      c, cmd, "opinion_recorded",
+      c, cmd, EventType::opinion_recorded,
       {{"department", dept}, {"opinion", cmd.body["opinion"]}, {"comment", cmd.body.value("comment", "")}});
 }
 
@@ -360,13 +361,13 @@ Events record_inspection(const Case& c, const Command& cmd, const CaseContext& c
     violation("a site inspection needs at least " + std::to_string(ctx.definition.min_inspectors) +
               " different inspectors (Art 34); got " + std::to_string(distinct.size()));
   }
-  return single_event(c, cmd, "inspection_recorded",
+  return single_event(c, cmd, EventType::inspection_recorded,
                       {{"inspectors", inspectors}, {"findings", cmd.body["findings"]}});
 }
 
 // Art 45: the time of a hearing, tender, testing, expert review … is not counted.
 Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return single_event(c, cmd, "suspended",
+  return single_event(c, cmd, EventType::suspended,
                       {{"reason", cmd.body["reason"]},
                        {"from", day_of(cmd, ctx).to_string()},
                        {"expected_working_days", cmd.body["expected_working_days"]},
@@ -374,7 +375,7 @@ Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return single_event(c, cmd, "resumed", {{"to", day_of(cmd, ctx).to_string()}});
+  return single_event(c, cmd, EventType::resumed, {{"to", day_of(cmd, ctx).to_string()}});
 }
 
 // Art 42: once, by the head, on or before the statutory due date, at most 10 (joint: 15) working days.
@@ -396,7 +397,7 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(max) + " working days; asked for " +
               std::to_string(days));
   }
-  return single_event(c, cmd, "extended", {{"working_days", days}, {"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", cmd.body["reason"]}});
 }
 
 Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -434,7 +435,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (reasons.empty()) reasons = denial_reasons;
     if (reasons.empty()) violation("a denial must give its reasons (Art 38)");
   }
-  return single_event(c, cmd, "decided",
+  return single_event(c, cmd, EventType::decided,
                       {{"outcome", approve ? "approved" : "denied"}, {"reasons", reasons}});
 }
 
@@ -530,64 +531,79 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
   const std::string number = cmd.body.value("number", c.id + "-Z");
   json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
   data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);
-  return single_event(c, cmd, "certificate_issued", std::move(data));
+  return single_event(c, cmd, EventType::certificate_issued, std::move(data));
 }
 
 Events report_completion(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.completion_reported_on)
     violation("completion was already reported on " + c.completion_reported_on->to_string());
-  return single_event(c, cmd, "completion_reported", json::object());
+  return single_event(c, cmd, EventType::completion_reported, json::object());
 }
 
 Events close(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (ctx.definition.validity.until_fact && !c.completion_reported_on) {
     violation("the works' completion has not been reported yet, so the case cannot be closed");
   }
-  return single_event(c, cmd, "closed", json::object());
+  return single_event(c, cmd, EventType::closed, json::object());
 }
 
 Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, "revoked", {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::revoked, {{"reason", cmd.body["reason"]}});
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  Event e{c.version + 1, timer.kind, timer.due, system_actor(), {{"clock", timer.clock}}};
-  if (timer.kind == "tolerance_lapsed") {  // 容缺 not supplied in time: the case ends (终止)
-    e.type = "terminated";
-    e.data["reason"] = "tolerance_lapsed";
-    e.data["supply_by"] = c.tolerance->supply_by.to_string();
-    e.data["outstanding"] = c.tolerance->outstanding;
-    e.data["items"] = c.tolerance->outstanding;
-  } else if (timer.kind == "supply_reminder") {  // 容缺: two working days left to supply
-    e.data["due"] = c.tolerance->supply_by.to_string();
-    e.data["supply_by"] = c.tolerance->supply_by.to_string();
-    e.data["items"] = c.tolerance->outstanding;
-  } else if (timer.kind == "acceptance_deemed") {  // Art 32(4): accepted as of the receipt date
-    e.data["accepted_on"] = c.last_submission_on.to_string();
-  } else if (timer.kind == "deadline_warning" || timer.kind == "deadline_overdue") {
-    const ClockView* found = c.deadlines.find(timer.clock);
-    const ClockView& v = found ? *found : c.deadlines.decision;
-    const Date due = timer.clock == "decision_statutory" ? v.statutory_due : v.due;
-    e.data["due"] = due.to_string();
-    e.data["level"] = timer.kind == "deadline_warning" ? "yellow" : "red";
-    const auto waiting = awaiting_departments(c);
-    e.data["responsible"] = waiting.empty() ? json("window") : json(waiting);
-    if (timer.kind == "deadline_overdue") e.data["escalated_to"] = "supervision_office";
-  } else if (timer.kind == "permit_expiring" || timer.kind == "permit_expired") {
-    if (c.certificate && c.certificate->valid_until)
-      e.data["valid_until"] = c.certificate->valid_until->to_string();
-  } else if (timer.kind == "renewal_deemed") {  // Art 50: not decided by expiry → renewal deemed granted
-    const Date from = *c.renewal_expiry + 1;
-    e.data["number"] = c.id + "-Z";
-    e.data["valid_from"] = from.to_string();
-    e.data["valid_until"] = [&]() -> json {
-      const auto until = default_valid_until(c, ctx.definition, from);
-      return until ? json(until->to_string()) : json(nullptr);
-    }();
-  } else if (timer.kind == "suspension_overrun") {
-    e.data["expected_end"] = suspension_expected_end(c.suspensions.back().from,
-                                                     c.suspensions.back().expected_working_days, ctx.calendar)
-                                 .to_string();
+  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock}}};
+  switch (timer.kind) {
+    case TimerKind::tolerance_lapsed:  // 容缺 not supplied in time: the case ends (终止)
+      e.data["reason"] = "tolerance_lapsed";
+      e.data["supply_by"] = c.tolerance->supply_by.to_string();
+      e.data["outstanding"] = c.tolerance->outstanding;
+      e.data["items"] = c.tolerance->outstanding;
+      break;
+    case TimerKind::supply_reminder:  // 容缺: two working days left to supply
+      e.data["due"] = c.tolerance->supply_by.to_string();
+      e.data["supply_by"] = c.tolerance->supply_by.to_string();
+      e.data["items"] = c.tolerance->outstanding;
+      break;
+    case TimerKind::acceptance_deemed:  // Art 32(4): accepted as of the receipt date
+      e.data["accepted_on"] = c.last_submission_on.to_string();
+      break;
+    case TimerKind::deadline_warning:
+    case TimerKind::deadline_overdue: {
+      const ClockView* found = c.deadlines.find(timer.clock);
+      const ClockView& v = found ? *found : c.deadlines.decision;
+      const Date due = timer.clock == "decision_statutory" ? v.statutory_due : v.due;
+      const bool overdue = timer.kind == TimerKind::deadline_overdue;
+      e.data["due"] = due.to_string();
+      e.data["level"] = overdue ? "red" : "yellow";
+      const auto waiting = awaiting_departments(c);
+      e.data["responsible"] = waiting.empty() ? json("window") : json(waiting);
+      if (overdue) e.data["escalated_to"] = "supervision_office";
+      break;
+    }
+    case TimerKind::permit_expiring:
+    case TimerKind::permit_expired:
+      if (c.certificate && c.certificate->valid_until)
+        e.data["valid_until"] = c.certificate->valid_until->to_string();
+      break;
+    case TimerKind::renewal_deemed: {  // Art 50: not decided by expiry → renewal deemed granted
+      const Date from = *c.renewal_expiry + 1;
+      e.data["number"] = c.id + "-Z";
+      e.data["valid_from"] = from.to_string();
+      e.data["valid_until"] = [&]() -> json {
+        const auto until = default_valid_until(c, ctx.definition, from);
+        return until ? json(until->to_string()) : json(nullptr);
+      }();
+      break;
+    }
+    case TimerKind::suspension_overrun:
+      e.data["expected_end"] =
+          suspension_expected_end(c.suspensions.back().from, c.suspensions.back().expected_working_days,
+                                  ctx.calendar)
+              .to_string();
+      break;
+    case TimerKind::correction_lapsed:
+      break;
   }
   return {std::move(e)};
 }

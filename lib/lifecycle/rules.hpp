@@ -15,7 +15,7 @@ using Events = std::vector<Event>;
 
 /// The one event a command causes, at the case's next version. Built in place: returning a braced list
 /// would copy the event and its data.
-Events single_event(const Case& c, const Command& cmd, std::string type,
+Events single_event(const Case& c, const Command& cmd, EventType type,
                     nlohmann::json data = nlohmann::json::object());
 
 /// Why the case cannot take a command of this type whatever its body says — a supply with no tolerance

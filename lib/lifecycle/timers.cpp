@@ -4,13 +4,13 @@
 #include "clock/legal_clock.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/rules.hpp"
+#include "permitflow/error.hpp"
 
 namespace permitflow {
 namespace {
 
-bool fired(const Case& c, const std::string& kind, const std::string& clock,
-           std::optional<Date> due = std::nullopt) {
-  const std::string key = kind + ":" + clock + (due ? "@" + due->to_string() : "");
+bool fired(const Case& c, TimerKind kind, const std::string& clock, std::optional<Date> due = std::nullopt) {
+  const std::string key = std::string(to_string(kind)) + ":" + clock + (due ? "@" + due->to_string() : "");
   return std::find(c.warnings.begin(), c.warnings.end(), key) != c.warnings.end();
 }
 
@@ -20,12 +20,12 @@ bool fired(const Case& c, const std::string& kind, const std::string& clock,
 void light_timers(std::vector<TimerDue>& out, const Case& c, const std::string& clock, const LegalClock& lc,
                   Date due, Light light, const CaseContext& ctx, bool overdue_timer) {
   const int off = ctx.utc_offset_minutes;
-  if (light != Light::red && !fired(c, "deadline_warning", clock, due)) {
-    out.push_back(
-        {"deadline_warning", clock, yellow_at(lc, due, ctx.definition.limits.warning, ctx.calendar, off)});
+  if (light != Light::red && !fired(c, TimerKind::deadline_warning, clock, due)) {
+    out.push_back({TimerKind::deadline_warning, clock,
+                   yellow_at(lc, due, ctx.definition.limits.warning, ctx.calendar, off)});
   }
-  if (overdue_timer && !fired(c, "deadline_overdue", clock, due)) {
-    out.push_back({"deadline_overdue", clock, red_at(due, off)});
+  if (overdue_timer && !fired(c, TimerKind::deadline_overdue, clock, due)) {
+    out.push_back({TimerKind::deadline_overdue, clock, red_at(due, off)});
   }
 }
 
@@ -44,19 +44,20 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
   const ComplaintFile& f = c.complaint;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
-  auto not_fired = [&](const std::string& kind, const std::string& clock, Instant due) {
-    const std::string key = kind + ":" + clock + "@" + due.to_rfc3339(off);
+  auto not_fired = [&](TimerKind kind, const std::string& clock, Instant due) {
+    const std::string key = std::string(to_string(kind)) + ":" + clock + "@" + due.to_rfc3339(off);
     return std::find(c.warnings.begin(), c.warnings.end(), key) == c.warnings.end();
   };
   const bool running = f.due && !f.replied_at && c.state != State::closed && c.state != State::rated;
   if (running) {
-    if (f.light != Light::red && not_fired("deadline_warning", "handling", *f.due))
-      out.push_back({"deadline_warning", "handling", complaint_yellow_at(c, ctx)});
-    if (not_fired("deadline_overdue", "handling", *f.due))
-      out.push_back({"deadline_overdue", "handling", f.due->plus_seconds(1)});
+    if (f.light != Light::red && not_fired(TimerKind::deadline_warning, "handling", *f.due))
+      out.push_back({TimerKind::deadline_warning, "handling", complaint_yellow_at(c, ctx)});
+    if (not_fired(TimerKind::deadline_overdue, "handling", *f.due))
+      out.push_back({TimerKind::deadline_overdue, "handling", f.due->plus_seconds(1)});
   }
-  if (c.state == State::escalated && f.review_due && not_fired("deadline_overdue", "review", *f.review_due))
-    out.push_back({"deadline_overdue", "review", f.review_due->plus_seconds(1)});
+  if (c.state == State::escalated && f.review_due &&
+      not_fired(TimerKind::deadline_overdue, "review", *f.review_due))
+    out.push_back({TimerKind::deadline_overdue, "review", f.review_due->plus_seconds(1)});
   return out;
 }
 
@@ -64,7 +65,7 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
 
 Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   Event e{c.version + 1,
-          "deadlines_recomputed",
+          EventType::deadlines_recomputed,
           at,
           rules::system_actor(),
           {{"calendar_version", ctx.calendar.version()}, {"previous_calendar_version", c.calendar_version}}};
@@ -98,6 +99,38 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   return out;
 }
 
+TimerKind stored_timer_kind(std::string_view stored) {
+  if (const auto k = parse_timer_kind(stored)) return *k;
+  throw Error(ErrorCode::internal, "unknown timer kind '" + std::string(stored) +
+                                       "' in the database: it is corrupt or was written by a newer permitflow");
+}
+
+EventType event_of(TimerKind kind) noexcept {
+  switch (kind) {
+    case TimerKind::acceptance_deemed:
+      return EventType::acceptance_deemed;
+    case TimerKind::correction_lapsed:
+      return EventType::correction_lapsed;
+    case TimerKind::deadline_warning:
+      return EventType::deadline_warning;
+    case TimerKind::deadline_overdue:
+      return EventType::deadline_overdue;
+    case TimerKind::suspension_overrun:
+      return EventType::suspension_overrun;
+    case TimerKind::permit_expiring:
+      return EventType::permit_expiring;
+    case TimerKind::permit_expired:
+      return EventType::permit_expired;
+    case TimerKind::renewal_deemed:
+      return EventType::renewal_deemed;
+    case TimerKind::supply_reminder:
+      return EventType::supply_reminder;
+    case TimerKind::tolerance_lapsed:  // 容缺 not supplied in time: the case ends (终止)
+      return EventType::terminated;
+  }
+  return EventType::terminated;  // not reached: every kind is listed above
+}
+
 Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const WorkingCalendar& cal) {
   if (!r.lead_in_working_days) return valid_until - r.lead;
   return working_days_before(valid_until, r.lead, cal);
@@ -113,7 +146,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
         const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
         const Date due = c.deadlines.acceptance_notice.due;
         light_timers(out, c, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
-        out.push_back({"acceptance_deemed", "acceptance_notice", red_at(due, off)});
+        out.push_back({TimerKind::acceptance_deemed, "acceptance_notice", red_at(due, off)});
         break;
       }
       case State::awaiting_correction:
@@ -121,7 +154,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
           const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
           const Date due = c.deadlines.correction.due;
           light_timers(out, c, "correction", lc, due, c.deadlines.correction.light, ctx, false);
-          out.push_back({"correction_lapsed", "correction", red_at(due, off)});
+          out.push_back({TimerKind::correction_lapsed, "correction", red_at(due, off)});
         }
         break;
       case State::under_review: {
@@ -140,16 +173,17 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
         if (c.state == State::suspended) {
           const std::string clock = "suspension:" + std::to_string(c.suspensions.size());
           const Suspension& s = c.suspensions.back();
-          if (!fired(c, "suspension_overrun", clock)) {
+          if (!fired(c, TimerKind::suspension_overrun, clock)) {
             out.push_back(
-                {"suspension_overrun", clock,
+                {TimerKind::suspension_overrun, clock,
                  Instant::start_of_day(
                      suspension_expected_end(s.from, s.expected_working_days, ctx.calendar) + 1, off)});
           }
         }
         // Art 50: a renewal filed in time and not decided by the old permit's expiry is deemed granted.
         if (c.renewal_expiry && std::find(c.flags.begin(), c.flags.end(), "renewal_late") == c.flags.end()) {
-          out.push_back({"renewal_deemed", "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
+          out.push_back(
+              {TimerKind::renewal_deemed, "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
         }
         break;
       case State::approved: {
@@ -163,10 +197,10 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
           const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
           const Date remind = lead - def.renewal.expiring_notice_days;
           // A permit too short for a renewal reminder (an excavation's weeks) gets none.
-          if (remind > c.certificate->issued_on && !fired(c, "permit_expiring", "validity")) {
-            out.push_back({"permit_expiring", "validity", Instant::start_of_day(remind, off)});
+          if (remind > c.certificate->issued_on && !fired(c, TimerKind::permit_expiring, "validity")) {
+            out.push_back({TimerKind::permit_expiring, "validity", Instant::start_of_day(remind, off)});
           }
-          out.push_back({"permit_expired", "validity", Instant::start_of_day(until + 1, off)});
+          out.push_back({TimerKind::permit_expired, "validity", Instant::start_of_day(until + 1, off)});
         }
         break;
       default:
@@ -179,9 +213,10 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       // The applicant's reminder at 00:00 two working days before supply_by, once; a supply period too short
       // for it (the reminder day not after acceptance) gets none.
       const Date remind = working_days_before(supply_by, 2, ctx.calendar);
-      if (c.accepted_on && remind > *c.accepted_on && !fired(c, "supply_reminder", "tolerance", supply_by))
-        out.push_back({"supply_reminder", "tolerance", Instant::start_of_day(remind, off)});
-      out.push_back({"tolerance_lapsed", "tolerance", Instant::start_of_day(supply_by + 1, off)});
+      if (c.accepted_on && remind > *c.accepted_on &&
+          !fired(c, TimerKind::supply_reminder, "tolerance", supply_by))
+        out.push_back({TimerKind::supply_reminder, "tolerance", Instant::start_of_day(remind, off)});
+      out.push_back({TimerKind::tolerance_lapsed, "tolerance", Instant::start_of_day(supply_by + 1, off)});
     }
     // 告知承诺: the verification clock warns and escalates once, like the others.
     if (verification_open(c) && def.verification) {
@@ -195,7 +230,10 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
   // of the log.
   for (auto& t : out) t.due = std::max(t.due, c.last_event_at);
   std::sort(out.begin(), out.end(), [](const TimerDue& a, const TimerDue& b) {
-    return a.due != b.due ? a.due < b.due : a.kind + a.clock < b.kind + b.clock;
+    // Ties in the order of the contract strings, as when kinds were strings: the order timers fire in is
+    // the order of their events in the log.
+    if (a.due != b.due) return a.due < b.due;
+    return std::string(to_string(a.kind)) + a.clock < std::string(to_string(b.kind)) + b.clock;
   });
   return out;
 }

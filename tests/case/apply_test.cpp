@@ -41,8 +41,8 @@ TEST_F(Apply, EachEventMovesStateAndVersion) {
   for (const Event& e : events) {
     const std::int64_t before = c.version;
     apply(c, e, ctx);
-    EXPECT_EQ(c.version, before + 1) << e.type;
-    seen.emplace_back(e.type, c.state);
+    EXPECT_EQ(c.version, before + 1) << to_string(e.type);
+    seen.emplace_back(to_string(e.type), c.state);
   }
   const std::vector<std::pair<std::string, State>> expected = {{"submitted", State::submitted},
                                                                {"accepted", State::under_review},
@@ -81,24 +81,36 @@ TEST_F(Apply, ALogMustBeginWithSubmitted) {
   Case c;
   try {
     apply(c, events[1], ctx);
-    ADD_FAILURE() << "applied '" << events[1].type << "' to an empty case";
+    ADD_FAILURE() << "applied '" << to_string(events[1].type) << "' to an empty case";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::internal);
   }
 }
 
-TEST_F(Apply, AnUnknownEventTypeIsRefused) {
+TEST_F(Apply, AnUnknownStoredEventTypeIsRefusedNamingIt) {
+  try {
+    (void)logged_event_type("teleported");
+    ADD_FAILURE() << "read an unknown event type";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::internal);
+    EXPECT_NE(std::string(e.what()).find("'teleported'"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(logged_event_type("certificate_issued"), EventType::certificate_issued);
+}
+
+TEST_F(Apply, AComplaintEventOnAPermitCaseIsRefused) {
   const std::string id = issued_case();
   const CaseContext ctx = context_of(id);
   std::vector<Event> events = events_of(id);
   Case c = replay(events, ctx, 1);
   Event odd = events[1];
-  odd.type = "teleported";
+  odd.type = EventType::dispatched;
   try {
     apply(c, odd, ctx);
-    ADD_FAILURE() << "applied an unknown event";
+    ADD_FAILURE() << "applied a complaint's event to a permit";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::internal);
+    EXPECT_NE(std::string(e.what()).find("'dispatched'"), std::string::npos) << e.what();
   }
 }
 

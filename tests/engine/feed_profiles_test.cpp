@@ -53,6 +53,10 @@ TEST(FeedProfiles, TemplateNamingAnUnknownFieldIsRefusedNamingFileAndField) {
   fax.replace(fax.find("\"sms\""), 5, "\"fax\"");
   EXPECT_NE(refusal([&] { NotifyProfile().add(fax, "x.json"); }).find("unknown channel 'fax'"),
             std::string::npos);
+  std::string typo = with_template("x");
+  typo.replace(typo.find("\"accepted\""), 10, "\"acepted\"");
+  EXPECT_NE(refusal([&] { NotifyProfile().add(typo, "x.json"); }).find("names no event type: 'acepted'"),
+            std::string::npos);
 }
 
 TEST(FeedProfiles, ProvincialFileIsChecked) {
@@ -71,6 +75,12 @@ TEST(FeedProfiles, ProvincialFileIsChecked) {
   s = good;
   s.replace(s.find("\"handler\": \"l\""), 14, "\"colour\": \"l\"");
   EXPECT_NE(refusal([&] { ProvincialProfile::parse(s, "jiangsu.json"); }).find("colour"), std::string::npos);
+  s = good;
+  s.replace(s.find("%STAGE%"), 7, "申办");
+  s.replace(s.find("\"submitted\""), 11, "\"submited\"");
+  const std::string typo = refusal([&] { ProvincialProfile::parse(s, "jiangsu.json"); });
+  EXPECT_NE(typo.find("/events/submited"), std::string::npos) << typo;
+  EXPECT_NE(typo.find("names no event type"), std::string::npos) << typo;
 }
 
 using FeedProfileEngine = EngineTest;

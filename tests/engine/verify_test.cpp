@@ -145,6 +145,25 @@ TEST_F(VerifyTest, EditedEventWithRecomputedChainIsCaughtByTheLedger) {
   EXPECT_FALSE(has_problem(v, road, 3, "the stored hash does not match")) << v.dump(2);
 }
 
+TEST_F(VerifyTest, EventOfAnUnknownTypeIsReportedAndTheOtherCasesStillChecked) {
+  // A type this version does not know (a corrupt log, or one a newer permitflow wrote), chained correctly:
+  // verify names it as a problem of its case and goes on with the rest.
+  store::EventRecord e3 = stored_event(road, 3);
+  store::EventRecord e4 = stored_event(road, 4);
+  e3.type = "teleported";
+  e3.hash = store::event_hash(e3.prev_hash, e3);
+  e4.prev_hash = e3.hash;
+  e4.hash = store::event_hash(e4.prev_hash, e4);
+  write_event(e3, false);
+  write_event(e4, false);
+  const json v = verify();
+  EXPECT_FALSE(v["ok"].get<bool>());
+  EXPECT_TRUE(has_problem(v, road, std::nullopt, "the log does not replay: unknown event type 'teleported'"))
+      << v.dump(2);
+  EXPECT_EQ(v["cases_checked"], 3);
+  for (const auto& p : v["problems"]) EXPECT_EQ(p["case"], road) << v.dump(2);
+}
+
 TEST_F(VerifyTest, DeletedEventIsReported) {
   exec(std::string("DELETE FROM ") + kEvents + " WHERE case_id = '" + road + "' AND seq = 2");
   const json v = verify();

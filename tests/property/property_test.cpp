@@ -474,7 +474,7 @@ class Sequence {
         def = definitions().find(d["permit"].get<std::string>(), d["definition_version"].get<int>());
         ASSERT_TRUE(def) << where();
       }
-      const Event ev{e["seq"].get<std::int64_t>(), e["type"].get<std::string>(),
+      const Event ev{e["seq"].get<std::int64_t>(), logged_event_type(e["type"].get<std::string>()),
                      Instant::parse_rfc3339(e["at"].get<std::string>()), actor_from_json(e["actor"]),
                      e["data"]};
       apply(replayed, ev, CaseContext{*def, calendar(), 480});

@@ -19,7 +19,7 @@ class CaseReplay : public EngineTest {
     for (const auto& h : history(id)) {
       Event e;
       e.seq = h["seq"].get<std::int64_t>();
-      e.type = h["type"].get<std::string>();
+      e.type = logged_event_type(h["type"].get<std::string>());
       e.at = Instant::parse_rfc3339(h["at"].get<std::string>());
       e.actor = actor_from_json(h["actor"]);
       e.data = h["data"];

@@ -1,0 +1,33 @@
+// A timer's kind and the event it fires (lib/lifecycle/timers.cpp), and the refusal of a stored kind this
+// version does not know.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "lifecycle/lifecycle.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+TEST(TimerEvent, EachKindFiresItsNamesakeButToleranceLapsedTerminates) {
+  for (int i = 0; to_string(static_cast<TimerKind>(i)) != "unknown"; ++i) {
+    const auto kind = static_cast<TimerKind>(i);
+    const std::string_view expected = kind == TimerKind::tolerance_lapsed ? "terminated" : to_string(kind);
+    EXPECT_EQ(to_string(event_of(kind)), expected) << to_string(kind);
+  }
+}
+
+TEST(TimerEvent, AStoredKindIsReadAndAnUnknownOneIsRefusedNamingIt) {
+  EXPECT_EQ(stored_timer_kind("renewal_deemed"), TimerKind::renewal_deemed);
+  try {
+    (void)stored_timer_kind("deadline_alarm");
+    ADD_FAILURE() << "read an unknown timer kind";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::internal);
+    EXPECT_NE(std::string(e.what()).find("'deadline_alarm'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace permitflow
