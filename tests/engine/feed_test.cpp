@@ -61,6 +61,19 @@ TEST_F(FeedTest, EveryEventHasOneRecordInCommitOrder) {
   EXPECT_EQ(v["feed_head"], records.size());
 }
 
+// A raw page is written as text with the stored actor and data spliced in: it must be exactly the JSON a
+// parse-and-dump would give (sorted keys, no spaces), whatever the page holds.
+TEST_F(FeedTest, RawPageIsCanonicalJson) {
+  accepted("road_excavation", "2026-06-01");
+  submit(application("construction_waste", at("2026-06-02")));
+  for (const std::string request : {R"({"limit": 1000})", R"({"limit": 2, "after": 1})",
+                                    R"({"types": ["x"]})", R"({"limit": 1000, "profile": "notify"})"}) {
+    const std::string page = engine().feed(request);
+    EXPECT_EQ(json::parse(page).dump(), page) << request;
+  }
+  EXPECT_EQ(json::parse(engine().feed(R"({"types": ["x"]})"))["records"], json::array());
+}
+
 TEST_F(FeedTest, RefusedCommandWritesNoRecord) {
   const json road = accepted("road_excavation", "2026-06-01");
   const json before = feed({{"after", 0}, {"limit", 1000}});
