@@ -1,6 +1,7 @@
 """Starts real portal processes (examples/portal) on free ports over fresh SQLite files, and signs in."""
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -11,6 +12,15 @@ import pytest
 
 PORTAL = os.environ.get("PORTAL_BIN", "")
 DEMO_PASSWORD = "permitflow-demo"  # docs/portal.md
+
+
+def sanitizer_build():
+    """Whether PORTAL_BIN is a sanitizer build (its CMakeCache sets PERMITFLOW_SANITIZE): such a build's module
+    cannot load into a plain python, and its allocator keeps freed memory, so memory figures mean nothing."""
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(PORTAL))))
+    cache = os.path.join(build, "CMakeCache.txt")
+    return os.path.exists(cache) and re.search(r"^PERMITFLOW_SANITIZE:STRING=\S",
+                                               open(cache, encoding="utf-8").read(), re.M) is not None
 
 
 def make_users(path, users, password):

@@ -5,13 +5,12 @@ whole path to an issued certificate."""
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
 
 import pytest
 
-from conftest import PORTAL
+from conftest import PORTAL, sanitizer_build
 from test_portal_http import road_facts
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -22,8 +21,7 @@ GAS = {"id": "91320922MA1GAS001X", "name": "滨海华润燃气有限公司"}
 def module_path():
     """The permitflow module of the same build as the portal binary (<build>/bindings/python)."""
     build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(PORTAL))))
-    cache = os.path.join(build, "CMakeCache.txt")
-    if os.path.exists(cache) and re.search(r"^PERMITFLOW_SANITIZE:STRING=\S", open(cache, encoding="utf-8").read(), re.M):
+    if sanitizer_build():
         # A sanitized module cannot load into a plain python; scripts/test runs this file on the release build.
         pytest.skip("the module beside this portal is a sanitizer build")
     path = os.path.join(build, "bindings", "python")
