@@ -183,7 +183,7 @@ std::vector<json> Engine::Impl::render_profile(store::Transaction& tx, const std
     }
     ctx.applicant_id = a->second;
     auto def = definitions.current(r.subject);
-    if (!def) def = definitions.current(r.subject, DefinitionKind::complaint);
+    if (!def) def = definitions.current(r.subject, Kind::complaint);
     if (def) {
       ctx.subject_name = def->name.zh;
       ctx.subject_name_en = def->name.en;

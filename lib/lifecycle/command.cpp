@@ -262,7 +262,7 @@ void authorize(const Case& c, const Command& cmd) {
   using enum CommandType;
   const Role role = cmd.actor.role;
   const CommandType t = cmd.type;
-  if (c.complaint_kind) return authorize_complaint(c, cmd);
+  if (c.kind == Kind::complaint) return authorize_complaint(c, cmd);
   const bool clerk_may = t == accept || t == request_correction || t == reject || t == suspend ||
                          t == resume || t == record_inspection || t == issue_certificate || t == close ||
                          t == record_verification;

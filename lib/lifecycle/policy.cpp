@@ -9,7 +9,7 @@
 namespace permitflow {
 
 Audience audience_of(const Case& c) {
-  Audience who{c.complaint_kind, c.applicant.id, c.complaint.units_held};
+  Audience who{c.kind, c.applicant.id, c.complaint.units_held};
   if (!c.complaint.unit.empty() &&
       std::find(who.units.begin(), who.units.end(), c.complaint.unit) == who.units.end())
     who.units.push_back(c.complaint.unit);
@@ -19,20 +19,22 @@ Audience audience_of(const Case& c) {
 bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) {
   switch (a.role) {
     case Role::applicant:
-      return !who.complaint && a.id == who.owner;
+      return who.kind != Kind::complaint && a.id == who.owner;
     case Role::reporter:
-      return who.complaint && a.id == who.owner;
+      return who.kind == Kind::complaint && a.id == who.owner;
     case Role::clerk:
     case Role::head:
-      return !who.complaint;
+      return who.kind != Kind::complaint;
     case Role::reviewer:
-      return !who.complaint && std::any_of(def.co_approving.begin(), def.co_approving.end(),
-                                           [&](const Department& d) { return d.id == a.department; });
+      return who.kind != Kind::complaint &&
+             std::any_of(def.co_approving.begin(), def.co_approving.end(),
+                         [&](const Department& d) { return d.id == a.department; });
     case Role::dispatcher:
     case Role::leader:
-      return who.complaint;
+      return who.kind == Kind::complaint;
     case Role::handler:
-      return who.complaint && std::find(who.units.begin(), who.units.end(), a.unit) != who.units.end();
+      return who.kind == Kind::complaint &&
+             std::find(who.units.begin(), who.units.end(), a.unit) != who.units.end();
     case Role::supervisor:
       return true;
     case Role::system:
@@ -42,7 +44,7 @@ bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) {
 }
 
 bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) {
-  if (!who.complaint) return true;
+  if (who.kind != Kind::complaint) return true;
   switch (a.role) {
     case Role::reporter:
       return a.id == who.owner;

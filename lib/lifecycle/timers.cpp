@@ -139,8 +139,8 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
   const PermitDefinition& def = ctx.definition;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
-  if (c.complaint_kind) out = complaint_timers(c, ctx);
-  if (!c.complaint_kind) switch (c.state) {
+  if (c.kind == Kind::complaint) out = complaint_timers(c, ctx);
+  if (c.kind != Kind::complaint) switch (c.state) {
       case State::submitted: {
         const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
         const Date due = c.deadlines.acceptance_notice.due;
@@ -205,7 +205,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
       default:
         break;
     }
-  if (!c.complaint_kind && !is_terminal(c.state)) {
+  if (c.kind != Kind::complaint && !is_terminal(c.state)) {
     // 容缺: not supplied by supply_by → terminated at 00:00 the next day (one timer; supply removes it).
     if (tolerance_pending(c) && c.state != State::issued) {
       const Date supply_by = c.tolerance->supply_by;
