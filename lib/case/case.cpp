@@ -271,11 +271,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
       case EventType::suspension_overrun:
       case EventType::permit_expiring:
       case EventType::supply_reminder: {
-        // Keyed by the due it was about, so a clock whose due moves (an extension) warns again for the new
-        // one.
-        const std::string due = str(d, "due");
-        c.warnings.push_back(std::string(to_string(e.type)) + ":" + str(d, "clock") +
-                             (due.empty() ? "" : "@" + due));
+        c.warnings.push_back(warning_key(to_string(e.type), str(d, "clock"), str(d, "due")));
         break;
       }
       case EventType::deadlines_recomputed:
@@ -420,6 +416,16 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
   auto items = compute_deficiencies(def, c.facts, c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
+}
+
+std::string warning_key(std::string_view type, std::string_view clock, std::string_view due) {
+  std::string key = std::string(type) + ":" + std::string(clock);
+  if (!due.empty()) key += "@" + std::string(due);
+  return key;
+}
+
+bool warned(const Case& c, std::string_view type, std::string_view clock, std::string_view due) {
+  return std::find(c.warnings.begin(), c.warnings.end(), warning_key(type, clock, due)) != c.warnings.end();
 }
 
 std::string active_clock(const Case& c) {

@@ -263,6 +263,13 @@ nlohmann::json complaint_to_json(const Case& c, const CaseContext& ctx);
 Instant complaint_yellow_at(const Case& c, const CaseContext& ctx);
 OfficeHours office_hours_of(const CaseContext& ctx);
 
+/// The key of a fired supervision event in Case::warnings: "<type>:<clock>", and "@<due>" when it names the
+/// due it was about, so a clock whose due moves (an extension) warns again for the new one. `due` is a date
+/// (permit clocks) or an RFC 3339 time (complaint clocks), as the event's data gives it; "" when none.
+std::string warning_key(std::string_view type, std::string_view clock, std::string_view due);
+/// Whether that supervision event already fired on the case.
+bool warned(const Case& c, std::string_view type, std::string_view clock, std::string_view due);
+
 /// The running clock shown in queries: its name ("acceptance_notice", "correction", "decision",
 /// "issuance", "verification") or "" when none runs.
 std::string active_clock(const Case& c);

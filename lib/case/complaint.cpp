@@ -138,9 +138,7 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       break;
     case EventType::deadline_warning:
     case EventType::deadline_overdue: {
-      const std::string due = str(d, "due");
-      c.warnings.push_back(std::string(to_string(e.type)) + ":" + str(d, "clock") +
-                           (due.empty() ? "" : "@" + due));
+      c.warnings.push_back(warning_key(to_string(e.type), str(d, "clock"), str(d, "due")));
       break;
     }
     case EventType::deadlines_recomputed:

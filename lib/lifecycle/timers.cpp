@@ -10,8 +10,7 @@ namespace permitflow {
 namespace {
 
 bool fired(const Case& c, TimerKind kind, const std::string& clock, std::optional<Date> due = std::nullopt) {
-  const std::string key = std::string(to_string(kind)) + ":" + clock + (due ? "@" + due->to_string() : "");
-  return std::find(c.warnings.begin(), c.warnings.end(), key) != c.warnings.end();
+  return warned(c, to_string(kind), clock, due ? due->to_string() : "");
 }
 
 // The warning and overdue timers of a running clock: each fires once per due date. A clock already red when
@@ -45,8 +44,7 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
   auto not_fired = [&](TimerKind kind, const std::string& clock, Instant due) {
-    const std::string key = std::string(to_string(kind)) + ":" + clock + "@" + due.to_rfc3339(off);
-    return std::find(c.warnings.begin(), c.warnings.end(), key) == c.warnings.end();
+    return !warned(c, to_string(kind), clock, due.to_rfc3339(off));
   };
   const bool running = f.due && !f.replied_at && c.state != State::closed && c.state != State::rated;
   if (running) {
@@ -101,8 +99,9 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
 
 TimerKind stored_timer_kind(std::string_view stored) {
   if (const auto k = parse_timer_kind(stored)) return *k;
-  throw Error(ErrorCode::internal, "unknown timer kind '" + std::string(stored) +
-                                       "' in the database: it is corrupt or was written by a newer permitflow");
+  throw Error(ErrorCode::internal,
+              "unknown timer kind '" + std::string(stored) +
+                  "' in the database: it is corrupt or was written by a newer permitflow");
 }
 
 EventType event_of(TimerKind kind) noexcept {

@@ -67,6 +67,19 @@ TEST_F(Apply, ASuspensionStopsTheDecisionClockAndResumingMovesItsDues) {
   EXPECT_EQ(resumed["suspensions"][0]["to"], "2026-06-12");
 }
 
+// The key a fired supervision event leaves in Case::warnings names its due, so an extension (a new due)
+// warns again while the same due never warns twice.
+TEST(WarningKey, NamesTheClockAndTheDueItWasAbout) {
+  EXPECT_EQ(warning_key("deadline_warning", "decision", "2026-06-22"),
+            "deadline_warning:decision@2026-06-22");
+  EXPECT_EQ(warning_key("permit_expiring", "certificate", ""), "permit_expiring:certificate");
+  Case c;
+  c.warnings.push_back(warning_key("deadline_overdue", "handling", "2026-06-02T17:00:00+08:00"));
+  EXPECT_TRUE(warned(c, "deadline_overdue", "handling", "2026-06-02T17:00:00+08:00"));
+  EXPECT_FALSE(warned(c, "deadline_overdue", "handling", "2026-06-03T17:00:00+08:00"));
+  EXPECT_FALSE(warned(c, "deadline_warning", "handling", "2026-06-02T17:00:00+08:00"));
+}
+
 TEST_F(Apply, IsDeterministic) {
   const std::string id = issued_case();
   const CaseContext ctx = context_of(id);
