@@ -29,21 +29,12 @@ Kind kind_of_document(const json& doc) {
 }  // namespace
 
 const PermitDefinition& Engine::Impl::definition_of_document(const json& doc) const {
-  const bool complaint = kind_of_document(doc) == Kind::complaint;
-  return definition_of(doc.at(complaint ? "category" : "permit").get<std::string>(),
+  return definition_of(doc.at(std::string(workflow(kind_of_document(doc)).subject_key())).get<std::string>(),
                        doc.at("definition_version").get<int>());
 }
 
 Audience Engine::Impl::audience_of_document(const json& doc, const std::function<Case()>& load) const {
-  Audience who;
-  who.kind = kind_of_document(doc);
-  who.owner = doc.at(who.kind == Kind::complaint ? "reporter" : "applicant").value("id", "");
-  if (who.kind != Kind::complaint) return who;
-  // Every unit it was dispatched to either returned it or holds it, unless it was reopened and sent on.
-  if (doc.value("reopened", 0) > 0) return audience_of(load());
-  who.units = doc.value("returned_by", std::vector<std::string>{});
-  if (doc.contains("unit") && doc["unit"].is_string()) who.units.push_back(doc["unit"].get<std::string>());
-  return who;
+  return workflow(kind_of_document(doc)).audience_of_document(doc, load);
 }
 
 bool Engine::Impl::reporter_shown(const Actor& a, const Audience& who, const json& doc) const {

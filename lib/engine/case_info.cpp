@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lifecycle/workflow.hpp"
 #include "permitflow/engine.hpp"
 #include "permitflow/error.hpp"
 
@@ -50,7 +51,7 @@ CaseInfo CaseInfo::parse(std::string_view case_json) {
     if (!parsed) not_a_case("unknown kind '" + kind + "'");
     c.kind = *parsed;
   }
-  c.subject = string_of(doc, c.kind == Kind::complaint ? "category" : "permit");
+  c.subject = string_of(doc, std::string(workflow(c.kind).subject_key()).c_str());
   const auto state = parse_state(string_of(doc, "state"));
   if (!state) not_a_case("unknown state '" + string_of(doc, "state") + "'");
   c.state = *state;

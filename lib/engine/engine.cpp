@@ -175,22 +175,18 @@ void Engine::Impl::pin_definition(const store::StoredDocument& doc,
 // The version in effect on the submission's day in the bureau's zone, whenever this process was started.
 std::shared_ptr<const PermitDefinition> Engine::Impl::definition_for(const Application& app,
                                                                      Kind kind) const {
-  const bool complaint = kind == Kind::complaint;
+  const Workflow& w = workflow(kind);
+  const std::string pointer = "/" + std::string(w.subject_key());
   const Date day = app.at.local_date(config.utc_offset_minutes);
   if (const auto def = definitions.in_effect(app.permit, day, kind)) return def;
   if (const auto later = definitions.current(app.permit, kind)) {
-    in::fail(complaint ? "/category" : "/permit",
-             std::string(complaint ? "complaint category '" : "permit '") + app.permit +
-                 "' has no version in effect on " + day.to_string() + " (version " +
-                 std::to_string(later->version) + " takes effect on " + later->effective_from->to_string() +
-                 ")");
+    in::fail(pointer, std::string(w.subject_noun()) + " '" + app.permit + "' has no version in effect on " +
+                          day.to_string() + " (version " + std::to_string(later->version) +
+                          " takes effect on " + later->effective_from->to_string() + ")");
   }
-  if (complaint) {
-    std::string known;
-    for (const auto& k : definitions.permits(Kind::complaint)) known += (known.empty() ? "" : ", ") + k;
-    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
-  }
-  in::fail("/permit", "unknown permit '" + app.permit + "'");
+  std::string known;
+  for (const auto& k : definitions.permits(kind)) known += (known.empty() ? "" : ", ") + k;
+  in::fail(pointer, "unknown " + std::string(w.subject_noun()) + " '" + app.permit + "' (" + known + ")");
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
@@ -287,15 +283,9 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   r.applicant_id = c.applicant.id;
   r.state = std::string(to_string(c.state));
   r.version = c.version;
-  const std::string clock = active_clock(c);
-  const ClockView* v = c.deadlines.find(clock);
-  if (v && v->present) {
-    r.light = std::string(to_string(v->light));
-    r.due = v->due.to_string();
-  }
-  if (c.kind == Kind::complaint && clock == "handling" && c.complaint.due) {
-    r.light = std::string(to_string(c.complaint.light));
-    r.due = c.complaint.due->local_date(config.utc_offset_minutes).to_string();
+  if (const auto h = workflow(c.kind).headline(c, config.utc_offset_minutes)) {
+    r.light = std::string(to_string(h->light));
+    r.due = h->due.to_string();
   }
   std::string awaiting = ",";
   for (const auto& d : awaiting_departments(c)) awaiting += d + ",";
@@ -526,7 +516,7 @@ std::string Engine::submit(std::string_view application_json) {
   const auto def = m.definition_for(app, app.kind);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
-  authorize_submit(app.actor, app.applicant.id, complaint, app.source);
+  authorize_submit(app.actor, app.applicant.id, app.kind, app.source);
   check_commitment_rules(app, *def);
   const int off = m.config.utc_offset_minutes;
 
@@ -717,14 +707,10 @@ std::string Engine::query(std::string_view query_json) const {
     actor = parse_actor(q, "actor", "");
     const Role r = actor->role;
     if (r == Role::applicant || r == Role::reporter) f.applicant = actor->id;
-    const bool permit_staff =
-        r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer;
-    const bool complaint_staff =
-        r == Role::reporter || r == Role::dispatcher || r == Role::leader || r == Role::handler;
-    const std::optional<Kind> actor_kind = permit_staff      ? std::optional(Kind::permit)
-                                           : complaint_staff ? std::optional(Kind::complaint)
-                                                             : std::nullopt;
-    if (r == Role::system || (actor_kind && kind && kind != actor_kind))
+    // The kind of the actor's work: one kind selects it; no kind (the system) selects nothing.
+    const std::vector<Kind> served = kinds_served_by(r);
+    const std::optional<Kind> actor_kind = served.size() == 1 ? std::optional(served.front()) : std::nullopt;
+    if (served.empty() || (actor_kind && kind && kind != actor_kind))
       return json{{"cases", json::array()}, {"next", nullptr}}.dump();
     if (actor_kind) kind = actor_kind;
   }

@@ -21,6 +21,7 @@
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/policy.hpp"
+#include "lifecycle/workflow.hpp"
 #include "permitflow/config.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
