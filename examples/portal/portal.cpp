@@ -535,7 +535,8 @@ void Portal::routes() {
           throw HttpError{403, "permission_denied", "Only an administrator may run the due timers by hand."};
         const json doc = body(req);
         for (const auto& [key, value] : doc.items()) {
-          if (key != "now") throw HttpError{400, "invalid_argument", "/" + key + ": unknown field"};
+          if (key != "now")
+            throw HttpError{400, "invalid_argument", "/" + key + ": unknown key '" + key + "' (only now)"};
           if (!value.is_string()) throw HttpError{400, "invalid_argument", "/now: must be an RFC 3339 time"};
           if (!clock_.fixed())
             throw HttpError{400, "invalid_argument",

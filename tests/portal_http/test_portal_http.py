@@ -235,6 +235,9 @@ def test_run_due_turns_a_case_red(portal):
     assert error_of(portal, "POST", "/api/run-due", {"now": "2026-11-01T00:00:00+08:00"},
                     token="demo-supervisor")[0] == 400
     assert error_of(portal, "POST", "/api/run-due", {"now": 5}, token="demo-supervisor")[0] == 400
+    # The engine's wording for a key it does not take: its pointer, then what is wrong.
+    assert error_of(portal, "POST", "/api/run-due", {"then": "x"}, token="demo-supervisor") == (
+        400, "invalid_argument", "/then: unknown key 'then' (only now)")
     out = portal.json("POST", "/api/run-due", {"now": "2026-12-09T00:00:00+08:00"}, token="demo-supervisor")
     assert out["now"] == "2026-12-09T00:00:00+08:00"
     assert any(f["case"] == case["id"] and f["kind"] == "acceptance_deemed" for f in out["fired"])
