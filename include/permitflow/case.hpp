@@ -38,6 +38,11 @@ enum class State {
   terminated,  // 终止: the tolerated materials were not supplied by the promised date (terminal)
 };
 
+/// The kind of a case, and of the definition that governs it: a permit application, or a complaint of the
+/// quick-service line (docs/complaints.md). Each kind is one workflow (docs/architecture.md, Kinds as
+/// workflows).
+enum class Kind { permit, complaint };
+
 /// The traffic light of a legal clock.
 enum class Light { green, yellow, red, stopped, met };
 
@@ -92,6 +97,7 @@ enum class CommandType {
 enum class Problem { missing, expired, invalid_format, condition_required, invalid_content };
 
 PERMITFLOW_EXPORT std::string_view to_string(State s) noexcept;
+PERMITFLOW_EXPORT std::string_view to_string(Kind k) noexcept;
 PERMITFLOW_EXPORT std::string_view to_string(Light l) noexcept;
 PERMITFLOW_EXPORT std::string_view to_string(Role r) noexcept;
 PERMITFLOW_EXPORT std::string_view to_string(CommandType c) noexcept;
@@ -99,6 +105,7 @@ PERMITFLOW_EXPORT std::string_view to_string(Problem p) noexcept;
 
 /// The enumerator whose contract string is `text`, or nullopt.
 PERMITFLOW_EXPORT std::optional<State> parse_state(std::string_view text) noexcept;
+PERMITFLOW_EXPORT std::optional<Kind> parse_kind(std::string_view text) noexcept;
 PERMITFLOW_EXPORT std::optional<Light> parse_light(std::string_view text) noexcept;
 PERMITFLOW_EXPORT std::optional<Role> parse_role(std::string_view text) noexcept;
 PERMITFLOW_EXPORT std::optional<CommandType> parse_command_type(std::string_view text) noexcept;
@@ -110,8 +117,8 @@ PERMITFLOW_EXPORT bool is_complaint_state(State s) noexcept;
 /// Whether a case in this state can never change again by a command, read as a permit's state where the
 /// kinds share it (`closed`).
 PERMITFLOW_EXPORT bool is_terminal(State s) noexcept;
-/// The same for a case of `kind` ("permit" or "complaint"): a closed complaint still takes its call-back
-/// rating (docs/complaints.md: Closed → Rated), so only `rated` ends a complaint.
-PERMITFLOW_EXPORT bool is_terminal(State s, std::string_view kind) noexcept;
+/// The same for a case of `kind`: a closed complaint still takes its call-back rating (docs/complaints.md:
+/// Closed → Rated), so only `rated` ends a complaint.
+PERMITFLOW_EXPORT bool is_terminal(State s, Kind kind) noexcept;
 
 }  // namespace permitflow

@@ -34,7 +34,7 @@ struct Deadline {
 /// The common fields of a case document.
 struct PERMITFLOW_EXPORT CaseInfo {
   std::string id;
-  std::string kind;     // "permit" or "complaint"
+  Kind kind = Kind::permit;
   std::string subject;  // the permit type (`permit`) or the complaint category (`category`)
   State state = State::submitted;
   std::int64_t version = 0;         // the number of events

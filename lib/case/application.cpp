@@ -136,7 +136,7 @@ Application parse_complaint(const json& doc) {
       doc, "",
       {"kind", "category", "reporter", "actor", "at", "source", "description", "location", "command_id"});
   Application app;
-  app.kind = "complaint";
+  app.kind = Kind::complaint;
   app.permit = in::get_string(doc, "category", "", in::kMaxId);
   const json& reporter = in::require_object(doc, "reporter", "");
   in::only_keys(reporter, "/reporter", {"id", "name"});
@@ -161,13 +161,15 @@ Application parse_complaint(const json& doc) {
 
 Application parse_application(std::string_view text) {
   const json doc = in::parse_document(text, "the application");
-  if (doc.is_object() && doc.contains("kind") && doc["kind"] == "complaint") return parse_complaint(doc);
+  if (doc.is_object() && doc.contains("kind") && doc["kind"] == std::string(to_string(Kind::complaint)))
+    return parse_complaint(doc);
   in::only_keys(doc, "",
                 {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of",
                  "commitment", "command_id"});
   if (doc.contains("kind")) {
     const std::string kind = in::get_string(doc, "kind", "", 32);
-    if (kind != "permit") in::fail("/kind", "unknown kind '" + kind + "' ('permit' or 'complaint')");
+    if (parse_kind(kind) != Kind::permit)
+      in::fail("/kind", "unknown kind '" + kind + "' ('permit' or 'complaint')");
   }
   Application app;
   app.permit = in::get_string(doc, "permit", "", in::kMaxId);

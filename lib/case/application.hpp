@@ -13,8 +13,8 @@
 namespace permitflow {
 
 struct Application {
-  std::string kind = "permit";  // or "complaint" (docs/complaints.md)
-  std::string permit;           // the permit type, or a complaint's category
+  Kind kind = Kind::permit;  // or a complaint (docs/complaints.md)
+  std::string permit;        // the permit type, or a complaint's category
   Applicant applicant;
   Actor actor;
   Instant at;

@@ -127,8 +127,8 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
       c.commitment = Commitment{d["commitment"].at("items").get<std::vector<std::string>>(),
                                 signed_commitment_from_json(d["commitment"])};
     c.state = State::submitted;
-    if (str(d, "kind") == "complaint") apply_complaint_event(c, e, ctx);
-  } else if (c.complaint_kind) {
+    if (parse_kind(str(d, "kind")) == Kind::complaint) apply_complaint_event(c, e, ctx);
+  } else if (c.kind == Kind::complaint) {
     apply_complaint_event(c, e, ctx);
   } else {
     switch (e.type) {
@@ -307,7 +307,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
-  if (c.complaint_kind) return recompute_complaint_deadlines(c, ctx, now);
+  if (c.kind == Kind::complaint) return recompute_complaint_deadlines(c, ctx, now);
   const PermitDefinition& def = ctx.definition;
   const WorkingCalendar& cal = ctx.calendar;
   const int off = ctx.utc_offset_minutes;
@@ -429,7 +429,7 @@ bool warned(const Case& c, std::string_view type, std::string_view clock, std::s
 }
 
 std::string active_clock(const Case& c) {
-  if (c.complaint_kind) {
+  if (c.kind == Kind::complaint) {
     return c.state == State::closed || c.state == State::rated || c.complaint.replied_at ? "" : "handling";
   }
   switch (c.state) {
@@ -477,7 +477,7 @@ json clock_json(const ClockView& v, bool decision, int extended) {
 }  // namespace
 
 json to_json(const Case& c, const CaseContext& ctx) {
-  if (c.complaint_kind) return complaint_to_json(c, ctx);
+  if (c.kind == Kind::complaint) return complaint_to_json(c, ctx);
   json materials = json::array();
   for (const auto& m : c.materials) materials.push_back(material_to_json(m));
   json notices = json::array();
@@ -553,7 +553,7 @@ json to_json(const Case& c, const CaseContext& ctx) {
   const std::string& name_zh = ctx.definition.name.zh;
   json doc{
       {"id", c.id},
-      {"kind", "permit"},
+      {"kind", std::string(to_string(c.kind))},
       {"permit", c.permit},
       {"permit_name", {{"zh", name_zh}, {"en", ctx.definition.name.en}}},
       {"definition_version", c.definition_version},

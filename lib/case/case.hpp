@@ -177,9 +177,9 @@ struct ComplaintFile {
 
 struct Case {
   std::string id;
-  bool complaint_kind = false;  // "kind": "complaint" (else a permit)
-  ComplaintFile complaint;      // complaint cases only
-  std::string permit;           // the permit type, or a complaint's category
+  Kind kind = Kind::permit;  // its workflow: "kind" in the document
+  ComplaintFile complaint;   // complaint cases only
+  std::string permit;        // the permit type, or a complaint's category
   int definition_version = 0;
   std::string calendar_version;
   State state = State::submitted;

@@ -60,7 +60,7 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
   const ComplaintRules& r = rules_of(ctx);
   switch (e.type) {
     case EventType::submitted:
-      c.complaint_kind = true;
+      c.kind = Kind::complaint;
       f = ComplaintFile{};
       f.source = str(d, "source");
       f.description = str(d, "description");
@@ -224,7 +224,7 @@ json complaint_to_json(const Case& c, const CaseContext& ctx) {
   }
   return json{
       {"id", c.id},
-      {"kind", "complaint"},
+      {"kind", std::string(to_string(c.kind))},
       {"category", c.permit},
       {"category_name", {{"zh", ctx.definition.name.zh}, {"en", ctx.definition.name.en}}},
       {"definition_version", c.definition_version},

@@ -37,6 +37,7 @@ constexpr Table<State, 23> kStates{{{State::submitted, "submitted"},
                                     {State::escalated, "escalated"},
                                     {State::reopened, "reopened"},
                                     {State::terminated, "terminated"}}};
+constexpr Table<Kind, 2> kKinds{{{Kind::permit, "permit"}, {Kind::complaint, "complaint"}}};
 constexpr Table<Light, 5> kLights{{{Light::green, "green"},
                                    {Light::yellow, "yellow"},
                                    {Light::red, "red"},
@@ -161,6 +162,7 @@ std::optional<E> value_of(const Table<E, N>& t, std::string_view text) noexcept 
 }  // namespace
 
 std::string_view to_string(State s) noexcept { return name_of(kStates, s); }
+std::string_view to_string(Kind k) noexcept { return name_of(kKinds, k); }
 std::string_view to_string(Light l) noexcept { return name_of(kLights, l); }
 std::string_view to_string(Role r) noexcept { return name_of(kRoles, r); }
 std::string_view to_string(CommandType c) noexcept { return name_of(kCommands, c); }
@@ -170,6 +172,7 @@ std::string_view to_string(EventType t) noexcept { return name_of(kEventTypes, t
 std::string_view to_string(TimerKind k) noexcept { return name_of(kTimerKinds, k); }
 
 std::optional<State> parse_state(std::string_view t) noexcept { return value_of(kStates, t); }
+std::optional<Kind> parse_kind(std::string_view t) noexcept { return value_of(kKinds, t); }
 std::optional<Light> parse_light(std::string_view t) noexcept { return value_of(kLights, t); }
 std::optional<Role> parse_role(std::string_view t) noexcept { return value_of(kRoles, t); }
 std::optional<CommandType> parse_command_type(std::string_view t) noexcept { return value_of(kCommands, t); }
@@ -179,8 +182,8 @@ std::optional<TimerKind> parse_timer_kind(std::string_view t) noexcept { return 
 
 bool is_complaint_state(State s) noexcept { return s >= State::received && s != State::terminated; }
 
-bool is_terminal(State s, std::string_view kind) noexcept {
-  if (kind == "complaint") return s == State::rated;
+bool is_terminal(State s, Kind kind) noexcept {
+  if (kind == Kind::complaint) return s == State::rated;
   return is_terminal(s);
 }
 

@@ -817,7 +817,7 @@ void parse_complaint(const Field& root, PermitDefinition& d) {
   root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
                "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
                "leadership_review_days", "verify_public_reports", "note"});
-  d.kind = DefinitionKind::complaint;
+  d.kind = Kind::complaint;
   parse_header(root, d);
   parse_legal_basis(root, d);
   ComplaintRules r;
@@ -884,9 +884,10 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
   const json doc = input::parse_document(text, "the definition", source);
   auto d = std::make_shared<PermitDefinition>();
   const Field root(doc, "", source);
-  if (doc.is_object() && doc.contains("kind") && doc["kind"] != "permit") {
+  if (doc.is_object() && doc.contains("kind") && doc["kind"] != std::string(to_string(Kind::permit))) {
     const Field kind = root.child("kind");
-    if (kind.str() != "complaint") kind.fail("kind is 'permit' or 'complaint', found '" + kind.str() + "'");
+    if (parse_kind(kind.str()) != Kind::complaint)
+      kind.fail("kind is 'permit' or 'complaint', found '" + kind.str() + "'");
     parse_complaint(root, *d);
     d->source = doc.dump();
     d->hash = sha256_hex(d->source);
@@ -1067,7 +1068,7 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
 }
 
 std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_view permit,
-                                                                    DefinitionKind kind) const {
+                                                                    Kind kind) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end() || it->second.empty()) return nullptr;
   if (it->second.rbegin()->second->kind != kind) return nullptr;
@@ -1075,7 +1076,7 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_
 }
 
 std::shared_ptr<const PermitDefinition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
-                                                                      DefinitionKind kind) const {
+                                                                      Kind kind) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
   for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
@@ -1098,7 +1099,7 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_vie
   return v == it->second.end() ? nullptr : v->second;
 }
 
-std::vector<std::string> DefinitionRegistry::permits(DefinitionKind kind) const {
+std::vector<std::string> DefinitionRegistry::permits(Kind kind) const {
   std::vector<std::string> out;
   for (const auto& [id, versions] : defs_) {
     if (!versions.empty() && versions.rbegin()->second->kind == kind) out.push_back(id);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "permitflow/calendar.hpp"
+#include "permitflow/case.hpp"
 
 namespace permitflow {
 
@@ -174,10 +175,10 @@ struct RenewalRule {  // Art 50: apply 30 days before expiry
   int expiring_notice_days = 15;      // permit_expiring fires this many days before the lead deadline
 };
 
-/// What a definition governs: a permit type, or a complaint category of the quick-service line
-/// (城管快速服务, docs/complaints.md). Both kinds share the reader, the registry, versioning and storage, so
-/// a complaint category is a PermitDefinition of kind complaint whose `complaint` rules are set.
-enum class DefinitionKind { permit, complaint };
+// What a definition governs is its Kind (permitflow/case.hpp): a permit type, or a complaint category of the
+// quick-service line (城管快速服务, docs/complaints.md). Both kinds share the reader, the registry,
+// versioning and storage, so a complaint category is a PermitDefinition of kind complaint whose `complaint`
+// rules are set.
 
 /// A complaint category's dispatch rule and limits (docs/complaints.md): the unit responsible for it and how
 /// long it has, in working days or in working hours (office hours of the bureau).
@@ -198,7 +199,7 @@ struct ComplaintRules {
 
 struct PermitDefinition {
   std::string id;  // "road_excavation", or a complaint category ("consultation")
-  DefinitionKind kind = DefinitionKind::permit;
+  Kind kind = Kind::permit;
   std::optional<ComplaintRules> complaint;  // kind complaint only
   int version = 1;
   std::optional<Date> effective_from;  // submissions from this day (bureau's zone) on; before it the previous
@@ -256,18 +257,17 @@ class DefinitionRegistry {
 
   /// The current (highest) version of a permit (or of a complaint category with kind complaint); nullptr
   /// when unknown or of the other kind.
-  std::shared_ptr<const PermitDefinition> current(std::string_view permit,
-                                                  DefinitionKind kind = DefinitionKind::permit) const;
+  std::shared_ptr<const PermitDefinition> current(std::string_view permit, Kind kind = Kind::permit) const;
   /// The version in effect on `day` (the bureau's local date of a submission): the highest whose
   /// effective_from is absent or on or before `day`; nullptr when none is (or unknown, or the other kind).
   std::shared_ptr<const PermitDefinition> in_effect(std::string_view permit, Date day,
-                                                    DefinitionKind kind = DefinitionKind::permit) const;
+                                                    Kind kind = Kind::permit) const;
   /// Every loaded version, by id then version.
   std::vector<std::shared_ptr<const PermitDefinition>> all() const;
   /// A given version; nullptr when unknown.
   std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
   /// The ids of one kind: permit types, or complaint categories.
-  std::vector<std::string> permits(DefinitionKind kind = DefinitionKind::permit) const;
+  std::vector<std::string> permits(Kind kind = Kind::permit) const;
   /// Every unit some complaint category dispatches to (the bureau's units), sorted, without duplicates.
   std::vector<std::string> complaint_units() const;
 

@@ -21,24 +21,20 @@ Actor actor_arg(std::string_view actor_json) {
 
 const json kWithheld = {{"withheld", true}};
 
+// A stored document's "kind"; documents written before complaints existed have none and are permits.
+Kind kind_of_document(const json& doc) {
+  return parse_kind(doc.value("kind", "permit")).value_or(Kind::permit);
+}
+
 }  // namespace
 
 const PermitDefinition& Engine::Impl::definition_of_document(const json& doc) const {
-  const bool complaint = doc.value("kind", "permit") == "complaint";
-  return definition_of(doc.at(complaint ? "category" : "permit").get<std::string>(),
+  return definition_of(doc.at(std::string(workflow(kind_of_document(doc)).subject_key())).get<std::string>(),
                        doc.at("definition_version").get<int>());
 }
 
 Audience Engine::Impl::audience_of_document(const json& doc, const std::function<Case()>& load) const {
-  Audience who;
-  who.complaint = doc.value("kind", "permit") == "complaint";
-  who.owner = doc.at(who.complaint ? "reporter" : "applicant").value("id", "");
-  if (!who.complaint) return who;
-  // Every unit it was dispatched to either returned it or holds it, unless it was reopened and sent on.
-  if (doc.value("reopened", 0) > 0) return audience_of(load());
-  who.units = doc.value("returned_by", std::vector<std::string>{});
-  if (doc.contains("unit") && doc["unit"].is_string()) who.units.push_back(doc["unit"].get<std::string>());
-  return who;
+  return workflow(kind_of_document(doc)).audience_of_document(doc, load);
 }
 
 bool Engine::Impl::reporter_shown(const Actor& a, const Audience& who, const json& doc) const {
@@ -54,7 +50,7 @@ std::string Engine::Impl::answer(const Actor& a, const Case& c, const std::strin
   const Audience who = audience_of(c);
   if (!may_see(a, who, definition_of(c.permit, c.definition_version))) {
     json out = {{"id", c.id},
-                {"kind", c.complaint_kind ? "complaint" : "permit"},
+                {"kind", std::string(to_string(c.kind))},
                 {"state", std::string(to_string(c.state))},
                 {"version", c.version}};
     return out.dump();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lifecycle/workflow.hpp"
 #include "permitflow/engine.hpp"
 #include "permitflow/error.hpp"
 
@@ -44,8 +45,13 @@ CaseInfo CaseInfo::parse(std::string_view case_json) {
   CaseInfo c;
   c.id = string_of(doc, "id");
   if (c.id.empty()) not_a_case("no id");
-  c.kind = string_of(doc, "kind");
-  c.subject = string_of(doc, c.kind == "complaint" ? "category" : "permit");
+  const std::string kind = string_of(doc, "kind");
+  if (!kind.empty()) {
+    const auto parsed = parse_kind(kind);
+    if (!parsed) not_a_case("unknown kind '" + kind + "'");
+    c.kind = *parsed;
+  }
+  c.subject = string_of(doc, std::string(workflow(c.kind).subject_key()).c_str());
   const auto state = parse_state(string_of(doc, "state"));
   if (!state) not_a_case("unknown state '" + string_of(doc, "state") + "'");
   c.state = *state;

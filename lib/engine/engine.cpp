@@ -174,24 +174,19 @@ void Engine::Impl::pin_definition(const store::StoredDocument& doc,
 
 // The version in effect on the submission's day in the bureau's zone, whenever this process was started.
 std::shared_ptr<const PermitDefinition> Engine::Impl::definition_for(const Application& app,
-                                                                     DefinitionKind kind) const {
-  const bool complaint = kind == DefinitionKind::complaint;
+                                                                     Kind kind) const {
+  const Workflow& w = workflow(kind);
+  const std::string pointer = "/" + std::string(w.subject_key());
   const Date day = app.at.local_date(config.utc_offset_minutes);
   if (const auto def = definitions.in_effect(app.permit, day, kind)) return def;
   if (const auto later = definitions.current(app.permit, kind)) {
-    in::fail(complaint ? "/category" : "/permit",
-             std::string(complaint ? "complaint category '" : "permit '") + app.permit +
-                 "' has no version in effect on " + day.to_string() + " (version " +
-                 std::to_string(later->version) + " takes effect on " + later->effective_from->to_string() +
-                 ")");
+    in::fail(pointer, std::string(w.subject_noun()) + " '" + app.permit + "' has no version in effect on " +
+                          day.to_string() + " (version " + std::to_string(later->version) +
+                          " takes effect on " + later->effective_from->to_string() + ")");
   }
-  if (complaint) {
-    std::string known;
-    for (const auto& k : definitions.permits(DefinitionKind::complaint))
-      known += (known.empty() ? "" : ", ") + k;
-    in::fail("/category", "unknown complaint category '" + app.permit + "' (" + known + ")");
-  }
-  in::fail("/permit", "unknown permit '" + app.permit + "'");
+  std::string known;
+  for (const auto& k : definitions.permits(kind)) known += (known.empty() ? "" : ", ") + k;
+  in::fail(pointer, "unknown " + std::string(w.subject_noun()) + " '" + app.permit + "' (" + known + ")");
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
@@ -288,15 +283,9 @@ store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) co
   r.applicant_id = c.applicant.id;
   r.state = std::string(to_string(c.state));
   r.version = c.version;
-  const std::string clock = active_clock(c);
-  const ClockView* v = c.deadlines.find(clock);
-  if (v && v->present) {
-    r.light = std::string(to_string(v->light));
-    r.due = v->due.to_string();
-  }
-  if (c.complaint_kind && clock == "handling" && c.complaint.due) {
-    r.light = std::string(to_string(c.complaint.light));
-    r.due = c.complaint.due->local_date(config.utc_offset_minutes).to_string();
+  if (const auto h = workflow(c.kind).headline(c, config.utc_offset_minutes)) {
+    r.light = std::string(to_string(h->light));
+    r.due = h->due.to_string();
   }
   std::string awaiting = ",";
   for (const auto& d : awaiting_departments(c)) awaiting += d + ",";
@@ -328,7 +317,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     const bool snapshot_due = c.version / kSnapshotEvery > expected_version / kSnapshotEvery;
     store::CaseRecord record = projection(c, snapshot_due);
     record.keep_stored_snapshot = !snapshot_due;
-    record.kind = c.complaint_kind ? "complaint" : "permit";
+    record.kind = std::string(to_string(c.kind));
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
     cases.put(c, doc);
@@ -463,7 +452,7 @@ std::string Engine::definitions(std::string_view date) const {
     const auto effective = m.definitions.in_effect(d->id, day, d->kind);
     list.push_back(
         {{"id", d->id},
-         {"kind", d->kind == DefinitionKind::complaint ? "complaint" : "permit"},
+         {"kind", std::string(to_string(d->kind))},
          {"version", d->version},
          {"hash", d->hash},
          {"effective_from", d->effective_from ? json(d->effective_from->to_string()) : json(nullptr)},
@@ -478,9 +467,9 @@ std::string Engine::definitions(std::string_view date) const {
 
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
-  if (app.kind == "complaint")
+  if (app.kind != Kind::permit)
     in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
-  const auto def = impl_->definition_for(app, DefinitionKind::permit);
+  const auto def = impl_->definition_for(app, Kind::permit);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
   check_commitment_rules(app, *def);
@@ -523,11 +512,11 @@ std::string Engine::precheck(std::string_view application_json) const {
 std::string Engine::submit(std::string_view application_json) {
   Impl& m = *impl_;
   const Application app = parse_application(application_json);
-  const bool complaint = app.kind == "complaint";
-  const auto def = m.definition_for(app, complaint ? DefinitionKind::complaint : DefinitionKind::permit);
+  const bool complaint = app.kind == Kind::complaint;
+  const auto def = m.definition_for(app, app.kind);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
-  authorize_submit(app.actor, app.applicant.id, complaint, app.source);
+  authorize_submit(app.actor, app.applicant.id, app.kind, app.source);
   check_commitment_rules(app, *def);
   const int off = m.config.utc_offset_minutes;
 
@@ -663,21 +652,23 @@ std::string Engine::query(std::string_view query_json) const {
     in::fail("/permit", "unknown permit '" + f.permit + "'");
   // Complaints (docs/complaints.md): the category is stored where a permit's type is, so a kind is the set of
   // its definitions' ids, filtered in SQL; the unit (which changes with each dispatch) filters the documents.
-  std::string kind = in::opt_string(q, "kind", "", 16).value_or("");
-  if (!kind.empty() && kind != "permit" && kind != "complaint")
-    in::fail("/kind", "unknown kind '" + kind + "' (permit or complaint)");
+  std::optional<Kind> kind;
+  if (const auto named = in::opt_string(q, "kind", "", 16); named && !named->empty()) {
+    kind = parse_kind(*named);
+    if (!kind) in::fail("/kind", "unknown kind '" + *named + "' (permit or complaint)");
+  }
   const std::string category = in::opt_string(q, "category", "", in::kMaxId).value_or("");
   if (!category.empty()) {
-    if (!impl_->definitions.current(category, DefinitionKind::complaint))
+    if (!impl_->definitions.current(category, Kind::complaint))
       in::fail("/category", "unknown complaint category '" + category + "'");
     if (!f.permit.empty()) in::fail("/category", "give either a permit or a category");
-    if (kind == "permit") in::fail("/category", "a category selects complaints, not permits");
+    if (kind == Kind::permit) in::fail("/category", "a category selects complaints, not permits");
     f.permit = category;
-    kind = "complaint";
+    kind = Kind::complaint;
   }
   if (!f.permit.empty() && category.empty()) {
-    if (kind == "complaint") in::fail("/permit", "a permit type selects permits, not complaints");
-    kind = "permit";
+    if (kind == Kind::complaint) in::fail("/permit", "a permit type selects permits, not complaints");
+    kind = Kind::permit;
   }
   std::string unit = in::opt_string(q, "unit", "", in::kMaxId).value_or("");
   f.state = in::opt_string(q, "state", "", 32).value_or("");
@@ -687,7 +678,7 @@ std::string Engine::query(std::string_view query_json) const {
   f.applicant = in::opt_string(q, "applicant", "", in::kMaxId).value_or("");
   if (auto reporter = in::opt_string(q, "reporter", "", in::kMaxId)) {
     f.applicant = *reporter;
-    kind = "complaint";
+    kind = Kind::complaint;
   }
   f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
   if (!f.awaiting_department.empty()) {  // a typo would otherwise look like "nothing is waiting"
@@ -708,7 +699,7 @@ std::string Engine::query(std::string_view query_json) const {
     tolerance_pending = in::get_bool(q, "tolerance_pending", "");
   if (q.contains("verification_open") && !q["verification_open"].is_null())
     verification_open = in::get_bool(q, "verification_open", "");
-  if ((tolerance_pending || verification_open) && kind.empty()) kind = "permit";
+  if ((tolerance_pending || verification_open) && !kind) kind = Kind::permit;
   // With an actor, only what it may see (docs/policy.md): the kind and the owner in SQL, the rest of the
   // rule (a reviewer's department, a handler's units) on each document while the page is read.
   std::optional<Actor> actor;
@@ -716,18 +707,15 @@ std::string Engine::query(std::string_view query_json) const {
     actor = parse_actor(q, "actor", "");
     const Role r = actor->role;
     if (r == Role::applicant || r == Role::reporter) f.applicant = actor->id;
-    const bool permit_staff =
-        r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer;
-    const bool complaint_staff =
-        r == Role::reporter || r == Role::dispatcher || r == Role::leader || r == Role::handler;
-    const std::string actor_kind = permit_staff ? "permit" : complaint_staff ? "complaint" : "";
-    if (r == Role::system || (!actor_kind.empty() && !kind.empty() && kind != actor_kind))
+    // The kind of the actor's work: one kind selects it; no kind (the system) selects nothing.
+    const std::vector<Kind> served = kinds_served_by(r);
+    const std::optional<Kind> actor_kind = served.size() == 1 ? std::optional(served.front()) : std::nullopt;
+    if (served.empty() || (actor_kind && kind && kind != actor_kind))
       return json{{"cases", json::array()}, {"next", nullptr}}.dump();
-    if (!actor_kind.empty()) kind = actor_kind;
+    if (actor_kind) kind = actor_kind;
   }
-  if (!kind.empty()) {  // also with a permit: a reporter asking for a permit type gets nothing
-    f.permit_in =
-        impl_->definitions.permits(kind == "complaint" ? DefinitionKind::complaint : DefinitionKind::permit);
+  if (kind) {  // also with a permit: a reporter asking for a permit type gets nothing
+    f.permit_in = impl_->definitions.permits(*kind);
     if (f.permit_in.empty()) return json{{"cases", json::array()}, {"next", nullptr}}.dump();
   }
   json cases = json::array();

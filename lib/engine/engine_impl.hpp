@@ -21,6 +21,7 @@
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/policy.hpp"
+#include "lifecycle/workflow.hpp"
 #include "permitflow/config.hpp"
 #include "permitflow/engine.hpp"
 #include "store/store.hpp"
@@ -148,7 +149,7 @@ struct Engine::Impl {
   std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
                                              const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
-  std::shared_ptr<const PermitDefinition> definition_for(const Application& app, DefinitionKind kind) const;
+  std::shared_ptr<const PermitDefinition> definition_for(const Application& app, Kind kind) const;
   void pin_definition(const store::StoredDocument& doc, const std::vector<store::StoredDocument>& stored);
   void remember(store::Transaction& tx, const PermitDefinition& def);
   void remember_calendar(store::Transaction& tx);

@@ -184,8 +184,7 @@ std::vector<json> Engine::Impl::render_profile(store::Transaction& tx, const std
       a = applicants.emplace(r.case_id, c ? c->applicant_id : std::string()).first;
     }
     ctx.applicant_id = a->second;
-    auto def = definitions.current(r.subject);
-    if (!def) def = definitions.current(r.subject, DefinitionKind::complaint);
+    const auto def = definitions.current(r.subject, parse_kind(r.kind).value_or(Kind::permit));
     if (def) {
       ctx.subject_name = def->name.zh;
       ctx.subject_name_en = def->name.en;

@@ -170,7 +170,8 @@ std::string Engine::report(std::string_view report_json) const {
       reporter_shown = m.reporter_shown(*actor, who, doc);
     }
     const auto events = tx->events(id, 0);
-    if (!events.empty() && json::parse(events.front().data).value("kind", "permit") == "complaint") {
+    if (!events.empty() &&
+        parse_kind(json::parse(events.front().data).value("kind", "permit")) == Kind::complaint) {
       std::vector<store::EventRecord> upto;
       for (const auto& e : events) {
         const Instant at = Instant::parse_rfc3339(e.at);

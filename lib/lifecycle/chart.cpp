@@ -364,7 +364,7 @@ sc::result Restoring::react(const EvRestore&) {
     case State::revoked:
       return transit<Revoked>();
     case State::closed:
-      if (outermost_context().kase.complaint_kind) return transit<CClosed>();
+      if (outermost_context().kase.kind == Kind::complaint) return transit<CClosed>();
       return transit<Closed>();
     case State::received:
       return transit<CReceived>();

@@ -220,8 +220,6 @@ namespace {
 
 }  // namespace
 
-namespace {
-
 // docs/complaints.md: reporter (own reports: rating), dispatcher (the information clerk), handler (own unit),
 // leader (major cases, extensions), supervisor (reads only).
 void authorize_complaint(const Case& c, const Command& cmd) {
@@ -256,13 +254,10 @@ void authorize_complaint(const Case& c, const Command& cmd) {
   }
 }
 
-}  // namespace
-
-void authorize(const Case& c, const Command& cmd) {
+void authorize_permit(const Case& c, const Command& cmd) {
   using enum CommandType;
   const Role role = cmd.actor.role;
   const CommandType t = cmd.type;
-  if (c.complaint_kind) return authorize_complaint(c, cmd);
   const bool clerk_may = t == accept || t == request_correction || t == reject || t == suspend ||
                          t == resume || t == record_inspection || t == issue_certificate || t == close ||
                          t == record_verification;
@@ -304,13 +299,16 @@ void authorize(const Case& c, const Command& cmd) {
   }
 }
 
-void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint,
-                      std::string_view source) {
-  if (complaint && (actor.role == Role::applicant || actor.role == Role::clerk || actor.role == Role::head)) {
-    throw Error(ErrorCode::permission_denied,
-                "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
-                    ") may not file a complaint: the reporter or a dispatcher does");
-  }
+namespace {
+
+[[noreturn]] void may_not_submit(const Actor& actor) {
+  throw Error(ErrorCode::permission_denied,
+              "'" + actor.id + "' (" + std::string(to_string(actor.role)) + ") may not submit applications");
+}
+
+}  // namespace
+
+void authorize_submit_permit(const Actor& actor, const std::string& applicant_id) {
   switch (actor.role) {
     case Role::applicant:
       if (actor.id != applicant_id) {
@@ -322,28 +320,39 @@ void authorize_submit(const Actor& actor, const std::string& applicant_id, bool 
     case Role::clerk:
     case Role::head:
       return;
+    default:
+      may_not_submit(actor);
+  }
+}
+
+void authorize_submit_complaint(const Actor& actor, const std::string& reporter_id, std::string_view source) {
+  switch (actor.role) {
+    case Role::applicant:
+    case Role::clerk:
+    case Role::head:
+      throw Error(ErrorCode::permission_denied,
+                  "'" + actor.id + "' (" + std::string(to_string(actor.role)) +
+                      ") may not file a complaint: the reporter or a dispatcher does");
     case Role::reporter:  // a report is filed by the resident or taken down by the information clerk
-    case Role::dispatcher:
-      if (!complaint) break;
-      if (actor.role == Role::reporter && actor.id != applicant_id) {
+      if (actor.id != reporter_id) {
         throw Error(
             ErrorCode::permission_denied,
-            "reporter '" + actor.id + "' may not report for another reporter ('" + applicant_id + "')");
+            "reporter '" + actor.id + "' may not report for another reporter ('" + reporter_id + "')");
       }
       // A resident reports through the portal or WeChat; patrol, referral, hotline and window reports are
       // taken down by staff (a public report is verified on site before registration, docs/complaints.md).
-      if (actor.role == Role::reporter && source != "portal" && source != "wechat") {
+      if (source != "portal" && source != "wechat") {
         throw Error(ErrorCode::permission_denied,
                     "reporter '" + actor.id + "' may not file with source '" + std::string(source) +
                         "': a reporter files through the portal or wechat",
                     "/source");
       }
       return;
+    case Role::dispatcher:
+      return;
     default:
-      break;
+      may_not_submit(actor);
   }
-  throw Error(ErrorCode::permission_denied,
-              "'" + actor.id + "' (" + std::string(to_string(actor.role)) + ") may not submit applications");
 }
 
 }  // namespace permitflow

@@ -29,10 +29,9 @@ Command parse_command(std::string_view text);
 /// Role and ownership (docs/contract.md §4). Throws Error(permission_denied).
 void authorize(const Case& c, const Command& cmd);
 
-/// Who may submit for `applicant_id`: the applicant itself, a clerk or a head.
-/// For a complaint (`complaint` true): the reporter itself (from `source` portal or wechat only) or a
-/// dispatcher.
-void authorize_submit(const Actor& actor, const std::string& applicant_id, bool complaint = false,
+/// Who may file a case of `kind` for `owner_id`: for a permit the applicant itself, a clerk or a head; for a
+/// complaint the reporter itself (from `source` portal or wechat only) or a dispatcher.
+void authorize_submit(const Actor& actor, const std::string& owner_id, Kind kind,
                       std::string_view source = {});
 
 }  // namespace permitflow

@@ -28,9 +28,9 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
                {"materials", materials_to_json(materials)},
                {"received_on", received.to_string()},
                {"flags", flags}};
-  if (app.kind == "complaint") {  // the reporter, not an applicant; no facts or materials
+  if (app.kind == Kind::complaint) {  // the reporter, not an applicant; no facts or materials
     data.erase("applicant");
-    data["kind"] = "complaint";
+    data["kind"] = std::string(to_string(app.kind));
     data["category"] = def.id;
     data["reporter"] = {{"id", app.applicant.id}, {"name", app.applicant.name}};
     data["source"] = app.source;

@@ -4,12 +4,13 @@
 
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/rules.hpp"
+#include "lifecycle/workflow.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
 
 Audience audience_of(const Case& c) {
-  Audience who{c.complaint_kind, c.applicant.id, c.complaint.units_held};
+  Audience who{c.kind, c.applicant.id, c.complaint.units_held};
   if (!c.complaint.unit.empty() &&
       std::find(who.units.begin(), who.units.end(), c.complaint.unit) == who.units.end())
     who.units.push_back(c.complaint.unit);
@@ -17,32 +18,44 @@ Audience audience_of(const Case& c) {
 }
 
 bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) {
+  if (a.role == Role::supervisor) return true;  // the supervision office sees every kind
+  return workflow(who.kind).may_see(a, who, def);
+}
+
+bool may_see_permit(const Actor& a, const Audience& who, const PermitDefinition& def) {
   switch (a.role) {
     case Role::applicant:
-      return !who.complaint && a.id == who.owner;
-    case Role::reporter:
-      return who.complaint && a.id == who.owner;
+      return a.id == who.owner;
     case Role::clerk:
     case Role::head:
-      return !who.complaint;
+      return true;
     case Role::reviewer:
-      return !who.complaint && std::any_of(def.co_approving.begin(), def.co_approving.end(),
-                                           [&](const Department& d) { return d.id == a.department; });
+      return std::any_of(def.co_approving.begin(), def.co_approving.end(),
+                         [&](const Department& d) { return d.id == a.department; });
+    default:
+      return false;  // complaint staff; the system fires timers inside the engine, no host acts as it
+  }
+}
+
+bool may_see_complaint(const Actor& a, const Audience& who, const PermitDefinition&) {
+  switch (a.role) {
+    case Role::reporter:
+      return a.id == who.owner;
     case Role::dispatcher:
     case Role::leader:
-      return who.complaint;
-    case Role::handler:
-      return who.complaint && std::find(who.units.begin(), who.units.end(), a.unit) != who.units.end();
-    case Role::supervisor:
       return true;
-    case Role::system:
-      return false;  // timers fire inside the engine; no host acts as the system
+    case Role::handler:
+      return std::find(who.units.begin(), who.units.end(), a.unit) != who.units.end();
+    default:
+      return false;  // permit staff; the system fires timers inside the engine, no host acts as it
   }
-  return false;
 }
 
 bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) {
-  if (!who.complaint) return true;
+  return workflow(who.kind).may_see_reporter(a, who, holding_unit);
+}
+
+bool may_see_complaint_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) {
   switch (a.role) {
     case Role::reporter:
       return a.id == who.owner;

@@ -14,7 +14,7 @@ namespace permitflow {
 
 /// Who a case is for, as far as visibility goes: read from a Case or from its stored document.
 struct Audience {
-  bool complaint = false;
+  Kind kind = Kind::permit;
   std::string owner;               // the applicant's or the reporter's id
   std::vector<std::string> units;  // a complaint's units: the one holding it and every one that held it
 };

@@ -4,6 +4,7 @@
 #include "clock/legal_clock.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/rules.hpp"
+#include "lifecycle/workflow.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -37,6 +38,8 @@ Date working_days_before(Date day, int n, const WorkingCalendar& cal) {
   return day;
 }
 
+}  // namespace
+
 // A complaint's handling clock warns (yellow) and escalates (red) once per due; an escalated case's
 // leadership review escalates when overdue. Keys carry the RFC 3339 due, as the events do.
 std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
@@ -58,8 +61,6 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
     out.push_back({TimerKind::deadline_overdue, "review", f.review_due->plus_seconds(1)});
   return out;
 }
-
-}  // namespace
 
 Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   Event e{c.version + 1,
@@ -135,77 +136,76 @@ Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const Working
   return working_days_before(valid_until, r.lead, cal);
 }
 
-std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
+std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
   const PermitDefinition& def = ctx.definition;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
-  if (c.complaint_kind) out = complaint_timers(c, ctx);
-  if (!c.complaint_kind) switch (c.state) {
-      case State::submitted: {
-        const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
-        const Date due = c.deadlines.acceptance_notice.due;
-        light_timers(out, c, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
-        out.push_back({TimerKind::acceptance_deemed, "acceptance_notice", red_at(due, off)});
-        break;
-      }
-      case State::awaiting_correction:
-        if (c.deadlines.correction.present) {
-          const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
-          const Date due = c.deadlines.correction.due;
-          light_timers(out, c, "correction", lc, due, c.deadlines.correction.light, ctx, false);
-          out.push_back({TimerKind::correction_lapsed, "correction", red_at(due, off)});
-        }
-        break;
-      case State::under_review: {
-        const ClockView& v = c.deadlines.decision;
-        const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
-        const auto suspended = closed_suspensions(c);
-        light_timers(out, c, "decision",
-                     LegalClock{*c.accepted_on, def.limits.promised + c.extended_working_days, suspended},
-                     v.due, v.light, ctx, true);
-        light_timers(out, c, "decision_statutory",
-                     LegalClock{*c.accepted_on, statutory + c.extended_working_days, suspended},
-                     v.statutory_due, v.statutory_light, ctx, true);
-        [[fallthrough]];
-      }
-      case State::suspended:
-        if (c.state == State::suspended) {
-          const std::string clock = "suspension:" + std::to_string(c.suspensions.size());
-          const Suspension& s = c.suspensions.back();
-          if (!fired(c, TimerKind::suspension_overrun, clock)) {
-            out.push_back(
-                {TimerKind::suspension_overrun, clock,
-                 Instant::start_of_day(
-                     suspension_expected_end(s.from, s.expected_working_days, ctx.calendar) + 1, off)});
-          }
-        }
-        // Art 50: a renewal filed in time and not decided by the old permit's expiry is deemed granted.
-        if (c.renewal_expiry && std::find(c.flags.begin(), c.flags.end(), "renewal_late") == c.flags.end()) {
-          out.push_back(
-              {TimerKind::renewal_deemed, "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
-        }
-        break;
-      case State::approved: {
-        const LegalClock lc{c.decision->on, def.limits.issuance, {}};
-        light_timers(out, c, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
-        break;
-      }
-      case State::issued:
-        if (c.certificate && c.certificate->valid_until) {
-          const Date until = *c.certificate->valid_until;
-          const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
-          const Date remind = lead - def.renewal.expiring_notice_days;
-          // A permit too short for a renewal reminder (an excavation's weeks) gets none.
-          if (remind > c.certificate->issued_on && !fired(c, TimerKind::permit_expiring, "validity")) {
-            out.push_back({TimerKind::permit_expiring, "validity", Instant::start_of_day(remind, off)});
-          }
-          out.push_back({TimerKind::permit_expired, "validity", Instant::start_of_day(until + 1, off)});
-        }
-        break;
-      default:
-        break;
+  switch (c.state) {
+    case State::submitted: {
+      const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
+      const Date due = c.deadlines.acceptance_notice.due;
+      light_timers(out, c, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
+      out.push_back({TimerKind::acceptance_deemed, "acceptance_notice", red_at(due, off)});
+      break;
     }
-  if (!c.complaint_kind && !is_terminal(c.state)) {
+    case State::awaiting_correction:
+      if (c.deadlines.correction.present) {
+        const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
+        const Date due = c.deadlines.correction.due;
+        light_timers(out, c, "correction", lc, due, c.deadlines.correction.light, ctx, false);
+        out.push_back({TimerKind::correction_lapsed, "correction", red_at(due, off)});
+      }
+      break;
+    case State::under_review: {
+      const ClockView& v = c.deadlines.decision;
+      const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
+      const auto suspended = closed_suspensions(c);
+      light_timers(out, c, "decision",
+                   LegalClock{*c.accepted_on, def.limits.promised + c.extended_working_days, suspended},
+                   v.due, v.light, ctx, true);
+      light_timers(out, c, "decision_statutory",
+                   LegalClock{*c.accepted_on, statutory + c.extended_working_days, suspended},
+                   v.statutory_due, v.statutory_light, ctx, true);
+      [[fallthrough]];
+    }
+    case State::suspended:
+      if (c.state == State::suspended) {
+        const std::string clock = "suspension:" + std::to_string(c.suspensions.size());
+        const Suspension& s = c.suspensions.back();
+        if (!fired(c, TimerKind::suspension_overrun, clock)) {
+          out.push_back(
+              {TimerKind::suspension_overrun, clock,
+               Instant::start_of_day(
+                   suspension_expected_end(s.from, s.expected_working_days, ctx.calendar) + 1, off)});
+        }
+      }
+      // Art 50: a renewal filed in time and not decided by the old permit's expiry is deemed granted.
+      if (c.renewal_expiry && std::find(c.flags.begin(), c.flags.end(), "renewal_late") == c.flags.end()) {
+        out.push_back(
+            {TimerKind::renewal_deemed, "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
+      }
+      break;
+    case State::approved: {
+      const LegalClock lc{c.decision->on, def.limits.issuance, {}};
+      light_timers(out, c, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
+      break;
+    }
+    case State::issued:
+      if (c.certificate && c.certificate->valid_until) {
+        const Date until = *c.certificate->valid_until;
+        const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
+        const Date remind = lead - def.renewal.expiring_notice_days;
+        // A permit too short for a renewal reminder (an excavation's weeks) gets none.
+        if (remind > c.certificate->issued_on && !fired(c, TimerKind::permit_expiring, "validity")) {
+          out.push_back({TimerKind::permit_expiring, "validity", Instant::start_of_day(remind, off)});
+        }
+        out.push_back({TimerKind::permit_expired, "validity", Instant::start_of_day(until + 1, off)});
+      }
+      break;
+    default:
+      break;
+  }
+  if (!is_terminal(c.state)) {
     // 容缺: not supplied by supply_by → terminated at 00:00 the next day (one timer; supply removes it).
     if (tolerance_pending(c) && c.state != State::issued) {
       const Date supply_by = c.tolerance->supply_by;
@@ -225,6 +225,11 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
                    true);
     }
   }
+  return out;
+}
+
+std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
+  std::vector<TimerDue> out = workflow(c.kind).timers(c, ctx);
   // A timer that would fire before the clock's own last event fires at once (next run_due), never in the past
   // of the log.
   for (auto& t : out) t.due = std::max(t.due, c.last_event_at);

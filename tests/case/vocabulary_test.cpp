@@ -50,10 +50,10 @@ TEST(Vocabulary, ComplaintStatesRolesAndCommands) {  // docs/complaints.md
   EXPECT_FALSE(is_complaint_state(State::under_review));
   EXPECT_TRUE(is_terminal(State::rated));
   // a closed complaint still takes its rating; a closed permit is done
-  EXPECT_FALSE(is_terminal(State::closed, "complaint"));
-  EXPECT_TRUE(is_terminal(State::rated, "complaint"));
-  EXPECT_FALSE(is_terminal(State::reopened, "complaint"));
-  EXPECT_TRUE(is_terminal(State::closed, "permit"));
+  EXPECT_FALSE(is_terminal(State::closed, Kind::complaint));
+  EXPECT_TRUE(is_terminal(State::rated, Kind::complaint));
+  EXPECT_FALSE(is_terminal(State::reopened, Kind::complaint));
+  EXPECT_TRUE(is_terminal(State::closed, Kind::permit));
   EXPECT_TRUE(is_terminal(State::closed));
   for (const char* n : {"reporter", "dispatcher", "handler", "leader"}) {
     ASSERT_TRUE(parse_role(n).has_value()) << n;

@@ -29,7 +29,7 @@ json embedded_json(std::string_view name) {
 
 TEST(ComplaintDefinitions, EachCategoryHasItsUnitAndLimit) {
   const DefinitionRegistry reg = DefinitionRegistry::builtin();
-  EXPECT_EQ(reg.permits(DefinitionKind::complaint),
+  EXPECT_EQ(reg.permits(Kind::complaint),
             (std::vector<std::string>{"complaint", "consultation", "exposed_garbage", "help", "report",
                                       "suggestion"}));
   struct Expected {
@@ -42,9 +42,9 @@ TEST(ComplaintDefinitions, EachCategoryHasItsUnitAndLimit) {
        {Expected{"consultation", "service_center", 2, {}}, Expected{"help", "sanitation", 10, {}},
         Expected{"suggestion", "general_office", 10, {}}, Expected{"complaint", "law_enforcement", 15, {}},
         Expected{"report", "law_enforcement", 15, {}}, Expected{"exposed_garbage", "sanitation", {}, 4}}) {
-    const auto d = reg.current(e.id, DefinitionKind::complaint);
+    const auto d = reg.current(e.id, Kind::complaint);
     ASSERT_TRUE(d) << e.id;
-    EXPECT_EQ(d->kind, DefinitionKind::complaint);
+    EXPECT_EQ(d->kind, Kind::complaint);
     ASSERT_TRUE(d->complaint) << e.id;
     EXPECT_EQ(d->complaint->unit.id, e.unit) << e.id;
     EXPECT_EQ(d->complaint->working_days, e.days) << e.id;
@@ -55,7 +55,7 @@ TEST(ComplaintDefinitions, EachCategoryHasItsUnitAndLimit) {
     // A category is not a permit and a permit is not a category.
     EXPECT_EQ(reg.current(e.id), nullptr) << e.id;
   }
-  EXPECT_EQ(reg.current("road_excavation", DefinitionKind::complaint), nullptr);
+  EXPECT_EQ(reg.current("road_excavation", Kind::complaint), nullptr);
   EXPECT_EQ(reg.permits(),
             (std::vector<std::string>{"construction_waste", "outdoor_advertising", "road_excavation"}));
   EXPECT_EQ(reg.complaint_units(),
@@ -116,8 +116,8 @@ TEST(ComplaintDefinitions, LoadDirectoryReadsTheComplaintsFolder) {
   std::ofstream(dir / "complaints" / "consultation.json") << j.dump();
   DefinitionRegistry reg = DefinitionRegistry::builtin();
   reg.load_directory(dir.string());
-  EXPECT_EQ(reg.current("consultation", DefinitionKind::complaint)->version, 2);
-  EXPECT_EQ(reg.current("consultation", DefinitionKind::complaint)->complaint->working_days, 3);
+  EXPECT_EQ(reg.current("consultation", Kind::complaint)->version, 2);
+  EXPECT_EQ(reg.current("consultation", Kind::complaint)->complaint->working_days, 3);
   EXPECT_EQ(reg.find("consultation", 1)->complaint->working_days, 2);
 }
 

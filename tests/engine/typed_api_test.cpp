@@ -106,7 +106,7 @@ TEST_F(TypedReads, SubmitCaseReadsIdStateVersionAndTheAcceptanceClock) {
   const CaseInfo c = engine().submit_case(application("road_excavation", at("2026-03-02")).dump());
   const json doc = json::parse(c.json);
   EXPECT_EQ(c.id, doc["id"]);
-  EXPECT_EQ(c.kind, "permit");
+  EXPECT_EQ(c.kind, Kind::permit);
   EXPECT_EQ(c.subject, "road_excavation");
   EXPECT_EQ(c.state, State::submitted);
   EXPECT_EQ(c.version, 1);
@@ -159,7 +159,7 @@ TEST_F(TypedReads, AComplaintReadsItsCategoryAndTimedDue) {
       {"actor", {{"id", "clerk-li"}, {"role", "dispatcher"}}},
       {"at", "2026-09-30T16:00:00+08:00"},
       {"description", "垃圾暴露"}}.dump());
-  EXPECT_EQ(c.kind, "complaint");
+  EXPECT_EQ(c.kind, Kind::complaint);
   EXPECT_EQ(c.subject, "exposed_garbage");
   EXPECT_EQ(c.state, State::received);
   ASSERT_NE(c.deadline("handling"), nullptr);

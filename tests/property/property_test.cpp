@@ -226,7 +226,7 @@ class Sequence {
   }
 
   void file_complaint() {
-    const auto cats = definitions().permits(DefinitionKind::complaint);
+    const auto cats = definitions().permits(Kind::complaint);
     permit_ = one_of(cats);
     static const std::vector<std::string> sources = {"hotline", "portal", "wechat", "patrol", "window"};
     const json app = {{"kind", "complaint"},

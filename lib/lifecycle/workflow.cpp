@@ -1,0 +1,118 @@
+#include "lifecycle/workflow.hpp"
+
+#include <array>
+#include <utility>
+
+#include "lifecycle/kind_rules.hpp"
+#include "permitflow/error.hpp"
+
+namespace permitflow {
+namespace {
+
+using nlohmann::json;
+
+std::string owner_of(const json& doc, const Workflow& w) {
+  return doc.at(std::string(w.owner_key())).value("id", "");
+}
+
+// A permit application (docs/contract.md): applicant, clerk, head and reviewers of the co-approving
+// departments.
+class PermitWorkflow final : public Workflow {
+ public:
+  Kind kind() const noexcept override { return Kind::permit; }
+  std::string_view subject_key() const noexcept override { return "permit"; }
+  std::string_view owner_key() const noexcept override { return "applicant"; }
+  std::string_view subject_noun() const noexcept override { return "permit"; }
+  bool serves(Role r) const noexcept override {
+    return r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer ||
+           r == Role::supervisor;
+  }
+  void authorize_submit(const Actor& actor, const std::string& owner_id, std::string_view) const override {
+    authorize_submit_permit(actor, owner_id);
+  }
+  void authorize(const Case& c, const Command& cmd) const override { authorize_permit(c, cmd); }
+  std::vector<TimerDue> timers(const Case& c, const CaseContext& ctx) const override {
+    return permit_timers(c, ctx);
+  }
+  bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) const override {
+    return may_see_permit(a, who, def);
+  }
+  bool may_see_reporter(const Actor&, const Audience&, std::string_view) const override { return true; }
+  Audience audience_of_document(const json& doc, const std::function<Case()>&) const override {
+    return {Kind::permit, owner_of(doc, *this), {}};
+  }
+  std::optional<Headline> headline(const Case& c, int) const override {
+    const ClockView* v = c.deadlines.find(active_clock(c));
+    if (!v || !v->present) return std::nullopt;
+    return Headline{v->light, v->due};
+  }
+};
+
+// A complaint of the quick-service line (docs/complaints.md): reporter, dispatcher, handlers of the units,
+// leaders.
+class ComplaintWorkflow final : public Workflow {
+ public:
+  Kind kind() const noexcept override { return Kind::complaint; }
+  std::string_view subject_key() const noexcept override { return "category"; }
+  std::string_view owner_key() const noexcept override { return "reporter"; }
+  std::string_view subject_noun() const noexcept override { return "complaint category"; }
+  bool serves(Role r) const noexcept override {
+    return r == Role::reporter || r == Role::dispatcher || r == Role::handler || r == Role::leader ||
+           r == Role::supervisor;
+  }
+  void authorize_submit(const Actor& actor, const std::string& owner_id,
+                        std::string_view source) const override {
+    authorize_submit_complaint(actor, owner_id, source);
+  }
+  void authorize(const Case& c, const Command& cmd) const override { authorize_complaint(c, cmd); }
+  std::vector<TimerDue> timers(const Case& c, const CaseContext& ctx) const override {
+    return complaint_timers(c, ctx);
+  }
+  bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) const override {
+    return may_see_complaint(a, who, def);
+  }
+  bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) const override {
+    return may_see_complaint_reporter(a, who, holding_unit);
+  }
+  Audience audience_of_document(const json& doc, const std::function<Case()>& load) const override {
+    // Every unit it was dispatched to either returned it or holds it, unless it was reopened and sent on.
+    if (doc.value("reopened", 0) > 0) return audience_of(load());
+    Audience who{Kind::complaint, owner_of(doc, *this), doc.value("returned_by", std::vector<std::string>{})};
+    if (doc.contains("unit") && doc["unit"].is_string()) who.units.push_back(doc["unit"].get<std::string>());
+    return who;
+  }
+  std::optional<Headline> headline(const Case& c, int utc_offset_minutes) const override {
+    if (active_clock(c) != "handling" || !c.complaint.due) return std::nullopt;
+    return Headline{c.complaint.light, c.complaint.due->local_date(utc_offset_minutes)};
+  }
+};
+
+const PermitWorkflow kPermit;
+const ComplaintWorkflow kComplaint;
+
+// The registry: one workflow per Kind.
+constexpr std::array<std::pair<Kind, const Workflow*>, 2> kWorkflows{
+    {{Kind::permit, &kPermit}, {Kind::complaint, &kComplaint}}};
+
+}  // namespace
+
+const Workflow& workflow(Kind kind) {
+  for (const auto& [k, w] : kWorkflows)
+    if (k == kind) return *w;
+  throw Error(ErrorCode::internal, "no workflow for kind '" + std::string(to_string(kind)) + "'");
+}
+
+std::vector<Kind> kinds_served_by(Role r) {
+  std::vector<Kind> out;
+  for (const auto& [k, w] : kWorkflows)
+    if (w->serves(r)) out.push_back(k);
+  return out;
+}
+
+void authorize(const Case& c, const Command& cmd) { workflow(c.kind).authorize(c, cmd); }
+
+void authorize_submit(const Actor& actor, const std::string& owner_id, Kind kind, std::string_view source) {
+  workflow(kind).authorize_submit(actor, owner_id, source);
+}
+
+}  // namespace permitflow
