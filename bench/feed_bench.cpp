@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "bench_support.hpp"
 #include "permitflow/engine.hpp"
@@ -83,18 +85,30 @@ void durable_appends(benchmark::State& state, store::SqliteStore& db, int first_
   state.SetItemsProcessed(state.iterations());
 }
 
-/// One durable command's writes: one event and the case row in one FULL-synchronous transaction, on 50
-/// cases in turn. Arg 0: the store stops at the schema before the feed; 1: the latest, with the feed.
+/// One durable command's writes: one event and the case row in one transaction, on 50 cases in turn.
+/// Arg 0 = 0: the store stops at the schema before the feed; 1: the latest, with the feed.
+/// Arg 1 = 0: synchronous FULL, an fsync per commit, as a durable command runs; 1: synchronous NORMAL (WAL
+/// without the fsync per commit), which takes the disk's fsync time, and its noise, out of both arms: the
+/// record's own cost over the least a command writes, an upper bound of its share under FULL.
 void BM_DurableAppend(benchmark::State& state) {
   const bool with_feed = state.range(0) == 1;
+  const bool without_fsync = state.range(1) == 1;
   TempDir dir;
   store::StoreConfig config;
   config.database = (dir.path / "bench.db").string();
+  config.synchronous = without_fsync ? "normal" : "full";
   store::SqliteStore db(config, with_feed ? -1 : kSchemaBeforeFeed);
   durable_appends(state, db, 0);
-  state.SetLabel(with_feed ? "with the feed record" : "schema before the feed");
+  state.SetLabel(std::string(with_feed ? "with the feed record" : "schema before the feed") +
+                 (without_fsync ? ", synchronous NORMAL" : ", synchronous FULL"));
 }
-BENCHMARK(BM_DurableAppend)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_DurableAppend)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 /// A store with `events` events (and their feed records), written with synchronous off for speed.
 fs::path filled_store(const fs::path& dir, int events) {
@@ -134,15 +148,18 @@ const fs::path& backlog_template() {
   return file;
 }
 
-/// The durable append of BM_DurableAppend on a database of `backlog_size()` events. Arg 0: its consumer has
-/// acknowledged every record and they are pruned; 1: the consumer is stalled at 0 and every record is kept.
+/// The durable append of BM_DurableAppend on a database of `backlog_size()` events. Arg 0 = 0: its consumer
+/// has acknowledged every record and they are pruned; 1: the consumer is stalled at 0 and every record is
+/// kept. Arg 1 as in BM_DurableAppend: 0 synchronous FULL, 1 NORMAL (the fsync's noise out of both arms).
 void BM_StalledConsumer(benchmark::State& state) {
   const bool stalled = state.range(0) == 1;
+  const bool without_fsync = state.range(1) == 1;
   TempDir dir;
   const fs::path file = dir.path / "bench.db";
   fs::copy_file(backlog_template(), file);
   store::StoreConfig config;
   config.database = file.string();
+  config.synchronous = without_fsync ? "normal" : "full";
   store::SqliteStore db(config);
   {
     auto tx = db.begin_write();
@@ -153,9 +170,17 @@ void BM_StalledConsumer(benchmark::State& state) {
   }
   // New cases after the filled ones, so every append writes a new event of a live case.
   durable_appends(state, db, backlog_size() / 10 + 1);
-  state.SetLabel(stalled ? "consumer stalled, backlog kept" : "consumer caught up, records pruned");
+  state.SetLabel(
+      std::string(stalled ? "consumer stalled, backlog kept" : "consumer caught up, records pruned") +
+      (without_fsync ? ", synchronous NORMAL" : ", synchronous FULL"));
 }
-BENCHMARK(BM_StalledConsumer)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_StalledConsumer)
+    ->Args({0, 0})
+    ->Args({1, 0})
+    ->Args({0, 1})
+    ->Args({1, 1})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 
 /// Reads every record from cursor 0, pages of 1,000, through the store (one read transaction per page).
 void BM_FeedReadStore(benchmark::State& state) {
@@ -180,9 +205,22 @@ void BM_FeedReadStore(benchmark::State& state) {
 }
 BENCHMARK(BM_FeedReadStore)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+/// The page bounds a consumer needs to go on, read from the answer's head: its keys are sorted, so
+/// "consumers", "head", "next" and "pruned" come before "records" and the prefix closes into a small
+/// document.
+nlohmann::json page_bounds(const std::string& page) {
+  const auto records = page.find(",\"records\":[");
+  if (records == std::string::npos) throw std::runtime_error("a feed page without records: " + page);
+  return nlohmann::json::parse(page.substr(0, records) + "}");
+}
+
 /// The same through Engine::feed, as a consumer reads it: the JSON request, each page rendered as raw JSON
 /// records. The database holds `cases` full road-excavation cases (nine events each) written by the engine.
+/// Arg 1 = 0: the engine's answers alone (the consumer takes the bounds from the page's head, and the page
+/// holds next - after records, the feed being gap-free and unfiltered; checked against a full parse before
+/// the timing); 1: the consumer also parses each whole page with nlohmann::json, the cost on its side.
 void BM_FeedReadEngine(benchmark::State& state) {
+  const bool parse_pages = state.range(1) == 1;
   TempDir dir;
   const std::string config = nlohmann::json{
       {"database", (dir.path / "engine.db").string()},
@@ -194,19 +232,34 @@ void BM_FeedReadEngine(benchmark::State& state) {
     const std::string id = nlohmann::json::parse(engine.submit(l.application))["id"];
     for (const auto& c : l.commands) engine.execute(id, c);
   }
+  const auto request = [](std::int64_t after) {
+    return nlohmann::json{{"after", after}, {"limit", 1000}}.dump();
+  };
+  {
+    const std::string page = engine.feed(request(0));
+    const nlohmann::json bounds = page_bounds(page);
+    if (nlohmann::json::parse(page)["records"].size() != bounds["next"].get<std::size_t>())
+      throw std::runtime_error("a feed page's records do not match its bounds");
+  }
   std::int64_t read = 0;
   for (auto _ : state) {
     std::int64_t after = 0;
     for (;;) {
-      const auto page =
-          nlohmann::json::parse(engine.feed(nlohmann::json{{"after", after}, {"limit", 1000}}.dump()));
-      read += static_cast<std::int64_t>(page["records"].size());
-      if (page["next"] == page["head"]) break;
-      after = page["next"].get<std::int64_t>();
+      const std::string page = engine.feed(request(after));
+      const nlohmann::json bounds = page_bounds(page);
+      const auto next = bounds["next"].get<std::int64_t>();
+      if (parse_pages) {
+        read += static_cast<std::int64_t>(nlohmann::json::parse(page)["records"].size());
+      } else {
+        read += next - after;
+      }
+      if (next == bounds["head"].get<std::int64_t>()) break;
+      after = next;
     }
   }
   state.SetItemsProcessed(read);
+  state.SetLabel(parse_pages ? "engine answer + consumer parse" : "engine answer");
 }
-BENCHMARK(BM_FeedReadEngine)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_FeedReadEngine)->Args({2000, 0})->Args({2000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

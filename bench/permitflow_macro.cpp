@@ -6,14 +6,22 @@
 // Prints one line per figure ("name: value unit").
 #include <sqlite3.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <thread>
+#if PERMITFLOW_WITH_POSTGRES
+#include <pqxx/pqxx>
+#endif
 
 #include "bench_support.hpp"
 #include "permitflow/permitflow.h"
@@ -54,6 +62,14 @@ void print_medians() {
     std::printf("%-58s %14.2f %s (median of %zu; min %.2f, max %.2f)\n", (name + ":").c_str(), median,
                 g_units[name].c_str(), n, values.front(), values.back());
   }
+}
+
+/// CPU time of this process so far (all threads, user and system), in seconds: unlike wall time, it hardly
+/// moves with another program's load or the disk's fsync time.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 /// Runs `cases` full lifecycles one command per call; returns each call's latency in ms.
@@ -109,16 +125,64 @@ struct Stmt {
   }
 };
 
-/// The rows one permitflow transaction wrote: its events, the case's projection row and timers, a ledger row.
-struct Transaction {
-  std::vector<std::vector<std::string>> events;  // 10 columns as text (integers are bound as text-affinity)
-  std::string case_id;
+/// What a permitflow database holds, read back so the raw baselines' timed loops only write: its events
+/// by ledger entry (one entry = one committed transaction), each case's row (every column, BLOBs as bytes)
+/// and, from schema 4 on, each case's snapshot row (written by the transaction that reached its version).
+struct SourceRows {
+  std::map<long long, std::vector<std::vector<std::string>>> by_ledger;  // 10 event columns as text
+  std::map<std::string, std::vector<std::string>> cases;                 // SELECT * FROM cases
+  std::vector<bool> case_blob;                                           // which of those columns are BLOBs
+  std::map<std::string, std::pair<std::string, long long>> snapshots;    // case -> snapshot, its version
 };
 
+SourceRows read_source(const fs::path& source) {
+  Sqlite src(source, SQLITE_OPEN_READONLY);
+  SourceRows rows;
+  Stmt ev(src,
+          "SELECT case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, ledger_pos FROM events");
+  while (ev.step()) {
+    std::vector<std::string> row;
+    for (int i = 0; i < 10; ++i)
+      row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(ev.s, i)));
+    rows.by_ledger[sqlite3_column_int64(ev.s, 8)].push_back(std::move(row));
+  }
+  auto bytes = [](Stmt& s, int i) {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(s.s, i));
+    return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(s.s, i)));
+  };
+  Stmt c(src, "SELECT * FROM cases");
+  const int n = sqlite3_column_count(c.s);
+  for (int i = 0; i < n; ++i) {
+    const char* type = sqlite3_column_decltype(c.s, i);
+    rows.case_blob.push_back(type && std::string(type) == "BLOB");
+  }
+  while (c.step()) {
+    std::vector<std::string> row;
+    for (int i = 0; i < n; ++i) row.push_back(bytes(c, i));
+    rows.cases[row[0]] = std::move(row);
+  }
+  Stmt has(src, "SELECT count(*) FROM sqlite_master WHERE name = 'case_snapshots'");
+  if (has.step() && sqlite3_column_int(has.s, 0) > 0) {
+    Stmt snap(src, "SELECT case_id, snapshot, snapshot_version FROM case_snapshots");
+    while (snap.step()) rows.snapshots[bytes(snap, 0)] = {bytes(snap, 1), sqlite3_column_int64(snap.s, 2)};
+  }
+  return rows;
+}
+
+void bind_text(Stmt& s, int i, const std::string& v) {
+  sqlite3_bind_text(s.s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
+void bind_blob(Stmt& s, int i, const std::string& v) {
+  sqlite3_bind_blob(s.s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+}
+
 /// Writes the same rows as the permitflow database `source` holds, one transaction per ledger entry, with
-/// hand-written prepared statements into a fresh database of the same schema. Returns transactions/s.
-double raw_baseline(const fs::path& source, const fs::path& target, const std::string& sync,
-                    std::vector<double>& latencies) {
+/// hand-written prepared statements into a fresh database of the same schema: the events, the case row
+/// (INSERT OR REPLACE), the snapshot row in the transaction that reached its version (schema 4 on), one
+/// timer deleted and inserted, the ledger row. Returns transactions/s.
+double raw_baseline(const fs::path& source, const SourceRows& rows, const fs::path& target,
+                    const std::string& sync, std::vector<double>& latencies, double& cpu_us) {
   Sqlite src(source, SQLITE_OPEN_READONLY);
   Sqlite dst(target);
   dst.exec("PRAGMA journal_mode = WAL");
@@ -129,63 +193,47 @@ double raw_baseline(const fs::path& source, const fs::path& target, const std::s
                 "ORDER BY type DESC");
     while (schema.step()) dst.exec(reinterpret_cast<const char*>(sqlite3_column_text(schema.s, 0)));
   }
-  // Read everything first so the timed loop only writes.
-  std::map<long long, std::vector<std::vector<std::string>>> by_ledger;
-  {
-    Stmt ev(
-        src,
-        "SELECT case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, ledger_pos FROM events");
-    while (ev.step()) {
-      std::vector<std::string> row;
-      for (int i = 0; i < 10; ++i)
-        row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(ev.s, i)));
-      by_ledger[sqlite3_column_int64(ev.s, 8)].push_back(std::move(row));
-    }
-  }
-  std::map<std::string, std::vector<std::string>> cases;
-  {
-    Stmt c(src,
-           "SELECT id, permit, definition_version, applicant_id, state, version, light, due, "
-           "awaiting_departments, document, snapshot, snapshot_version FROM cases");
-    while (c.step()) {
-      std::vector<std::string> row;
-      for (int i = 0; i < 12; ++i) {
-        const auto* p = static_cast<const char*>(sqlite3_column_blob(c.s, i));
-        row.emplace_back(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(c.s, i)));
-      }
-      cases[row[0]] = std::move(row);
-    }
-  }
+  const int case_columns = static_cast<int>(rows.case_blob.size());
+  std::string values;
+  for (int i = 1; i <= case_columns; ++i) values += (i > 1 ? ", ?" : "?") + std::to_string(i);
   Stmt ins_event(dst, "INSERT INTO events VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  Stmt upsert_case(dst,
-                   "INSERT OR REPLACE INTO cases VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  Stmt upsert_case(dst, "INSERT OR REPLACE INTO cases VALUES (" + values + ")");
+  std::unique_ptr<Stmt> upsert_snapshot;
+  if (!rows.snapshots.empty())
+    upsert_snapshot =
+        std::make_unique<Stmt>(dst, "INSERT OR REPLACE INTO case_snapshots VALUES (?1, ?2, ?3)");
   Stmt del_timers(dst, "DELETE FROM timers WHERE case_id = ?1");
   Stmt ins_timer(dst, "INSERT INTO timers VALUES (?1, 'deadline_warning', 'decision', 1780000000)");
   Stmt ins_ledger(dst, "INSERT INTO ledger VALUES (?1, 'prev', 'hash', ?2)");
   Stmt begin(dst, "BEGIN IMMEDIATE");
   Stmt commit(dst, "COMMIT");
-  auto text = [](Stmt& s, int i, const std::string& v) {
-    sqlite3_bind_text(s.s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
-  };
   const auto t0 = Clock::now();
-  for (const auto& [seq, events] : by_ledger) {
+  const double c0 = cpu_seconds();
+  for (const auto& [seq, events] : rows.by_ledger) {
     const auto t1 = Clock::now();
     begin.run();
     for (const auto& e : events) {
-      for (int i = 0; i < 10; ++i) text(ins_event, i + 1, e[static_cast<std::size_t>(i)]);
+      for (int i = 0; i < 10; ++i) bind_text(ins_event, i + 1, e[static_cast<std::size_t>(i)]);
       ins_event.run();
     }
-    const auto& c = cases.at(events.front()[0]);
-    for (int i = 0; i < 12; ++i) {
-      if (i == 10)
-        sqlite3_bind_blob(upsert_case.s, 11, c[10].data(), static_cast<int>(c[10].size()), SQLITE_STATIC);
-      else
-        text(upsert_case, i + 1, c[static_cast<std::size_t>(i)]);
+    const auto& c = rows.cases.at(events.front()[0]);
+    for (int i = 0; i < case_columns; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      rows.case_blob[k] ? bind_blob(upsert_case, i + 1, c[k]) : bind_text(upsert_case, i + 1, c[k]);
     }
     upsert_case.run();
-    text(del_timers, 1, c[0]);
+    if (const auto snap = rows.snapshots.find(c[0]); snap != rows.snapshots.end()) {
+      const long long first = std::stoll(events.front()[1]), last = std::stoll(events.back()[1]);
+      if (snap->second.second >= first && snap->second.second <= last) {
+        bind_text(*upsert_snapshot, 1, c[0]);
+        bind_blob(*upsert_snapshot, 2, snap->second.first);
+        sqlite3_bind_int64(upsert_snapshot->s, 3, snap->second.second);
+        upsert_snapshot->run();
+      }
+    }
+    bind_text(del_timers, 1, c[0]);
     del_timers.run();
-    text(ins_timer, 1, c[0]);
+    bind_text(ins_timer, 1, c[0]);
     ins_timer.run();
     sqlite3_bind_int64(ins_ledger.s, 1, seq);
     sqlite3_bind_int64(ins_ledger.s, 2, static_cast<sqlite3_int64>(events.size()));
@@ -193,7 +241,49 @@ double raw_baseline(const fs::path& source, const fs::path& target, const std::s
     commit.run();
     latencies.push_back(seconds_since(t1) * 1000);
   }
-  return static_cast<double>(by_ledger.size()) / seconds_since(t0);
+  cpu_us = (cpu_seconds() - c0) / static_cast<double>(rows.by_ledger.size()) * 1e6;
+  return static_cast<double>(rows.by_ledger.size()) / seconds_since(t0);
+}
+
+/// The least a durable command can write, one transaction per ledger entry of `rows`: its events (case,
+/// seq, data and hash; no secondary index), one small case row (state and version) and one timer row, each
+/// upserted by primary key. Returns transactions/s.
+double raw_minimal(const SourceRows& rows, const fs::path& target, const std::string& sync, double& cpu_us) {
+  Sqlite dst(target);
+  dst.exec("PRAGMA journal_mode = WAL");
+  dst.exec("PRAGMA synchronous = " + sync);
+  dst.exec(
+      "CREATE TABLE events (case_id TEXT NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, "
+      "hash TEXT NOT NULL, PRIMARY KEY (case_id, seq));"
+      "CREATE TABLE cases (id TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL);"
+      "CREATE TABLE timers (case_id TEXT NOT NULL PRIMARY KEY, due INTEGER NOT NULL);");
+  Stmt ins_event(dst, "INSERT INTO events VALUES (?1, ?2, ?3, ?4)");
+  Stmt upsert_case(dst, "INSERT OR REPLACE INTO cases VALUES (?1, ?2, ?3)");
+  Stmt upsert_timer(dst, "INSERT OR REPLACE INTO timers VALUES (?1, 1780000000)");
+  Stmt begin(dst, "BEGIN IMMEDIATE");
+  Stmt commit(dst, "COMMIT");
+  const auto t0 = Clock::now();
+  const double c0 = cpu_seconds();
+  for (const auto& [seq, events] : rows.by_ledger) {
+    begin.run();
+    for (const auto& e : events) {
+      bind_text(ins_event, 1, e[0]);
+      bind_text(ins_event, 2, e[1]);
+      bind_text(ins_event, 3, e[5]);
+      bind_text(ins_event, 4, e[7]);
+      ins_event.run();
+    }
+    const auto& c = rows.cases.at(events.front()[0]);
+    bind_text(upsert_case, 1, c[0]);
+    bind_text(upsert_case, 2, c[4]);
+    bind_text(upsert_case, 3, events.back()[1]);
+    upsert_case.run();
+    bind_text(upsert_timer, 1, c[0]);
+    upsert_timer.run();
+    commit.run();
+  }
+  cpu_us = (cpu_seconds() - c0) / static_cast<double>(rows.by_ledger.size()) * 1e6;
+  return static_cast<double>(rows.by_ledger.size()) / seconds_since(t0);
 }
 
 // --- sections ---------------------------------------------------------------------------------------------
@@ -201,22 +291,32 @@ double raw_baseline(const fs::path& source, const fs::path& target, const std::s
 void durable_vs_raw(const fs::path& dir, const Lifecycle& l, int cases) {
   for (const std::string sync : {"full", "normal"}) {
     const fs::path db = dir / ("durable_" + sync + ".db");
-    double rate = 0;
+    double rate = 0, cpu_us = 0;
     std::vector<double> lat;
     {
       Engine engine(config(db, sync));
       const auto t0 = Clock::now();
+      const double c0 = cpu_seconds();
       lat = run_cases(engine, l, cases);
+      cpu_us = (cpu_seconds() - c0) / static_cast<double>(lat.size()) * 1e6;
       rate = static_cast<double>(lat.size()) / seconds_since(t0);
     }
     std::vector<double> raw_lat;
-    const double raw = raw_baseline(db, dir / ("raw_" + sync + ".db"), sync, raw_lat);
+    const SourceRows rows = read_source(db);
+    double raw_cpu_us = 0, minimal_cpu_us = 0;
+    const double raw = raw_baseline(db, rows, dir / ("raw_" + sync + ".db"), sync, raw_lat, raw_cpu_us);
+    const double minimal = raw_minimal(rows, dir / ("raw_minimal_" + sync + ".db"), sync, minimal_cpu_us);
     figure("durable " + sync + ": commands/s (one per transaction)", rate, "/s");
+    figure("durable " + sync + ": CPU per command", cpu_us, "us");
+    figure("raw sqlite " + sync + ": CPU per transaction (same rows)", raw_cpu_us, "us");
+    figure("raw sqlite " + sync + ": CPU per transaction (minimal rows)", minimal_cpu_us, "us");
     figure("durable " + sync + ": p50 latency", percentile(lat, 50), "ms");
     figure("durable " + sync + ": p99 latency", percentile(lat, 99), "ms");
     figure("raw sqlite " + sync + ": transactions/s (same rows)", raw, "/s");
     figure("raw sqlite " + sync + ": p99 latency", percentile(raw_lat, 99), "ms");
     figure("durable " + sync + ": permitflow / raw", 100.0 * rate / raw, "%");
+    figure("raw sqlite " + sync + ": transactions/s (minimal rows)", minimal, "/s");
+    figure("durable " + sync + ": permitflow / raw minimal", 100.0 * rate / minimal, "%");
   }
 }
 
@@ -337,6 +437,108 @@ void c_api_overhead(const fs::path& dir, const Lifecycle& l) {
   figure("C API overhead per call", c - cpp, "us");
 }
 
+// --- PostgreSQL, N processes -------------------------------------------------------------------------------
+
+/// A fresh schema on the server at `server` for one measurement; returns the URL whose connections use it.
+std::string fresh_postgres_schema(const std::string& server, const std::string& name) {
+#if PERMITFLOW_WITH_POSTGRES
+  pqxx::connection c(server);
+  pqxx::nontransaction n(c);
+  n.exec("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+  n.exec("CREATE SCHEMA " + name);
+  return server + (server.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name;
+#else
+  (void)server;
+  (void)name;
+  throw std::runtime_error("this build has no PostgreSQL backend");
+#endif
+}
+
+/// Forks `processes` children that each open their own engine on `url` (no engine is open in this process
+/// when it forks), waits until all are open, starts them together and returns the sum of the counts they
+/// report divided by the wall time from the start until the last one finished.
+double across_processes(int processes, const std::string& url, const std::function<long(Engine&)>& work) {
+  struct Child {
+    pid_t pid;
+    int ready, go, result;
+  };
+  std::vector<Child> children;
+  std::fflush(nullptr);  // a child must not print what this process had buffered
+  for (int p = 0; p < processes; ++p) {
+    int ready[2], go[2], result[2];
+    if (::pipe(ready) != 0 || ::pipe(go) != 0 || ::pipe(result) != 0) throw std::runtime_error("pipe");
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork");
+    if (pid == 0) {
+      int rc = 0;
+      try {
+        Engine engine(config(url));
+        char b = 'r';
+        if (::write(ready[1], &b, 1) != 1 || ::read(go[0], &b, 1) != 1) ::_exit(3);
+        const long n = work(engine);
+        const std::string line = std::to_string(n) + "\n";
+        if (::write(result[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) rc = 4;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "process %d: %s\n", p, e.what());
+        rc = 2;
+      }
+      std::fflush(nullptr);
+      ::_exit(rc);
+    }
+    ::close(ready[1]);
+    ::close(go[0]);
+    ::close(result[1]);
+    children.push_back({pid, ready[0], go[1], result[0]});
+  }
+  char b = 0;
+  for (auto& c : children)
+    if (::read(c.ready, &b, 1) != 1) throw std::runtime_error("a process failed to open its engine");
+  const auto t0 = Clock::now();
+  for (auto& c : children)
+    if (::write(c.go, "g", 1) != 1) throw std::runtime_error("start");
+  long total = 0;
+  for (auto& c : children) {
+    char buf[64] = {};
+    const ssize_t got = ::read(c.result, buf, sizeof buf - 1);
+    if (got <= 0) throw std::runtime_error("a process failed (see its message above)");
+    total += std::stol(buf);
+  }
+  const double s = seconds_since(t0);
+  for (auto& c : children) {
+    int status = 0;
+    ::waitpid(c.pid, &status, 0);
+    ::close(c.ready);
+    ::close(c.go);
+    ::close(c.result);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error("a process failed");
+  }
+  return static_cast<double>(total) / s;
+}
+
+/// Commands/s and timers/s on PostgreSQL with each process count: every process runs `cases` full
+/// lifecycles of its own cases (one command per transaction); then `backlog` overdue cases are drained by
+/// `run_due` in every process at once (each timer fires exactly once: a claimed timer is locked).
+void postgres(const std::string& server, const Lifecycle& l, const json& materials,
+              const std::vector<int>& processes, int cases, int backlog, int run) {
+  for (int n : processes) {
+    const std::string tag = std::to_string(n) + (n == 1 ? " process" : " processes");
+    const std::string url = fresh_postgres_schema(server, "pf_bench_" + std::to_string(run));
+    const double commands =
+        across_processes(n, url, [&](Engine& e) { return static_cast<long>(run_cases(e, l, cases).size()); });
+    figure("postgres, " + tag + ": commands/s (one per transaction)", commands, "/s");
+    const std::string timer_url = fresh_postgres_schema(server, "pf_bench_" + std::to_string(run));
+    {
+      Engine engine(config(timer_url));
+      fill(engine, l, materials, backlog, 16);
+    }
+    const double timers = across_processes(n, timer_url, [&](Engine& e) {
+      return static_cast<long>(json::parse(e.run_due(at("2026-12-31", "00:00"))).size());
+    });
+    figure("postgres, " + tag + ": timers fired/s", timers, "/s");
+  }
+  fresh_postgres_schema(server, "pf_bench_" + std::to_string(run));  // leaves an empty schema, not the rows
+}
+
 std::vector<int> parse_list(const std::string& s) {
   std::vector<int> out;
   std::size_t pos = 0;
@@ -361,11 +563,18 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "thread counts for group commit");
   app.add_option("--backlog", backlog, "overdue cases for the timer backlog");
   app.add_option("--big", big_n, "cases of the large database (open, lookup, verify, memory)");
-  app.add_option("--only", only, "one section: durable, group, timers, big, capi");
+  app.add_option("--only", only, "one section: durable, group, timers, big, capi, postgres");
+  std::string postgres_url, processes = "1,3";
+  app.add_option("--postgres", postgres_url,
+                 "a PostgreSQL server URL: runs the postgres section (with --only postgres or no --only)");
+  app.add_option("--processes", processes, "process counts for the postgres section");
+  int pg_cases = 30, pg_backlog = 2000;
+  app.add_option("--pg-cases", pg_cases, "full cases per process for the postgres commands/s figure");
+  app.add_option("--pg-backlog", pg_backlog, "overdue cases for the postgres timers/s figure");
   bool keep = false, fill_only = false;
   int repeat = 1;
   app.add_option("--repeat", repeat,
-                 "runs of the durable, group and capi sections (medians printed at the end)");
+                 "runs of the durable, group, capi and postgres sections (medians printed at the end)");
   std::string big_db;
   app.add_flag("--keep", keep, "keep the scratch folder (to profile its databases)");
   app.add_option("--big-db", big_db,
@@ -390,6 +599,8 @@ int main(int argc, char** argv) {
     if (only.empty() || only == "durable") durable_vs_raw(run, l, cases);
     if (only.empty() || only == "group") group_commit(run, l, parse_list(threads), group_cases);
     if (only.empty() || only == "capi") c_api_overhead(run, l);
+    if ((only.empty() || only == "postgres") && !postgres_url.empty())
+      postgres(postgres_url, l, materials, parse_list(processes), pg_cases, pg_backlog, r);
     if (!keep) fs::remove_all(run);
   }
   if (only.empty() || only == "timers") timers(dir, l, materials, backlog);

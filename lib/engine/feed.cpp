@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "common/json_input.hpp"
+#include "common/json_text.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/feed_profiles.hpp"
 
@@ -53,11 +54,12 @@ std::vector<std::string> string_list(const json& q, const char* key,
 /// A stored JSON text (an event's actor or data, written by the engine) spliced into an answer as it is:
 /// checked, not parsed into a tree and written again, which was most of the cost of reading the feed.
 void append_stored_json(std::string& out, const std::string& text) {
-  if (!json::accept(text)) throw Error(ErrorCode::storage, "a stored event holds text that is not JSON");
+  if (!json_text::well_formed(text))
+    throw Error(ErrorCode::storage, "a stored event holds text that is not JSON");
   out += text;
 }
 
-void append_string(std::string& out, const std::string& text) { out += json(text).dump(); }
+using json_text::append_string;
 
 /// One record of the raw profile, its keys in the sorted order every other answer has:
 /// {"backfilled"?, "case", "event": {"actor", "at", "data", "hash", "type"}, "kind", "seq", "state",

@@ -125,16 +125,40 @@ SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq
 FROM events e JOIN cases c ON c.id = e.case_id;
 )sql";
 
+// v4: the snapshot out of the cases row. SQLite rewrites a whole row (its overflow pages included) on every
+// UPDATE, whichever columns change; the snapshot changes every few commands, the rest of the row at each.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE case_snapshots (
+  case_id          TEXT    NOT NULL PRIMARY KEY REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
+  snapshot         BLOB    NOT NULL,
+  snapshot_version INTEGER NOT NULL
+);
+INSERT INTO case_snapshots (case_id, snapshot, snapshot_version)
+SELECT id, snapshot, snapshot_version FROM cases WHERE length(snapshot) > 0 OR snapshot_version <> 0;
+ALTER TABLE cases DROP COLUMN snapshot;
+ALTER TABLE cases DROP COLUMN snapshot_version;
+)sql";
+
+// The first schema whose snapshots live in case_snapshots.
+constexpr int kSnapshotTableSchema = 4;
+
 constexpr SqliteMigration kMigrations[] = {
     {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
     {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
     {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
+    {4, "case_snapshots: the snapshot moved out of the cases row", kSchemaV4},
 };
 
 constexpr const char* kCaseColumns =
     "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
     "document, "
     "snapshot, snapshot_version";
+
+/// Where kCaseColumns are read from: the cases row and its snapshot row (none: read as empty and 0).
+const char* case_source(int schema) {
+  return schema >= kSnapshotTableSchema ? " FROM cases LEFT JOIN case_snapshots ON case_id = id"
+                                        : " FROM cases";
+}
 
 constexpr std::size_t kMaxIdleReaders = 4;
 
@@ -155,6 +179,7 @@ int sqlite_latest_schema_version() { return kMigrations[std::size(kMigrations) -
 struct SqliteStore::Connection {
   SQLite::Database db;  // declared first: destroyed after the statements that refer to it
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache;
+  std::size_t savepoint_statements = 0;  // how many of `cache` are SAVEPOINT, RELEASE or ROLLBACK TO
 
   Connection(const std::string& path, int flags, int busy_timeout_ms) : db(path, flags, busy_timeout_ms) {}
 
@@ -210,6 +235,36 @@ class Stmt {
 };
 
 void exec(Connection& c, const std::string& sql) { Stmt(c, sql).run(); }
+
+/// Runs `verb` ("SAVEPOINT", "RELEASE", "ROLLBACK TO") on savepoint `name`, a checked identifier. Each
+/// command opens and releases a few savepoints of fixed names, so their statements are prepared once; a
+/// caller using a fresh name each time gets them parsed each time once a connection holds this many.
+void savepoint_statement(Connection& c, const char* verb, std::string_view name) {
+  constexpr std::size_t kMaxPreparedSavepoints = 48;
+  std::string sql = std::string(verb) + " \"" + std::string(name) + "\"";
+  if (c.cache.count(sql) == 0) {
+    if (c.savepoint_statements >= kMaxPreparedSavepoints) {
+      c.db.exec(sql);
+      return;
+    }
+    ++c.savepoint_statements;
+  }
+  exec(c, sql);
+}
+
+/// The indexed columns of a stored case row (the cases_by_* indexes). An UPDATE that sets an indexed
+/// column rewrites that index's entry even when the value is the same, so the projection sets only the
+/// ones that changed.
+struct IndexedColumns {
+  std::string permit, applicant_id, state, light, due;
+};
+
+constexpr const char* kLockCase =
+    "SELECT version, permit, applicant_id, state, light, due FROM cases WHERE id = ?";
+
+IndexedColumns read_indexed_columns(Stmt& s) {
+  return {s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
+}
 
 int read_schema_version(Connection& c) {
   Stmt exists(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
@@ -285,7 +340,7 @@ class SqliteTransaction final : public Transaction {
 
   std::optional<CaseRecord> load_case(std::string_view id) override {
     return guard("load a case", [&]() -> std::optional<CaseRecord> {
-      Stmt s(*conn_, std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = ?");
+      Stmt s(*conn_, std::string("SELECT ") + kCaseColumns + case_source(store_.schema_) + " WHERE id = ?");
       s.bind(id);
       if (!s.step()) return std::nullopt;
       return read_case(s);
@@ -313,12 +368,14 @@ class SqliteTransaction final : public Transaction {
     guard("append events", [&] {
       struct Sql final : AppendSql {
         SqliteTransaction& t;
+        std::optional<IndexedColumns> stored;  // the row as locked; none for a new case
         explicit Sql(SqliteTransaction& tx) : t(tx) {}
         std::optional<std::int64_t> lock_case_version(const std::string& id) override {
           // The write transaction holds SQLite's one write lock: reading is locking.
-          Stmt s(*t.conn_, "SELECT version FROM cases WHERE id = ?");
+          Stmt s(*t.conn_, kLockCase);
           s.bind(id);
           if (!s.step()) return std::nullopt;
+          stored = read_indexed_columns(s);
           return s.int64(0);
         }
         std::optional<std::string> event_hash(const std::string& id, std::int64_t seq) override {
@@ -335,7 +392,7 @@ class SqliteTransaction final : public Transaction {
             t.ledger_seq_ = s.int64(0);
           }
           t.atomically("pf_append", [&] {
-            t.write_projection(record, version, true);
+            t.write_projection(record, version, stored ? &*stored : nullptr);
             for (const auto& e : events) {
               Stmt s(*t.conn_,
                      "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
@@ -354,16 +411,17 @@ class SqliteTransaction final : public Transaction {
   void update_projection(const CaseRecord& record) override {
     require_write("update_projection");
     guard("update a case projection", [&] {
-      Stmt s(*conn_, "SELECT version FROM cases WHERE id = ?");
+      Stmt s(*conn_, kLockCase);
       s.bind(record.id);
       if (!s.step()) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
       const std::int64_t stored = s.int64(0);
+      const IndexedColumns columns = read_indexed_columns(s);
       if (stored != record.version) {
         throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(stored) +
                                              "; a projection of version " + std::to_string(record.version) +
                                              " cannot replace it.");
       }
-      write_projection(record, stored, false);
+      write_projection(record, stored, &columns);
     });
   }
 
@@ -371,7 +429,7 @@ class SqliteTransaction final : public Transaction {
     if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
     return guard("query cases", [&] {
       // The SQL text depends only on which filters are set, so each shape is prepared once and cached.
-      std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE 1 = 1";
+      std::string sql = std::string("SELECT ") + kCaseColumns + case_source(store_.schema_) + " WHERE 1 = 1";
       std::vector<std::string> args;
       auto add = [&](const std::string& value, const char* clause, std::string arg) {
         if (value.empty()) return;
@@ -682,21 +740,20 @@ class SqliteTransaction final : public Transaction {
 
   void savepoint(std::string_view name) override {
     check_name(name);
-    // Not cached: callers may use a fresh name per command, and the name (checked above) cannot be bound.
-    guard("open a savepoint", [&] { conn_->db.exec("SAVEPOINT \"" + std::string(name) + "\""); });
+    guard("open a savepoint", [&] { savepoint_statement(*conn_, "SAVEPOINT", name); });
   }
 
   void rollback_to(std::string_view name) override {
     check_name(name);
     guard("roll back to a savepoint", [&] {
-      conn_->db.exec("ROLLBACK TO \"" + std::string(name) + "\"");
-      conn_->db.exec("RELEASE \"" + std::string(name) + "\"");
+      savepoint_statement(*conn_, "ROLLBACK TO", name);
+      savepoint_statement(*conn_, "RELEASE", name);
     });
   }
 
   void release(std::string_view name) override {
     check_name(name);
-    guard("release a savepoint", [&] { conn_->db.exec("RELEASE \"" + std::string(name) + "\""); });
+    guard("release a savepoint", [&] { savepoint_statement(*conn_, "RELEASE", name); });
   }
 
   void commit() override {
@@ -775,33 +832,56 @@ class SqliteTransaction final : public Transaction {
     return out;
   }
 
-  void write_projection(const CaseRecord& r, std::int64_t version, bool upsert) {
-    // ?13 is keep_stored_snapshot: an existing row keeps its snapshot; a new row gets ?11 and ?12, bound
-    // empty and 0 below in that case.
-    static const std::string kUpsert =
-        std::string("INSERT INTO cases (") + kCaseColumns +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET "
-        "permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, light = ?7, "
-        "due = ?8, awaiting_departments = ?9, document = ?10, "
-        "snapshot = CASE WHEN ?13 THEN snapshot ELSE ?11 END, "
-        "snapshot_version = CASE WHEN ?13 THEN snapshot_version ELSE ?12 END";
-    static const std::string kUpdate =
-        "UPDATE cases SET permit = ?2, definition_version = ?3, applicant_id = ?4, state = ?5, version = ?6, "
-        "light = ?7, due = ?8, awaiting_departments = ?9, document = ?10, "
-        "snapshot = CASE WHEN ?13 THEN snapshot ELSE ?11 END, "
-        "snapshot_version = CASE WHEN ?13 THEN snapshot_version ELSE ?12 END WHERE id = ?1";
+  /// Writes the case row: an INSERT for a new case (`stored` null), else an UPDATE that sets the indexed
+  /// columns only where they differ from `stored`; and the snapshot only when the record brings one (its
+  /// own row from schema 4 on, so the case row no longer carries it).
+  void write_projection(const CaseRecord& r, std::int64_t version, const IndexedColumns* stored) {
+    const bool own_table = store_.schema_ >= kSnapshotTableSchema;
     const bool keep = r.keep_stored_snapshot;
-    Stmt s(*conn_, upsert ? kUpsert : kUpdate);
-    s.bind(r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
-           r.awaiting_departments, r.document);
+    std::string sql;
+    if (!stored) {
+      sql = own_table
+                ? "INSERT INTO cases (id, permit, definition_version, applicant_id, state, version, light, "
+                  "due, awaiting_departments, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                : std::string("INSERT INTO cases (") + kCaseColumns +
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    } else {
+      // ?10 is always set, so every number up to 10 may be bound whether its column is set or not.
+      sql =
+          "UPDATE cases SET definition_version = ?3, version = ?6, awaiting_departments = ?9, document = ?10";
+      if (r.permit != stored->permit) sql += ", permit = ?2";
+      if (r.applicant_id != stored->applicant_id) sql += ", applicant_id = ?4";
+      if (r.state != stored->state) sql += ", state = ?5";
+      if (r.light != stored->light) sql += ", light = ?7";
+      if (r.due != stored->due) sql += ", due = ?8";
+      if (!keep && !own_table) sql += ", snapshot = ?11, snapshot_version = ?12";
+      sql += " WHERE id = ?1";
+    }
     // The snapshot is an opaque archive: stored as a BLOB, byte for byte. Bound from a std::string, whose
-    // data() is never null: a null pointer would bind SQL NULL, not an empty BLOB.
+    // data() is never null: a null pointer would bind SQL NULL, not an empty BLOB. A new case written with
+    // keep_stored_snapshot gets an empty snapshot at version 0 (no snapshot row from schema 4 on).
     static const std::string kNoSnapshot;
     const std::string& snapshot = keep ? kNoSnapshot : r.snapshot;
-    s.raw().bind(11, snapshot.data(), static_cast<int>(snapshot.size()));
-    s.bind_one(12, keep ? std::int64_t{0} : r.snapshot_version);
-    s.bind_one(13, keep ? 1 : 0);
-    s.run();
+    const std::int64_t snapshot_version = keep ? 0 : r.snapshot_version;
+    {
+      Stmt s(*conn_, sql);
+      s.bind(r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
+             r.awaiting_departments, r.document);
+      if (!own_table && (!stored || !keep)) {
+        s.raw().bind(11, snapshot.data(), static_cast<int>(snapshot.size()));
+        s.bind_one(12, snapshot_version);
+      }
+      s.run();
+    }
+    if (own_table && !keep) {
+      Stmt s(*conn_,
+             "INSERT INTO case_snapshots (case_id, snapshot, snapshot_version) VALUES (?1, ?2, ?3) "
+             "ON CONFLICT (case_id) DO UPDATE SET snapshot = ?2, snapshot_version = ?3");
+      s.bind_one(1, r.id);
+      s.raw().bind(2, snapshot.data(), static_cast<int>(snapshot.size()));
+      s.bind_one(3, snapshot_version);
+      s.run();
+    }
   }
 
   /// Chains this transaction's surviving events (rolled-back savepoints took theirs away) into the ledger

@@ -71,15 +71,16 @@ TEST(SqliteOpen, UnopenableFileIsStorageError) {
 TEST(SqliteOpen, FreshDatabaseIsAtLatestSchema) {
   TempDir dir;
   SqliteStore store(testing::config(dir.file("p.db")));
-  EXPECT_EQ(store.schema_version(), 3);
-  EXPECT_EQ(sqlite_latest_schema_version(), 3);
-  ASSERT_EQ(sqlite_migrations().size(), 3u);
+  EXPECT_EQ(store.schema_version(), 4);
+  EXPECT_EQ(sqlite_latest_schema_version(), 4);
+  ASSERT_EQ(sqlite_migrations().size(), 4u);
   EXPECT_EQ(table_names(dir.file("p.db")),
-            (std::vector<std::string>{"cases", "commands", "counters", "documents", "events", "feed",
-                                      "feed_consumers", "feed_mark", "ledger", "schema_version", "timers"}));
+            (std::vector<std::string>{"case_snapshots", "cases", "commands", "counters", "documents",
+                                      "events", "feed", "feed_consumers", "feed_mark", "ledger",
+                                      "schema_version", "timers"}));
   SQLite::Database db(dir.file("p.db"), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
-  EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3");
+  EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3,4");
 }
 
 TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
@@ -111,7 +112,7 @@ TEST(SqliteOpen, V1DatabaseMigratesKeepingItsRows) {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'events_by_ledger'").getInt(),
               1);
-    EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3");
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(version) FROM schema_version").getString(), "1,2,3,4");
   }
   auto tx = store->begin_write();
   EXPECT_EQ(tx->load_case("A")->version, 2);
@@ -163,6 +164,79 @@ TEST(SqliteOpen, V2DatabaseGetsItsFeedBackFilled) {
   ASSERT_EQ(feed.size(), 4u);
   EXPECT_EQ(feed[3].seq, 4);
   EXPECT_FALSE(feed[3].backfilled);
+}
+
+std::vector<std::string> column_names(const std::string& path, const std::string& table) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement s(db, "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
+TEST(SqliteOpen, V3DatabaseMovesItsSnapshotsOutOfTheCaseRows) {
+  TempDir dir;
+  const std::string path = dir.file("v3.db");
+  const std::string snap("22 serialization::archive 18 \0\x01\xff", 33);
+  std::vector<EventRecord> a = make_events(2), b = make_events(1), more = make_events(1);
+  {
+    SqliteStore v3(testing::config(path), /*migrate_to=*/3);  // the snapshot in the cases row
+    auto tx = v3.begin_write();
+    auto with = make_case("A", "road_excavation", "under_review");
+    with.snapshot = snap;
+    with.snapshot_version = 2;
+    tx->append(with, 0, a);
+    auto without = make_case("B");
+    without.keep_stored_snapshot = true;
+    tx->append(without, 0, b);
+    tx->commit();
+    EXPECT_EQ(v3.begin_read()->load_case("A")->snapshot, snap);
+  }
+  EXPECT_EQ(column_names(path, "cases").back(), "snapshot_version");
+
+  auto store = open_store(testing::config(path));
+  EXPECT_EQ(column_names(path, "cases"),
+            (std::vector<std::string>{"id", "permit", "definition_version", "applicant_id", "state",
+                                      "version", "light", "due", "awaiting_departments", "document"}));
+  EXPECT_EQ(column_names(path, "case_snapshots"),
+            (std::vector<std::string>{"case_id", "snapshot", "snapshot_version"}));
+  {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    EXPECT_EQ(db.execAndGet("SELECT group_concat(case_id) FROM case_snapshots").getString(), "A");
+  }
+  {
+    auto r = store->begin_read();
+    const auto loaded = r->load_case("A");
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->snapshot, snap);  // byte for byte
+    EXPECT_EQ(loaded->snapshot_version, 2);
+    EXPECT_EQ(loaded->state, "under_review");
+    EXPECT_EQ(r->load_case("B")->snapshot, "");
+    EXPECT_EQ(r->load_case("B")->snapshot_version, 0);
+    const auto all = r->query(CaseFilter{});
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].snapshot, snap);
+    EXPECT_EQ(all[1].snapshot_version, 0);
+    EXPECT_EQ(r->events("A", 0)[1].hash, a[1].hash);
+  }
+  // Writing after the migration: a kept snapshot stays, a new one replaces it.
+  auto next = make_case("A", "road_excavation", "decided");
+  next.keep_stored_snapshot = true;
+  auto tx = store->begin_write();
+  tx->append(next, 2, more);
+  tx->commit();
+  EXPECT_EQ(store->begin_read()->load_case("A")->snapshot, snap);
+  next.keep_stored_snapshot = false;
+  next.snapshot = "new";
+  next.snapshot_version = 4;
+  auto again = make_events(1);
+  tx = store->begin_write();
+  tx->append(next, 3, again);
+  tx->commit();
+  const auto loaded = store->begin_read()->load_case("A");
+  EXPECT_EQ(loaded->snapshot, "new");
+  EXPECT_EQ(loaded->snapshot_version, 4);
+  EXPECT_EQ(loaded->version, 4);
 }
 
 TEST(SqliteOpen, NewerSchemaIsRefused) {

@@ -323,6 +323,94 @@ TEST_P(StoreWriteDiffTest, KeepStoredSnapshotOnUpdateProjectionAndRollback) {
   EXPECT_EQ(loaded->snapshot_version, 1);
 }
 
+TEST_P(StoreWriteDiffTest, EachIndexedColumnChangedAloneIsFoundByItsNewValueOnly) {
+  // SQLite sets only the indexed columns that changed: each change must still move its index entry.
+  create(make_case("A"));
+  auto rec = make_case("A");
+  std::int64_t version = 1;
+  const auto step = [&](const std::function<void(CaseRecord&)>& change) {
+    change(rec);
+    auto tx = store_->begin_write();
+    auto e = make_events(1);
+    tx->append(rec, version++, e);
+    tx->commit();
+  };
+  const auto found = [&](std::string CaseFilter::*field, const std::string& value) {
+    CaseFilter f;
+    f.*field = value;
+    auto r = store_->begin_read();
+    return r->query(f).size();
+  };
+  step([](CaseRecord& r) { r.state = "under_review"; });
+  EXPECT_EQ(found(&CaseFilter::state, "submitted"), 0u);
+  EXPECT_EQ(found(&CaseFilter::state, "under_review"), 1u);
+  step([](CaseRecord& r) { r.light = "red"; });
+  EXPECT_EQ(found(&CaseFilter::light, "green"), 0u);
+  EXPECT_EQ(found(&CaseFilter::light, "red"), 1u);
+  step([](CaseRecord& r) { r.due = "2026-03-02"; });
+  EXPECT_EQ(found(&CaseFilter::due_before, "2026-02-01"), 0u);
+  EXPECT_EQ(found(&CaseFilter::due_after, "2026-02-01"), 1u);
+  step([](CaseRecord& r) { r.applicant_id = "other"; });
+  EXPECT_EQ(found(&CaseFilter::applicant, "acme"), 0u);
+  EXPECT_EQ(found(&CaseFilter::applicant, "other"), 1u);
+  step([](CaseRecord& r) { r.permit = "tree_felling"; });
+  EXPECT_EQ(found(&CaseFilter::permit, "road_excavation"), 0u);
+  EXPECT_EQ(found(&CaseFilter::permit, "tree_felling"), 1u);
+  // Nothing indexed changed: the unindexed columns are still written.
+  step([](CaseRecord& r) {
+    r.awaiting_departments = ",traffic_police,";
+    r.document = R"({"id":"A","v":7})";
+    r.definition_version = 2;
+  });
+  auto r = store_->begin_read();
+  const auto loaded = r->load_case("A");
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->version, 7);  // created at 1, then six commands
+  EXPECT_EQ(loaded->awaiting_departments, ",traffic_police,");
+  EXPECT_EQ(loaded->document, R"({"id":"A","v":7})");
+  EXPECT_EQ(loaded->definition_version, 2);
+  EXPECT_EQ(loaded->state, "under_review");
+  EXPECT_EQ(loaded->light, "red");
+  EXPECT_EQ(loaded->due, "2026-03-02");
+  EXPECT_EQ(found(&CaseFilter::awaiting_department, "traffic_police"), 1u);
+}
+
+TEST_P(StoreWriteDiffTest, SqliteWritesTheSnapshotRowOnlyWhenTheRecordBringsOne) {
+  if (!sqlite()) GTEST_SKIP() << "PostgreSQL keeps the snapshot in the case row (TOAST keeps it unwritten)";
+  auto c = make_case("A");
+  c.snapshot = "snap-1";
+  c.snapshot_version = 1;
+  create(c, 1);
+  exec("CREATE TABLE snapshot_writes (n BIGINT NOT NULL); INSERT INTO snapshot_writes VALUES (0)");
+  for (const char* op : {"INSERT", "UPDATE", "DELETE"}) {
+    exec(std::string("CREATE TRIGGER snapshot_writes_") + op + " AFTER " + op +
+         " ON case_snapshots BEGIN UPDATE snapshot_writes SET n = n + 1; END");
+  }
+  auto next = make_case("A", "road_excavation", "under_review");
+  next.keep_stored_snapshot = true;
+  for (std::int64_t v = 1; v < 4; ++v) {
+    auto tx = store_->begin_write();
+    auto e = make_events(1);
+    tx->append(next, v, e);
+    tx->commit();
+  }
+  EXPECT_EQ(scalar("SELECT n FROM snapshot_writes"), 0);
+  EXPECT_EQ(scalar("SELECT count(*) FROM case_snapshots"), 1);
+  next.keep_stored_snapshot = false;
+  next.snapshot = "snap-5";
+  next.snapshot_version = 5;
+  {
+    auto tx = store_->begin_write();
+    auto e = make_events(1);
+    tx->append(next, 4, e);
+    tx->commit();
+  }
+  EXPECT_EQ(scalar("SELECT n FROM snapshot_writes"), 1);
+  auto r = store_->begin_read();
+  EXPECT_EQ(r->load_case("A")->snapshot, "snap-5");
+  EXPECT_EQ(r->load_case("A")->snapshot_version, 5);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreWriteDiffTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -1,0 +1,203 @@
+#include "common/json_text.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/json_input.hpp"
+
+namespace permitflow::json_text {
+namespace {
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// One pass over the text; `i` is the next byte. UTF-8 is checked once for the whole text beforehand, so
+/// strings only look for their end, escapes and control characters.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) noexcept : s_(text) {}
+
+  bool document() {
+    skip_space();
+    if (!value()) return false;
+    skip_space();
+    return i_ == s_.size();
+  }
+
+ private:
+  // Containers are tracked on an explicit stack ('{' or '['), so deep nesting costs memory, not recursion.
+  bool value() {
+    std::string open;
+    for (;;) {
+      skip_space();
+      if (i_ >= s_.size()) return false;
+      const char c = s_[i_];
+      if (c == '{' || c == '[') {
+        ++i_;
+        skip_space();
+        const char close = c == '{' ? '}' : ']';
+        if (i_ < s_.size() && s_[i_] == close) {
+          ++i_;
+        } else {
+          open.push_back(c);
+          if (c == '{' && !member_key()) return false;
+          continue;  // the first element or member value
+        }
+      } else if (!scalar()) {
+        return false;
+      }
+      // After a value: close containers or go on to the next element.
+      for (;;) {
+        if (open.empty()) return true;
+        skip_space();
+        if (i_ >= s_.size()) return false;
+        const char next = s_[i_++];
+        if (next == ',') {
+          if (open.back() == '{' && !member_key()) return false;
+          break;
+        }
+        if (next != (open.back() == '{' ? '}' : ']')) return false;
+        open.pop_back();
+      }
+    }
+  }
+
+  // `"key" :` — the key of an object member, up to its colon.
+  bool member_key() {
+    skip_space();
+    if (i_ >= s_.size() || s_[i_] != '"' || !string()) return false;
+    skip_space();
+    if (i_ >= s_.size() || s_[i_] != ':') return false;
+    ++i_;
+    return true;
+  }
+
+  bool scalar() {
+    switch (s_[i_]) {
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
+    }
+  }
+
+  bool literal(std::string_view word) noexcept {
+    if (s_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+
+  bool string() noexcept {
+    ++i_;                              // the opening quote
+    bool high_surrogate_open = false;  // a \uD800-\uDBFF waiting for its low half
+    while (i_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[i_++]);
+      if (high_surrogate_open && c != '\\') return false;
+      if (c == '"') return true;
+      if (c < 0x20) return false;
+      if (c != '\\') continue;
+      if (i_ >= s_.size()) return false;
+      const char e = s_[i_++];
+      if (e == 'u') {
+        if (i_ + 4 > s_.size()) return false;
+        int unit = 0;
+        for (int k = 0; k < 4; ++k) {
+          const int h = hex_value(s_[i_++]);
+          if (h < 0) return false;
+          unit = unit * 16 + h;
+        }
+        const bool high = unit >= 0xD800 && unit <= 0xDBFF;
+        const bool low = unit >= 0xDC00 && unit <= 0xDFFF;
+        if (high_surrogate_open != low) return false;  // a low half only right after a high one
+        high_surrogate_open = high;
+      } else if (high_surrogate_open || (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' &&
+                                         e != 'n' && e != 'r' && e != 't')) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  // -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? — and, as nlohmann refuses a number that overflows a
+  // double, a long or non-integral one is converted to check that it stays finite.
+  bool number() {
+    const std::size_t start = i_;
+    if (s_[i_] == '-') ++i_;
+    if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+    if (s_[i_] == '0') {
+      ++i_;
+    } else {
+      while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    bool integral = true;
+    if (i_ < s_.size() && s_[i_] == '.') {
+      integral = false;
+      ++i_;
+      if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+      while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      integral = false;
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (i_ >= s_.size() || !is_digit(s_[i_])) return false;
+      while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
+    }
+    if (integral && i_ - start <= 18) return true;  // fits an int64 or at worst a finite double
+    const std::string token(s_.substr(start, i_ - start));
+    return std::isfinite(std::strtod(token.c_str(), nullptr));
+  }
+
+  void skip_space() noexcept {
+    while (i_ < s_.size() && is_space(s_[i_])) ++i_;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+bool well_formed(std::string_view text) noexcept {
+  if (!input::valid_utf8(text)) return false;
+  try {
+    return Scanner(text).document();
+  } catch (...) {  // std::bad_alloc from a deep container stack: not a text we splice
+    return false;
+  }
+}
+
+void append_string(std::string& out, std::string_view text) {
+  bool plain = true;
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b >= 0x7F || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain) {
+    out += nlohmann::json(text).dump();
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+}  // namespace permitflow::json_text

@@ -1,0 +1,154 @@
+// lib/common/json_text: the check of a stored text before it is spliced into an answer agrees with
+// nlohmann::json::accept on generated texts (valid ones and their random mutations), and a string is written
+// byte for byte as nlohmann::json(text).dump() writes it.
+#include "common/json_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace permitflow::json_text {
+namespace {
+
+const std::vector<std::string>& seeds() {
+  static const std::vector<std::string> s = {
+      R"({"id":"clerk-1","role":"clerk"})",
+      R"({"items":[{"code":"site_plan","reason":"缺少盖章"}],"due":"2026-06-08","round":1})",
+      R"([1,-0,0.5,-12.25e+3,1E-7,true,false,null,"",{}, [ ] ])",
+      R"("\"\\\/\b\f\n\r\t\u0041\u00e9\ud83d\ude00")",
+      R"({"nested":{"a":[[[[{"b":null}]]]],"c":"道路挖掘 🚧"}})",
+      " \t\r\n{ \"a\" : [ 1 , 2 ] } \n",
+      "123456789012345678901234567890",
+      "-9223372036854775809",
+  };
+  return s;
+}
+
+TEST(JsonText, AcceptsWhatTheEngineWrites) {
+  for (const auto& text : seeds()) EXPECT_TRUE(well_formed(text)) << text;
+  const nlohmann::json data = {
+      {"reason", "缺材料\n\"第2轮\""}, {"amount", 12.5}, {"list", {1, "two", nullptr}}};
+  EXPECT_TRUE(well_formed(data.dump()));
+}
+
+TEST(JsonText, RefusesWhatIsNotOneJsonValue) {
+  for (const char* text : {"",
+                           " ",
+                           "{",
+                           "}",
+                           "[1,]",
+                           "{\"a\":1,}",
+                           "{\"a\"}",
+                           "{1:2}",
+                           "01",
+                           "1.",
+                           ".5",
+                           "-",
+                           "1e",
+                           "+1",
+                           "tru",
+                           "nul",
+                           "'a'",
+                           "\"a",
+                           "\"\\x\"",
+                           "\"\\u12\"",
+                           "\"\\ud800\"",
+                           "\"\\udc00\"",
+                           "\"\\ud800\\u0041\"",
+                           "\"tab\there\"",
+                           "[1 2]",
+                           "{} {}",
+                           "1e400",
+                           "\"\xC0\xAF\"",
+                           "\"\xED\xA0\x80\"",
+                           "\xEF\xBB\xBF{}",
+                           "{}\0x",
+                           "NaN",
+                           "[",
+                           "]"}) {
+    const std::string s(text, text == std::string_view("{}\0x") ? 4 : std::char_traits<char>::length(text));
+    EXPECT_FALSE(well_formed(s)) << s;
+  }
+}
+
+TEST(JsonText, NestingDeeperThanARecursiveParserWouldTake) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_TRUE(well_formed(deep));
+  EXPECT_FALSE(well_formed(deep.substr(1)));
+}
+
+// Random mutations of the seeds: inserted, deleted and replaced bytes drawn from JSON's own characters. A
+// leading byte-order mark and a NUL byte are left out: nlohmann skips the first and stops at the second,
+// where splicing needs a refusal (both are refused above).
+TEST(JsonText, AgreesWithNlohmannAcceptOnMutatedTexts) {
+  std::mt19937 rng(20261206);
+  const std::string alphabet = "{}[]\",:\\ -+.eE0123456789tfnulrsa\xE4\xBD\xA0\xF0\x9F";
+  int valid = 0;
+  int checked = 0;
+  for (int round = 0; round < 40000; ++round) {
+    std::string text = seeds()[rng() % seeds().size()];
+    const int edits = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < edits && !text.empty(); ++k) {
+      const std::size_t at = rng() % text.size();
+      const char c = alphabet[rng() % alphabet.size()];
+      switch (rng() % 3) {
+        case 0:
+          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        case 1:
+          text.erase(at, 1);
+          break;
+        default:
+          text[at] = c;
+      }
+    }
+    if (text.find('\0') != std::string::npos || text.rfind("\xEF\xBB\xBF", 0) == 0) continue;
+    const bool expected = nlohmann::json::accept(text);
+    ASSERT_EQ(well_formed(text), expected) << text;
+    valid += expected ? 1 : 0;
+    ++checked;
+  }
+  // Both outcomes were exercised, not one of them 40,000 times.
+  EXPECT_GT(valid, 1000);
+  EXPECT_GT(checked - valid, 1000);
+}
+
+TEST(JsonText, AppendStringWritesWhatDumpWrites) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "abcXYZ019 -_:@/.\"\\\t\n\x01\x7F\xE9\x81\x93\xE8\xB7\xAF";
+  std::vector<std::string> texts = {"",
+                                    "320922-RE-20260601-100001",
+                                    "under_review",
+                                    "2026-06-01T09:00:00+08:00",
+                                    "道路挖掘",
+                                    "a\"b",
+                                    "c\\d",
+                                    "\x1F"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string t;
+    for (int n = static_cast<int>(rng() % 12); n > 0; --n) t += alphabet[rng() % alphabet.size()];
+    texts.push_back(t);
+  }
+  int escaped = 0;
+  for (const auto& t : texts) {
+    std::string expected;
+    try {
+      expected = nlohmann::json(t).dump();
+    } catch (const nlohmann::json::exception&) {  // not UTF-8: refused by both
+      std::string out;
+      EXPECT_THROW(append_string(out, t), nlohmann::json::exception) << t;
+      continue;
+    }
+    std::string out = "x";
+    append_string(out, t);
+    EXPECT_EQ(out, "x" + expected) << t;
+    escaped += expected.size() != t.size() + 2 ? 1 : 0;
+  }
+  EXPECT_GT(escaped, 100);  // the escaping path ran, not only the plain one
+}
+
+}  // namespace
+}  // namespace permitflow::json_text
