@@ -4,14 +4,13 @@
 // due without holding up the others.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "engine/engine_impl.hpp"
 #include "support/engine_fixture.hpp"
+#include "support/raw_sql.hpp"
 #include "support/test_database.hpp"
 
 namespace permitflow::testing {
@@ -25,19 +24,7 @@ class TimerBacklogTest : public ::testing::TestWithParam<std::string> {
   }
 
   /// Runs `sql` behind the engine's back.
-  void exec_sql(const std::string& sql) {
-    if (db_.backend() == "sqlite") {
-      SQLite::Database c(db_.url(), SQLite::OPEN_READWRITE);
-      c.exec(sql);
-      return;
-    }
-#if PERMITFLOW_WITH_POSTGRES
-    pqxx::connection c(db_.url());
-    pqxx::work w(c);
-    w.exec(sql);
-    w.commit();
-#endif
-  }
+  void exec_sql(const std::string& sql) { testing::exec_sql(db_, sql); }
 
   /// `n` applications never handled, submitted over five days: each one's window lapses (a deemed
   /// acceptance), which starts decision clocks whose warnings and overdues follow.
