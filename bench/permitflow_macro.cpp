@@ -177,6 +177,27 @@ void bind_blob(Stmt& s, int i, const std::string& v) {
   sqlite3_bind_blob(s.s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
 }
 
+using Entry = std::pair<const long long, std::vector<std::vector<std::string>>>;
+
+/// Runs `write` for each ledger entry of `rows` in a transaction of its own on `dst`; returns transactions/s,
+/// and the CPU time per transaction in `cpu_us` and each transaction's latency (ms) in `latencies`.
+double timed_transactions(Sqlite& dst, const SourceRows& rows, const std::function<void(const Entry&)>& write,
+                          double& cpu_us, std::vector<double>* latencies = nullptr) {
+  Stmt begin(dst, "BEGIN IMMEDIATE");
+  Stmt commit(dst, "COMMIT");
+  const auto t0 = Clock::now();
+  const double c0 = cpu_seconds();
+  for (const auto& entry : rows.by_ledger) {
+    const auto t1 = Clock::now();
+    begin.run();
+    write(entry);
+    commit.run();
+    if (latencies) latencies->push_back(seconds_since(t1) * 1000);
+  }
+  cpu_us = (cpu_seconds() - c0) / static_cast<double>(rows.by_ledger.size()) * 1e6;
+  return static_cast<double>(rows.by_ledger.size()) / seconds_since(t0);
+}
+
 /// Writes the same rows as the permitflow database `source` holds, one transaction per ledger entry, with
 /// hand-written prepared statements into a fresh database of the same schema: the events, the case row
 /// (INSERT OR REPLACE), the snapshot row in the transaction that reached its version (schema 4 on), one
@@ -205,13 +226,8 @@ double raw_baseline(const fs::path& source, const SourceRows& rows, const fs::pa
   Stmt del_timers(dst, "DELETE FROM timers WHERE case_id = ?1");
   Stmt ins_timer(dst, "INSERT INTO timers VALUES (?1, 'deadline_warning', 'decision', 1780000000)");
   Stmt ins_ledger(dst, "INSERT INTO ledger VALUES (?1, 'prev', 'hash', ?2)");
-  Stmt begin(dst, "BEGIN IMMEDIATE");
-  Stmt commit(dst, "COMMIT");
-  const auto t0 = Clock::now();
-  const double c0 = cpu_seconds();
-  for (const auto& [seq, events] : rows.by_ledger) {
-    const auto t1 = Clock::now();
-    begin.run();
+  const auto write = [&](const Entry& entry) {
+    const auto& [seq, events] = entry;
     for (const auto& e : events) {
       for (int i = 0; i < 10; ++i) bind_text(ins_event, i + 1, e[static_cast<std::size_t>(i)]);
       ins_event.run();
@@ -238,11 +254,8 @@ double raw_baseline(const fs::path& source, const SourceRows& rows, const fs::pa
     sqlite3_bind_int64(ins_ledger.s, 1, seq);
     sqlite3_bind_int64(ins_ledger.s, 2, static_cast<sqlite3_int64>(events.size()));
     ins_ledger.run();
-    commit.run();
-    latencies.push_back(seconds_since(t1) * 1000);
-  }
-  cpu_us = (cpu_seconds() - c0) / static_cast<double>(rows.by_ledger.size()) * 1e6;
-  return static_cast<double>(rows.by_ledger.size()) / seconds_since(t0);
+  };
+  return timed_transactions(dst, rows, write, cpu_us, &latencies);
 }
 
 /// The least a durable command can write, one transaction per ledger entry of `rows`: its events (case,
@@ -260,12 +273,8 @@ double raw_minimal(const SourceRows& rows, const fs::path& target, const std::st
   Stmt ins_event(dst, "INSERT INTO events VALUES (?1, ?2, ?3, ?4)");
   Stmt upsert_case(dst, "INSERT OR REPLACE INTO cases VALUES (?1, ?2, ?3)");
   Stmt upsert_timer(dst, "INSERT OR REPLACE INTO timers VALUES (?1, 1780000000)");
-  Stmt begin(dst, "BEGIN IMMEDIATE");
-  Stmt commit(dst, "COMMIT");
-  const auto t0 = Clock::now();
-  const double c0 = cpu_seconds();
-  for (const auto& [seq, events] : rows.by_ledger) {
-    begin.run();
+  const auto write = [&](const Entry& entry) {
+    const auto& events = entry.second;
     for (const auto& e : events) {
       bind_text(ins_event, 1, e[0]);
       bind_text(ins_event, 2, e[1]);
@@ -280,10 +289,8 @@ double raw_minimal(const SourceRows& rows, const fs::path& target, const std::st
     upsert_case.run();
     bind_text(upsert_timer, 1, c[0]);
     upsert_timer.run();
-    commit.run();
-  }
-  cpu_us = (cpu_seconds() - c0) / static_cast<double>(rows.by_ledger.size()) * 1e6;
-  return static_cast<double>(rows.by_ledger.size()) / seconds_since(t0);
+  };
+  return timed_transactions(dst, rows, write, cpu_us);
 }
 
 // --- sections ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "assets.hpp"
@@ -42,6 +43,20 @@ struct HttpError {
   std::string name;
   std::string message;
 };
+
+/// A query parameter that must be a whole number (`limit`, `before`), refused with a 400 naming it otherwise.
+long long whole_number(const std::string& key, const std::string& value) {
+  std::size_t used = 0;
+  long long n = 0;
+  try {
+    n = std::stoll(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != value.size())
+    throw HttpError{400, "invalid_argument", key + ": '" + value + "' is not a whole number."};
+  return n;
+}
 
 int http_status(ErrorCode code) {
   switch (code) {
@@ -498,44 +513,35 @@ void Portal::routes() {
               api([read_case, view](const Request& req, Response& res, const User& u) {
                 send_json(res, view(read_case(req.matches[1], u)));
               }));
-  router_.Get(
-      "/api/cases", api([this, actor, view](const Request& req, Response& res, const User& u) {
-        json q = json::object();
-        for (const auto& [key, value] : req.params) {
-          if (key == "actor")
-            throw HttpError{400, "invalid_argument", "actor: the actor comes from the bearer token."};
-          if (key == "limit") {
-            std::size_t used = 0;
-            int n = 0;
-            try {
-              n = std::stoi(value, &used);
-            } catch (const std::exception&) {
-              used = 0;
-            }
-            if (used == 0 || used != value.size())
-              throw HttpError{400, "invalid_argument", "limit: '" + value + "' is not a whole number."};
-            q[key] = n;
-          } else if (key == "tolerance_pending" || key == "verification_open") {
-            // The query's boolean filters (docs/contract.md §17).
-            if (value != "true" && value != "false")
-              throw HttpError{400, "invalid_argument", key + ": 'true' or 'false'."};
-            q[key] = value == "true";
-          } else {
-            q[key] = value;
-          }
-        }
-        q["actor"] = actor(u);
-        json out = json::parse(engine_.query(q.dump()));
-        for (auto& c : out["cases"]) c = view(std::move(c));
-        send_json(res, out);
-      }));
+  router_.Get("/api/cases", api([this, actor, view](const Request& req, Response& res, const User& u) {
+                json q = json::object();
+                for (const auto& [key, value] : req.params) {
+                  if (key == "actor")
+                    throw HttpError{400, "invalid_argument", "actor: the actor comes from the bearer token."};
+                  if (key == "limit") {
+                    q[key] = whole_number(key, value);  // the engine checks its range
+                  } else if (key == "tolerance_pending" || key == "verification_open") {
+                    // The query's boolean filters (docs/contract.md §17).
+                    if (value != "true" && value != "false")
+                      throw HttpError{400, "invalid_argument", key + ": 'true' or 'false'."};
+                    q[key] = value == "true";
+                  } else {
+                    q[key] = value;
+                  }
+                }
+                q["actor"] = actor(u);
+                json out = json::parse(engine_.query(q.dump()));
+                for (auto& c : out["cases"]) c = view(std::move(c));
+                send_json(res, out);
+              }));
   router_.Post(
       "/api/run-due", api([this, body, now](const Request& req, Response& res, const User& u) {
         if (!u.admin)
           throw HttpError{403, "permission_denied", "Only an administrator may run the due timers by hand."};
         const json doc = body(req);
         for (const auto& [key, value] : doc.items()) {
-          if (key != "now") throw HttpError{400, "invalid_argument", "/" + key + ": unknown field"};
+          if (key != "now")
+            throw HttpError{400, "invalid_argument", "/" + key + ": unknown key '" + key + "' (only now)"};
           if (!value.is_string()) throw HttpError{400, "invalid_argument", "/now: must be an RFC 3339 time"};
           if (!clock_.fixed())
             throw HttpError{400, "invalid_argument",
@@ -569,42 +575,62 @@ void Portal::routes() {
                 send_json(res, out);
               }));
   // 消息: the feed's `notify` messages of the signed-in applicant's (or reporter's) own cases that are
-  // addressed to them, newest first. Staff read their queue instead; the engine decides which cases are
-  // theirs.
-  router_.Get("/api/inbox", api([this, actor](const Request& req, Response& res, const User& u) {
-                if (u.role != "applicant" && u.role != "reporter")
-                  throw HttpError{403, "permission_denied",
-                                  "The inbox holds an applicant's or reporter's own messages."};
-                for (const auto& [key, value] : req.params)
-                  throw HttpError{400, "invalid_argument", key + ": unknown parameter"};
-                std::vector<std::string> ids;
-                json q = {{"actor", actor(u)}, {"limit", 200}};
-                for (;;) {
-                  const json page = json::parse(engine_.query(q.dump()));
-                  for (const auto& c : page["cases"]) ids.push_back(c["id"].get<std::string>());
-                  if (page["next"].is_null()) break;
-                  q["after"] = page["next"];
-                }
-                json messages = json::array();
-                constexpr std::size_t kCasesPerRead = 64;  // the feed's limit on a `cases` filter
-                for (std::size_t i = 0; i < ids.size(); i += kCasesPerRead) {
-                  json cases = json::array();
-                  for (std::size_t k = i; k < std::min(ids.size(), i + kCasesPerRead); ++k)
-                    cases.push_back(ids[k]);
-                  json f = {{"profile", "notify"}, {"limit", 1000}, {"cases", std::move(cases)}};
-                  for (;;) {
-                    const json page = json::parse(engine_.feed(f.dump()));
-                    for (const auto& m : page["records"])
-                      if (m["to"].value("role", "") == u.role || m["to"].value("id", "") == u.id)
-                        messages.push_back(m);
-                    if (page["next"] == page["head"]) break;
-                    f["after"] = page["next"];
-                  }
-                }
-                std::stable_sort(messages.begin(), messages.end(),
-                                 [](const json& a, const json& b) { return a["seq"] > b["seq"]; });
-                send_json(res, {{"messages", std::move(messages)}});
-              }));
+  // addressed to them, newest first, a page at a time when `limit` is given (`before`: the `next` of the page
+  // before). Staff read their queue instead; the engine decides which cases are theirs.
+  router_.Get(
+      "/api/inbox", api([this, actor](const Request& req, Response& res, const User& u) {
+        if (u.role != "applicant" && u.role != "reporter")
+          throw HttpError{403, "permission_denied",
+                          "The inbox holds an applicant's or reporter's own messages."};
+        std::optional<long long> limit;
+        std::optional<long long> before;
+        for (const auto& [key, value] : req.params) {
+          if (key == "limit") {
+            limit = whole_number(key, value);
+            if (*limit < 1 || *limit > 200)
+              throw HttpError{400, "invalid_argument", "limit: must be 1 to 200, found " + value + "."};
+          } else if (key == "before") {
+            before = whole_number(key, value);
+            if (*before < 1)
+              throw HttpError{400, "invalid_argument", "before: must be a message's seq (1 or more)."};
+          } else {
+            throw HttpError{400, "invalid_argument", key + ": unknown parameter (limit, before)"};
+          }
+        }
+        std::vector<std::string> ids;
+        json q = {{"actor", actor(u)}, {"limit", 200}};
+        for (;;) {
+          const json page = json::parse(engine_.query(q.dump()));
+          for (const auto& c : page["cases"]) ids.push_back(c["id"].get<std::string>());
+          if (page["next"].is_null()) break;
+          q["after"] = page["next"];
+        }
+        json messages = json::array();
+        constexpr std::size_t kCasesPerRead = 64;  // the feed's limit on a `cases` filter
+        for (std::size_t i = 0; i < ids.size(); i += kCasesPerRead) {
+          json cases = json::array();
+          for (std::size_t k = i; k < std::min(ids.size(), i + kCasesPerRead); ++k) cases.push_back(ids[k]);
+          json f = {{"profile", "notify"}, {"limit", 1000}, {"cases", std::move(cases)}};
+          for (;;) {
+            const json page = json::parse(engine_.feed(f.dump()));
+            for (const auto& m : page["records"]) {
+              if (before && m["seq"].get<long long>() >= *before) continue;
+              if (m["to"].value("role", "") == u.role || m["to"].value("id", "") == u.id)
+                messages.push_back(m);
+            }
+            if (page["next"] == page["head"]) break;
+            f["after"] = page["next"];
+          }
+        }
+        std::stable_sort(messages.begin(), messages.end(),
+                         [](const json& a, const json& b) { return a["seq"] > b["seq"]; });
+        json next = nullptr;  // the `before` of the next (older) page, null on the last
+        if (limit && messages.size() > static_cast<std::size_t>(*limit)) {
+          messages.erase(messages.begin() + *limit, messages.end());
+          next = messages.back()["seq"];
+        }
+        send_json(res, {{"messages", std::move(messages)}, {"next", std::move(next)}});
+      }));
   // The supervision dashboard's view of the feed: its head, the retention mark and each durable consumer's
   // lag behind the head (a notifier that stopped shows a growing lag).
   router_.Get("/api/feed/lag", api([this, staff_only](const Request&, Response& res, const User& u) {

@@ -235,6 +235,9 @@ def test_run_due_turns_a_case_red(portal):
     assert error_of(portal, "POST", "/api/run-due", {"now": "2026-11-01T00:00:00+08:00"},
                     token="demo-supervisor")[0] == 400
     assert error_of(portal, "POST", "/api/run-due", {"now": 5}, token="demo-supervisor")[0] == 400
+    # The engine's wording for a key it does not take: its pointer, then what is wrong.
+    assert error_of(portal, "POST", "/api/run-due", {"then": "x"}, token="demo-supervisor") == (
+        400, "invalid_argument", "/then: unknown key 'then' (only now)")
     out = portal.json("POST", "/api/run-due", {"now": "2026-12-09T00:00:00+08:00"}, token="demo-supervisor")
     assert out["now"] == "2026-12-09T00:00:00+08:00"
     assert any(f["case"] == case["id"] and f["kind"] == "acceptance_deemed" for f in out["fired"])
@@ -416,7 +419,7 @@ def test_inbox_and_feed_lag(portal):
     """消息: the applicant reads the notify messages of its own cases; staff see the feed's head and lag."""
     case, mats = submit_incomplete(portal)
     cid = case["id"]
-    assert portal.json("GET", "/api/inbox", token="demo-gas") == {"messages": []}  # nothing sent yet
+    assert portal.json("GET", "/api/inbox", token="demo-gas") == {"messages": [], "next": None}  # nothing sent
     assert portal.call("POST", f"/api/cases/{cid}/commands", {"type": "request_correction"})[0] == 200
     assert portal.call("POST", f"/api/cases/{cid}/commands", {"type": "resubmit", "materials": mats[1:]},
                        token="demo-gas")[0] == 200
@@ -429,10 +432,25 @@ def test_inbox_and_feed_lag(portal):
     notice = inbox[types.index("correction_requested")]
     assert cid in notice["text"] and notice["seq"] > 0
     # Another person's inbox holds none of it; staff have no inbox; parameters are refused.
-    assert portal.json("GET", "/api/inbox", token="demo-resident") == {"messages": []}
+    assert portal.json("GET", "/api/inbox", token="demo-resident") == {"messages": [], "next": None}
     assert error_of(portal, "GET", "/api/inbox", token="demo-clerk")[:2] == (403, "permission_denied")
     assert error_of(portal, "GET", "/api/inbox?case=" + cid, token="demo-gas")[:2] == (400, "invalid_argument")
     assert error_of(portal, "GET", "/api/inbox", token=None)[0] == 401
+    # Pages, newest first: each page's `next` is the `before` of the older one; together they are the inbox.
+    pages, before = [], None
+    while True:
+        page = portal.json("GET", "/api/inbox?limit=1" + (f"&before={before}" if before else ""), token="demo-gas")
+        pages.extend(page["messages"])
+        assert len(page["messages"]) <= 1
+        if page["next"] is None:
+            break
+        assert page["next"] == page["messages"][-1]["seq"]
+        before = page["next"]
+    assert pages == inbox and len(pages) >= 2
+    assert portal.json("GET", f"/api/inbox?before={inbox[-1]['seq']}", token="demo-gas") == {"messages": [],
+                                                                                            "next": None}
+    for bad in ("limit=0", "limit=201", "limit=two", "before=0", "before=x"):
+        assert error_of(portal, "GET", "/api/inbox?" + bad, token="demo-gas")[:2] == (400, "invalid_argument"), bad
     # The dashboard's feed lag: the head counts every event; no consumer yet.
     lag = portal.json("GET", "/api/feed/lag", token="demo-supervisor")
     history = portal.json("GET", f"/api/cases/{cid}/history")

@@ -341,21 +341,21 @@ TEST_P(StoreWriteDiffTest, EachIndexedColumnChangedAloneIsFoundByItsNewValueOnly
     auto r = store_->begin_read();
     return r->query(f).size();
   };
-  step([](CaseRecord& r) { r.state = "under_review"; });
-  EXPECT_EQ(found(&CaseFilter::state, "submitted"), 0u);
-  EXPECT_EQ(found(&CaseFilter::state, "under_review"), 1u);
-  step([](CaseRecord& r) { r.light = "red"; });
-  EXPECT_EQ(found(&CaseFilter::light, "green"), 0u);
-  EXPECT_EQ(found(&CaseFilter::light, "red"), 1u);
+  // Each change alone: the case is found by the filter's new value and no longer by its old one.
+  const auto moves = [&](const std::function<void(CaseRecord&)>& change, std::string CaseFilter::*field,
+                         const std::string& before, const std::string& after) {
+    step(change);
+    EXPECT_EQ(found(field, before), 0u) << before;
+    EXPECT_EQ(found(field, after), 1u) << after;
+  };
+  moves([](CaseRecord& r) { r.state = "under_review"; }, &CaseFilter::state, "submitted", "under_review");
+  moves([](CaseRecord& r) { r.light = "red"; }, &CaseFilter::light, "green", "red");
   step([](CaseRecord& r) { r.due = "2026-03-02"; });
   EXPECT_EQ(found(&CaseFilter::due_before, "2026-02-01"), 0u);
   EXPECT_EQ(found(&CaseFilter::due_after, "2026-02-01"), 1u);
-  step([](CaseRecord& r) { r.applicant_id = "other"; });
-  EXPECT_EQ(found(&CaseFilter::applicant, "acme"), 0u);
-  EXPECT_EQ(found(&CaseFilter::applicant, "other"), 1u);
-  step([](CaseRecord& r) { r.permit = "tree_felling"; });
-  EXPECT_EQ(found(&CaseFilter::permit, "road_excavation"), 0u);
-  EXPECT_EQ(found(&CaseFilter::permit, "tree_felling"), 1u);
+  moves([](CaseRecord& r) { r.applicant_id = "other"; }, &CaseFilter::applicant, "acme", "other");
+  moves([](CaseRecord& r) { r.permit = "tree_felling"; }, &CaseFilter::permit, "road_excavation",
+        "tree_felling");
   // Nothing indexed changed: the unindexed columns are still written.
   step([](CaseRecord& r) {
     r.awaiting_departments = ",traffic_police,";
