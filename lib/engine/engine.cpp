@@ -325,36 +325,91 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   } else {
     doc = document(c);
   }
-  std::vector<store::TimerRecord> timers;
-  for (const TimerDue& t : timers_for(c, context_of(c))) {
-    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock, t.due.epoch_seconds()});
-  }
-  tx.replace_timers(c.id, timers);
+  tx.replace_timers(c.id, timer_records(c));
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
   return doc;
 }
 
-void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now) {
+std::vector<store::TimerRecord> Engine::Impl::timer_records(const Case& c) const {
+  std::vector<store::TimerRecord> timers;
+  for (const TimerDue& t : timers_for(c, context_of(c)))
+    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock, t.due.epoch_seconds()});
+  return timers;
+}
+
+void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now,
+                                    std::vector<FiredTimer>* fired) {
+  const std::int64_t limit = now.epoch_seconds();
+  // A case's timers in the store's order (due, kind, clock); the rows kept in memory between the firings,
+  // as the store would hold them after each, and written once at the end.
+  const auto earlier = [](const store::TimerRecord& a, const store::TimerRecord& b) {
+    return std::tie(a.due, a.kind, a.clock) < std::tie(b.due, b.kind, b.clock);
+  };
+  auto pending = tx.timers(c.id);
+  const auto next_due = [&]() -> const store::TimerRecord* {
+    const auto it = std::min_element(pending.begin(), pending.end(), earlier);
+    return it != pending.end() && it->due <= limit ? &*it : nullptr;
+  };
   // Recorded as of the first timer that fires, so the log stays in time order.
-  auto due = tx.due_timers(c.id, now.epoch_seconds());
-  if (adopt_current_calendar(tx, c, due.empty() ? now : Instant::from_epoch_seconds(due.front().due)))
-    due = tx.due_timers(c.id, now.epoch_seconds());  // the new calendar may have moved them
+  const store::TimerRecord* first = next_due();
+  if (adopt_current_calendar(tx, c, first ? Instant::from_epoch_seconds(first->due) : now))
+    pending = tx.timers(c.id);  // the new calendar may have moved them
+  const std::int64_t expected_version = c.version;
+  Outcome all{{}, c, {}};
+  struct Firing {
+    store::TimerRecord timer;
+    std::size_t first_event, events;
+  };
+  std::vector<Firing> firings;
+  bool dropped = false;  // pending differs from timers_for(all.after)
   // Firing a timer can make another one due (a deemed acceptance starts the decision clocks); the loop ends
   // because every firing moves the case's last event forward or removes the timer.
-  for (int guard = 0; guard < 64; ++guard, due = tx.due_timers(c.id, now.epoch_seconds())) {
-    if (due.empty()) return;
-    const auto& t = due.front();
-    const Outcome out =
-        run_timer(c, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)}, context_of(c));
-    persist(tx, c.version, out);
+  for (int guard = 0;; ++guard) {
+    const store::TimerRecord* due = next_due();
+    if (!due) break;
+    if (guard == 64) throw Error(ErrorCode::internal, "timers of case " + c.id + " keep firing");
+    const store::TimerRecord t = *due;
+    Outcome out =
+        run_timer(all.after, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)},
+                  context_of(all.after));
     if (out.events.empty()) {  // no longer applies: drop it so the loop moves on
-      auto left = tx.timers(c.id);
-      std::erase(left, t);
-      tx.replace_timers(c.id, left);
+      std::erase(pending, t);
+      dropped = true;
+      continue;
     }
-    c = out.after;
+    firings.push_back({t, all.events.size(), out.events.size()});
+    for (std::size_t i = 0; i < out.events.size(); ++i) {
+      all.states.push_back(i < out.states.size() ? out.states[i] : out.after.state);
+      all.events.push_back(std::move(out.events[i]));
+    }
+    all.after = std::move(out.after);
+    pending = timer_records(all.after);
+    dropped = false;
   }
-  throw Error(ErrorCode::internal, "timers of case " + c.id + " keep firing");
+  std::vector<store::EventRecord> appended;
+  if (!all.events.empty()) persist(tx, expected_version, all, &appended);
+  if (dropped) tx.replace_timers(c.id, pending);
+  c = std::move(all.after);
+  if (!fired) return;
+  for (const Firing& f : firings) {
+    // The keys in the order nlohmann writes an object (sorted), as run_due answered when it built a tree.
+    std::string a = "{\"case\":" + json(f.timer.case_id).dump() + ",\"clock\":" + json(f.timer.clock).dump() +
+                    ",\"due\":\"" +
+                    Instant::from_epoch_seconds(f.timer.due).to_rfc3339(config.utc_offset_minutes) +
+                    "\",\"events\":[";
+    for (std::size_t i = f.first_event; i < f.first_event + f.events; ++i) {
+      if (i > f.first_event) a += ',';
+      a += event_text(appended[i]);
+    }
+    a += "],\"kind\":" + json(f.timer.kind).dump() + "}";
+    fired->push_back({f.timer, std::move(a)});
+  }
+}
+
+std::string Engine::Impl::event_text(const store::EventRecord& e) {
+  return "{\"actor\":" + e.actor + ",\"at\":" + json(e.at).dump() + ",\"data\":" + e.data +
+         ",\"hash\":" + json(e.hash).dump() + ",\"prev_hash\":" + json(e.prev_hash).dump() +
+         ",\"seq\":" + std::to_string(e.seq) + ",\"type\":" + json(e.type).dump() + "}";
 }
 
 json Engine::Impl::event_json(const store::EventRecord& e) const {
@@ -759,72 +814,63 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
   } catch (const Error& e) {
     throw Error(ErrorCode::invalid_argument, std::string("now: ") + e.what(), "/now");
   }
-  json fired = json::array();
+  std::vector<Impl::FiredTimer> fired;
+  std::set<std::string> failed;  // cases whose firing failed in this call: left due, not claimed again
   for (bool more = true; more;) {
-    // One slice of the backlog per job, so commands are not held up behind a long run.
-    m.writes->run([&](store::Transaction& batch) -> JobResult {
-      store::Transaction* tx = &batch;
-      const auto claimed = tx->claim_due_timers(now.epoch_seconds(), Impl::kRunDueSlice);
-      more = !claimed.empty();  // firing may leave new timers already due
-      // In due order (the store's: due, case, kind, clock), also among the timers a firing creates already
-      // due (a deemed acceptance starts the decision clock, …): those due no later than this slice's last
-      // timer join the queue; later ones are left to the next claim, which returns them in order.
-      const auto earlier = [](const store::TimerRecord& a, const store::TimerRecord& b) {
-        return std::tie(a.due, a.case_id, a.kind, a.clock) < std::tie(b.due, b.case_id, b.kind, b.clock);
-      };
-      std::set<store::TimerRecord, decltype(earlier)> queue(claimed.begin(), claimed.end(), earlier);
-      const std::int64_t horizon = claimed.empty() ? 0 : claimed.back().due;
-      const auto enqueue_due = [&](const store::TimerRecord& fired_now) {
-        for (auto& n : tx->due_timers(fired_now.case_id, horizon))
-          if (n != fired_now) queue.insert(std::move(n));
-      };
-      // A bound, should a firing ever re-create due timers without end: the rest wait for the next claim.
-      for (int left = 4 * Impl::kRunDueSlice; !queue.empty() && left > 0; --left) {
-        const store::TimerRecord t = *queue.begin();
-        queue.erase(queue.begin());
-        const auto pending = tx->timers(t.case_id);
-        if (std::find(pending.begin(), pending.end(), t) == pending.end())
-          continue;  // an earlier firing replaced it
-        const auto record = tx->load_case(t.case_id);
-        if (!record) continue;
-        Case c = m.load_case(*tx, *record);
-        const TimerDue due{stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)};
-        tx->savepoint("timer");
-        if (m.adopt_current_calendar(*tx, c, due.due)) {
-          const auto left = tx->timers(c.id);
-          if (std::find(left.begin(), left.end(), t) == left.end()) {  // the new calendar moved it
-            tx->release("timer");
-            enqueue_due(t);
-            continue;
+    // One slice of the backlog per job, so commands are not held up behind a long run. A slice is the cases
+    // of the first due timers; each is loaded once and fires every timer due by `now` (also those a firing
+    // creates: a deemed acceptance starts the decision clocks) in one write, so the slice shares the
+    // transaction and the case cache.
+    m.writes->run([&](store::Transaction& tx) -> JobResult {
+      std::vector<std::string> slice;
+      // Past the timers of the cases that failed (a few each), so they do not fill the claim.
+      const auto claim = static_cast<int>(Impl::kRunDueSlice + 16 * failed.size());
+      for (const auto& t : tx.claim_due_timers(now.epoch_seconds(), claim))
+        if (!failed.count(t.case_id) && std::find(slice.begin(), slice.end(), t.case_id) == slice.end() &&
+            slice.size() < static_cast<std::size_t>(Impl::kRunDueSlice))
+          slice.push_back(t.case_id);
+      more = !slice.empty();
+      for (const std::string& id : slice) {
+        // A case that cannot fire (its log does not replay, …) is rolled back alone and left due; the others
+        // of the slice fire. A storage error fails the slice.
+        const auto skip = [&](const char* why) {
+          tx.rollback_to("timers");  // rolls back and ends the savepoint
+          m.cases.forget(id);
+          failed.insert(id);
+          m.log->error("timers of case {} not fired: {}", id, why);
+        };
+        const std::size_t answered = fired.size();
+        tx.savepoint("timers");
+        try {
+          if (const auto record = tx.load_case(id)) {
+            Case c = m.load_case(tx, *record);
+            m.fire_case_timers(tx, c, now, &fired);
           }
+          tx.release("timers");
+        } catch (const Error& e) {
+          if (e.code() == ErrorCode::storage) throw;
+          fired.resize(answered);
+          skip(e.what());
+        } catch (const std::exception& e) {
+          fired.resize(answered);
+          skip(e.what());
         }
-        const Outcome out = run_timer(c, due, m.context_of(c));
-        std::vector<store::EventRecord> appended;
-        m.persist(*tx, c.version, out, &appended);
-        if (out.events.empty()) {
-          auto left = tx->timers(c.id);
-          std::erase(left, t);
-          tx->replace_timers(c.id, left);
-        }
-        tx->release("timer");
-        if (!out.events.empty()) {
-          json events = json::array();
-          for (const auto& e : appended) events.push_back(m.event_json(e));
-          // Built field by field: a braced list holding a one-element array would be read as nested lists.
-          json f = json::object();
-          f["case"] = t.case_id;
-          f["kind"] = t.kind;
-          f["clock"] = t.clock;
-          f["due"] = due.due.to_rfc3339(m.config.utc_offset_minutes);
-          f["events"] = std::move(events);
-          fired.push_back(std::move(f));
-        }
-        enqueue_due(t);
       }
       return {};
     });
   }
-  return fired.dump();
+  // In due order across the cases (the store's order: due, case, kind, clock): a case fires all its due
+  // timers at once, so the slices' answers interleave.
+  std::stable_sort(fired.begin(), fired.end(), [](const Impl::FiredTimer& a, const Impl::FiredTimer& b) {
+    return std::tie(a.timer.due, a.timer.case_id, a.timer.kind, a.timer.clock) <
+           std::tie(b.timer.due, b.timer.case_id, b.timer.kind, b.timer.clock);
+  });
+  std::string answer = "[";
+  for (const auto& f : fired) {
+    if (answer.size() > 1) answer += ',';
+    answer += f.answer;
+  }
+  return answer + "]";
 }
 
 std::string Engine::add_working_days(std::string_view date, int n) const {

@@ -53,7 +53,9 @@ struct Engine::Impl {
 
   // Every write goes through the group-commit queue; reads run beside it (SQLite WAL / PostgreSQL MVCC).
   static constexpr std::size_t kMaxBatch = 256;
-  static constexpr int kRunDueSlice = 256;  // timers claimed per run_due job
+  // A run_due job: the cases of this many due timers. Small enough that the savepoints inside the job stay
+  // cheap (SQLite walks the statement journal on each release), large enough to share one commit.
+  static constexpr int kRunDueSlice = 64;
   std::unique_ptr<WriteQueue> writes;
   // "kind/name/version" already stored; touched only by the queue's leader. A key a job adds is removed
   // again if that job's writes are rolled back.
@@ -110,8 +112,20 @@ struct Engine::Impl {
   /// deadlines it changes (docs/calendar.md). Other cases move to it at their next write.
   void recompute_for_new_calendar();
 
-  /// Fires the case's timers due at or before `now` (before a command runs). Updates `c` in place.
-  void fire_case_timers(store::Transaction& tx, Case& c, Instant now);
+  /// The timer rows the store keeps for `c` (what `persist` writes).
+  std::vector<store::TimerRecord> timer_records(const Case& c) const;
+
+  /// A timer that fired: its row and what run_due answers for it (JSON text).
+  struct FiredTimer {
+    store::TimerRecord timer;
+    std::string answer;
+  };
+  /// Fires the case's timers due at or before `now`, in due order (before a command runs, and run_due's
+  /// batches). The case is written once however many fire: their events appended together, the projection
+  /// and the timer diff once, so a backlog costs one load and one write per case. Adds each firing to
+  /// `fired` when given. Updates `c` in place.
+  void fire_case_timers(store::Transaction& tx, Case& c, Instant now,
+                        std::vector<FiredTimer>* fired = nullptr);
 
   // --- what an actor may see (access.cpp, docs/policy.md)
   // ---------------------------------------------------
@@ -139,6 +153,9 @@ struct Engine::Impl {
                                           std::string_view command_id) const;
 
   nlohmann::json event_json(const store::EventRecord& e) const;
+  /// event_json(e).dump() for an event this engine just wrote: its actor and data texts are its own dumps,
+  /// so they are spliced in instead of parsed and written again.
+  static std::string event_text(const store::EventRecord& e);
   /// Once, after the migration that back-filled the feed: the state after each back-filled event, by replay
   /// (the migration could give only a case's newest event its state). lib/engine/feed.cpp.
   void fill_backfilled_feed_states();

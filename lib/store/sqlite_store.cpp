@@ -987,6 +987,11 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
     }
     writer_->db.exec("PRAGMA synchronous = " + sync);
     writer_->db.exec("PRAGMA foreign_keys = ON");
+    // A batch (group commit, a slice of run_due) dirties more pages than SQLite's default 2 MiB cache: they
+    // would spill to the WAL in the middle of the transaction. Inside a job's savepoint every page written
+    // is first copied to the statement journal: in memory, not written to a temporary file page by page.
+    writer_->db.exec("PRAGMA cache_size = -32768");
+    writer_->db.exec("PRAGMA temp_store = MEMORY");
 
     const int current = read_schema_version(*writer_);
     if (current > sqlite_latest_schema_version()) {

@@ -3,12 +3,11 @@
 // touched, and naming a tamper in a later page with its case and seq.
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "engine/engine_impl.hpp"
 #include "engine/verify.hpp"
 #include "store/hash_chain.hpp"
 #include "support/engine_fixture.hpp"
+#include "support/raw_sql.hpp"
 #include "support/test_database.hpp"
 #include "support/verify_report.hpp"
 
@@ -17,20 +16,6 @@ namespace {
 
 class VerifyPagesTest : public ::testing::TestWithParam<std::string> {
  protected:
-  /// Runs `sql` behind the engine's back.
-  static void exec_sql(const TestDatabase& db, const std::string& sql) {
-    if (db.backend() == "sqlite") {
-      SQLite::Database c(db.url(), SQLite::OPEN_READWRITE);
-      c.exec(sql);
-      return;
-    }
-#if PERMITFLOW_WITH_POSTGRES
-    pqxx::connection c(db.url());
-    pqxx::work w(c);
-    w.exec(sql);
-    w.commit();
-#endif
-  }
   static std::string quoted(const std::string& s) {
     std::string out = "'";
     for (const char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
