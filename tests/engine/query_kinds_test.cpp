@@ -27,8 +27,9 @@ class QueryKindsTest : public EngineTest {
     execute(complaint_id, command("dispatch", kDispatcher, at("2026-06-01", "09:10")));
   }
   std::vector<std::string> ids(const json& q) {
+    const json answer = query(q);
     std::vector<std::string> out;
-    for (const auto& c : query(q)["cases"]) out.push_back(c["id"]);
+    for (const auto& c : answer["cases"]) out.push_back(c["id"]);
     return out;
   }
   std::string refused_at(const json& q) {
