@@ -129,6 +129,11 @@ struct Engine::Impl {
 
   // --- what an actor may see (access.cpp, docs/policy.md)
   // ---------------------------------------------------
+  /// A stored kind name: rows, documents and logs written before complaints existed have none and are
+  /// permits.
+  static Kind stored_kind(std::string_view name);
+  /// The "kind" of a stored document or a log's first event (stored_kind()).
+  static Kind kind_of_document(const nlohmann::json& doc);
   /// The audience of a stored case document; `load` gives the Case when the document cannot tell (a
   /// reopened complaint may have been held by a unit no longer named in it).
   Audience audience_of_document(const nlohmann::json& doc, const std::function<Case()>& load) const;
