@@ -62,15 +62,10 @@ std::string differing_paths(const json& stored, const json& replayed) {
 /// A case is replayed with the stored content of the version it was submitted under; its `submitted` event
 /// names that content's hash (events of older databases do not: their projection check below still judges
 /// them by the stored content). A different hash means the version was edited in place after the case began.
-void check_definition_hash(const Engine::Impl& m, const std::string& id, const store::EventRecord& first,
+void check_definition_hash(const Engine::Impl& m, const std::string& id, const Event& first,
                            Problems& problems) {
-  if (first.seq != 1 || parse_event_type(first.type) != EventType::submitted) return;
-  json data;
-  try {
-    data = json::parse(first.data);
-  } catch (const std::exception&) {
-    return;  // the replay reports it
-  }
+  if (first.seq != 1 || first.type != EventType::submitted) return;
+  const auto& data = first.data;
   const auto hash = data.find("definition_hash");
   const auto permit = data.find("permit");
   const auto version = data.find("definition_version");
@@ -172,7 +167,6 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
     expected_seq = e.seq + 1;
   }
   if (!record) return out;
-  check_definition_hash(m, id, events.front(), out.problems);
 
   // The log is replayed once: up to the snapshot's version first when the snapshot lags (it is taken every
   // few events), kept to compare with the snapshot below, then on to the end.
@@ -180,12 +174,14 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
   const std::int64_t snapshot_version = record->snapshot.empty() ? 0 : record->snapshot_version;
   std::optional<Case> at_snapshot;
   Case replayed;
+  // The submitted event is parsed once, by the replay, and its definition hash checked there.
+  const auto definition_hash = [&](const Event& e) { check_definition_hash(m, id, e, out.problems); };
   try {
     if (snapshot_version > 0 && snapshot_version < static_cast<std::int64_t>(log.size())) {
-      at_snapshot = m.replay(log.first(static_cast<std::size_t>(snapshot_version)));
+      at_snapshot = m.replay(log.first(static_cast<std::size_t>(snapshot_version)), {}, definition_hash);
       replayed = m.replay(log.subspan(static_cast<std::size_t>(snapshot_version)), *at_snapshot);
     } else {
-      replayed = m.replay(log);
+      replayed = m.replay(log, {}, definition_hash);
     }
   } catch (const std::exception& ex) {
     out.problems.add(id, std::nullopt, std::string("the log does not replay: ") + ex.what());
