@@ -273,7 +273,7 @@ Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& re
   return replay(tx.events(record.id, 0));
 }
 
-std::string Engine::Impl::document(const Case& c) const { return to_json(c, context_of(c)).dump(); }
+std::string Engine::Impl::document(const Case& c) const { return document_text(c, context_of(c)); }
 
 store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) const {
   store::CaseRecord r;
