@@ -58,8 +58,9 @@ class WriteQueue {
   /// nothing of its first run but through PreparedWrites::after_write).
   std::string run_prepared(const Job& job);
 
-  /// How many transactions and jobs have been committed (for tests and benchmarks), and of those jobs,
-  /// how many were written as prepared and how many were run again in the leader because a case moved.
+  /// How many transactions and jobs have been committed (for tests and benchmarks); and how many prepared
+  /// jobs the leader wrote as prepared, and how many it ran again because a case moved (counted when the
+  /// leader took them, whether or not their batch then committed).
   struct Stats {
     std::size_t batches = 0;
     std::size_t jobs = 0;
