@@ -98,6 +98,9 @@ struct Engine::Impl {
   /// case document after it (what a command answers). Runs inside a write-queue job.
   std::string persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
                       std::vector<store::EventRecord>* appended = nullptr);
+  /// Caches `c` as written with `doc` (and forgets it if those writes roll back): at once in the leader,
+  /// after the leader made the writes when the job is prepared (PreparedWrites::after_write).
+  void cache_written(store::Transaction& tx, const Case& c, const std::string& doc);
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
