@@ -21,12 +21,11 @@ Actor actor_arg(std::string_view actor_json) {
 
 const json kWithheld = {{"withheld", true}};
 
-// A stored document's "kind"; documents written before complaints existed have none and are permits.
-Kind kind_of_document(const json& doc) {
-  return parse_kind(doc.value("kind", "permit")).value_or(Kind::permit);
-}
-
 }  // namespace
+
+Kind Engine::Impl::stored_kind(std::string_view name) { return parse_kind(name).value_or(Kind::permit); }
+
+Kind Engine::Impl::kind_of_document(const json& doc) { return stored_kind(doc.value("kind", "")); }
 
 const PermitDefinition& Engine::Impl::definition_of_document(const json& doc) const {
   return definition_of(doc.at(std::string(workflow(kind_of_document(doc)).subject_key())).get<std::string>(),

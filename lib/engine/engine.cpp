@@ -15,6 +15,7 @@
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/feed_profiles.hpp"
+#include "engine/prepared_writes.hpp"
 #include "permitflow/version.hpp"
 
 namespace permitflow {
@@ -275,7 +276,7 @@ Case Engine::Impl::load_case(store::Transaction& tx, const store::CaseRecord& re
   return replay(tx.events(record.id, 0));
 }
 
-std::string Engine::Impl::document(const Case& c) const { return to_json(c, context_of(c)).dump(); }
+std::string Engine::Impl::document(const Case& c) const { return document_text(c, context_of(c)); }
 
 store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) const {
   store::CaseRecord r;
@@ -322,14 +323,25 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     record.kind = std::string(to_string(c.kind));
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
-    cases.put(c, doc);
-    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+    cache_written(tx, c, doc);
   } else {
     doc = document(c);
   }
   tx.replace_timers(c.id, timer_records(c));
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
   return doc;
+}
+
+void Engine::Impl::cache_written(store::Transaction& tx, const Case& c, const std::string& doc) {
+  auto keep = [this, c, doc] {
+    cases.put(c, doc);
+    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+  };
+  // A prepared job's writes are made later, by the leader: the case is cached then, not before.
+  if (PreparedWrites* prepared = PreparedWrites::of(tx))
+    prepared->after_write(std::move(keep));
+  else
+    keep();
 }
 
 std::vector<store::TimerRecord> Engine::Impl::timer_records(const Case& c) const {
@@ -425,6 +437,7 @@ json Engine::Impl::event_json(const store::EventRecord& e) const {
 }
 
 void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def) {
+  PreparedWrites::leader_only(tx, "remember a definition");  // remembered_documents is the leader's
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
@@ -433,6 +446,7 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
 }
 
 void Engine::Impl::remember_calendar(store::Transaction& tx) {
+  PreparedWrites::leader_only(tx, "remember a calendar");
   const std::string key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
   if (remembered_documents.count(key)) return;
   tx.remember_document(
@@ -524,9 +538,11 @@ std::string Engine::definitions(std::string_view date) const {
 
 std::string Engine::precheck(std::string_view application_json) const {
   Application app = parse_application(application_json);
-  if (app.kind != Kind::permit)
-    in::fail("/kind", "a complaint has no checklist to pre-check; submit it (pf_submit) to file it");
-  const auto def = impl_->definition_for(app, Kind::permit);
+  if (!workflow(app.kind).checks_applications()) {
+    in::fail("/kind", "a " + std::string(to_string(app.kind)) +
+                          " has no checklist to pre-check; submit it (pf_submit) to file it");
+  }
+  const auto def = impl_->definition_for(app, app.kind);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
   check_commitment_rules(app, *def);
@@ -569,7 +585,6 @@ std::string Engine::precheck(std::string_view application_json) const {
 std::string Engine::submit(std::string_view application_json) {
   Impl& m = *impl_;
   const Application app = parse_application(application_json);
-  const bool complaint = app.kind == Kind::complaint;
   const auto def = m.definition_for(app, app.kind);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
@@ -586,8 +601,9 @@ std::string Engine::submit(std::string_view application_json) {
           return {m.answer(app.actor, m.load_case(*tx, *rec), rec->document), nullptr};
       }
     }
-    std::vector<std::string> flags =
-        complaint ? std::vector<std::string>{} : compute_flags(*def, app.facts, app.at, m.calendar, off);
+    std::vector<std::string> flags = workflow(app.kind).checks_applications()
+                                         ? compute_flags(*def, app.facts, app.at, m.calendar, off)
+                                         : std::vector<std::string>{};
     std::optional<Date> renewal_expiry;
     if (app.renewal_of) {  // 延续 (Art 50): a new case for a permit in force
       const auto old = tx->load_case(*app.renewal_of);
@@ -631,7 +647,8 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
   const Command cmd = parse_command(command_json);
   const std::string id = case_id_arg(case_id);
 
-  return m.writes->run([&](store::Transaction& batch) -> JobResult {
+  // Prepared on this thread, written by the leader (lib/engine/write_queue.hpp): the job may run twice.
+  return m.writes->run_prepared([&](store::Transaction& batch) -> JobResult {
     store::Transaction* tx = &batch;
     const auto record = tx->load_case(id);
     if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");
@@ -704,38 +721,44 @@ std::string Engine::query(std::string_view query_json) const {
       {"permit", "kind", "category", "unit", "state", "light", "applicant", "reporter", "awaiting_department",
        "due_before", "due_after", "actor", "limit", "after", "tolerance_pending", "verification_open"});
   store::CaseFilter f;
-  f.permit = in::opt_string(q, "permit", "", in::kMaxId).value_or("");
-  if (!f.permit.empty() && !impl_->definitions.current(f.permit))
-    in::fail("/permit", "unknown permit '" + f.permit + "'");
-  // Complaints (docs/complaints.md): the category is stored where a permit's type is, so a kind is the set of
-  // its definitions' ids, filtered in SQL; the unit (which changes with each dispatch) filters the documents.
   std::optional<Kind> kind;
   if (const auto named = in::opt_string(q, "kind", "", 16); named && !named->empty()) {
     kind = parse_kind(*named);
     if (!kind) in::fail("/kind", "unknown kind '" + *named + "' (permit or complaint)");
   }
-  const std::string category = in::opt_string(q, "category", "", in::kMaxId).value_or("");
-  if (!category.empty()) {
-    if (!impl_->definitions.current(category, Kind::complaint))
-      in::fail("/category", "unknown complaint category '" + category + "'");
-    if (!f.permit.empty()) in::fail("/category", "give either a permit or a category");
-    if (kind == Kind::permit) in::fail("/category", "a category selects complaints, not permits");
-    f.permit = category;
-    kind = Kind::complaint;
-  }
-  if (!f.permit.empty() && category.empty()) {
-    if (kind == Kind::complaint) in::fail("/permit", "a permit type selects permits, not complaints");
-    kind = Kind::permit;
+  // A workflow's subject key ("permit", "category") selects its kind. Every subject is stored where a
+  // permit's type is, so a kind is the set of its definitions' ids, filtered in SQL.
+  const Workflow* subject_of = nullptr;
+  for (const Workflow* w : workflows()) {
+    const std::string key(w->subject_key());
+    const std::string subject = in::opt_string(q, key, "", in::kMaxId).value_or("");
+    if (subject.empty()) continue;
+    if (!impl_->definitions.current(subject, w->kind()))
+      in::fail("/" + key, "unknown " + std::string(w->subject_noun()) + " '" + subject + "'");
+    if (subject_of)
+      in::fail("/" + key, "give either a " + std::string(subject_of->subject_key()) + " or a " + key);
+    if (kind && *kind != w->kind()) {
+      in::fail("/" + key, "a " + key + " selects " + std::string(to_string(w->kind())) + "s, not " +
+                              std::string(to_string(*kind)) + "s");
+    }
+    f.permit = subject;
+    kind = w->kind();
+    subject_of = w;
   }
   std::string unit = in::opt_string(q, "unit", "", in::kMaxId).value_or("");
   f.state = in::opt_string(q, "state", "", 32).value_or("");
   if (!f.state.empty() && !parse_state(f.state)) in::fail("/state", "unknown state '" + f.state + "'");
   f.light = in::opt_string(q, "light", "", 16).value_or("");
   if (!f.light.empty() && !parse_light(f.light)) in::fail("/light", "unknown light '" + f.light + "'");
+  // "applicant" filters the owner of a case of any kind (docs/contract.md §10); another workflow's owner key
+  // ("reporter") filters the owner and selects that workflow's kind.
   f.applicant = in::opt_string(q, "applicant", "", in::kMaxId).value_or("");
-  if (auto reporter = in::opt_string(q, "reporter", "", in::kMaxId)) {
-    f.applicant = *reporter;
-    kind = Kind::complaint;
+  for (const Workflow* w : workflows()) {
+    if (w->owner_key() == "applicant") continue;
+    if (auto owner = in::opt_string(q, std::string(w->owner_key()), "", in::kMaxId)) {
+      f.applicant = *owner;
+      kind = w->kind();
+    }
   }
   f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
   if (!f.awaiting_department.empty()) {  // a typo would otherwise look like "nothing is waiting"
@@ -756,7 +779,14 @@ std::string Engine::query(std::string_view query_json) const {
     tolerance_pending = in::get_bool(q, "tolerance_pending", "");
   if (q.contains("verification_open") && !q["verification_open"].is_null())
     verification_open = in::get_bool(q, "verification_open", "");
-  if ((tolerance_pending || verification_open) && !kind) kind = Kind::permit;
+  // Given without a kind, a filter that only one workflow's documents answer selects that kind.
+  for (const Workflow* w : workflows()) {
+    for (const std::string_view name : w->query_filters()) {
+      const std::string key(name);
+      const bool given = q.contains(key) && !q[key].is_null() && q[key] != json("");
+      if (given && !kind) kind = w->kind();
+    }
+  }
   // With an actor, only what it may see (docs/policy.md): the kind and the owner in SQL, the rest of the
   // rule (a reviewer's department, a handler's units) on each document while the page is read.
   std::optional<Actor> actor;

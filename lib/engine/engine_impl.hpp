@@ -100,6 +100,9 @@ struct Engine::Impl {
   /// case document after it (what a command answers). Runs inside a write-queue job.
   std::string persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
                       std::vector<store::EventRecord>* appended = nullptr);
+  /// Caches `c` as written with `doc` (and forgets it if those writes roll back): at once in the leader,
+  /// after the leader made the writes when the job is prepared (PreparedWrites::after_write).
+  void cache_written(store::Transaction& tx, const Case& c, const std::string& doc);
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 
@@ -131,6 +134,11 @@ struct Engine::Impl {
 
   // --- what an actor may see (access.cpp, docs/policy.md)
   // ---------------------------------------------------
+  /// A stored kind name: rows, documents and logs written before complaints existed have none and are
+  /// permits.
+  static Kind stored_kind(std::string_view name);
+  /// The "kind" of a stored document or a log's first event (stored_kind()).
+  static Kind kind_of_document(const nlohmann::json& doc);
   /// The audience of a stored case document; `load` gives the Case when the document cannot tell (a
   /// reopened complaint may have been held by a unit no longer named in it).
   Audience audience_of_document(const nlohmann::json& doc, const std::function<Case()>& load) const;

@@ -96,7 +96,9 @@ std::string Engine::feed(std::string_view request_json) const {
     in::fail("/profile", "unknown profile '" + profile + "' (raw, provincial or notify)");
   store::FeedQuery query;
   query.limit = static_cast<int>(in::opt_int(q, "limit", "", 1, 1000).value_or(100));
-  query.kinds = string_list(q, "kinds", {"permit", "complaint"});
+  std::vector<std::string> kinds;  // every kind a workflow is registered for
+  for (const Workflow* w : workflows()) kinds.emplace_back(to_string(w->kind()));
+  query.kinds = string_list(q, "kinds", kinds);
   query.types = string_list(q, "types", {});
   query.cases = string_list(q, "cases", {});
   const std::optional<std::int64_t> after = in::opt_int(q, "after", "", 0, kMaxSeq);
@@ -184,7 +186,7 @@ std::vector<json> Engine::Impl::render_profile(store::Transaction& tx, const std
       a = applicants.emplace(r.case_id, c ? c->applicant_id : std::string()).first;
     }
     ctx.applicant_id = a->second;
-    const auto def = definitions.current(r.subject, parse_kind(r.kind).value_or(Kind::permit));
+    const auto def = definitions.current(r.subject, Engine::Impl::stored_kind(r.kind));
     if (def) {
       ctx.subject_name = def->name.zh;
       ctx.subject_name_en = def->name.en;

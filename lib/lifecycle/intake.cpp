@@ -5,6 +5,7 @@
 #include "checklist/checklist.hpp"
 #include "common/json_input.hpp"
 #include "lifecycle/lifecycle.hpp"
+#include "lifecycle/workflow.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -23,20 +24,14 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
                {"definition_version", def.version},
                {"definition_hash", def.hash},  // pins the content (docs/log_format.md)
                {"calendar_version", cal.version()},
-               {"applicant", {{"id", app.applicant.id}, {"name", app.applicant.name}}},
                {"facts", app.facts},
                {"materials", materials_to_json(materials)},
                {"received_on", received.to_string()},
                {"flags", flags}};
-  if (app.kind == Kind::complaint) {  // the reporter, not an applicant; no facts or materials
-    data.erase("applicant");
-    data["kind"] = std::string(to_string(app.kind));
-    data["category"] = def.id;
-    data["reporter"] = {{"id", app.applicant.id}, {"name", app.applicant.name}};
-    data["source"] = app.source;
-    data["description"] = app.description;
-    data["location"] = app.location;
-  }
+  // The owner under its workflow's key ("applicant", "reporter"), then what only that workflow logs.
+  const Workflow& w = workflow(app.kind);
+  data[std::string(w.owner_key())] = {{"id", app.applicant.id}, {"name", app.applicant.name}};
+  w.submitted_fields(app, def, data);
   if (app.renewal_of) data["renewal_of"] = *app.renewal_of;
   if (app.commitment) {
     data["commitment"] = signed_commitment_json(app.commitment->signature);

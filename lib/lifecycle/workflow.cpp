@@ -18,15 +18,21 @@ std::string owner_of(const json& doc, const Workflow& w) {
 // A permit application (docs/contract.md): applicant, clerk, head and reviewers of the co-approving
 // departments.
 class PermitWorkflow final : public Workflow {
+  static constexpr std::string_view kFilters[] = {"awaiting_department", "tolerance_pending",
+                                                  "verification_open"};
+
  public:
   Kind kind() const noexcept override { return Kind::permit; }
   std::string_view subject_key() const noexcept override { return "permit"; }
   std::string_view owner_key() const noexcept override { return "applicant"; }
   std::string_view subject_noun() const noexcept override { return "permit"; }
+  bool checks_applications() const noexcept override { return true; }
   bool serves(Role r) const noexcept override {
     return r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer ||
            r == Role::supervisor;
   }
+  std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
+  void submitted_fields(const Application&, const PermitDefinition&, json&) const override {}
   void authorize_submit(const Actor& actor, const std::string& owner_id, std::string_view) const override {
     authorize_submit_permit(actor, owner_id);
   }
@@ -51,14 +57,26 @@ class PermitWorkflow final : public Workflow {
 // A complaint of the quick-service line (docs/complaints.md): reporter, dispatcher, handlers of the units,
 // leaders.
 class ComplaintWorkflow final : public Workflow {
+  static constexpr std::string_view kFilters[] = {"unit"};
+
  public:
   Kind kind() const noexcept override { return Kind::complaint; }
   std::string_view subject_key() const noexcept override { return "category"; }
   std::string_view owner_key() const noexcept override { return "reporter"; }
   std::string_view subject_noun() const noexcept override { return "complaint category"; }
+  bool checks_applications() const noexcept override { return false; }
   bool serves(Role r) const noexcept override {
     return r == Role::reporter || r == Role::dispatcher || r == Role::handler || r == Role::leader ||
            r == Role::supervisor;
+  }
+  std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
+  void submitted_fields(const Application& app, const PermitDefinition& def, json& data) const override {
+    // No facts or materials are asked of a reporter; the log names the kind (docs/log_format.md).
+    data["kind"] = std::string(to_string(kind()));
+    data[std::string(subject_key())] = def.id;
+    data["source"] = app.source;
+    data["description"] = app.description;
+    data["location"] = app.location;
   }
   void authorize_submit(const Actor& actor, const std::string& owner_id,
                         std::string_view source) const override {
@@ -90,22 +108,23 @@ class ComplaintWorkflow final : public Workflow {
 const PermitWorkflow kPermit;
 const ComplaintWorkflow kComplaint;
 
-// The registry: one workflow per Kind.
-constexpr std::array<std::pair<Kind, const Workflow*>, 2> kWorkflows{
-    {{Kind::permit, &kPermit}, {Kind::complaint, &kComplaint}}};
+// The registry: one workflow per Kind, in the order answers list the kinds.
+constexpr std::array<const Workflow*, 2> kWorkflows{&kPermit, &kComplaint};
 
 }  // namespace
 
+std::span<const Workflow* const> workflows() noexcept { return kWorkflows; }
+
 const Workflow& workflow(Kind kind) {
-  for (const auto& [k, w] : kWorkflows)
-    if (k == kind) return *w;
+  for (const Workflow* w : kWorkflows)
+    if (w->kind() == kind) return *w;
   throw Error(ErrorCode::internal, "no workflow for kind '" + std::string(to_string(kind)) + "'");
 }
 
 std::vector<Kind> kinds_served_by(Role r) {
   std::vector<Kind> out;
-  for (const auto& [k, w] : kWorkflows)
-    if (w->serves(r)) out.push_back(k);
+  for (const Workflow* w : kWorkflows)
+    if (w->serves(r)) out.push_back(w->kind());
   return out;
 }
 

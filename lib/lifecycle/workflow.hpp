@@ -7,12 +7,14 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "case/application.hpp"
 #include "case/case.hpp"
 #include "lifecycle/command.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -36,8 +38,18 @@ class Workflow {
   virtual std::string_view subject_key() const noexcept = 0;
   virtual std::string_view owner_key() const noexcept = 0;
   virtual std::string_view subject_noun() const noexcept = 0;
+  /// Whether an application of this kind is checked against its definition's checklist and flagging rules
+  /// (precheck, the flags of `submitted`).
+  virtual bool checks_applications() const noexcept = 0;
   /// Whether `r` works on cases of this kind: a query by such an actor selects this kind only.
   virtual bool serves(Role r) const noexcept = 0;
+  /// The query filters that read fields only its documents have ("tolerance_pending", "unit", …): given
+  /// without a kind, such a filter selects this kind.
+  virtual std::span<const std::string_view> query_filters() const noexcept = 0;
+  /// Adds its own fields to the data of a new case's `submitted` event (docs/log_format.md); the common
+  /// fields and the owner under owner_key() are written by submitted_event().
+  virtual void submitted_fields(const Application& app, const PermitDefinition& def,
+                                nlohmann::json& data) const = 0;
 
   /// Who may file a case of this kind for `owner_id` through `source`. Throws Error(permission_denied).
   virtual void authorize_submit(const Actor& actor, const std::string& owner_id,
@@ -60,6 +72,9 @@ class Workflow {
 
 /// The workflow of `kind`. Every Kind has one (tests/lifecycle/workflow_test.cpp).
 const Workflow& workflow(Kind kind);
+
+/// Every workflow, in the order of the registry (permit first).
+std::span<const Workflow* const> workflows() noexcept;
 
 /// The kinds whose workflows `r` works on (none for the system, every kind for the supervisor).
 std::vector<Kind> kinds_served_by(Role r);

@@ -3,6 +3,10 @@
 // 2026-06-18), so the report is dated Mon 2026-06-15 and its lights are those at 2026-06-15T00:00+08:00.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "definition/permit_definition.hpp"
 #include "support/engine_fixture.hpp"
 
@@ -195,6 +199,89 @@ TEST_F(ReportTest, CsvHasOneSectionPerTable) {
   EXPECT_LT(csv.find("\n\ncounts,"), csv.find("\n\nlights,"));
   EXPECT_LT(csv.find("\n\nlights,"), csv.find("\n\nsuspended,"));
   EXPECT_LT(csv.find("\n\nsuspended,"), csv.find("\n\nhandling,"));
+}
+
+// The whole report, both kinds' sections, JSON and CSV, without an actor and as a handler and a leader (who
+// see fewer cases and reporters), byte for byte against tests/engine/golden/report/. Run with
+// PERMITFLOW_UPDATE_GOLDEN=1 to rewrite the files after a deliberate change, then review the diff.
+class WholeReportTest : public ReportTest {
+ protected:
+  const json dispatcher = {{"id", "clerk-li"}, {"role", "dispatcher"}};
+  static json handler(const std::string& unit) {
+    return {{"id", "staff-" + unit}, {"role", "handler"}, {"unit", unit}};
+  }
+  std::string file(const std::string& category, const std::string& when, int n) {
+    return EngineTest::submit(
+        json{{"kind", "complaint"},
+             {"category", category},
+             {"reporter", {{"id", "resident-" + std::to_string(n)}, {"name", "居民" + std::to_string(n)}}},
+             {"actor", dispatcher},
+             {"at", when},
+             {"source", "hotline"},
+             {"description", "占道经营"}})["id"];
+  }
+  void dispatch(const std::string& id, const std::string& when, const std::string& unit = "") {
+    json extra = json::object();
+    if (!unit.empty()) extra["unit"] = unit;
+    execute(id, command("dispatch", dispatcher, when, extra));
+  }
+  void finish(const std::string& id, const std::string& unit, const std::string& day, int n, int rating) {
+    execute(id, command("start_handling", handler(unit), at(day, "10:00")));
+    execute(id, command("reply", handler(unit), at(day, "11:00"), {{"reply", "已处理"}}));
+    execute(id, command("check", dispatcher, at(day, "12:00"), {{"passed", true}}));
+    execute(id, command("close", dispatcher, at(day, "13:00")));
+    execute(id, command("rate", {{"id", "resident-" + std::to_string(n)}, {"role", "reporter"}},
+                        at(day, "14:00"), {{"rating", rating}}));
+  }
+  void SetUp() override {
+    ReportTest::SetUp();
+    // Red at the week's end: a consultation (2 working days) dispatched on Monday and never answered.
+    const std::string k1 = file("consultation", at("2026-06-08", "09:00"), 1);
+    execute(k1, command("register", dispatcher, at("2026-06-08", "09:05"), {{"verified", true}}));
+    dispatch(k1, at("2026-06-08", "09:10"));
+    // Returned by sanitation, sent on to law enforcement, put right and rated 5.
+    const std::string k2 = file("help", at("2026-06-08", "10:00"), 2);
+    execute(k2, command("register", dispatcher, at("2026-06-08", "10:05"), {{"verified", true}}));
+    dispatch(k2, at("2026-06-08", "10:10"));
+    execute(k2,
+            command("return", handler("sanitation"), at("2026-06-09", "09:00"), {{"reasons", "不归我们"}}));
+    dispatch(k2, at("2026-06-09", "09:30"), "law_enforcement");
+    finish(k2, "law_enforcement", "2026-06-10", 2, 5);
+    // Rated 2: reopened and open at the week's end.
+    const std::string k3 = file("complaint", at("2026-06-09", "09:00"), 3);
+    execute(k3, command("register", dispatcher, at("2026-06-09", "09:05"), {{"verified", true}}));
+    dispatch(k3, at("2026-06-09", "09:10"));
+    finish(k3, "law_enforcement", "2026-06-11", 3, 2);
+    // Received on Friday, not yet registered: with the dispatcher.
+    file("exposed_garbage", at("2026-06-12", "09:00"), 4);
+    // Filed after the week: not counted.
+    file("help", at("2026-06-15", "09:00"), 5);
+  }
+};
+
+TEST_F(WholeReportTest, MatchesItsGoldenText) {
+  const json leader = {{"id", "deputy-wang"}, {"role", "leader"}};
+  const std::string dir = std::string(PERMITFLOW_SOURCE_DIR) + "/tests/engine/golden/report/";
+  const std::pair<std::string, json> requests[] = {
+      {"week.json", {{"week", "2026-06-10"}}},
+      {"week.csv.json", {{"week", "2026-06-10"}, {"format", "csv"}}},
+      {"week.sanitation.json", {{"week", "2026-06-10"}, {"actor", handler("sanitation")}}},
+      {"week.leader.json", {{"week", "2026-06-10"}, {"actor", leader}}},
+      {"week.leader.csv.json", {{"week", "2026-06-10"}, {"actor", leader}, {"format", "csv"}}},
+  };
+  for (const auto& [name, request] : requests) {
+    const std::string got = engine().report(request.dump()) + "\n";
+    if (const char* update = std::getenv("PERMITFLOW_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+      std::ofstream(dir + name, std::ios::binary) << got;
+      continue;
+    }
+    std::ifstream in(dir + name, std::ios::binary);
+    ASSERT_TRUE(in.good()) << "no golden file " << dir + name
+                           << " (write it with PERMITFLOW_UPDATE_GOLDEN=1)";
+    std::stringstream want;
+    want << in.rdbuf();
+    EXPECT_EQ(got, want.str()) << "the report differs from " << dir + name;
+  }
 }
 
 TEST_F(Supervision, ReportIsDatedByTheFirstWorkingDayAfterTheWeek) {

@@ -46,6 +46,29 @@ TEST_F(ComplaintTest, ReceivedCaseShowsItsHandlingClock) {
   EXPECT_FALSE(c.contains("permit"));
 }
 
+TEST_F(ComplaintTest, PrecheckRefusesAComplaintWhoseWorkflowChecksNoApplication) {
+  const json app = {{"kind", "complaint"},
+                    {"category", "help"},
+                    {"reporter", {{"id", "resident-1"}, {"name", "张三"}}},
+                    {"actor", kDispatcher},
+                    {"at", at("2026-12-07", "09:00")},
+                    {"source", "hotline"},
+                    {"description", "占道经营"}};
+  try {
+    precheck(app);
+    ADD_FAILURE() << "a complaint was pre-checked";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+    EXPECT_EQ(e.field(), "/kind");
+    EXPECT_NE(std::string(e.what()).find("a complaint has no checklist to pre-check"), std::string::npos)
+        << e.what();
+  }
+  // Filed, it carries no flags: its workflow does not run the flagging rules.
+  const std::string id = submit(app)["id"];
+  EXPECT_EQ(history(id)[0]["data"]["flags"], json::array());
+  EXPECT_EQ(get(id)["flags"], json::array());
+}
+
 TEST_F(ComplaintTest, ReturnOnlyWithinTwoWorkingDaysOfDispatch) {
   const std::string id = dispatched("help", at("2026-12-07", "09:00"));
   EXPECT_EQ(get(id)["deadlines"]["return"]["due"], "2026-12-09T17:30:00+08:00");

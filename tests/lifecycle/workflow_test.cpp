@@ -2,6 +2,7 @@
 // kind's work select it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string_view>
 
 #include "lifecycle/workflow.hpp"
@@ -33,6 +34,50 @@ TEST(WorkflowRegistry, EachRoleWorksOnItsKindTheSupervisorOnBothTheSystemOnNone)
   EXPECT_EQ(kinds_served_by(Role::reporter), std::vector<Kind>{Kind::complaint});
   EXPECT_EQ(kinds_served_by(Role::supervisor), (std::vector<Kind>{Kind::permit, Kind::complaint}));
   EXPECT_TRUE(kinds_served_by(Role::system).empty());
+}
+
+TEST(WorkflowRegistry, OnlyPermitApplicationsAreCheckedAgainstAChecklist) {
+  EXPECT_TRUE(workflow(Kind::permit).checks_applications());
+  EXPECT_FALSE(workflow(Kind::complaint).checks_applications());
+}
+
+TEST(WorkflowRegistry, ListsEveryWorkflowOnceInRegistryOrder) {
+  const auto all = workflows();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], &workflow(Kind::permit));
+  EXPECT_EQ(all[1], &workflow(Kind::complaint));
+}
+
+TEST(WorkflowRegistry, QueryFiltersBelongToOneWorkflowEach) {
+  const auto has = [](Kind k, std::string_view key) {
+    const auto f = workflow(k).query_filters();
+    return std::find(f.begin(), f.end(), key) != f.end();
+  };
+  for (const std::string_view key : {"tolerance_pending", "verification_open", "awaiting_department"}) {
+    EXPECT_TRUE(has(Kind::permit, key)) << key;
+    EXPECT_FALSE(has(Kind::complaint, key)) << key;
+  }
+  EXPECT_TRUE(has(Kind::complaint, "unit"));
+  EXPECT_FALSE(has(Kind::permit, "unit"));
+}
+
+TEST(WorkflowRegistry, SubmittedFieldsAreTheWorkflowsOwn) {
+  Application app;
+  app.source = "hotline";
+  app.description = "占道经营";
+  app.location = "人民路1号";
+  PermitDefinition def;
+  def.id = "help";
+  nlohmann::json permit = nlohmann::json::object();
+  workflow(Kind::permit).submitted_fields(app, def, permit);
+  EXPECT_EQ(permit, nlohmann::json::object());
+  nlohmann::json complaint = nlohmann::json::object();
+  workflow(Kind::complaint).submitted_fields(app, def, complaint);
+  EXPECT_EQ(complaint, (nlohmann::json{{"kind", "complaint"},
+                                       {"category", "help"},
+                                       {"source", "hotline"},
+                                       {"description", "占道经营"},
+                                       {"location", "人民路1号"}}));
 }
 
 }  // namespace
