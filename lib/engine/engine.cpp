@@ -248,7 +248,8 @@ const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, i
   return *def;
 }
 
-Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from) const {
+Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from,
+                          const std::function<void(const Event&)>& observe) const {
   Case c = std::move(from);
   const PermitDefinition* def = c.version > 0 ? &definition_of(c.permit, c.definition_version) : nullptr;
   for (const auto& rec : events) {
@@ -257,6 +258,7 @@ Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from)
     if (!def)
       def =
           &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
+    if (observe) observe(e);
     apply_logged(c, e, *def);
   }
   return c;

@@ -91,8 +91,10 @@ struct Engine::Impl {
   /// snapshot (if it loads) and the events after it, else from its whole log.
   Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
   /// Rebuilds a case from its whole log, ignoring any snapshot; or goes on from `from` (the case at the
-  /// version before the first of `events`).
-  Case replay(std::span<const store::EventRecord> events, Case from = {}) const;
+  /// version before the first of `events`). `observe`, if given, sees each event as parsed, before it is
+  /// applied (verify reads the submitted event's data there instead of parsing it a second time).
+  Case replay(std::span<const store::EventRecord> events, Case from = {},
+              const std::function<void(const Event&)>& observe = {}) const;
 
   /// Appends the events of an outcome, writes the projection and replaces the case's timers. Returns the
   /// case document after it (what a command answers). Runs inside a write-queue job.
