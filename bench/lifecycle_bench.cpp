@@ -42,7 +42,7 @@ struct Fixture {
     const Application app = parse_application(lifecycle.application);
     Case c;
     apply(c, submitted_event(id, app, *def, calendar, 480, {}, std::nullopt), ctx);
-    if (json_out) benchmark::DoNotOptimize(to_json(c, ctx).dump());
+    if (json_out) benchmark::DoNotOptimize(document_text(c, ctx));
     std::size_t events = 1;
     for (const auto& text : lifecycle.commands) {
       const Command cmd = parse_command(text);
@@ -50,7 +50,7 @@ struct Fixture {
       Outcome o = run_command(c, cmd, ctx);
       events += o.events.size();
       c = std::move(o.after);
-      if (json_out) benchmark::DoNotOptimize(to_json(c, ctx).dump());
+      if (json_out) benchmark::DoNotOptimize(document_text(c, ctx));
     }
     out = std::move(c);
     return events;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "case/application.hpp"
+#include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
 #include "permitflow/error.hpp"
 
@@ -17,8 +18,6 @@ std::optional<Date> opt_date(const json& j, const char* key) {
   return Date::parse(it->get<std::string>());
 }
 
-json date_or_null(const std::optional<Date>& d) { return d ? json(d->to_string()) : json(nullptr); }
-
 std::string str(const json& j, const char* key) {
   const auto it = j.find(key);
   return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
@@ -32,13 +31,6 @@ SubmittedMaterial material_from_json(const json& m) {
   out.sha256 = str(m, "sha256");
   out.received_on = Date::parse(m.at("received_on").get<std::string>());
   return out;
-}
-
-json material_to_json(const SubmittedMaterial& m) {
-  json j = {{"id", m.id}, {"format", m.format}, {"expires_on", date_or_null(m.expires_on)}};
-  if (!m.sha256.empty()) j["sha256"] = m.sha256;
-  j["received_on"] = m.received_on.to_string();
-  return j;
 }
 
 std::vector<Deficiency> items_from_json(const json& items) {
@@ -459,142 +451,337 @@ std::vector<std::string> awaiting_departments(const Case& c) {
 
 namespace {
 
-json clock_json(const ClockView& v, bool decision, int extended) {
-  if (!v.present) return nullptr;
-  json j = {{"due", v.due.to_string()}};
-  if (decision) {
-    j["statutory_due"] = v.statutory_due.to_string();
-    j["light"] = std::string(to_string(v.light));
-    j["statutory_light"] = std::string(to_string(v.statutory_light));
-    j["extended_working_days"] = extended;
-  } else {
-    j["light"] = std::string(to_string(v.light));
+using document::Writer;
+
+void write_clock(Writer& w, const ClockView& v, bool decision, int extended) {
+  if (!v.present) {
+    w.null();
+    return;
   }
-  j["provisional"] = v.provisional;
-  return j;
+  w.begin_object();
+  w.key("due");
+  w.string(v.due.to_string());
+  if (decision) {
+    w.key("extended_working_days");
+    w.number(extended);
+  }
+  w.key("light");
+  w.string(to_string(v.light));
+  w.key("provisional");
+  w.boolean(v.provisional);
+  if (decision) {
+    w.key("statutory_due");
+    w.string(v.statutory_due.to_string());
+    w.key("statutory_light");
+    w.string(to_string(v.statutory_light));
+  }
+  w.end_object();
+}
+
+void write_signed_commitment(Writer& w, const SignedCommitment& s, const std::vector<std::string>* items) {
+  w.begin_object();
+  if (items) {
+    w.key("items");
+    document::strings(w, *items);
+  }
+  w.key("signed_at");
+  w.string(s.signed_at);
+  w.key("signed_by");
+  w.string(s.signed_by);
+  w.key("text_sha256");
+  w.string(s.text_sha256);
+  w.end_object();
+}
+
+void write_materials(Writer& w, const std::vector<SubmittedMaterial>& materials) {
+  w.begin_array();
+  for (const auto& m : materials) {
+    w.begin_object();
+    w.key("expires_on");
+    document::date_or_null(w, m.expires_on);
+    w.key("format");
+    w.string(m.format);
+    w.key("id");
+    w.string(m.id);
+    w.key("received_on");
+    w.string(m.received_on.to_string());
+    if (!m.sha256.empty()) {
+      w.key("sha256");
+      w.string(m.sha256);
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_notices(Writer& w, const std::vector<NoticeRecord>& notices) {
+  w.begin_array();
+  for (const auto& n : notices) {
+    w.begin_object();
+    w.key("issued_on");
+    w.string(n.issued_on.to_string());
+    w.key("items");
+    w.begin_array();
+    for (const auto& i : n.items) {
+      w.begin_object();
+      w.key("material");
+      w.string(i.material);
+      if (!i.note.empty()) {
+        w.key("note");
+        w.string(i.note);
+      }
+      w.key("problem");
+      w.string(to_string(i.problem));
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_opinions(Writer& w, const std::map<std::string, std::optional<Opinion>>& opinions) {
+  w.begin_object();  // a std::map: its departments in the order a dump sorts keys
+  for (const auto& [dept, o] : opinions) {
+    w.key(dept);
+    if (!o) {
+      w.null();
+      continue;
+    }
+    w.begin_object();
+    w.key("actor");
+    w.string(o->actor);
+    w.key("comment");
+    w.string(o->comment);
+    w.key("opinion");
+    w.string(o->approve ? "approve" : "deny");
+    w.key("recorded_on");
+    w.string(o->on.to_string());
+    w.end_object();
+  }
+  w.end_object();
+}
+
+void write_inspections(Writer& w, const std::vector<Inspection>& inspections) {
+  w.begin_array();
+  for (const auto& i : inspections) {
+    w.begin_object();
+    w.key("actor");
+    w.string(i.actor);
+    w.key("findings");
+    w.string(i.findings);
+    w.key("inspectors");
+    document::strings(w, i.inspectors);
+    w.key("recorded_on");
+    w.string(i.on.to_string());
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_suspensions(Writer& w, const std::vector<Suspension>& suspensions) {
+  w.begin_array();
+  for (const auto& s : suspensions) {
+    w.begin_object();
+    w.key("expected_working_days");
+    w.number(s.expected_working_days);
+    w.key("from");
+    w.string(s.from.to_string());
+    w.key("notice");
+    w.string(s.notice);
+    w.key("reason");
+    w.string(s.reason);
+    w.key("to");
+    document::date_or_null(w, s.to);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_decision(Writer& w, const std::optional<Decision>& d) {
+  if (!d) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("actor");
+  w.string(d->actor);
+  w.key("decided_on");
+  w.string(d->on.to_string());
+  w.key("outcome");
+  w.string(d->approved ? "approved" : "denied");
+  w.key("reasons");
+  w.string(d->reasons);
+  w.end_object();
+}
+
+void write_certificate(Writer& w, const std::optional<Certificate>& c) {
+  if (!c) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  w.key("issued_on");
+  w.string(c->issued_on.to_string());
+  w.key("number");
+  w.string(c->number);
+  w.key("valid_from");
+  w.string(c->valid_from.to_string());
+  w.key("valid_until");
+  document::date_or_null(w, c->valid_until);
+  w.end_object();
+}
+
+void write_tolerance(Writer& w, const Tolerance& t) {
+  w.begin_object();
+  w.key("commitment");
+  write_signed_commitment(w, t.commitment, nullptr);
+  w.key("items");
+  document::strings(w, t.items);
+  w.key("outstanding");
+  document::strings(w, t.outstanding);
+  w.key("pending");
+  w.boolean(t.pending);
+  w.key("supplied_on");
+  document::date_or_null(w, t.supplied_on);
+  w.key("supply_by");
+  w.string(t.supply_by.to_string());
+  w.end_object();
+}
+
+void write_verification(Writer& w, const Verification& v) {
+  w.begin_object();
+  w.key("actor");
+  w.string(v.actor);
+  w.key("method");
+  document::string_or_null(w, v.method);
+  w.key("note");
+  w.string(v.note);
+  w.key("recorded_on");
+  w.string(v.on.to_string());
+  w.key("result");
+  w.string(v.result);
+  w.end_object();
+}
+
+// The permit document. Keys in byte order, as the dump of the same document as a tree wrote them (the
+// stored documents of earlier versions, which verify compares as written). The two acceptance paths' fields
+// appear only on a case that took one, so the document of every other case stays what earlier versions
+// stored (docs/contract.md §17).
+void write_permit_document(Writer& w, const Case& c, const CaseContext& ctx) {
+  const int off = ctx.utc_offset_minutes;
+  w.begin_object();
+  w.key("accepted_on");
+  document::date_or_null(w, c.accepted_on);
+  w.key("applicant");
+  document::party(w, c.applicant.id, c.applicant.name);
+  w.key("certificate");
+  write_certificate(w, c.certificate);
+  if (c.commitment) {
+    w.key("commitment");
+    write_signed_commitment(w, c.commitment->signature, &c.commitment->items);
+  }
+  w.key("completion_reported_on");
+  document::date_or_null(w, c.completion_reported_on);
+  if (c.credit_flagged) {
+    w.key("credit_flagged");
+    w.boolean(true);
+  }
+  w.key("deadlines");
+  w.begin_object();
+  w.key("acceptance_notice");
+  write_clock(w, c.deadlines.acceptance_notice, false, 0);
+  w.key("correction");
+  write_clock(w, c.deadlines.correction, false, 0);
+  w.key("decision");
+  write_clock(w, c.deadlines.decision, true, c.extended_working_days);
+  w.key("issuance");
+  write_clock(w, c.deadlines.issuance, false, 0);
+  if (c.deadlines.verification.present) {
+    w.key("verification");
+    write_clock(w, c.deadlines.verification, false, 0);
+  }
+  w.end_object();
+  w.key("decision");
+  write_decision(w, c.decision);
+  w.key("deemed_accepted");
+  w.boolean(c.deemed_accepted);
+  w.key("definition_version");
+  w.number(c.definition_version);
+  w.key("end_reason");
+  document::string_or_null(w, c.end_reason);
+  w.key("ended_on");
+  document::date_or_null(w, c.ended_on);
+  w.key("facts");
+  w.raw(c.facts.dump());
+  w.key("filed_at");
+  w.string(c.filed_at.to_rfc3339(off));
+  w.key("flags");
+  document::strings(w, c.flags);
+  w.key("id");
+  w.string(c.id);
+  w.key("inspections");
+  write_inspections(w, c.inspections);
+  w.key("kind");
+  w.string(to_string(c.kind));
+  w.key("last_event_at");
+  w.string(c.last_event_at.to_rfc3339(off));
+  w.key("materials");
+  write_materials(w, c.materials);
+  w.key("notices");
+  write_notices(w, c.notices);
+  w.key("opinions");
+  write_opinions(w, c.opinions);
+  w.key("permit");
+  w.string(c.permit);
+  w.key("permit_name");
+  document::name(w, ctx.definition.name.en, ctx.definition.name.zh);
+  w.key("received_on");
+  w.string(c.received_on.to_string());
+  w.key("renewal_of");
+  if (c.renewal_of) {
+    w.string(*c.renewal_of);
+  } else {
+    w.null();
+  }
+  w.key("state");
+  w.string(to_string(c.state));
+  w.key("suspensions");
+  write_suspensions(w, c.suspensions);
+  if (c.tolerance) {
+    w.key("tolerance");
+    write_tolerance(w, *c.tolerance);
+  }
+  if (c.verification) {
+    w.key("verification");
+    write_verification(w, *c.verification);
+  }
+  w.key("version");
+  w.number(c.version);
+  w.key("warnings");
+  document::strings(w, c.warnings);
+  w.end_object();
 }
 
 }  // namespace
 
-json to_json(const Case& c, const CaseContext& ctx) {
-  if (c.kind == Kind::complaint) return complaint_to_json(c, ctx);
-  json materials = json::array();
-  for (const auto& m : c.materials) materials.push_back(material_to_json(m));
-  json notices = json::array();
-  for (const auto& n : c.notices) {
-    json items = json::array();
-    for (const auto& i : n.items) {
-      json item = {{"material", i.material}, {"problem", std::string(to_string(i.problem))}};
-      if (!i.note.empty()) item["note"] = i.note;
-      items.push_back(std::move(item));
-    }
-    notices.push_back({{"issued_on", n.issued_on.to_string()}, {"items", std::move(items)}});
+void append_document(std::string& out, const Case& c, const CaseContext& ctx) {
+  Writer w(out);
+  if (c.kind == Kind::complaint) {
+    write_complaint_document(w, c, ctx);
+  } else {
+    write_permit_document(w, c, ctx);
   }
-  json opinions = json::object();
-  for (const auto& [dept, o] : c.opinions) {
-    opinions[dept] = o ? json{{"opinion", o->approve ? "approve" : "deny"},
-                              {"comment", o->comment},
-                              {"actor", o->actor},
-                              {"recorded_on", o->on.to_string()}}
-                       : json(nullptr);
-  }
-  json inspections = json::array();
-  for (const auto& i : c.inspections) {
-    inspections.push_back({{"inspectors", i.inspectors},
-                           {"findings", i.findings},
-                           {"actor", i.actor},
-                           {"recorded_on", i.on.to_string()}});
-  }
-  json suspensions = json::array();
-  for (const auto& s : c.suspensions) {
-    suspensions.push_back({{"reason", s.reason},
-                           {"from", s.from.to_string()},
-                           {"to", date_or_null(s.to)},
-                           {"expected_working_days", s.expected_working_days},
-                           {"notice", s.notice}});
-  }
-  json decision = nullptr;
-  if (c.decision) {
-    decision = {{"outcome", c.decision->approved ? "approved" : "denied"},
-                {"reasons", c.decision->reasons},
-                {"actor", c.decision->actor},
-                {"decided_on", c.decision->on.to_string()}};
-  }
-  json certificate = nullptr;
-  if (c.certificate) {
-    certificate = {{"number", c.certificate->number},
-                   {"valid_from", c.certificate->valid_from.to_string()},
-                   {"valid_until", date_or_null(c.certificate->valid_until)},
-                   {"issued_on", c.certificate->issued_on.to_string()}};
-  }
-  json tolerance = nullptr;
-  if (c.tolerance) {
-    const Tolerance& t = *c.tolerance;
-    tolerance = {{"items", t.items},
-                 {"supply_by", t.supply_by.to_string()},
-                 {"pending", t.pending},
-                 {"outstanding", t.outstanding},
-                 {"supplied_on", date_or_null(t.supplied_on)},
-                 {"commitment", signed_commitment_json(t.commitment)}};
-  }
-  json commitment = nullptr;
-  if (c.commitment) {
-    commitment = signed_commitment_json(c.commitment->signature);
-    commitment["items"] = c.commitment->items;
-  }
-  json verification = nullptr;
-  if (c.verification) {
-    verification = {{"result", c.verification->result},
-                    {"method", c.verification->method.empty() ? json(nullptr) : json(c.verification->method)},
-                    {"note", c.verification->note},
-                    {"actor", c.verification->actor},
-                    {"recorded_on", c.verification->on.to_string()}};
-  }
-  const std::string& name_zh = ctx.definition.name.zh;
-  json doc{
-      {"id", c.id},
-      {"kind", std::string(to_string(c.kind))},
-      {"permit", c.permit},
-      {"permit_name", {{"zh", name_zh}, {"en", ctx.definition.name.en}}},
-      {"definition_version", c.definition_version},
-      {"state", std::string(to_string(c.state))},
-      {"version", c.version},
-      {"applicant", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
-      {"facts", c.facts},
-      {"materials", std::move(materials)},
-      {"renewal_of", c.renewal_of ? json(*c.renewal_of) : json(nullptr)},
-      {"received_on", c.received_on.to_string()},
-      {"filed_at", c.filed_at.to_rfc3339(ctx.utc_offset_minutes)},
-      {"accepted_on", date_or_null(c.accepted_on)},
-      {"deemed_accepted", c.deemed_accepted},
-      {"notices", std::move(notices)},
-      {"opinions", std::move(opinions)},
-      {"inspections", std::move(inspections)},
-      {"suspensions", std::move(suspensions)},
-      {"decision", std::move(decision)},
-      {"certificate", std::move(certificate)},
-      {"completion_reported_on", date_or_null(c.completion_reported_on)},
-      {"ended_on", date_or_null(c.ended_on)},
-      {"end_reason", c.end_reason.empty() ? json(nullptr) : json(c.end_reason)},
-      {"flags", c.flags},
-      {"warnings", c.warnings},
-      {"deadlines",
-       {{"acceptance_notice", clock_json(c.deadlines.acceptance_notice, false, 0)},
-        {"correction", clock_json(c.deadlines.correction, false, 0)},
-        {"decision", clock_json(c.deadlines.decision, true, c.extended_working_days)},
-        {"issuance", clock_json(c.deadlines.issuance, false, 0)}}},
-      {"last_event_at", c.last_event_at.to_rfc3339(ctx.utc_offset_minutes)},
-  };
-  // The two acceptance paths' fields appear only on a case that took one, so the document of every other
-  // case stays what earlier versions stored and verify compares it as written (docs/contract.md §17).
-  if (c.tolerance) doc["tolerance"] = std::move(tolerance);
-  if (c.commitment) doc["commitment"] = std::move(commitment);
-  if (c.verification) doc["verification"] = std::move(verification);
-  if (c.credit_flagged) doc["credit_flagged"] = true;
-  if (c.deadlines.verification.present)
-    doc["deadlines"]["verification"] = clock_json(c.deadlines.verification, false, 0);
-  return doc;
 }
+
+std::string document_text(const Case& c, const CaseContext& ctx) {
+  std::string out;
+  out.reserve(2048);
+  append_document(out, c, ctx);
+  return out;
+}
+
+json to_json(const Case& c, const CaseContext& ctx) { return json::parse(document_text(c, ctx)); }
 
 const ClockView* Deadlines::find(std::string_view clock) const {
   if (clock == "acceptance_notice") return &acceptance_notice;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checklist/checklist.hpp"
+#include "common/json_text.hpp"
 #include "definition/permit_definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
@@ -246,7 +247,12 @@ void apply(Case& c, const Event& e, const CaseContext& ctx);
 /// Recomputes the deadlines and lights of `c` as of `now` (called by apply after every event).
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now);
 
-/// The case document of docs/contract.md.
+/// The case document of docs/contract.md as JSON text, written directly (no tree): byte for byte what the
+/// dump of the same document as a tree gives (keys sorted, nlohmann's forms of strings and numbers), as
+/// earlier versions stored it. tests/case/document_text_test.cpp holds it to texts those versions wrote.
+std::string document_text(const Case& c, const CaseContext& ctx);
+void append_document(std::string& out, const Case& c, const CaseContext& ctx);
+/// The same document as a tree (parsed from document_text), for callers that read into it.
 nlohmann::json to_json(const Case& c, const CaseContext& ctx);
 
 nlohmann::json to_json(const Actor& a);
@@ -255,10 +261,10 @@ Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
 /// Suspensions as excluded ranges (closed ones only, including one the case's end closed).
 std::vector<DateRange> closed_suspensions(const Case& c);
 
-/// The complaint kind's share of apply(), recompute_deadlines() and to_json() (lib/case/complaint.cpp).
+/// The complaint kind's share of apply(), recompute_deadlines() and document_text() (lib/case/complaint.cpp).
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx);
 void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now);
-nlohmann::json complaint_to_json(const Case& c, const CaseContext& ctx);
+void write_complaint_document(json_text::Writer& w, const Case& c, const CaseContext& ctx);
 /// The instant a handling clock turns yellow: when at most warning_percent of its working time remains.
 Instant complaint_yellow_at(const Case& c, const CaseContext& ctx);
 OfficeHours office_hours_of(const CaseContext& ctx);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "case/case.hpp"
+#include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
 #include "permitflow/error.hpp"
 
@@ -36,10 +37,6 @@ Instant handling_due(const ComplaintFile& f, const CaseContext& ctx) {
   const WorkingDate last =
       ctx.calendar.add_working_days(start, f.limit_working_days + f.extended_working_days);
   return close_of_business(hours, last.date);
-}
-
-json time_or_null(const std::optional<Instant>& t, int off) {
-  return t ? json(t->to_rfc3339(off)) : json(nullptr);
 }
 
 }  // namespace
@@ -195,71 +192,131 @@ void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now)
   }
 }
 
-json complaint_to_json(const Case& c, const CaseContext& ctx) {
+void write_complaint_document(json_text::Writer& w, const Case& c, const CaseContext& ctx) {
   const int off = ctx.utc_offset_minutes;
   const ComplaintFile& f = c.complaint;
   const ComplaintRules& r = rules_of(ctx);
-  json limit = json::object();
+  // Keys in byte order, as the dump of the same document as a tree wrote them (see write_permit_document).
+  w.begin_object();
+  w.key("category");
+  w.string(c.permit);
+  w.key("category_name");
+  document::name(w, ctx.definition.name.en, ctx.definition.name.zh);
+  w.key("closed_at");
+  document::time_or_null(w, f.closed_at, off);
+  w.key("deadlines");
+  w.begin_object();
+  w.key("handling");
+  w.begin_object();
+  w.key("due");
+  document::time_or_null(w, f.due, off);
+  w.key("extended_working_days");
+  w.number(f.extended_working_days);
+  w.key("light");
+  w.string(to_string(f.light));
+  w.key("limit");
+  w.begin_object();
   if (f.limit_working_hours > 0) {
-    limit["working_hours"] = f.limit_working_hours;
+    w.key("working_hours");
+    w.number(f.limit_working_hours);
   } else {
-    limit["working_days"] = f.limit_working_days;
+    w.key("working_days");
+    w.number(f.limit_working_days);
   }
-  json handling = {{"due", f.due ? json(f.due->to_rfc3339(off)) : json(nullptr)},
-                   {"light", std::string(to_string(f.light))},
-                   {"started_at", f.clock_start.to_rfc3339(off)},
-                   {"limit", std::move(limit)},
-                   {"extended_working_days", f.extended_working_days},
-                   {"rectification", f.reopened > 0}};
-  json review = nullptr;
-  if (f.review_due) {
-    review = {{"due", f.review_due->to_rfc3339(off)}, {"light", std::string(to_string(f.review_light))}};
-  }
-  json return_window = nullptr;
+  w.end_object();
+  w.key("rectification");
+  w.boolean(f.reopened > 0);
+  w.key("started_at");
+  w.string(f.clock_start.to_rfc3339(off));
+  w.end_object();
+  w.key("return");
   if (c.state == State::dispatched && f.dispatched_at) {
     const Date from = f.dispatched_at->local_date(off);
-    return_window = {{"due", close_of_business(office_hours_of(ctx),
-                                               ctx.calendar.add_working_days(from, r.return_days).date)
-                                 .to_rfc3339(off)}};
+    w.begin_object();
+    w.key("due");
+    w.string(close_of_business(office_hours_of(ctx), ctx.calendar.add_working_days(from, r.return_days).date)
+                 .to_rfc3339(off));
+    w.end_object();
+  } else {
+    w.null();
   }
-  return json{
-      {"id", c.id},
-      {"kind", std::string(to_string(c.kind))},
-      {"category", c.permit},
-      {"category_name", {{"zh", ctx.definition.name.zh}, {"en", ctx.definition.name.en}}},
-      {"definition_version", c.definition_version},
-      {"state", std::string(to_string(c.state))},
-      {"version", c.version},
-      {"reporter", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
-      {"source", f.source},
-      {"description", f.description},
-      {"location", f.location},
-      {"responsible_unit", r.unit.id},
-      {"unit", f.unit.empty() ? json(nullptr) : json(f.unit)},
-      {"returned_by", f.returned_by},
-      {"filed_at", c.filed_at.to_rfc3339(off)},
-      {"registered_at", time_or_null(f.registered_at, off)},
-      {"dispatched_at", time_or_null(f.dispatched_at, off)},
-      {"replied_at", time_or_null(f.replied_at, off)},
-      {"reply", f.reply.empty() ? json(nullptr) : json(f.reply)},
-      {"failed_checks", f.failed_checks},
-      {"escalated_at", time_or_null(f.escalated_at, off)},
-      {"escalation_reason", f.escalation_reason.empty() ? json(nullptr) : json(f.escalation_reason)},
-      {"deputy", f.deputy.empty() ? json(nullptr) : json(f.deputy)},
-      {"closed_at", time_or_null(f.closed_at, off)},
-      {"rating", f.ratings.empty() ? json(nullptr) : json(f.ratings.back())},
-      {"ratings", f.ratings},
-      {"rating_comment", f.rating_comment.empty() ? json(nullptr) : json(f.rating_comment)},
-      {"reopened", f.reopened},
-      {"ended_on", c.ended_on ? json(c.ended_on->to_string()) : json(nullptr)},
-      {"flags", c.flags},
-      {"warnings", c.warnings},
-      {"deadlines",
-       {{"handling", std::move(handling)},
-        {"review", std::move(review)},
-        {"return", std::move(return_window)}}},
-      {"last_event_at", c.last_event_at.to_rfc3339(off)},
-  };
+  w.key("review");
+  if (f.review_due) {
+    w.begin_object();
+    w.key("due");
+    w.string(f.review_due->to_rfc3339(off));
+    w.key("light");
+    w.string(to_string(f.review_light));
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+  w.key("definition_version");
+  w.number(c.definition_version);
+  w.key("deputy");
+  document::string_or_null(w, f.deputy);
+  w.key("description");
+  w.string(f.description);
+  w.key("dispatched_at");
+  document::time_or_null(w, f.dispatched_at, off);
+  w.key("ended_on");
+  document::date_or_null(w, c.ended_on);
+  w.key("escalated_at");
+  document::time_or_null(w, f.escalated_at, off);
+  w.key("escalation_reason");
+  document::string_or_null(w, f.escalation_reason);
+  w.key("failed_checks");
+  w.number(f.failed_checks);
+  w.key("filed_at");
+  w.string(c.filed_at.to_rfc3339(off));
+  w.key("flags");
+  document::strings(w, c.flags);
+  w.key("id");
+  w.string(c.id);
+  w.key("kind");
+  w.string(to_string(c.kind));
+  w.key("last_event_at");
+  w.string(c.last_event_at.to_rfc3339(off));
+  w.key("location");
+  w.string(f.location);
+  w.key("rating");
+  if (f.ratings.empty()) {
+    w.null();
+  } else {
+    w.number(f.ratings.back());
+  }
+  w.key("rating_comment");
+  document::string_or_null(w, f.rating_comment);
+  w.key("ratings");
+  w.begin_array();
+  for (const int v : f.ratings) w.number(v);
+  w.end_array();
+  w.key("registered_at");
+  document::time_or_null(w, f.registered_at, off);
+  w.key("reopened");
+  w.number(f.reopened);
+  w.key("replied_at");
+  document::time_or_null(w, f.replied_at, off);
+  w.key("reply");
+  document::string_or_null(w, f.reply);
+  w.key("reporter");
+  document::party(w, c.applicant.id, c.applicant.name);
+  w.key("responsible_unit");
+  w.string(r.unit.id);
+  w.key("returned_by");
+  document::strings(w, f.returned_by);
+  w.key("source");
+  w.string(f.source);
+  w.key("state");
+  w.string(to_string(c.state));
+  w.key("unit");
+  document::string_or_null(w, f.unit);
+  w.key("version");
+  w.number(c.version);
+  w.key("warnings");
+  document::strings(w, c.warnings);
+  w.end_object();
 }
 
 }  // namespace permitflow

@@ -1,5 +1,6 @@
 #include "common/json_text.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -183,21 +184,57 @@ bool well_formed(std::string_view text) noexcept {
 }
 
 void append_string(std::string& out, std::string_view text) {
-  bool plain = true;
-  for (const char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b >= 0x7F || c == '"' || c == '\\') {
-      plain = false;
-      break;
-    }
-  }
-  if (!plain) {
-    out += nlohmann::json(text).dump();
+  if (!input::valid_utf8(text)) {
+    out += nlohmann::json(text).dump();  // throws, as dump does on text that is not UTF-8
     return;
   }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + text.size() + 2);
   out += '"';
-  out += text;
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x20 && b != '"' && b != '\\') continue;  // copied as is, UTF-8 sequences included
+    out.append(text, plain_from, i - plain_from);
+    plain_from = i + 1;
+    out += '\\';
+    switch (b) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      default:  // the other control characters, as dump writes them: \u00XX in lower-case hex
+        out += "u00";
+        out += kHex[b >> 4];
+        out += kHex[b & 0xF];
+    }
+  }
+  out.append(text, plain_from, text.size() - plain_from);
   out += '"';
+}
+
+void Writer::number(std::int64_t n) {
+  comma();
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  out_.append(buf, end);
 }
 
 }  // namespace permitflow::json_text

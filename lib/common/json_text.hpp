@@ -1,7 +1,9 @@
 // JSON handled as text, for answers written without building a tree: checking that a stored text is one
-// well-formed JSON value before it is spliced into an answer, and writing a string as a JSON string.
+// well-formed JSON value before it is spliced into an answer, writing a string as a JSON string, and writing
+// a whole document as it goes (Writer).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,5 +19,57 @@ bool well_formed(std::string_view text) noexcept;
 /// Appends `text` as a JSON string, byte for byte what nlohmann::json(text).dump() writes; `text` must be
 /// UTF-8 (dump throws otherwise). Plain text (printable ASCII without '"' or '\\') is copied without a tree.
 void append_string(std::string& out, std::string_view text);
+
+/// A JSON text written as it goes onto the end of a string, without a tree: the caller gives the values in
+/// the order they are to appear and the writer puts the commas. A text meant to equal what nlohmann's dump
+/// writes gives each object's keys sorted (byte order), as its std::map holds them.
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out), start_(out.size()) {}
+  void begin_object() {
+    comma();
+    out_ += '{';
+  }
+  void end_object() { out_ += '}'; }
+  void begin_array() {
+    comma();
+    out_ += '[';
+  }
+  void end_array() { out_ += ']'; }
+  /// The next value is the member `k` of the open object.
+  void key(std::string_view k) {
+    comma();
+    append_string(out_, k);
+    out_ += ':';
+  }
+  void string(std::string_view s) {
+    comma();
+    append_string(out_, s);
+  }
+  void number(std::int64_t n);
+  void boolean(bool b) {
+    comma();
+    out_ += b ? "true" : "false";
+  }
+  void null() {
+    comma();
+    out_ += "null";
+  }
+  /// A value already written as JSON text.
+  void raw(std::string_view json) {
+    comma();
+    out_ += json;
+  }
+
+ private:
+  // A comma before a value or key unless it opens a container, follows its key, or starts the text.
+  void comma() {
+    if (out_.size() == start_) return;
+    const char last = out_.back();
+    if (last != '{' && last != '[' && last != ':') out_ += ',';
+  }
+  std::string& out_;
+  std::size_t start_;
+};
 
 }  // namespace permitflow::json_text
