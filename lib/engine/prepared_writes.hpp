@@ -75,6 +75,9 @@ class PreparedWrites final : public store::Transaction {
   std::vector<std::string> case_ids_page(const std::optional<std::string>&, int) override {
     leader("case_ids_page");
   }
+  std::vector<store::EventRecord> events_of_cases(std::string_view, std::string_view) override {
+    leader("events_of_cases");
+  }
   std::vector<store::TimerRecord> due_timers(std::string_view, std::int64_t) override {
     leader("due_timers");
   }
