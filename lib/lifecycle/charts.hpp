@@ -1,0 +1,19 @@
+// Each workflow's Boost.Statechart chart, sealed in chart.cpp (the only translation unit that includes
+// Boost.Statechart): a workflow returns its chart's entry points, and run_command, state_takes and run_timer
+// (lifecycle.hpp) go to the chart of the case's workflow.
+#pragma once
+
+#include "lifecycle/lifecycle.hpp"
+
+namespace permitflow {
+
+struct WorkflowChart {
+  Outcome (*run_command)(const Case& c, const Command& cmd, const CaseContext& ctx);
+  bool (*state_takes)(const Case& c, const Command& cmd, const CaseContext& ctx);
+  Outcome (*run_timer)(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+};
+
+const WorkflowChart& permit_chart() noexcept;
+const WorkflowChart& complaint_chart() noexcept;
+
+}  // namespace permitflow
