@@ -15,6 +15,7 @@
 #include "common/json_input.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/feed_profiles.hpp"
+#include "engine/prepared_writes.hpp"
 #include "permitflow/version.hpp"
 
 namespace permitflow {
@@ -247,7 +248,8 @@ const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, i
   return *def;
 }
 
-Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from) const {
+Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from,
+                          const std::function<void(const Event&)>& observe) const {
   Case c = std::move(from);
   const PermitDefinition* def = c.version > 0 ? &definition_of(c.permit, c.definition_version) : nullptr;
   for (const auto& rec : events) {
@@ -256,6 +258,7 @@ Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from)
     if (!def)
       def =
           &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
+    if (observe) observe(e);
     apply_logged(c, e, *def);
   }
   return c;
@@ -320,14 +323,25 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     record.kind = std::string(to_string(c.kind));
     tx.append(record, expected_version, records);
     doc = std::move(record.document);
-    cases.put(c, doc);
-    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+    cache_written(tx, c, doc);
   } else {
     doc = document(c);
   }
   tx.replace_timers(c.id, timer_records(c));
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
   return doc;
+}
+
+void Engine::Impl::cache_written(store::Transaction& tx, const Case& c, const std::string& doc) {
+  auto keep = [this, c, doc] {
+    cases.put(c, doc);
+    writes->on_rollback([this, id = c.id] { cases.forget(id); });
+  };
+  // A prepared job's writes are made later, by the leader: the case is cached then, not before.
+  if (PreparedWrites* prepared = PreparedWrites::of(tx))
+    prepared->after_write(std::move(keep));
+  else
+    keep();
 }
 
 std::vector<store::TimerRecord> Engine::Impl::timer_records(const Case& c) const {
@@ -419,6 +433,7 @@ json Engine::Impl::event_json(const store::EventRecord& e) const {
 }
 
 void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def) {
+  PreparedWrites::leader_only(tx, "remember a definition");  // remembered_documents is the leader's
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
   tx.remember_document({"definition", def.id, def.version, def.hash, def.source});
@@ -427,6 +442,7 @@ void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def)
 }
 
 void Engine::Impl::remember_calendar(store::Transaction& tx) {
+  PreparedWrites::leader_only(tx, "remember a calendar");
   const std::string key = "calendar/calendar:" + calendar.version() + "/1";  // as start-up reads it
   if (remembered_documents.count(key)) return;
   tx.remember_document(
@@ -627,7 +643,8 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
   const Command cmd = parse_command(command_json);
   const std::string id = case_id_arg(case_id);
 
-  return m.writes->run([&](store::Transaction& batch) -> JobResult {
+  // Prepared on this thread, written by the leader (lib/engine/write_queue.hpp): the job may run twice.
+  return m.writes->run_prepared([&](store::Transaction& batch) -> JobResult {
     store::Transaction* tx = &batch;
     const auto record = tx->load_case(id);
     if (!record) throw Error(ErrorCode::not_found, "no case '" + id + "'");

@@ -91,13 +91,18 @@ struct Engine::Impl {
   /// snapshot (if it loads) and the events after it, else from its whole log.
   Case load_case(store::Transaction& tx, const store::CaseRecord& record) const;
   /// Rebuilds a case from its whole log, ignoring any snapshot; or goes on from `from` (the case at the
-  /// version before the first of `events`).
-  Case replay(std::span<const store::EventRecord> events, Case from = {}) const;
+  /// version before the first of `events`). `observe`, if given, sees each event as parsed, before it is
+  /// applied (verify reads the submitted event's data there instead of parsing it a second time).
+  Case replay(std::span<const store::EventRecord> events, Case from = {},
+              const std::function<void(const Event&)>& observe = {}) const;
 
   /// Appends the events of an outcome, writes the projection and replaces the case's timers. Returns the
   /// case document after it (what a command answers). Runs inside a write-queue job.
   std::string persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
                       std::vector<store::EventRecord>* appended = nullptr);
+  /// Caches `c` as written with `doc` (and forgets it if those writes roll back): at once in the leader,
+  /// after the leader made the writes when the job is prepared (PreparedWrites::after_write).
+  void cache_written(store::Transaction& tx, const Case& c, const std::string& doc);
   /// What the store keeps of a case; verify compares it without the snapshot (a cache, checked apart).
   store::CaseRecord projection(const Case& c, bool with_snapshot = true) const;
 

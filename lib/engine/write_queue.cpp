@@ -1,6 +1,9 @@
 #include "engine/write_queue.hpp"
 
+#include <optional>
 #include <utility>
+
+#include "engine/prepared_writes.hpp"
 
 namespace permitflow {
 
@@ -65,6 +68,38 @@ std::string WriteQueue::run(Job job) {
   if (me.error) std::rethrow_exception(me.error);
   if (me.result.refusal) std::rethrow_exception(me.result.refusal);
   return std::move(me.result.value);
+}
+
+std::string WriteQueue::run_prepared(const Job& job) {
+  std::optional<PreparedWrites> prepared;
+  JobResult result;
+  try {
+    prepared.emplace(store_.begin_read());
+    result = job(*prepared);
+  } catch (const RunInLeader&) {
+    prepared.reset();
+    return run(job);
+  }
+  prepared->end_reads();
+  if (!prepared->writes_something()) {
+    if (result.refusal) std::rethrow_exception(result.refusal);
+    return std::move(result.value);
+  }
+  return run([&](store::Transaction& tx) -> JobResult {
+    if (!prepared->still_current(tx)) {
+      {
+        std::lock_guard lock(mutex_);
+        ++stats_.rerun;
+      }
+      return job(tx);
+    }
+    prepared->write_to(tx);
+    {
+      std::lock_guard lock(mutex_);
+      ++stats_.prepared;
+    }
+    return std::move(result);
+  });
 }
 
 void WriteQueue::run_batch(std::deque<Pending*>& batch) {

@@ -1,7 +1,16 @@
 // Group commit: every write of the engine (submit, execute, a slice of run_due) is a job. Callers queue their
-// jobs; one of them becomes the leader, runs the queued jobs of different cases one after another inside a
-// single store transaction, each in its own savepoint, commits once, and only then hands every caller its
-// result. One fsync thus acknowledges many commands, and nothing is acknowledged before it is durable.
+// jobs; one of them becomes the leader, runs the queued jobs one after another inside a single store
+// transaction, each in its own savepoint, commits once, and only then hands every caller its result. One
+// fsync thus acknowledges many commands, and nothing is acknowledged before it is durable.
+//
+// A job run with `run_prepared` (execute) is computed first on its caller's own thread, outside the leader,
+// against a committed state (lib/engine/prepared_writes.hpp): the case loaded, the rules and chart run, the
+// events, document and timers built. The leader then only checks, in its transaction, that every case the
+// job read is still at the version it read and makes the recorded writes (the store chains the hashes
+// there); a job whose case moved meanwhile (another job committed it, or is earlier in the same batch) is
+// run again by the leader on the batch's transaction, so a stale result is never written. The callers
+// thus keep both cores busy while the leader writes. A job that needs what only the leader has (a counter,
+// the set of stored documents, a case it wrote itself) is run by the leader from the start.
 #pragma once
 
 #include <condition_variable>
@@ -41,10 +50,22 @@ class WriteQueue {
   /// its refusal, or the commit's error.
   std::string run(Job job);
 
-  /// How many transactions and jobs have been committed (for tests and benchmarks).
+  /// Runs `job` first on this thread against a PreparedWrites on a read transaction. If that throws, the
+  /// error reaches the caller and nothing is written. If it wrote nothing, its value (or refusal) is
+  /// answered at once: it read a committed state. Otherwise its writes go through run() as a job that
+  /// writes them if nothing it read has moved, and else runs `job` again on the batch's transaction. A job
+  /// that throws RunInLeader while prepared is simply run(). `job` must be safe to run twice (it keeps
+  /// nothing of its first run but through PreparedWrites::after_write).
+  std::string run_prepared(const Job& job);
+
+  /// How many transactions and jobs have been committed (for tests and benchmarks); and how many prepared
+  /// jobs the leader wrote as prepared, and how many it ran again because a case moved (counted when the
+  /// leader took them, whether or not their batch then committed).
   struct Stats {
     std::size_t batches = 0;
     std::size_t jobs = 0;
+    std::size_t prepared = 0;
+    std::size_t rerun = 0;
   };
   Stats stats() const;
   /// Jobs queued and not yet taken into a batch.

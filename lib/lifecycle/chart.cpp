@@ -1,12 +1,15 @@
-// The Boost.Statechart chart of a case (docs/contract.md §7). The only translation unit that includes
-// Boost.Statechart.
+// The Boost.Statechart charts of the workflows (docs/contract.md §7): one machine per kind, the permit's here
+// and the complaint's in complaint_chart.inc, sealed in this translation unit, the only one that includes
+// Boost.Statechart. A workflow reaches its chart through the WorkflowChart it returns (charts.hpp), so a case
+// never meets a state of another kind.
 //
-// A chart is built for one command or timer: it is restored into the case's state (Restoring posts EvRestore,
-// whose reaction transits to the saved leaf — no transition is replayed, so no effect repeats), then it
-// processes the command. Each state's reaction says which commands it takes and where they lead; the rules
-// (rules.cpp) say whether the law allows them and which events they cause. A command no state takes is
-// `invalid_state`. Reactions never throw: a refusal is kept in the machine and rethrown after
-// process_event, so the machine is never terminated half-way.
+// A chart is built for one command or timer: it is restored into the case's state (each chart's Restoring
+// state posts EvRestore, whose reaction transits to the saved leaf — no transition is replayed, so no effect
+// repeats), then it processes the command. Each state's reaction says which commands it takes and where they
+// lead; the rules (rules.cpp) say whether the law allows them and which events they cause. A command no state
+// takes is `invalid_state`. Reactions never throw (Boost.Statechart terminates a machine whose reaction
+// throws): a refusal is kept in the machine and rethrown after process_event, so the machine is never
+// terminated half-way.
 #include <boost/mpl/list.hpp>
 #include <boost/statechart/custom_reaction.hpp>
 #include <boost/statechart/event.hpp>
@@ -17,6 +20,7 @@
 #include <functional>
 
 #include "clock/legal_clock.hpp"
+#include "lifecycle/charts.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/rules.hpp"
 #include "permitflow/error.hpp"
@@ -37,10 +41,9 @@ struct EvTimer : sc::event<EvTimer> {
   const TimerDue& timer;
 };
 
-struct Restoring;
-struct Chart : sc::state_machine<Chart, Restoring> {
-  Chart(const Case& c, const CaseContext& x) : kase(c), ctx(x) {}
-  ~Chart() { terminate(); }
+/// What every chart holds: the case it was restored from, and what its one reaction produced.
+struct ChartData {
+  ChartData(const Case& c, const CaseContext& x) : kase(c), ctx(x) {}
 
   const Case& kase;
   const CaseContext& ctx;
@@ -48,6 +51,13 @@ struct Chart : sc::state_machine<Chart, Restoring> {
   std::exception_ptr refusal;
   bool reacted = false;
   bool probing = false;  // only asks whether the state takes the event: no rule runs, nothing transits
+};
+
+// The permit workflow's machine (the complaint's is in complaint_chart.inc).
+struct Restoring;
+struct Chart : ChartData, sc::state_machine<Chart, Restoring> {
+  using ChartData::ChartData;
+  ~Chart() { terminate(); }
 };
 
 /// Every leaf names its contract state, so the machine's state can be read back.
@@ -71,13 +81,13 @@ struct Step : sc::simple_state<MostDerived, Context, InnerInitial> {
     record(rule);
     return this->discard_event();
   }
-  Chart& chart() { return this->outermost_context(); }
+  ChartData& chart() { return this->outermost_context(); }
   const Case& kase() { return chart().kase; }
   const CaseContext& ctx() { return chart().ctx; }
 
  private:
   bool record(const Rule& rule) {
-    Chart& m = chart();
+    ChartData& m = chart();
     m.reacted = true;
     if (m.probing) return false;
     try {
@@ -364,35 +374,16 @@ sc::result Restoring::react(const EvRestore&) {
     case State::revoked:
       return transit<Revoked>();
     case State::closed:
-      if (outermost_context().kase.kind == Kind::complaint) return transit<CClosed>();
       return transit<Closed>();
-    case State::received:
-      return transit<CReceived>();
-    case State::registered:
-      return transit<CRegistered>();
-    case State::dispatched:
-      return transit<CDispatched>();
-    case State::handling:
-      return transit<CHandling>();
-    case State::replied:
-      return transit<CReplied>();
-    case State::checked:
-      return transit<CChecked>();
-    case State::rated:
-      return transit<CRated>();
-    case State::returned:
-      return transit<CReturned>();
-    case State::escalated:
-      return transit<CEscalated>();
-    case State::reopened:
-      return transit<CReopened>();
     case State::terminated:
       return transit<Terminated>();
+    default:  // another workflow's state: the chart stays unrestored and takes nothing
+      return discard_event();
   }
-  return discard_event();
 }
 
-State leaf_state(const Chart& chart) {
+template <class Machine>
+State leaf_state(const Machine& chart) {
   for (auto it = chart.state_begin(); it != chart.state_end(); ++it) {
     if (const auto* named = dynamic_cast<const Named*>(&*it)) return named->name();
   }
@@ -402,10 +393,10 @@ State leaf_state(const Chart& chart) {
 // The chart and the rules decide on out.after as it is; only then are the events applied to it, in place
 // (no copy of the case). Refused, it throws with `out` unchanged; returns false, `out` unchanged, when a
 // timer no longer applies.
-template <class Ev, class Arg>
+template <class Machine, class Ev, class Arg>
 bool process(Outcome& out, const Arg& arg, const CaseContext& ctx, std::string_view what) {
   Case& c = out.after;
-  Chart chart(c, ctx);
+  Machine chart(c, ctx);
   chart.initiate();
   chart.process_event(Ev(arg));
   if (chart.refusal) std::rethrow_exception(chart.refusal);
@@ -430,34 +421,31 @@ bool process(Outcome& out, const Arg& arg, const CaseContext& ctx, std::string_v
   return true;
 }
 
-}  // namespace
-
-void run_command(Outcome& out, const Command& cmd, const CaseContext& ctx) {
-  process<EvCommand>(out, cmd, ctx, to_string(cmd.type));
+template <class Machine>
+void run_command_on(Outcome& out, const Command& cmd, const CaseContext& ctx) {
+  process<Machine, EvCommand>(out, cmd, ctx, to_string(cmd.type));
 }
 
-Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  Outcome out{{}, c, {}};
-  run_command(out, cmd, ctx);
-  return out;
-}
-
-bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  Chart chart(c, ctx);
+template <class Machine>
+bool state_takes_on(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  Machine chart(c, ctx);
   chart.probing = true;
   chart.initiate();
   chart.process_event(EvCommand(cmd));
   return chart.reacted;
 }
 
-bool run_timer(Outcome& out, const TimerDue& timer, const CaseContext& ctx) {
-  return process<EvTimer>(out, timer, ctx, to_string(timer.kind));
+template <class Machine>
+bool run_timer_on(Outcome& out, const TimerDue& timer, const CaseContext& ctx) {
+  return process<Machine, EvTimer>(out, timer, ctx, to_string(timer.kind));
 }
 
-Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  Outcome out{{}, c, {}};
-  run_timer(out, timer, ctx);
-  return out;
-}
+template <class Machine>
+constexpr WorkflowChart kChartOf{&run_command_on<Machine>, &state_takes_on<Machine>, &run_timer_on<Machine>};
+
+}  // namespace
+
+const WorkflowChart& permit_chart() noexcept { return kChartOf<Chart>; }
+const WorkflowChart& complaint_chart() noexcept { return kChartOf<ComplaintChart>; }
 
 }  // namespace permitflow

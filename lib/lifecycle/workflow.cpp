@@ -27,6 +27,7 @@ class PermitWorkflow final : public Workflow {
   std::string_view owner_key() const noexcept override { return "applicant"; }
   std::string_view subject_noun() const noexcept override { return "permit"; }
   bool checks_applications() const noexcept override { return true; }
+  const WorkflowChart& chart() const noexcept override { return permit_chart(); }
   bool serves(Role r) const noexcept override {
     return r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer ||
            r == Role::supervisor;
@@ -65,6 +66,7 @@ class ComplaintWorkflow final : public Workflow {
   std::string_view owner_key() const noexcept override { return "reporter"; }
   std::string_view subject_noun() const noexcept override { return "complaint category"; }
   bool checks_applications() const noexcept override { return false; }
+  const WorkflowChart& chart() const noexcept override { return complaint_chart(); }
   bool serves(Role r) const noexcept override {
     return r == Role::reporter || r == Role::dispatcher || r == Role::handler || r == Role::leader ||
            r == Role::supervisor;
@@ -129,6 +131,30 @@ std::vector<Kind> kinds_served_by(Role r) {
 }
 
 void authorize(const Case& c, const Command& cmd) { workflow(c.kind).authorize(c, cmd); }
+
+void run_command(Outcome& out, const Command& cmd, const CaseContext& ctx) {
+  workflow(out.after.kind).chart().run_command(out, cmd, ctx);
+}
+
+Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  Outcome out{{}, c, {}};
+  run_command(out, cmd, ctx);
+  return out;
+}
+
+bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  return workflow(c.kind).chart().state_takes(c, cmd, ctx);
+}
+
+bool run_timer(Outcome& out, const TimerDue& timer, const CaseContext& ctx) {
+  return workflow(out.after.kind).chart().run_timer(out, timer, ctx);
+}
+
+Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
+  Outcome out{{}, c, {}};
+  run_timer(out, timer, ctx);
+  return out;
+}
 
 void authorize_submit(const Actor& actor, const std::string& owner_id, Kind kind, std::string_view source) {
   workflow(kind).authorize_submit(actor, owner_id, source);

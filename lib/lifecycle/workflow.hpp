@@ -16,6 +16,7 @@
 
 #include "case/application.hpp"
 #include "case/case.hpp"
+#include "lifecycle/charts.hpp"
 #include "lifecycle/command.hpp"
 #include "lifecycle/lifecycle.hpp"
 #include "lifecycle/policy.hpp"
@@ -41,6 +42,8 @@ class Workflow {
   /// Whether an application of this kind is checked against its definition's checklist and flagging rules
   /// (precheck, the flags of `submitted`).
   virtual bool checks_applications() const noexcept = 0;
+  /// Its chart: the states a case of this kind goes through and which commands and timers each takes.
+  virtual const WorkflowChart& chart() const noexcept = 0;
   /// Whether `r` works on cases of this kind: a query by such an actor selects this kind only.
   virtual bool serves(Role r) const noexcept = 0;
   /// The query filters that read fields only its documents have ("tolerance_pending", "unit", …): given

@@ -175,6 +175,17 @@ void require_text(std::string_view value, const char* field) {
 
 std::string bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
 
+/// The rows of a `SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events`.
+std::vector<EventRecord> read_events(const pqxx::result& res) {
+  std::vector<EventRecord> out;
+  for (const auto& r : res) {
+    out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
+                              r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
+                              r[7].as<std::string>(), ""});
+  }
+  return out;
+}
+
 CaseRecord read_case(const pqxx::row& r) {
   CaseRecord c;
   c.id = r[0].as<std::string>();
@@ -279,13 +290,13 @@ class PostgresTransaction final : public Transaction {
           "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
           "WHERE case_id = $1 AND seq > $2 ORDER BY seq",
           std::string(case_id), after_seq);
-      std::vector<EventRecord> out;
-      for (const auto& r : res) {
-        out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
-                                  r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
-                                  r[7].as<std::string>(), ""});
-      }
-      return out;
+      return read_events(res);
+    });
+  }
+
+  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
+    return read("read events", [&] {
+      return read_events(tx_->exec_params(verify_sql::kEventsOfCases, std::string(first), std::string(last)));
     });
   }
 

@@ -274,6 +274,16 @@ int read_schema_version(Connection& c) {
   return static_cast<int>(v.int64(0));
 }
 
+/// The rows of a `SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events`.
+std::vector<EventRecord> read_events(Stmt& s) {
+  std::vector<EventRecord> out;
+  while (s.step()) {
+    out.push_back(EventRecord{s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+                              s.text(7), ""});
+  }
+  return out;
+}
+
 CaseRecord read_case(Stmt& s) {
   CaseRecord r;
   r.id = s.text(0);
@@ -353,12 +363,15 @@ class SqliteTransaction final : public Transaction {
              "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
              "WHERE case_id = ? AND seq > ? ORDER BY seq");
       s.bind(case_id, after_seq);
-      std::vector<EventRecord> out;
-      while (s.step()) {
-        out.push_back(EventRecord{s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5),
-                                  s.text(6), s.text(7), ""});
-      }
-      return out;
+      return read_events(s);
+    });
+  }
+
+  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
+    return guard("read events", [&] {
+      Stmt s(*conn_, verify_sql::kEventsOfCases);
+      s.bind(first, last);
+      return read_events(s);
     });
   }
 

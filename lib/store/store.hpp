@@ -145,6 +145,9 @@ class Transaction {
   virtual std::optional<CaseRecord> load_case(std::string_view id) = 0;
   /// Events with seq > after_seq, in order.
   virtual std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) = 0;
+  /// The events of every case id in [first, last] (the store's id order), by case id and then seq: one read
+  /// for a page of cases (verify). Events of an id with no projection row are included.
+  virtual std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) = 0;
   /// Appends `events` to the case's log and writes the projection `record` (a new case when
   /// expected_version is 0). Fills each event's seq, prev_hash and hash. Throws Error(conflict) when the
   /// stored version differs from expected_version (or the case exists when expected_version is 0).

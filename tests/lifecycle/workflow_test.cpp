@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "definition/permit_definition.hpp"
 #include "lifecycle/workflow.hpp"
 
 namespace permitflow {
@@ -78,6 +79,41 @@ TEST(WorkflowRegistry, SubmittedFieldsAreTheWorkflowsOwn) {
                                        {"source", "hotline"},
                                        {"description", "占道经营"},
                                        {"location", "人民路1号"}}));
+}
+
+TEST(WorkflowCharts, EachWorkflowHasItsOwnChart) {
+  EXPECT_EQ(&workflow(Kind::permit).chart(), &permit_chart());
+  EXPECT_EQ(&workflow(Kind::complaint).chart(), &complaint_chart());
+  EXPECT_NE(&permit_chart(), &complaint_chart());
+}
+
+// A chart holds its own workflow's states only: a case in another kind's state is not restored into it and
+// takes nothing there, while its own chart takes the command.
+TEST(WorkflowCharts, AChartHoldsOnlyItsWorkflowsStates) {
+  const PermitDefinition& def = *DefinitionRegistry::builtin().current("help", Kind::complaint);
+  const WorkingCalendar cal = WorkingCalendar::official();
+  const CaseContext ctx{def, cal, 480};
+  Case c;
+  c.kind = Kind::complaint;
+  c.state = State::received;
+  Command cmd;
+  cmd.type = CommandType::register_;
+  cmd.body = {{"verified", true}};
+  EXPECT_TRUE(complaint_chart().state_takes(c, cmd, ctx));
+  EXPECT_FALSE(permit_chart().state_takes(c, cmd, ctx));
+  c.state = State::closed;  // both kinds have a closed state: each chart restores its own
+  cmd.type = CommandType::rate;
+  cmd.body = {{"rating", 5}};
+  EXPECT_TRUE(complaint_chart().state_takes(c, cmd, ctx));
+  EXPECT_FALSE(permit_chart().state_takes(c, cmd, ctx));
+  c.kind = Kind::permit;
+  EXPECT_FALSE(state_takes(c, cmd, ctx));  // the kind-neutral entry goes to the case's workflow's chart
+  c.state = State::submitted;
+  cmd.type = CommandType::accept;
+  cmd.body = nlohmann::json::object();
+  EXPECT_TRUE(permit_chart().state_takes(c, cmd, ctx));
+  EXPECT_FALSE(complaint_chart().state_takes(c, cmd, ctx));
+  EXPECT_TRUE(state_takes(c, cmd, ctx));
 }
 
 }  // namespace

@@ -109,6 +109,27 @@ TEST_P(StoreTest, CreateAppendLoad) {
   EXPECT_EQ(rtx->load_case("RE-2026-0001")->state, "under_review");
 }
 
+TEST_P(StoreTest, EventsOfCasesReadsAnIdRangeByCaseThenSeq) {
+  auto store = open();
+  const auto a = append_committed(*store, make_case("RE-A"), 0, 2);
+  const auto b = append_committed(*store, make_case("RE-B"), 0, 3);
+  append_committed(*store, make_case("RE-C"), 0, 1);
+  append_committed(*store, make_case("RE-A"), 2, 1);  // a later transaction of an earlier case
+  auto tx = store->begin_read();
+  const auto range = tx->events_of_cases("RE-A", "RE-B");
+  std::vector<std::pair<std::string, std::int64_t>> got;
+  for (const auto& e : range) got.emplace_back(e.case_id, e.seq);
+  const std::vector<std::pair<std::string, std::int64_t>> want{
+      {"RE-A", 1}, {"RE-A", 2}, {"RE-A", 3}, {"RE-B", 1}, {"RE-B", 2}, {"RE-B", 3}};
+  EXPECT_EQ(got, want);
+  // Each row is the stored event, as events() reads it.
+  EXPECT_EQ(range[0].hash, a[0].hash);
+  EXPECT_EQ(range[5].hash, b[2].hash);
+  EXPECT_EQ(range[4].data, tx->events("RE-B", 1)[0].data);
+  EXPECT_EQ(tx->events_of_cases("RE-C", "RE-C").size(), 1u);
+  EXPECT_TRUE(tx->events_of_cases("RE-D", "RE-Z").empty());
+}
+
 TEST_P(StoreTest, WrongExpectedVersionIsConflictAndWritesNothing) {
   auto store = open();
   auto c = make_case("C1");
