@@ -368,8 +368,10 @@ void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now
   const store::TimerRecord* first = next_due();
   if (adopt_current_calendar(tx, c, first ? Instant::from_epoch_seconds(first->due) : now))
     pending = tx.timers(c.id);  // the new calendar may have moved them
+  if (!next_due()) return;      // the common case of a command: nothing due, nothing to copy or write
   const std::int64_t expected_version = c.version;
-  Outcome all{{}, c, {}};
+  // The timers fire on the case itself (moved in and back: both callers drop `c` when this throws).
+  Outcome all{{}, std::move(c), {}};
   struct Firing {
     store::TimerRecord timer;
     std::size_t first_event, events;
@@ -383,27 +385,21 @@ void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now
     if (!due) break;
     if (guard == 64) throw Error(ErrorCode::internal, "timers of case " + c.id + " keep firing");
     const store::TimerRecord t = *due;
-    Outcome out =
-        run_timer(all.after, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)},
-                  context_of(all.after));
-    if (out.events.empty()) {  // no longer applies: drop it so the loop moves on
+    const std::size_t before = all.events.size();
+    if (!run_timer(all, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)},
+                   context_of(all.after))) {  // no longer applies: drop it so the loop moves on
       std::erase(pending, t);
       dropped = true;
       continue;
     }
-    firings.push_back({t, all.events.size(), out.events.size()});
-    for (std::size_t i = 0; i < out.events.size(); ++i) {
-      all.states.push_back(i < out.states.size() ? out.states[i] : out.after.state);
-      all.events.push_back(std::move(out.events[i]));
-    }
-    all.after = std::move(out.after);
+    firings.push_back({t, before, all.events.size() - before});
     pending = timer_records(all.after);
     dropped = false;
   }
   std::vector<store::EventRecord> appended;
   if (!all.events.empty()) persist(tx, expected_version, all, &appended);
-  if (dropped) tx.replace_timers(c.id, pending);
   c = std::move(all.after);
+  if (dropped) tx.replace_timers(c.id, pending);
   if (!fired) return;
   for (const Firing& f : firings) {
     // The keys in the order nlohmann writes an object (sorted), as run_due answered when it built a tree.
@@ -684,8 +680,11 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
         throw Error(ErrorCode::conflict, "case " + id + " is at version " + std::to_string(record->version) +
                                              ", not the expected " + std::to_string(*cmd.expected_version));
       }
-      const Outcome out = run_command(c, cmd, m.context_of(c));
-      const std::string doc = m.persist(*tx, c.version, out);
+      const std::int64_t expected = c.version;
+      const CaseContext ctx = m.context_of(c);
+      Outcome out{{}, std::move(c), {}};  // the command runs on the case itself: no copy
+      run_command(out, cmd, ctx);
+      const std::string doc = m.persist(*tx, expected, out);
       if (!cmd.command_id.empty()) tx->record_command(Impl::command_key(cmd.actor, cmd.command_id), id);
       tx->release("command");
       return {m.answer(cmd.actor, out.after, doc), nullptr};

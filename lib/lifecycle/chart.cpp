@@ -390,34 +390,40 @@ State leaf_state(const Machine& chart) {
   throw Error(ErrorCode::internal, "the case chart is in no state");
 }
 
+// The chart and the rules decide on out.after as it is; only then are the events applied to it, in place
+// (no copy of the case). Refused, it throws with `out` unchanged; returns false, `out` unchanged, when a
+// timer no longer applies.
 template <class Machine, class Ev, class Arg>
-Outcome process(const Case& c, const Arg& arg, const CaseContext& ctx, const std::string& what) {
+bool process(Outcome& out, const Arg& arg, const CaseContext& ctx, std::string_view what) {
+  Case& c = out.after;
   Machine chart(c, ctx);
   chart.initiate();
   chart.process_event(Ev(arg));
   if (chart.refusal) std::rethrow_exception(chart.refusal);
-  Outcome out{std::move(chart.events), c, {}};
   if (!chart.reacted) {
-    if constexpr (std::is_same_v<Ev, EvTimer>) return out;  // the timer no longer applies
-    throw Error(ErrorCode::invalid_state,
-                "a case in state '" + std::string(to_string(c.state)) + "' does not take '" + what + "'");
+    if constexpr (std::is_same_v<Ev, EvTimer>) return false;
+    throw Error(ErrorCode::invalid_state, "a case in state '" + std::string(to_string(c.state)) +
+                                              "' does not take '" + std::string(what) + "'");
   }
-  for (std::size_t i = 0; i < out.events.size(); ++i) {
-    out.events[i].seq = c.version + 1 + static_cast<std::int64_t>(i);
-    apply(out.after, out.events[i], ctx);
-    out.states.push_back(out.after.state);
+  const State leaf = leaf_state(chart);
+  out.events.reserve(out.events.size() + chart.events.size());
+  for (Event& e : chart.events) {
+    e.seq = c.version + 1;
+    apply(c, e, ctx);  // throws only Error(internal): a bug, not a refusal
+    out.states.push_back(c.state);
+    out.events.push_back(std::move(e));
   }
-  if (out.after.state != leaf_state(chart)) {
-    throw Error(ErrorCode::internal, "the chart went to '" + std::string(to_string(leaf_state(chart))) +
-                                         "' but the events lead to '" +
-                                         std::string(to_string(out.after.state)) + "'");
+  if (c.state != leaf) {
+    throw Error(ErrorCode::internal, "the chart went to '" + std::string(to_string(leaf)) +
+                                         "' but the events lead to '" + std::string(to_string(c.state)) +
+                                         "'");
   }
-  return out;
+  return true;
 }
 
 template <class Machine>
-Outcome run_command_on(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return process<Machine, EvCommand>(c, cmd, ctx, std::string(to_string(cmd.type)));
+void run_command_on(Outcome& out, const Command& cmd, const CaseContext& ctx) {
+  process<Machine, EvCommand>(out, cmd, ctx, to_string(cmd.type));
 }
 
 template <class Machine>
@@ -430,8 +436,8 @@ bool state_takes_on(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 template <class Machine>
-Outcome run_timer_on(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  return process<Machine, EvTimer>(c, timer, ctx, std::string(to_string(timer.kind)));
+bool run_timer_on(Outcome& out, const TimerDue& timer, const CaseContext& ctx) {
+  return process<Machine, EvTimer>(out, timer, ctx, to_string(timer.kind));
 }
 
 template <class Machine>

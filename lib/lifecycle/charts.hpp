@@ -8,9 +8,10 @@
 namespace permitflow {
 
 struct WorkflowChart {
-  Outcome (*run_command)(const Case& c, const Command& cmd, const CaseContext& ctx);
+  // On `out.after` in place, as the Outcome& overloads of lifecycle.hpp.
+  void (*run_command)(Outcome& out, const Command& cmd, const CaseContext& ctx);
   bool (*state_takes)(const Case& c, const Command& cmd, const CaseContext& ctx);
-  Outcome (*run_timer)(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+  bool (*run_timer)(Outcome& out, const TimerDue& timer, const CaseContext& ctx);
 };
 
 const WorkflowChart& permit_chart() noexcept;

@@ -40,6 +40,10 @@ struct Outcome {
 /// Error(rule_violation) when the law or the definition forbids it, Error(invalid_argument) for a value the
 /// definition does not know. Authorization is checked before (authorize()). Never changes `c`.
 Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx);
+/// The same without copying the case: runs the command on `out.after` itself and appends its events and
+/// states to `out`. A refused command (every Error above) leaves `out` exactly as it was; an Error(internal)
+/// while applying the events (a bug) may leave `out.after` part-applied.
+void run_command(Outcome& out, const Command& cmd, const CaseContext& ctx);
 
 /// Whether the case's state takes the command, without running its rules (so it may still be refused by
 /// them). The chart reads `outcome` (decide), `passed` (check) and `rating` (rate) from the body to choose
@@ -48,6 +52,8 @@ bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx);
 
 /// Fires a timer on a case. Returns no events when the timer no longer applies.
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx);
+/// The same on `out.after` itself, appending to `out`; false, `out` unchanged, when it no longer applies.
+bool run_timer(Outcome& out, const TimerDue& timer, const CaseContext& ctx);
 
 /// Moves a case to the calendar of `ctx` (docs/calendar.md): the `deadlines_recomputed` event at `at`, naming
 /// the calendar versions and every clock whose due or provisional mark changed, and the case after it.

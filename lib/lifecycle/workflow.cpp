@@ -132,16 +132,28 @@ std::vector<Kind> kinds_served_by(Role r) {
 
 void authorize(const Case& c, const Command& cmd) { workflow(c.kind).authorize(c, cmd); }
 
+void run_command(Outcome& out, const Command& cmd, const CaseContext& ctx) {
+  workflow(out.after.kind).chart().run_command(out, cmd, ctx);
+}
+
 Outcome run_command(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return workflow(c.kind).chart().run_command(c, cmd, ctx);
+  Outcome out{{}, c, {}};
+  run_command(out, cmd, ctx);
+  return out;
 }
 
 bool state_takes(const Case& c, const Command& cmd, const CaseContext& ctx) {
   return workflow(c.kind).chart().state_takes(c, cmd, ctx);
 }
 
+bool run_timer(Outcome& out, const TimerDue& timer, const CaseContext& ctx) {
+  return workflow(out.after.kind).chart().run_timer(out, timer, ctx);
+}
+
 Outcome run_timer(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  return workflow(c.kind).chart().run_timer(c, timer, ctx);
+  Outcome out{{}, c, {}};
+  run_timer(out, timer, ctx);
+  return out;
 }
 
 void authorize_submit(const Actor& actor, const std::string& owner_id, Kind kind, std::string_view source) {
