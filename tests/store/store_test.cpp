@@ -119,8 +119,8 @@ TEST_P(StoreTest, EventsOfCasesReadsAnIdRangeByCaseThenSeq) {
   const auto range = tx->events_of_cases("RE-A", "RE-B");
   std::vector<std::pair<std::string, std::int64_t>> got;
   for (const auto& e : range) got.emplace_back(e.case_id, e.seq);
-  const std::vector<std::pair<std::string, std::int64_t>> want{
-      {"RE-A", 1}, {"RE-A", 2}, {"RE-A", 3}, {"RE-B", 1}, {"RE-B", 2}, {"RE-B", 3}};
+  const std::vector<std::pair<std::string, std::int64_t>> want{{"RE-A", 1}, {"RE-A", 2}, {"RE-A", 3},
+                                                               {"RE-B", 1}, {"RE-B", 2}, {"RE-B", 3}};
   EXPECT_EQ(got, want);
   // Each row is the stored event, as events() reads it.
   EXPECT_EQ(range[0].hash, a[0].hash);
