@@ -296,6 +296,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
   c.version = e.seq;
   c.last_event_at = e.at;
   recompute_deadlines(c, ctx, e.at);
+  trim_capacity(c);
 }
 
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
@@ -422,7 +423,7 @@ bool warned(const Case& c, std::string_view type, std::string_view clock, std::s
 
 std::string active_clock(const Case& c) {
   if (c.kind == Kind::complaint) {
-    return c.state == State::closed || c.state == State::rated || c.complaint.replied_at ? "" : "handling";
+    return c.state == State::closed || c.state == State::rated || c.complaint->replied_at ? "" : "handling";
   }
   switch (c.state) {
     case State::submitted:

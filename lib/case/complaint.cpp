@@ -44,7 +44,7 @@ Instant handling_due(const ComplaintFile& f, const CaseContext& ctx) {
 OfficeHours office_hours_of(const CaseContext& ctx) { return rules_of(ctx).hours(ctx.utc_offset_minutes); }
 
 Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   const OfficeHours hours = office_hours_of(ctx);
   const std::int64_t total = working_minutes_between(ctx.calendar, hours, f.clock_start, *f.due);
   const std::int64_t warn = total * rules_of(ctx).warning_percent / 100;
@@ -53,7 +53,7 @@ Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
 
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
   const json& d = e.data;
-  ComplaintFile& f = c.complaint;
+  ComplaintFile& f = c.complaint.mut();
   const ComplaintRules& r = rules_of(ctx);
   switch (e.type) {
     case EventType::submitted:
@@ -172,7 +172,7 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now) {
-  ComplaintFile& f = c.complaint;
+  ComplaintFile& f = c.complaint.mut();
   f.due = handling_due(f, ctx);
   if (f.replied_at) {
     f.light = *f.replied_at <= *f.due ? Light::met : Light::red;
@@ -194,7 +194,7 @@ void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now)
 
 void write_complaint_document(json_text::Writer& w, const Case& c, const CaseContext& ctx) {
   const int off = ctx.utc_offset_minutes;
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   const ComplaintRules& r = rules_of(ctx);
   // Keys in byte order, as the dump of the same document as a tree wrote them (see write_permit_document).
   w.begin_object();

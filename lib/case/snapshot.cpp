@@ -59,26 +59,28 @@ void serialize(Ar& ar, Instant& t, unsigned v) {
   split_free(ar, t, v);
 }
 
-template <class Ar, class T>
-void save_optional(Ar& ar, const std::optional<T>& o) {
+// `O` is std::optional<T> or HeapOptional<T> (the same archive for both: a case's rare parts moved out of
+// line without changing the format).
+template <class Ar, class O>
+void save_optional(Ar& ar, const O& o) {
   const bool has = o.has_value();
   ar& has;
   if (has) ar&* o;
 }
-template <class Ar, class T>
-void load_optional(Ar& ar, std::optional<T>& o) {
+template <class Ar, class O>
+void load_optional(Ar& ar, O& o) {
   bool has = false;
   ar& has;
   if (has) {
-    T value{};
+    typename O::value_type value{};
     ar& value;
     o = std::move(value);
   } else {
     o.reset();
   }
 }
-template <class Ar, class T>
-void optional_field(Ar& ar, std::optional<T>& o) {
+template <class Ar, class O>
+void optional_field(Ar& ar, O& o) {
   if constexpr (Ar::is_saving::value) {
     save_optional(ar, o);
   } else {
@@ -242,8 +244,19 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
   if (version >= 2) {  // the complaint kind (docs/complaints.md), stored as a flag since format 2
     bool complaint = c.kind == Kind::complaint;
-    ar& complaint& c.complaint;
-    if constexpr (!Ar::is_saving::value) c.kind = complaint ? Kind::complaint : Kind::permit;
+    ar& complaint;
+    if constexpr (Ar::is_saving::value) {
+      ar&* c.complaint;  // a permit case writes the empty file, as when it was held inline
+    } else {
+      ComplaintFile f;
+      ar& f;
+      c.kind = complaint ? Kind::complaint : Kind::permit;
+      if (complaint) {
+        c.complaint = std::move(f);
+      } else {
+        c.complaint.reset();
+      }
+    }
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
     optional_field(ar, c.tolerance);
