@@ -143,12 +143,14 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
           }
         }
         if (d.contains("facts")) {
+          json facts = c.facts.tree();
           for (const auto& [k, v] : d["facts"].items()) {
             // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
-            if (c.facts.contains(k) && c.facts[k] == v) continue;
-            c.facts[k] = v;
+            if (facts.contains(k) && facts[k] == v) continue;
+            facts[k] = v;
             c.resubmitted_since_notice.push_back("fact:" + k);
           }
+          c.facts = facts;
         }
         c.flags = d.at("flags").get<std::vector<std::string>>();
         c.last_submission_on = received;
@@ -407,7 +409,7 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 }
 
 std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
-  auto items = compute_deficiencies(def, c.facts, c.materials);
+  auto items = compute_deficiencies(def, c.facts.tree(), c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
 }
 
@@ -714,7 +716,7 @@ void write_permit_document(Writer& w, const Case& c, const CaseContext& ctx) {
   w.key("ended_on");
   document::date_or_null(w, c.ended_on);
   w.key("facts");
-  w.raw(c.facts.dump());
+  w.raw(c.facts.text());
   w.key("filed_at");
   w.string(c.filed_at.to_rfc3339(off));
   w.key("flags");

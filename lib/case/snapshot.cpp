@@ -208,10 +208,10 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   ar& c.id& c.permit& c.definition_version& c.calendar_version;
   enum_field(ar, c.state);
   ar& c.version& c.last_event_at& c.applicant;
-  std::string facts;
-  if constexpr (Ar::is_saving::value) facts = c.facts.dump();
+  std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)
+  if constexpr (Ar::is_saving::value) facts = c.facts.text();
   ar& facts;
-  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);
+  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);  // its form checked
   ar& c.materials;
   optional_field(ar, c.renewal_of);
   optional_field(ar, c.renewal_expiry);

@@ -9,6 +9,45 @@
 
 namespace permitflow {
 
+namespace detail {
+
+/// An owning pointer that copies its value: the block of both types below.
+template <class T>
+class DeepPtr {
+ public:
+  DeepPtr() = default;
+  DeepPtr(const DeepPtr& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  DeepPtr(DeepPtr&&) noexcept = default;
+  DeepPtr& operator=(const DeepPtr& o) {
+    if (this == &o) return *this;
+    if (o.p_) {
+      set(*o.p_);
+    } else {
+      p_.reset();
+    }
+    return *this;
+  }
+  DeepPtr& operator=(DeepPtr&&) noexcept = default;
+
+  /// Stores `v`, in the block already held if there is one.
+  template <class U>
+  T& set(U&& v) {
+    if (p_) {
+      *p_ = std::forward<U>(v);
+    } else {
+      p_ = std::make_unique<T>(std::forward<U>(v));
+    }
+    return *p_;
+  }
+  T* get() const { return p_.get(); }
+  void reset() { p_.reset(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+}  // namespace detail
+
 /// std::optional's interface (the part the code uses), with the value on the heap.
 template <class T>
 class HeapOptional {
@@ -16,73 +55,55 @@ class HeapOptional {
   using value_type = T;
 
   HeapOptional() = default;
-  HeapOptional(std::nullopt_t) {}  // NOLINT: implicit, as std::optional's
-  HeapOptional(const T& v) : p_(std::make_unique<T>(v)) {}
-  HeapOptional(T&& v) : p_(std::make_unique<T>(std::move(v))) {}
-  HeapOptional(const HeapOptional& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  HeapOptional(HeapOptional&&) noexcept = default;
-  HeapOptional& operator=(const HeapOptional& o) {
-    if (this == &o) return *this;
-    if (!o.p_) {
-      p_.reset();
-    } else if (p_) {
-      *p_ = *o.p_;  // reuses the block
-    } else {
-      p_ = std::make_unique<T>(*o.p_);
-    }
-    return *this;
+  HeapOptional(std::nullopt_t) {}              // NOLINT: implicit, as std::optional's
+  HeapOptional(T v) { p_.set(std::move(v)); }  // NOLINT
+  HeapOptional(std::optional<T> v) {           // NOLINT
+    if (v) p_.set(std::move(*v));
   }
-  HeapOptional& operator=(HeapOptional&&) noexcept = default;
   HeapOptional& operator=(std::nullopt_t) {
     p_.reset();
     return *this;
   }
-  HeapOptional(std::optional<T> v) : p_(v ? std::make_unique<T>(std::move(*v)) : nullptr) {}  // NOLINT
-  HeapOptional& operator=(std::optional<T> v) {
-    if (!v) {
-      p_.reset();
-    } else {
-      *this = std::move(*v);
-    }
+  HeapOptional& operator=(T v) {
+    p_.set(std::move(v));
     return *this;
   }
-  HeapOptional& operator=(T v) {
-    if (p_) {
-      *p_ = std::move(v);
+  HeapOptional& operator=(std::optional<T> v) {
+    if (v) {
+      p_.set(std::move(*v));
     } else {
-      p_ = std::make_unique<T>(std::move(v));
+      p_.reset();
     }
     return *this;
   }
 
-  bool has_value() const { return p_ != nullptr; }
-  explicit operator bool() const { return p_ != nullptr; }
-  const T& operator*() const { return *p_; }
-  T& operator*() { return *p_; }
+  bool has_value() const { return p_.get() != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  const T& operator*() const { return *p_.get(); }
+  T& operator*() { return *p_.get(); }
   const T* operator->() const { return p_.get(); }
   T* operator->() { return p_.get(); }
   const T& value() const {
-    if (!p_) throw std::bad_optional_access();
-    return *p_;
+    if (!has_value()) throw std::bad_optional_access();
+    return *p_.get();
   }
   template <class U>
   T value_or(U&& fallback) const {
-    return p_ ? *p_ : static_cast<T>(std::forward<U>(fallback));
+    return has_value() ? *p_.get() : static_cast<T>(std::forward<U>(fallback));
   }
   void reset() { p_.reset(); }
   template <class... Args>
   T& emplace(Args&&... args) {
-    p_ = std::make_unique<T>(std::forward<Args>(args)...);
-    return *p_;
+    return p_.set(T(std::forward<Args>(args)...));
   }
 
   friend bool operator==(const HeapOptional& a, const HeapOptional& b) {
-    return a.p_ ? (b.p_ && *a.p_ == *b.p_) : !b.p_;
+    return a.has_value() ? (b.has_value() && *a == *b) : !b.has_value();
   }
-  friend bool operator==(const HeapOptional& a, std::nullopt_t) { return !a.p_; }
+  friend bool operator==(const HeapOptional& a, std::nullopt_t) { return !a.has_value(); }
 
  private:
-  std::unique_ptr<T> p_;
+  detail::DeepPtr<T> p_;
 };
 
 /// A T that is always there to read (a default T until first written) but takes a heap block only once
@@ -94,31 +115,14 @@ class OutOfLine {
   using value_type = T;
 
   OutOfLine() = default;
-  OutOfLine(T v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT: implicit, as the T it replaces
-  OutOfLine(const OutOfLine& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
-  OutOfLine(OutOfLine&&) noexcept = default;
-  OutOfLine& operator=(const OutOfLine& o) {
-    if (this == &o) return *this;
-    if (!o.p_) {
-      p_.reset();
-    } else if (p_) {
-      *p_ = *o.p_;
-    } else {
-      p_ = std::make_unique<T>(*o.p_);
-    }
-    return *this;
-  }
-  OutOfLine& operator=(OutOfLine&&) noexcept = default;
+  OutOfLine(T v) { p_.set(std::move(v)); }  // NOLINT: implicit, as the T it replaces
 
-  const T& operator*() const { return p_ ? *p_ : empty(); }
+  const T& operator*() const { return p_.get() ? *p_.get() : empty(); }
   const T* operator->() const { return &**this; }
   /// The value to write, allocated (as a default T) on first use.
-  T& mut() {
-    if (!p_) p_ = std::make_unique<T>();
-    return *p_;
-  }
+  T& mut() { return p_.get() ? *p_.get() : p_.set(T{}); }
   /// Whether a block is held (a written value, possibly equal to the default).
-  bool allocated() const { return p_ != nullptr; }
+  bool allocated() const { return p_.get() != nullptr; }
   /// Back to the default T, giving the block back.
   void reset() { p_.reset(); }
 
@@ -129,7 +133,7 @@ class OutOfLine {
     static const T value{};
     return value;
   }
-  std::unique_ptr<T> p_;
+  detail::DeepPtr<T> p_;
 };
 
 }  // namespace permitflow
