@@ -156,6 +156,18 @@ TEST(CommandParse, CertificateAndVerification) {
             c::Verdict::exempt);
 }
 
+// A null member counts as absent in commands (docs/contract.md §3): before the bodies were typed, a null
+// note was logged as null and a null unit or withdrawal reason failed as an internal error.
+TEST(CommandParse, ANullOptionalFieldIsAbsent) {
+  const auto dispatch = body<c::Dispatch>("dispatch", {{"unit", nullptr}, {"note", nullptr}});
+  EXPECT_FALSE(dispatch.unit);
+  EXPECT_FALSE(dispatch.note);
+  EXPECT_FALSE(body<c::Register>("register", {{"note", nullptr}}).note);
+  EXPECT_EQ(body<c::Withdraw>("withdraw", {{"reason", nullptr}}).reason, "");
+  EXPECT_FALSE(body<c::IssueCertificate>("issue_certificate", {{"number", nullptr}}).number);
+  EXPECT_FALSE(body<c::Rate>("rate", {{"rating", 4}, {"comment", nullptr}}).comment);
+}
+
 TEST(CommandParse, ComplaintCommands) {
   EXPECT_FALSE(parse("register").as<c::Register>().verified);
   const auto reg = body<c::Register>("register", {{"verified", true}, {"note", "seen"}});
