@@ -673,6 +673,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
     // Timers due before the command fire first and stay fired even when the command is refused
     // (docs/contract.md §8).
     m.fire_case_timers(*tx, c, cmd.at);
+    const std::size_t undo_mark = m.writes->undo_mark();
     tx->savepoint("command");
     try {
       authorize(c, cmd);
@@ -690,6 +691,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
       return {m.answer(cmd.actor, out.after, doc), nullptr};
     } catch (const Error&) {
       tx->rollback_to("command");             // rolls back and ends the savepoint
+      m.writes->undo_since(undo_mark);        // caches forget what the savepoint lost
       m.cases.forget(id);                     // it may hold the case after the command just rolled back
       return {"", std::current_exception()};  // keeps the timers that fired before the command
     }
@@ -864,8 +866,11 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
       for (const std::string& id : slice) {
         // A case that cannot fire (its log does not replay, …) is rolled back alone and left due; the others
         // of the slice fire. A storage error fails the slice.
+        const std::size_t undo_mark = m.writes->undo_mark();
         const auto skip = [&](const char* why) {
           tx.rollback_to("timers");  // rolls back and ends the savepoint
+          m.writes->undo_since(
+              undo_mark);  // e.g. a calendar remembered as stored that the rollback took back
           m.cases.forget(id);
           failed.insert(id);
           m.log->error("timers of case {} not fired: {}", id, why);

@@ -25,8 +25,27 @@ void undo_all(std::vector<std::function<void()>>& undo) {
 WriteQueue::WriteQueue(store::Store& store, std::size_t max_batch)
     : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch) {}
 
+thread_local WriteQueue::Pending* WriteQueue::running_job_ = nullptr;
+thread_local const WriteQueue* WriteQueue::running_queue_ = nullptr;
+
 void WriteQueue::on_rollback(std::function<void()> undo) {
-  if (running_) running_->undo.push_back(std::move(undo));
+  if (Pending* job = running()) job->undo.push_back(std::move(undo));
+}
+
+std::size_t WriteQueue::undo_mark() const {
+  const Pending* job = running();
+  return job ? job->undo.size() : 0;
+}
+
+void WriteQueue::undo_since(std::size_t mark) {
+  Pending* job = running();
+  if (!job) return;
+  auto& undo = job->undo;
+  while (undo.size() > mark) {
+    const std::function<void()> last = std::move(undo.back());
+    undo.pop_back();
+    last();
+  }
 }
 
 WriteQueue::Stats WriteQueue::stats() const {
@@ -107,23 +126,24 @@ void WriteQueue::run_batch(std::deque<Pending*>& batch) {
     auto tx = store_.begin_write();
     for (Pending* p : batch) {
       tx->savepoint("job");
-      running_ = p;
+      running_queue_ = this;
+      running_job_ = p;
       try {
         p->result = p->job(*tx);
       } catch (...) {
-        running_ = nullptr;
+        running_job_ = nullptr;
         p->error = std::current_exception();
         tx->rollback_to("job");  // ends the savepoint; a failure here fails the whole batch below
         undo_all(p->undo);
         continue;
       }
-      running_ = nullptr;
+      running_job_ = nullptr;
       tx->release("job");
     }
     tx->commit();
     for (Pending* p : batch) p->undo.clear();
   } catch (...) {
-    running_ = nullptr;
+    running_job_ = nullptr;
     // Nothing of the batch is stored: every job that had not failed on its own fails with this error.
     const std::exception_ptr error = std::current_exception();
     for (Pending* p : batch) {

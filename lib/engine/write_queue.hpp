@@ -46,6 +46,13 @@ class WriteQueue {
   /// of what is stored thus forget exactly what was not stored.
   void on_rollback(std::function<void()> undo);
 
+  /// For a savepoint inside a running job that is rolled back while the job goes on (a refused command, a
+  /// case whose timers cannot fire): take `undo_mark()` when the savepoint opens and call `undo_since(mark)`
+  /// after rolling back to it. The undos registered since then run (latest first) and are dropped; the
+  /// job's earlier ones stay for its own rollback. Outside a running job both do nothing.
+  std::size_t undo_mark() const;
+  void undo_since(std::size_t mark);
+
   /// Runs `job` in the next batch and returns its value after the batch committed; rethrows its error,
   /// its refusal, or the commit's error.
   std::string run(Job job);
@@ -77,7 +84,11 @@ class WriteQueue {
 
   store::Store& store_;
   const std::size_t max_batch_;
-  Pending* running_ = nullptr;  // the job running now; touched only by the leader
+  // The job the leader is running on this thread, and its queue. Thread-local, so a job prepared on a
+  // caller's thread (run_prepared) sees none and cannot register undos in the leader's job.
+  static thread_local Pending* running_job_;
+  static thread_local const WriteQueue* running_queue_;
+  Pending* running() const { return running_queue_ == this ? running_job_ : nullptr; }
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Pending*> queue_;

@@ -5,6 +5,18 @@
 
 namespace permitflow::store {
 
+void CheckedTransaction::require_active() const {
+  if (!active_) throw Error(ErrorCode::internal, "The store transaction is already committed or ended.");
+}
+
+void CheckedTransaction::require_write(const char* method) const {
+  require_active();
+  if (!writable_) {
+    throw Error(ErrorCode::internal,
+                std::string(method) + "() needs a write transaction; this one was begun with begin_read().");
+  }
+}
+
 void check_savepoint_name(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 63;
   for (std::size_t i = 0; ok && i < name.size(); ++i) {

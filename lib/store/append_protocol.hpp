@@ -1,7 +1,8 @@
 // The store's append protocol, written once for both backends (as timer_diff is for replace_timers): the
 // argument checks, the version check and its conflict messages, filling seq/prev_hash/hash, savepoint names,
-// and at commit the ledger entry and the feed records of the transaction's surviving events. A backend
-// supplies only the SQL, through AppendSql and CommitSql. docs/log_format.md describes the result.
+// at commit the ledger entry and the feed records of the transaction's surviving events, and the checks
+// that a transaction is still open and may write. A backend supplies only the SQL, through AppendSql and
+// CommitSql. docs/log_format.md describes the result.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,20 @@ inline constexpr int kFeedSchema = 3;
 /// Throws Error(invalid_argument) unless `name` is a plain identifier of 1 to 63 bytes (PostgreSQL keeps
 /// 63 bytes of an identifier; SQLite follows the same rule so both backends accept the same names).
 void check_savepoint_name(std::string_view name);
+
+/// What both backends' transactions check before each call, in one copy so both refuse in the same words: a
+/// transaction is open until it commits or ends, and only one begun with begin_write() writes.
+class CheckedTransaction : public Transaction {
+ protected:
+  explicit CheckedTransaction(bool writable) : writable_(writable) {}
+  /// Throws Error(internal) once the transaction has committed or ended.
+  void require_active() const;
+  /// require_active(), and throws Error(internal) naming `method` in a read transaction.
+  void require_write(const char* method) const;
+
+  const bool writable_;
+  bool active_ = false;  // set by the backend once its BEGIN succeeded, cleared when it ends
+};
 
 /// The SQL one backend runs for Transaction::append.
 class AppendSql {

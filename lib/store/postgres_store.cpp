@@ -241,9 +241,9 @@ int read_schema_version(pqxx::transaction_base& tx) {
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class PostgresTransaction final : public Transaction {
+class PostgresTransaction final : public CheckedTransaction {
  public:
-  PostgresTransaction(PostgresStore& store, bool writable) : store_(store), writable_(writable) {
+  PostgresTransaction(PostgresStore& store, bool writable) : CheckedTransaction(writable), store_(store) {
     // A pooled connection may have been lost while idle (server restart, pg_terminate_backend): nothing
     // has happened in this transaction yet, so one retry on a fresh connection is always safe.
     for (int attempt = 0;; ++attempt) {
@@ -679,12 +679,12 @@ class PostgresTransaction final : public Transaction {
   // --- savepoints and commit -------------------------------------------------------------------------------
 
   void savepoint(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     write("open a savepoint", [&] { tx_->exec("SAVEPOINT \"" + std::string(name) + "\""); });
   }
 
   void rollback_to(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     write("roll back to a savepoint", [&] {
       tx_->exec("ROLLBACK TO SAVEPOINT \"" + std::string(name) + "\"");
       tx_->exec("RELEASE SAVEPOINT \"" + std::string(name) + "\"");
@@ -692,7 +692,7 @@ class PostgresTransaction final : public Transaction {
   }
 
   void release(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     write("release a savepoint", [&] { tx_->exec("RELEASE SAVEPOINT \"" + std::string(name) + "\""); });
   }
 
@@ -851,21 +851,6 @@ class PostgresTransaction final : public Transaction {
     }
   }
 
-  void require_active() const {
-    if (!active_) throw Error(ErrorCode::internal, "The store transaction is already committed or ended.");
-  }
-
-  void require_write(const char* method) const {
-    require_active();
-    if (!writable_) {
-      throw Error(
-          ErrorCode::internal,
-          std::string(method) + "() needs a write transaction; this one was begun with begin_read().");
-    }
-  }
-
-  static void check_name(std::string_view name) { check_savepoint_name(name); }
-
   static void check_record(const CaseRecord& r) {
     require_text(r.id, "id");
     require_text(r.permit, "permit");
@@ -958,8 +943,6 @@ class PostgresTransaction final : public Transaction {
   PostgresStore& store_;
   std::unique_ptr<PostgresStore::Connection> conn_;
   std::unique_ptr<pqxx::transaction_base> tx_;
-  bool writable_;
-  bool active_ = false;
   bool used_ = false;      // a statement has run: a lost connection can no longer be retried transparently
   bool appended_ = false;  // events were appended: commit() chains them into the ledger
   std::int64_t ledger_pos_ = 0;

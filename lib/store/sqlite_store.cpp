@@ -307,19 +307,19 @@ TimerRecord read_timer(Stmt& s) { return TimerRecord{s.text(0), s.text(1), s.tex
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class SqliteTransaction final : public Transaction {
+class SqliteTransaction final : public CheckedTransaction {
  public:
   /// A write transaction on the store's write connection. The caller holds the store's write gate; this
   /// transaction releases it when it ends (the caller does, if this constructor throws).
   explicit SqliteTransaction(SqliteStore& store)
-      : store_(store), conn_(store.writer_.get()), writable_(true) {
+      : CheckedTransaction(true), store_(store), conn_(store.writer_.get()) {
     exec(*conn_, "BEGIN IMMEDIATE");
     holds_gate_ = true;
     active_ = true;
   }
   /// A read transaction on a pooled read-only connection.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
-      : store_(store), reader_(std::move(reader)), conn_(reader_.get()), writable_(false) {
+      : CheckedTransaction(false), store_(store), reader_(std::move(reader)), conn_(reader_.get()) {
     try {
       exec(*conn_, "BEGIN DEFERRED");
     } catch (...) {
@@ -752,12 +752,12 @@ class SqliteTransaction final : public Transaction {
   // --- savepoints and commit -------------------------------------------------------------------------------
 
   void savepoint(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     guard("open a savepoint", [&] { savepoint_statement(*conn_, "SAVEPOINT", name); });
   }
 
   void rollback_to(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     guard("roll back to a savepoint", [&] {
       savepoint_statement(*conn_, "ROLLBACK TO", name);
       savepoint_statement(*conn_, "RELEASE", name);
@@ -765,7 +765,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   void release(std::string_view name) override {
-    check_name(name);
+    check_savepoint_name(name);
     guard("release a savepoint", [&] { savepoint_statement(*conn_, "RELEASE", name); });
   }
 
@@ -823,21 +823,6 @@ class SqliteTransaction final : public Transaction {
     }
     if (reader_) store_.release_reader(std::move(reader_));
   }
-
-  void require_active() const {
-    if (!active_) throw Error(ErrorCode::internal, "The store transaction is already committed or ended.");
-  }
-
-  void require_write(const char* method) const {
-    require_active();
-    if (!writable_) {
-      throw Error(
-          ErrorCode::internal,
-          std::string(method) + "() needs a write transaction; this one was begun with begin_read().");
-    }
-  }
-
-  static void check_name(std::string_view name) { check_savepoint_name(name); }
 
   static std::vector<TimerRecord> read_timers(Stmt& s) {
     std::vector<TimerRecord> out;
@@ -958,8 +943,6 @@ class SqliteTransaction final : public Transaction {
   bool holds_gate_ = false;             // write transactions: the store's write gate, released by finish()
   std::unique_ptr<Connection> reader_;  // read transactions: the pooled connection
   Connection* conn_;
-  bool writable_;
-  bool active_ = false;
   std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
   std::int64_t ledger_pos_ = 0;  // append order of the events within that entry
   PendingFeed pending_feed_;     // the feed facts of appended events, written at commit

@@ -163,6 +163,87 @@ TEST(GroupCommit, ARollbackUndoesOnlyTheCachedStateOfTheJobThatRolledBack) {
   EXPECT_FALSE(stored(*db, "cmd-failed"));
 }
 
+TEST(GroupCommit, RollingBackASavepointUndoesOnlyWhatWasCachedSinceItsMark) {
+  TempDir dir;
+  auto db = store::open_store(sqlite_at(dir.file("g.db")));
+  WriteQueue queue(*db, 256);
+  std::vector<std::string> undone;
+  EXPECT_EQ(queue.undo_mark(), 0u);  // outside a job: nothing to mark, nothing to undo
+  queue.undo_since(0);
+
+  EXPECT_EQ(queue.run([&](store::Transaction& tx) -> JobResult {
+    mark(tx, "before");
+    queue.on_rollback([&] { undone.push_back("before"); });
+    const std::size_t at = queue.undo_mark();
+    EXPECT_EQ(at, 1u);
+    tx.savepoint("inner");
+    mark(tx, "inner-1");
+    queue.on_rollback([&] { undone.push_back("inner-1"); });
+    mark(tx, "inner-2");
+    queue.on_rollback([&] { undone.push_back("inner-2"); });
+    tx.rollback_to("inner");
+    queue.undo_since(at);
+    EXPECT_EQ(undone, (std::vector<std::string>{"inner-2", "inner-1"}));  // latest first, only those
+    EXPECT_EQ(queue.undo_mark(), at);
+    mark(tx, "after");
+    queue.on_rollback([&] { undone.push_back("after"); });
+    return {"ok", nullptr};
+  }),
+            "ok");
+  // The job committed: its other undos were dropped, not run.
+  EXPECT_EQ(undone, (std::vector<std::string>{"inner-2", "inner-1"}));
+  EXPECT_TRUE(stored(*db, "before"));
+  EXPECT_FALSE(stored(*db, "inner-1"));
+  EXPECT_FALSE(stored(*db, "inner-2"));
+  EXPECT_TRUE(stored(*db, "after"));
+
+  // And when the job fails after such a rollback, the undos it still holds run once each.
+  undone.clear();
+  EXPECT_THROW(queue.run([&](store::Transaction& tx) -> JobResult {
+    queue.on_rollback([&] { undone.push_back("outer"); });
+    const std::size_t at = queue.undo_mark();
+    tx.savepoint("inner");
+    queue.on_rollback([&] { undone.push_back("inner"); });
+    tx.rollback_to("inner");
+    queue.undo_since(at);
+    throw Error(ErrorCode::rule_violation, "fails after its savepoint rolled back");
+  }),
+               Error);
+  EXPECT_EQ(undone, (std::vector<std::string>{"inner", "outer"}));
+}
+
+TEST(GroupCommit, AJobPreparedOnItsCallersThreadRegistersNoUndoInTheLeadersJob) {
+  TempDir dir;
+  auto db = store::open_store(sqlite_at(dir.file("g.db")));
+  WriteQueue queue(*db, 256);
+  std::atomic<bool> leader_running{false}, prepared_done{false};
+  std::atomic<int> leader_undos{0};
+  std::thread leader([&] {
+    EXPECT_THROW(queue.run([&](store::Transaction& tx) -> JobResult {
+      mark(tx, "leader");
+      leader_running = true;
+      while (!prepared_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      leader_undos = static_cast<int>(queue.undo_mark());
+      throw Error(ErrorCode::rule_violation, "fails, so its undos run");
+    }),
+                 Error);
+  });
+  while (!leader_running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // While the leader runs its job on its own thread, this thread prepares a job that reads only: it sees
+  // no running job, so nothing it registers lands in the leader's.
+  bool ran_undo = false;
+  EXPECT_EQ(queue.run_prepared([&](store::Transaction&) -> JobResult {
+    EXPECT_EQ(queue.undo_mark(), 0u);
+    queue.on_rollback([&] { ran_undo = true; });
+    return {"read", nullptr};
+  }),
+            "read");
+  prepared_done = true;
+  leader.join();
+  EXPECT_EQ(leader_undos.load(), 0);
+  EXPECT_FALSE(ran_undo);
+}
+
 TEST(GroupCommit, ManyThreadsSubmittingThroughTheEngineLoseNothing) {
   TempDir dir;
   Engine engine(json{{"database", dir.file("e.db")}}.dump());

@@ -270,7 +270,7 @@ def test_a_large_download_is_streamed_from_disk(portal):
 
     import pytest
     from conftest import sanitizer_build
-    if sanitizer_build():  # scripts/test runs this file on the release build too
+    if sanitizer_build():  # scripts/test runs this test on the release build
         pytest.skip("a sanitizer's allocator keeps freed memory: no memory figure is meaningful")
 
     def peak_kib():
