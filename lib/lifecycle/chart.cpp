@@ -235,7 +235,7 @@ struct UnderReview : Step<UnderReview, Review>, Named {
       case CommandType::suspend:
         return run<Suspended>([&] { return rules::suspend(kase(), e.cmd, ctx()); });
       case CommandType::decide:
-        if (e.cmd.body["outcome"] == "approved") {
+        if (e.cmd.as<commands::Decide>().approve) {
           return run<Approved>([&] { return rules::decide(kase(), e.cmd, ctx()); });
         }
         return run<Denied>([&] { return rules::decide(kase(), e.cmd, ctx()); });
@@ -264,7 +264,7 @@ struct Suspended : Step<Suspended, Review>, Named {
 /// A result of a verification: false revokes the permit (告知承诺), otherwise the case stays where it is.
 template <class S>
 sc::result verify_commitment(S& state, const Command& cmd) {
-  if (cmd.body.value("result", "") == "false") {
+  if (cmd.as<commands::RecordVerification>().result == commands::Verdict::false_commitment) {
     return state.template run<Revoked>(
         [&] { return rules::record_verification(state.kase(), cmd, state.ctx()); });
   }

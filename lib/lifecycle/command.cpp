@@ -1,5 +1,8 @@
 #include "lifecycle/command.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "case/application.hpp"
 #include "common/json_input.hpp"
 #include "permitflow/error.hpp"
@@ -11,27 +14,35 @@ namespace in = input;
 
 namespace {
 
-void check_items(const json& doc) {
-  if (!doc.contains("items") || doc["items"].is_null()) return;
+// A one-time notice's items as the clerk gives them; absent or null: the checklist's own list.
+std::optional<std::vector<Deficiency>> notice_items(const json& doc) {
+  if (!doc.contains("items") || doc["items"].is_null()) return std::nullopt;
   const json& items = doc["items"];
   if (!items.is_array()) in::fail("/items", "must be an array of notice items");
   if (items.size() > 500) in::fail("/items", "has more than 500 items");
+  std::vector<Deficiency> out;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string p = "/items/" + std::to_string(i);
     in::require_object_value(items[i], p);
     in::only_keys(items[i], p, {"material", "problem", "note"});
-    in::get_string(items[i], "material", p, in::kMaxId);
+    Deficiency d;
+    d.material = in::get_string(items[i], "material", p, in::kMaxId);
     const std::string problem = in::get_string(items[i], "problem", p, 32);
-    if (!parse_problem(problem)) {
+    const auto parsed = parse_problem(problem);
+    if (!parsed) {
       in::fail(in::child(p, "problem"), "unknown problem '" + problem +
                                             "' (missing, expired, invalid_format, condition_required or "
                                             "invalid_content)");
     }
-    in::opt_string(items[i], "note", p, in::kMaxText);
+    d.problem = *parsed;
+    d.note = in::opt_string(items[i], "note", p, in::kMaxText).value_or("");
+    out.push_back(std::move(d));
   }
+  return out;
 }
 
-void check_body(CommandType type, const json& doc) {
+// The fields of each type, checked in the order of docs/contract.md (the first bad field is the one named).
+CommandBody parse_body(CommandType type, const json& doc) {
   static constexpr std::string_view kCommon[] = {"type", "actor", "at", "expected_version", "command_id"};
   auto keys = [&](std::initializer_list<std::string_view> extra) {
     std::vector<std::string_view> all(std::begin(kCommon), std::end(kCommon));
@@ -42,157 +53,232 @@ void check_body(CommandType type, const json& doc) {
       }
     }
   };
+  const auto text = [&](std::string_view key, std::size_t max_len = in::kMaxText) {
+    return in::get_string(doc, key, "", max_len);
+  };
+  const auto opt_text = [&](std::string_view key, std::size_t max_len = in::kMaxText) {
+    return in::opt_string(doc, key, "", max_len);
+  };
+  const auto days = [&](std::string_view key, int max) {
+    return static_cast<int>(in::get_int(doc, key, "", 1, max));
+  };
+  namespace c = commands;
   switch (type) {
-    case CommandType::accept:
+    case CommandType::accept: {
       keys({"tolerance"});
+      c::Accept out;
       if (doc.contains("tolerance") && !doc["tolerance"].is_null()) {  // 容缺受理
         const json& t = in::require_object(doc, "tolerance", "");
         in::only_keys(t, "/tolerance", {"items", "supply_by", "commitment"});
-        parse_item_ids(t, "items", "/tolerance");
-        in::get_date(t, "supply_by", "/tolerance");
-        const json& c = in::require_object(t, "commitment", "/tolerance");
-        in::only_keys(c, "/tolerance/commitment", {"signed_by", "signed_at", "text_sha256"});
-        parse_signed_commitment(c, "/tolerance/commitment");
+        c::ToleranceRequest r;
+        r.items = parse_item_ids(t, "items", "/tolerance");
+        r.supply_by = in::get_date(t, "supply_by", "/tolerance");
+        const json& commitment = in::require_object(t, "commitment", "/tolerance");
+        in::only_keys(commitment, "/tolerance/commitment", {"signed_by", "signed_at", "text_sha256"});
+        r.commitment = parse_signed_commitment(commitment, "/tolerance/commitment");
+        out.tolerance = std::move(r);
       }
-      break;
-    case CommandType::supply:
+      return out;
+    }
+    case CommandType::supply: {
       keys({"materials"});
       if (!doc.contains("materials")) in::fail("/materials", "is required (the tolerated materials)");
-      parse_materials(doc["materials"], "/materials", Date());
-      if (doc["materials"].empty()) in::fail("/materials", "a supply must bring at least one material");
-      break;
+      c::Supply out{parse_materials(doc["materials"], "/materials", Date())};
+      if (out.materials.empty()) in::fail("/materials", "a supply must bring at least one material");
+      return out;
+    }
     case CommandType::record_verification: {
       keys({"result", "method", "note"});
-      const std::string result = in::get_string(doc, "result", "", 16);
-      if (result != "confirmed" && result != "false" && result != "exempt")
+      const std::string result = text("result", 16);
+      c::RecordVerification out;
+      if (result == "confirmed") {
+        out.result = c::Verdict::confirmed;
+      } else if (result == "false") {
+        out.result = c::Verdict::false_commitment;
+      } else if (result == "exempt") {
+        out.result = c::Verdict::exempt;
+      } else {
         in::fail("/result", "must be 'confirmed', 'false' or 'exempt'");
-      in::opt_string(doc, "method", "", in::kMaxId);
-      in::opt_string(doc, "note", "", in::kMaxText);
-      break;
+      }
+      out.method = opt_text("method", in::kMaxId);
+      out.note = opt_text("note").value_or("");
+      return out;
     }
     case CommandType::resume:
+      keys({});
+      return c::Resume{};
     case CommandType::report_completion:
+      keys({});
+      return c::ReportCompletion{};
     case CommandType::close:
       keys({});
-      break;
+      return c::Close{};
     case CommandType::request_correction:
       keys({"items"});
-      check_items(doc);
-      break;
+      return c::RequestCorrection{notice_items(doc)};
     case CommandType::resubmit: {
       keys({"materials", "facts"});
       if (!doc.contains("materials")) in::fail("/materials", "is required (the supplemented materials)");
-      parse_materials(doc["materials"], "/materials", Date());
-      if (doc.contains("facts") && !doc["facts"].is_null()) in::require_object_value(doc["facts"], "/facts");
-      if (doc["materials"].empty() && (!doc.contains("facts") || doc["facts"].empty())) {
+      c::Resubmit out;
+      out.materials = parse_materials(doc["materials"], "/materials", Date());
+      if (doc.contains("facts") && !doc["facts"].is_null()) {
+        in::require_object_value(doc["facts"], "/facts");
+        out.facts = doc["facts"];
+      }
+      if (out.materials.empty() && (!out.facts || out.facts->empty())) {
         in::fail("/materials", "a resubmission must supplement at least one material or fact");
       }
-      break;
+      return out;
     }
     case CommandType::reject:
+      keys({"reason"});
+      return c::Reject{text("reason")};
     case CommandType::revoke:
       keys({"reason"});
-      in::get_string(doc, "reason", "", in::kMaxText);
-      break;
+      return c::Revoke{text("reason")};
     case CommandType::withdraw:
       keys({"reason"});
-      in::opt_string(doc, "reason", "", in::kMaxText);
-      break;
+      return c::Withdraw{opt_text("reason").value_or("")};
     case CommandType::record_opinion: {
       keys({"department", "opinion", "comment"});
-      in::get_string(doc, "department", "", in::kMaxId);
-      const std::string opinion = in::get_string(doc, "opinion", "", 16);
+      c::RecordOpinion out;
+      out.department = text("department", in::kMaxId);
+      const std::string opinion = text("opinion", 16);
       if (opinion != "approve" && opinion != "deny") in::fail("/opinion", "must be 'approve' or 'deny'");
-      in::opt_string(doc, "comment", "", in::kMaxText);
-      break;
+      out.approve = opinion == "approve";
+      out.comment = opt_text("comment").value_or("");
+      return out;
     }
     case CommandType::record_inspection: {
       keys({"inspectors", "findings"});
       if (!doc.contains("inspectors") || !doc["inspectors"].is_array()) {
         in::fail("/inspectors", "must be an array of inspector ids");
       }
-      if (doc["inspectors"].size() > 50) in::fail("/inspectors", "has more than 50 inspectors");
-      for (std::size_t i = 0; i < doc["inspectors"].size(); ++i) {
-        const json& v = doc["inspectors"][i];
+      const json& inspectors = doc["inspectors"];
+      if (inspectors.size() > 50) in::fail("/inspectors", "has more than 50 inspectors");
+      c::RecordInspection out;
+      for (std::size_t i = 0; i < inspectors.size(); ++i) {
+        const json& v = inspectors[i];
         if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
             v.get_ref<const std::string&>().size() > in::kMaxId) {
           in::fail("/inspectors/" + std::to_string(i), "must be a non-empty inspector id");
         }
+        out.inspectors.push_back(v.get<std::string>());
       }
-      in::get_string(doc, "findings", "", in::kMaxText);
-      break;
+      out.findings = text("findings");
+      return out;
     }
-    case CommandType::suspend:
+    case CommandType::suspend: {
       keys({"reason", "expected_working_days", "notice"});
-      in::get_string(doc, "reason", "", 64);
-      in::get_int(doc, "expected_working_days", "", 1, 1000);
-      in::get_string(doc, "notice", "", in::kMaxText);
-      break;
-    case CommandType::extend:
+      c::Suspend out;
+      out.reason = text("reason", 64);
+      out.expected_working_days = days("expected_working_days", 1000);
+      out.notice = text("notice");
+      return out;
+    }
+    case CommandType::extend: {
       keys({"working_days", "reason"});
-      in::get_int(doc, "working_days", "", 1, 1000);
-      in::get_string(doc, "reason", "", in::kMaxText);
-      break;
+      c::Extend out;
+      out.working_days = days("working_days", 1000);
+      out.reason = text("reason");
+      return out;
+    }
     case CommandType::decide: {
       keys({"outcome", "reasons"});
-      const std::string outcome = in::get_string(doc, "outcome", "", 16);
+      const std::string outcome = text("outcome", 16);
       if (outcome != "approved" && outcome != "denied")
         in::fail("/outcome", "must be 'approved' or 'denied'");
-      in::opt_string(doc, "reasons", "", in::kMaxText);
-      break;
+      return c::Decide{outcome == "approved", opt_text("reasons").value_or("")};
     }
-    case CommandType::issue_certificate:
+    case CommandType::issue_certificate: {
       keys({"number", "valid_from", "valid_until"});
-      in::opt_string(doc, "number", "", in::kMaxId);
-      in::opt_date(doc, "valid_from", "");
-      in::opt_date(doc, "valid_until", "");
-      break;
+      c::IssueCertificate out;
+      out.number = opt_text("number", in::kMaxId);
+      out.valid_from = in::opt_date(doc, "valid_from", "");
+      out.valid_until = in::opt_date(doc, "valid_until", "");
+      return out;
+    }
     // The complaint kind (docs/complaints.md).
-    case CommandType::register_:
+    case CommandType::register_: {
       keys({"verified", "note"});
-      if (doc.contains("verified")) in::get_bool(doc, "verified", "");
-      in::opt_string(doc, "note", "", in::kMaxText);
-      break;
-    case CommandType::dispatch:
+      c::Register out;
+      if (doc.contains("verified")) out.verified = in::get_bool(doc, "verified", "");
+      out.note = opt_text("note");
+      return out;
+    }
+    case CommandType::dispatch: {
       keys({"unit", "note"});
-      in::opt_string(doc, "unit", "", in::kMaxId);
-      in::opt_string(doc, "note", "", in::kMaxText);
-      break;
+      c::Dispatch out;
+      out.unit = opt_text("unit", in::kMaxId);
+      out.note = opt_text("note");
+      return out;
+    }
     case CommandType::return_:
       keys({"reasons"});
-      in::get_string(doc, "reasons", "", in::kMaxText);
-      break;
+      return c::Return{text("reasons")};
     case CommandType::start_handling:
       keys({"note"});
-      in::opt_string(doc, "note", "", in::kMaxText);
-      break;
+      return c::StartHandling{opt_text("note")};
     case CommandType::reply:
       keys({"reply"});
-      in::get_string(doc, "reply", "", in::kMaxText);
-      break;
-    case CommandType::check:
+      return c::Reply{text("reply")};
+    case CommandType::check: {
       keys({"passed", "note"});
-      in::get_bool(doc, "passed", "");
-      in::opt_string(doc, "note", "", in::kMaxText);
-      break;
-    case CommandType::rate:
+      c::Check out;
+      out.passed = in::get_bool(doc, "passed", "");
+      out.note = opt_text("note");
+      return out;
+    }
+    case CommandType::rate: {
       keys({"rating", "comment"});
-      in::get_int(doc, "rating", "", 1, 5);
-      in::opt_string(doc, "comment", "", in::kMaxText);
-      break;
+      c::Rate out;
+      out.rating = static_cast<int>(in::get_int(doc, "rating", "", 1, 5));
+      out.comment = opt_text("comment");
+      return out;
+    }
     case CommandType::escalate:
       keys({"reason"});
-      in::get_string(doc, "reason", "", in::kMaxText);
-      break;
-    case CommandType::assign_deputy:
+      return c::Escalate{text("reason")};
+    case CommandType::assign_deputy: {
       keys({"deputy", "instructions"});
-      in::get_string(doc, "deputy", "", in::kMaxId);
-      in::opt_string(doc, "instructions", "", in::kMaxText);
-      break;
+      c::AssignDeputy out;
+      out.deputy = text("deputy", in::kMaxId);
+      out.instructions = opt_text("instructions");
+      return out;
+    }
   }
+  in::fail("/type", "unknown command");  // not reached: every type is a case above
+}
+
+static_assert(std::variant_size_v<CommandBody> ==
+                  static_cast<std::size_t>(CommandType::record_verification) + 1,
+              "one body per command type, in the enum's order");
+
+template <std::size_t... I>
+CommandBody empty_body_at(std::size_t index, std::index_sequence<I...>) {
+  CommandBody out;
+  (void)((index == I ? (out.emplace<I>(), true) : false) || ...);
+  return out;
 }
 
 }  // namespace
+
+std::string_view commands::to_string(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::confirmed:
+      return "confirmed";
+    case Verdict::false_commitment:
+      return "false";
+    case Verdict::exempt:
+      return "exempt";
+  }
+  return "";
+}
+
+CommandBody empty_body(CommandType type) {
+  return empty_body_at(static_cast<std::size_t>(type),
+                       std::make_index_sequence<std::variant_size_v<CommandBody>>{});
+}
 
 Command parse_command(std::string_view text) {
   const json doc = in::parse_document(text, "the command");
@@ -205,8 +291,7 @@ Command parse_command(std::string_view text) {
   cmd.at = in::get_time(doc, "at", "");
   cmd.expected_version = in::opt_int(doc, "expected_version", "", 0, std::int64_t{1} << 40);
   cmd.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
-  check_body(cmd.type, doc);
-  cmd.body = doc;
+  cmd.body = parse_body(cmd.type, doc);
   return cmd;
 }
 
@@ -285,7 +370,7 @@ void authorize_permit(const Case& c, const Command& cmd) {
         deny(cmd, "the definition of " + c.permit + " does not list the department '" + cmd.actor.department +
                       "'");
       }
-      if (t == record_opinion && cmd.body.value("department", "") != cmd.actor.department) {
+      if (t == record_opinion && cmd.as<commands::RecordOpinion>().department != cmd.actor.department) {
         deny(cmd,
              "a reviewer records the opinion of its own department ('" + cmd.actor.department + "') only");
       }

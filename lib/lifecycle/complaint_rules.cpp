@@ -16,9 +16,9 @@ const ComplaintRules& rules_of(const CaseContext& ctx) { return *ctx.definition.
 
 std::string when(Instant t, const CaseContext& ctx) { return t.to_rfc3339(ctx.utc_offset_minutes); }
 
-json note_of(const Command& cmd) {
+json note_of(const std::optional<std::string>& note) {
   json data = json::object();
-  if (cmd.body.contains("note")) data["note"] = cmd.body["note"];
+  if (note) data["note"] = *note;
   return data;
 }
 
@@ -28,12 +28,13 @@ Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) 
   // 数字城管: a report from the public is verified on site before it is registered (立案); a patrol's own
   // finding or a referral needs no verification.
   const bool public_report = c.complaint.source != "patrol" && c.complaint.source != "referral";
-  const bool verified = cmd.body.value("verified", false);
+  const auto& body = cmd.as<commands::Register>();
+  const bool verified = body.verified;
   if (public_report && rules_of(ctx).verify_public_reports && !verified) {
     violation("a report from the public (source '" + c.complaint.source +
               "') is registered only once verified on site: send \"verified\": true");
   }
-  json data = note_of(cmd);
+  json data = note_of(body.note);
   data["verified"] = verified;
   return single_event(c, cmd, EventType::registered, std::move(data));
 }
@@ -42,7 +43,8 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const ComplaintRules& r = rules_of(ctx);
   // The dispatch table names the unit; a re-dispatch after a return goes elsewhere, a reopening back to
   // the unit that handled it.
-  std::string unit = cmd.body.value("unit", std::string());
+  const auto& body = cmd.as<commands::Dispatch>();
+  std::string unit = body.unit.value_or(std::string());
   if (unit.empty()) {
     unit = c.state == State::reopened && !c.complaint.unit.empty() ? c.complaint.unit : r.unit.id;
   }
@@ -50,7 +52,7 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (c.state == State::returned && std::find(back.begin(), back.end(), unit) != back.end()) {
     violation("unit '" + unit + "' returned this case as not its duty; dispatch it to another unit");
   }
-  json data = note_of(cmd);
+  json data = note_of(body.note);
   data["unit"] = unit;
   data["by_table"] = unit == r.unit.id;
   return single_event(c, cmd, EventType::dispatched, std::move(data));
@@ -66,11 +68,11 @@ Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
               " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
   }
   return single_event(c, cmd, EventType::returned,
-                      {{"unit", c.complaint.unit}, {"reasons", cmd.body["reasons"]}});
+                      {{"unit", c.complaint.unit}, {"reasons", cmd.as<commands::Return>().reasons}});
 }
 
 Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::handling_started, note_of(cmd));
+  return single_event(c, cmd, EventType::handling_started, note_of(cmd.as<commands::StartHandling>().note));
 }
 
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -81,34 +83,37 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
               " working days)");
   if (cmd.at > *f.due)
     violation("an extension is requested before the limit (" + when(*f.due, ctx) + "), not after it");
-  const int days = cmd.body["working_days"].get<int>();
+  const auto& body = cmd.as<commands::Extend>();
+  const int days = body.working_days;
   if (days > r.max_extension_days) {
     violation("an extension is at most " + std::to_string(r.max_extension_days) +
               " working days; asked for " + std::to_string(days));
   }
-  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", body.reason}});
 }
 
 Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.complaint.escalated_at) violation("the case was already escalated to the leadership");
-  return single_event(c, cmd, EventType::escalated, {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::escalated, {{"reason", cmd.as<commands::Escalate>().reason}});
 }
 
 Events assign_deputy(const Case& c, const Command& cmd, const CaseContext&) {
-  json data = {{"deputy", cmd.body["deputy"]}};
-  if (cmd.body.contains("instructions")) data["instructions"] = cmd.body["instructions"];
+  const auto& body = cmd.as<commands::AssignDeputy>();
+  json data = {{"deputy", body.deputy}};
+  if (body.instructions) data["instructions"] = *body.instructions;
   return single_event(c, cmd, EventType::deputy_assigned, std::move(data));
 }
 
 Events reply(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::replied, {{"reply", cmd.body["reply"]}});
+  return single_event(c, cmd, EventType::replied, {{"reply", cmd.as<commands::Reply>().reply}});
 }
 
 Events check(const Case& c, const Command& cmd, const CaseContext&) {
-  if (cmd.body["passed"].get<bool>()) return single_event(c, cmd, EventType::checked, note_of(cmd));
-  if (!cmd.body.contains("note"))
+  const auto& body = cmd.as<commands::Check>();
+  if (body.passed) return single_event(c, cmd, EventType::checked, note_of(body.note));
+  if (!body.note)
     violation("a failed check says what is still wrong (\"note\"), so the unit knows what to put right");
-  return single_event(c, cmd, EventType::check_failed, note_of(cmd));
+  return single_event(c, cmd, EventType::check_failed, note_of(body.note));
 }
 
 Events close(const Case& c, const Command& cmd, const CaseContext&) {
@@ -116,9 +121,10 @@ Events close(const Case& c, const Command& cmd, const CaseContext&) {
 }
 
 Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const int rating = cmd.body["rating"].get<int>();
+  const auto& body = cmd.as<commands::Rate>();
+  const int rating = body.rating;
   json data = {{"rating", rating}};
-  if (cmd.body.contains("comment")) data["comment"] = cmd.body["comment"];
+  if (body.comment) data["comment"] = *body.comment;
   Events out = single_event(c, cmd, EventType::rated, std::move(data));
   // 好差评: 1 (very dissatisfied) or 2 (dissatisfied) reopens the case for rectification.
   if (rating <= 2) {

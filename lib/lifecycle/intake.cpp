@@ -85,46 +85,56 @@ void check_commitment_rules(const Application& app, const PermitDefinition& def)
 }
 
 void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units) {
-  if (cmd.type == CommandType::accept && cmd.body.contains("tolerance") && !cmd.body["tolerance"].is_null())
-    check_material_ids(cmd.body["tolerance"]["items"].get<std::vector<std::string>>(), def,
-                       "/tolerance/items");
-  const bool method = cmd.type == CommandType::record_verification && cmd.body.contains("method") &&
-                      !cmd.body["method"].is_null();
-  if (method && !def.verification) {
-    input::fail("/method", def.id + " is not decided on commitments, so it has no verification methods");
-  }
-  if (method) {
-    const std::string name = cmd.body["method"].get<std::string>();
-    const auto& known = def.verification->methods;
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      input::fail("/method", "unknown verification method '" + name + "' for " + def.id + " (" + list + ")");
+  const auto known = [](const auto& list, auto name) {
+    std::string out;
+    for (const auto& k : list) out += (out.empty() ? "" : ", ") + name(k);
+    return out;
+  };
+  const auto itself = [](const std::string& s) { return s; };
+  switch (cmd.type) {
+    case CommandType::accept:
+      if (const auto& t = cmd.as<commands::Accept>().tolerance)
+        check_material_ids(t->items, def, "/tolerance/items");
+      return;
+    case CommandType::record_verification: {
+      const auto& method = cmd.as<commands::RecordVerification>().method;
+      if (!method) return;
+      if (!def.verification) {
+        input::fail("/method", def.id + " is not decided on commitments, so it has no verification methods");
+      }
+      const auto& methods = def.verification->methods;
+      if (std::find(methods.begin(), methods.end(), *method) == methods.end()) {
+        input::fail("/method", "unknown verification method '" + *method + "' for " + def.id + " (" +
+                                   known(methods, itself) + ")");
+      }
+      return;
     }
-  }
-  if (cmd.type == CommandType::dispatch && cmd.body.contains("unit") &&
-      std::find(units.begin(), units.end(), cmd.body["unit"].get<std::string>()) == units.end()) {
-    std::string known;
-    for (const auto& u : units) known += (known.empty() ? "" : ", ") + u;
-    input::fail("/unit", "unknown unit '" + cmd.body["unit"].get<std::string>() + "' (" + known + ")");
-  }
-  if (cmd.type == CommandType::record_opinion) {
-    const std::string dept = cmd.body["department"].get<std::string>();
-    if (!def.has_department(dept)) {
-      std::string known;
-      for (const auto& d : def.co_approving) known += (known.empty() ? "" : ", ") + d.id;
-      input::fail("/department",
-                  "unknown department '" + dept + "' for " + def.id +
-                      (known.empty() ? " (it has no co-approving department)" : " (" + known + ")"));
+    case CommandType::dispatch: {
+      const auto& unit = cmd.as<commands::Dispatch>().unit;
+      if (unit && std::find(units.begin(), units.end(), *unit) == units.end())
+        input::fail("/unit", "unknown unit '" + *unit + "' (" + known(units, itself) + ")");
+      return;
     }
-  }
-  if (cmd.type == CommandType::suspend) {
-    const std::string reason = cmd.body["reason"].get<std::string>();
-    if (!def.stops_clock(reason)) {
-      std::string known;
-      for (const auto& r : def.suspension_reasons) known += (known.empty() ? "" : ", ") + r;
-      input::fail("/reason", "'" + reason + "' does not stop the clock of " + def.id + " (" + known + ")");
+    case CommandType::record_opinion: {
+      const std::string& dept = cmd.as<commands::RecordOpinion>().department;
+      if (!def.has_department(dept)) {
+        const std::string list = known(def.co_approving, [](const auto& d) { return d.id; });
+        input::fail("/department",
+                    "unknown department '" + dept + "' for " + def.id +
+                        (list.empty() ? " (it has no co-approving department)" : " (" + list + ")"));
+      }
+      return;
     }
+    case CommandType::suspend: {
+      const std::string& reason = cmd.as<commands::Suspend>().reason;
+      if (!def.stops_clock(reason)) {
+        input::fail("/reason", "'" + reason + "' does not stop the clock of " + def.id + " (" +
+                                   known(def.suspension_reasons, itself) + ")");
+      }
+      return;
+    }
+    default:
+      return;
   }
 }
 

@@ -92,6 +92,12 @@ bool on_checklist(const Case& c, const PermitDefinition& def, const std::string&
                      [&](const SubmittedMaterial& m) { return m.id == material; });
 }
 
+// Materials of a command, received on the day the rule settles (the edge parses them without one).
+std::vector<SubmittedMaterial> received_on(std::vector<SubmittedMaterial> materials, Date day) {
+  for (auto& m : materials) m.received_on = day;
+  return materials;
+}
+
 }  // namespace
 
 Events single_event(const Case& c, const Command& cmd, EventType type, json data) {
@@ -104,11 +110,11 @@ Actor system_actor() { return Actor{"system", Role::system, "", ""}; }
 
 Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto open = open_deficiencies(c, ctx.definition);
-  const bool tolerant = cmd.body.contains("tolerance") && !cmd.body["tolerance"].is_null();
+  const auto& tolerance_request = cmd.as<commands::Accept>().tolerance;
   // Acceptance on a rest day counts from the next working day, as a receipt does, and never before the
   // receipt of the submission it accepts.
   const Date on = std::max(ctx.calendar.working_day_on_or_after(day_of(cmd, ctx)), c.last_submission_on);
-  if (!tolerant) {
+  if (!tolerance_request) {
     if (!open.empty()) {
       violation("the application is not complete, so it cannot be accepted; still deficient: " +
                 describe(open));
@@ -117,12 +123,12 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   }
   // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
   // must bring them before the promised decision due.
-  const json& t = cmd.body["tolerance"];
+  const commands::ToleranceRequest& t = *tolerance_request;
   if (const std::string fact = credit_gate(c.facts); !fact.empty()) {
     violation("tolerant acceptance is closed to this applicant (" + fact +
               "); the application can be accepted only once complete");
   }
-  const auto items = t["items"].get<std::vector<std::string>>();
+  const std::vector<std::string>& items = t.items;
   std::vector<std::string> not_tolerable;
   std::vector<std::string> unnamed;
   for (const auto& d : open) {
@@ -150,8 +156,10 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("容缺受理: the tolerance names items that are not outstanding: " + join(in_order));
   }
   const Date today = day_of(cmd, ctx);
-  const Date supply_by = Date::parse(t["supply_by"].get<std::string>());
-  json tolerance = {{"items", items}, {"supply_by", supply_by.to_string()}, {"commitment", t["commitment"]}};
+  const Date supply_by = t.supply_by;
+  json tolerance = {{"items", items},
+                    {"supply_by", supply_by.to_string()},
+                    {"commitment", signed_commitment_json(t.commitment)}};
   Events out = single_event(c, cmd, EventType::accepted,
                             {{"accepted_on", on.to_string()}, {"tolerance", std::move(tolerance)}});
   Case after = c;
@@ -192,7 +200,7 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (auto why = case_refuses(c, CommandType::supply); !why.empty()) violation(why);
   const Tolerance& tol = *c.tolerance;
   const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
-  const auto materials = parse_materials(cmd.body["materials"], "/materials", received);
+  const auto materials = received_on(cmd.as<commands::Supply>().materials, received);
   std::vector<std::string> foreign;
   for (const auto& m : materials) {
     if (std::find(tol.items.begin(), tol.items.end(), m.id) == tol.items.end()) foreign.push_back(m.id);
@@ -227,14 +235,14 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
 // is reported to the credit system (the feed carries `credit_flagged`).
 Events record_verification(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (auto why = case_refuses(c, CommandType::record_verification); !why.empty()) violation(why);
-  const std::string result = cmd.body["result"].get<std::string>();
-  json data = {{"result", result},
-               {"method", cmd.body.contains("method") ? cmd.body["method"] : json(nullptr)},
-               {"note", cmd.body.value("note", "")},
+  const auto& body = cmd.as<commands::RecordVerification>();
+  json data = {{"result", commands::to_string(body.result)},
+               {"method", body.method ? json(*body.method) : json(nullptr)},
+               {"note", body.note},
                {"items", c.commitment->items},
                {"due", c.deadlines.verification.due.to_string()}};
   Events out = single_event(c, cmd, EventType::verification_recorded, std::move(data));
-  if (result == "false") {
+  if (body.result == commands::Verdict::false_commitment) {
     out.push_back(
         Event{c.version + 2, EventType::revoked, cmd.at, cmd.actor, {{"reason", "false_commitment"}}});
     out.push_back(Event{c.version + 3,
@@ -255,14 +263,10 @@ Events record_verification(const Case& c, const Command& cmd, const CaseContext&
 Events request_correction(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto computed = open_deficiencies(c, ctx.definition);
   std::vector<Deficiency> notice;
-  if (!cmd.body.contains("items") || cmd.body["items"].is_null()) {
+  if (const auto& items = cmd.as<commands::RequestCorrection>().items; !items) {
     notice = computed;
   } else {
-    std::vector<Deficiency> given;
-    for (const json& i : cmd.body["items"]) {
-      given.push_back({i["material"].get<std::string>(), *parse_problem(i["problem"].get<std::string>()),
-                       i.value("note", "")});
-    }
+    const std::vector<Deficiency>& given = *items;
     std::vector<std::string> omitted;
     for (const auto& d : computed) {
       const auto it = std::find_if(given.begin(), given.end(),
@@ -321,12 +325,13 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
 
 Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
-  const auto materials = parse_materials(cmd.body["materials"], "/materials", received);
+  const auto& body = cmd.as<commands::Resubmit>();
+  const auto materials = received_on(body.materials, received);
   json facts = c.facts;
   json data = {{"materials", materials_to_json(materials)}, {"received_on", received.to_string()}};
-  if (cmd.body.contains("facts") && !cmd.body["facts"].is_null()) {
-    for (const auto& [k, v] : cmd.body["facts"].items()) facts[k] = v;
-    data["facts"] = cmd.body["facts"];
+  if (body.facts) {
+    for (const auto& [k, v] : body.facts->items()) facts[k] = v;
+    data["facts"] = *body.facts;
   }
   validate_facts(ctx.definition, facts);
   data["flags"] = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
@@ -334,15 +339,16 @@ Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events reject(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::rejected, {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::rejected, {{"reason", cmd.as<commands::Reject>().reason}});
 }
 
 Events withdraw(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::withdrawn, {{"reason", cmd.body.value("reason", "")}});
+  return single_event(c, cmd, EventType::withdrawn, {{"reason", cmd.as<commands::Withdraw>().reason}});
 }
 
 Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
-  const std::string dept = cmd.body["department"].get<std::string>();
+  const auto& body = cmd.as<commands::RecordOpinion>();
+  const std::string& dept = body.department;
   const auto it = c.opinions.find(dept);
   if (it != c.opinions.end() && it->second) {
     violation("the opinion of '" + dept + "' is already recorded (" +
@@ -350,28 +356,30 @@ Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
   }
   return single_event(
       c, cmd, EventType::opinion_recorded,
-      {{"department", dept}, {"opinion", cmd.body["opinion"]}, {"comment", cmd.body.value("comment", "")}});
+      {{"department", dept}, {"opinion", body.approve ? "approve" : "deny"}, {"comment", body.comment}});
 }
 
 // Art 34: substantive verification needs two or more staff.
 Events record_inspection(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const auto inspectors = cmd.body["inspectors"].get<std::vector<std::string>>();
+  const auto& body = cmd.as<commands::RecordInspection>();
+  const std::vector<std::string>& inspectors = body.inspectors;
   const std::set<std::string> distinct(inspectors.begin(), inspectors.end());
   if (static_cast<int>(distinct.size()) < ctx.definition.min_inspectors) {
     violation("a site inspection needs at least " + std::to_string(ctx.definition.min_inspectors) +
               " different inspectors (Art 34); got " + std::to_string(distinct.size()));
   }
   return single_event(c, cmd, EventType::inspection_recorded,
-                      {{"inspectors", inspectors}, {"findings", cmd.body["findings"]}});
+                      {{"inspectors", inspectors}, {"findings", body.findings}});
 }
 
 // Art 45: the time of a hearing, tender, testing, expert review … is not counted.
 Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
+  const auto& body = cmd.as<commands::Suspend>();
   return single_event(c, cmd, EventType::suspended,
-                      {{"reason", cmd.body["reason"]},
+                      {{"reason", body.reason},
                        {"from", day_of(cmd, ctx).to_string()},
-                       {"expected_working_days", cmd.body["expected_working_days"]},
-                       {"notice", cmd.body["notice"]}});
+                       {"expected_working_days", body.expected_working_days},
+                       {"notice", body.notice}});
 }
 
 Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -392,17 +400,19 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
               statutory_due.to_string() + "; today is " + today.to_string());
   }
   const int max = def.limits.joint_handling ? def.limits.joint_extension : def.limits.statutory_extension;
-  const auto days = cmd.body["working_days"].get<int>();
+  const auto& body = cmd.as<commands::Extend>();
+  const int days = body.working_days;
   if (days > max) {
     violation("an extension is at most " + std::to_string(max) + " working days; asked for " +
               std::to_string(days));
   }
-  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", body.reason}});
 }
 
 Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const PermitDefinition& def = ctx.definition;
-  const bool approve = cmd.body["outcome"].get<std::string>() == "approved";
+  const auto& body = cmd.as<commands::Decide>();
+  const bool approve = body.approve;
   std::vector<std::string> denied_by;
   std::string denial_reasons;
   std::vector<std::string> pending;
@@ -414,7 +424,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
       denial_reasons += (denial_reasons.empty() ? "" : "; ") + dept + ": " + o->comment;
     }
   }
-  std::string reasons = cmd.body.value("reasons", "");
+  std::string reasons = body.reasons;
   if (approve) {
     if (!denied_by.empty())
       violation("co-approval: " + join(denied_by) + " denied, so only a denial is possible");
@@ -500,19 +510,17 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
               ", to be supplied by " + c.tolerance->supply_by.to_string() +
               "), so the certificate cannot be issued");
   }
+  const auto& body = cmd.as<commands::IssueCertificate>();
   const Date today = day_of(cmd, ctx);
   // Without a date of the caller's, a validity that starts on a date fact starts there (or today, if later).
-  Date valid_from = cmd.body.contains("valid_from") && !cmd.body["valid_from"].is_null()
-                        ? Date::parse(cmd.body["valid_from"].get<std::string>())
+  Date valid_from = body.valid_from
+                        ? *body.valid_from
                         : std::max(today, fact_date(c, ctx.definition.validity.from_fact).value_or(today));
-  if (c.renewal_expiry && !cmd.body.contains("valid_from"))
-    valid_from = std::max(valid_from, *c.renewal_expiry + 1);
+  if (c.renewal_expiry && !body.valid_from) valid_from = std::max(valid_from, *c.renewal_expiry + 1);
   const std::optional<Date> valid_until =
-      cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null()
-          ? std::optional<Date>(Date::parse(cmd.body["valid_until"].get<std::string>()))
-          : default_valid_until(c, ctx.definition, valid_from);
+      body.valid_until ? body.valid_until : default_valid_until(c, ctx.definition, valid_from);
   if (valid_until && *valid_until < valid_from) {
-    const bool until_given = cmd.body.contains("valid_until") && !cmd.body["valid_until"].is_null();
+    const bool until_given = body.valid_until.has_value();
     // A valid_until the caller gave that comes too early is bad input; an end the definition derives
     // (e.g. road excavation's planned_end) that is already past is a rule the case cannot meet.
     if (until_given) {
@@ -528,7 +536,7 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
               "; give valid_from and valid_until explicitly or correct the facts");
   }
   hold_to_decided_validity(c, ctx.definition, valid_from, valid_until);
-  const std::string number = cmd.body.value("number", c.id + "-Z");
+  const std::string number = body.number.value_or(c.id + "-Z");
   json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
   data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);
   return single_event(c, cmd, EventType::certificate_issued, std::move(data));
@@ -548,7 +556,7 @@ Events close(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::revoked, {{"reason", cmd.body["reason"]}});
+  return single_event(c, cmd, EventType::revoked, {{"reason", cmd.as<commands::Revoke>().reason}});
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {

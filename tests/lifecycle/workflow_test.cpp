@@ -98,19 +98,19 @@ TEST(WorkflowCharts, AChartHoldsOnlyItsWorkflowsStates) {
   c.state = State::received;
   Command cmd;
   cmd.type = CommandType::register_;
-  cmd.body = {{"verified", true}};
+  cmd.body = commands::Register{true, std::nullopt};
   EXPECT_TRUE(complaint_chart().state_takes(c, cmd, ctx));
   EXPECT_FALSE(permit_chart().state_takes(c, cmd, ctx));
   c.state = State::closed;  // both kinds have a closed state: each chart restores its own
   cmd.type = CommandType::rate;
-  cmd.body = {{"rating", 5}};
+  cmd.body = commands::Rate{5, std::nullopt};
   EXPECT_TRUE(complaint_chart().state_takes(c, cmd, ctx));
   EXPECT_FALSE(permit_chart().state_takes(c, cmd, ctx));
   c.kind = Kind::permit;
   EXPECT_FALSE(state_takes(c, cmd, ctx));  // the kind-neutral entry goes to the case's workflow's chart
   c.state = State::submitted;
   cmd.type = CommandType::accept;
-  cmd.body = nlohmann::json::object();
+  cmd.body = commands::Accept{};
   EXPECT_TRUE(permit_chart().state_takes(c, cmd, ctx));
   EXPECT_FALSE(complaint_chart().state_takes(c, cmd, ctx));
   EXPECT_TRUE(state_takes(c, cmd, ctx));
