@@ -849,51 +849,63 @@ std::string Engine::run_due(std::string_view now_rfc3339) {
   }
   std::vector<Impl::FiredTimer> fired;
   std::set<std::string> failed;  // cases whose firing failed in this call: left due, not claimed again
+  // A case that cannot fire (its log does not replay, …) is left due and the others fire; a storage error
+  // fails the slice. Until a case fails, a slice runs without a savepoint per case, because each one copies
+  // every page its case writes into SQLite's sub-journal (the biggest cost of a backlog after the writes
+  // themselves): the first failure rolls the whole slice back, cached state included, and it runs again
+  // without that case. From then on, in this call, every case has its own savepoint, so many failing cases
+  // cost one extra slice in all, not one each.
+  struct CaseFailed {
+    std::string id, why;
+  };
   for (bool more = true; more;) {
-    // One slice of the backlog per job, so commands are not held up behind a long run. A slice is the cases
-    // of the first due timers; each is loaded once and fires every timer due by `now` (also those a firing
-    // creates: a deemed acceptance starts the decision clocks) in one write, so the slice shares the
-    // transaction and the case cache.
-    m.writes->run([&](store::Transaction& tx) -> JobResult {
-      std::vector<std::string> slice;
-      // Past the timers of the cases that failed (a few each), so they do not fill the claim.
-      const auto claim = static_cast<int>(Impl::kRunDueSlice + 16 * failed.size());
-      for (const auto& t : tx.claim_due_timers(now.epoch_seconds(), claim))
-        if (!failed.count(t.case_id) && std::find(slice.begin(), slice.end(), t.case_id) == slice.end() &&
-            slice.size() < static_cast<std::size_t>(Impl::kRunDueSlice))
-          slice.push_back(t.case_id);
-      more = !slice.empty();
-      for (const std::string& id : slice) {
-        // A case that cannot fire (its log does not replay, …) is rolled back alone and left due; the others
-        // of the slice fire. A storage error fails the slice.
-        const std::size_t undo_mark = m.writes->undo_mark();
-        const auto skip = [&](const char* why) {
-          tx.rollback_to("timers");  // rolls back and ends the savepoint
-          m.writes->undo_since(
-              undo_mark);  // e.g. a calendar remembered as stored that the rollback took back
-          m.cases.forget(id);
-          failed.insert(id);
-          m.log->error("timers of case {} not fired: {}", id, why);
-        };
-        const std::size_t answered = fired.size();
-        tx.savepoint("timers");
-        try {
-          if (const auto record = tx.load_case(id)) {
-            Case c = m.load_case(tx, *record);
-            m.fire_case_timers(tx, c, now, &fired);
+    const std::size_t answered_before = fired.size();
+    try {
+      // One slice of the backlog per job, so commands are not held up behind a long run. A slice is the
+      // cases of the first due timers; each is loaded once and fires every timer due by `now` (also those a
+      // firing creates: a deemed acceptance starts the decision clocks) in one write, so the slice shares
+      // the transaction and the case cache.
+      m.writes->run([&](store::Transaction& tx) -> JobResult {
+        std::vector<std::string> slice;
+        // Past the timers of the cases that failed (a few each), so they do not fill the claim.
+        const auto claim = static_cast<int>(Impl::kRunDueSlice + 16 * failed.size());
+        for (const auto& t : tx.claim_due_timers(now.epoch_seconds(), claim))
+          if (!failed.count(t.case_id) && std::find(slice.begin(), slice.end(), t.case_id) == slice.end() &&
+              slice.size() < static_cast<std::size_t>(Impl::kRunDueSlice))
+            slice.push_back(t.case_id);
+        more = !slice.empty();
+        const bool one_savepoint_per_case = !failed.empty();
+        for (const std::string& id : slice) {
+          const std::size_t answered = fired.size();
+          const std::size_t undo_mark = m.writes->undo_mark();
+          if (one_savepoint_per_case) tx.savepoint("timers");
+          try {
+            if (const auto record = tx.load_case(id)) {
+              Case c = m.load_case(tx, *record);
+              m.fire_case_timers(tx, c, now, &fired);
+            }
+            if (one_savepoint_per_case) tx.release("timers");
+          } catch (const std::exception& e) {
+            if (const auto* error = dynamic_cast<const Error*>(&e);
+                error && error->code() == ErrorCode::storage)
+              throw;
+            if (!one_savepoint_per_case) throw CaseFailed{id, e.what()};
+            tx.rollback_to("timers");         // rolls back and ends the savepoint
+            m.writes->undo_since(undo_mark);  // e.g. a calendar remembered as stored that it took back
+            m.cases.forget(id);
+            fired.resize(answered);
+            failed.insert(id);
+            m.log->error("timers of case {} not fired: {}", id, e.what());
           }
-          tx.release("timers");
-        } catch (const Error& e) {
-          if (e.code() == ErrorCode::storage) throw;
-          fired.resize(answered);
-          skip(e.what());
-        } catch (const std::exception& e) {
-          fired.resize(answered);
-          skip(e.what());
         }
-      }
-      return {};
-    });
+        return {};
+      });
+    } catch (const CaseFailed& f) {
+      // The job's writes were rolled back and its undos run: the slice runs again without that case.
+      fired.resize(answered_before);
+      failed.insert(f.id);
+      m.log->error("timers of case {} not fired: {}", f.id, f.why);
+    }
   }
   // In due order across the cases (the store's order: due, case, kind, clock): a case fires all its due
   // timers at once, so the slices' answers interleave.

@@ -330,16 +330,7 @@ class SqliteTransaction final : public CheckedTransaction {
   }
 
   ~SqliteTransaction() override {
-    if (active_) {
-      try {
-        exec(*conn_, "ROLLBACK");
-      } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor never throws; the connection resets
-      }
-      // If ROLLBACK failed, make sure the connection does not stay inside the transaction.
-      if (sqlite3_get_autocommit(conn_->db.getHandle()) == 0) {
-        sqlite3_exec(conn_->db.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      }
-    }
+    if (active_) rollback_and_finish();
     finish();
   }
 
@@ -404,17 +395,15 @@ class SqliteTransaction final : public CheckedTransaction {
             s.step();
             t.ledger_seq_ = s.int64(0);
           }
-          t.atomically("pf_append", [&] {
-            t.write_projection(record, version, stored ? &*stored : nullptr);
-            for (const auto& e : events) {
-              Stmt s(*t.conn_,
-                     "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
-                     "ledger_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-              s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, t.ledger_seq_,
-                     ++t.ledger_pos_);
-              s.run();
-            }
-          });
+          t.write_projection(record, version, stored ? &*stored : nullptr);
+          for (const auto& e : events) {
+            Stmt s(*t.conn_,
+                   "INSERT INTO events (case_id, seq, type, at, actor, data, prev_hash, hash, ledger_seq, "
+                   "ledger_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, t.ledger_seq_,
+                   ++t.ledger_pos_);
+            s.run();
+          }
         }
       } sql(*this);
       append_events(sql, pending_feed_, record, expected_version, events, nullptr);
@@ -506,23 +495,21 @@ class SqliteTransaction final : public CheckedTransaction {
       }
       const TimerDiff diff = diff_timers(current, timers);
       if (diff.empty()) return;
-      atomically("pf_timers", [&] {
-        for (const auto* t : diff.removed) {
-          Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ? AND kind = ? AND clock = ?");
-          del.bind(case_id, t->kind, t->clock);
-          del.run();
-        }
-        for (const auto* t : diff.moved) {
-          Stmt upd(*conn_, "UPDATE timers SET due = ? WHERE case_id = ? AND kind = ? AND clock = ?");
-          upd.bind(t->due, case_id, t->kind, t->clock);
-          upd.run();
-        }
-        for (const auto* t : diff.added) {
-          Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
-          ins.bind(case_id, t->kind, t->clock, t->due);
-          ins.run();
-        }
-      });
+      for (const auto* t : diff.removed) {
+        Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ? AND kind = ? AND clock = ?");
+        del.bind(case_id, t->kind, t->clock);
+        del.run();
+      }
+      for (const auto* t : diff.moved) {
+        Stmt upd(*conn_, "UPDATE timers SET due = ? WHERE case_id = ? AND kind = ? AND clock = ?");
+        upd.bind(t->due, case_id, t->kind, t->clock);
+        upd.run();
+      }
+      for (const auto* t : diff.added) {
+        Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
+        ins.bind(case_id, t->kind, t->clock, t->due);
+        ins.run();
+      }
     });
   }
 
@@ -701,14 +688,12 @@ class SqliteTransaction final : public CheckedTransaction {
   void prune_feed(std::int64_t up_to) override {
     require_write("prune_feed");
     guard("prune the feed", [&] {
-      atomically("pf_prune", [&] {
-        Stmt del(*conn_, "DELETE FROM feed WHERE seq <= ?");
-        del.bind(up_to);
-        del.run();
-        Stmt mark(*conn_, "UPDATE feed_mark SET pruned = max(pruned, ?)");
-        mark.bind(up_to);
-        mark.run();
-      });
+      Stmt del(*conn_, "DELETE FROM feed WHERE seq <= ?");
+      del.bind(up_to);
+      del.run();
+      Stmt mark(*conn_, "UPDATE feed_mark SET pruned = max(pruned, ?)");
+      mark.bind(up_to);
+      mark.run();
     });
   }
 
@@ -754,23 +739,48 @@ class SqliteTransaction final : public CheckedTransaction {
   void savepoint(std::string_view name) override {
     check_savepoint_name(name);
     guard("open a savepoint", [&] { savepoint_statement(*conn_, "SAVEPOINT", name); });
+    savepoints_.emplace_back(name);
   }
 
   void rollback_to(std::string_view name) override {
     check_savepoint_name(name);
-    guard("roll back to a savepoint", [&] {
+    require_active();  // allowed after a failed write: it is the way back
+    const std::size_t open = innermost_savepoint(name);
+    try {
       savepoint_statement(*conn_, "ROLLBACK TO", name);
       savepoint_statement(*conn_, "RELEASE", name);
-    });
+    } catch (const SQLite::Exception& e) {
+      if (writable_) failed_write_ = true;  // what it holds is unknown now
+      throw_storage("roll back to a savepoint", store_.config_.database, e);
+    }
+    // Every savepoint still open was opened before any failure (none can be opened after one), so this
+    // rollback took back whatever a failed write had left.
+    savepoints_.resize(open);
+    failed_write_ = false;
   }
 
   void release(std::string_view name) override {
     check_savepoint_name(name);
+    const std::size_t open = innermost_savepoint(name);
     guard("release a savepoint", [&] { savepoint_statement(*conn_, "RELEASE", name); });
+    savepoints_.resize(open);
+  }
+
+  /// The position of the innermost open savepoint called `name`; SQLite refuses the statement if none is.
+  std::size_t innermost_savepoint(std::string_view name) const {
+    for (std::size_t i = savepoints_.size(); i > 0; --i)
+      if (savepoints_[i - 1] == name) return i - 1;
+    return savepoints_.size();
   }
 
   void commit() override {
     require_active();
+    if (failed_write_) {
+      rollback_and_finish();
+      throw Error(
+          ErrorCode::storage,
+          "A write of this transaction failed half-way: the transaction was rolled back, not committed.");
+    }
     try {
       if (writable_ && ledger_seq_ != 0) chain_ledger();
       exec(*conn_, "COMMIT");
@@ -786,31 +796,43 @@ class SqliteTransaction final : public CheckedTransaction {
   }
 
  private:
+  /// Runs one call's statements. If one fails in a write transaction, the statements before it (of this
+  /// call or an earlier one) may have written part of a change: from then on the transaction refuses
+  /// everything but a rollback to a savepoint opened before the failure, or its end, so a half-written
+  /// change can never be committed. (Each call used to run in a savepoint of its own instead, which copied
+  /// every page it wrote into SQLite's sub-journal: a sixth of the work of a timer backlog.)
   template <class F>
   auto guard(std::string_view what, F&& f) -> decltype(f()) {
-    require_active();
+    require_usable();
     try {
       return f();
     } catch (const SQLite::Exception& e) {
+      if (writable_) failed_write_ = true;
       throw_storage(what, store_.config_.database, e);
     }
   }
 
-  /// Runs `f` inside a savepoint, so a failure half-way leaves nothing behind.
-  template <class F>
-  void atomically(const std::string& name, F&& f) {
-    exec(*conn_, "SAVEPOINT " + name);
-    try {
-      f();
-    } catch (...) {
-      try {
-        exec(*conn_, "ROLLBACK TO " + name);
-        exec(*conn_, "RELEASE " + name);
-      } catch (...) {  // NOLINT(bugprone-empty-catch): the original error is the one to report
-      }
-      throw;
+  void require_usable() const {
+    require_active();
+    if (failed_write_) {
+      throw Error(
+          ErrorCode::storage,
+          "A write of this transaction failed half-way: roll back to a savepoint opened before it, or "
+          "end the transaction.");
     }
-    exec(*conn_, "RELEASE " + name);
+  }
+
+  /// Rolls everything back and ends the transaction; never throws.
+  void rollback_and_finish() noexcept {
+    try {
+      exec(*conn_, "ROLLBACK");
+    } catch (...) {  // NOLINT(bugprone-empty-catch): never throws; the connection resets below
+    }
+    // If ROLLBACK failed, make sure the connection does not stay inside the transaction.
+    if (sqlite3_get_autocommit(conn_->db.getHandle()) == 0) {
+      sqlite3_exec(conn_->db.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    finish();
   }
 
   /// Ends the transaction: hands the write lock or the read connection back at once, not at destruction.
@@ -946,6 +968,8 @@ class SqliteTransaction final : public CheckedTransaction {
   std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
   std::int64_t ledger_pos_ = 0;  // append order of the events within that entry
   PendingFeed pending_feed_;     // the feed facts of appended events, written at commit
+  std::vector<std::string> savepoints_;  // the open savepoints, outermost first
+  bool failed_write_ = false;  // a statement failed since the last rollback to a savepoint (see guard)
 };
 
 // --- the store ---------------------------------------------------------------------------------------------

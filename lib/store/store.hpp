@@ -5,6 +5,10 @@
 // Everything happens inside a Transaction. A write transaction holds the database's write lock (SQLite) or
 // row locks (PostgreSQL) until commit() or destruction; destroying it without commit() rolls everything back.
 // Errors: storage failures throw Error(storage); a version mismatch in append() throws Error(conflict).
+// A call that fails with Error(storage) may have written part of its change; nothing of it can be committed.
+// SQLite keeps the transaction open but refuses every call except rollback_to() a savepoint opened before
+// the failure (which takes the part away and makes it usable again) and its end; commit() then rolls back.
+// PostgreSQL ends the transaction at once.
 #pragma once
 
 #include <cstdint>
