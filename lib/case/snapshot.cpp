@@ -240,10 +240,10 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   optional_field(ar, c.completion_reported_on);
   optional_field(ar, c.ended_on);
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
-  if (version >= 2) {  // the complaint kind (docs/complaints.md), stored as a flag since format 2
-    bool complaint = c.kind == Kind::complaint;
-    ar& complaint& c.complaint;
-    if constexpr (!Ar::is_saving::value) c.kind = complaint ? Kind::complaint : Kind::permit;
+  if (version >=
+      2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
+    enum_field(ar, c.kind);
+    ar& c.complaint;
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
     optional_field(ar, c.tolerance);
