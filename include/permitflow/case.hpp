@@ -40,7 +40,7 @@ enum class State {
 
 /// The kind of a case, and of the definition that governs it: a permit application, or a complaint of the
 /// quick-service line (docs/complaints.md). Each kind is one workflow (docs/architecture.md, Kinds as
-/// workflows).
+/// workflows). Case snapshots store the ordinal, so a new kind goes at the end.
 enum class Kind { permit, complaint };
 
 /// The traffic light of a legal clock.

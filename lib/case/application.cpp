@@ -136,7 +136,6 @@ Application parse_complaint(const json& doc) {
       doc, "",
       {"kind", "category", "reporter", "actor", "at", "source", "description", "location", "command_id"});
   Application app;
-  app.kind = Kind::complaint;
   app.permit = in::get_string(doc, "category", "", in::kMaxId);
   const json& reporter = in::require_object(doc, "reporter", "");
   in::only_keys(reporter, "/reporter", {"id", "name"});
@@ -157,20 +156,11 @@ Application parse_complaint(const json& doc) {
   return app;
 }
 
-}  // namespace
-
-Application parse_application(std::string_view text) {
-  const json doc = in::parse_document(text, "the application");
-  if (doc.is_object() && doc.contains("kind") && doc["kind"] == std::string(to_string(Kind::complaint)))
-    return parse_complaint(doc);
+// A permit application (docs/contract.md).
+Application parse_permit(const json& doc) {
   in::only_keys(doc, "",
                 {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of",
                  "commitment", "command_id"});
-  if (doc.contains("kind")) {
-    const std::string kind = in::get_string(doc, "kind", "", 32);
-    if (parse_kind(kind) != Kind::permit)
-      in::fail("/kind", "unknown kind '" + kind + "' ('permit' or 'complaint')");
-  }
   Application app;
   app.permit = in::get_string(doc, "permit", "", in::kMaxId);
   const json& applicant = in::require_object(doc, "applicant", "");
@@ -195,6 +185,33 @@ Application parse_application(std::string_view text) {
   }
   app.command_id = in::opt_string(doc, "command_id", "", in::kMaxId).value_or("");
   return app;
+}
+
+// The reader of each kind's application, one per Kind.
+struct Reader {
+  Kind kind;
+  Application (*read)(const json& doc);
+};
+constexpr Reader kReaders[] = {{Kind::permit, &parse_permit}, {Kind::complaint, &parse_complaint}};
+
+}  // namespace
+
+Application parse_application(std::string_view text) {
+  const json doc = in::parse_document(text, "the application");
+  // An application that names no kind is a permit's, as before complaints existed.
+  std::string name(to_string(Kind::permit));
+  if (doc.is_object() && doc.contains("kind")) name = in::get_string(doc, "kind", "", 32);
+  const std::optional<Kind> kind = parse_kind(name);
+  for (const Reader& r : kReaders) {
+    if (r.kind == kind) {
+      Application app = r.read(doc);
+      app.kind = r.kind;
+      return app;
+    }
+  }
+  std::string known;
+  for (const Reader& r : kReaders) known += (known.empty() ? "'" : "' or '") + std::string(to_string(r.kind));
+  in::fail("/kind", "unknown kind '" + name + "' (" + known + "')");
 }
 
 }  // namespace permitflow

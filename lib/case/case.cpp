@@ -1,8 +1,10 @@
 #include "case/case.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "case/application.hpp"
+#include "case/case_kind.hpp"
 #include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
 #include "permitflow/error.hpp"
@@ -96,6 +98,8 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
                 "a case log must begin with 'submitted', not '" + std::string(to_string(e.type)) + "'");
   }
   if (e.type == EventType::submitted) {
+    // A log written before complaints existed names no kind: a permit's.
+    c.kind = parse_kind(str(d, "kind")).value_or(Kind::permit);
     c.id = d.at("case_id").get<std::string>();
     c.permit = d.at("permit").get<std::string>();
     c.definition_version = d.at("definition_version").get<int>();
@@ -119,175 +123,8 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
       c.commitment = Commitment{d["commitment"].at("items").get<std::vector<std::string>>(),
                                 signed_commitment_from_json(d["commitment"])};
     c.state = State::submitted;
-    if (parse_kind(str(d, "kind")) == Kind::complaint) apply_complaint_event(c, e, ctx);
-  } else if (c.kind == Kind::complaint) {
-    apply_complaint_event(c, e, ctx);
-  } else {
-    switch (e.type) {
-      case EventType::correction_requested:
-        c.notices.push_back({day, items_from_json(d.at("items"))});
-        c.resubmitted_since_notice.clear();
-        c.state = State::awaiting_correction;
-        break;
-      case EventType::resubmitted: {
-        const Date received = Date::parse(d.at("received_on").get<std::string>());
-        for (const json& m : d.at("materials")) {
-          SubmittedMaterial mat = material_from_json(m);
-          c.resubmitted_since_notice.push_back(mat.id);
-          const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                       [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-          if (it != c.materials.end()) {
-            *it = std::move(mat);
-          } else {
-            c.materials.push_back(std::move(mat));
-          }
-        }
-        if (d.contains("facts")) {
-          json facts = c.facts.tree();
-          for (const auto& [k, v] : d["facts"].items()) {
-            // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
-            if (facts.contains(k) && facts[k] == v) continue;
-            facts[k] = v;
-            c.resubmitted_since_notice.push_back("fact:" + k);
-          }
-          c.facts = facts;
-        }
-        c.flags = d.at("flags").get<std::vector<std::string>>();
-        c.last_submission_on = received;
-        c.state = State::submitted;
-        break;
-      }
-      case EventType::accepted:
-      case EventType::acceptance_deemed:
-        c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
-        c.deemed_accepted = e.type == EventType::acceptance_deemed;
-        c.state = State::under_review;
-        if (d.contains("tolerance")) {
-          const json& tol = d["tolerance"];
-          Tolerance tl;
-          tl.items = tol.at("items").get<std::vector<std::string>>();
-          tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
-          tl.outstanding = tl.items;
-          tl.commitment = signed_commitment_from_json(tol.at("commitment"));
-          c.tolerance = std::move(tl);
-        }
-        break;
-      case EventType::supplied:
-        for (const json& m : d.at("materials")) {
-          SubmittedMaterial mat = material_from_json(m);
-          const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                       [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-          if (it != c.materials.end()) {
-            *it = std::move(mat);
-          } else {
-            c.materials.push_back(std::move(mat));
-          }
-        }
-        if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
-        c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
-        c.tolerance->pending = !c.tolerance->outstanding.empty();
-        if (!c.tolerance->pending) c.tolerance->supplied_on = day;
-        break;
-      case EventType::terminated:
-        end_case(c, State::terminated, day, str(d, "reason"));
-        if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
-        break;
-      case EventType::verification_recorded:
-        c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
-        break;
-      case EventType::credit_flagged:
-        c.credit_flagged = true;
-        break;
-      case EventType::rejected:
-        end_case(c, State::not_accepted, day, str(d, "reason"));
-        break;
-      case EventType::withdrawn:
-        end_case(c, State::withdrawn, day, str(d, "reason"));
-        break;
-      case EventType::correction_lapsed:
-        end_case(c, State::withdrawn, day, "correction period lapsed");
-        break;
-      case EventType::opinion_recorded:
-        c.opinions[d.at("department").get<std::string>()] =
-            Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
-        break;
-      case EventType::inspection_recorded:
-        c.inspections.push_back(
-            {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
-        break;
-      case EventType::suspended:
-        c.suspensions.push_back({d.at("reason").get<std::string>(),
-                                 Date::parse(d.at("from").get<std::string>()), std::nullopt,
-                                 d.at("expected_working_days").get<int>(), str(d, "notice")});
-        c.state = State::suspended;
-        break;
-      case EventType::resumed:
-        if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
-        c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
-        c.state = State::under_review;
-        break;
-      case EventType::extended:
-        c.extended_working_days += d.at("working_days").get<int>();
-        break;
-      case EventType::decided: {
-        const bool approved = d.at("outcome").get<std::string>() == "approved";
-        c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
-        if (approved) {
-          c.state = State::approved;
-        } else {
-          end_case(c, State::denied, day, str(d, "reasons"));
-        }
-        break;
-      }
-      case EventType::certificate_issued:
-      case EventType::renewal_deemed:
-        if (e.type == EventType::renewal_deemed)
-          c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
-        c.certificate =
-            Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
-                        opt_date(d, "valid_until"), day};
-        c.state = State::issued;
-        break;
-      case EventType::completion_reported:
-        c.completion_reported_on = day;
-        break;
-      case EventType::closed:
-        end_case(c, State::closed, day, str(d, "reason"));
-        break;
-      case EventType::revoked:
-        end_case(c, State::revoked, day, str(d, "reason"));
-        break;
-      case EventType::permit_expired:
-        end_case(c, State::expired, day, "validity ended");
-        break;
-      case EventType::deadline_warning:
-      case EventType::deadline_overdue:
-      case EventType::suspension_overrun:
-      case EventType::permit_expiring:
-      case EventType::supply_reminder: {
-        c.warnings.push_back(warning_key(to_string(e.type), str(d, "clock"), str(d, "due")));
-        break;
-      }
-      case EventType::deadlines_recomputed:
-        c.calendar_version = str(d, "calendar_version");
-        break;
-      case EventType::submitted:
-      case EventType::registered:
-      case EventType::dispatched:
-      case EventType::returned:
-      case EventType::handling_started:
-      case EventType::escalated:
-      case EventType::deputy_assigned:
-      case EventType::replied:
-      case EventType::check_failed:
-      case EventType::checked:
-      case EventType::rated:
-      case EventType::reopened:
-        throw Error(ErrorCode::internal, "a permit case's log holds the event '" +
-                                             std::string(to_string(e.type)) +
-                                             "', which no permit case takes (case " + c.id + ")");
-    }
   }
+  case_kind(c.kind).apply(c, e, ctx);
   // Any way out of a suspension but `resume` ends the case (a withdrawal, a deemed renewal): the stopped time
   // ends that day too, so the case keeps no open suspension and its days stay uncounted.
   if (was_suspended && c.state != State::suspended && c.state != State::under_review &&
@@ -302,7 +139,186 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
-  if (c.kind == Kind::complaint) return recompute_complaint_deadlines(c, ctx, now);
+  case_kind(c.kind).recompute_deadlines(c, ctx, now);
+}
+
+void record_warning(Case& c, const Event& e) {
+  c.warnings.push_back(warning_key(to_string(e.type), str(e.data, "clock"), str(e.data, "due")));
+}
+
+namespace {
+
+// The permit's share of apply(): its events after `submitted`.
+void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
+  const Date day = e.at.local_date(ctx.utc_offset_minutes);
+  const json& d = e.data;
+  switch (e.type) {
+    case EventType::submitted:  // the fields every kind has: apply()
+      break;
+    case EventType::correction_requested:
+      c.notices.push_back({day, items_from_json(d.at("items"))});
+      c.resubmitted_since_notice.clear();
+      c.state = State::awaiting_correction;
+      break;
+    case EventType::resubmitted: {
+      const Date received = Date::parse(d.at("received_on").get<std::string>());
+      for (const json& m : d.at("materials")) {
+        SubmittedMaterial mat = material_from_json(m);
+        c.resubmitted_since_notice.push_back(mat.id);
+        const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                     [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+        if (it != c.materials.end()) {
+          *it = std::move(mat);
+        } else {
+          c.materials.push_back(std::move(mat));
+        }
+      }
+      if (d.contains("facts")) {
+        json facts = c.facts.tree();
+        for (const auto& [k, v] : d["facts"].items()) {
+          // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
+          if (facts.contains(k) && facts[k] == v) continue;
+          facts[k] = v;
+          c.resubmitted_since_notice.push_back("fact:" + k);
+        }
+        c.facts = facts;
+      }
+      c.flags = d.at("flags").get<std::vector<std::string>>();
+      c.last_submission_on = received;
+      c.state = State::submitted;
+      break;
+    }
+    case EventType::accepted:
+    case EventType::acceptance_deemed:
+      c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
+      c.deemed_accepted = e.type == EventType::acceptance_deemed;
+      c.state = State::under_review;
+      if (d.contains("tolerance")) {
+        const json& tol = d["tolerance"];
+        Tolerance tl;
+        tl.items = tol.at("items").get<std::vector<std::string>>();
+        tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
+        tl.outstanding = tl.items;
+        tl.commitment = signed_commitment_from_json(tol.at("commitment"));
+        c.tolerance = std::move(tl);
+      }
+      break;
+    case EventType::supplied:
+      for (const json& m : d.at("materials")) {
+        SubmittedMaterial mat = material_from_json(m);
+        const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                     [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+        if (it != c.materials.end()) {
+          *it = std::move(mat);
+        } else {
+          c.materials.push_back(std::move(mat));
+        }
+      }
+      if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
+      c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
+      c.tolerance->pending = !c.tolerance->outstanding.empty();
+      if (!c.tolerance->pending) c.tolerance->supplied_on = day;
+      break;
+    case EventType::terminated:
+      end_case(c, State::terminated, day, str(d, "reason"));
+      if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
+      break;
+    case EventType::verification_recorded:
+      c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
+      break;
+    case EventType::credit_flagged:
+      c.credit_flagged = true;
+      break;
+    case EventType::rejected:
+      end_case(c, State::not_accepted, day, str(d, "reason"));
+      break;
+    case EventType::withdrawn:
+      end_case(c, State::withdrawn, day, str(d, "reason"));
+      break;
+    case EventType::correction_lapsed:
+      end_case(c, State::withdrawn, day, "correction period lapsed");
+      break;
+    case EventType::opinion_recorded:
+      c.opinions[d.at("department").get<std::string>()] =
+          Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
+      break;
+    case EventType::inspection_recorded:
+      c.inspections.push_back(
+          {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
+      break;
+    case EventType::suspended:
+      c.suspensions.push_back({d.at("reason").get<std::string>(),
+                               Date::parse(d.at("from").get<std::string>()), std::nullopt,
+                               d.at("expected_working_days").get<int>(), str(d, "notice")});
+      c.state = State::suspended;
+      break;
+    case EventType::resumed:
+      if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
+      c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
+      c.state = State::under_review;
+      break;
+    case EventType::extended:
+      c.extended_working_days += d.at("working_days").get<int>();
+      break;
+    case EventType::decided: {
+      const bool approved = d.at("outcome").get<std::string>() == "approved";
+      c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
+      if (approved) {
+        c.state = State::approved;
+      } else {
+        end_case(c, State::denied, day, str(d, "reasons"));
+      }
+      break;
+    }
+    case EventType::certificate_issued:
+    case EventType::renewal_deemed:
+      if (e.type == EventType::renewal_deemed)
+        c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
+      c.certificate =
+          Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
+                      opt_date(d, "valid_until"), day};
+      c.state = State::issued;
+      break;
+    case EventType::completion_reported:
+      c.completion_reported_on = day;
+      break;
+    case EventType::closed:
+      end_case(c, State::closed, day, str(d, "reason"));
+      break;
+    case EventType::revoked:
+      end_case(c, State::revoked, day, str(d, "reason"));
+      break;
+    case EventType::permit_expired:
+      end_case(c, State::expired, day, "validity ended");
+      break;
+    case EventType::deadline_warning:
+    case EventType::deadline_overdue:
+    case EventType::suspension_overrun:
+    case EventType::permit_expiring:
+    case EventType::supply_reminder:
+      record_warning(c, e);
+      break;
+    case EventType::deadlines_recomputed:
+      c.calendar_version = str(d, "calendar_version");
+      break;
+    case EventType::registered:
+    case EventType::dispatched:
+    case EventType::returned:
+    case EventType::handling_started:
+    case EventType::escalated:
+    case EventType::deputy_assigned:
+    case EventType::replied:
+    case EventType::check_failed:
+    case EventType::checked:
+    case EventType::rated:
+    case EventType::reopened:
+      throw Error(ErrorCode::internal, "a permit case's log holds the event '" +
+                                           std::string(to_string(e.type)) +
+                                           "', which no permit case takes (case " + c.id + ")");
+  }
+}
+
+void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
   const PermitDefinition& def = ctx.definition;
   const WorkingCalendar& cal = ctx.calendar;
   const int off = ctx.utc_offset_minutes;
@@ -408,6 +424,8 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
   c.deadlines = out;
 }
 
+}  // namespace
+
 std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
   auto items = compute_deficiencies(def, c.facts.tree(), c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
@@ -423,10 +441,11 @@ bool warned(const Case& c, std::string_view type, std::string_view clock, std::s
   return std::find(c.warnings.begin(), c.warnings.end(), warning_key(type, clock, due)) != c.warnings.end();
 }
 
-std::string active_clock(const Case& c) {
-  if (c.kind == Kind::complaint) {
-    return c.state == State::closed || c.state == State::rated || c.complaint->replied_at ? "" : "handling";
-  }
+std::string active_clock(const Case& c) { return case_kind(c.kind).active_clock(c); }
+
+namespace {
+
+std::string permit_active_clock(const Case& c) {
   switch (c.state) {
     case State::submitted:
       return "acceptance_notice";
@@ -443,6 +462,8 @@ std::string active_clock(const Case& c) {
       return "";
   }
 }
+
+}  // namespace
 
 std::vector<std::string> awaiting_departments(const Case& c) {
   std::vector<std::string> out;
@@ -667,30 +688,25 @@ void write_verification(Writer& w, const Verification& v) {
   w.end_object();
 }
 
-// The permit document. Keys in byte order, as the dump of the same document as a tree wrote them (the
-// stored documents of earlier versions, which verify compares as written). The two acceptance paths' fields
-// appear only on a case that took one, so the document of every other case stays what earlier versions
-// stored (docs/contract.md §17).
-void write_permit_document(Writer& w, const Case& c, const CaseContext& ctx) {
-  const int off = ctx.utc_offset_minutes;
-  w.begin_object();
-  w.key("accepted_on");
+// The permit's own keys of its document. The two acceptance paths' fields appear only on a case that took
+// one, so the document of every other case stays what earlier versions stored (docs/contract.md §17).
+void write_permit_document(CaseDocument& doc, const Case& c, const CaseContext&) {
+  Writer& w = doc.writer();
+  doc.key("accepted_on");
   document::date_or_null(w, c.accepted_on);
-  w.key("applicant");
-  document::party(w, c.applicant.id, c.applicant.name);
-  w.key("certificate");
+  doc.key("certificate");
   write_certificate(w, c.certificate);
   if (c.commitment) {
-    w.key("commitment");
+    doc.key("commitment");
     write_signed_commitment(w, c.commitment->signature, &c.commitment->items);
   }
-  w.key("completion_reported_on");
+  doc.key("completion_reported_on");
   document::date_or_null(w, c.completion_reported_on);
   if (c.credit_flagged) {
-    w.key("credit_flagged");
+    doc.key("credit_flagged");
     w.boolean(true);
   }
-  w.key("deadlines");
+  doc.key("deadlines");
   w.begin_object();
   w.key("acceptance_notice");
   write_clock(w, c.deadlines.acceptance_notice, false, 0);
@@ -705,76 +721,134 @@ void write_permit_document(Writer& w, const Case& c, const CaseContext& ctx) {
     write_clock(w, c.deadlines.verification, false, 0);
   }
   w.end_object();
-  w.key("decision");
+  doc.key("decision");
   write_decision(w, c.decision);
-  w.key("deemed_accepted");
+  doc.key("deemed_accepted");
   w.boolean(c.deemed_accepted);
-  w.key("definition_version");
-  w.number(c.definition_version);
-  w.key("end_reason");
+  doc.key("end_reason");
   document::string_or_null(w, c.end_reason);
-  w.key("ended_on");
-  document::date_or_null(w, c.ended_on);
-  w.key("facts");
+  doc.key("facts");
   w.raw(c.facts.text());
-  w.key("filed_at");
-  w.string(c.filed_at.to_rfc3339(off));
-  w.key("flags");
-  document::strings(w, c.flags);
-  w.key("id");
-  w.string(c.id);
-  w.key("inspections");
+  doc.key("inspections");
   write_inspections(w, c.inspections);
-  w.key("kind");
-  w.string(to_string(c.kind));
-  w.key("last_event_at");
-  w.string(c.last_event_at.to_rfc3339(off));
-  w.key("materials");
+  doc.key("materials");
   write_materials(w, c.materials);
-  w.key("notices");
+  doc.key("notices");
   write_notices(w, c.notices);
-  w.key("opinions");
+  doc.key("opinions");
   write_opinions(w, c.opinions);
-  w.key("permit");
-  w.string(c.permit);
-  w.key("permit_name");
-  document::name(w, ctx.definition.name.en, ctx.definition.name.zh);
-  w.key("received_on");
+  doc.key("received_on");
   w.string(c.received_on.to_string());
-  w.key("renewal_of");
+  doc.key("renewal_of");
   if (c.renewal_of) {
     w.string(*c.renewal_of);
   } else {
     w.null();
   }
-  w.key("state");
-  w.string(to_string(c.state));
-  w.key("suspensions");
+  doc.key("suspensions");
   write_suspensions(w, c.suspensions);
   if (c.tolerance) {
-    w.key("tolerance");
+    doc.key("tolerance");
     write_tolerance(w, *c.tolerance);
   }
   if (c.verification) {
-    w.key("verification");
+    doc.key("verification");
     write_verification(w, *c.verification);
   }
-  w.key("version");
-  w.number(c.version);
-  w.key("warnings");
-  document::strings(w, c.warnings);
-  w.end_object();
 }
 
 }  // namespace
 
+constinit const CaseKind kPermitCase{
+    Kind::permit,         document_keys({"permit", "permit_name", "applicant"}),
+    &apply_permit_event,  &recompute_permit_deadlines,
+    &permit_active_clock, &write_permit_document};
+
+namespace {
+
+// The registry: one entry per Kind, in the order of the workflows (permit first).
+constexpr std::array<const CaseKind*, 2> kCaseKinds{&kPermitCase, &kComplaintCase};
+
+}  // namespace
+
+const CaseKind& case_kind(Kind kind) {
+  for (const CaseKind* k : kCaseKinds)
+    if (k->kind == kind) return *k;
+  throw Error(ErrorCode::internal, "no case kind '" + std::string(to_string(kind)) + "'");
+}
+
+std::span<const CaseKind* const> case_kinds() noexcept { return kCaseKinds; }
+
+CaseDocument::CaseDocument(Writer& w, const Case& c, const CaseContext& ctx, const DocumentKeys& keys)
+    : w_(w), c_(c), ctx_(ctx), keys_(keys) {
+  w_.begin_object();
+}
+
+void CaseDocument::key(std::string_view name) {
+  while (next_ < keys_.in_order.size() && keys_.in_order[next_].name < name)
+    write_shared(keys_.in_order[next_++]);
+  w_.key(name);
+}
+
+void CaseDocument::end() {
+  while (next_ < keys_.in_order.size()) write_shared(keys_.in_order[next_++]);
+  w_.end_object();
+}
+
+void CaseDocument::write_shared(const DocumentKeys::Entry& entry) {
+  const int off = ctx_.utc_offset_minutes;
+  w_.key(entry.name);
+  switch (entry.key) {
+    case SharedKey::subject:
+      w_.string(c_.permit);
+      break;
+    case SharedKey::subject_name:
+      document::name(w_, ctx_.definition.name.en, ctx_.definition.name.zh);
+      break;
+    case SharedKey::owner:
+      document::party(w_, c_.applicant.id, c_.applicant.name);
+      break;
+    case SharedKey::definition_version:
+      w_.number(c_.definition_version);
+      break;
+    case SharedKey::ended_on:
+      document::date_or_null(w_, c_.ended_on);
+      break;
+    case SharedKey::filed_at:
+      w_.string(c_.filed_at.to_rfc3339(off));
+      break;
+    case SharedKey::flags:
+      document::strings(w_, c_.flags);
+      break;
+    case SharedKey::id:
+      w_.string(c_.id);
+      break;
+    case SharedKey::kind:
+      w_.string(to_string(c_.kind));
+      break;
+    case SharedKey::last_event_at:
+      w_.string(c_.last_event_at.to_rfc3339(off));
+      break;
+    case SharedKey::state:
+      w_.string(to_string(c_.state));
+      break;
+    case SharedKey::version:
+      w_.number(c_.version);
+      break;
+    case SharedKey::warnings:
+      document::strings(w_, c_.warnings);
+      break;
+  }
+}
+
+// The document's keys in byte order, as the dump of the same document as a tree wrote them (the stored
+// documents of earlier versions, which verify compares as written).
 void append_document(std::string& out, const Case& c, const CaseContext& ctx) {
   Writer w(out);
-  if (c.kind == Kind::complaint) {
-    write_complaint_document(w, c, ctx);
-  } else {
-    write_permit_document(w, c, ctx);
-  }
+  const CaseKind& kind = case_kind(c.kind);
+  CaseDocument doc(w, c, ctx, kind.document);
+  kind.write_document(doc, c, ctx);
+  doc.end();
 }
 
 std::string document_text(const Case& c, const CaseContext& ctx) {

@@ -287,10 +287,6 @@ Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
 /// Suspensions as excluded ranges (closed ones only, including one the case's end closed).
 std::vector<DateRange> closed_suspensions(const Case& c);
 
-/// The complaint kind's share of apply(), recompute_deadlines() and document_text() (lib/case/complaint.cpp).
-void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx);
-void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now);
-void write_complaint_document(json_text::Writer& w, const Case& c, const CaseContext& ctx);
 /// The instant a handling clock turns yellow: when at most warning_percent of its working time remains.
 Instant complaint_yellow_at(const Case& c, const CaseContext& ctx);
 OfficeHours office_hours_of(const CaseContext& ctx);

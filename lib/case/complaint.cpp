@@ -1,9 +1,10 @@
-// The complaint kind's share of the case aggregate (docs/complaints.md): its events, its handling clock in
-// working days or working hours, and its JSON. The common parts (log, version, flags, warnings) stay in
-// case.cpp.
+// The complaint kind's share of the case aggregate (docs/complaints.md), its CaseKind entry: its events, its
+// handling clock in working days or working hours, and its own keys of the case document. The fields and keys
+// every kind shares are case.cpp's.
 #include <algorithm>
 
 #include "case/case.hpp"
+#include "case/case_kind.hpp"
 #include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
 #include "permitflow/error.hpp"
@@ -51,13 +52,14 @@ Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
   return add_working_minutes(ctx.calendar, hours, f.clock_start, total - warn);
 }
 
+namespace {
+
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
   const json& d = e.data;
   ComplaintFile& f = c.complaint.mut();
   const ComplaintRules& r = rules_of(ctx);
   switch (e.type) {
-    case EventType::submitted:
-      c.kind = Kind::complaint;
+    case EventType::submitted:  // after the fields every kind has (apply())
       f = ComplaintFile{};
       f.source = str(d, "source");
       f.description = str(d, "description");
@@ -134,10 +136,9 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.state = State::reopened;
       break;
     case EventType::deadline_warning:
-    case EventType::deadline_overdue: {
-      c.warnings.push_back(warning_key(to_string(e.type), str(d, "clock"), str(d, "due")));
+    case EventType::deadline_overdue:
+      record_warning(c, e);
       break;
-    }
     case EventType::deadlines_recomputed:
       c.calendar_version = str(d, "calendar_version");
       break;
@@ -192,19 +193,19 @@ void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now)
   }
 }
 
-void write_complaint_document(json_text::Writer& w, const Case& c, const CaseContext& ctx) {
+std::string complaint_active_clock(const Case& c) {
+  return c.state == State::closed || c.state == State::rated || c.complaint->replied_at ? "" : "handling";
+}
+
+// The complaint's own keys of its document.
+void write_complaint_document(CaseDocument& doc, const Case& c, const CaseContext& ctx) {
+  json_text::Writer& w = doc.writer();
   const int off = ctx.utc_offset_minutes;
   const ComplaintFile& f = *c.complaint;
   const ComplaintRules& r = rules_of(ctx);
-  // Keys in byte order, as the dump of the same document as a tree wrote them (see write_permit_document).
-  w.begin_object();
-  w.key("category");
-  w.string(c.permit);
-  w.key("category_name");
-  document::name(w, ctx.definition.name.en, ctx.definition.name.zh);
-  w.key("closed_at");
+  doc.key("closed_at");
   document::time_or_null(w, f.closed_at, off);
-  w.key("deadlines");
+  doc.key("deadlines");
   w.begin_object();
   w.key("handling");
   w.begin_object();
@@ -252,71 +253,55 @@ void write_complaint_document(json_text::Writer& w, const Case& c, const CaseCon
     w.null();
   }
   w.end_object();
-  w.key("definition_version");
-  w.number(c.definition_version);
-  w.key("deputy");
+  doc.key("deputy");
   document::string_or_null(w, f.deputy);
-  w.key("description");
+  doc.key("description");
   w.string(f.description);
-  w.key("dispatched_at");
+  doc.key("dispatched_at");
   document::time_or_null(w, f.dispatched_at, off);
-  w.key("ended_on");
-  document::date_or_null(w, c.ended_on);
-  w.key("escalated_at");
+  doc.key("escalated_at");
   document::time_or_null(w, f.escalated_at, off);
-  w.key("escalation_reason");
+  doc.key("escalation_reason");
   document::string_or_null(w, f.escalation_reason);
-  w.key("failed_checks");
+  doc.key("failed_checks");
   w.number(f.failed_checks);
-  w.key("filed_at");
-  w.string(c.filed_at.to_rfc3339(off));
-  w.key("flags");
-  document::strings(w, c.flags);
-  w.key("id");
-  w.string(c.id);
-  w.key("kind");
-  w.string(to_string(c.kind));
-  w.key("last_event_at");
-  w.string(c.last_event_at.to_rfc3339(off));
-  w.key("location");
+  doc.key("location");
   w.string(f.location);
-  w.key("rating");
+  doc.key("rating");
   if (f.ratings.empty()) {
     w.null();
   } else {
     w.number(f.ratings.back());
   }
-  w.key("rating_comment");
+  doc.key("rating_comment");
   document::string_or_null(w, f.rating_comment);
-  w.key("ratings");
+  doc.key("ratings");
   w.begin_array();
   for (const int v : f.ratings) w.number(v);
   w.end_array();
-  w.key("registered_at");
+  doc.key("registered_at");
   document::time_or_null(w, f.registered_at, off);
-  w.key("reopened");
+  doc.key("reopened");
   w.number(f.reopened);
-  w.key("replied_at");
+  doc.key("replied_at");
   document::time_or_null(w, f.replied_at, off);
-  w.key("reply");
+  doc.key("reply");
   document::string_or_null(w, f.reply);
-  w.key("reporter");
-  document::party(w, c.applicant.id, c.applicant.name);
-  w.key("responsible_unit");
+  doc.key("responsible_unit");
   w.string(r.unit.id);
-  w.key("returned_by");
+  doc.key("returned_by");
   document::strings(w, f.returned_by);
-  w.key("source");
+  doc.key("source");
   w.string(f.source);
-  w.key("state");
-  w.string(to_string(c.state));
-  w.key("unit");
+  doc.key("unit");
   document::string_or_null(w, f.unit);
-  w.key("version");
-  w.number(c.version);
-  w.key("warnings");
-  document::strings(w, c.warnings);
-  w.end_object();
 }
+
+}  // namespace
+
+constinit const CaseKind kComplaintCase{
+    Kind::complaint,         document_keys({"category", "category_name", "reporter"}),
+    &apply_complaint_event,  &recompute_complaint_deadlines,
+    &complaint_active_clock, &write_complaint_document};
 
 }  // namespace permitflow

@@ -242,16 +242,15 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   optional_field(ar, c.completion_reported_on);
   optional_field(ar, c.ended_on);
   ar& c.end_reason& c.flags& c.warnings& c.deadlines;
-  if (version >= 2) {  // the complaint kind (docs/complaints.md), stored as a flag since format 2
-    bool complaint = c.kind == Kind::complaint;
-    ar& complaint;
+  if (version >=
+      2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
+    enum_field(ar, c.kind);
     if constexpr (Ar::is_saving::value) {
       ar&* c.complaint;  // a permit case writes the empty file, as when it was held inline
     } else {
       ComplaintFile f;
       ar& f;
-      c.kind = complaint ? Kind::complaint : Kind::permit;
-      if (complaint) {
+      if (c.kind == Kind::complaint) {
         c.complaint = std::move(f);
       } else {
         c.complaint.reset();

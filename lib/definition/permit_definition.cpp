@@ -817,7 +817,6 @@ void parse_complaint(const Field& root, PermitDefinition& d) {
   root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
                "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
                "leadership_review_days", "verify_public_reports", "note"});
-  d.kind = Kind::complaint;
   parse_header(root, d);
   parse_legal_basis(root, d);
   ComplaintRules r;
@@ -880,20 +879,10 @@ bool PermitDefinition::stops_clock(std::string_view reason) const {
   return std::find(suspension_reasons.begin(), suspension_reasons.end(), reason) != suspension_reasons.end();
 }
 
-std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, std::string_view source) {
-  const json doc = input::parse_document(text, "the definition", source);
-  auto d = std::make_shared<PermitDefinition>();
-  const Field root(doc, "", source);
-  if (doc.is_object() && doc.contains("kind") && doc["kind"] != std::string(to_string(Kind::permit))) {
-    const Field kind = root.child("kind");
-    if (parse_kind(kind.str()) != Kind::complaint)
-      kind.fail("kind is 'permit' or 'complaint', found '" + kind.str() + "'");
-    parse_complaint(root, *d);
-    d->source = doc.dump();
-    d->hash = sha256_hex(d->source);
-    d->file = std::string(source);
-    return d;
-  }
+namespace {
+
+// A permit type (data/definitions/*.json).
+void parse_permit(const Field& root, PermitDefinition& d) {
   root.object({"kind",
                "id",
                "version",
@@ -915,26 +904,26 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
                "decide_on_commitment",
                "verification",
                "note"});
-  parse_header(root, *d);
+  parse_header(root, d);
   if (root.has("item_code")) {
     const Field ic = root.child("item_code");
-    d->item_code = ic.str();
-    if (!std::all_of(d->item_code.begin(), d->item_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      ic.fail("an item code is digits only, found '" + d->item_code + "'");
+    d.item_code = ic.str();
+    if (!std::all_of(d.item_code.begin(), d.item_code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ic.fail("an item code is digits only, found '" + d.item_code + "'");
     }
   }
-  parse_legal_basis(root, *d);
+  parse_legal_basis(root, d);
   {
     const Field facts = root.child("facts");
     facts.array();
-    for (std::size_t i = 0; i < facts.size(); ++i) d->facts.push_back(parse_fact(facts.element(i), d->facts));
+    for (std::size_t i = 0; i < facts.size(); ++i) d.facts.push_back(parse_fact(facts.element(i), d.facts));
     // Conditions may name any declared fact, so they are read once every fact is known.
     for (std::size_t i = 0; i < facts.size(); ++i) {
       const Field f = facts.element(i);
       if (f.has("required_if")) {
-        if (d->facts[i].required)
+        if (d.facts[i].required)
           f.child("required_if").fail("a fact cannot be both 'required' and 'required_if'");
-        d->facts[i].required_if = parse_condition(f.child("required_if"), d->facts);
+        d.facts[i].required_if = parse_condition(f.child("required_if"), d.facts);
       }
     }
   }
@@ -943,10 +932,10 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     mats.array();
     if (mats.size() == 0) mats.fail("the checklist needs at least one material");
     for (std::size_t i = 0; i < mats.size(); ++i) {
-      d->materials.push_back(parse_material(mats.element(i), d->facts, d->materials));
+      d.materials.push_back(parse_material(mats.element(i), d.facts, d.materials));
     }
   }
-  d->limits = parse_limits(root.child("limits"));
+  d.limits = parse_limits(root.child("limits"));
   {
     const Field deps = root.child("co_approving");
     deps.array();
@@ -954,9 +943,9 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
       const Field dep = deps.element(i);
       dep.object({"id", "name"});
       Department department{identifier(dep.child("id")), parse_name(dep.child("name"))};
-      if (d->has_department(department.id))
+      if (d.has_department(department.id))
         dep.child("id").fail("duplicate department '" + department.id + "'");
-      d->co_approving.push_back(std::move(department));
+      d.co_approving.push_back(std::move(department));
     }
   }
   {
@@ -965,24 +954,52 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
     for (std::size_t i = 0; i < reasons.size(); ++i) {
       const Field r = reasons.element(i);
       std::string reason = identifier(r);
-      if (d->stops_clock(reason)) r.fail("duplicate suspension reason '" + reason + "'");
-      d->suspension_reasons.push_back(std::move(reason));
+      if (d.stops_clock(reason)) r.fail("duplicate suspension reason '" + reason + "'");
+      d.suspension_reasons.push_back(std::move(reason));
     }
     for (std::string_view art45 : kArt45Reasons) {
-      if (!d->stops_clock(art45)) {
+      if (!d.stops_clock(art45)) {
         reasons.fail("missing the Art 45 suspension reason '" + std::string(art45) + "' (" +
                      "hearing, tender, auction, examination, testing, quarantine, appraisal, expert_review)");
       }
     }
   }
-  d->site_inspection_required = optional_bool(root, "site_inspection_required", false);
-  d->min_inspectors = optional_count(root, "min_inspectors", 2, 2);  // Art 34: two or more staff
-  if (root.has("rules")) parse_rules(root.child("rules"), d->facts, *d);
-  d->validity = parse_validity(root.child("validity"), d->facts);
-  if (root.has("renewal")) d->renewal = parse_renewal(root.child("renewal"));
-  parse_commitment_rules(root, *d);
+  d.site_inspection_required = optional_bool(root, "site_inspection_required", false);
+  d.min_inspectors = optional_count(root, "min_inspectors", 2, 2);  // Art 34: two or more staff
+  if (root.has("rules")) parse_rules(root.child("rules"), d.facts, d);
+  d.validity = parse_validity(root.child("validity"), d.facts);
+  if (root.has("renewal")) d.renewal = parse_renewal(root.child("renewal"));
+  parse_commitment_rules(root, d);
   if (root.has("note")) root.child("note").str();
+}
 
+// The reader of each kind's definitions, one per Kind.
+struct Reader {
+  Kind kind;
+  void (*read)(const Field& root, PermitDefinition& d);
+};
+constexpr Reader kReaders[] = {{Kind::permit, &parse_permit}, {Kind::complaint, &parse_complaint}};
+
+}  // namespace
+
+std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, std::string_view source) {
+  const json doc = input::parse_document(text, "the definition", source);
+  const Field root(doc, "", source);
+  // A definition that names no kind is a permit type's, as before complaint categories existed.
+  std::string name(to_string(Kind::permit));
+  if (doc.is_object() && doc.contains("kind")) name = root.child("kind").str();
+  const Reader* reader = nullptr;
+  for (const Reader& r : kReaders)
+    if (parse_kind(name) == r.kind) reader = &r;
+  if (!reader) {
+    std::string known;
+    for (const Reader& r : kReaders)
+      known += (known.empty() ? "'" : "' or '") + std::string(to_string(r.kind));
+    root.child("kind").fail("kind is " + known + "', found '" + name + "'");
+  }
+  auto d = std::make_shared<PermitDefinition>();
+  d->kind = reader->kind;
+  reader->read(root, *d);
   d->source = doc.dump();
   d->hash = sha256_hex(d->source);
   d->file = std::string(source);

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "case/case_kind.hpp"
 #include "lifecycle/kind_rules.hpp"
 #include "permitflow/error.hpp"
 
@@ -23,8 +24,6 @@ class PermitWorkflow final : public Workflow {
 
  public:
   Kind kind() const noexcept override { return Kind::permit; }
-  std::string_view subject_key() const noexcept override { return "permit"; }
-  std::string_view owner_key() const noexcept override { return "applicant"; }
   std::string_view subject_noun() const noexcept override { return "permit"; }
   bool checks_applications() const noexcept override { return true; }
   const WorkflowChart& chart() const noexcept override { return permit_chart(); }
@@ -62,8 +61,6 @@ class ComplaintWorkflow final : public Workflow {
 
  public:
   Kind kind() const noexcept override { return Kind::complaint; }
-  std::string_view subject_key() const noexcept override { return "category"; }
-  std::string_view owner_key() const noexcept override { return "reporter"; }
   std::string_view subject_noun() const noexcept override { return "complaint category"; }
   bool checks_applications() const noexcept override { return false; }
   const WorkflowChart& chart() const noexcept override { return complaint_chart(); }
@@ -114,6 +111,9 @@ const ComplaintWorkflow kComplaint;
 constexpr std::array<const Workflow*, 2> kWorkflows{&kPermit, &kComplaint};
 
 }  // namespace
+
+std::string_view Workflow::subject_key() const noexcept { return case_kind(kind()).document.names.subject; }
+std::string_view Workflow::owner_key() const noexcept { return case_kind(kind()).document.names.owner; }
 
 std::span<const Workflow* const> workflows() noexcept { return kWorkflows; }
 

@@ -35,9 +35,10 @@ class Workflow {
 
   virtual Kind kind() const noexcept = 0;
   /// The keys of its case document that name the subject ("permit", "category") and the owner ("applicant",
-  /// "reporter"), and what the subject is called in messages.
-  virtual std::string_view subject_key() const noexcept = 0;
-  virtual std::string_view owner_key() const noexcept = 0;
+  /// "reporter"), as its kind's document names them (lib/case/case_kind.hpp), and what the subject is called
+  /// in messages.
+  std::string_view subject_key() const noexcept;
+  std::string_view owner_key() const noexcept;
   virtual std::string_view subject_noun() const noexcept = 0;
   /// Whether an application of this kind is checked against its definition's checklist and flagging rules
   /// (precheck, the flags of `submitted`).

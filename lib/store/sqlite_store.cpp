@@ -160,7 +160,10 @@ const char* case_source(int schema) {
                                         : " FROM cases";
 }
 
-constexpr std::size_t kMaxIdleReaders = 4;
+// Group commit prepares each command on its caller's thread in a read transaction of its own, so as many
+// readers are busy at once as callers are waiting: a smaller pool closed and reopened a connection (and
+// lost its prepared statements) for most commands at 16 threads.
+constexpr std::size_t kMaxIdleReaders = 32;
 
 [[noreturn]] void throw_storage(std::string_view what, const std::string& path, const SQLite::Exception& e) {
   throw Error(ErrorCode::storage, "The database '" + path + "' failed to " + std::string(what) + ": " +
