@@ -135,6 +135,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
   c.version = e.seq;
   c.last_event_at = e.at;
   recompute_deadlines(c, ctx, e.at);
+  trim_capacity(c);
 }
 
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
@@ -173,12 +174,14 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
         }
       }
       if (d.contains("facts")) {
+        json facts = c.facts.tree();
         for (const auto& [k, v] : d["facts"].items()) {
           // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
-          if (c.facts.contains(k) && c.facts[k] == v) continue;
-          c.facts[k] = v;
+          if (facts.contains(k) && facts[k] == v) continue;
+          facts[k] = v;
           c.resubmitted_since_notice.push_back("fact:" + k);
         }
+        c.facts = facts;
       }
       c.flags = d.at("flags").get<std::vector<std::string>>();
       c.last_submission_on = received;
@@ -424,7 +427,7 @@ void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 }  // namespace
 
 std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
-  auto items = compute_deficiencies(def, c.facts, c.materials);
+  auto items = compute_deficiencies(def, c.facts.tree(), c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
 }
 
@@ -725,7 +728,7 @@ void write_permit_document(CaseDocument& doc, const Case& c, const CaseContext&)
   doc.key("end_reason");
   document::string_or_null(w, c.end_reason);
   doc.key("facts");
-  w.raw(c.facts.dump());
+  w.raw(c.facts.text());
   doc.key("inspections");
   write_inspections(w, c.inspections);
   doc.key("materials");

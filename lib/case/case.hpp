@@ -11,6 +11,7 @@
 
 #include "checklist/checklist.hpp"
 #include "common/json_text.hpp"
+#include "common/out_of_line.hpp"
 #include "definition/permit_definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
@@ -145,6 +146,24 @@ struct Deadlines {
 
 /// What a complaint case (docs/complaints.md) holds beyond the common fields. Its reporter is Case::applicant
 /// and its category Case::permit, so storage, queries and replay treat both kinds alike.
+/// The application's facts as the JSON text of their object (nlohmann's dump: keys sorted), not as a tree: a
+/// live case holds one string, the document copies it, and the few rules that read a fact parse it then.
+class Facts {
+ public:
+  Facts() = default;
+  Facts& operator=(const nlohmann::json& object) {
+    text_ = object.dump();
+    return *this;
+  }
+  /// The facts as a tree (parsed from the text).
+  nlohmann::json tree() const { return nlohmann::json::parse(text_); }
+  const std::string& text() const { return text_; }
+  bool operator==(const Facts&) const = default;
+
+ private:
+  std::string text_ = "{}";
+};
+
 struct ComplaintFile {
   std::string source;  // hotline, portal, wechat, patrol, window
   std::string description;
@@ -176,11 +195,14 @@ struct ComplaintFile {
   bool operator==(const ComplaintFile&) const = default;
 };
 
+/// Rarely used parts (a complaint's file, a renewal, a tolerance, a commitment and its verification) are held
+/// out of line (lib/common/out_of_line.hpp): a permit case without them pays one pointer each, not the size
+/// of the part. Read them as before; write a complaint's file through `complaint.mut()`.
 struct Case {
   std::string id;
-  Kind kind = Kind::permit;  // its workflow: "kind" in the document
-  ComplaintFile complaint;   // complaint cases only
-  std::string permit;        // the permit type, or a complaint's category
+  Kind kind = Kind::permit;            // its workflow: "kind" in the document
+  OutOfLine<ComplaintFile> complaint;  // complaint cases only
+  std::string permit;                  // the permit type, or a complaint's category
   int definition_version = 0;
   std::string calendar_version;
   State state = State::submitted;
@@ -188,9 +210,9 @@ struct Case {
   Instant last_event_at;
 
   Applicant applicant;
-  nlohmann::json facts = nlohmann::json::object();
+  Facts facts;
   std::vector<SubmittedMaterial> materials;
-  std::optional<std::string> renewal_of;
+  HeapOptional<std::string> renewal_of;
   std::optional<Date> renewal_expiry;  // the old permit's valid_until (renewals only)
   Instant filed_at;
   Date received_on;         // the original receipt date (收件)
@@ -209,11 +231,11 @@ struct Case {
   std::optional<Date> ended_on;  // withdrawn, rejected, closed, revoked, expired
   std::string end_reason;
   std::vector<std::string> flags;
-  std::vector<std::string> warnings;     // "<kind>:<clock>" supervision events fired (deadline_warning, …)
-  std::optional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
-  std::optional<Commitment> commitment;  // 告知承诺 on the application
-  std::optional<Verification> verification;  // the recorded check of the commitment
-  bool credit_flagged = false;               // a false commitment was reported to the credit system
+  std::vector<std::string> warnings;    // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+  HeapOptional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
+  HeapOptional<Commitment> commitment;  // 告知承诺 on the application
+  HeapOptional<Verification> verification;  // the recorded check of the commitment
+  bool credit_flagged = false;              // a false commitment was reported to the credit system
 
   Deadlines deadlines;  // derived after every event
 
@@ -243,6 +265,10 @@ struct CaseContext {
 /// Applies one event (deterministic: the same events on the same definition and calendar always give the
 /// same case). The first event must be `submitted`. Throws Error(internal) on an event that cannot apply.
 void apply(Case& c, const Event& e, const CaseContext& ctx);
+
+/// Gives back the spare capacity of the case's vectors (called by apply after every event): a live case holds
+/// no more than its contents.
+void trim_capacity(Case& c);
 
 /// Recomputes the deadlines and lights of `c` as of `now` (called by apply after every event).
 void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now);

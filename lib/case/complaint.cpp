@@ -45,7 +45,7 @@ Instant handling_due(const ComplaintFile& f, const CaseContext& ctx) {
 OfficeHours office_hours_of(const CaseContext& ctx) { return rules_of(ctx).hours(ctx.utc_offset_minutes); }
 
 Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   const OfficeHours hours = office_hours_of(ctx);
   const std::int64_t total = working_minutes_between(ctx.calendar, hours, f.clock_start, *f.due);
   const std::int64_t warn = total * rules_of(ctx).warning_percent / 100;
@@ -56,7 +56,7 @@ namespace {
 
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
   const json& d = e.data;
-  ComplaintFile& f = c.complaint;
+  ComplaintFile& f = c.complaint.mut();
   const ComplaintRules& r = rules_of(ctx);
   switch (e.type) {
     case EventType::submitted:  // after the fields every kind has (apply())
@@ -173,7 +173,7 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now) {
-  ComplaintFile& f = c.complaint;
+  ComplaintFile& f = c.complaint.mut();
   f.due = handling_due(f, ctx);
   if (f.replied_at) {
     f.light = *f.replied_at <= *f.due ? Light::met : Light::red;
@@ -194,14 +194,14 @@ void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now)
 }
 
 std::string complaint_active_clock(const Case& c) {
-  return c.state == State::closed || c.state == State::rated || c.complaint.replied_at ? "" : "handling";
+  return c.state == State::closed || c.state == State::rated || c.complaint->replied_at ? "" : "handling";
 }
 
 // The complaint's own keys of its document.
 void write_complaint_document(CaseDocument& doc, const Case& c, const CaseContext& ctx) {
   json_text::Writer& w = doc.writer();
   const int off = ctx.utc_offset_minutes;
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   const ComplaintRules& r = rules_of(ctx);
   doc.key("closed_at");
   document::time_or_null(w, f.closed_at, off);

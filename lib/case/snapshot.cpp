@@ -59,26 +59,28 @@ void serialize(Ar& ar, Instant& t, unsigned v) {
   split_free(ar, t, v);
 }
 
-template <class Ar, class T>
-void save_optional(Ar& ar, const std::optional<T>& o) {
+// `O` is std::optional<T> or HeapOptional<T> (the same archive for both: a case's rare parts moved out of
+// line without changing the format).
+template <class Ar, class O>
+void save_optional(Ar& ar, const O& o) {
   const bool has = o.has_value();
   ar& has;
   if (has) ar&* o;
 }
-template <class Ar, class T>
-void load_optional(Ar& ar, std::optional<T>& o) {
+template <class Ar, class O>
+void load_optional(Ar& ar, O& o) {
   bool has = false;
   ar& has;
   if (has) {
-    T value{};
+    typename O::value_type value{};
     ar& value;
     o = std::move(value);
   } else {
     o.reset();
   }
 }
-template <class Ar, class T>
-void optional_field(Ar& ar, std::optional<T>& o) {
+template <class Ar, class O>
+void optional_field(Ar& ar, O& o) {
   if constexpr (Ar::is_saving::value) {
     save_optional(ar, o);
   } else {
@@ -206,10 +208,10 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   ar& c.id& c.permit& c.definition_version& c.calendar_version;
   enum_field(ar, c.state);
   ar& c.version& c.last_event_at& c.applicant;
-  std::string facts;
-  if constexpr (Ar::is_saving::value) facts = c.facts.dump();
+  std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)
+  if constexpr (Ar::is_saving::value) facts = c.facts.text();
   ar& facts;
-  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);
+  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);  // its form checked
   ar& c.materials;
   optional_field(ar, c.renewal_of);
   optional_field(ar, c.renewal_expiry);
@@ -243,7 +245,17 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   if (version >=
       2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
     enum_field(ar, c.kind);
-    ar& c.complaint;
+    if constexpr (Ar::is_saving::value) {
+      ar&* c.complaint;  // a permit case writes the empty file, as when it was held inline
+    } else {
+      ComplaintFile f;
+      ar& f;
+      if (c.kind == Kind::complaint) {
+        c.complaint = std::move(f);
+      } else {
+        c.complaint.reset();
+      }
+    }
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
     optional_field(ar, c.tolerance);

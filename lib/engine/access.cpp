@@ -54,7 +54,7 @@ std::string Engine::Impl::answer(const Actor& a, const Case& c, const std::strin
                 {"version", c.version}};
     return out.dump();
   }
-  if (may_see_reporter(a, who, c.complaint.unit)) return doc;
+  if (may_see_reporter(a, who, c.complaint->unit)) return doc;
   json out = json::parse(doc);
   out["reporter"] = kWithheld;
   return out.dump();

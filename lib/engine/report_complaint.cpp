@@ -67,9 +67,9 @@ class ComplaintSection final : public Section {
                     c.permit,
                     log.reporter_shown ? c.applicant.name : std::string(),
                     std::string(to_string(c.state)),
-                    c.complaint.unit.empty() ? "dispatcher" : c.complaint.unit,
-                    *c.complaint.due,
-                    c.complaint.light,
+                    c.complaint->unit.empty() ? "dispatcher" : c.complaint->unit,
+                    *c.complaint->due,
+                    c.complaint->light,
                     0};
     const int off = m_.config.utc_offset_minutes;
     if (r.light == Light::red)

@@ -323,10 +323,10 @@ void authorize_complaint(const Case& c, const Command& cmd) {
     case Role::handler:
       if (t != start_handling && t != return_ && t != reply && t != escalate)
         deny(cmd, "handlers start handling, return, reply or escalate");
-      if (c.complaint.unit.empty() || cmd.actor.unit != c.complaint.unit) {
+      if (c.complaint->unit.empty() || cmd.actor.unit != c.complaint->unit) {
         deny(cmd, "a handler acts on its own unit's cases only ('" + cmd.actor.unit + "'; the case is " +
-                      (c.complaint.unit.empty() ? std::string("not dispatched")
-                                                : "with '" + c.complaint.unit + "'") +
+                      (c.complaint->unit.empty() ? std::string("not dispatched")
+                                                 : "with '" + c.complaint->unit + "'") +
                       ")");
       }
       return;

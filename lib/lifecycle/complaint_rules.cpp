@@ -27,11 +27,11 @@ json note_of(const std::optional<std::string>& note) {
 Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
   // 数字城管: a report from the public is verified on site before it is registered (立案); a patrol's own
   // finding or a referral needs no verification.
-  const bool public_report = c.complaint.source != "patrol" && c.complaint.source != "referral";
+  const bool public_report = c.complaint->source != "patrol" && c.complaint->source != "referral";
   const auto& body = cmd.as<commands::Register>();
   const bool verified = body.verified;
   if (public_report && rules_of(ctx).verify_public_reports && !verified) {
-    violation("a report from the public (source '" + c.complaint.source +
+    violation("a report from the public (source '" + c.complaint->source +
               "') is registered only once verified on site: send \"verified\": true");
   }
   json data = note_of(body.note);
@@ -46,9 +46,9 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto& body = cmd.as<commands::Dispatch>();
   std::string unit = body.unit.value_or(std::string());
   if (unit.empty()) {
-    unit = c.state == State::reopened && !c.complaint.unit.empty() ? c.complaint.unit : r.unit.id;
+    unit = c.state == State::reopened && !c.complaint->unit.empty() ? c.complaint->unit : r.unit.id;
   }
-  const auto& back = c.complaint.returned_by;
+  const auto& back = c.complaint->returned_by;
   if (c.state == State::returned && std::find(back.begin(), back.end(), unit) != back.end()) {
     violation("unit '" + unit + "' returned this case as not its duty; dispatch it to another unit");
   }
@@ -60,7 +60,7 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const ComplaintRules& r = rules_of(ctx);
-  const Date from = c.complaint.dispatched_at->local_date(ctx.utc_offset_minutes);
+  const Date from = c.complaint->dispatched_at->local_date(ctx.utc_offset_minutes);
   const Instant limit =
       close_of_business(office_hours_of(ctx), ctx.calendar.add_working_days(from, r.return_days).date);
   if (cmd.at > limit) {
@@ -68,7 +68,7 @@ Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
               " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
   }
   return single_event(c, cmd, EventType::returned,
-                      {{"unit", c.complaint.unit}, {"reasons", cmd.as<commands::Return>().reasons}});
+                      {{"unit", c.complaint->unit}, {"reasons", cmd.as<commands::Return>().reasons}});
 }
 
 Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
@@ -77,7 +77,7 @@ Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
 
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const ComplaintRules& r = rules_of(ctx);
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   if (f.extended_working_days > 0)
     violation("the limit was already extended once (by " + std::to_string(f.extended_working_days) +
               " working days)");
@@ -93,7 +93,7 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
-  if (c.complaint.escalated_at) violation("the case was already escalated to the leadership");
+  if (c.complaint->escalated_at) violation("the case was already escalated to the leadership");
   return single_event(c, cmd, EventType::escalated, {{"reason", cmd.as<commands::Escalate>().reason}});
 }
 
@@ -138,7 +138,7 @@ Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock}}};
   const Instant due = timer.clock == "review" ? *f.review_due : *f.due;
   e.data["due"] = when(due, ctx);

@@ -43,7 +43,7 @@ Date working_days_before(Date day, int n, const WorkingCalendar& cal) {
 // A complaint's handling clock warns (yellow) and escalates (red) once per due; an escalated case's
 // leadership review escalates when overdue. Keys carry the RFC 3339 due, as the events do.
 std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
-  const ComplaintFile& f = c.complaint;
+  const ComplaintFile& f = *c.complaint;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
   auto not_fired = [&](TimerKind kind, const std::string& clock, Instant due) {
@@ -91,8 +91,8 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   auto instant = [&](const std::optional<Instant>& i) {
     return i ? nlohmann::json(i->to_rfc3339(ctx.utc_offset_minutes)) : nlohmann::json(nullptr);
   };
-  note("handling", "due", instant(c.complaint.due), instant(out.after.complaint.due));
-  note("review", "due", instant(c.complaint.review_due), instant(out.after.complaint.review_due));
+  note("handling", "due", instant(c.complaint->due), instant(out.after.complaint->due));
+  note("review", "due", instant(c.complaint->review_due), instant(out.after.complaint->review_due));
   e.data["changes"] = std::move(changes);
   out.events.push_back(std::move(e));
   return out;

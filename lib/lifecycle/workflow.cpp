@@ -99,8 +99,8 @@ class ComplaintWorkflow final : public Workflow {
     return who;
   }
   std::optional<Headline> headline(const Case& c, int utc_offset_minutes) const override {
-    if (active_clock(c) != "handling" || !c.complaint.due) return std::nullopt;
-    return Headline{c.complaint.light, c.complaint.due->local_date(utc_offset_minutes)};
+    if (active_clock(c) != "handling" || !c.complaint->due) return std::nullopt;
+    return Headline{c.complaint->light, c.complaint->due->local_date(utc_offset_minutes)};
   }
 };
 

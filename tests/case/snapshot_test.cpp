@@ -2,11 +2,84 @@
 // log and for both kinds; a corrupt, truncated or foreign archive loads as nothing (the log is the truth).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "case/snapshot.hpp"
 #include "support/case_replay.hpp"
 
 namespace permitflow::testing {
 namespace {
+
+// A case holding every rarely used part (each field set to a value that is not its default).
+inline Case every_rare_part() {
+  Case c;
+  c.id = "000000-RE-20260601-000042";
+  c.kind = Kind::complaint;
+  c.permit = "road_excavation";
+  c.definition_version = 3;
+  c.calendar_version = "cn-2026.1";
+  c.state = State::under_review;
+  c.version = 7;
+  c.last_event_at = Instant::from_epoch_seconds(1780000000);
+  c.applicant = {"app-1", "某建设公司"};
+  c.facts = nlohmann::json{{"area_m2", 120}, {"road", "中山路"}};
+  c.materials = {{"site_plan", "pdf", Date::parse("2030-12-31"), "ab12", Date::parse("2026-06-01")}};
+  c.renewal_of = std::string("000000-RE-20250601-000001");
+  c.renewal_expiry = Date::parse("2026-06-30");
+  c.filed_at = Instant::from_epoch_seconds(1779990000);
+  c.received_on = Date::parse("2026-06-01");
+  c.last_submission_on = Date::parse("2026-06-02");
+  c.accepted_on = Date::parse("2026-06-03");
+  c.suspensions = {
+      {"expert_review", Date::parse("2026-06-04"), Date::parse("2026-06-05"), 3, "专家评审", true}};
+  ComplaintFile f;
+  f.source = "hotline";
+  f.description = "垃圾暴露";
+  f.location = "中山路 1 号";
+  f.unit = "street-2";
+  f.returned_by = {"street-1"};
+  f.units_held = {"street-1", "street-2"};
+  f.registered_at = Instant::from_epoch_seconds(1779990100);
+  f.dispatched_at = Instant::from_epoch_seconds(1779990200);
+  f.clock_start = Instant::from_epoch_seconds(1779990000);
+  f.due = Instant::from_epoch_seconds(1780500000);
+  f.limit_working_days = 5;
+  f.limit_working_hours = 4;
+  f.extended_working_days = 2;
+  f.replied_at = Instant::from_epoch_seconds(1780100000);
+  f.reply = "已清理";
+  f.failed_checks = 1;
+  f.escalated_at = Instant::from_epoch_seconds(1780200000);
+  f.escalation_reason = "逾期";
+  f.deputy = "deputy-1";
+  f.closed_at = Instant::from_epoch_seconds(1780300000);
+  f.ratings = {2, 5};
+  f.rating_comment = "好";
+  f.reopened = 1;
+  f.light = Light::yellow;
+  f.review_due = Instant::from_epoch_seconds(1780400000);
+  f.review_light = Light::red;
+  c.complaint = f;
+  Tolerance t;
+  t.items = {"traffic_plan", "insurance"};
+  t.supply_by = Date::parse("2026-06-20");
+  t.pending = false;
+  t.outstanding = {"insurance"};
+  t.commitment = {"张三", "2026-06-03T10:00:00+08:00", "cafe"};
+  t.supplied_on = Date::parse("2026-06-10");
+  c.tolerance = t;
+  c.commitment = Commitment{{"land_use"}, {"李四", "2026-06-01T09:00:00+08:00", "beef"}};
+  c.verification = Verification{"confirmed", "site_visit", "核查无误", "clerk-1", Date::parse("2026-07-01")};
+  c.credit_flagged = true;
+  c.deadlines.verification = {true, Date::parse("2026-07-10"), Light::green, false, Date{}, Light::green};
+  return c;
+}
+
+template <class T>
+bool exact(const std::vector<T>& v) {
+  return v.capacity() == v.size();
+}
 
 class Snapshots : public CaseReplay {
  protected:
@@ -67,6 +140,70 @@ TEST_F(Snapshots, BrokenArchivesLoadAsNothing) {
   EXPECT_FALSE(load_snapshot("22 serialization::archive 18 garbage").has_value());
   EXPECT_FALSE(load_snapshot(good.substr(0, good.size() / 2)).has_value());
   EXPECT_FALSE(load_snapshot("not an archive at all").has_value());
+}
+
+TEST(SnapshotFormat, ACaseWithEveryRarePartRoundTrips) {
+  const Case c = every_rare_part();
+  const auto loaded = load_snapshot(save_snapshot(c));
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(*loaded, c);
+  EXPECT_EQ(loaded->complaint->units_held, (std::vector<std::string>{"street-1", "street-2"}));
+  EXPECT_EQ(*loaded->renewal_of, "000000-RE-20250601-000001");
+  EXPECT_EQ(loaded->tolerance->outstanding, std::vector<std::string>{"insurance"});
+  EXPECT_EQ(loaded->commitment->signature.signed_by, "李四");
+  EXPECT_EQ(loaded->verification->result, "confirmed");
+}
+
+// The archive a case with every rare part made when those parts were held inline (written by the code before
+// they moved out of line): it still loads to the same case, and the case is written to the same bytes again.
+TEST(SnapshotFormat, AnArchiveOfTheInlineLayoutLoads) {
+  std::ifstream in(std::string(PERMITFLOW_SOURCE_DIR) + "/tests/case/golden/snapshot_every_rare_part.txt",
+                   std::ios::binary);
+  ASSERT_TRUE(in) << "tests/case/golden/snapshot_every_rare_part.txt is missing";
+  const std::string archive((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto loaded = load_snapshot(archive);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(*loaded, every_rare_part());
+  EXPECT_EQ(save_snapshot(every_rare_part()), archive);
+}
+
+TEST_F(Snapshots, APermitCaseLoadsWithoutItsRareParts) {
+  const std::string id = reviewed_case();
+  const auto loaded = load_snapshot(save_snapshot(replay(events_of(id), context_of(id))));
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_FALSE(loaded->complaint.allocated());
+  EXPECT_FALSE(loaded->renewal_of || loaded->tolerance || loaded->commitment || loaded->verification);
+}
+
+// apply() leaves no spare capacity in the case's vectors, after every event of a case that grows them.
+TEST_F(Snapshots, ApplyLeavesNoSpareCapacity) {
+  const json materials = complete_materials("road_excavation", at("2026-06-01"));
+  const std::string id =
+      submit(application("road_excavation", at("2026-06-01"), json::array({materials[0]})))["id"];
+  execute(id, command("request_correction", kClerk, at("2026-06-02")));
+  json rest = json::array();
+  for (std::size_t i = 1; i < materials.size(); ++i) rest.push_back(materials[i]);
+  execute(id, command("resubmit", kApplicant, at("2026-06-03"), {{"materials", rest}}));
+  execute(id, command("accept", kClerk, at("2026-06-03", "15:00")));
+  execute(id, command("record_inspection", kClerk, at("2026-06-04"),
+                      {{"inspectors", {"insp-1", "insp-2", "insp-3"}}, {"findings", "符合"}}));
+  const CaseContext ctx = context_of(id);
+  const std::vector<Event> events = events_of(id);
+  ASSERT_GE(events.size(), 5u);
+  Case c;
+  for (const Event& e : events) {
+    apply(c, e, ctx);
+    EXPECT_TRUE(exact(c.materials)) << e.seq;
+    EXPECT_TRUE(exact(c.notices)) << e.seq;
+    for (const auto& n : c.notices) EXPECT_TRUE(exact(n.items)) << e.seq;
+    EXPECT_TRUE(exact(c.resubmitted_since_notice)) << e.seq;
+    EXPECT_TRUE(exact(c.inspections)) << e.seq;
+    for (const auto& i : c.inspections) EXPECT_TRUE(exact(i.inspectors)) << e.seq;
+    EXPECT_TRUE(exact(c.flags) && exact(c.warnings) && exact(c.suspensions)) << e.seq;
+  }
+  EXPECT_GT(c.materials.size(), 1u);
+  EXPECT_EQ(c.notices.size(), 1u);
+  EXPECT_EQ(c.inspections.size(), 1u);
 }
 
 }  // namespace
