@@ -8,6 +8,7 @@
 #include <set>
 
 #include "permitflow/engine.hpp"
+#include "permitflow/error.hpp"
 #include "support/temp_dir.hpp"
 
 namespace permitflow::testing {
@@ -21,9 +22,12 @@ constexpr const char* kAfterSeeding = "2026-03-20T15:00:00+08:00";  // the seed'
 
 class Fixture010 : public ::testing::Test {
  protected:
+  /// The committed database this fixture copies.
+  virtual std::filesystem::path fixture() const { return kFixture; }
   void SetUp() override {
-    ASSERT_TRUE(std::filesystem::exists(kFixture)) << kFixture;
-    std::filesystem::copy_file(kFixture, db_);
+    ASSERT_TRUE(std::filesystem::exists(fixture())) << fixture();
+    db_ = dir_.path() / fixture().filename();
+    std::filesystem::copy_file(fixture(), db_);
     open();
   }
   void open() {
@@ -37,10 +41,12 @@ class Fixture010 : public ::testing::Test {
     return json::parse(engine_->execute(id, cmd.dump()));
   }
   json run_due(const std::string& now) { return json::parse(engine_->run_due(now)); }
+  json submit(const json& application) { return json::parse(engine_->submit(application.dump())); }
+  json history(const std::string& id) { return json::parse(engine_->history(id)); }
 
  private:
   TempDir dir_;
-  std::filesystem::path db_ = dir_.path() / "db_0_1_0.sqlite";
+  std::filesystem::path db_;
   std::unique_ptr<Engine> engine_;
 };
 
@@ -137,6 +143,87 @@ TEST_F(Fixture010, StillVerifiesAfterNewWorkAndAReopen) {
   EXPECT_GT(v["events_checked"].get<int>(), 151);
   EXPECT_EQ(v["ledger_count"], v["events_checked"]);
   EXPECT_EQ(run_due("2030-01-01T00:00:00+08:00"), json::array());  // fired before the reopen, not again
+}
+
+// 0.1.0 recorded a command id as it was sent, not scoped to its actor as this code does (docs/policy.md). Its
+// fixture (tests/fixtures/db_0_1_0_command_ids.sqlite, see its README) holds one case that 0.1.0's C API made
+// with an application sent with command id "window-submit-1" and accepted by clerk-1 with "window-accept-1".
+// Such an id still answers a retry by the actor who sent it, and only that actor.
+class CommandIds010 : public Fixture010 {
+ protected:
+  std::filesystem::path fixture() const override {
+    return kFixture.parent_path() / "db_0_1_0_command_ids.sqlite";
+  }
+  static constexpr const char* kCase = "320922-OA-20260319-000001";
+  static constexpr const char* kApplicant = "91320922MA1ADV002Y";
+  /// The application 0.1.0 took, as its `submitted` event logged it, sent again by `applicant` with
+  /// `command_id`.
+  json application(const std::string& applicant, const std::string& command_id) {
+    const json logged = history(kCase).at(0).at("data");
+    json materials = json::array();
+    for (const auto& m : logged["materials"])
+      materials.push_back({{"id", m["id"]}, {"format", m["format"]}, {"expires_on", m["expires_on"]}});
+    return {{"permit", logged["permit"]},
+            {"applicant", {{"id", applicant}, {"name", logged["applicant"]["name"]}}},
+            {"actor", {{"id", applicant}, {"role", "applicant"}}},
+            {"at", "2026-03-19T11:00:00+08:00"},
+            {"facts", logged["facts"]},
+            {"materials", materials},
+            {"command_id", command_id}};
+  }
+  json accept_by(const std::string& clerk) {
+    return {{"type", "accept"},
+            {"actor", {{"id", clerk}, {"role", "clerk"}}},
+            {"at", "2026-03-19T11:00:00+08:00"},
+            {"command_id", "window-accept-1"}};
+  }
+};
+
+TEST_F(CommandIds010, TheFixtureIsWhatTheReadmeSays) {
+  const json c = get(kCase);
+  EXPECT_EQ(c["state"], "under_review");
+  EXPECT_EQ(c["version"], 2);
+  const json v = verify();
+  EXPECT_TRUE(v["ok"].get<bool>()) << v.dump(2);
+  EXPECT_EQ(v["cases_checked"], 1);
+}
+
+TEST_F(CommandIds010, ARetriedApplicationAnswersTheCaseItMade) {
+  const json again = submit(application(kApplicant, "window-submit-1"));
+  EXPECT_EQ(again["id"], kCase);
+  EXPECT_EQ(again["version"], 2);  // the case as it stands now, nothing new made
+  EXPECT_EQ(verify()["cases_checked"], 1);
+}
+
+TEST_F(CommandIds010, ARetriedCommandIsNotAppliedAgain) {
+  const json again = execute(kCase, accept_by("clerk-1"));
+  EXPECT_EQ(again["state"], "under_review");
+  EXPECT_EQ(again["version"], 2);
+  EXPECT_EQ(history(kCase).size(), 2u);
+}
+
+TEST_F(CommandIds010, AnotherActorsLegacyIdIsANewCommand) {
+  // Another applicant sending the same id gets a case of its own.
+  const json other = submit(application("91320922MA1OTHER03Z", "window-submit-1"));
+  const std::string id = other["id"];
+  EXPECT_NE(id, kCase);
+  EXPECT_EQ(other["state"], "submitted");
+  // Another clerk's "window-accept-1" is a command of its own: it runs, and accepts that new case.
+  const json accepted = execute(id, accept_by("clerk-2"));
+  EXPECT_EQ(accepted["state"], "under_review");
+  EXPECT_EQ(accepted["version"], 2);
+}
+
+TEST_F(CommandIds010, TheSameActorsLegacyIdOnAnotherCaseIsAConflict) {
+  const std::string id = submit(application("91320922MA1OTHER03Z", "window-submit-2"))["id"];
+  try {
+    execute(id, accept_by("clerk-1"));
+    FAIL() << "a command id clerk-1 used on " << kCase << " was taken again on " << id;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::conflict);
+    EXPECT_NE(std::string(e.what()).find(kCase), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(get(id)["version"], 1);  // refused: nothing changed
 }
 
 }  // namespace

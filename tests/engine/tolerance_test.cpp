@@ -9,6 +9,8 @@
 namespace permitflow::testing {
 namespace {
 
+using namespace std::string_literals;
+
 const std::string kSha(64, 'a');
 const json kSigned = {
     {"signed_by", "张三"}, {"signed_at", "2026-06-01T09:30:00+08:00"}, {"text_sha256", kSha}};
@@ -191,6 +193,46 @@ TEST_F(Tolerance, CreditGateClosesTolerance) {
             "awaiting_correction");
 }
 
+// The week's report lists, as of the week's end, the supplies still pending and the lapses inside the week
+// (docs/contract.md, the report), in its JSON and its CSV.
+TEST_F(Tolerance, TheWeeksReportListsPendingSuppliesAndLapses) {
+  const std::string pending = advert_without_rendering()["id"];
+  execute(pending,
+          command("accept", kClerk, at("2026-06-01", "11:00"), tolerance({"rendering"}, "2026-06-15")));
+  const std::string lapsed = advert_without_rendering()["id"];
+  execute(lapsed,
+          command("accept", kClerk, at("2026-06-01", "11:30"), tolerance({"rendering"}, "2026-06-03")));
+  run_due("2026-06-04T00:00:00+08:00");  // the lapse of the second: 00:00 after its supply_by
+  ASSERT_EQ(get(lapsed)["state"], "terminated");
+  // A report asked for much later is still the week's end: the pending supply was later lapsed too.
+  run_due("2026-06-20T00:00:00+08:00");
+
+  const json r = json::parse(engine().report(json{{"week", "2026-06-03"}}.dump()));
+  EXPECT_EQ(r["tolerance"]["pending"], json::parse(R"([{"case": ")" + pending + R"(",
+      "permit": "outdoor_advertising", "applicant": "示例工程有限公司", "outstanding": ["rendering"],
+      "supply_by": "2026-06-15", "date": "2026-06-15"}])"));
+  EXPECT_EQ(r["tolerance"]["lapsed"], json::parse(R"([{"case": ")" + lapsed + R"(",
+      "permit": "outdoor_advertising", "applicant": "示例工程有限公司", "outstanding": ["rendering"],
+      "supply_by": "2026-06-03", "date": "2026-06-04"}])"));
+  // The week of the second lapse lists it, and nothing pending.
+  const json later = json::parse(engine().report(json{{"week", "2026-06-16"}}.dump()));
+  EXPECT_EQ(later["tolerance"]["pending"], json::array());
+  ASSERT_EQ(later["tolerance"]["lapsed"].size(), 1u);
+  EXPECT_EQ(later["tolerance"]["lapsed"][0]["case"], pending);
+  EXPECT_EQ(later["tolerance"]["lapsed"][0]["date"], "2026-06-16");
+
+  const std::string csv =
+      json::parse(engine().report(json{{"week", "2026-06-03"}, {"format", "csv"}}.dump()))["csv"];
+  EXPECT_NE(csv.find("tolerance_pending,case,permit,applicant,outstanding,supply_by\ntolerance_pending,"s +
+                     pending + ",outdoor_advertising,示例工程有限公司,rendering,2026-06-15\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("tolerance_lapsed,case,permit,applicant,outstanding,supply_by,date\ntolerance_lapsed,"s +
+                     lapsed + ",outdoor_advertising,示例工程有限公司,rendering,2026-06-03,2026-06-04\n"),
+            std::string::npos)
+      << csv;
+}
+
 class Commitment : public Tolerance {
  protected:
   json waste_application(const std::string& day, bool with_commitment, json facts = nullptr) {
@@ -328,6 +370,36 @@ TEST_F(Commitment, CreditGateAndItemsThatDoNotAllowIt) {
   app["commitment"]["items"] = {"no_such_material"};
   EXPECT_EQ(error_of([&] { submit(app); }), ErrorCode::invalid_argument);
   EXPECT_EQ(query(json::object())["cases"].size(), 1u);  // only the ordinary application was created
+}
+
+// The report lists a verification open at the week's end with its due and light, and a commitment found false
+// in the week with the applicant's credit code (docs/contract.md, the report).
+TEST_F(Commitment, TheWeeksReportListsOpenVerificationsAndFalseCommitments) {
+  const std::string id = decided_on_commitment();
+  execute(id, command("record_verification", kClerk, at("2026-05-20"),
+                      {{"result", "false"}, {"method", "site_inspection"}}));
+  const json decided_week = json::parse(engine().report(json{{"week", "2026-03-04"}}.dump()));
+  EXPECT_EQ(decided_week["commitment"]["verification_open"], json::parse(R"([{"case": ")" + id + R"(",
+      "permit": "construction_waste", "applicant": "示例工程有限公司",
+      "items": ["transport_contract", "vehicle_management_rules"], "due": "2026-04-14", "light": "green"}])"));
+  EXPECT_EQ(decided_week["commitment"]["false_commitments"], json::array());
+  // Red at the end of the week after its due (Wed 2026-04-15), still open.
+  const json overdue_week = json::parse(engine().report(json{{"week", "2026-04-15"}}.dump()));
+  ASSERT_EQ(overdue_week["commitment"]["verification_open"].size(), 1u);
+  EXPECT_EQ(overdue_week["commitment"]["verification_open"][0]["light"], "red");
+  const json false_week = json::parse(engine().report(json{{"week", "2026-05-20"}}.dump()));
+  EXPECT_EQ(false_week["commitment"]["verification_open"], json::array());
+  EXPECT_EQ(false_week["commitment"]["false_commitments"], json::parse(R"([{"case": ")" + id + R"(",
+      "permit": "construction_waste", "applicant": "示例工程有限公司", "applicant_id": "91320922MA1CONF01X",
+      "items": ["transport_contract", "vehicle_management_rules"], "recorded_on": "2026-05-20"}])"));
+  const std::string csv =
+      json::parse(engine().report(json{{"week", "2026-05-20"}, {"format", "csv"}}.dump()))["csv"];
+  EXPECT_NE(
+      csv.find(
+          "false_commitments,case,permit,applicant,items,recorded_on\nfalse_commitments,"s + id +
+          ",construction_waste,示例工程有限公司,transport_contract;vehicle_management_rules,2026-05-20\n"),
+      std::string::npos)
+      << csv;
 }
 
 }  // namespace
