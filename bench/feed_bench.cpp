@@ -47,7 +47,7 @@ struct TempDir {
 store::CaseRecord case_row(int i, std::int64_t version) {
   store::CaseRecord r;
   r.id = "320922-RE-20260601-" + std::to_string(100000 + i);
-  r.permit = "road_excavation";
+  r.subject = "road_excavation";
   r.definition_version = 1;
   r.applicant_id = "91320922MA1GAS001X";
   r.state = "under_review";

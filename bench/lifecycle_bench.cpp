@@ -11,7 +11,7 @@
 #include "bench_support.hpp"
 #include "case/application.hpp"
 #include "case/snapshot.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "lifecycle/lifecycle.hpp"
 
 namespace {
@@ -20,7 +20,7 @@ using namespace permitflow;
 using permitflow::bench::json;
 
 struct Fixture {
-  std::shared_ptr<const PermitDefinition> def = DefinitionRegistry::builtin().current("road_excavation");
+  std::shared_ptr<const Definition> def = DefinitionRegistry::builtin().current("road_excavation");
   WorkingCalendar calendar = WorkingCalendar::official();
   bench::Lifecycle lifecycle;
 

@@ -136,7 +136,7 @@ Application parse_complaint(const json& doc) {
       doc, "",
       {"kind", "category", "reporter", "actor", "at", "source", "description", "location", "command_id"});
   Application app;
-  app.permit = in::get_string(doc, "category", "", in::kMaxId);
+  app.subject = in::get_string(doc, "category", "", in::kMaxId);
   const json& reporter = in::require_object(doc, "reporter", "");
   in::only_keys(reporter, "/reporter", {"id", "name"});
   app.applicant.id = in::get_string(reporter, "id", "/reporter", in::kMaxId);
@@ -162,7 +162,7 @@ Application parse_permit(const json& doc) {
                 {"kind", "permit", "applicant", "actor", "at", "facts", "materials", "renewal_of",
                  "commitment", "command_id"});
   Application app;
-  app.permit = in::get_string(doc, "permit", "", in::kMaxId);
+  app.subject = in::get_string(doc, "permit", "", in::kMaxId);
   const json& applicant = in::require_object(doc, "applicant", "");
   in::only_keys(applicant, "/applicant", {"id", "name"});
   app.applicant.id = in::get_string(applicant, "id", "/applicant", in::kMaxId);

@@ -14,7 +14,7 @@ namespace permitflow {
 
 struct Application {
   Kind kind = Kind::permit;  // or a complaint (docs/complaints.md)
-  std::string permit;        // the permit type, or a complaint's category
+  std::string subject;       // the permit type, or a complaint's category ("permit" / "category" in JSON)
   Applicant applicant;
   Actor actor;
   Instant at;

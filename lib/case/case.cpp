@@ -101,7 +101,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     // A log written before complaints existed names no kind: a permit's.
     c.kind = parse_kind(str(d, "kind")).value_or(Kind::permit);
     c.id = d.at("case_id").get<std::string>();
-    c.permit = d.at("permit").get<std::string>();
+    c.subject = d.at("permit").get<std::string>();
     c.definition_version = d.at("definition_version").get<int>();
     c.calendar_version = str(d, "calendar_version");
     const json& who = d.contains("reporter") ? d["reporter"] : d.at("applicant");  // complaints: reporter
@@ -319,7 +319,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
 }
 
 void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
-  const PermitDefinition& def = ctx.definition;
+  const Definition& def = ctx.definition;
   const WorkingCalendar& cal = ctx.calendar;
   const int off = ctx.utc_offset_minutes;
   const int warn = def.limits.warning;
@@ -426,7 +426,7 @@ void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 
 }  // namespace
 
-std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def) {
+std::vector<Deficiency> open_deficiencies(const Case& c, const Definition& def) {
   auto items = compute_deficiencies(def, c.facts.tree(), c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
 }
@@ -800,7 +800,7 @@ void CaseDocument::write_shared(const DocumentKeys::Entry& entry) {
   w_.key(entry.name);
   switch (entry.key) {
     case SharedKey::subject:
-      w_.string(c_.permit);
+      w_.string(c_.subject);
       break;
     case SharedKey::subject_name:
       document::name(w_, ctx_.definition.name.en, ctx_.definition.name.zh);

@@ -12,7 +12,7 @@
 #include "checklist/checklist.hpp"
 #include "common/json_text.hpp"
 #include "common/out_of_line.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
 #include "permitflow/event.hpp"
@@ -145,7 +145,7 @@ struct Deadlines {
 };
 
 /// What a complaint case (docs/complaints.md) holds beyond the common fields. Its reporter is Case::applicant
-/// and its category Case::permit, so storage, queries and replay treat both kinds alike.
+/// and its category Case::subject, so storage, queries and replay treat both kinds alike.
 /// The application's facts as the JSON text of their object (nlohmann's dump: keys sorted), not as a tree: a
 /// live case holds one string, the document copies it, and the few rules that read a fact parse it then.
 class Facts {
@@ -202,7 +202,7 @@ struct Case {
   std::string id;
   Kind kind = Kind::permit;            // its workflow: "kind" in the document
   OutOfLine<ComplaintFile> complaint;  // complaint cases only
-  std::string permit;                  // the permit type, or a complaint's category
+  std::string subject;  // the permit type, or a complaint's category ("permit" / "category" in JSON)
   int definition_version = 0;
   std::string calendar_version;
   State state = State::submitted;
@@ -257,7 +257,7 @@ EventType logged_event_type(std::string_view stored);
 
 /// What apply() needs besides the event: the definition version of the case and the calendar.
 struct CaseContext {
-  const PermitDefinition& definition;
+  const Definition& definition;
   const WorkingCalendar& calendar;
   int utc_offset_minutes = 480;
 };
@@ -304,7 +304,7 @@ std::string active_clock(const Case& c);
 
 /// The deficiencies of the case's application as they stand (the one-time notice), without the items its
 /// commitment covers.
-std::vector<Deficiency> open_deficiencies(const Case& c, const PermitDefinition& def);
+std::vector<Deficiency> open_deficiencies(const Case& c, const Definition& def);
 
 /// Whether a tolerance is still waiting for its items.
 inline bool tolerance_pending(const Case& c) { return c.tolerance && c.tolerance->pending; }

@@ -19,7 +19,7 @@ namespace permitflow {
 
 /// A key of the case document that every kind writes, with the same value (CaseDocument writes them).
 enum class SharedKey : std::uint8_t {
-  subject,       // the permit type or the category: Case::permit
+  subject,       // the permit type or the category: Case::subject
   subject_name,  // its definition's name
   owner,         // the applicant or the reporter: Case::applicant
   definition_version,

@@ -205,7 +205,7 @@ void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
 
 template <class Ar>
 void serialize(Ar& ar, Case& c, unsigned version) {
-  ar& c.id& c.permit& c.definition_version& c.calendar_version;
+  ar& c.id& c.subject& c.definition_version& c.calendar_version;
   enum_field(ar, c.state);
   ar& c.version& c.last_event_at& c.applicant;
   std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)

@@ -33,7 +33,7 @@ bool fact_true(const json& facts, std::string_view name) {
 }
 
 // The facts the definition's rules need to decide their flags, given what the application says so far.
-std::set<std::string> facts_rules_need(const PermitDefinition& def, const json& facts) {
+std::set<std::string> facts_rules_need(const Definition& def, const json& facts) {
   std::set<std::string> need;
   if (def.protection_period) need.insert({"planned_start", "road_opened_on", "road_overhauled_on"});
   if (def.emergency_filing) {
@@ -175,7 +175,7 @@ void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
   for (auto& name : condition_facts(c)) out.insert(std::move(name));  // other_fact and spans' ends too
 }
 
-std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const json& facts,
+std::vector<Deficiency> compute_deficiencies(const Definition& def, const json& facts,
                                              const std::vector<SubmittedMaterial>& materials) {
   std::vector<Deficiency> out;
 
@@ -245,7 +245,7 @@ RuleCheck check_rule(const FactRule& rule, const json& facts, const RuleContext&
 
 }  // namespace
 
-std::vector<RuleCheck> check_rules(const PermitDefinition& def, const json& facts, Instant submitted_at,
+std::vector<RuleCheck> check_rules(const Definition& def, const json& facts, Instant submitted_at,
                                    const WorkingCalendar& calendar, int utc_offset_minutes) {
   const RuleContext context{&calendar, submitted_at, utc_offset_minutes};
   std::vector<RuleCheck> out;
@@ -253,7 +253,7 @@ std::vector<RuleCheck> check_rules(const PermitDefinition& def, const json& fact
   return out;
 }
 
-std::vector<std::string> compute_flags(const PermitDefinition& def, const json& facts, Instant submitted_at,
+std::vector<std::string> compute_flags(const Definition& def, const json& facts, Instant submitted_at,
                                        const WorkingCalendar& calendar, int utc_offset_minutes) {
   std::vector<std::string> flags;
   for (const auto& r : check_rules(def, facts, submitted_at, calendar, utc_offset_minutes)) {
@@ -279,7 +279,7 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
   return items;
 }
 
-void validate_facts(const PermitDefinition& def, const json& facts) {
+void validate_facts(const Definition& def, const json& facts) {
   if (facts.is_null()) return;
   if (!facts.is_object()) bad_fact("/facts", "facts must be an object, found " + std::string(kind_of(facts)));
   for (const auto& [name, value] : facts.items()) {

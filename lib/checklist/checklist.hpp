@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
 
@@ -35,7 +35,7 @@ struct Deficiency {
 /// The complete list of deficiencies of an application, in checklist order (facts first).
 /// Each material appears at most once: the first applicable problem wins, in the order
 /// missing/condition_required, invalid_format, expired.
-std::vector<Deficiency> compute_deficiencies(const PermitDefinition& def, const nlohmann::json& facts,
+std::vector<Deficiency> compute_deficiencies(const Definition& def, const nlohmann::json& facts,
                                              const std::vector<SubmittedMaterial>& materials);
 
 /// Facts any permit application may carry whatever its definition declares: the host's answers from the
@@ -52,10 +52,10 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
                                           const std::vector<std::string>& committed);
 
 /// The prohibition flags of the definition's rules (docs/contract.md §6): "protected_road",
-/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own. `submitted_at`
-/// is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a fact a rule needs and lacks is reported by
-/// compute_deficiencies.
-std::vector<std::string> compute_flags(const PermitDefinition& def, const nlohmann::json& facts,
+/// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own.
+/// `submitted_at` is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a
+/// fact a rule needs and lacks is reported by compute_deficiencies.
+std::vector<std::string> compute_flags(const Definition& def, const nlohmann::json& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,
                                        int utc_offset_minutes);
 
@@ -70,15 +70,14 @@ struct RuleCheck {
 };
 
 /// Every flagging rule evaluated on the facts, in the order compute_flags lists their flags.
-std::vector<RuleCheck> check_rules(const PermitDefinition& def, const nlohmann::json& facts,
-                                   Instant submitted_at, const WorkingCalendar& calendar,
-                                   int utc_offset_minutes);
+std::vector<RuleCheck> check_rules(const Definition& def, const nlohmann::json& facts, Instant submitted_at,
+                                   const WorkingCalendar& calendar, int utc_offset_minutes);
 
 /// Adds to `out` every fact the condition reads.
 void collect_condition_facts(const Condition& c, std::set<std::string>& out);
 
 /// Validates the facts' types against the definition (unknown facts, wrong types, impossible dates).
 /// Throws Error(invalid_argument) with the JSON pointer ("/facts/area_m2") in field().
-void validate_facts(const PermitDefinition& def, const nlohmann::json& facts);
+void validate_facts(const Definition& def, const nlohmann::json& facts);
 
 }  // namespace permitflow

@@ -27,7 +27,7 @@ Kind Engine::Impl::stored_kind(std::string_view name) { return parse_kind(name).
 
 Kind Engine::Impl::kind_of_document(const json& doc) { return stored_kind(doc.value("kind", "")); }
 
-const PermitDefinition& Engine::Impl::definition_of_document(const json& doc) const {
+const Definition& Engine::Impl::definition_of_document(const json& doc) const {
   return definition_of(doc.at(std::string(workflow(kind_of_document(doc)).subject_key())).get<std::string>(),
                        doc.at("definition_version").get<int>());
 }
@@ -47,7 +47,7 @@ void Engine::Impl::redact(const Actor& a, const Audience& who, json& doc) const 
 
 std::string Engine::Impl::answer(const Actor& a, const Case& c, const std::string& doc) const {
   const Audience who = audience_of(c);
-  if (!may_see(a, who, definition_of(c.permit, c.definition_version))) {
+  if (!may_see(a, who, definition_of(c.subject, c.definition_version))) {
     json out = {{"id", c.id},
                 {"kind", std::string(to_string(c.kind))},
                 {"state", std::string(to_string(c.state))},
@@ -77,7 +77,7 @@ std::optional<std::string> Engine::Impl::find_command(store::Transaction& tx, co
   return std::nullopt;
 }
 
-void Engine::Impl::require_visible(const Actor& a, const Audience& who, const PermitDefinition& def,
+void Engine::Impl::require_visible(const Actor& a, const Audience& who, const Definition& def,
                                    const std::string& case_id) const {
   if (!may_see(a, who, def))
     throw Error(ErrorCode::permission_denied,

@@ -174,20 +174,19 @@ void Engine::Impl::pin_definition(const store::StoredDocument& doc,
 }
 
 // The version in effect on the submission's day in the bureau's zone, whenever this process was started.
-std::shared_ptr<const PermitDefinition> Engine::Impl::definition_for(const Application& app,
-                                                                     Kind kind) const {
+std::shared_ptr<const Definition> Engine::Impl::definition_for(const Application& app, Kind kind) const {
   const Workflow& w = workflow(kind);
   const std::string pointer = "/" + std::string(w.subject_key());
   const Date day = app.at.local_date(config.utc_offset_minutes);
-  if (const auto def = definitions.in_effect(app.permit, day, kind)) return def;
-  if (const auto later = definitions.current(app.permit, kind)) {
-    in::fail(pointer, std::string(w.subject_noun()) + " '" + app.permit + "' has no version in effect on " +
+  if (const auto def = definitions.in_effect(app.subject, day, kind)) return def;
+  if (const auto later = definitions.current(app.subject, kind)) {
+    in::fail(pointer, std::string(w.subject_noun()) + " '" + app.subject + "' has no version in effect on " +
                           day.to_string() + " (version " + std::to_string(later->version) +
                           " takes effect on " + later->effective_from->to_string() + ")");
   }
   std::string known;
-  for (const auto& k : definitions.permits(kind)) known += (known.empty() ? "" : ", ") + k;
-  in::fail(pointer, "unknown " + std::string(w.subject_noun()) + " '" + app.permit + "' (" + known + ")");
+  for (const auto& k : definitions.ids(kind)) known += (known.empty() ? "" : ", ") + k;
+  in::fail(pointer, "unknown " + std::string(w.subject_noun()) + " '" + app.subject + "' (" + known + ")");
 }
 
 const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
@@ -195,7 +194,7 @@ const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) con
   return it == calendars.end() ? calendar : it->second;
 }
 
-void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition& def) const {
+void Engine::Impl::apply_logged(Case& c, const Event& e, const Definition& def) const {
   const bool switches = e.type == EventType::submitted || e.type == EventType::deadlines_recomputed;
   const std::string version = switches ? e.data.value("calendar_version", std::string()) : c.calendar_version;
   apply(c, e, context_of(def, version));
@@ -204,7 +203,7 @@ void Engine::Impl::apply_logged(Case& c, const Event& e, const PermitDefinition&
 bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
                                           bool only_if_changed) {
   if (c.calendar_version == calendar.version() || c.ended_on) return false;
-  const PermitDefinition& def = definition_of(c.permit, c.definition_version);
+  const Definition& def = definition_of(c.subject, c.definition_version);
   const CaseContext now_ctx = context_of(def, calendar.version());
   const Outcome out = adopt_calendar(c, at && *at > c.last_event_at ? *at : c.last_event_at, now_ctx);
   if (only_if_changed && out.events.front().data["changes"].empty() &&
@@ -239,7 +238,7 @@ void Engine::Impl::recompute_for_new_calendar() {
 
 Engine::Impl::~Impl() = default;
 
-const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, int version) const {
+const Definition& Engine::Impl::definition_of(const std::string& permit, int version) const {
   const auto def = definitions.find(permit, version);
   if (!def) {
     throw Error(ErrorCode::internal, "definition " + permit + " version " + std::to_string(version) +
@@ -251,7 +250,7 @@ const PermitDefinition& Engine::Impl::definition_of(const std::string& permit, i
 Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from,
                           const std::function<void(const Event&)>& observe) const {
   Case c = std::move(from);
-  const PermitDefinition* def = c.version > 0 ? &definition_of(c.permit, c.definition_version) : nullptr;
+  const Definition* def = c.version > 0 ? &definition_of(c.subject, c.definition_version) : nullptr;
   for (const auto& rec : events) {
     Event e{rec.seq, logged_event_type(rec.type), Instant::parse_rfc3339(rec.at),
             actor_from_json(json::parse(rec.actor)), json::parse(rec.data)};
@@ -281,7 +280,7 @@ std::string Engine::Impl::document(const Case& c) const { return document_text(c
 store::CaseRecord Engine::Impl::projection(const Case& c, bool with_snapshot) const {
   store::CaseRecord r;
   r.id = c.id;
-  r.permit = c.permit;
+  r.subject = c.subject;
   r.definition_version = c.definition_version;
   r.applicant_id = c.applicant.id;
   r.state = std::string(to_string(c.state));
@@ -441,7 +440,7 @@ json Engine::Impl::event_json(const store::EventRecord& e) const {
           {"hash", e.hash}};
 }
 
-void Engine::Impl::remember(store::Transaction& tx, const PermitDefinition& def) {
+void Engine::Impl::remember(store::Transaction& tx, const Definition& def) {
   PreparedWrites::leader_only(tx, "remember a definition");  // remembered_documents is the leader's
   const std::string key = "definition/" + def.id + "/" + std::to_string(def.version);
   if (remembered_documents.count(key)) return;
@@ -618,7 +617,7 @@ std::string Engine::submit(std::string_view application_json) {
       if (prior.applicant.id != app.applicant.id) {
         throw Error(ErrorCode::permission_denied, "case '" + prior.id + "' belongs to another applicant");
       }
-      if (prior.permit != def->id || prior.state != State::issued || !prior.certificate ||
+      if (prior.subject != def->id || prior.state != State::issued || !prior.certificate ||
           !prior.certificate->valid_until) {
         throw Error(ErrorCode::rule_violation, "only an issued " + def->id +
                                                    " permit with a validity end can be renewed; '" +
@@ -661,7 +660,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
     // Command ids are the actor's own (docs/policy.md): looked up only once the actor may see the case, so a
     // retry answers what the actor may see and another actor's id is simply a new command.
     if (!cmd.command_id.empty()) {
-      m.require_visible(cmd.actor, audience_of(c), m.definition_of(c.permit, c.definition_version), id);
+      m.require_visible(cmd.actor, audience_of(c), m.definition_of(c.subject, c.definition_version), id);
       if (auto done = m.find_command(*tx, cmd.actor, cmd.command_id)) {
         if (*done != id) {
           throw Error(ErrorCode::conflict,
@@ -670,7 +669,7 @@ std::string Engine::execute(std::string_view case_id, std::string_view command_j
         return {m.answer(cmd.actor, c, record->document), nullptr};  // a retry: already applied
       }
     }
-    const PermitDefinition& def = m.definition_of(c.permit, c.definition_version);
+    const Definition& def = m.definition_of(c.subject, c.definition_version);
     if (cmd.at < c.last_event_at) {
       throw Error(ErrorCode::invalid_argument,
                   "'at' " + cmd.at.to_rfc3339(m.config.utc_offset_minutes) +
@@ -751,7 +750,7 @@ std::string Engine::query(std::string_view query_json) const {
       in::fail("/" + key, "a " + key + " selects " + std::string(to_string(w->kind())) + "s, not " +
                               std::string(to_string(*kind)) + "s");
     }
-    f.permit = subject;
+    f.subject = subject;
     kind = w->kind();
     subject_of = w;
   }
@@ -773,7 +772,7 @@ std::string Engine::query(std::string_view query_json) const {
   f.awaiting_department = in::opt_string(q, "awaiting_department", "", in::kMaxId).value_or("");
   if (!f.awaiting_department.empty()) {  // a typo would otherwise look like "nothing is waiting"
     bool known = false;
-    for (const auto& p : impl_->definitions.permits())
+    for (const auto& p : impl_->definitions.ids())
       for (const auto& d : impl_->definitions.current(p)->co_approving)
         known = known || d.id == f.awaiting_department;
     if (!known) in::fail("/awaiting_department", "unknown department '" + f.awaiting_department + "'");
@@ -812,8 +811,8 @@ std::string Engine::query(std::string_view query_json) const {
     if (actor_kind) kind = actor_kind;
   }
   if (kind) {  // also with a permit: a reporter asking for a permit type gets nothing
-    f.permit_in = impl_->definitions.permits(*kind);
-    if (f.permit_in.empty()) return json{{"cases", json::array()}, {"next", nullptr}}.dump();
+    f.subject_in = impl_->definitions.ids(*kind);
+    if (f.subject_in.empty()) return json{{"cases", json::array()}, {"next", nullptr}}.dump();
   }
   json cases = json::array();
   std::string last;

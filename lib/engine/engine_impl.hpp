@@ -17,7 +17,7 @@
 
 #include "case/application.hpp"
 #include "case/case.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "engine/case_cache.hpp"
 #include "engine/write_queue.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -73,20 +73,20 @@ struct Engine::Impl {
   bool scheduler_stop = false;
 
   /// The definition a case was submitted under. Throws Error(internal) when it is unknown.
-  const PermitDefinition& definition_of(const std::string& permit, int version) const;
+  const Definition& definition_of(const std::string& permit, int version) const;
   /// The calendar of that version; the current one for a version this database never stored (a case
   /// written before calendars were kept).
   const WorkingCalendar& calendar_of(const std::string& version) const;
-  CaseContext context_of(const PermitDefinition& def, const std::string& calendar_version) const {
+  CaseContext context_of(const Definition& def, const std::string& calendar_version) const {
     return {def, calendar_of(calendar_version), config.utc_offset_minutes};
   }
   /// The case's definition and the calendar its deadlines are computed on.
   CaseContext context_of(const Case& c) const {
-    return context_of(definition_of(c.permit, c.definition_version), c.calendar_version);
+    return context_of(definition_of(c.subject, c.definition_version), c.calendar_version);
   }
   /// Applies a logged event on the calendar it was written with: the case's own, or the one the event
   /// moves the case to (`submitted`, `deadlines_recomputed`).
-  void apply_logged(Case& c, const Event& e, const PermitDefinition& def) const;
+  void apply_logged(Case& c, const Event& e, const Definition& def) const;
 
   /// The case as stored in `record`: from the cache when it holds that version, else rebuilt from its
   /// snapshot (if it loads) and the events after it, else from its whole log.
@@ -146,9 +146,9 @@ struct Engine::Impl {
   /// reopened complaint may have been held by a unit no longer named in it).
   Audience audience_of_document(const nlohmann::json& doc, const std::function<Case()>& load) const;
   /// The definition a stored case document was submitted under.
-  const PermitDefinition& definition_of_document(const nlohmann::json& doc) const;
+  const Definition& definition_of_document(const nlohmann::json& doc) const;
   /// Throws Error(permission_denied) when `a` may not see the case (may_see()).
-  void require_visible(const Actor& a, const Audience& who, const PermitDefinition& def,
+  void require_visible(const Actor& a, const Audience& who, const Definition& def,
                        const std::string& case_id) const;
   /// Whether `a` may see the reporter of the case whose stored document is `doc` (may_see_reporter()).
   bool reporter_shown(const Actor& a, const Audience& who, const nlohmann::json& doc) const;
@@ -179,9 +179,9 @@ struct Engine::Impl {
   std::vector<nlohmann::json> render_profile(store::Transaction& tx, const std::string& profile,
                                              const std::vector<store::FeedRecord>& records) const;
   std::string document(const Case& c) const;
-  std::shared_ptr<const PermitDefinition> definition_for(const Application& app, Kind kind) const;
+  std::shared_ptr<const Definition> definition_for(const Application& app, Kind kind) const;
   void pin_definition(const store::StoredDocument& doc, const std::vector<store::StoredDocument>& stored);
-  void remember(store::Transaction& tx, const PermitDefinition& def);
+  void remember(store::Transaction& tx, const Definition& def);
   void remember_calendar(store::Transaction& tx);
   /// Adds `key` to remembered_documents, to be removed if the running job is rolled back.
   void remember_key(const std::string& key);

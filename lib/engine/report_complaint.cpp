@@ -64,7 +64,7 @@ class ComplaintSection final : public Section {
         c.state == State::checked)
       return;  // put right (replied and being checked, or closed)
     UnresolvedRow r{c.id,
-                    c.permit,
+                    c.subject,
                     log.reporter_shown ? c.applicant.name : std::string(),
                     std::string(to_string(c.state)),
                     c.complaint->unit.empty() ? "dispatcher" : c.complaint->unit,

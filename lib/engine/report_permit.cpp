@@ -73,7 +73,7 @@ struct Figures {
 
 ToleranceRow tolerance_row(const Case& c, Date day) {
   return {c.id,
-          c.permit,
+          c.subject,
           c.applicant.name,
           c.tolerance ? c.tolerance->outstanding : std::vector<std::string>{},
           c.tolerance ? std::optional<Date>(c.tolerance->supply_by) : std::nullopt,
@@ -92,7 +92,7 @@ json to_json(const ToleranceRow& r) {
 class PermitSection final : public Section {
  public:
   PermitSection(const Engine::Impl& m, const Request& r) : m_(m), week_(r.week) {
-    for (const std::string& permit : m.definitions.permits(Kind::permit)) {
+    for (const std::string& permit : m.definitions.ids(Kind::permit)) {
       if (const auto def = m.definitions.current(permit, Kind::permit))
         f_.handling[permit].promised_limit = def->limits.promised;
     }
@@ -119,7 +119,7 @@ class PermitSection final : public Section {
     }
 
     Case c = m_.replay(log.upto);
-    const PermitDefinition& def = m_.definition_of(c.permit, c.definition_version);
+    const Definition& def = m_.definition_of(c.subject, c.definition_version);
     // Lights as of the end of the week: 00:00 of the next Monday, before anything happens on it.
     recompute_deadlines(c, m_.context_of(c), week_.to);
 
@@ -134,7 +134,7 @@ class PermitSection final : public Section {
     if (v && v->present && (v->light == Light::yellow || v->light == Light::red)) {
       LightRow r;
       r.case_id = c.id;
-      r.permit = c.permit;
+      r.permit = c.subject;
       r.applicant = c.applicant.name;
       r.state = std::string(to_string(c.state));
       r.clock = clock;
@@ -160,18 +160,18 @@ class PermitSection final : public Section {
     if (tolerance_pending(c)) f_.tolerance_pending.push_back(tolerance_row(c, c.tolerance->supply_by));
     for (const Date day : lapsed_in_week) f_.tolerance_lapsed.push_back(tolerance_row(c, day));
     if (verification_open(c)) {
-      f_.verification_open.push_back({c.id, c.permit, c.applicant.name, c.commitment->items,
+      f_.verification_open.push_back({c.id, c.subject, c.applicant.name, c.commitment->items,
                                       c.deadlines.verification.due, c.deadlines.verification.light});
     }
     for (const Date day : false_in_week) {
-      f_.false_commitments.push_back({c.id, c.permit, c.applicant.name, c.applicant.id,
+      f_.false_commitments.push_back({c.id, c.subject, c.applicant.name, c.applicant.id,
                                       c.commitment ? c.commitment->items : std::vector<std::string>{}, day});
     }
 
     // Suspended at the end of the week (Art 45): working days so far, both ends of the suspension included.
     if (c.state == State::suspended && !c.suspensions.empty()) {
       const Suspension& s = c.suspensions.back();
-      f_.suspended.push_back({c.id, c.permit, c.applicant.name, s.reason, s.from, s.expected_working_days,
+      f_.suspended.push_back({c.id, c.subject, c.applicant.name, s.reason, s.from, s.expected_working_days,
                               cal.working_days_between(s.from, week_.sunday)});
     }
 
@@ -179,7 +179,7 @@ class PermitSection final : public Section {
     // day not counted, suspended working days not counted.
     if (decided_in_week && c.decision && c.accepted_on) {
       const int days = counted_working_days({*c.accepted_on, 0, closed_suspensions(c)}, c.decision->on, cal);
-      Handling& h = f_.handling[c.permit];
+      Handling& h = f_.handling[c.subject];
       h.days.push_back(days);
       if (days > def.limits.promised) ++h.over;
     }

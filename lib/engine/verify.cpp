@@ -198,7 +198,7 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
   };
   column("state", record->state, want.state);
   column("version", std::to_string(record->version), std::to_string(want.version));
-  column("permit", record->permit, want.permit);
+  column("permit", record->subject, want.subject);
   column("definition_version", std::to_string(record->definition_version),
          std::to_string(want.definition_version));
   column("applicant_id", record->applicant_id, want.applicant_id);

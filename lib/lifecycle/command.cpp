@@ -367,8 +367,8 @@ void authorize_permit(const Case& c, const Command& cmd) {
         deny(cmd, "reviewers record opinions and inspections");
       // Only on the permits its department co-approves (the ones it may see, docs/policy.md).
       if (!c.opinions.contains(cmd.actor.department)) {
-        deny(cmd, "the definition of " + c.permit + " does not list the department '" + cmd.actor.department +
-                      "'");
+        deny(cmd, "the definition of " + c.subject + " does not list the department '" +
+                      cmd.actor.department + "'");
       }
       if (t == record_opinion && cmd.as<commands::RecordOpinion>().department != cmd.actor.department) {
         deny(cmd,

@@ -12,7 +12,7 @@ namespace permitflow {
 
 using nlohmann::json;
 
-Event submitted_event(const std::string& case_id, const Application& app, const PermitDefinition& def,
+Event submitted_event(const std::string& case_id, const Application& app, const Definition& def,
                       const WorkingCalendar& cal, int utc_offset_minutes,
                       const std::vector<std::string>& flags, std::optional<Date> renewal_expiry) {
   // C6: an application received on a rest day is received on the next working day.
@@ -44,7 +44,7 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
 namespace {
 
 // A material id a tolerance or commitment may name: a checklist item or a per-vehicle "<id>:<plate>".
-void check_material_ids(const std::vector<std::string>& items, const PermitDefinition& def,
+void check_material_ids(const std::vector<std::string>& items, const Definition& def,
                         const std::string& pointer) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& id = items[i];
@@ -58,11 +58,11 @@ void check_material_ids(const std::vector<std::string>& items, const PermitDefin
 
 }  // namespace
 
-void check_commitment_names(const Application& app, const PermitDefinition& def) {
+void check_commitment_names(const Application& app, const Definition& def) {
   if (app.commitment) check_material_ids(app.commitment->items, def, "/commitment/items");
 }
 
-void check_commitment_rules(const Application& app, const PermitDefinition& def) {
+void check_commitment_rules(const Application& app, const Definition& def) {
   if (!app.commitment) return;
   if (!def.decide_on_commitment) {
     throw Error(ErrorCode::rule_violation, "告知承诺: " + def.id + " (version " +
@@ -84,7 +84,7 @@ void check_commitment_rules(const Application& app, const PermitDefinition& def)
   }
 }
 
-void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units) {
+void check_names(const Command& cmd, const Definition& def, const std::vector<std::string>& units) {
   const auto known = [](const auto& list, auto name) {
     std::string out;
     for (const auto& k : list) out += (out.empty() ? "" : ", ") + name(k);

@@ -23,8 +23,8 @@ std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx);
 std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx);
 
 // policy.cpp
-bool may_see_permit(const Actor& a, const Audience& who, const PermitDefinition& def);
-bool may_see_complaint(const Actor& a, const Audience& who, const PermitDefinition& def);
+bool may_see_permit(const Actor& a, const Audience& who, const Definition& def);
+bool may_see_complaint(const Actor& a, const Audience& who, const Definition& def);
 bool may_see_complaint_reporter(const Actor& a, const Audience& who, std::string_view holding_unit);
 
 }  // namespace permitflow

@@ -66,19 +66,19 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx);
 Date renewal_lead_deadline(Date valid_until, const RenewalRule& rule, const WorkingCalendar& cal);
 
 /// The `submitted` event of a new case (the first event of every log).
-Event submitted_event(const std::string& case_id, const Application& app, const PermitDefinition& def,
+Event submitted_event(const std::string& case_id, const Application& app, const Definition& def,
                       const WorkingCalendar& cal, int utc_offset_minutes,
                       const std::vector<std::string>& flags, std::optional<Date> renewal_expiry);
 
 /// The names of an application's commitment: every item a material of `def` (Error(invalid_argument)).
-void check_commitment_names(const Application& app, const PermitDefinition& def);
+void check_commitment_names(const Application& app, const Definition& def);
 /// The rules of an application's commitment (告知承诺): the credit gate and materials that allow one.
 /// Throws Error(rule_violation) naming the credit fact or the items.
-void check_commitment_rules(const Application& app, const PermitDefinition& def);
+void check_commitment_rules(const Application& app, const Definition& def);
 
 /// Checks the names a command uses against the case's definition (department, suspension reason).
 /// Throws Error(invalid_argument).
 /// A dispatch names one of `units` (the bureau's units, DefinitionRegistry::complaint_units()).
-void check_names(const Command& cmd, const PermitDefinition& def, const std::vector<std::string>& units = {});
+void check_names(const Command& cmd, const Definition& def, const std::vector<std::string>& units = {});
 
 }  // namespace permitflow

@@ -17,12 +17,12 @@ Audience audience_of(const Case& c) {
   return who;
 }
 
-bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) {
+bool may_see(const Actor& a, const Audience& who, const Definition& def) {
   if (a.role == Role::supervisor) return true;  // the supervision office sees every kind
   return workflow(who.kind).may_see(a, who, def);
 }
 
-bool may_see_permit(const Actor& a, const Audience& who, const PermitDefinition& def) {
+bool may_see_permit(const Actor& a, const Audience& who, const Definition& def) {
   switch (a.role) {
     case Role::applicant:
       return a.id == who.owner;
@@ -37,7 +37,7 @@ bool may_see_permit(const Actor& a, const Audience& who, const PermitDefinition&
   }
 }
 
-bool may_see_complaint(const Actor& a, const Audience& who, const PermitDefinition&) {
+bool may_see_complaint(const Actor& a, const Audience& who, const Definition&) {
   switch (a.role) {
     case Role::reporter:
       return a.id == who.owner;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "case/case.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 
 namespace permitflow {
 
@@ -24,7 +24,7 @@ Audience audience_of(const Case& c);
 /// The visibility rule: an applicant or reporter sees its own cases; clerk, head and supervisor every permit;
 /// a reviewer the permits whose definition lists its department; dispatcher, leader and supervisor every
 /// complaint; a handler the complaints its unit holds or held. Nobody else sees anything.
-bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def);
+bool may_see(const Actor& a, const Audience& who, const Definition& def);
 
 /// Whether the actor may see a complaint's reporter (its id and name): the dispatcher, the unit holding the
 /// case and the reporter itself. Permits have no such restriction.

@@ -40,7 +40,7 @@ json items_json(const std::vector<Deficiency>& items) {
 }
 
 // The list-fact requirement whose notice items carry this prefix ("vehicle" of "vehicle:<plate>").
-const ItemCheck* item_check(const PermitDefinition& def, const std::string& prefix) {
+const ItemCheck* item_check(const Definition& def, const std::string& prefix) {
   const auto it = std::find_if(def.item_checks.begin(), def.item_checks.end(),
                                [&](const ItemCheck& c) { return c.item == prefix; });
   return it == def.item_checks.end() ? nullptr : &*it;
@@ -56,7 +56,7 @@ bool in_earlier_notice(const Case& c, const std::string& material) {
 // A later notice may name only what concerns the supplements: a resubmitted material, a fact that changed,
 // or what a changed fact bears on (a missing answer, the vehicles' own items, a material the facts make
 // required). A fact sent again unchanged is no supplement (lib/case drops it from the list).
-bool concerns_supplements(const Case& c, const PermitDefinition& def, const Deficiency& d) {
+bool concerns_supplements(const Case& c, const Definition& def, const Deficiency& d) {
   const auto& since = c.resubmitted_since_notice;
   const auto named = [&](const std::string& id) {
     return std::find(since.begin(), since.end(), id) != since.end();
@@ -79,7 +79,7 @@ bool concerns_supplements(const Case& c, const PermitDefinition& def, const Defi
   return std::any_of(reads.begin(), reads.end(), changed);
 }
 
-bool on_checklist(const Case& c, const PermitDefinition& def, const std::string& material) {
+bool on_checklist(const Case& c, const Definition& def, const std::string& material) {
   if (def.material(material)) return true;
   if (material.rfind("fact:", 0) == 0) return def.fact(material.substr(5)) != nullptr;
   const auto colon = material.find(':');
@@ -388,7 +388,7 @@ Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 // Art 42: once, by the head, on or before the statutory due date, at most 10 (joint: 15) working days.
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const PermitDefinition& def = ctx.definition;
+  const Definition& def = ctx.definition;
   if (c.extended_working_days > 0) {
     violation("the decision period was already extended once (by " + std::to_string(c.extended_working_days) +
               " working days)");
@@ -410,7 +410,7 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
 }
 
 Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  const PermitDefinition& def = ctx.definition;
+  const Definition& def = ctx.definition;
   const auto& body = cmd.as<commands::Decide>();
   const bool approve = body.approve;
   std::vector<std::string> denied_by;
@@ -451,7 +451,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 namespace {
 
-std::optional<Date> default_valid_until(const Case& c, const PermitDefinition& def, Date valid_from) {
+std::optional<Date> default_valid_until(const Case& c, const Definition& def, Date valid_from) {
   const ValidityRule& v = def.validity;
   if (v.until_fact || v.term_fact) {
     const json facts = c.facts.tree();
@@ -478,7 +478,7 @@ std::optional<Date> fact_date(const Case& c, const std::optional<std::string>& f
 
 // The certificate stays within what the decision approved: the definition's maximum length, and with
 // hold_to_facts no earlier start than from_fact and no later end than the end the facts give.
-void hold_to_decided_validity(const Case& c, const PermitDefinition& def, Date valid_from,
+void hold_to_decided_validity(const Case& c, const Definition& def, Date valid_from,
                               std::optional<Date> valid_until) {
   const ValidityRule& v = def.validity;
   const auto named = [](const std::optional<std::string>& fact) {

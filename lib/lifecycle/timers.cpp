@@ -137,7 +137,7 @@ Date renewal_lead_deadline(Date valid_until, const RenewalRule& r, const Working
 }
 
 std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
-  const PermitDefinition& def = ctx.definition;
+  const Definition& def = ctx.definition;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
   switch (c.state) {

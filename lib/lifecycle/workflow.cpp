@@ -32,7 +32,7 @@ class PermitWorkflow final : public Workflow {
            r == Role::supervisor;
   }
   std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
-  void submitted_fields(const Application&, const PermitDefinition&, json&) const override {}
+  void submitted_fields(const Application&, const Definition&, json&) const override {}
   void authorize_submit(const Actor& actor, const std::string& owner_id, std::string_view) const override {
     authorize_submit_permit(actor, owner_id);
   }
@@ -40,7 +40,7 @@ class PermitWorkflow final : public Workflow {
   std::vector<TimerDue> timers(const Case& c, const CaseContext& ctx) const override {
     return permit_timers(c, ctx);
   }
-  bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) const override {
+  bool may_see(const Actor& a, const Audience& who, const Definition& def) const override {
     return may_see_permit(a, who, def);
   }
   bool may_see_reporter(const Actor&, const Audience&, std::string_view) const override { return true; }
@@ -69,7 +69,7 @@ class ComplaintWorkflow final : public Workflow {
            r == Role::supervisor;
   }
   std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
-  void submitted_fields(const Application& app, const PermitDefinition& def, json& data) const override {
+  void submitted_fields(const Application& app, const Definition& def, json& data) const override {
     // No facts or materials are asked of a reporter; the log names the kind (docs/log_format.md).
     data["kind"] = std::string(to_string(kind()));
     data[std::string(subject_key())] = def.id;
@@ -85,7 +85,7 @@ class ComplaintWorkflow final : public Workflow {
   std::vector<TimerDue> timers(const Case& c, const CaseContext& ctx) const override {
     return complaint_timers(c, ctx);
   }
-  bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) const override {
+  bool may_see(const Actor& a, const Audience& who, const Definition& def) const override {
     return may_see_complaint(a, who, def);
   }
   bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) const override {

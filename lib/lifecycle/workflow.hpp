@@ -52,7 +52,7 @@ class Workflow {
   virtual std::span<const std::string_view> query_filters() const noexcept = 0;
   /// Adds its own fields to the data of a new case's `submitted` event (docs/log_format.md); the common
   /// fields and the owner under owner_key() are written by submitted_event().
-  virtual void submitted_fields(const Application& app, const PermitDefinition& def,
+  virtual void submitted_fields(const Application& app, const Definition& def,
                                 nlohmann::json& data) const = 0;
 
   /// Who may file a case of this kind for `owner_id` through `source`. Throws Error(permission_denied).
@@ -63,7 +63,7 @@ class Workflow {
   /// The timers its state and clocks need now, unsorted (timers_for orders them).
   virtual std::vector<TimerDue> timers(const Case& c, const CaseContext& ctx) const = 0;
   /// The visibility rule for every role but the supervisor's (who sees every kind).
-  virtual bool may_see(const Actor& a, const Audience& who, const PermitDefinition& def) const = 0;
+  virtual bool may_see(const Actor& a, const Audience& who, const Definition& def) const = 0;
   /// Whether the actor may see the case's owner (a complaint's reporter is shown to few).
   virtual bool may_see_reporter(const Actor& a, const Audience& who, std::string_view holding_unit) const = 0;
   /// Who the case is for, read from its stored document; `load` gives the case when the document does not

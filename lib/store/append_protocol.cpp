@@ -36,7 +36,7 @@ void PendingFeed::add(const CaseRecord& record, const std::vector<EventRecord>& 
     FeedRecord r;
     r.case_id = record.id;
     r.kind = record.kind;
-    r.subject = record.permit;
+    r.subject = record.subject;
     r.version = e.seq;
     r.state = e.state.empty() ? record.state : e.state;
     rows_[{record.id, e.seq}] = std::move(r);

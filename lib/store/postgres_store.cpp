@@ -189,7 +189,7 @@ std::vector<EventRecord> read_events(const pqxx::result& res) {
 CaseRecord read_case(const pqxx::row& r) {
   CaseRecord c;
   c.id = r[0].as<std::string>();
-  c.permit = r[1].as<std::string>();
+  c.subject = r[1].as<std::string>();
   c.definition_version = r[2].as<int>();
   c.applicant_id = r[3].as<std::string>();
   c.state = r[4].as<std::string>();
@@ -367,12 +367,12 @@ class PostgresTransaction final : public CheckedTransaction {
         sql += clause;
         sql += std::to_string(args.size());
       };
-      add(filter.permit, " AND permit = $", filter.permit);
-      if (!filter.permit_in.empty()) {
+      add(filter.subject, " AND permit = $", filter.subject);
+      if (!filter.subject_in.empty()) {
         sql += " AND permit IN (";
-        for (std::size_t k = 0; k < filter.permit_in.size(); ++k) {
-          require_text(filter.permit_in[k], "filter");
-          args.push_back(filter.permit_in[k]);
+        for (std::size_t k = 0; k < filter.subject_in.size(); ++k) {
+          require_text(filter.subject_in[k], "filter");
+          args.push_back(filter.subject_in[k]);
           sql += (k ? ", $" : "$") + std::to_string(args.size());
         }
         sql += ")";
@@ -853,7 +853,7 @@ class PostgresTransaction final : public CheckedTransaction {
 
   static void check_record(const CaseRecord& r) {
     require_text(r.id, "id");
-    require_text(r.permit, "permit");
+    require_text(r.subject, "permit");
     require_text(r.applicant_id, "applicant_id");
     require_text(r.state, "state");
     require_text(r.light, "light");
@@ -877,7 +877,7 @@ class PostgresTransaction final : public CheckedTransaction {
         "snapshot = CASE WHEN $13::boolean THEN snapshot ELSE $11 END, "
         "snapshot_version = CASE WHEN $13::boolean THEN snapshot_version ELSE $12 END WHERE id = $1";
     const bool keep = r.keep_stored_snapshot;
-    tx_->exec_params(upsert ? kUpsert : kUpdate, r.id, r.permit, r.definition_version, r.applicant_id,
+    tx_->exec_params(upsert ? kUpsert : kUpdate, r.id, r.subject, r.definition_version, r.applicant_id,
                      r.state, version, r.light, r.due, r.awaiting_departments, pqxx::binarystring(r.document),
                      pqxx::binarystring(keep ? std::string() : r.snapshot),
                      keep ? std::int64_t{0} : r.snapshot_version, keep);

@@ -259,7 +259,7 @@ void savepoint_statement(Connection& c, const char* verb, std::string_view name)
 /// column rewrites that index's entry even when the value is the same, so the projection sets only the
 /// ones that changed.
 struct IndexedColumns {
-  std::string permit, applicant_id, state, light, due;
+  std::string subject, applicant_id, state, light, due;
 };
 
 constexpr const char* kLockCase =
@@ -290,7 +290,7 @@ std::vector<EventRecord> read_events(Stmt& s) {
 CaseRecord read_case(Stmt& s) {
   CaseRecord r;
   r.id = s.text(0);
-  r.permit = s.text(1);
+  r.subject = s.text(1);
   r.definition_version = static_cast<int>(s.int64(2));
   r.applicant_id = s.text(3);
   r.state = s.text(4);
@@ -446,12 +446,12 @@ class SqliteTransaction final : public CheckedTransaction {
         sql += clause;
         args.push_back(std::move(arg));
       };
-      add(filter.permit, " AND permit = ?", filter.permit);
-      if (!filter.permit_in.empty()) {
+      add(filter.subject, " AND permit = ?", filter.subject);
+      if (!filter.subject_in.empty()) {
         sql += " AND permit IN (";
-        for (std::size_t k = 0; k < filter.permit_in.size(); ++k) {
+        for (std::size_t k = 0; k < filter.subject_in.size(); ++k) {
           sql += k ? ", ?" : "?";
-          args.push_back(filter.permit_in[k]);
+          args.push_back(filter.subject_in[k]);
         }
         sql += ")";
       }
@@ -891,7 +891,7 @@ class SqliteTransaction final : public CheckedTransaction {
       // ?10 is always set, so every number up to 10 may be bound whether its column is set or not.
       sql =
           "UPDATE cases SET definition_version = ?3, version = ?6, awaiting_departments = ?9, document = ?10";
-      if (r.permit != stored->permit) sql += ", permit = ?2";
+      if (r.subject != stored->subject) sql += ", permit = ?2";
       if (r.applicant_id != stored->applicant_id) sql += ", applicant_id = ?4";
       if (r.state != stored->state) sql += ", state = ?5";
       if (r.light != stored->light) sql += ", light = ?7";
@@ -907,7 +907,7 @@ class SqliteTransaction final : public CheckedTransaction {
     const std::int64_t snapshot_version = keep ? 0 : r.snapshot_version;
     {
       Stmt s(*conn_, sql);
-      s.bind(r.id, r.permit, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
+      s.bind(r.id, r.subject, r.definition_version, r.applicant_id, r.state, version, r.light, r.due,
              r.awaiting_departments, r.document);
       if (!own_table && (!stored || !keep)) {
         s.raw().bind(11, snapshot.data(), static_cast<int>(snapshot.size()));

@@ -39,7 +39,7 @@ struct EventRecord {
 /// The projection of a case: what queries read, plus the full case document and a snapshot.
 struct CaseRecord {
   std::string id;
-  std::string permit;
+  std::string subject;  // the permit type or the complaint category (column "permit")
   int definition_version = 0;
   std::string applicant_id;
   std::string state;
@@ -103,8 +103,8 @@ struct TimerRecord {
 
 /// Filters of query(); empty strings and zero limits mean "any".
 struct CaseFilter {
-  std::string permit;
-  std::vector<std::string> permit_in;  // any of these permit types or categories (a kind); empty: any
+  std::string subject;                  // the permit type or the complaint category (column "permit")
+  std::vector<std::string> subject_in;  // any of these permit types or categories (a kind); empty: any
   std::string state;
   std::string light;
   std::string applicant;

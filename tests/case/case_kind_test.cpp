@@ -89,7 +89,7 @@ TEST(CaseDocument, PlacesTheSharedKeysBetweenTheKindsOwnInByteOrder) {
   const CaseContext ctx{*def, calendar, 480};
   Case c;
   c.id = "C-1";
-  c.permit = "outdoor_advertising";
+  c.subject = "outdoor_advertising";
   c.definition_version = def->version;
   c.applicant = {"ent-1", "Acme"};
   c.flags = {"f"};

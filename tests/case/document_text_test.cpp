@@ -15,7 +15,7 @@
 
 #include "case/case.hpp"
 #include "case/snapshot.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 
 namespace permitflow {
 namespace {

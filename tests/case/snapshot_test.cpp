@@ -16,7 +16,7 @@ inline Case every_rare_part() {
   Case c;
   c.id = "000000-RE-20260601-000042";
   c.kind = Kind::complaint;
-  c.permit = "road_excavation";
+  c.subject = "road_excavation";
   c.definition_version = 3;
   c.calendar_version = "cn-2026.1";
   c.state = State::under_review;

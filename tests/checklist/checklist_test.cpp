@@ -14,7 +14,7 @@ using json = nlohmann::json;
 
 const Date kReceived = Date::parse("2026-03-02");
 
-std::shared_ptr<const PermitDefinition> def(std::string_view permit) {
+std::shared_ptr<const Definition> def(std::string_view permit) {
   auto d = DefinitionRegistry::builtin().current(permit);
   EXPECT_NE(d, nullptr);
   return d;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "common/embedded.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -29,7 +29,7 @@ json embedded_json(std::string_view name) {
 
 TEST(ComplaintDefinitions, EachCategoryHasItsUnitAndLimit) {
   const DefinitionRegistry reg = DefinitionRegistry::builtin();
-  EXPECT_EQ(reg.permits(Kind::complaint),
+  EXPECT_EQ(reg.ids(Kind::complaint),
             (std::vector<std::string>{"complaint", "consultation", "exposed_garbage", "help", "report",
                                       "suggestion"}));
   struct Expected {
@@ -56,7 +56,7 @@ TEST(ComplaintDefinitions, EachCategoryHasItsUnitAndLimit) {
     EXPECT_EQ(reg.current(e.id), nullptr) << e.id;
   }
   EXPECT_EQ(reg.current("road_excavation", Kind::complaint), nullptr);
-  EXPECT_EQ(reg.permits(),
+  EXPECT_EQ(reg.ids(),
             (std::vector<std::string>{"construction_waste", "outdoor_advertising", "road_excavation"}));
   EXPECT_EQ(reg.complaint_units(),
             (std::vector<std::string>{"general_office", "law_enforcement", "sanitation", "service_center"}));

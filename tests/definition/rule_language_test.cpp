@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "checklist/checklist.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -35,7 +35,7 @@ json base() {
 }
 
 /// The definition with one prohibition `when`.
-std::shared_ptr<const PermitDefinition> with_rule(const json& when) {
+std::shared_ptr<const Definition> with_rule(const json& when) {
   json d = base();
   d["rules"] = {{"prohibitions", {{{"flag", "checked"}, {"when", when}}}}};
   return parse_definition(d.dump(), "ro.json");
@@ -332,7 +332,7 @@ TEST(RuleLanguage, TheNamedRulesAreExpandedIntoTheLanguage) {
   EXPECT_EQ(ads->fact_rules[0].flag, "roof_prohibited");
   EXPECT_EQ(ads->fact_rules[1].flag, "term_exceeds_maximum");
   const auto at = Instant::parse_rfc3339("2026-05-20T10:00:00+08:00");
-  const auto flags = [&](const PermitDefinition& def, const json& facts) {
+  const auto flags = [&](const Definition& def, const json& facts) {
     return compute_flags(def, facts, at, WorkingCalendar::official(), 480);
   };
   using V = std::vector<std::string>;

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/error.hpp"
 #include "support/engine_fixture.hpp"
 

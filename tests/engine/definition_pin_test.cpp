@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "common/sha256.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/error.hpp"
 #include "support/engine_fixture.hpp"
 

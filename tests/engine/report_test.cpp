@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "support/engine_fixture.hpp"
 
 namespace permitflow {

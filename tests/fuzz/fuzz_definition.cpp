@@ -1,6 +1,6 @@
-// libFuzzer target: the permit-definition parser (lib/definition/permit_definition.cpp), what an engine reads
+// libFuzzer target: the permit-definition parser (lib/definition/definition.cpp), what an engine reads
 // from a definitions_dir.
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

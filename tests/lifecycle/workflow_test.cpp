@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "lifecycle/workflow.hpp"
 
 namespace permitflow {
@@ -67,7 +67,7 @@ TEST(WorkflowRegistry, SubmittedFieldsAreTheWorkflowsOwn) {
   app.source = "hotline";
   app.description = "占道经营";
   app.location = "人民路1号";
-  PermitDefinition def;
+  Definition def;
   def.id = "help";
   nlohmann::json permit = nlohmann::json::object();
   workflow(Kind::permit).submitted_fields(app, def, permit);
@@ -90,7 +90,7 @@ TEST(WorkflowCharts, EachWorkflowHasItsOwnChart) {
 // A chart holds its own workflow's states only: a case in another kind's state is not restored into it and
 // takes nothing there, while its own chart takes the command.
 TEST(WorkflowCharts, AChartHoldsOnlyItsWorkflowsStates) {
-  const PermitDefinition& def = *DefinitionRegistry::builtin().current("help", Kind::complaint);
+  const Definition& def = *DefinitionRegistry::builtin().current("help", Kind::complaint);
   const WorkingCalendar cal = WorkingCalendar::official();
   const CaseContext ctx{def, cal, 480};
   Case c;

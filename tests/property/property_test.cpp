@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "case/case.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "permitflow/engine.hpp"
 #include "permitflow/error.hpp"
 #include "support/demo_applications.hpp"
@@ -226,7 +226,7 @@ class Sequence {
   }
 
   void file_complaint() {
-    const auto cats = definitions().permits(Kind::complaint);
+    const auto cats = definitions().ids(Kind::complaint);
     permit_ = one_of(cats);
     static const std::vector<std::string> sources = {"hotline", "portal", "wechat", "patrol", "window"};
     const json app = {{"kind", "complaint"},
@@ -260,8 +260,7 @@ class Sequence {
         "record_opinion", "record_inspection",  "suspend",           "resume", "extend",
         "decide",         "issue_certificate",  "report_completion", "close",  "revoke"};
     const std::string type = types.empty() || chance(12) ? one_of(all) : one_of(types);
-    const PermitDefinition& def =
-        *definitions().find(c["permit"].get<std::string>(), c["definition_version"]);
+    const Definition& def = *definitions().find(c["permit"].get<std::string>(), c["definition_version"]);
 
     json cmd = {{"type", type}, {"actor", kClerk}};
     if (type == "accept" || type == "resume" || type == "issue_certificate" || type == "close") {
@@ -467,7 +466,7 @@ class Sequence {
   // Replaying the log (as history gives it) is the case the engine shows.
   void check_replay(const json& c, const json& h) {
     Case replayed;
-    std::shared_ptr<const PermitDefinition> def;
+    std::shared_ptr<const Definition> def;
     for (const auto& e : h) {
       if (!def) {
         const json& d = e["data"];
@@ -512,8 +511,7 @@ class Sequence {
   // Each working day counted at most once; no clock starting before receipt; the dues and lights of the
   // counting conventions.
   void check_permit_clocks(const json& c, const json& h) {
-    const PermitDefinition& def =
-        *definitions().find(c["permit"].get<std::string>(), c["definition_version"]);
+    const Definition& def = *definitions().find(c["permit"].get<std::string>(), c["definition_version"]);
     const int warning = def.limits.warning;
     const Date today = Instant::parse_rfc3339(c["last_event_at"].get<std::string>()).local_date(480);
     const std::string state = c["state"];
@@ -591,7 +589,7 @@ class Sequence {
   // A later notice names only items of earlier notices, materials (re)submitted since the last one, or
   // what a fact that changed since bears on.
   void check_later_notice(const json& h) {
-    const PermitDefinition& def = *definitions().find(permit_, h[0]["data"]["definition_version"]);
+    const Definition& def = *definitions().find(permit_, h[0]["data"]["definition_version"]);
     json facts = h[0]["data"]["facts"];
     std::set<std::string> named;
     std::set<std::string> since;

@@ -75,7 +75,7 @@ TEST_P(StoreTest, CreateAppendLoad) {
   auto loaded = tx->load_case("RE-2026-0001");
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->version, 2);
-  EXPECT_EQ(loaded->permit, "road_excavation");
+  EXPECT_EQ(loaded->subject, "road_excavation");
   EXPECT_EQ(loaded->definition_version, 1);
   EXPECT_EQ(loaded->applicant_id, "acme");
   EXPECT_EQ(loaded->state, "submitted");
@@ -175,7 +175,7 @@ TEST_P(StoreTest, DuplicateNewCaseIsConflictAndWritesNothing) {
   }
   tx->commit();
   auto r = store->begin_read();
-  EXPECT_EQ(r->load_case("C1")->permit, "road_excavation");
+  EXPECT_EQ(r->load_case("C1")->subject, "road_excavation");
   EXPECT_EQ(r->events("C1", 0).size(), 1u);
 }
 
@@ -584,14 +584,14 @@ TEST_P(StoreTest, QueryFiltersAndPaging) {
   // a kind: any of its definitions' ids, in SQL
   {
     CaseFilter f;
-    f.permit_in = {"outdoor_advertising", "construction_waste"};
+    f.subject_in = {"outdoor_advertising", "construction_waste"};
     EXPECT_EQ(ids(f), (V{"C03", "C04"}));
     f.state = "under_review";
     EXPECT_EQ(ids(f), (V{"C04"}));
-    f.permit = "road_excavation";
+    f.subject = "road_excavation";
     EXPECT_EQ(ids(f), V{});
     CaseFilter one;
-    one.permit_in = {"road_excavation"};
+    one.subject_in = {"road_excavation"};
     one.limit = 2;
     EXPECT_EQ(ids(one), (V{"C01", "C02"}));
   }

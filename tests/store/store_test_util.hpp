@@ -34,7 +34,7 @@ inline CaseFilter filter(std::initializer_list<std::pair<const char*, std::strin
   CaseFilter f;
   for (const auto& [name, value] : fields) {
     const std::string n = name;
-    std::string* slot = n == "permit"                ? &f.permit
+    std::string* slot = n == "permit"                ? &f.subject
                         : n == "state"               ? &f.state
                         : n == "light"               ? &f.light
                         : n == "applicant"           ? &f.applicant
@@ -56,7 +56,7 @@ inline CaseRecord make_case(const std::string& id, const std::string& permit = "
                             const std::string& awaiting = "") {
   CaseRecord r;
   r.id = id;
-  r.permit = permit;
+  r.subject = permit;
   r.definition_version = 1;
   r.applicant_id = applicant;
   r.state = state;

@@ -384,7 +384,7 @@ TEST_P(StoreWriteDiffTest, EachIndexedColumnChangedAloneIsFoundByItsNewValueOnly
   EXPECT_EQ(found(&CaseFilter::due_before, "2026-02-01"), 0u);
   EXPECT_EQ(found(&CaseFilter::due_after, "2026-02-01"), 1u);
   moves([](CaseRecord& r) { r.applicant_id = "other"; }, &CaseFilter::applicant, "acme", "other");
-  moves([](CaseRecord& r) { r.permit = "tree_felling"; }, &CaseFilter::permit, "road_excavation",
+  moves([](CaseRecord& r) { r.subject = "tree_felling"; }, &CaseFilter::subject, "road_excavation",
         "tree_felling");
   // Nothing indexed changed: the unindexed columns are still written.
   step([](CaseRecord& r) {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "case/case.hpp"
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 #include "support/engine_fixture.hpp"
 
 namespace permitflow::testing {
@@ -45,7 +45,7 @@ class CaseReplay : public EngineTest {
  private:
   DefinitionRegistry registry_ = DefinitionRegistry::builtin();
   WorkingCalendar calendar_ = WorkingCalendar::official();
-  std::shared_ptr<const PermitDefinition> definition_;
+  std::shared_ptr<const Definition> definition_;
 };
 
 }  // namespace permitflow::testing

@@ -1,4 +1,4 @@
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 
 #include <gtest/gtest.h>
 
@@ -44,9 +44,9 @@ void write(const std::filesystem::path& p, const std::string& text) {
 
 TEST(BuiltinDefinitions, AllThreePermitsLoad) {
   const auto reg = DefinitionRegistry::builtin();
-  EXPECT_EQ(reg.permits(),
+  EXPECT_EQ(reg.ids(),
             (std::vector<std::string>{"construction_waste", "outdoor_advertising", "road_excavation"}));
-  for (const auto& id : reg.permits()) {
+  for (const auto& id : reg.ids()) {
     const auto d = reg.current(id);
     ASSERT_NE(d, nullptr) << id;
     EXPECT_EQ(d->id, id);
@@ -357,7 +357,7 @@ TEST(DefinitionRegistry, LoadDirectoryAddsANewerVersion) {
   EXPECT_NE(cur->hash, v1->hash);
   EXPECT_EQ(reg.find("outdoor_advertising", 2), v1);  // old cases keep their version
   EXPECT_EQ(reg.find("outdoor_advertising", 2)->limits.promised, 10);
-  EXPECT_EQ(reg.permits().size(), 3u);
+  EXPECT_EQ(reg.ids().size(), 3u);
   // The builtin registry itself is untouched.
   EXPECT_EQ(DefinitionRegistry::builtin().current("outdoor_advertising")->version, 2);
 }
@@ -481,7 +481,7 @@ TEST(DefinitionRegistry, MissingDirectoryIsRefused) {
 
 TEST(DefinitionRegistry, EmptyRegistry) {
   DefinitionRegistry reg;
-  EXPECT_TRUE(reg.permits().empty());
+  EXPECT_TRUE(reg.ids().empty());
   EXPECT_EQ(reg.current("road_excavation"), nullptr);
   EXPECT_THROW(reg.add(nullptr), Error);
 }

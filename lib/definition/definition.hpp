@@ -1,4 +1,5 @@
-// A permit type as data (data/definitions/*.json): its checklist, time limits, co-approvals and rules.
+// A permit type or a complaint category as data (data/definitions/*.json): its checklist, time limits,
+// co-approvals and rules.
 // Loaded and validated once; immutable afterwards, shared by every case submitted under this version.
 #pragma once
 
@@ -177,7 +178,7 @@ struct RenewalRule {  // Art 50: apply 30 days before expiry
 
 // What a definition governs is its Kind (permitflow/case.hpp): a permit type, or a complaint category of the
 // quick-service line (城管快速服务, docs/complaints.md). Both kinds share the reader, the registry,
-// versioning and storage, so a complaint category is a PermitDefinition of kind complaint whose `complaint`
+// versioning and storage, so a complaint category is a Definition of kind complaint whose `complaint`
 // rules are set.
 
 /// A complaint category's dispatch rule and limits (docs/complaints.md): the unit responsible for it and how
@@ -197,7 +198,7 @@ struct ComplaintRules {
   OfficeHours hours(int utc_offset_minutes) const { return OfficeHours(office_hours, utc_offset_minutes); }
 };
 
-struct PermitDefinition {
+struct Definition {
   std::string id;  // "road_excavation", or a complaint category ("consultation")
   Kind kind = Kind::permit;
   std::optional<ComplaintRules> complaint;  // kind complaint only
@@ -243,7 +244,7 @@ struct PermitDefinition {
 
 /// Parses and validates one definition. Errors are Error(invalid_argument) whose message names `source`,
 /// the JSON pointer and the problem.
-std::shared_ptr<const PermitDefinition> parse_definition(std::string_view json, std::string_view source);
+std::shared_ptr<const Definition> parse_definition(std::string_view json, std::string_view source);
 
 /// Every definition known to an engine: the compiled-in ones, optionally extended or replaced by the files of
 /// a directory. Versions are kept side by side: a case keeps the version it was submitted under.
@@ -253,26 +254,26 @@ class DefinitionRegistry {
   static DefinitionRegistry builtin();
   /// Adds every *.json file of `dir` (a newer version of a permit becomes its current one).
   void load_directory(const std::string& dir);
-  void add(std::shared_ptr<const PermitDefinition> def);
+  void add(std::shared_ptr<const Definition> def);
 
   /// The current (highest) version of a permit (or of a complaint category with kind complaint); nullptr
   /// when unknown or of the other kind.
-  std::shared_ptr<const PermitDefinition> current(std::string_view permit, Kind kind = Kind::permit) const;
+  std::shared_ptr<const Definition> current(std::string_view permit, Kind kind = Kind::permit) const;
   /// The version in effect on `day` (the bureau's local date of a submission): the highest whose
   /// effective_from is absent or on or before `day`; nullptr when none is (or unknown, or the other kind).
-  std::shared_ptr<const PermitDefinition> in_effect(std::string_view permit, Date day,
-                                                    Kind kind = Kind::permit) const;
+  std::shared_ptr<const Definition> in_effect(std::string_view permit, Date day,
+                                              Kind kind = Kind::permit) const;
   /// Every loaded version, by id then version.
-  std::vector<std::shared_ptr<const PermitDefinition>> all() const;
+  std::vector<std::shared_ptr<const Definition>> all() const;
   /// A given version; nullptr when unknown.
-  std::shared_ptr<const PermitDefinition> find(std::string_view permit, int version) const;
+  std::shared_ptr<const Definition> find(std::string_view permit, int version) const;
   /// The ids of one kind: permit types, or complaint categories.
-  std::vector<std::string> permits(Kind kind = Kind::permit) const;
+  std::vector<std::string> ids(Kind kind = Kind::permit) const;
   /// Every unit some complaint category dispatches to (the bureau's units), sorted, without duplicates.
   std::vector<std::string> complaint_units() const;
 
  private:
-  std::map<std::string, std::map<int, std::shared_ptr<const PermitDefinition>>, std::less<>> defs_;
+  std::map<std::string, std::map<int, std::shared_ptr<const Definition>>, std::less<>> defs_;
 };
 
 /// Evaluates a condition on facts. A fact that is absent or null makes a comparison false. Spans in working

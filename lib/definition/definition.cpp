@@ -1,5 +1,5 @@
 // Permit definitions: strict parsing of data/definitions/*.json and the registry of versions.
-#include "definition/permit_definition.hpp"
+#include "definition/definition.hpp"
 
 #include <algorithm>
 #include <array>
@@ -466,7 +466,7 @@ Condition combine(Condition::Kind kind, std::vector<Condition> operands) {
 Condition negate(Condition operand) { return combine(Condition::Kind::negation, {std::move(operand)}); }
 
 // The named rules that only flag facts, written in the rule language (so one evaluator decides every flag).
-void expand_named_rules(PermitDefinition& d) {
+void expand_named_rules(Definition& d) {
   using K = Condition::Kind;
   using Op = Condition::Op;
   if (d.protection_period) {
@@ -544,7 +544,7 @@ void expand_named_rules(PermitDefinition& d) {
 
 // rules.item_checks: [{"each": <vehicles fact>, "item": <prefix>, "label": {zh, en},
 //                      "require_true": [{"field": "enclosed" | "recorder", "message": {zh, en}}], "note"?}].
-void parse_item_checks(const Field& list, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+void parse_item_checks(const Field& list, const std::vector<FactSpec>& facts, Definition& d) {
   list.array();
   for (std::size_t i = 0; i < list.size(); ++i) {
     const Field r = list.element(i);
@@ -583,7 +583,7 @@ void parse_item_checks(const Field& list, const std::vector<FactSpec>& facts, Pe
 
 // rules.prohibitions / rules.flags: [{"flag", "when", "message"?, "note"?}].
 void parse_fact_rules(const Field& list, bool prohibition, const std::vector<FactSpec>& facts,
-                      PermitDefinition& d) {
+                      Definition& d) {
   static constexpr std::array<std::string_view, 5> kReserved{
       "protected_road", "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", "renewal_late"};
   list.array();
@@ -606,7 +606,7 @@ void parse_fact_rules(const Field& list, bool prohibition, const std::vector<Fac
   }
 }
 
-void parse_rules(const Field& n, const std::vector<FactSpec>& facts, PermitDefinition& d) {
+void parse_rules(const Field& n, const std::vector<FactSpec>& facts, Definition& d) {
   n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags",
             "item_checks"});
   if (n.has("protection_period")) {
@@ -712,7 +712,7 @@ ValidityRule parse_validity(const Field& n, const std::vector<FactSpec>& facts) 
 
 // 告知承诺: a permit decided on a commitment names how and by when the commitment is checked; materials
 // may allow a commitment only where such a check exists.
-void parse_commitment_rules(const Field& root, PermitDefinition& d) {
+void parse_commitment_rules(const Field& root, Definition& d) {
   d.decide_on_commitment = optional_bool(root, "decide_on_commitment", false);
   if (root.has("verification")) {
     const Field n = root.child("verification");
@@ -785,7 +785,7 @@ bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) 
 }
 
 // What every definition starts with, whatever its kind: id, version, short code, name.
-void parse_header(const Field& root, PermitDefinition& d) {
+void parse_header(const Field& root, Definition& d) {
   d.id = identifier(root.child("id"));
   d.version = count(root.child("version"), 1);
   const Field sc = root.child("short_code");
@@ -805,7 +805,7 @@ void parse_header(const Field& root, PermitDefinition& d) {
   }
 }
 
-void parse_legal_basis(const Field& root, PermitDefinition& d) {
+void parse_legal_basis(const Field& root, Definition& d) {
   const Field lb = root.child("legal_basis");
   lb.array();
   if (lb.size() == 0) lb.fail("cite at least one legal basis");
@@ -813,7 +813,7 @@ void parse_legal_basis(const Field& root, PermitDefinition& d) {
 }
 
 // A complaint category (data/definitions/complaints/*.json): the dispatch table entry and its limits.
-void parse_complaint(const Field& root, PermitDefinition& d) {
+void parse_complaint(const Field& root, Definition& d) {
   root.object({"kind", "id", "version", "effective_from", "short_code", "name", "legal_basis", "unit",
                "limit", "office_hours", "return_days", "max_extension_days", "rectification_days",
                "leadership_review_days", "verify_public_reports", "note"});
@@ -861,28 +861,28 @@ void parse_complaint(const Field& root, PermitDefinition& d) {
 
 }  // namespace
 
-const MaterialSpec* PermitDefinition::material(std::string_view material_id) const {
+const MaterialSpec* Definition::material(std::string_view material_id) const {
   for (const auto& m : materials) {
     if (m.id == material_id) return &m;
   }
   return nullptr;
 }
 
-const FactSpec* PermitDefinition::fact(std::string_view name) const { return find_fact(facts, name); }
+const FactSpec* Definition::fact(std::string_view name) const { return find_fact(facts, name); }
 
-bool PermitDefinition::has_department(std::string_view department) const {
+bool Definition::has_department(std::string_view department) const {
   return std::any_of(co_approving.begin(), co_approving.end(),
                      [&](const Department& d) { return d.id == department; });
 }
 
-bool PermitDefinition::stops_clock(std::string_view reason) const {
+bool Definition::stops_clock(std::string_view reason) const {
   return std::find(suspension_reasons.begin(), suspension_reasons.end(), reason) != suspension_reasons.end();
 }
 
 namespace {
 
 // A permit type (data/definitions/*.json).
-void parse_permit(const Field& root, PermitDefinition& d) {
+void parse_permit(const Field& root, Definition& d) {
   root.object({"kind",
                "id",
                "version",
@@ -976,13 +976,13 @@ void parse_permit(const Field& root, PermitDefinition& d) {
 // The reader of each kind's definitions, one per Kind.
 struct Reader {
   Kind kind;
-  void (*read)(const Field& root, PermitDefinition& d);
+  void (*read)(const Field& root, Definition& d);
 };
 constexpr Reader kReaders[] = {{Kind::permit, &parse_permit}, {Kind::complaint, &parse_complaint}};
 
 }  // namespace
 
-std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, std::string_view source) {
+std::shared_ptr<const Definition> parse_definition(std::string_view text, std::string_view source) {
   const json doc = input::parse_document(text, "the definition", source);
   const Field root(doc, "", source);
   // A definition that names no kind is a permit type's, as before complaint categories existed.
@@ -997,7 +997,7 @@ std::shared_ptr<const PermitDefinition> parse_definition(std::string_view text, 
       known += (known.empty() ? "'" : "' or '") + std::string(to_string(r.kind));
     root.child("kind").fail("kind is " + known + "', found '" + name + "'");
   }
-  auto d = std::make_shared<PermitDefinition>();
+  auto d = std::make_shared<Definition>();
   d->kind = reader->kind;
   reader->read(root, *d);
   d->source = doc.dump();
@@ -1038,7 +1038,7 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
   }
   std::sort(files.begin(), files.end());
   // Parse everything first so a bad file leaves the registry unchanged.
-  std::vector<std::shared_ptr<const PermitDefinition>> parsed;
+  std::vector<std::shared_ptr<const Definition>> parsed;
   for (const auto& path : files) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorCode::invalid_argument, path.string() + ": cannot be read");
@@ -1051,7 +1051,7 @@ void DefinitionRegistry::load_directory(const std::string& dir) {
   *this = std::move(next);
 }
 
-void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
+void DefinitionRegistry::add(std::shared_ptr<const Definition> def) {
   if (!def) throw Error(ErrorCode::invalid_argument, "no definition to add");
   // Case numbers carry the short code (…-RE-…): two permits with one code could not be told apart.
   for (const auto& [other_id, other_versions] : defs_) {
@@ -1084,16 +1084,15 @@ void DefinitionRegistry::add(std::shared_ptr<const PermitDefinition> def) {
   versions.emplace(def->version, std::move(def));
 }
 
-std::shared_ptr<const PermitDefinition> DefinitionRegistry::current(std::string_view permit,
-                                                                    Kind kind) const {
+std::shared_ptr<const Definition> DefinitionRegistry::current(std::string_view permit, Kind kind) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end() || it->second.empty()) return nullptr;
   if (it->second.rbegin()->second->kind != kind) return nullptr;
   return it->second.rbegin()->second;
 }
 
-std::shared_ptr<const PermitDefinition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
-                                                                      Kind kind) const {
+std::shared_ptr<const Definition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
+                                                                Kind kind) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
   for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
@@ -1102,21 +1101,21 @@ std::shared_ptr<const PermitDefinition> DefinitionRegistry::in_effect(std::strin
   return nullptr;
 }
 
-std::vector<std::shared_ptr<const PermitDefinition>> DefinitionRegistry::all() const {
-  std::vector<std::shared_ptr<const PermitDefinition>> out;
+std::vector<std::shared_ptr<const Definition>> DefinitionRegistry::all() const {
+  std::vector<std::shared_ptr<const Definition>> out;
   for (const auto& [id, versions] : defs_)
     for (const auto& [version, def] : versions) out.push_back(def);
   return out;
 }
 
-std::shared_ptr<const PermitDefinition> DefinitionRegistry::find(std::string_view permit, int version) const {
+std::shared_ptr<const Definition> DefinitionRegistry::find(std::string_view permit, int version) const {
   const auto it = defs_.find(permit);
   if (it == defs_.end()) return nullptr;
   const auto v = it->second.find(version);
   return v == it->second.end() ? nullptr : v->second;
 }
 
-std::vector<std::string> DefinitionRegistry::permits(Kind kind) const {
+std::vector<std::string> DefinitionRegistry::ids(Kind kind) const {
   std::vector<std::string> out;
   for (const auto& [id, versions] : defs_) {
     if (!versions.empty() && versions.rbegin()->second->kind == kind) out.push_back(id);
