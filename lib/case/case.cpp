@@ -441,25 +441,27 @@ bool warned(const Case& c, std::string_view type, std::string_view clock, std::s
   return std::find(c.warnings.begin(), c.warnings.end(), warning_key(type, clock, due)) != c.warnings.end();
 }
 
-std::string active_clock(const Case& c) { return case_kind(c.kind).active_clock(c); }
+std::optional<ClockName> active_clock(const Case& c) { return case_kind(c.kind).active_clock(c); }
 
 namespace {
 
-std::string permit_active_clock(const Case& c) {
+std::optional<ClockName> permit_active_clock(const Case& c) {
   switch (c.state) {
     case State::submitted:
-      return "acceptance_notice";
+      return ClockName::acceptance_notice;
     case State::awaiting_correction:
-      return c.deadlines.correction.present ? "correction" : "";
+      if (c.deadlines.correction.present) return ClockName::correction;
+      return std::nullopt;
     case State::under_review:
     case State::suspended:
-      return "decision";
+      return ClockName::decision;
     case State::approved:
-      return "issuance";
+      return ClockName::issuance;
     case State::issued:
-      return verification_open(c) ? "verification" : "";
+      if (verification_open(c)) return ClockName::verification;
+      return std::nullopt;
     default:
-      return "";
+      return std::nullopt;
   }
 }
 
@@ -759,10 +761,11 @@ void write_permit_document(CaseDocument& doc, const Case& c, const CaseContext&)
 
 }  // namespace
 
-constinit const CaseKind kPermitCase{
-    Kind::permit,         document_keys({"permit", "permit_name", "applicant"}),
-    &apply_permit_event,  &recompute_permit_deadlines,
-    &permit_active_clock, &write_permit_document};
+constinit const CaseKind kPermitCase{Kind::permit, document_keys({"permit", "permit_name", "applicant"}),
+                                     &apply_permit_event, &recompute_permit_deadlines, &permit_active_clock,
+                                     // a permit's states: those that end it (closed among them)
+                                     static_cast<bool (*)(State) noexcept>(&is_terminal),
+                                     &write_permit_document};
 
 namespace {
 
@@ -778,6 +781,12 @@ const CaseKind& case_kind(Kind kind) {
 }
 
 std::span<const CaseKind* const> case_kinds() noexcept { return kCaseKinds; }
+
+bool is_terminal(State s, Kind kind) noexcept {
+  for (const CaseKind* k : kCaseKinds)
+    if (k->kind == kind) return k->is_terminal(s);
+  return false;  // no such kind
+}
 
 CaseDocument::CaseDocument(Writer& w, const Case& c, const CaseContext& ctx, const DocumentKeys& keys)
     : w_(w), c_(c), ctx_(ctx), keys_(keys) {
@@ -860,13 +869,28 @@ std::string document_text(const Case& c, const CaseContext& ctx) {
 
 json to_json(const Case& c, const CaseContext& ctx) { return json::parse(document_text(c, ctx)); }
 
-const ClockView* Deadlines::find(std::string_view clock) const {
-  if (clock == "acceptance_notice") return &acceptance_notice;
-  if (clock == "correction") return &correction;
-  if (clock == "decision" || clock == "decision_statutory") return &decision;
-  if (clock == "issuance") return &issuance;
-  if (clock == "verification") return &verification;
-  return nullptr;
+const ClockView* Deadlines::find(ClockName clock) const {
+  switch (clock) {
+    case ClockName::acceptance_notice:
+      return &acceptance_notice;
+    case ClockName::correction:
+      return &correction;
+    case ClockName::decision:
+    case ClockName::decision_statutory:
+      return &decision;
+    case ClockName::issuance:
+      return &issuance;
+    case ClockName::verification:
+      return &verification;
+    case ClockName::suspension:
+    case ClockName::renewal:
+    case ClockName::validity:
+    case ClockName::tolerance:
+    case ClockName::handling:
+    case ClockName::review:
+      return nullptr;
+  }
+  return nullptr;  // not reached: every clock is listed above
 }
 
 }  // namespace permitflow

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checklist/checklist.hpp"
+#include "common/clock_name.hpp"
 #include "common/json_text.hpp"
 #include "common/out_of_line.hpp"
 #include "definition/definition.hpp"
@@ -138,9 +139,9 @@ struct Deadlines {
   ClockView decision;
   ClockView issuance;
   ClockView verification;  // after a decision on a commitment, until the verification is recorded
-  /// The view of a permit clock by its timer name ("decision_statutory" is the decision clock's statutory
-  /// due); nullptr for any other name (complaint clocks live in ComplaintFile).
-  const ClockView* find(std::string_view clock) const;
+  /// The view of a permit clock (decision_statutory: the decision clock, whose statutory due it is); nullptr
+  /// for any other clock (a complaint's live in ComplaintFile; the timer-only ones have no view).
+  const ClockView* find(ClockName clock) const;
   bool operator==(const Deadlines&) const = default;
 };
 
@@ -298,9 +299,9 @@ std::string warning_key(std::string_view type, std::string_view clock, std::stri
 /// Whether that supervision event already fired on the case.
 bool warned(const Case& c, std::string_view type, std::string_view clock, std::string_view due);
 
-/// The running clock shown in queries: its name ("acceptance_notice", "correction", "decision",
-/// "issuance", "verification") or "" when none runs.
-std::string active_clock(const Case& c);
+/// The clock the case runs now (a permit's acceptance_notice, correction, decision, issuance or
+/// verification; a complaint's handling), nullopt when none runs.
+std::optional<ClockName> active_clock(const Case& c);
 
 /// The deficiencies of the case's application as they stand (the one-time notice), without the items its
 /// commitment covers.

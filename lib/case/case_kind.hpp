@@ -81,8 +81,10 @@ struct CaseKind {
   void (*apply)(Case& c, const Event& e, const CaseContext& ctx);
   /// Recomputes the kind's clocks and lights as of `now`.
   void (*recompute_deadlines)(Case& c, const CaseContext& ctx, Instant now);
-  /// The name of the clock the case runs now, "" when none runs.
-  std::string (*active_clock)(const Case& c);
+  /// The clock the case runs now, nullopt when none runs.
+  std::optional<ClockName> (*active_clock)(const Case& c);
+  /// Whether a case of the kind in state `s` can never change again by a command (is_terminal(s, kind)).
+  bool (*is_terminal)(State s) noexcept;
   /// Writes the kind's own keys of the case document, in byte order, each through CaseDocument::key.
   void (*write_document)(CaseDocument& doc, const Case& c, const CaseContext& ctx);
 };

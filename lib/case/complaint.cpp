@@ -193,8 +193,13 @@ void recompute_complaint_deadlines(Case& c, const CaseContext& ctx, Instant now)
   }
 }
 
-std::string complaint_active_clock(const Case& c) {
-  return c.state == State::closed || c.state == State::rated || c.complaint->replied_at ? "" : "handling";
+// A closed complaint still takes its call-back rating (docs/complaints.md: Closed -> Rated): only `rated`
+// ends it.
+bool complaint_is_terminal(State s) noexcept { return s == State::rated; }
+
+std::optional<ClockName> complaint_active_clock(const Case& c) {
+  if (c.state == State::closed || c.state == State::rated || c.complaint->replied_at) return std::nullopt;
+  return ClockName::handling;
 }
 
 // The complaint's own keys of its document.
@@ -300,8 +305,9 @@ void write_complaint_document(CaseDocument& doc, const Case& c, const CaseContex
 }  // namespace
 
 constinit const CaseKind kComplaintCase{
-    Kind::complaint,         document_keys({"category", "category_name", "reporter"}),
-    &apply_complaint_event,  &recompute_complaint_deadlines,
-    &complaint_active_clock, &write_complaint_document};
+    Kind::complaint,          document_keys({"category", "category_name", "reporter"}),
+    &apply_complaint_event,   &recompute_complaint_deadlines,
+    &complaint_active_clock,  &complaint_is_terminal,
+    &write_complaint_document};
 
 }  // namespace permitflow

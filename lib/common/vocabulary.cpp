@@ -1,8 +1,9 @@
-// The contract strings of the enums in permitflow/case.hpp, error.hpp, event.hpp and timer.hpp: one table per
-// enum.
+// The contract strings of the enums in permitflow/case.hpp, error.hpp, event.hpp and timer.hpp, and of the
+// clock names (common/clock_name.hpp): one table per enum.
 #include <array>
 #include <utility>
 
+#include "common/clock_name.hpp"
 #include "permitflow/case.hpp"
 #include "permitflow/error.hpp"
 #include "permitflow/event.hpp"
@@ -130,6 +131,18 @@ constexpr Table<TimerKind, 10> kTimerKinds{{{TimerKind::acceptance_deemed, "acce
                                             {TimerKind::renewal_deemed, "renewal_deemed"},
                                             {TimerKind::supply_reminder, "supply_reminder"},
                                             {TimerKind::tolerance_lapsed, "tolerance_lapsed"}}};
+constexpr Table<ClockName, 12> kClockNames{{{ClockName::acceptance_notice, "acceptance_notice"},
+                                            {ClockName::correction, "correction"},
+                                            {ClockName::decision, "decision"},
+                                            {ClockName::decision_statutory, "decision_statutory"},
+                                            {ClockName::issuance, "issuance"},
+                                            {ClockName::verification, "verification"},
+                                            {ClockName::suspension, "suspension"},
+                                            {ClockName::renewal, "renewal"},
+                                            {ClockName::validity, "validity"},
+                                            {ClockName::tolerance, "tolerance"},
+                                            {ClockName::handling, "handling"},
+                                            {ClockName::review, "review"}}};
 constexpr Table<Problem, 5> kProblems{{{Problem::missing, "missing"},
                                        {Problem::expired, "expired"},
                                        {Problem::invalid_format, "invalid_format"},
@@ -170,6 +183,7 @@ std::string_view to_string(Problem p) noexcept { return name_of(kProblems, p); }
 std::string_view to_string(ErrorCode c) noexcept { return name_of(kErrors, c); }
 std::string_view to_string(EventType t) noexcept { return name_of(kEventTypes, t); }
 std::string_view to_string(TimerKind k) noexcept { return name_of(kTimerKinds, k); }
+std::string_view to_string(ClockName c) noexcept { return name_of(kClockNames, c); }
 
 std::optional<State> parse_state(std::string_view t) noexcept { return value_of(kStates, t); }
 std::optional<Kind> parse_kind(std::string_view t) noexcept { return value_of(kKinds, t); }
@@ -179,13 +193,9 @@ std::optional<CommandType> parse_command_type(std::string_view t) noexcept { ret
 std::optional<Problem> parse_problem(std::string_view t) noexcept { return value_of(kProblems, t); }
 std::optional<EventType> parse_event_type(std::string_view t) noexcept { return value_of(kEventTypes, t); }
 std::optional<TimerKind> parse_timer_kind(std::string_view t) noexcept { return value_of(kTimerKinds, t); }
+std::optional<ClockName> parse_clock_name(std::string_view t) noexcept { return value_of(kClockNames, t); }
 
 bool is_complaint_state(State s) noexcept { return s >= State::received && s != State::terminated; }
-
-bool is_terminal(State s, Kind kind) noexcept {
-  if (kind == Kind::complaint) return s == State::rated;
-  return is_terminal(s);
-}
 
 bool is_terminal(State s) noexcept {
   switch (s) {

@@ -351,7 +351,7 @@ void Engine::Impl::cache_written(store::Transaction& tx, const Case& c, const st
 std::vector<store::TimerRecord> Engine::Impl::timer_records(const Case& c) const {
   std::vector<store::TimerRecord> timers;
   for (const TimerDue& t : timers_for(c, context_of(c)))
-    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock, t.due.epoch_seconds()});
+    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock.text(), t.due.epoch_seconds()});
   return timers;
 }
 
@@ -393,8 +393,9 @@ void Engine::Impl::fire_case_timers(store::Transaction& tx, Case& c, Instant now
     if (guard == 64) throw Error(ErrorCode::internal, "timers of case " + c.id + " keep firing");
     const store::TimerRecord t = *due;
     const std::size_t before = all.events.size();
-    if (!run_timer(all, {stored_timer_kind(t.kind), t.clock, Instant::from_epoch_seconds(t.due)},
-                   context_of(all.after))) {  // no longer applies: drop it so the loop moves on
+    if (!run_timer(
+            all, {stored_timer_kind(t.kind), stored_timer_clock(t.clock), Instant::from_epoch_seconds(t.due)},
+            context_of(all.after))) {  // no longer applies: drop it so the loop moves on
       std::erase(pending, t);
       dropped = true;
       continue;

@@ -125,23 +125,19 @@ class PermitSection final : public Section {
 
     // Yellow and red cases. The applicant's correction period is the applicant's time, not the bureau's:
     // it is not supervised here.
-    const std::string clock = active_clock(c);
-    const ClockView* v = clock == "acceptance_notice" ? &c.deadlines.acceptance_notice
-                         : clock == "decision"        ? &c.deadlines.decision
-                         : clock == "issuance"        ? &c.deadlines.issuance
-                         : clock == "verification"    ? &c.deadlines.verification
-                                                      : nullptr;
+    const auto clock = active_clock(c);
+    const ClockView* v = clock && clock != ClockName::correction ? c.deadlines.find(*clock) : nullptr;
     if (v && v->present && (v->light == Light::yellow || v->light == Light::red)) {
       LightRow r;
       r.case_id = c.id;
       r.permit = c.subject;
       r.applicant = c.applicant.name;
       r.state = std::string(to_string(c.state));
-      r.clock = clock;
+      r.clock = to_string(*clock);
       r.light = v->light;
       r.due = v->due;
       r.department = "window";
-      if (clock == "decision") {
+      if (clock == ClockName::decision) {
         const auto pending = awaiting_departments(c);
         if (!pending.empty()) {
           r.department.clear();

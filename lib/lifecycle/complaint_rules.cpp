@@ -139,13 +139,13 @@ Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
   const ComplaintFile& f = *c.complaint;
-  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock}}};
-  const Instant due = timer.clock == "review" ? *f.review_due : *f.due;
+  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock.text()}}};
+  const Instant due = timer.clock.name == ClockName::review ? *f.review_due : *f.due;
   e.data["due"] = when(due, ctx);
   e.data["level"] = timer.kind == TimerKind::deadline_warning ? "yellow" : "red";
-  e.data["responsible"] = timer.clock == "review" ? json("leader")
-                          : f.unit.empty()        ? json("dispatcher")
-                                                  : json(f.unit);
+  e.data["responsible"] = timer.clock.name == ClockName::review ? json("leader")
+                          : f.unit.empty()                      ? json("dispatcher")
+                                                                : json(f.unit);
   if (timer.kind == TimerKind::deadline_overdue) e.data["escalated_to"] = "supervision_office";
   return {std::move(e)};
 }

@@ -3,21 +3,34 @@
 // which events they cause. Nothing here touches storage: the engine persists what comes out.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "case/application.hpp"
 #include "case/case.hpp"
+#include "common/clock_name.hpp"
 #include "lifecycle/command.hpp"
 #include "permitflow/timer.hpp"
 
 namespace permitflow {
 
+/// The clock a timer watches: its name and, for a suspension's overrun, which suspension (1-based).
+struct TimerClock {
+  ClockName name = ClockName::decision;
+  std::size_t suspension = 0;  // ClockName::suspension only
+
+  constexpr TimerClock(ClockName n, std::size_t number = 0) noexcept : name(n), suspension(number) {}
+  /// As stored in the timer rows and written in the events' `clock`: the name, "suspension:N" for a
+  /// suspension.
+  std::string text() const;
+  bool operator==(const TimerClock&) const = default;
+};
+
 /// A deadline timer of a case: unique per (kind, clock).
 struct TimerDue {
   TimerKind kind = TimerKind::deadline_warning;
-  std::string
-      clock;  // acceptance_notice, correction, decision, decision_statutory, issuance, suspension:N, …
+  TimerClock clock = ClockName::decision;
   Instant due;
   bool operator==(const TimerDue&) const = default;
 };
@@ -25,6 +38,8 @@ struct TimerDue {
 /// The kind of a stored timer from its string. Throws Error(internal) naming it when the string is no kind
 /// this version knows: the database is corrupt or was written by a newer permitflow.
 TimerKind stored_timer_kind(std::string_view stored);
+/// The clock of a stored timer from its string (TimerClock::text), with the same Error(internal).
+TimerClock stored_timer_clock(std::string_view stored);
 
 /// The event a timer of `kind` fires (its namesake, but `terminated` for `tolerance_lapsed`).
 EventType event_of(TimerKind kind) noexcept;

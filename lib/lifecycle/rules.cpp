@@ -564,7 +564,7 @@ Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock}}};
+  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock.text()}}};
   switch (timer.kind) {
     case TimerKind::tolerance_lapsed:  // 容缺 not supplied in time: the case ends (终止)
       e.data["reason"] = "tolerance_lapsed";
@@ -582,9 +582,9 @@ Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
       break;
     case TimerKind::deadline_warning:
     case TimerKind::deadline_overdue: {
-      const ClockView* found = c.deadlines.find(timer.clock);
+      const ClockView* found = c.deadlines.find(timer.clock.name);
       const ClockView& v = found ? *found : c.deadlines.decision;
-      const Date due = timer.clock == "decision_statutory" ? v.statutory_due : v.due;
+      const Date due = timer.clock.name == ClockName::decision_statutory ? v.statutory_due : v.due;
       const bool overdue = timer.kind == TimerKind::deadline_overdue;
       e.data["due"] = due.to_string();
       e.data["level"] = overdue ? "red" : "yellow";

@@ -1,5 +1,6 @@
 // Which timers a case needs, derived from its state, clocks and lights — never stored state of their own.
 #include <algorithm>
+#include <charconv>
 
 #include "clock/legal_clock.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -10,15 +11,15 @@
 namespace permitflow {
 namespace {
 
-bool fired(const Case& c, TimerKind kind, const std::string& clock, std::optional<Date> due = std::nullopt) {
-  return warned(c, to_string(kind), clock, due ? due->to_string() : "");
+bool fired(const Case& c, TimerKind kind, const TimerClock& clock, std::optional<Date> due = std::nullopt) {
+  return warned(c, to_string(kind), clock.text(), due ? due->to_string() : "");
 }
 
 // The warning and overdue timers of a running clock: each fires once per due date. A clock already red when
 // its light was last computed (a deemed acceptance dated back, say) still gets its overdue event, so the
 // escalation to the supervision office is always on record; it skips the then pointless yellow warning.
-void light_timers(std::vector<TimerDue>& out, const Case& c, const std::string& clock, const LegalClock& lc,
-                  Date due, Light light, const CaseContext& ctx, bool overdue_timer) {
+void light_timers(std::vector<TimerDue>& out, const Case& c, ClockName clock, const LegalClock& lc, Date due,
+                  Light light, const CaseContext& ctx, bool overdue_timer) {
   const int off = ctx.utc_offset_minutes;
   if (light != Light::red && !fired(c, TimerKind::deadline_warning, clock, due)) {
     out.push_back({TimerKind::deadline_warning, clock,
@@ -46,19 +47,19 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
   const ComplaintFile& f = *c.complaint;
   const int off = ctx.utc_offset_minutes;
   std::vector<TimerDue> out;
-  auto not_fired = [&](TimerKind kind, const std::string& clock, Instant due) {
-    return !warned(c, to_string(kind), clock, due.to_rfc3339(off));
+  auto not_fired = [&](TimerKind kind, ClockName clock, Instant due) {
+    return !warned(c, to_string(kind), to_string(clock), due.to_rfc3339(off));
   };
   const bool running = f.due && !f.replied_at && c.state != State::closed && c.state != State::rated;
   if (running) {
-    if (f.light != Light::red && not_fired(TimerKind::deadline_warning, "handling", *f.due))
-      out.push_back({TimerKind::deadline_warning, "handling", complaint_yellow_at(c, ctx)});
-    if (not_fired(TimerKind::deadline_overdue, "handling", *f.due))
-      out.push_back({TimerKind::deadline_overdue, "handling", f.due->plus_seconds(1)});
+    if (f.light != Light::red && not_fired(TimerKind::deadline_warning, ClockName::handling, *f.due))
+      out.push_back({TimerKind::deadline_warning, ClockName::handling, complaint_yellow_at(c, ctx)});
+    if (not_fired(TimerKind::deadline_overdue, ClockName::handling, *f.due))
+      out.push_back({TimerKind::deadline_overdue, ClockName::handling, f.due->plus_seconds(1)});
   }
   if (c.state == State::escalated && f.review_due &&
-      not_fired(TimerKind::deadline_overdue, "review", *f.review_due))
-    out.push_back({TimerKind::deadline_overdue, "review", f.review_due->plus_seconds(1)});
+      not_fired(TimerKind::deadline_overdue, ClockName::review, *f.review_due))
+    out.push_back({TimerKind::deadline_overdue, ClockName::review, f.review_due->plus_seconds(1)});
   return out;
 }
 
@@ -72,18 +73,20 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   apply(out.after, e, ctx);
   // What moved, for the clerk reading the history (the event itself is replayed by its calendar_version).
   nlohmann::json changes = nlohmann::json::array();
-  auto note = [&](const char* clock, const char* field, const nlohmann::json& from,
+  auto note = [&](std::string_view clock, const char* field, const nlohmann::json& from,
                   const nlohmann::json& to) {
     if (from != to) changes.push_back({{"clock", clock}, {"field", field}, {"from", from}, {"to", to}});
   };
   auto date = [](const ClockView& v, Date ClockView::*d) {
     return v.present ? nlohmann::json((v.*d).to_string()) : nlohmann::json(nullptr);
   };
-  for (const char* clock : {"acceptance_notice", "correction", "decision", "issuance", "verification"}) {
-    const ClockView& before = *c.deadlines.find(clock);
-    const ClockView& after = *out.after.deadlines.find(clock);
+  for (const ClockName name : {ClockName::acceptance_notice, ClockName::correction, ClockName::decision,
+                               ClockName::issuance, ClockName::verification}) {
+    const std::string_view clock = to_string(name);
+    const ClockView& before = *c.deadlines.find(name);
+    const ClockView& after = *out.after.deadlines.find(name);
     note(clock, "due", date(before, &ClockView::due), date(after, &ClockView::due));
-    if (std::string_view(clock) == "decision")
+    if (name == ClockName::decision)
       note(clock, "statutory_due", date(before, &ClockView::statutory_due),
            date(after, &ClockView::statutory_due));
     note(clock, "provisional", before.present && before.provisional, after.present && after.provisional);
@@ -91,8 +94,9 @@ Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   auto instant = [&](const std::optional<Instant>& i) {
     return i ? nlohmann::json(i->to_rfc3339(ctx.utc_offset_minutes)) : nlohmann::json(nullptr);
   };
-  note("handling", "due", instant(c.complaint->due), instant(out.after.complaint->due));
-  note("review", "due", instant(c.complaint->review_due), instant(out.after.complaint->review_due));
+  note(to_string(ClockName::handling), "due", instant(c.complaint->due), instant(out.after.complaint->due));
+  note(to_string(ClockName::review), "due", instant(c.complaint->review_due),
+       instant(out.after.complaint->review_due));
   e.data["changes"] = std::move(changes);
   out.events.push_back(std::move(e));
   return out;
@@ -102,6 +106,30 @@ TimerKind stored_timer_kind(std::string_view stored) {
   if (const auto k = parse_timer_kind(stored)) return *k;
   throw Error(ErrorCode::internal,
               "unknown timer kind '" + std::string(stored) +
+                  "' in the database: it is corrupt or was written by a newer permitflow");
+}
+
+namespace {
+constexpr std::string_view kSuspensionPrefix = "suspension:";
+}  // namespace
+
+std::string TimerClock::text() const {
+  if (name == ClockName::suspension) return std::string(kSuspensionPrefix) + std::to_string(suspension);
+  return std::string(to_string(name));
+}
+
+TimerClock stored_timer_clock(std::string_view stored) {
+  if (stored.starts_with(kSuspensionPrefix)) {
+    const std::string_view digits = stored.substr(kSuspensionPrefix.size());
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec == std::errc() && end == digits.data() + digits.size() && n > 0 && digits[0] != '0')
+      return {ClockName::suspension, n};
+  } else if (const auto name = parse_clock_name(stored); name && *name != ClockName::suspension) {
+    return *name;
+  }
+  throw Error(ErrorCode::internal,
+              "unknown timer clock '" + std::string(stored) +
                   "' in the database: it is corrupt or was written by a newer permitflow");
 }
 
@@ -144,33 +172,34 @@ std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
     case State::submitted: {
       const LegalClock lc{c.last_submission_on, def.limits.acceptance_notice, {}};
       const Date due = c.deadlines.acceptance_notice.due;
-      light_timers(out, c, "acceptance_notice", lc, due, c.deadlines.acceptance_notice.light, ctx, false);
-      out.push_back({TimerKind::acceptance_deemed, "acceptance_notice", red_at(due, off)});
+      light_timers(out, c, ClockName::acceptance_notice, lc, due, c.deadlines.acceptance_notice.light, ctx,
+                   false);
+      out.push_back({TimerKind::acceptance_deemed, ClockName::acceptance_notice, red_at(due, off)});
       break;
     }
     case State::awaiting_correction:
       if (c.deadlines.correction.present) {
         const LegalClock lc{c.notices.back().issued_on, *def.limits.correction, {}};
         const Date due = c.deadlines.correction.due;
-        light_timers(out, c, "correction", lc, due, c.deadlines.correction.light, ctx, false);
-        out.push_back({TimerKind::correction_lapsed, "correction", red_at(due, off)});
+        light_timers(out, c, ClockName::correction, lc, due, c.deadlines.correction.light, ctx, false);
+        out.push_back({TimerKind::correction_lapsed, ClockName::correction, red_at(due, off)});
       }
       break;
     case State::under_review: {
       const ClockView& v = c.deadlines.decision;
       const int statutory = def.limits.joint_handling ? def.limits.joint_statutory : def.limits.statutory;
       const auto suspended = closed_suspensions(c);
-      light_timers(out, c, "decision",
+      light_timers(out, c, ClockName::decision,
                    LegalClock{*c.accepted_on, def.limits.promised + c.extended_working_days, suspended},
                    v.due, v.light, ctx, true);
-      light_timers(out, c, "decision_statutory",
+      light_timers(out, c, ClockName::decision_statutory,
                    LegalClock{*c.accepted_on, statutory + c.extended_working_days, suspended},
                    v.statutory_due, v.statutory_light, ctx, true);
       [[fallthrough]];
     }
     case State::suspended:
       if (c.state == State::suspended) {
-        const std::string clock = "suspension:" + std::to_string(c.suspensions.size());
+        const TimerClock clock{ClockName::suspension, c.suspensions.size()};
         const Suspension& s = c.suspensions.back();
         if (!fired(c, TimerKind::suspension_overrun, clock)) {
           out.push_back(
@@ -181,13 +210,14 @@ std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
       }
       // Art 50: a renewal filed in time and not decided by the old permit's expiry is deemed granted.
       if (c.renewal_expiry && std::find(c.flags.begin(), c.flags.end(), "renewal_late") == c.flags.end()) {
-        out.push_back(
-            {TimerKind::renewal_deemed, "renewal", Instant::start_of_day(*c.renewal_expiry + 1, off)});
+        out.push_back({TimerKind::renewal_deemed, ClockName::renewal,
+                       Instant::start_of_day(*c.renewal_expiry + 1, off)});
       }
       break;
     case State::approved: {
       const LegalClock lc{c.decision->on, def.limits.issuance, {}};
-      light_timers(out, c, "issuance", lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx, true);
+      light_timers(out, c, ClockName::issuance, lc, c.deadlines.issuance.due, c.deadlines.issuance.light, ctx,
+                   true);
       break;
     }
     case State::issued:
@@ -196,10 +226,12 @@ std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
         const Date lead = renewal_lead_deadline(until, def.renewal, ctx.calendar);
         const Date remind = lead - def.renewal.expiring_notice_days;
         // A permit too short for a renewal reminder (an excavation's weeks) gets none.
-        if (remind > c.certificate->issued_on && !fired(c, TimerKind::permit_expiring, "validity")) {
-          out.push_back({TimerKind::permit_expiring, "validity", Instant::start_of_day(remind, off)});
+        if (remind > c.certificate->issued_on && !fired(c, TimerKind::permit_expiring, ClockName::validity)) {
+          out.push_back(
+              {TimerKind::permit_expiring, ClockName::validity, Instant::start_of_day(remind, off)});
         }
-        out.push_back({TimerKind::permit_expired, "validity", Instant::start_of_day(until + 1, off)});
+        out.push_back(
+            {TimerKind::permit_expired, ClockName::validity, Instant::start_of_day(until + 1, off)});
       }
       break;
     default:
@@ -213,14 +245,15 @@ std::vector<TimerDue> permit_timers(const Case& c, const CaseContext& ctx) {
       // for it (the reminder day not after acceptance) gets none.
       const Date remind = working_days_before(supply_by, 2, ctx.calendar);
       if (c.accepted_on && remind > *c.accepted_on &&
-          !fired(c, TimerKind::supply_reminder, "tolerance", supply_by))
-        out.push_back({TimerKind::supply_reminder, "tolerance", Instant::start_of_day(remind, off)});
-      out.push_back({TimerKind::tolerance_lapsed, "tolerance", Instant::start_of_day(supply_by + 1, off)});
+          !fired(c, TimerKind::supply_reminder, ClockName::tolerance, supply_by))
+        out.push_back({TimerKind::supply_reminder, ClockName::tolerance, Instant::start_of_day(remind, off)});
+      out.push_back(
+          {TimerKind::tolerance_lapsed, ClockName::tolerance, Instant::start_of_day(supply_by + 1, off)});
     }
     // 告知承诺: the verification clock warns and escalates once, like the others.
     if (verification_open(c) && def.verification) {
       const ClockView& v = c.deadlines.verification;
-      light_timers(out, c, "verification",
+      light_timers(out, c, ClockName::verification,
                    LegalClock{c.decision->on, def.verification->within_working_days, {}}, v.due, v.light, ctx,
                    true);
     }
@@ -237,7 +270,7 @@ std::vector<TimerDue> timers_for(const Case& c, const CaseContext& ctx) {
     // Ties in the order of the contract strings, as when kinds were strings: the order timers fire in is
     // the order of their events in the log.
     if (a.due != b.due) return a.due < b.due;
-    return std::string(to_string(a.kind)) + a.clock < std::string(to_string(b.kind)) + b.clock;
+    return std::string(to_string(a.kind)) + a.clock.text() < std::string(to_string(b.kind)) + b.clock.text();
   });
   return out;
 }

@@ -48,7 +48,8 @@ class PermitWorkflow final : public Workflow {
     return {Kind::permit, owner_of(doc, *this), {}};
   }
   std::optional<Headline> headline(const Case& c, int) const override {
-    const ClockView* v = c.deadlines.find(active_clock(c));
+    const auto clock = active_clock(c);
+    const ClockView* v = clock ? c.deadlines.find(*clock) : nullptr;
     if (!v || !v->present) return std::nullopt;
     return Headline{v->light, v->due};
   }
@@ -99,7 +100,7 @@ class ComplaintWorkflow final : public Workflow {
     return who;
   }
   std::optional<Headline> headline(const Case& c, int utc_offset_minutes) const override {
-    if (active_clock(c) != "handling" || !c.complaint->due) return std::nullopt;
+    if (active_clock(c) != ClockName::handling || !c.complaint->due) return std::nullopt;
     return Headline{c.complaint->light, c.complaint->due->local_date(utc_offset_minutes)};
   }
 };

@@ -1,5 +1,5 @@
-// The contract strings of event types and timer kinds (lib/common/vocabulary.cpp): every value has exactly
-// one string, every string reads back as its value, and no other string reads as anything.
+// The contract strings of event types, timer kinds and clock names (lib/common/vocabulary.cpp): every value
+// has exactly one string, every string reads back as its value, and no other string reads as anything.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock_name.hpp"
 #include "permitflow/event.hpp"
 #include "permitflow/timer.hpp"
 
@@ -61,6 +62,11 @@ const std::vector<std::string_view> kTimerNames = {
     "acceptance_deemed", "correction_lapsed", "deadline_warning", "deadline_overdue", "suspension_overrun",
     "permit_expiring",   "permit_expired",    "renewal_deemed",   "supply_reminder",  "tolerance_lapsed"};
 
+// The clocks of docs/architecture.md (Timers) and docs/complaints.md, as timer rows and events name them.
+const std::vector<std::string_view> kClockNames = {
+    "acceptance_notice", "correction", "decision", "decision_statutory", "issuance", "verification",
+    "suspension",        "renewal",    "validity", "tolerance",          "handling", "review"};
+
 // Walks the enum's values 0…names.size()-1: each has its own string, in order, which parses back to it;
 // the next value past the last has none.
 template <typename E, typename Parse>
@@ -87,6 +93,15 @@ TEST(EventVocabulary, EveryEventTypeRoundTripsThroughItsOwnContractString) {
 TEST(EventVocabulary, EveryTimerKindRoundTripsThroughItsOwnContractString) {
   expect_one_table<TimerKind>(kTimerNames, parse_timer_kind);
   EXPECT_EQ(*parse_timer_kind("tolerance_lapsed"), TimerKind::tolerance_lapsed);
+}
+
+TEST(EventVocabulary, EveryClockNameRoundTripsThroughItsOwnString) {
+  expect_one_table<ClockName>(kClockNames, parse_clock_name);
+  EXPECT_EQ(*parse_clock_name("decision_statutory"), ClockName::decision_statutory);
+  // A suspension's timer clock carries its number; the number is no part of the name.
+  EXPECT_FALSE(parse_clock_name("suspension:1").has_value());
+  for (const char* text : {"", "Decision", "decision ", "rectification", "deadline_warning", "unknown"})
+    EXPECT_FALSE(parse_clock_name(text).has_value()) << "'" << text << "'";
 }
 
 TEST(EventVocabulary, AnUnknownOrMisspelledStringIsRefused) {

@@ -1,5 +1,5 @@
-// A timer's kind and the event it fires (lib/lifecycle/timers.cpp), and the refusal of a stored kind this
-// version does not know.
+// A timer's kind and the event it fires (lib/lifecycle/timers.cpp), its clock as stored, and the refusal of
+// a stored kind or clock this version does not know.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -26,6 +26,29 @@ TEST(TimerEvent, AStoredKindIsReadAndAnUnknownOneIsRefusedNamingIt) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::internal);
     EXPECT_NE(std::string(e.what()).find("'deadline_alarm'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TimerEvent, AClockIsStoredAsItsNameAndASuspensionsWithItsNumber) {
+  EXPECT_EQ(TimerClock(ClockName::decision_statutory).text(), "decision_statutory");
+  EXPECT_EQ(TimerClock(ClockName::handling).text(), "handling");
+  EXPECT_EQ(TimerClock(ClockName::suspension, 3).text(), "suspension:3");
+  for (const TimerClock clock : {TimerClock(ClockName::acceptance_notice), TimerClock(ClockName::review),
+                                 TimerClock(ClockName::tolerance), TimerClock(ClockName::suspension, 1),
+                                 TimerClock(ClockName::suspension, 12)})
+    EXPECT_EQ(stored_timer_clock(clock.text()), clock) << clock.text();
+}
+
+TEST(TimerEvent, AnUnknownStoredClockIsRefusedNamingIt) {
+  for (const char* stored : {"", "deadline", "suspension", "suspension:", "suspension:0", "suspension:x",
+                             "suspension:2 ", "suspension:-1", "decision:1"}) {
+    try {
+      (void)stored_timer_clock(stored);
+      ADD_FAILURE() << "read the timer clock '" << stored << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::internal) << stored;
+      EXPECT_NE(std::string(e.what()).find("'" + std::string(stored) + "'"), std::string::npos) << e.what();
+    }
   }
 }
 
