@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -97,9 +98,11 @@ struct Engine::Impl {
               const std::function<void(const Event&)>& observe = {}) const;
 
   /// Appends the events of an outcome, writes the projection and replaces the case's timers. Returns the
-  /// case document after it (what a command answers). Runs inside a write-queue job.
+  /// case document after it (what a command answers). Runs inside a write-queue job. `stored_timers`, when
+  /// given, are the case's timer rows as this transaction holds them (the store then need not read them).
   std::string persist(store::Transaction& tx, std::int64_t expected_version, const Outcome& outcome,
-                      std::vector<store::EventRecord>* appended = nullptr);
+                      std::vector<store::EventRecord>* appended = nullptr,
+                      const std::vector<store::TimerRecord>* stored_timers = nullptr);
   /// Caches `c` as written with `doc` (and forgets it if those writes roll back): at once in the leader,
   /// after the leader made the writes when the job is prepared (PreparedWrites::after_write).
   void cache_written(store::Transaction& tx, const Case& c, const std::string& doc);
@@ -130,7 +133,7 @@ struct Engine::Impl {
   /// and the timer diff once, so a backlog costs one load and one write per case. Adds each firing to
   /// `fired` when given. Updates `c` in place.
   void fire_case_timers(store::Transaction& tx, Case& c, Instant now,
-                        std::vector<FiredTimer>* fired = nullptr);
+                        std::deque<FiredTimer>* fired = nullptr);
 
   // --- what an actor may see (access.cpp, docs/policy.md)
   // ---------------------------------------------------

@@ -43,7 +43,7 @@ void PendingFeed::add(const CaseRecord& record, const std::vector<EventRecord>& 
   }
 }
 
-FeedRecord PendingFeed::row(const std::string& case_id, std::int64_t seq) const {
+const FeedRecord& PendingFeed::row(const std::string& case_id, std::int64_t seq) const {
   const auto it = rows_.find({case_id, seq});
   if (it == rows_.end()) {
     throw Error(ErrorCode::internal, "event " + std::to_string(seq) + " of case '" + case_id +
@@ -132,15 +132,12 @@ void chain_commit(CommitSql& sql, const PendingFeed& pending, bool with_feed) {
   const std::int64_t feed_head = with_feed ? sql.feed_head() : 0;
   std::vector<std::string> hashes;
   hashes.reserve(survivors.size());
-  std::vector<FeedRecord> rows;
+  std::vector<CommitSql::FeedRow> rows;
   rows.reserve(survivors.size());
   std::int64_t seq = feed_head;
   for (const auto& e : survivors) {
     hashes.push_back(e.hash);
-    if (!with_feed) continue;
-    FeedRecord r = pending.row(e.case_id, e.seq);
-    r.seq = ++seq;
-    rows.push_back(std::move(r));
+    if (with_feed) rows.push_back({++seq, &pending.row(e.case_id, e.seq)});
   }
   LedgerRecord entry;
   entry.seq = sql.ledger_seq(head.seq + 1);

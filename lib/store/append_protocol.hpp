@@ -57,8 +57,9 @@ class AppendSql {
 class PendingFeed {
  public:
   void add(const CaseRecord& record, const std::vector<EventRecord>& events);
-  /// The feed row of a surviving event; throws Error(internal) if append() never saw it.
-  FeedRecord row(const std::string& case_id, std::int64_t seq) const;
+  /// The feed row of a surviving event (its seq not yet set); throws Error(internal) if append() never saw
+  /// it.
+  const FeedRecord& row(const std::string& case_id, std::int64_t seq) const;
   bool empty() const { return rows_.empty(); }
   void clear() { rows_.clear(); }
 
@@ -92,8 +93,13 @@ class CommitSql {
   virtual std::int64_t feed_head() = 0;
   /// The ledger seq this transaction must use: `next` unless the backend took one earlier.
   virtual std::int64_t ledger_seq(std::int64_t next) = 0;
+  /// A feed row to insert: its seq, and the rest as PendingFeed holds it (not copied: a batch has hundreds).
+  struct FeedRow {
+    std::int64_t seq;
+    const FeedRecord* record;
+  };
   /// Inserts the ledger entry and the feed rows (and gives pending events their ledger seq).
-  virtual void write_chain(const LedgerRecord& entry, const std::vector<FeedRecord>& rows) = 0;
+  virtual void write_chain(const LedgerRecord& entry, const std::vector<FeedRow>& rows) = 0;
 };
 
 /// Chains the surviving events into one ledger entry and numbers their feed records after the head, in

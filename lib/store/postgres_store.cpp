@@ -914,15 +914,15 @@ class PostgresTransaction final : public CheckedTransaction {
       }
       std::int64_t feed_head() override { return t.read_feed_bounds().head; }
       std::int64_t ledger_seq(std::int64_t next) override { return next; }
-      void write_chain(const LedgerRecord& entry, const std::vector<FeedRecord>& rows) override {
+      void write_chain(const LedgerRecord& entry, const std::vector<FeedRow>& rows) override {
         t.tx_->exec_params("UPDATE events SET ledger_seq = $1 WHERE ledger_seq = 0", entry.seq);
         t.tx_->exec_params("INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES ($1, $2, $3, $4)",
                            entry.seq, entry.prev_hash, entry.hash, entry.event_count);
-        for (const auto& r : rows) {
+        for (const auto& [seq, r] : rows) {
           t.tx_->exec_params(
               "INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled) "
               "VALUES ($1, $2, $3, $4, $5, $6, false)",
-              r.seq, r.case_id, r.version, r.kind, r.subject, r.state);
+              seq, r->case_id, r->version, r->kind, r->subject, r->state);
         }
       }
     } sql(*this);

@@ -406,6 +406,11 @@ class SqliteTransaction final : public CheckedTransaction {
             s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, t.ledger_seq_,
                    ++t.ledger_pos_);
             s.run();
+            EventRecord written;
+            written.case_id = e.case_id;
+            written.seq = e.seq;
+            written.hash = e.hash;
+            t.written_.push_back(std::move(written));
           }
         }
       } sql(*this);
@@ -496,24 +501,16 @@ class SqliteTransaction final : public CheckedTransaction {
         s.bind(case_id);
         current = read_timers(s);
       }
-      const TimerDiff diff = diff_timers(current, timers);
-      if (diff.empty()) return;
-      for (const auto* t : diff.removed) {
-        Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ? AND kind = ? AND clock = ?");
-        del.bind(case_id, t->kind, t->clock);
-        del.run();
-      }
-      for (const auto* t : diff.moved) {
-        Stmt upd(*conn_, "UPDATE timers SET due = ? WHERE case_id = ? AND kind = ? AND clock = ?");
-        upd.bind(t->due, case_id, t->kind, t->clock);
-        upd.run();
-      }
-      for (const auto* t : diff.added) {
-        Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
-        ins.bind(case_id, t->kind, t->clock, t->due);
-        ins.run();
-      }
+      write_timer_diff(case_id, current, timers);
     });
+  }
+
+  void replace_known_timers(std::string_view case_id, const std::vector<TimerRecord>& stored,
+                            const std::vector<TimerRecord>& timers) override {
+    require_write("replace_timers");
+    check_timers(case_id, stored);
+    check_timers(case_id, timers);
+    guard("replace timers", [&] { write_timer_diff(case_id, stored, timers); });
   }
 
   std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
@@ -742,7 +739,7 @@ class SqliteTransaction final : public CheckedTransaction {
   void savepoint(std::string_view name) override {
     check_savepoint_name(name);
     guard("open a savepoint", [&] { savepoint_statement(*conn_, "SAVEPOINT", name); });
-    savepoints_.emplace_back(name);
+    savepoints_.push_back({std::string(name), written_.size()});
   }
 
   void rollback_to(std::string_view name) override {
@@ -758,6 +755,7 @@ class SqliteTransaction final : public CheckedTransaction {
     }
     // Every savepoint still open was opened before any failure (none can be opened after one), so this
     // rollback took back whatever a failed write had left.
+    if (open < savepoints_.size()) written_.resize(savepoints_[open].written);
     savepoints_.resize(open);
     failed_write_ = false;
   }
@@ -772,7 +770,7 @@ class SqliteTransaction final : public CheckedTransaction {
   /// The position of the innermost open savepoint called `name`; SQLite refuses the statement if none is.
   std::size_t innermost_savepoint(std::string_view name) const {
     for (std::size_t i = savepoints_.size(); i > 0; --i)
-      if (savepoints_[i - 1] == name) return i - 1;
+      if (savepoints_[i - 1].name == name) return i - 1;
     return savepoints_.size();
   }
 
@@ -799,6 +797,27 @@ class SqliteTransaction final : public CheckedTransaction {
   }
 
  private:
+  /// Writes the rows that turn the case's `stored` timers into `wanted`.
+  void write_timer_diff(std::string_view case_id, const std::vector<TimerRecord>& stored,
+                        const std::vector<TimerRecord>& wanted) {
+    const TimerDiff diff = diff_timers(stored, wanted);
+    for (const auto* t : diff.removed) {
+      Stmt del(*conn_, "DELETE FROM timers WHERE case_id = ? AND kind = ? AND clock = ?");
+      del.bind(case_id, t->kind, t->clock);
+      del.run();
+    }
+    for (const auto* t : diff.moved) {
+      Stmt upd(*conn_, "UPDATE timers SET due = ? WHERE case_id = ? AND kind = ? AND clock = ?");
+      upd.bind(t->due, case_id, t->kind, t->clock);
+      upd.run();
+    }
+    for (const auto* t : diff.added) {
+      Stmt ins(*conn_, "INSERT INTO timers (case_id, kind, clock, due) VALUES (?, ?, ?, ?)");
+      ins.bind(case_id, t->kind, t->clock, t->due);
+      ins.run();
+    }
+  }
+
   /// Runs one call's statements. If one fails in a write transaction, the statements before it (of this
   /// call or an earlier one) may have written part of a change: from then on the transaction refuses
   /// everything but a rollback to a savepoint opened before the failure, or its end, so a half-written
@@ -913,19 +932,9 @@ class SqliteTransaction final : public CheckedTransaction {
     struct Sql final : CommitSql {
       SqliteTransaction& t;
       explicit Sql(SqliteTransaction& tx) : t(tx) {}
-      std::vector<EventRecord> surviving_events() override {
-        Stmt s(*t.conn_, "SELECT case_id, seq, hash FROM events WHERE ledger_seq = ? ORDER BY ledger_pos");
-        s.bind(t.ledger_seq_);
-        std::vector<EventRecord> out;
-        while (s.step()) {
-          EventRecord e;
-          e.case_id = s.text(0);
-          e.seq = s.int64(1);
-          e.hash = s.text(2);
-          out.push_back(std::move(e));
-        }
-        return out;
-      }
+      // Kept as they were written instead of read back: nothing but append() writes events, and
+      // rollback_to() drops those its savepoint took back.
+      std::vector<EventRecord> surviving_events() override { return std::move(t.written_); }
       LedgerRecord lock_ledger() override {
         LedgerRecord head;
         Stmt s(*t.conn_, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
@@ -937,15 +946,15 @@ class SqliteTransaction final : public CheckedTransaction {
       }
       std::int64_t feed_head() override { return t.read_feed_bounds().head; }
       std::int64_t ledger_seq(std::int64_t) override { return t.ledger_seq_; }
-      void write_chain(const LedgerRecord& entry, const std::vector<FeedRecord>& rows) override {
+      void write_chain(const LedgerRecord& entry, const std::vector<FeedRow>& rows) override {
         Stmt ins(*t.conn_, "INSERT INTO ledger (seq, prev_hash, hash, event_count) VALUES (?, ?, ?, ?)");
         ins.bind(entry.seq, entry.prev_hash, entry.hash, entry.event_count);
         ins.run();
-        for (const auto& r : rows) {
+        for (const auto& [seq, r] : rows) {
           Stmt f(*t.conn_,
                  "INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled) "
                  "VALUES (?, ?, ?, ?, ?, ?, 0)");
-          f.bind(r.seq, r.case_id, r.version, r.kind, r.subject, r.state);
+          f.bind(seq, r->case_id, r->version, r->kind, r->subject, r->state);
           f.run();
         }
       }
@@ -971,7 +980,13 @@ class SqliteTransaction final : public CheckedTransaction {
   std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
   std::int64_t ledger_pos_ = 0;  // append order of the events within that entry
   PendingFeed pending_feed_;     // the feed facts of appended events, written at commit
-  std::vector<std::string> savepoints_;  // the open savepoints, outermost first
+  // The events written, in append order: case_id, seq and hash only (what the ledger and feed need).
+  std::vector<EventRecord> written_;
+  struct Savepoint {
+    std::string name;
+    std::size_t written;  // written_.size() when it opened: a rollback to it drops the events after
+  };
+  std::vector<Savepoint> savepoints_;  // the open savepoints, outermost first
   bool failed_write_ = false;  // a statement failed since the last rollback to a savepoint (see guard)
 };
 

@@ -168,6 +168,11 @@ class Transaction {
   // --- timers ---------------------------------------------------------------------------------------
   /// Replaces every pending timer of the case by `timers`.
   virtual void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) = 0;
+  /// The same, for a caller that holds the case's stored timers (read by timers() in this transaction, and
+  /// not written since): a backend may take the difference against `stored` instead of reading them again.
+  /// Both lists are checked as replace_timers checks `timers`. (Default: checks, then replace_timers.)
+  virtual void replace_known_timers(std::string_view case_id, const std::vector<TimerRecord>& stored,
+                                    const std::vector<TimerRecord>& timers);
   /// Pending timers of one case due at or before `now`, in due order.
   virtual std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) = 0;
   /// Claims up to `limit` pending timers of any case due at or before `now`, in due order (PostgreSQL:

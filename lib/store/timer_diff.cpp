@@ -53,4 +53,10 @@ TimerDiff diff_timers(const std::vector<TimerRecord>& stored, const std::vector<
   return d;
 }
 
+void Transaction::replace_known_timers(std::string_view case_id, const std::vector<TimerRecord>& stored,
+                                       const std::vector<TimerRecord>& timers) {
+  check_timers(case_id, stored);
+  replace_timers(case_id, timers);
+}
+
 }  // namespace permitflow::store

@@ -258,6 +258,42 @@ TEST_P(StoreTest, SavepointRollbackExcludesEventsFromLedger) {
   EXPECT_EQ(ledger[0].hash, ledger_hash("", {a[0].hash, c[0].hash, d[0].hash}));
 }
 
+// The ledger entry covers exactly the events still written at commit: a released inner savepoint's events
+// go when an outer one rolls back, and a rollback to a reused name goes back to the innermost.
+TEST_P(StoreTest, NestedSavepointRollbacksLeaveTheLedgerExactlyTheSurvivors) {
+  auto store = open();
+  std::vector<EventRecord> a = make_events(1), b = make_events(1), c = make_events(2), d = make_events(1),
+                           e = make_events(1);
+  {
+    auto tx = store->begin_write();
+    tx->append(make_case("A"), 0, a);
+    tx->savepoint("outer");
+    tx->append(make_case("B"), 0, b);
+    tx->savepoint("inner");
+    tx->append(make_case("C"), 0, c);
+    tx->release("inner");
+    tx->rollback_to("outer");  // B and C go
+    tx->savepoint("s");
+    tx->append(make_case("D"), 0, d);
+    tx->savepoint("s");
+    tx->append(make_case("E"), 0, e);
+    tx->rollback_to("s");  // the inner "s": E goes, D stays
+    tx->release("s");
+    tx->commit();
+  }
+  auto r = store->begin_read();
+  EXPECT_EQ(r->case_ids(), (std::vector<std::string>{"A", "D"}));
+  const auto ledger = r->ledger();
+  ASSERT_EQ(ledger.size(), 1u);
+  EXPECT_EQ(ledger[0].event_count, 2);
+  EXPECT_EQ(ledger[0].hash, ledger_hash("", {a[0].hash, d[0].hash}));
+  const auto feed = r->feed_index();
+  ASSERT_EQ(feed.size(), 2u);
+  EXPECT_EQ(feed[0].case_id, "A");
+  EXPECT_EQ(feed[1].case_id, "D");
+  EXPECT_EQ(feed[1].seq, 2);
+}
+
 TEST_P(StoreTest, TransactionWhoseEventsAllRolledBackAddsNoLedgerEntry) {
   auto store = open();
   {

@@ -159,6 +159,36 @@ TEST_P(StoreWriteDiffTest, OnlyChangedTimersAreWritten) {
   EXPECT_EQ(stored_timers("A").size(), 3u);
 }
 
+// replace_known_timers (the timers run_due read in the same transaction) writes what replace_timers would:
+// the difference only, and the same rows afterwards; stored rows of another case are refused as
+// replace_timers refuses them.
+TEST_P(StoreWriteDiffTest, KnownTimersWriteTheSameDifferenceAsReadOnes) {
+  create(make_case("A"));
+  create(make_case("B"));
+  replace("A", kTimers);
+  replace("B", {TimerRecord{"B", "acceptance_deemed", "acceptance_notice", 50}});
+  count_timer_writes();
+  const std::vector<TimerRecord> wanted{{"A", "deadline_warning", "decision", 100},
+                                        {"A", "deadline_overdue", "decision", 350},
+                                        {"A", "deadline_overdue", "decision_statutory", 400}};
+  {
+    auto tx = store_->begin_write();
+    const auto stored = tx->timers("A");
+    tx->replace_known_timers("A", stored, stored);  // unchanged: no row
+    EXPECT_EQ(code_of([&] { tx->replace_known_timers("A", stored_timers("B"), wanted); }),
+              ErrorCode::invalid_argument);
+    tx->replace_known_timers("A", stored, wanted);  // one moved, one removed, one added
+    tx->commit();
+  }
+  EXPECT_EQ(timer_writes(), 3);
+  EXPECT_EQ(stored_timers("A"),
+            (std::vector<TimerRecord>{{"A", "deadline_warning", "decision", 100},
+                                      {"A", "deadline_overdue", "decision", 350},
+                                      {"A", "deadline_overdue", "decision_statutory", 400}}));
+  EXPECT_EQ(stored_timers("B"),
+            (std::vector<TimerRecord>{{"B", "acceptance_deemed", "acceptance_notice", 50}}));
+}
+
 TEST_P(StoreWriteDiffTest, RefusedOrRolledBackReplacementChangesNothing) {
   create(make_case("A"));
   replace("A", kTimers);
