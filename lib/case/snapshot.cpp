@@ -88,11 +88,14 @@ void optional_field(Ar& ar, O& o) {
   }
 }
 
+// Saving must not write: Boost hands the saved object in by a non-const reference, and a permit case saves
+// the one shared empty complaint file (OutOfLine::empty()), which snapshot threads would otherwise all write
+// to.
 template <class Ar, class E>
 void enum_field(Ar& ar, E& e) {
   int v = static_cast<int>(e);
   ar& v;
-  e = static_cast<E>(v);
+  if constexpr (Ar::is_loading::value) e = static_cast<E>(v);
 }
 
 template <class Ar>
