@@ -1393,9 +1393,19 @@ void read(Reader& r, Closed& p) {
   });
 }
 
+// The index of the alternative T in EventPayload, at compile time.
+template <typename T, typename... A>
+constexpr std::size_t index_in(const std::variant<A...>*) {
+  constexpr bool same[] = {std::is_same_v<T, A>...};
+  for (std::size_t i = 0; i < sizeof...(A); ++i)
+    if (same[i]) return i;
+  return std::variant_npos;
+}
 template <typename T>
 constexpr std::size_t index_of() {
-  return EventPayload(std::in_place_type<T>).index();
+  constexpr std::size_t i = index_in<T>(static_cast<const EventPayload*>(nullptr));
+  static_assert(i != std::variant_npos);
+  return i;
 }
 
 }  // namespace
@@ -1479,11 +1489,21 @@ std::size_t payload_index(EventType type) noexcept {
   return std::variant_npos;  // not reached: every type is listed above
 }
 
+void throw_wrong_payload(EventType type) {
+  throw Error(ErrorCode::internal,
+              "the data of a '" + std::string(to_string(type)) + "' event has the shape of another type");
+}
+
+std::pair<std::string, std::string> warning_subject(const EventPayload& p) {
+  if (const auto* a = std::get_if<DeadlineAlert>(&p)) return {a->clock.text(), a->due};
+  if (const auto* s = std::get_if<SupplyReminder>(&p)) return {s->clock.text(), s->due.to_string()};
+  if (const auto* o = std::get_if<SuspensionOverrun>(&p)) return {o->clock.text(), ""};
+  if (const auto* v = std::get_if<Validity>(&p)) return {v->clock.text(), ""};
+  return {"", ""};
+}
+
 void append_payload_text(std::string& out, EventType type, const EventPayload& p) {
-  if (!payload_fits(type, p)) {
-    throw Error(ErrorCode::internal,
-                "the data of a '" + std::string(to_string(type)) + "' event has the shape of another type");
-  }
+  if (!payload_fits(type, p)) throw_wrong_payload(type);
   Writer w(out);
   w.begin_object();
   std::visit([&](const auto& shape) { write(w, shape); }, p);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -352,6 +353,19 @@ std::size_t payload_index(EventType type) noexcept;
 inline bool payload_fits(EventType type, const EventPayload& p) noexcept {
   return p.index() == payload_index(type);
 }
+
+[[noreturn]] void throw_wrong_payload(EventType type);
+
+/// `p` as the shape T; Error(internal) naming `type` when `p` holds another shape.
+template <typename T>
+const T& payload_as(EventType type, const EventPayload& p) {
+  if (const T* shape = std::get_if<T>(&p)) return *shape;
+  throw_wrong_payload(type);
+}
+
+/// The clock a supervision event names (TimerClock::text) and the due it is about ("" when it names none):
+/// what Case::warnings keys it by.
+std::pair<std::string, std::string> warning_subject(const EventPayload& p);
 
 /// The data of events of `type` as JSON text, byte for byte what nlohmann's dump() of the tree earlier
 /// versions built writes (keys sorted, its escaping and number forms): the text the log stores and hashes.
