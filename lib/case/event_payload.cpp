@@ -808,7 +808,9 @@ ChangedValue read_changed_value(Reader& r) {
 // A string the log may hold as null or lack: apply() reads both as "".
 std::string lenient_string(Reader& r) { return r.string_or_null().value_or(""); }
 
-void read(Reader&, Empty&) {}
+void read(Reader& r, Empty&) {
+  r.object([&](std::string_view) { r.skip(); });
+}
 
 void read(Reader& r, Submitted& p) {
   auto req =
