@@ -161,7 +161,8 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
       merge_materials(c, d.materials, &c.resubmitted_since_notice);
       if (d.facts) {
         nlohmann::json facts = c.facts.tree();
-        for (const auto& [k, v] : nlohmann::json::parse(*d.facts).items()) {
+        const nlohmann::json sent = nlohmann::json::parse(*d.facts);
+        for (const auto& [k, v] : sent.items()) {
           // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
           if (facts.contains(k) && facts[k] == v) continue;
           facts[k] = v;
