@@ -20,6 +20,7 @@
 #include "permitflow/error.hpp"
 #include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
+#include "store/rows.hpp"
 #include "store/timer_diff.hpp"
 #include "store/verify_sql.hpp"
 
@@ -130,15 +131,11 @@ SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq
 FROM events e JOIN cases c ON c.id = e.case_id;
 )sql";
 
-constexpr PostgresMigration kMigrations[] = {
+constexpr Migration kMigrations[] = {
     {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
     {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
     {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
 };
-
-constexpr const char* kCaseColumns =
-    "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
-    "document, snapshot, snapshot_version";
 
 // Serialises migrations of one schema across processes (the key is derived from the schema name).
 constexpr const char* kMigrationLock =
@@ -173,48 +170,43 @@ void require_text(std::string_view value, const char* field) {
   }
 }
 
-std::string bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+/// A row of a result, read as rows.hpp reads it.
+class Row {
+ public:
+  explicit Row(const pqxx::row& r) : r_(r) {}
+  std::string text(int i) const { return r_[i].as<std::string>(); }
+  std::string bytes(int i) const { return pqxx::binarystring(r_[i]).str(); }
+  std::int64_t int64(int i) const { return r_[i].as<std::int64_t>(); }
+  bool flag(int i) const { return r_[i].as<bool>(); }
 
-/// The rows of a `SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events`.
-std::vector<EventRecord> read_events(const pqxx::result& res) {
-  std::vector<EventRecord> out;
-  for (const auto& r : res) {
-    out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
-                              r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
-                              r[7].as<std::string>(), ""});
+ private:
+  const pqxx::row& r_;
+};
+
+/// A result as the cursor of rows.hpp: `rows::read_all(Rows(tx.exec(…)), rows::event)`.
+class Rows {
+ public:
+  explicit Rows(pqxx::result res) : res_(std::move(res)) {}
+  bool next() {
+    if (next_ >= res_.size()) return false;
+    row_ = res_[next_++];
+    return true;
   }
-  return out;
-}
+  Row row() const { return Row(row_); }
 
-CaseRecord read_case(const pqxx::row& r) {
-  CaseRecord c;
-  c.id = r[0].as<std::string>();
-  c.subject = r[1].as<std::string>();
-  c.definition_version = r[2].as<int>();
-  c.applicant_id = r[3].as<std::string>();
-  c.state = r[4].as<std::string>();
-  c.version = r[5].as<std::int64_t>();
-  c.light = r[6].as<std::string>();
-  c.due = r[7].as<std::string>();
-  c.awaiting_departments = r[8].as<std::string>();
-  c.document = bytes(r[9]);
-  c.snapshot = bytes(r[10]);
-  c.snapshot_version = r[11].as<std::int64_t>();
-  return c;
-}
+ private:
+  pqxx::result res_;
+  pqxx::result::size_type next_ = 0;
+  pqxx::row row_;
+};
 
-std::vector<TimerRecord> read_timers(const pqxx::result& res) {
-  std::vector<TimerRecord> out;
-  for (const auto& r : res) {
-    out.push_back(TimerRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                              r[3].as<std::int64_t>()});
-  }
-  return out;
+std::vector<TimerRecord> read_timers(pqxx::result res) {
+  return rows::read_all(Rows(std::move(res)), rows::timer);
 }
 
 }  // namespace
 
-std::span<const PostgresMigration> postgres_migrations() { return kMigrations; }
+std::span<const Migration> postgres_migrations() { return kMigrations; }
 
 int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
 
@@ -276,27 +268,25 @@ class PostgresTransaction final : public CheckedTransaction {
     return read("load a case", [&]() -> std::optional<CaseRecord> {
       // In a write transaction the case is locked until commit: no other process can apply a command to it
       // meanwhile (they wait, up to the lock timeout).
-      const auto res = tx_->exec_params(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = $1" +
-                                            (writable_ ? " FOR UPDATE" : ""),
+      const auto res = tx_->exec_params(std::string("SELECT ") + rows::kCaseColumns +
+                                            " FROM cases WHERE id = $1" + (writable_ ? " FOR UPDATE" : ""),
                                         std::string(id));
-      if (res.empty()) return std::nullopt;
-      return read_case(res[0]);
+      return rows::read_first(Rows(res), rows::case_record);
     });
   }
 
   std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
     return read("read events", [&] {
-      const auto res = tx_->exec_params(
-          "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
-          "WHERE case_id = $1 AND seq > $2 ORDER BY seq",
-          std::string(case_id), after_seq);
-      return read_events(res);
+      return rows::read_all(Rows(tx_->exec_params(rows::kEventsAfter, std::string(case_id), after_seq)),
+                            rows::event);
     });
   }
 
   std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
     return read("read events", [&] {
-      return read_events(tx_->exec_params(verify_sql::kEventsOfCases, std::string(first), std::string(last)));
+      return rows::read_all(
+          Rows(tx_->exec_params(verify_sql::kEventsOfCases, std::string(first), std::string(last))),
+          rows::event);
     });
   }
 
@@ -358,40 +348,17 @@ class PostgresTransaction final : public CheckedTransaction {
   std::vector<CaseRecord> query(const CaseFilter& filter) override {
     if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
     return read("query cases", [&] {
-      std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE true";
       std::vector<std::string> args;
-      auto add = [&](const std::string& value, const char* clause, std::string arg) {
-        if (value.empty()) return;
-        require_text(arg, "filter");
-        args.push_back(std::move(arg));
-        sql += clause;
-        sql += std::to_string(args.size());
-      };
-      add(filter.subject, " AND permit = $", filter.subject);
-      if (!filter.subject_in.empty()) {
-        sql += " AND permit IN (";
-        for (std::size_t k = 0; k < filter.subject_in.size(); ++k) {
-          require_text(filter.subject_in[k], "filter");
-          args.push_back(filter.subject_in[k]);
-          sql += (k ? ", $" : "$") + std::to_string(args.size());
-        }
-        sql += ")";
-      }
-      add(filter.state, " AND state = $", filter.state);
-      add(filter.light, " AND light = $", filter.light);
-      add(filter.applicant, " AND applicant_id = $", filter.applicant);
-      add(filter.awaiting_department, " AND 0 < strpos(awaiting_departments, $",
-          "," + filter.awaiting_department + ",");
-      if (!filter.awaiting_department.empty()) sql += ")";
-      add(filter.due_before, " AND due <> '' AND due < $", filter.due_before);
-      add(filter.due_after, " AND due <> '' AND due > $", filter.due_after);
-      add(filter.after, " AND id > $", filter.after);
-      args.push_back(std::to_string(filter.limit == 0 ? kNoLimit : std::int64_t{filter.limit}));
-      sql += " ORDER BY id LIMIT $" + std::to_string(args.size());
+      const std::string sql = case_query_sql(
+          filter, " FROM cases", [](int n) { return "$" + std::to_string(n); },
+          [](std::string_view column, const std::string& p) {
+            return "0 < strpos(" + std::string(column) + ", " + p + ")";
+          },
+          args);
+      for (const auto& a : args) require_text(a, "filter");
+      args.push_back(std::to_string(query_limit(filter)));
       const auto res = tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args));
-      std::vector<CaseRecord> out;
-      for (const auto& r : res) out.push_back(read_case(r));
-      return out;
+      return rows::read_all(Rows(res), rows::case_record);
     });
   }
 
@@ -399,9 +366,7 @@ class PostgresTransaction final : public CheckedTransaction {
     return read("list cases", [&] {
       const auto res = after ? tx_->exec_params(verify_sql::kCaseIdsAfter, *after, limit)
                              : tx_->exec_params(verify_sql::kFirstCaseIds, limit);
-      std::vector<std::string> out;
-      for (const auto& r : res) out.push_back(r[0].as<std::string>());
-      return out;
+      return rows::read_all(Rows(res), rows::first_text);
     });
   }
 
@@ -443,10 +408,7 @@ class PostgresTransaction final : public CheckedTransaction {
 
   std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
     return read("read due timers", [&] {
-      return read_timers(
-          tx_->exec_params("SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 AND due <= $2 "
-                           "ORDER BY due, kind, clock",
-                           std::string(case_id), now));
+      return read_timers(tx_->exec_params(rows::kDueTimersOfCase, std::string(case_id), now));
     });
   }
 
@@ -465,11 +427,8 @@ class PostgresTransaction final : public CheckedTransaction {
   }
 
   std::vector<TimerRecord> timers(std::string_view case_id) override {
-    return read("read timers", [&] {
-      return read_timers(tx_->exec_params(
-          "SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 ORDER BY due, kind, clock",
-          std::string(case_id)));
-    });
+    return read("read timers",
+                [&] { return read_timers(tx_->exec_params(rows::kTimersOfCase, std::string(case_id))); });
   }
 
   // --- commands and counters -------------------------------------------------------------------------------
@@ -545,38 +504,22 @@ class PostgresTransaction final : public CheckedTransaction {
   }
 
   std::vector<StoredDocument> documents() override {
-    return read("read documents", [&] {
-      std::vector<StoredDocument> out;
-      for (const auto& r : tx_->exec(
-               "SELECT kind, name, version, hash, content FROM documents ORDER BY kind, name, version")) {
-        out.push_back(StoredDocument{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::int64_t>(),
-                                     r[3].as<std::string>(), r[4].as<std::string>()});
-      }
-      return out;
-    });
+    return read("read documents",
+                [&] { return rows::read_all(Rows(tx_->exec(rows::kDocuments)), rows::document); });
   }
 
   // --- verification ----------------------------------------------------------------------------------------
 
   std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
     return read("read the ledger", [&] {
-      std::vector<LedgerRecord> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kLedgerPage, after, limit)) {
-        out.push_back(LedgerRecord{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                                   r[3].as<std::int64_t>()});
-      }
-      return out;
+      return rows::read_all(Rows(tx_->exec_params(verify_sql::kLedgerPage, after, limit)), rows::ledger);
     });
   }
 
   std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
     return read("read the ledger's events", [&] {
-      std::vector<FiledEvent> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kFiledEvents, after, up_to)) {
-        out.push_back(FiledEvent{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                                 r[3].as<std::int64_t>(), r[4].as<bool>()});
-      }
-      return out;
+      return rows::read_all(Rows(tx_->exec_params(verify_sql::kFiledEvents, after, up_to)),
+                            rows::filed_event);
     });
   }
 
@@ -593,17 +536,8 @@ class PostgresTransaction final : public CheckedTransaction {
       }
       args.push_back(std::to_string(q.limit));
       const std::string sql = feed_sql(q, [](int n) { return "$" + std::to_string(n); });
-      std::vector<FeedRecord> out;
-      for (const auto& r : tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))) {
-        FeedRecord f{
-            r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-            r[4].as<std::int64_t>(), r[5].as<std::string>(), r[6].as<bool>(),        {}};
-        f.event = EventRecord{f.case_id,   f.version,    r[7].as<std::string>(),  r[8].as<std::string>(),
-                              bytes(r[9]), bytes(r[10]), r[11].as<std::string>(), r[12].as<std::string>(),
-                              f.state};
-        out.push_back(std::move(f));
-      }
-      return out;
+      return rows::read_all(Rows(tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))),
+                            rows::feed_record);
     });
   }
 
@@ -612,13 +546,8 @@ class PostgresTransaction final : public CheckedTransaction {
   }
 
   std::vector<FeedConsumer> feed_consumers() override {
-    return read("read the feed's consumers", [&] {
-      std::vector<FeedConsumer> out;
-      for (const auto& r : tx_->exec("SELECT name, cursor FROM feed_consumers ORDER BY name")) {
-        out.push_back(FeedConsumer{r[0].as<std::string>(), r[1].as<std::int64_t>()});
-      }
-      return out;
-    });
+    return read("read the feed's consumers",
+                [&] { return rows::read_all(Rows(tx_->exec(rows::kFeedConsumers)), rows::consumer); });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -643,12 +572,10 @@ class PostgresTransaction final : public CheckedTransaction {
   std::vector<std::string> cases_without_feed_states() override {
     if (store_.schema_ < kFeedSchema) return {};
     return read("read the feed", [&] {
-      std::vector<std::string> out;
-      for (const auto& r :
-           tx_->exec("SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")) {
-        out.push_back(r[0].as<std::string>());
-      }
-      return out;
+      return rows::read_all(
+          Rows(tx_->exec(
+              "SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")),
+          rows::first_text);
     });
   }
 
@@ -664,15 +591,8 @@ class PostgresTransaction final : public CheckedTransaction {
 
   std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
     return read("read the feed's index", [&] {
-      std::vector<FeedRecord> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kFeedIndexPage, after, limit)) {
-        FeedRecord f;
-        f.seq = r[0].as<std::int64_t>();
-        f.case_id = r[1].as<std::string>();
-        f.version = r[2].as<std::int64_t>();
-        out.push_back(std::move(f));
-      }
-      return out;
+      return rows::read_all(Rows(tx_->exec_params(verify_sql::kFeedIndexPage, after, limit)),
+                            rows::feed_index);
     });
   }
 
@@ -865,7 +785,7 @@ class PostgresTransaction final : public CheckedTransaction {
     // $13 is keep_stored_snapshot: an existing row keeps its snapshot; a new row gets $11 and $12, bound
     // empty and 0 below in that case.
     static const std::string kUpsert =
-        std::string("INSERT INTO cases (") + kCaseColumns +
+        std::string("INSERT INTO cases (") + rows::kCaseColumns +
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET "
         "permit = $2, definition_version = $3, applicant_id = $4, state = $5, version = $6, light = $7, "
         "due = $8, awaiting_departments = $9, document = $10, "
@@ -891,26 +811,15 @@ class PostgresTransaction final : public CheckedTransaction {
       PostgresTransaction& t;
       explicit Sql(PostgresTransaction& tx) : t(tx) {}
       std::vector<EventRecord> surviving_events() override {
-        std::vector<EventRecord> out;
-        for (const auto& r :
-             t.tx_->exec("SELECT case_id, seq, hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")) {
-          EventRecord e;
-          e.case_id = r[0].as<std::string>();
-          e.seq = r[1].as<std::int64_t>();
-          e.hash = r[2].as<std::string>();
-          out.push_back(std::move(e));
-        }
-        return out;
+        return rows::read_all(
+            Rows(t.tx_->exec(
+                "SELECT case_id, seq, hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")),
+            rows::event_key);
       }
       LedgerRecord lock_ledger() override {
         t.tx_->exec("LOCK TABLE ledger IN EXCLUSIVE MODE");
-        LedgerRecord head;
-        const auto res = t.tx_->exec("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
-        if (!res.empty()) {
-          head.seq = res[0][0].as<std::int64_t>();
-          head.hash = res[0][1].as<std::string>();
-        }
-        return head;
+        return rows::read_first(Rows(t.tx_->exec(rows::kLedgerHead)), rows::ledger_head)
+            .value_or(LedgerRecord{});
       }
       std::int64_t feed_head() override { return t.read_feed_bounds().head; }
       std::int64_t ledger_seq(std::int64_t next) override { return next; }
@@ -930,14 +839,7 @@ class PostgresTransaction final : public CheckedTransaction {
   }
 
   FeedBounds read_feed_bounds() {
-    // Both are index lookups: this runs at every commit that appends events and at every feed read.
-    const auto res = tx_->exec("SELECT m.pruned, coalesce((SELECT max(seq) FROM feed), 0) FROM feed_mark m");
-    FeedBounds b;
-    if (!res.empty()) {
-      b.pruned = res[0][0].as<std::int64_t>();
-      b.head = std::max(b.pruned, res[0][1].as<std::int64_t>());
-    }
-    return b;
+    return rows::read_first(Rows(tx_->exec(rows::kFeedBounds)), rows::feed_bounds).value_or(FeedBounds{});
   }
 
   PostgresStore& store_;
@@ -962,10 +864,9 @@ PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
                 "pool_size must be 1 to 256 connections, not " + std::to_string(config.pool_size) + ".",
                 "/pool_size");
   }
-  if (config.busy_timeout_ms < 0) {
-    throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must not be negative.", "/busy_timeout_ms");
-  }
+  check_busy_timeout(config);
   const int target = migrate_to < 0 ? postgres_latest_schema_version() : migrate_to;
+  const std::string named = "The PostgreSQL database '" + display_ + "'";
   auto c = acquire();
   try {
     for (const auto& m : kMigrations) {
@@ -975,31 +876,18 @@ PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
       pqxx::work w(c->conn);
       w.exec(kMigrationLock);
       const int current = read_schema_version(w);
-      if (current > postgres_latest_schema_version()) {
-        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
-                                            std::to_string(current) +
-                                            ", newer than this build of permitflow (" +
-                                            std::to_string(postgres_latest_schema_version()) + ").");
-      }
+      refuse_newer_schema(named, current, postgres_latest_schema_version());
       if (current >= m.version) continue;  // w's destructor rolls back: nothing to do
-      w.exec(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT "
-          "NOT NULL)");
+      w.exec(kSchemaVersionTable);
       w.exec(m.sql);
-      w.exec_params("INSERT INTO schema_version (version, description) VALUES ($1, $2)", m.version,
-                    std::string(m.description));
+      w.exec_params(kRecordMigration, m.version, std::string(m.description));
       w.commit();
     }
     {
       // Still refuse a newer schema when no migration step ran the check.
       pqxx::read_transaction r(c->conn);
-      const int current = read_schema_version(r);
-      schema_ = current;
-      if (current > postgres_latest_schema_version()) {
-        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
-                                            std::to_string(current) +
-                                            ", newer than this build of permitflow.");
-      }
+      schema_ = read_schema_version(r);
+      refuse_newer_schema(named, schema_, postgres_latest_schema_version());
     }
   } catch (const Error&) {
     release(std::move(c));
