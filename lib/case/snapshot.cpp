@@ -8,7 +8,6 @@
 #include <boost/archive/text_iarchive.hpp>
 #include <boost/archive/text_oarchive.hpp>
 #include <boost/serialization/map.hpp>
-#include <boost/serialization/split_free.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
@@ -27,36 +26,25 @@ namespace boost::serialization {
 
 using namespace permitflow;
 
-template <class Ar>
-void save(Ar& ar, const Date& d, unsigned) {
-  const std::int32_t days = d.days();
-  ar& days;
-}
-template <class Ar>
-void load(Ar& ar, Date& d, unsigned) {
-  std::int32_t days = 0;
-  ar& days;
-  d = Date::from_days(days);
-}
-template <class Ar>
-void serialize(Ar& ar, Date& d, unsigned v) {
-  split_free(ar, d, v);
+// A value stored as one integer `Int`: `to` gives it, `from` makes the value again. Saving reads only (see
+// enum_field).
+template <class Int, class Ar, class T, class To, class From>
+void integer_field(Ar& ar, T& value, To to, From from) {
+  Int n = 0;
+  if constexpr (Ar::is_saving::value) n = to(value);
+  ar& n;
+  if constexpr (Ar::is_loading::value) value = from(n);
 }
 
 template <class Ar>
-void save(Ar& ar, const Instant& t, unsigned) {
-  const std::int64_t s = t.epoch_seconds();
-  ar& s;
+void serialize(Ar& ar, Date& d, unsigned) {
+  integer_field<std::int32_t>(
+      ar, d, [](const Date& x) { return x.days(); }, &Date::from_days);
 }
 template <class Ar>
-void load(Ar& ar, Instant& t, unsigned) {
-  std::int64_t s = 0;
-  ar& s;
-  t = Instant::from_epoch_seconds(s);
-}
-template <class Ar>
-void serialize(Ar& ar, Instant& t, unsigned v) {
-  split_free(ar, t, v);
+void serialize(Ar& ar, Instant& t, unsigned) {
+  integer_field<std::int64_t>(
+      ar, t, [](const Instant& x) { return x.epoch_seconds(); }, &Instant::from_epoch_seconds);
 }
 
 // `O` is std::optional<T> or HeapOptional<T> (the same archive for both: a case's rare parts moved out of
@@ -93,9 +81,25 @@ void optional_field(Ar& ar, O& o) {
 // to.
 template <class Ar, class E>
 void enum_field(Ar& ar, E& e) {
-  int v = static_cast<int>(e);
-  ar& v;
-  if constexpr (Ar::is_loading::value) e = static_cast<E>(v);
+  integer_field<int>(
+      ar, e, [](E x) { return static_cast<int>(x); }, [](int v) { return static_cast<E>(v); });
+}
+
+// An OutOfLine part is always written (a default T where none is held, as when it was held inline); one that
+// loads as the default T is held as none, which it equals.
+template <class Ar, class T>
+void out_of_line_field(Ar& ar, OutOfLine<T>& o) {
+  if constexpr (Ar::is_saving::value) {
+    ar&* o;
+  } else {
+    T value;
+    ar& value;
+    if (value == T{}) {
+      o.reset();
+    } else {
+      o = std::move(value);
+    }
+  }
 }
 
 template <class Ar>
@@ -248,17 +252,7 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   if (version >=
       2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
     enum_field(ar, c.kind);
-    if constexpr (Ar::is_saving::value) {
-      ar&* c.complaint;  // a permit case writes the empty file, as when it was held inline
-    } else {
-      ComplaintFile f;
-      ar& f;
-      if (c.kind == Kind::complaint) {
-        c.complaint = std::move(f);
-      } else {
-        c.complaint.reset();
-      }
-    }
+    out_of_line_field(ar, c.complaint);  // a permit case's is the empty file
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
     optional_field(ar, c.tolerance);
