@@ -2,6 +2,8 @@
 // added later is read only when the archive's version has it, so older snapshots keep loading. Dates are
 // stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
 #include <algorithm>
+#include <optional>
+#include <type_traits>
 
 #include "case/snapshot.hpp"
 
@@ -48,31 +50,19 @@ void serialize(Ar& ar, Instant& t, unsigned) {
 }
 
 // `O` is std::optional<T> or HeapOptional<T> (the same archive for both: a case's rare parts moved out of
-// line without changing the format).
+// line without changing the format): a flag, then the value when there is one.
 template <class Ar, class O>
-void save_optional(Ar& ar, const O& o) {
-  const bool has = o.has_value();
+void optional_field(Ar& ar, O& o) {
+  bool has = o.has_value();
   ar& has;
-  if (has) ar&* o;
-}
-template <class Ar, class O>
-void load_optional(Ar& ar, O& o) {
-  bool has = false;
-  ar& has;
-  if (has) {
+  if constexpr (Ar::is_saving::value) {
+    if (has) ar&* o;
+  } else if (has) {
     typename O::value_type value{};
     ar& value;
     o = std::move(value);
   } else {
     o.reset();
-  }
-}
-template <class Ar, class O>
-void optional_field(Ar& ar, O& o) {
-  if constexpr (Ar::is_saving::value) {
-    save_optional(ar, o);
-  } else {
-    load_optional(ar, o);
   }
 }
 
@@ -102,89 +92,99 @@ void out_of_line_field(Ar& ar, OutOfLine<T>& o) {
   }
 }
 
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_optional<HeapOptional<T>> : std::true_type {};
+
+// Members in order, each encoded by its type: an enum as its ordinal, an optional as a flag and the value,
+// anything else as Boost writes it.
+template <class Ar, class... T>
+void fields(Ar& ar, T&... members) {
+  const auto one = [&ar](auto& m) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (std::is_enum_v<M>) {
+      enum_field(ar, m);
+    } else if constexpr (is_optional<M>::value) {
+      optional_field(ar, m);
+    } else {
+      ar& m;
+    }
+  };
+  (one(members), ...);
+}
+
 template <class Ar>
 void serialize(Ar& ar, Actor& a, unsigned) {
-  ar& a.id;
-  enum_field(ar, a.role);
-  ar& a.department;
+  fields(ar, a.id, a.role, a.department);
 }
 template <class Ar>
 void serialize(Ar& ar, Applicant& a, unsigned) {
-  ar& a.id& a.name;
+  fields(ar, a.id, a.name);
 }
 template <class Ar>
 void serialize(Ar& ar, SubmittedMaterial& m, unsigned) {
-  ar& m.id& m.format;
-  optional_field(ar, m.expires_on);
-  ar& m.sha256& m.received_on;
+  fields(ar, m.id, m.format, m.expires_on, m.sha256, m.received_on);
 }
 template <class Ar>
 void serialize(Ar& ar, Deficiency& d, unsigned) {
-  ar& d.material;
-  enum_field(ar, d.problem);
-  ar& d.note;
+  fields(ar, d.material, d.problem, d.note);
 }
 template <class Ar>
 void serialize(Ar& ar, NoticeRecord& n, unsigned) {
-  ar& n.issued_on& n.items;
+  fields(ar, n.issued_on, n.items);
 }
 template <class Ar>
 void serialize(Ar& ar, Opinion& o, unsigned) {
-  ar& o.approve& o.comment& o.actor& o.on;
+  fields(ar, o.approve, o.comment, o.actor, o.on);
 }
 template <class Ar>
 void serialize(Ar& ar, Inspection& i, unsigned) {
-  ar& i.inspectors& i.findings& i.actor& i.on;
+  fields(ar, i.inspectors, i.findings, i.actor, i.on);
 }
 template <class Ar>
 void serialize(Ar& ar, Suspension& s, unsigned version) {
-  ar& s.reason& s.from;
-  optional_field(ar, s.to);
-  ar& s.expected_working_days& s.notice;
+  fields(ar, s.reason, s.from, s.to, s.expected_working_days, s.notice);
   if (version >= 1) ar& s.closed_by_end;
 }
 template <class Ar>
 void serialize(Ar& ar, Decision& d, unsigned) {
-  ar& d.approved& d.reasons& d.actor& d.on;
+  fields(ar, d.approved, d.reasons, d.actor, d.on);
 }
 template <class Ar>
 void serialize(Ar& ar, Certificate& c, unsigned) {
-  ar& c.number& c.valid_from;
-  optional_field(ar, c.valid_until);
-  ar& c.issued_on;
+  fields(ar, c.number, c.valid_from, c.valid_until, c.issued_on);
 }
 template <class Ar>
 void serialize(Ar& ar, SignedCommitment& s, unsigned) {
-  ar& s.signed_by& s.signed_at& s.text_sha256;
+  fields(ar, s.signed_by, s.signed_at, s.text_sha256);
 }
 template <class Ar>
 void serialize(Ar& ar, Tolerance& t, unsigned) {
-  ar& t.items& t.supply_by& t.pending& t.outstanding& t.commitment;
-  optional_field(ar, t.supplied_on);
+  fields(ar, t.items, t.supply_by, t.pending, t.outstanding, t.commitment, t.supplied_on);
 }
 template <class Ar>
 void serialize(Ar& ar, Commitment& c, unsigned) {
-  ar& c.items& c.signature;
+  fields(ar, c.items, c.signature);
 }
 template <class Ar>
 void serialize(Ar& ar, Verification& v, unsigned) {
-  ar& v.result& v.method& v.note& v.actor& v.on;
+  fields(ar, v.result, v.method, v.note, v.actor, v.on);
 }
 template <class Ar>
 void serialize(Ar& ar, ClockView& v, unsigned) {
-  ar& v.present& v.due;
-  enum_field(ar, v.light);
-  ar& v.provisional& v.statutory_due;
-  enum_field(ar, v.statutory_light);
+  fields(ar, v.present, v.due, v.light, v.provisional, v.statutory_due, v.statutory_light);
 }
 template <class Ar>
 void serialize(Ar& ar, Deadlines& d, unsigned) {
-  ar& d.acceptance_notice& d.correction& d.decision& d.issuance;
+  fields(ar, d.acceptance_notice, d.correction, d.decision, d.issuance);
 }
 
 template <class Ar>
 void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
-  ar& f.source& f.description& f.location& f.unit& f.returned_by;
+  fields(ar, f.source, f.description, f.location, f.unit, f.returned_by);
   if (version >= 2) {
     ar& f.units_held;
   } else if constexpr (Ar::is_loading::value) {
@@ -194,37 +194,22 @@ void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
     if (!f.unit.empty() && std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
       f.units_held.push_back(f.unit);
   }
-  optional_field(ar, f.registered_at);
-  optional_field(ar, f.dispatched_at);
-  ar& f.clock_start;
-  optional_field(ar, f.due);
-  ar& f.limit_working_days& f.limit_working_hours& f.extended_working_days;
-  optional_field(ar, f.replied_at);
-  ar& f.reply& f.failed_checks;
-  optional_field(ar, f.escalated_at);
-  ar& f.escalation_reason& f.deputy;
-  optional_field(ar, f.closed_at);
-  ar& f.ratings& f.rating_comment& f.reopened;
-  enum_field(ar, f.light);
-  optional_field(ar, f.review_due);
-  enum_field(ar, f.review_light);
+  fields(ar, f.registered_at, f.dispatched_at, f.clock_start, f.due, f.limit_working_days,
+         f.limit_working_hours, f.extended_working_days, f.replied_at, f.reply, f.failed_checks,
+         f.escalated_at, f.escalation_reason, f.deputy, f.closed_at, f.ratings, f.rating_comment, f.reopened,
+         f.light, f.review_due, f.review_light);
 }
 
 template <class Ar>
 void serialize(Ar& ar, Case& c, unsigned version) {
-  ar& c.id& c.subject& c.definition_version& c.calendar_version;
-  enum_field(ar, c.state);
-  ar& c.version& c.last_event_at& c.applicant;
+  fields(ar, c.id, c.subject, c.definition_version, c.calendar_version, c.state, c.version, c.last_event_at,
+         c.applicant);
   std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)
   if constexpr (Ar::is_saving::value) facts = c.facts.text();
   ar& facts;
   if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);  // its form checked
-  ar& c.materials;
-  optional_field(ar, c.renewal_of);
-  optional_field(ar, c.renewal_expiry);
-  ar& c.filed_at& c.received_on& c.last_submission_on;
-  optional_field(ar, c.accepted_on);
-  ar& c.deemed_accepted& c.notices& c.resubmitted_since_notice;
+  fields(ar, c.materials, c.renewal_of, c.renewal_expiry, c.filed_at, c.received_on, c.last_submission_on,
+         c.accepted_on, c.deemed_accepted, c.notices, c.resubmitted_since_notice);
   // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.
   std::vector<std::string> depts;
   std::vector<std::uint8_t> has;
@@ -243,22 +228,15 @@ void serialize(Ar& ar, Case& c, unsigned version) {
       c.opinions[depts[i]] = has[i] ? std::optional<Opinion>(opinions[i]) : std::nullopt;
     }
   }
-  ar& c.inspections& c.suspensions& c.extended_working_days;
-  optional_field(ar, c.decision);
-  optional_field(ar, c.certificate);
-  optional_field(ar, c.completion_reported_on);
-  optional_field(ar, c.ended_on);
-  ar& c.end_reason& c.flags& c.warnings& c.deadlines;
+  fields(ar, c.inspections, c.suspensions, c.extended_working_days, c.decision, c.certificate,
+         c.completion_reported_on, c.ended_on, c.end_reason, c.flags, c.warnings, c.deadlines);
   if (version >=
       2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
-    enum_field(ar, c.kind);
+    fields(ar, c.kind);
     out_of_line_field(ar, c.complaint);  // a permit case's is the empty file
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
-    optional_field(ar, c.tolerance);
-    optional_field(ar, c.commitment);
-    optional_field(ar, c.verification);
-    ar& c.credit_flagged& c.deadlines.verification;
+    fields(ar, c.tolerance, c.commitment, c.verification, c.credit_flagged, c.deadlines.verification);
   }
 }
 

@@ -673,27 +673,20 @@ ValidityRule parse_validity(const Field& n, const std::vector<FactSpec>& facts) 
     v.months = count(n.child("months"), 1);
     ++forms;
   }
-  if (n.has("term_fact")) {
-    const Field f = n.child("term_fact");
-    v.term_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.term_fact);
-    if (spec == nullptr || spec->type != FactType::integer)
-      f.fail("'" + *v.term_fact + "' is not an integer fact");
-    ++forms;
-  }
-  if (n.has("until_fact")) {
-    const Field f = n.child("until_fact");
-    v.until_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.until_fact);
-    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
-    ++forms;
-  }
-  if (n.has("from_fact")) {
-    const Field f = n.child("from_fact");
-    v.from_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.from_fact);
-    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.from_fact + "' is not a date fact");
-  }
+  // The member `key`, when present, names a fact the definition declares with `type` ("an integer": `what`).
+  const auto typed_fact = [&](std::string_view key, FactType type,
+                              const char* what) -> std::optional<std::string> {
+    if (!n.has(key)) return std::nullopt;
+    const Field f = n.child(key);
+    std::string name = f.str();
+    const FactSpec* spec = find_fact(facts, name);
+    if (spec == nullptr || spec->type != type) f.fail("'" + name + "' is not " + what + " fact");
+    return name;
+  };
+  v.term_fact = typed_fact("term_fact", FactType::integer, "an integer");
+  v.until_fact = typed_fact("until_fact", FactType::date, "a date");
+  v.from_fact = typed_fact("from_fact", FactType::date, "a date");
+  forms += (v.term_fact ? 1 : 0) + (v.until_fact ? 1 : 0);
   if (n.has("max_months")) v.max_months = count(n.child("max_months"), 1);
   v.hold_to_facts = optional_bool(n, "hold_to_facts", false);
   if (n.has("note")) v.note = n.child("note").str();
@@ -745,35 +738,25 @@ RenewalRule parse_renewal(const Field& n) {
   return r;
 }
 
+// a (kind) b, for numbers and for dates (YYYY-MM-DD orders like the calendar).
+template <class T>
+bool in_order(const T& a, const T& b, Condition::Kind kind) {
+  switch (kind) {
+    case Condition::Kind::at_least:
+      return a >= b;
+    case Condition::Kind::greater_than:
+      return a > b;
+    case Condition::Kind::at_most:
+      return a <= b;
+    default:
+      return false;
+  }
+}
+
 bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) {
-  if (fact.is_number() && value.is_number()) {
-    const double a = fact.get<double>();
-    const double b = value.get<double>();
-    switch (kind) {
-      case Condition::Kind::at_least:
-        return a >= b;
-      case Condition::Kind::greater_than:
-        return a > b;
-      case Condition::Kind::at_most:
-        return a <= b;
-      default:
-        return false;
-    }
-  }
-  if (fact.is_string() && value.is_string()) {  // dates: YYYY-MM-DD orders like the calendar
-    const auto& a = fact.get_ref<const std::string&>();
-    const auto& b = value.get_ref<const std::string&>();
-    switch (kind) {
-      case Condition::Kind::at_least:
-        return a >= b;
-      case Condition::Kind::greater_than:
-        return a > b;
-      case Condition::Kind::at_most:
-        return a <= b;
-      default:
-        return false;
-    }
-  }
+  if (fact.is_number() && value.is_number()) return in_order(fact.get<double>(), value.get<double>(), kind);
+  if (fact.is_string() && value.is_string())
+    return in_order(fact.get_ref<const std::string&>(), value.get_ref<const std::string&>(), kind);
   return false;
 }
 
