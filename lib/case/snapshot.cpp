@@ -3,6 +3,7 @@
 // stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
 #include <algorithm>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 
 #include "case/snapshot.hpp"
@@ -116,70 +117,65 @@ void fields(Ar& ar, T&... members) {
   (one(members), ...);
 }
 
-template <class Ar>
-void serialize(Ar& ar, Actor& a, unsigned) {
-  fields(ar, a.id, a.role, a.department);
+// The members of each unversioned class, in archive order: one serialize below writes them all.
+template <class T>
+inline constexpr std::tuple<> kMembers{};
+template <>
+inline constexpr auto kMembers<Actor> = std::tuple{&Actor::id, &Actor::role, &Actor::department};
+template <>
+inline constexpr auto kMembers<Applicant> = std::tuple{&Applicant::id, &Applicant::name};
+template <>
+inline constexpr auto kMembers<SubmittedMaterial> =
+    std::tuple{&SubmittedMaterial::id, &SubmittedMaterial::format, &SubmittedMaterial::expires_on,
+               &SubmittedMaterial::sha256, &SubmittedMaterial::received_on};
+template <>
+inline constexpr auto kMembers<Deficiency> =
+    std::tuple{&Deficiency::material, &Deficiency::problem, &Deficiency::note};
+template <>
+inline constexpr auto kMembers<NoticeRecord> = std::tuple{&NoticeRecord::issued_on, &NoticeRecord::items};
+template <>
+inline constexpr auto kMembers<Opinion> =
+    std::tuple{&Opinion::approve, &Opinion::comment, &Opinion::actor, &Opinion::on};
+template <>
+inline constexpr auto kMembers<Inspection> =
+    std::tuple{&Inspection::inspectors, &Inspection::findings, &Inspection::actor, &Inspection::on};
+template <>
+inline constexpr auto kMembers<Decision> =
+    std::tuple{&Decision::approved, &Decision::reasons, &Decision::actor, &Decision::on};
+template <>
+inline constexpr auto kMembers<Certificate> = std::tuple{&Certificate::number, &Certificate::valid_from,
+                                                         &Certificate::valid_until, &Certificate::issued_on};
+template <>
+inline constexpr auto kMembers<SignedCommitment> =
+    std::tuple{&SignedCommitment::signed_by, &SignedCommitment::signed_at, &SignedCommitment::text_sha256};
+template <>
+inline constexpr auto kMembers<Tolerance> =
+    std::tuple{&Tolerance::items,       &Tolerance::supply_by,  &Tolerance::pending,
+               &Tolerance::outstanding, &Tolerance::commitment, &Tolerance::supplied_on};
+template <>
+inline constexpr auto kMembers<Commitment> = std::tuple{&Commitment::items, &Commitment::signature};
+template <>
+inline constexpr auto kMembers<Verification> =
+    std::tuple{&Verification::result, &Verification::method, &Verification::note, &Verification::actor,
+               &Verification::on};
+template <>
+inline constexpr auto kMembers<ClockView> =
+    std::tuple{&ClockView::present,     &ClockView::due,           &ClockView::light,
+               &ClockView::provisional, &ClockView::statutory_due, &ClockView::statutory_light};
+template <>
+inline constexpr auto kMembers<Deadlines> = std::tuple{&Deadlines::acceptance_notice, &Deadlines::correction,
+                                                       &Deadlines::decision, &Deadlines::issuance};
+
+template <class Ar, class T>
+requires(std::tuple_size_v<std::remove_cvref_t<decltype(kMembers<T>)>> > 0) void serialize(Ar& ar, T& value,
+                                                                                           unsigned) {
+  std::apply([&](auto... member) { fields(ar, (value.*member)...); }, kMembers<T>);
 }
-template <class Ar>
-void serialize(Ar& ar, Applicant& a, unsigned) {
-  fields(ar, a.id, a.name);
-}
-template <class Ar>
-void serialize(Ar& ar, SubmittedMaterial& m, unsigned) {
-  fields(ar, m.id, m.format, m.expires_on, m.sha256, m.received_on);
-}
-template <class Ar>
-void serialize(Ar& ar, Deficiency& d, unsigned) {
-  fields(ar, d.material, d.problem, d.note);
-}
-template <class Ar>
-void serialize(Ar& ar, NoticeRecord& n, unsigned) {
-  fields(ar, n.issued_on, n.items);
-}
-template <class Ar>
-void serialize(Ar& ar, Opinion& o, unsigned) {
-  fields(ar, o.approve, o.comment, o.actor, o.on);
-}
-template <class Ar>
-void serialize(Ar& ar, Inspection& i, unsigned) {
-  fields(ar, i.inspectors, i.findings, i.actor, i.on);
-}
+
 template <class Ar>
 void serialize(Ar& ar, Suspension& s, unsigned version) {
   fields(ar, s.reason, s.from, s.to, s.expected_working_days, s.notice);
   if (version >= 1) ar& s.closed_by_end;
-}
-template <class Ar>
-void serialize(Ar& ar, Decision& d, unsigned) {
-  fields(ar, d.approved, d.reasons, d.actor, d.on);
-}
-template <class Ar>
-void serialize(Ar& ar, Certificate& c, unsigned) {
-  fields(ar, c.number, c.valid_from, c.valid_until, c.issued_on);
-}
-template <class Ar>
-void serialize(Ar& ar, SignedCommitment& s, unsigned) {
-  fields(ar, s.signed_by, s.signed_at, s.text_sha256);
-}
-template <class Ar>
-void serialize(Ar& ar, Tolerance& t, unsigned) {
-  fields(ar, t.items, t.supply_by, t.pending, t.outstanding, t.commitment, t.supplied_on);
-}
-template <class Ar>
-void serialize(Ar& ar, Commitment& c, unsigned) {
-  fields(ar, c.items, c.signature);
-}
-template <class Ar>
-void serialize(Ar& ar, Verification& v, unsigned) {
-  fields(ar, v.result, v.method, v.note, v.actor, v.on);
-}
-template <class Ar>
-void serialize(Ar& ar, ClockView& v, unsigned) {
-  fields(ar, v.present, v.due, v.light, v.provisional, v.statutory_due, v.statutory_light);
-}
-template <class Ar>
-void serialize(Ar& ar, Deadlines& d, unsigned) {
-  fields(ar, d.acceptance_notice, d.correction, d.decision, d.issuance);
 }
 
 template <class Ar>

@@ -233,9 +233,11 @@ int read_schema_version(pqxx::transaction_base& tx) {
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class PostgresTransaction final : public CheckedTransaction {
+class PostgresTransaction final : public SharedReads<PostgresTransaction> {
+  friend class SharedReads<PostgresTransaction>;
+
  public:
-  PostgresTransaction(PostgresStore& store, bool writable) : CheckedTransaction(writable), store_(store) {
+  PostgresTransaction(PostgresStore& store, bool writable) : SharedReads(writable), store_(store) {
     // A pooled connection may have been lost while idle (server restart, pg_terminate_backend): nothing
     // has happened in this transaction yet, so one retry on a fresh connection is always safe.
     for (int attempt = 0;; ++attempt) {
@@ -272,21 +274,6 @@ class PostgresTransaction final : public CheckedTransaction {
                                             " FROM cases WHERE id = $1" + (writable_ ? " FOR UPDATE" : ""),
                                         std::string(id));
       return rows::read_first(Rows(res), rows::case_record);
-    });
-  }
-
-  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
-    return read("read events", [&] {
-      return rows::read_all(Rows(tx_->exec_params(rows::kEventsAfter, std::string(case_id), after_seq)),
-                            rows::event);
-    });
-  }
-
-  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
-    return read("read events", [&] {
-      return rows::read_all(
-          Rows(tx_->exec_params(verify_sql::kEventsOfCases, std::string(first), std::string(last))),
-          rows::event);
     });
   }
 
@@ -406,12 +393,6 @@ class PostgresTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
-    return read("read due timers", [&] {
-      return read_timers(tx_->exec_params(rows::kDueTimersOfCase, std::string(case_id), now));
-    });
-  }
-
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
     if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
@@ -424,11 +405,6 @@ class PostgresTransaction final : public CheckedTransaction {
           "FOR UPDATE OF t, c SKIP LOCKED",
           now, limit == 0 ? kNoLimit : std::int64_t{limit}));
     });
-  }
-
-  std::vector<TimerRecord> timers(std::string_view case_id) override {
-    return read("read timers",
-                [&] { return read_timers(tx_->exec_params(rows::kTimersOfCase, std::string(case_id))); });
   }
 
   // --- commands and counters -------------------------------------------------------------------------------
@@ -503,25 +479,7 @@ class PostgresTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<StoredDocument> documents() override {
-    return read("read documents",
-                [&] { return rows::read_all(Rows(tx_->exec(rows::kDocuments)), rows::document); });
-  }
-
   // --- verification ----------------------------------------------------------------------------------------
-
-  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
-    return read("read the ledger", [&] {
-      return rows::read_all(Rows(tx_->exec_params(verify_sql::kLedgerPage, after, limit)), rows::ledger);
-    });
-  }
-
-  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
-    return read("read the ledger's events", [&] {
-      return rows::read_all(Rows(tx_->exec_params(verify_sql::kFiledEvents, after, up_to)),
-                            rows::filed_event);
-    });
-  }
 
   // --- the feed --------------------------------------------------------------------------------------------
 
@@ -543,11 +501,6 @@ class PostgresTransaction final : public CheckedTransaction {
 
   FeedBounds feed_bounds() override {
     return read("read the feed's bounds", [&] { return read_feed_bounds(); });
-  }
-
-  std::vector<FeedConsumer> feed_consumers() override {
-    return read("read the feed's consumers",
-                [&] { return rows::read_all(Rows(tx_->exec(rows::kFeedConsumers)), rows::consumer); });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -586,13 +539,6 @@ class PostgresTransaction final : public CheckedTransaction {
       tx_->exec_params(
           "UPDATE feed SET state = $1 WHERE case_id = $2 AND version = $3 AND backfilled AND state = ''",
           std::string(state), std::string(case_id), version);
-    });
-  }
-
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
-    return read("read the feed's index", [&] {
-      return rows::read_all(Rows(tx_->exec_params(verify_sql::kFeedIndexPage, after, limit)),
-                            rows::feed_index);
     });
   }
 
@@ -651,6 +597,19 @@ class PostgresTransaction final : public CheckedTransaction {
     } else {
       tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(conn_->conn);
     }
+  }
+
+  /// Every row of `sql` run with `args`, each read by `reader` (a reading statement, run by read()).
+  template <class Reader, class... Args>
+  auto select_all(std::string_view what, const std::string& sql, Reader reader, const Args&... args)
+      -> decltype(rows::read_all(std::declval<Rows>(), reader)) {
+    return read(what, [&] {
+      if constexpr (sizeof...(Args) == 0) {
+        return rows::read_all(Rows(tx_->exec(sql)), reader);
+      } else {
+        return rows::read_all(Rows(tx_->exec_params(sql, args...)), reader);
+      }
+    });
   }
 
   /// Runs a reading statement. If the connection is lost before anything was read in this transaction,

@@ -9,10 +9,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include "store/append_protocol.hpp"
 #include "store/store.hpp"
+#include "store/verify_sql.hpp"
 
 namespace permitflow::store::rows {
 
@@ -127,3 +131,52 @@ inline constexpr auto consumer = [](const auto& r) { return FeedConsumer{r.text(
 inline constexpr auto first_text = [](const auto& r) { return r.text(0); };
 
 }  // namespace permitflow::store::rows
+
+namespace permitflow::store {
+
+/// The reads whose SQL and rows are the same in both backends, written once: `Backend` (the transaction
+/// class deriving from this) supplies `select_all(what, sql, read, args…)`, every row of `sql` bound to
+/// `args` and read by `read`, with its own error handling naming `what`.
+template <class Backend>
+class SharedReads : public CheckedTransaction {
+ public:
+  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
+    return self().select_all("read events", rows::kEventsAfter, rows::event, std::string(case_id), after_seq);
+  }
+  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
+    return self().select_all("read events", verify_sql::kEventsOfCases, rows::event, std::string(first),
+                             std::string(last));
+  }
+  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
+    return self().select_all("read due timers", rows::kDueTimersOfCase, rows::timer, std::string(case_id),
+                             now);
+  }
+  std::vector<TimerRecord> timers(std::string_view case_id) override {
+    return self().select_all("read timers", rows::kTimersOfCase, rows::timer, std::string(case_id));
+  }
+  std::vector<StoredDocument> documents() override {
+    return self().select_all("read documents", rows::kDocuments, rows::document);
+  }
+  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
+    return self().select_all("read the ledger", verify_sql::kLedgerPage, rows::ledger, after, limit);
+  }
+  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
+    return self().select_all("read the ledger's events", verify_sql::kFiledEvents, rows::filed_event, after,
+                             up_to);
+  }
+  std::vector<FeedConsumer> feed_consumers() override {
+    return self().select_all("read the feed's consumers", rows::kFeedConsumers, rows::consumer);
+  }
+  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
+    return self().select_all("read the feed's index", verify_sql::kFeedIndexPage, rows::feed_index, after,
+                             limit);
+  }
+
+ protected:
+  explicit SharedReads(bool writable) : CheckedTransaction(writable) {}
+
+ private:
+  Backend& self() { return static_cast<Backend&>(*this); }
+};
+
+}  // namespace permitflow::store

@@ -282,19 +282,21 @@ int read_schema_version(Connection& c) {
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class SqliteTransaction final : public CheckedTransaction {
+class SqliteTransaction final : public SharedReads<SqliteTransaction> {
+  friend class SharedReads<SqliteTransaction>;
+
  public:
   /// A write transaction on the store's write connection. The caller holds the store's write gate; this
   /// transaction releases it when it ends (the caller does, if this constructor throws).
   explicit SqliteTransaction(SqliteStore& store)
-      : CheckedTransaction(true), store_(store), conn_(store.writer_.get()) {
+      : SharedReads(true), store_(store), conn_(store.writer_.get()) {
     exec(*conn_, "BEGIN IMMEDIATE");
     holds_gate_ = true;
     active_ = true;
   }
   /// A read transaction on a pooled read-only connection.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
-      : CheckedTransaction(false), store_(store), reader_(std::move(reader)), conn_(reader_.get()) {
+      : SharedReads(false), store_(store), reader_(std::move(reader)), conn_(reader_.get()) {
     try {
       exec(*conn_, "BEGIN DEFERRED");
     } catch (...) {
@@ -320,22 +322,6 @@ class SqliteTransaction final : public CheckedTransaction {
              std::string("SELECT ") + rows::kCaseColumns + case_source(store_.schema_) + " WHERE id = ?");
       s.bind(id);
       return rows::read_first(s, rows::case_record);
-    });
-  }
-
-  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
-    return guard("read events", [&] {
-      Stmt s(*conn_, rows::kEventsAfter);
-      s.bind(case_id, after_seq);
-      return rows::read_all(s, rows::event);
-    });
-  }
-
-  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
-    return guard("read events", [&] {
-      Stmt s(*conn_, verify_sql::kEventsOfCases);
-      s.bind(first, last);
-      return rows::read_all(s, rows::event);
     });
   }
 
@@ -456,14 +442,6 @@ class SqliteTransaction final : public CheckedTransaction {
     guard("replace timers", [&] { write_timer_diff(case_id, stored, timers); });
   }
 
-  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
-    return guard("read due timers", [&] {
-      Stmt s(*conn_, rows::kDueTimersOfCase);
-      s.bind(case_id, now);
-      return rows::read_all(s, rows::timer);
-    });
-  }
-
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
     if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
@@ -473,14 +451,6 @@ class SqliteTransaction final : public CheckedTransaction {
              "SELECT case_id, kind, clock, due FROM timers WHERE due <= ? "
              "ORDER BY due, case_id, kind, clock LIMIT ?");
       s.bind(now, limit == 0 ? std::int64_t{-1} : std::int64_t{limit});
-      return rows::read_all(s, rows::timer);
-    });
-  }
-
-  std::vector<TimerRecord> timers(std::string_view case_id) override {
-    return guard("read timers", [&] {
-      Stmt s(*conn_, rows::kTimersOfCase);
-      s.bind(case_id);
       return rows::read_all(s, rows::timer);
     });
   }
@@ -545,30 +515,7 @@ class SqliteTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<StoredDocument> documents() override {
-    return guard("read documents", [&] {
-      Stmt s(*conn_, rows::kDocuments);
-      return rows::read_all(s, rows::document);
-    });
-  }
-
   // --- verification ----------------------------------------------------------------------------------------
-
-  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
-    return guard("read the ledger", [&] {
-      Stmt s(*conn_, verify_sql::kLedgerPage);
-      s.bind(after, limit);
-      return rows::read_all(s, rows::ledger);
-    });
-  }
-
-  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
-    return guard("read the ledger's events", [&] {
-      Stmt s(*conn_, verify_sql::kFiledEvents);
-      s.bind(after, up_to);
-      return rows::read_all(s, rows::filed_event);
-    });
-  }
 
   // --- the feed --------------------------------------------------------------------------------------------
 
@@ -589,13 +536,6 @@ class SqliteTransaction final : public CheckedTransaction {
 
   FeedBounds feed_bounds() override {
     return guard("read the feed's bounds", [&] { return read_feed_bounds(); });
-  }
-
-  std::vector<FeedConsumer> feed_consumers() override {
-    return guard("read the feed's consumers", [&] {
-      Stmt s(*conn_, rows::kFeedConsumers);
-      return rows::read_all(s, rows::consumer);
-    });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -623,11 +563,10 @@ class SqliteTransaction final : public CheckedTransaction {
 
   std::vector<std::string> cases_without_feed_states() override {
     if (store_.schema_ < kFeedSchema) return {};
-    return guard("read the feed", [&] {
-      Stmt s(*conn_,
-             "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id");
-      return rows::read_all(s, rows::first_text);
-    });
+    return select_all(
+        "read the feed",
+        "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id",
+        rows::first_text);
   }
 
   void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
@@ -637,14 +576,6 @@ class SqliteTransaction final : public CheckedTransaction {
              "UPDATE feed SET state = ? WHERE case_id = ? AND version = ? AND backfilled = 1 AND state = ''");
       s.bind(state, case_id, version);
       s.run();
-    });
-  }
-
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
-    return guard("read the feed's index", [&] {
-      Stmt s(*conn_, verify_sql::kFeedIndexPage);
-      s.bind(after, limit);
-      return rows::read_all(s, rows::feed_index);
     });
   }
 
@@ -730,6 +661,17 @@ class SqliteTransaction final : public CheckedTransaction {
       ins.bind(case_id, t->kind, t->clock, t->due);
       ins.run();
     }
+  }
+
+  /// Every row of `sql` bound to `args`, each read by `read` (one call's statement, run by guard()).
+  template <class Read, class... Args>
+  auto select_all(std::string_view what, const std::string& sql, Read read, Args&&... args)
+      -> decltype(rows::read_all(std::declval<Stmt&>(), read)) {
+    return guard(what, [&] {
+      Stmt s(*conn_, sql);
+      if constexpr (sizeof...(Args) > 0) s.bind(std::forward<Args>(args)...);
+      return rows::read_all(s, read);
+    });
   }
 
   /// Runs one call's statements. If one fails in a write transaction, the statements before it (of this
