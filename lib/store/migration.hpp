@@ -1,9 +1,11 @@
-// What opening a database means for both backends, written once: the shape of a schema migration (the same
-// versions and meaning in both; docs/log_format.md §5), the SQL that records one, the open option both
-// check, and the refusal of a schema newer than this build.
+// What opening a database means for both backends, written once: the schema itself (migrations 1 to 3, the
+// same tables in both, each backend naming its column types; docs/log_format.md §5), the
+// SQL that records a migration, the open option both check, and the refusal of a schema newer than this
+// build.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "store/store.hpp"
 
@@ -13,8 +15,14 @@ namespace permitflow::store {
 struct Migration {
   int version;
   const char* description;
-  const char* sql;
+  std::string sql;
 };
+
+/// The backends, for the words of the shared schema each spells its own way.
+enum class Backend { sqlite, postgresql };
+
+/// Migrations 1 to 3, the same versions and tables in both backends, in the words of `backend`.
+std::vector<Migration> shared_migrations(Backend backend);
 
 /// The table of the migrations applied, and the row each one adds ($1 version, $2 description).
 inline constexpr const char* kSchemaVersionTable =

@@ -30,113 +30,6 @@ namespace permitflow::store {
 
 namespace {
 
-// Identifiers and ordered text use the "C" collation: ORDER BY id must give the same order as SQLite's
-// byte order, whatever the database's default collation.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE cases (
-  id                   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-  permit               TEXT COLLATE "C" NOT NULL,
-  definition_version   INTEGER NOT NULL,
-  applicant_id         TEXT COLLATE "C" NOT NULL,
-  state                TEXT COLLATE "C" NOT NULL,
-  version              BIGINT  NOT NULL,
-  light                TEXT COLLATE "C" NOT NULL,
-  due                  TEXT COLLATE "C" NOT NULL,
-  awaiting_departments TEXT COLLATE "C" NOT NULL,
-  document             BYTEA   NOT NULL,
-  snapshot             BYTEA   NOT NULL,
-  snapshot_version     BIGINT  NOT NULL
-);
-CREATE INDEX cases_by_permit ON cases(permit, id);
-CREATE INDEX cases_by_state ON cases(state, id);
-CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
-CREATE INDEX cases_by_light ON cases(light, id);
-CREATE TABLE events (
-  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  seq        BIGINT NOT NULL,
-  type       TEXT   NOT NULL,
-  at         TEXT   NOT NULL,
-  actor      BYTEA  NOT NULL,
-  data       BYTEA  NOT NULL,
-  prev_hash  TEXT   NOT NULL,
-  hash       TEXT   NOT NULL,
-  ledger_seq BIGINT NOT NULL,
-  ledger_pos BIGINT NOT NULL,
-  PRIMARY KEY (case_id, seq)
-);
-CREATE TABLE timers (
-  case_id TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  kind    TEXT COLLATE "C" NOT NULL,
-  clock   TEXT COLLATE "C" NOT NULL,
-  due     BIGINT NOT NULL,
-  PRIMARY KEY (case_id, kind, clock)
-);
-CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
-CREATE TABLE ledger (
-  seq         BIGINT NOT NULL PRIMARY KEY,
-  prev_hash   TEXT   NOT NULL,
-  hash        TEXT   NOT NULL,
-  event_count BIGINT NOT NULL
-);
-CREATE TABLE counters (
-  name  TEXT   NOT NULL PRIMARY KEY,
-  value BIGINT NOT NULL
-);
-CREATE TABLE documents (
-  kind    TEXT COLLATE "C" NOT NULL,
-  name    TEXT COLLATE "C" NOT NULL,
-  version BIGINT NOT NULL,
-  hash    TEXT   NOT NULL,
-  content TEXT   NOT NULL,
-  PRIMARY KEY (kind, name, version)
-);
-)sql";
-
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE commands (
-  command_id TEXT NOT NULL PRIMARY KEY,
-  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
-CREATE INDEX cases_by_due ON cases(due, id);
-)sql";
-
-// v3: the feed, as in the SQLite schema. Pending events (ledger_seq 0) cannot exist during a migration: it
-// holds the advisory lock, and a writer chains its events before it commits.
-constexpr const char* kSchemaV3 = R"sql(
-CREATE TABLE feed (
-  seq        BIGINT NOT NULL PRIMARY KEY,
-  case_id    TEXT COLLATE "C" NOT NULL,
-  version    BIGINT NOT NULL,
-  kind       TEXT COLLATE "C" NOT NULL,
-  subject    TEXT COLLATE "C" NOT NULL,
-  state      TEXT COLLATE "C" NOT NULL,
-  backfilled BOOLEAN NOT NULL,
-  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
-CREATE TABLE feed_consumers (
-  name   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-  cursor BIGINT NOT NULL
-);
-CREATE TABLE feed_mark (
-  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-  pruned BIGINT  NOT NULL
-);
-INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
-INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
-SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
-       coalesce(convert_from(c.document, 'UTF8')::jsonb ->> 'kind', 'permit'),
-       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, true
-FROM events e JOIN cases c ON c.id = e.case_id;
-)sql";
-
-constexpr Migration kMigrations[] = {
-    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
-    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
-    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
-};
-
 // Serialises migrations of one schema across processes (the key is derived from the schema name).
 constexpr const char* kMigrationLock =
     "SELECT pg_advisory_xact_lock(hashtext('permitflow:' || current_schema()))";
@@ -206,9 +99,12 @@ std::vector<TimerRecord> read_timers(pqxx::result res) {
 
 }  // namespace
 
-std::span<const Migration> postgres_migrations() { return kMigrations; }
+std::span<const Migration> postgres_migrations() {
+  static const std::vector<Migration> all = shared_migrations(Backend::postgresql);
+  return all;
+}
 
-int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int postgres_latest_schema_version() { return postgres_migrations().back().version; }
 
 // --- connections -------------------------------------------------------------------------------------------
 
@@ -828,7 +724,7 @@ PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
   const std::string named = "The PostgreSQL database '" + display_ + "'";
   auto c = acquire();
   try {
-    for (const auto& m : kMigrations) {
+    for (const auto& m : postgres_migrations()) {
       if (m.version > target) break;
       // One transaction per step under the advisory lock; re-read the version inside it, another process
       // may have migrated meanwhile.

@@ -25,107 +25,6 @@ namespace permitflow::store {
 
 namespace {
 
-// v1: the log, the projection, timers, the ledger, counters and stored documents.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE cases (
-  id                   TEXT    NOT NULL PRIMARY KEY,
-  permit               TEXT    NOT NULL,
-  definition_version   INTEGER NOT NULL,
-  applicant_id         TEXT    NOT NULL,
-  state                TEXT    NOT NULL,
-  version              INTEGER NOT NULL,
-  light                TEXT    NOT NULL,
-  due                  TEXT    NOT NULL,
-  awaiting_departments TEXT    NOT NULL,
-  document             TEXT    NOT NULL,
-  snapshot             BLOB    NOT NULL,
-  snapshot_version     INTEGER NOT NULL
-);
-CREATE INDEX cases_by_permit ON cases(permit, id);
-CREATE INDEX cases_by_state ON cases(state, id);
-CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
-CREATE INDEX cases_by_light ON cases(light, id);
-CREATE TABLE events (
-  case_id    TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  seq        INTEGER NOT NULL,
-  type       TEXT    NOT NULL,
-  at         TEXT    NOT NULL,
-  actor      TEXT    NOT NULL,
-  data       TEXT    NOT NULL,
-  prev_hash  TEXT    NOT NULL,
-  hash       TEXT    NOT NULL,
-  ledger_seq INTEGER NOT NULL,
-  ledger_pos INTEGER NOT NULL,
-  PRIMARY KEY (case_id, seq)
-);
-CREATE TABLE timers (
-  case_id TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  kind    TEXT    NOT NULL,
-  clock   TEXT    NOT NULL,
-  due     INTEGER NOT NULL,
-  UNIQUE (case_id, kind, clock)
-);
-CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
-CREATE TABLE ledger (
-  seq         INTEGER NOT NULL PRIMARY KEY,
-  prev_hash   TEXT    NOT NULL,
-  hash        TEXT    NOT NULL,
-  event_count INTEGER NOT NULL
-);
-CREATE TABLE counters (
-  name  TEXT    NOT NULL PRIMARY KEY,
-  value INTEGER NOT NULL
-);
-CREATE TABLE documents (
-  kind    TEXT    NOT NULL,
-  name    TEXT    NOT NULL,
-  version INTEGER NOT NULL,
-  hash    TEXT    NOT NULL,
-  content TEXT    NOT NULL,
-  PRIMARY KEY (kind, name, version)
-);
-)sql";
-
-// v2: idempotent command ids; indexes for the ledger walk of verify and for due-date queries.
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE commands (
-  command_id TEXT NOT NULL PRIMARY KEY,
-  case_id    TEXT NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
-CREATE INDEX cases_by_due ON cases(due, id);
-)sql";
-
-// v3: the feed (docs/feed.md), back-filled in commit order for the events already stored. A back-filled
-// record knows the case's state only for the case's newest event.
-constexpr const char* kSchemaV3 = R"sql(
-CREATE TABLE feed (
-  seq        INTEGER NOT NULL PRIMARY KEY,
-  case_id    TEXT    NOT NULL,
-  version    INTEGER NOT NULL,
-  kind       TEXT    NOT NULL,
-  subject    TEXT    NOT NULL,
-  state      TEXT    NOT NULL,
-  backfilled INTEGER NOT NULL,
-  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
-CREATE TABLE feed_consumers (
-  name   TEXT    NOT NULL PRIMARY KEY,
-  cursor INTEGER NOT NULL
-);
-CREATE TABLE feed_mark (
-  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-  pruned INTEGER NOT NULL
-);
-INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
-INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
-SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
-       coalesce(CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.kind') END, 'permit'),
-       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, 1
-FROM events e JOIN cases c ON c.id = e.case_id;
-)sql";
-
 // v4: the snapshot out of the cases row. SQLite rewrites a whole row (its overflow pages included) on every
 // UPDATE, whichever columns change; the snapshot changes every few commands, the rest of the row at each.
 constexpr const char* kSchemaV4 = R"sql(
@@ -142,13 +41,6 @@ ALTER TABLE cases DROP COLUMN snapshot_version;
 
 // The first schema whose snapshots live in case_snapshots.
 constexpr int kSnapshotTableSchema = 4;
-
-constexpr Migration kMigrations[] = {
-    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
-    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
-    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
-    {4, "case_snapshots: the snapshot moved out of the cases row", kSchemaV4},
-};
 
 /// Where rows::kCaseColumns are read from: the cases row and its snapshot row (none: read as empty and 0).
 const char* case_source(int schema) {
@@ -169,9 +61,16 @@ constexpr std::size_t kMaxIdleReaders = 32;
 
 }  // namespace
 
-std::span<const Migration> sqlite_migrations() { return kMigrations; }
+std::span<const Migration> sqlite_migrations() {
+  static const std::vector<Migration> all = [] {
+    std::vector<Migration> m = shared_migrations(Backend::sqlite);
+    m.push_back({4, "case_snapshots: the snapshot moved out of the cases row", kSchemaV4});
+    return m;
+  }();
+  return all;
+}
 
-int sqlite_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int sqlite_latest_schema_version() { return sqlite_migrations().back().version; }
 
 // --- connections -------------------------------------------------------------------------------------------
 
@@ -870,7 +769,7 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
 
     refuse_newer_schema("The database '" + config.database + "'", read_schema_version(*writer_),
                         sqlite_latest_schema_version());
-    for (const auto& m : kMigrations) {
+    for (const auto& m : sqlite_migrations()) {
       if (m.version > target) break;
       // One transaction per step; re-read the version inside it, another process may have migrated.
       SQLite::Transaction tx(writer_->db, SQLite::TransactionBehavior::IMMEDIATE);
