@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <string_view>
 
 #include "permitflow/error.hpp"
@@ -115,31 +116,35 @@ FROM events e JOIN cases c ON c.id = e.case_id;
 // The words the schema spells differently, {name} in its text: SQLite's, then PostgreSQL's. PostgreSQL text
 // that is compared or ordered uses the "C" collation, so ORDER BY id gives SQLite's byte order whatever the
 // database's default; JSON text stored and hashed byte for byte, and the snapshot, are bytea there.
-constexpr std::array<std::array<const char*, 3>, 8> kWords{{
-    {"key", "TEXT", "TEXT COLLATE \"C\""},
-    {"int64", "INTEGER", "BIGINT"},
-    {"bytes", "TEXT", "BYTEA"},
-    {"blob", "BLOB", "BYTEA"},
-    {"boolean", "INTEGER", "BOOLEAN"},
-    {"true", "1", "true"},
-    {"timer_key", "UNIQUE", "PRIMARY KEY"},
+struct Word {
+  std::string_view name;
+  std::array<const char*, 2> spelled;  // by Backend
+};
+constexpr Word kWords[] = {
+    {"key", {"TEXT", "TEXT COLLATE \"C\""}},
+    {"int64", {"INTEGER", "BIGINT"}},
+    {"bytes", {"TEXT", "BYTEA"}},
+    {"blob", {"BLOB", "BYTEA"}},
+    {"boolean", {"INTEGER", "BOOLEAN"}},
+    {"true", {"1", "true"}},
+    {"timer_key", {"UNIQUE", "PRIMARY KEY"}},
     // The kind of the stored case document c.document (NULL when it names none).
-    {"document_kind", "CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.kind') END",
-     "convert_from(c.document, 'UTF8')::jsonb ->> 'kind'"},
-}};
+    {"document_kind",
+     {"CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.kind') END",
+      "convert_from(c.document, 'UTF8')::jsonb ->> 'kind'"}},
+};
 
 std::string in_words_of(std::string_view sql, Backend backend) {
-  const std::size_t column = backend == Backend::sqlite ? 1 : 2;
   std::string out;
   std::size_t at = 0;
   for (std::size_t open = sql.find('{'); open != std::string_view::npos; open = sql.find('{', at)) {
     const std::size_t close = sql.find('}', open);
     const std::string_view name = sql.substr(open + 1, close - open - 1);
-    const auto* word =
-        std::find_if(kWords.begin(), kWords.end(), [&](const auto& w) { return w[0] == name; });
-    if (word == kWords.end())
+    const Word* word =
+        std::find_if(std::begin(kWords), std::end(kWords), [&](const Word& w) { return w.name == name; });
+    if (word == std::end(kWords))
       throw Error(ErrorCode::internal, "The schema names an unknown word {" + std::string(name) + "}.");
-    out.append(sql.substr(at, open - at)).append((*word)[column]);
+    out.append(sql.substr(at, open - at)).append(word->spelled[static_cast<std::size_t>(backend)]);
     at = close + 1;
   }
   return out.append(sql.substr(at));

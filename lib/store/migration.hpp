@@ -19,7 +19,7 @@ struct Migration {
 };
 
 /// The backends, for the words of the shared schema each spells its own way.
-enum class Backend { sqlite, postgresql };
+enum class Backend { sqlite = 0, postgresql = 1 };
 
 /// Migrations 1 to 3, the same versions and tables in both backends, in the words of `backend`.
 std::vector<Migration> shared_migrations(Backend backend);
