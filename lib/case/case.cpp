@@ -504,42 +504,6 @@ void write_clock(Writer& w, const ClockView& v, bool decision, int extended) {
   w.end_object();
 }
 
-void write_signed_commitment(Writer& w, const SignedCommitment& s, const std::vector<std::string>* items) {
-  w.begin_object();
-  if (items) {
-    w.key("items");
-    document::strings(w, *items);
-  }
-  w.key("signed_at");
-  w.string(s.signed_at);
-  w.key("signed_by");
-  w.string(s.signed_by);
-  w.key("text_sha256");
-  w.string(s.text_sha256);
-  w.end_object();
-}
-
-void write_materials(Writer& w, const std::vector<SubmittedMaterial>& materials) {
-  w.begin_array();
-  for (const auto& m : materials) {
-    w.begin_object();
-    w.key("expires_on");
-    document::date_or_null(w, m.expires_on);
-    w.key("format");
-    w.string(m.format);
-    w.key("id");
-    w.string(m.id);
-    w.key("received_on");
-    w.string(m.received_on.to_string());
-    if (!m.sha256.empty()) {
-      w.key("sha256");
-      w.string(m.sha256);
-    }
-    w.end_object();
-  }
-  w.end_array();
-}
-
 void write_notices(Writer& w, const std::vector<NoticeRecord>& notices) {
   w.begin_array();
   for (const auto& n : notices) {
@@ -547,20 +511,7 @@ void write_notices(Writer& w, const std::vector<NoticeRecord>& notices) {
     w.key("issued_on");
     w.string(n.issued_on.to_string());
     w.key("items");
-    w.begin_array();
-    for (const auto& i : n.items) {
-      w.begin_object();
-      w.key("material");
-      w.string(i.material);
-      if (!i.note.empty()) {
-        w.key("note");
-        w.string(i.note);
-      }
-      w.key("problem");
-      w.string(to_string(i.problem));
-      w.end_object();
-    }
-    w.end_array();
+    payload::write_notice_items(w, n.items);
     w.end_object();
   }
   w.end_array();
@@ -661,7 +612,7 @@ void write_certificate(Writer& w, const std::optional<Certificate>& c) {
 void write_tolerance(Writer& w, const Tolerance& t) {
   w.begin_object();
   w.key("commitment");
-  write_signed_commitment(w, t.commitment, nullptr);
+  payload::write_signature(w, t.commitment, nullptr);
   w.key("items");
   document::strings(w, t.items);
   w.key("outstanding");
@@ -700,7 +651,7 @@ void write_permit_document(CaseDocument& doc, const Case& c, const CaseContext&)
   write_certificate(w, c.certificate);
   if (c.commitment) {
     doc.key("commitment");
-    write_signed_commitment(w, c.commitment->signature, &c.commitment->items);
+    payload::write_signature(w, c.commitment->signature, &c.commitment->items);
   }
   doc.key("completion_reported_on");
   document::date_or_null(w, c.completion_reported_on);
@@ -734,7 +685,7 @@ void write_permit_document(CaseDocument& doc, const Case& c, const CaseContext&)
   doc.key("inspections");
   write_inspections(w, c.inspections);
   doc.key("materials");
-  write_materials(w, c.materials);
+  payload::write_materials(w, c.materials);
   doc.key("notices");
   write_notices(w, c.notices);
   doc.key("opinions");

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "case/event_payload.hpp"
 #include "checklist/checklist.hpp"
 #include "common/clock_name.hpp"
 #include "common/json_text.hpp"
@@ -27,12 +28,6 @@ struct Actor {
   std::string department;
   std::string unit;  // a complaint handler's unit
   bool operator==(const Actor&) const = default;
-};
-
-struct Applicant {
-  std::string id;
-  std::string name;
-  bool operator==(const Applicant&) const = default;
 };
 
 struct NoticeRecord {  // 补正告知书
@@ -83,14 +78,6 @@ struct Certificate {
   std::optional<Date> valid_until;
   Date issued_on;
   bool operator==(const Certificate&) const = default;
-};
-
-/// A signed written commitment (承诺书): who signed it, when, and the SHA-256 of the text shown to them.
-struct SignedCommitment {
-  std::string signed_by;
-  std::string signed_at;  // RFC 3339, as given
-  std::string text_sha256;
-  bool operator==(const SignedCommitment&) const = default;
 };
 
 /// 容缺受理: accepted while the tolerable `items` are still missing, to be supplied by `supply_by`.

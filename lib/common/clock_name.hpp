@@ -4,8 +4,10 @@
 // answers).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace permitflow {
@@ -29,5 +31,22 @@ enum class ClockName : std::uint8_t {
 std::string_view to_string(ClockName c) noexcept;
 /// The enumerator whose string is `text`, or nullopt.
 std::optional<ClockName> parse_clock_name(std::string_view text) noexcept;
+
+/// The clock a timer watches and its events name: its name and, for a suspension's overrun, which
+/// suspension (1-based).
+struct TimerClock {
+  ClockName name = ClockName::decision;
+  std::size_t suspension = 0;  // ClockName::suspension only
+
+  constexpr TimerClock(ClockName n = ClockName::decision, std::size_t number = 0) noexcept
+      : name(n), suspension(number) {}
+  /// As stored in the timer rows and written in the events' `clock`: the name, "suspension:N" for a
+  /// suspension.
+  std::string text() const;
+  bool operator==(const TimerClock&) const = default;
+};
+
+/// The clock whose text (TimerClock::text) is `text`, or nullopt.
+std::optional<TimerClock> parse_timer_clock(std::string_view text) noexcept;
 
 }  // namespace permitflow

@@ -1,6 +1,8 @@
 // The contract strings of the enums in permitflow/case.hpp, error.hpp, event.hpp and timer.hpp, and of the
 // clock names (common/clock_name.hpp): one table per enum.
 #include <array>
+#include <charconv>
+#include <string>
 #include <utility>
 
 #include "common/clock_name.hpp"
@@ -194,6 +196,28 @@ std::optional<Problem> parse_problem(std::string_view t) noexcept { return value
 std::optional<EventType> parse_event_type(std::string_view t) noexcept { return value_of(kEventTypes, t); }
 std::optional<TimerKind> parse_timer_kind(std::string_view t) noexcept { return value_of(kTimerKinds, t); }
 std::optional<ClockName> parse_clock_name(std::string_view t) noexcept { return value_of(kClockNames, t); }
+
+namespace {
+constexpr std::string_view kSuspensionPrefix = "suspension:";
+}  // namespace
+
+std::string TimerClock::text() const {
+  if (name == ClockName::suspension) return std::string(kSuspensionPrefix) + std::to_string(suspension);
+  return std::string(to_string(name));
+}
+
+std::optional<TimerClock> parse_timer_clock(std::string_view text) noexcept {
+  if (text.starts_with(kSuspensionPrefix)) {
+    const std::string_view digits = text.substr(kSuspensionPrefix.size());
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec == std::errc() && end == digits.data() + digits.size() && n > 0 && digits[0] != '0')
+      return TimerClock{ClockName::suspension, n};
+  } else if (const auto name = parse_clock_name(text); name && *name != ClockName::suspension) {
+    return TimerClock{*name};
+  }
+  return std::nullopt;
+}
 
 bool is_complaint_state(State s) noexcept { return s >= State::received && s != State::terminated; }
 

@@ -15,18 +15,6 @@
 
 namespace permitflow {
 
-/// The clock a timer watches: its name and, for a suspension's overrun, which suspension (1-based).
-struct TimerClock {
-  ClockName name = ClockName::decision;
-  std::size_t suspension = 0;  // ClockName::suspension only
-
-  constexpr TimerClock(ClockName n, std::size_t number = 0) noexcept : name(n), suspension(number) {}
-  /// As stored in the timer rows and written in the events' `clock`: the name, "suspension:N" for a
-  /// suspension.
-  std::string text() const;
-  bool operator==(const TimerClock&) const = default;
-};
-
 /// A deadline timer of a case: unique per (kind, clock).
 struct TimerDue {
   TimerKind kind = TimerKind::deadline_warning;

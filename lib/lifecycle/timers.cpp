@@ -1,6 +1,5 @@
 // Which timers a case needs, derived from its state, clocks and lights — never stored state of their own.
 #include <algorithm>
-#include <charconv>
 
 #include "clock/legal_clock.hpp"
 #include "lifecycle/lifecycle.hpp"
@@ -109,25 +108,8 @@ TimerKind stored_timer_kind(std::string_view stored) {
                   "' in the database: it is corrupt or was written by a newer permitflow");
 }
 
-namespace {
-constexpr std::string_view kSuspensionPrefix = "suspension:";
-}  // namespace
-
-std::string TimerClock::text() const {
-  if (name == ClockName::suspension) return std::string(kSuspensionPrefix) + std::to_string(suspension);
-  return std::string(to_string(name));
-}
-
 TimerClock stored_timer_clock(std::string_view stored) {
-  if (stored.starts_with(kSuspensionPrefix)) {
-    const std::string_view digits = stored.substr(kSuspensionPrefix.size());
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec == std::errc() && end == digits.data() + digits.size() && n > 0 && digits[0] != '0')
-      return {ClockName::suspension, n};
-  } else if (const auto name = parse_clock_name(stored); name && *name != ClockName::suspension) {
-    return *name;
-  }
+  if (const auto clock = parse_timer_clock(stored)) return *clock;
   throw Error(ErrorCode::internal,
               "unknown timer clock '" + std::string(stored) +
                   "' in the database: it is corrupt or was written by a newer permitflow");
