@@ -2,13 +2,15 @@
 // added later is read only when the archive's version has it, so older snapshots keep loading. Dates are
 // stored as day counts, instants as epoch seconds, optionals as a flag plus the value, JSON as text.
 #include <algorithm>
+#include <optional>
+#include <tuple>
+#include <type_traits>
 
 #include "case/snapshot.hpp"
 
 #include <boost/archive/text_iarchive.hpp>
 #include <boost/archive/text_oarchive.hpp>
 #include <boost/serialization/map.hpp>
-#include <boost/serialization/split_free.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
@@ -27,64 +29,41 @@ namespace boost::serialization {
 
 using namespace permitflow;
 
-template <class Ar>
-void save(Ar& ar, const Date& d, unsigned) {
-  const std::int32_t days = d.days();
-  ar& days;
-}
-template <class Ar>
-void load(Ar& ar, Date& d, unsigned) {
-  std::int32_t days = 0;
-  ar& days;
-  d = Date::from_days(days);
-}
-template <class Ar>
-void serialize(Ar& ar, Date& d, unsigned v) {
-  split_free(ar, d, v);
+// A value stored as one integer `Int`: `to` gives it, `from` makes the value again. Saving reads only (see
+// enum_field).
+template <class Int, class Ar, class T, class To, class From>
+void integer_field(Ar& ar, T& value, To to, From from) {
+  Int n = 0;
+  if constexpr (Ar::is_saving::value) n = to(value);
+  ar& n;
+  if constexpr (Ar::is_loading::value) value = from(n);
 }
 
 template <class Ar>
-void save(Ar& ar, const Instant& t, unsigned) {
-  const std::int64_t s = t.epoch_seconds();
-  ar& s;
+void serialize(Ar& ar, Date& d, unsigned) {
+  integer_field<std::int32_t>(
+      ar, d, [](const Date& x) { return x.days(); }, &Date::from_days);
 }
 template <class Ar>
-void load(Ar& ar, Instant& t, unsigned) {
-  std::int64_t s = 0;
-  ar& s;
-  t = Instant::from_epoch_seconds(s);
-}
-template <class Ar>
-void serialize(Ar& ar, Instant& t, unsigned v) {
-  split_free(ar, t, v);
+void serialize(Ar& ar, Instant& t, unsigned) {
+  integer_field<std::int64_t>(
+      ar, t, [](const Instant& x) { return x.epoch_seconds(); }, &Instant::from_epoch_seconds);
 }
 
 // `O` is std::optional<T> or HeapOptional<T> (the same archive for both: a case's rare parts moved out of
-// line without changing the format).
+// line without changing the format): a flag, then the value when there is one.
 template <class Ar, class O>
-void save_optional(Ar& ar, const O& o) {
-  const bool has = o.has_value();
+void optional_field(Ar& ar, O& o) {
+  bool has = o.has_value();
   ar& has;
-  if (has) ar&* o;
-}
-template <class Ar, class O>
-void load_optional(Ar& ar, O& o) {
-  bool has = false;
-  ar& has;
-  if (has) {
+  if constexpr (Ar::is_saving::value) {
+    if (has) ar&* o;
+  } else if (has) {
     typename O::value_type value{};
     ar& value;
     o = std::move(value);
   } else {
     o.reset();
-  }
-}
-template <class Ar, class O>
-void optional_field(Ar& ar, O& o) {
-  if constexpr (Ar::is_saving::value) {
-    save_optional(ar, o);
-  } else {
-    load_optional(ar, o);
   }
 }
 
@@ -93,94 +72,115 @@ void optional_field(Ar& ar, O& o) {
 // to.
 template <class Ar, class E>
 void enum_field(Ar& ar, E& e) {
-  int v = static_cast<int>(e);
-  ar& v;
-  if constexpr (Ar::is_loading::value) e = static_cast<E>(v);
+  integer_field<int>(
+      ar, e, [](E x) { return static_cast<int>(x); }, [](int v) { return static_cast<E>(v); });
+}
+
+// An OutOfLine part is always written (a default T where none is held, as when it was held inline); one that
+// loads as the default T is held as none, which it equals.
+template <class Ar, class T>
+void out_of_line_field(Ar& ar, OutOfLine<T>& o) {
+  if constexpr (Ar::is_saving::value) {
+    ar&* o;
+  } else {
+    T value;
+    ar& value;
+    if (value == T{}) {
+      o.reset();
+    } else {
+      o = std::move(value);
+    }
+  }
+}
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_optional<HeapOptional<T>> : std::true_type {};
+
+// Members in order, each encoded by its type: an enum as its ordinal, an optional as a flag and the value,
+// anything else as Boost writes it.
+template <class Ar, class... T>
+void fields(Ar& ar, T&... members) {
+  const auto one = [&ar](auto& m) {
+    using M = std::remove_cvref_t<decltype(m)>;
+    if constexpr (std::is_enum_v<M>) {
+      enum_field(ar, m);
+    } else if constexpr (is_optional<M>::value) {
+      optional_field(ar, m);
+    } else {
+      ar& m;
+    }
+  };
+  (one(members), ...);
+}
+
+// The members of each unversioned class, in archive order: one serialize below writes them all.
+template <class T>
+inline constexpr std::tuple<> kMembers{};
+template <>
+inline constexpr auto kMembers<Actor> = std::tuple{&Actor::id, &Actor::role, &Actor::department};
+template <>
+inline constexpr auto kMembers<Applicant> = std::tuple{&Applicant::id, &Applicant::name};
+template <>
+inline constexpr auto kMembers<SubmittedMaterial> =
+    std::tuple{&SubmittedMaterial::id, &SubmittedMaterial::format, &SubmittedMaterial::expires_on,
+               &SubmittedMaterial::sha256, &SubmittedMaterial::received_on};
+template <>
+inline constexpr auto kMembers<Deficiency> =
+    std::tuple{&Deficiency::material, &Deficiency::problem, &Deficiency::note};
+template <>
+inline constexpr auto kMembers<NoticeRecord> = std::tuple{&NoticeRecord::issued_on, &NoticeRecord::items};
+template <>
+inline constexpr auto kMembers<Opinion> =
+    std::tuple{&Opinion::approve, &Opinion::comment, &Opinion::actor, &Opinion::on};
+template <>
+inline constexpr auto kMembers<Inspection> =
+    std::tuple{&Inspection::inspectors, &Inspection::findings, &Inspection::actor, &Inspection::on};
+template <>
+inline constexpr auto kMembers<Decision> =
+    std::tuple{&Decision::approved, &Decision::reasons, &Decision::actor, &Decision::on};
+template <>
+inline constexpr auto kMembers<Certificate> = std::tuple{&Certificate::number, &Certificate::valid_from,
+                                                         &Certificate::valid_until, &Certificate::issued_on};
+template <>
+inline constexpr auto kMembers<SignedCommitment> =
+    std::tuple{&SignedCommitment::signed_by, &SignedCommitment::signed_at, &SignedCommitment::text_sha256};
+template <>
+inline constexpr auto kMembers<Tolerance> =
+    std::tuple{&Tolerance::items,       &Tolerance::supply_by,  &Tolerance::pending,
+               &Tolerance::outstanding, &Tolerance::commitment, &Tolerance::supplied_on};
+template <>
+inline constexpr auto kMembers<Commitment> = std::tuple{&Commitment::items, &Commitment::signature};
+template <>
+inline constexpr auto kMembers<Verification> =
+    std::tuple{&Verification::result, &Verification::method, &Verification::note, &Verification::actor,
+               &Verification::on};
+template <>
+inline constexpr auto kMembers<ClockView> =
+    std::tuple{&ClockView::present,     &ClockView::due,           &ClockView::light,
+               &ClockView::provisional, &ClockView::statutory_due, &ClockView::statutory_light};
+template <>
+inline constexpr auto kMembers<Deadlines> = std::tuple{&Deadlines::acceptance_notice, &Deadlines::correction,
+                                                       &Deadlines::decision, &Deadlines::issuance};
+
+template <class Ar, class T>
+requires(std::tuple_size_v<std::remove_cvref_t<decltype(kMembers<T>)>> > 0) void serialize(Ar& ar, T& value,
+                                                                                           unsigned) {
+  std::apply([&](auto... member) { fields(ar, (value.*member)...); }, kMembers<T>);
 }
 
 template <class Ar>
-void serialize(Ar& ar, Actor& a, unsigned) {
-  ar& a.id;
-  enum_field(ar, a.role);
-  ar& a.department;
-}
-template <class Ar>
-void serialize(Ar& ar, Applicant& a, unsigned) {
-  ar& a.id& a.name;
-}
-template <class Ar>
-void serialize(Ar& ar, SubmittedMaterial& m, unsigned) {
-  ar& m.id& m.format;
-  optional_field(ar, m.expires_on);
-  ar& m.sha256& m.received_on;
-}
-template <class Ar>
-void serialize(Ar& ar, Deficiency& d, unsigned) {
-  ar& d.material;
-  enum_field(ar, d.problem);
-  ar& d.note;
-}
-template <class Ar>
-void serialize(Ar& ar, NoticeRecord& n, unsigned) {
-  ar& n.issued_on& n.items;
-}
-template <class Ar>
-void serialize(Ar& ar, Opinion& o, unsigned) {
-  ar& o.approve& o.comment& o.actor& o.on;
-}
-template <class Ar>
-void serialize(Ar& ar, Inspection& i, unsigned) {
-  ar& i.inspectors& i.findings& i.actor& i.on;
-}
-template <class Ar>
 void serialize(Ar& ar, Suspension& s, unsigned version) {
-  ar& s.reason& s.from;
-  optional_field(ar, s.to);
-  ar& s.expected_working_days& s.notice;
+  fields(ar, s.reason, s.from, s.to, s.expected_working_days, s.notice);
   if (version >= 1) ar& s.closed_by_end;
-}
-template <class Ar>
-void serialize(Ar& ar, Decision& d, unsigned) {
-  ar& d.approved& d.reasons& d.actor& d.on;
-}
-template <class Ar>
-void serialize(Ar& ar, Certificate& c, unsigned) {
-  ar& c.number& c.valid_from;
-  optional_field(ar, c.valid_until);
-  ar& c.issued_on;
-}
-template <class Ar>
-void serialize(Ar& ar, SignedCommitment& s, unsigned) {
-  ar& s.signed_by& s.signed_at& s.text_sha256;
-}
-template <class Ar>
-void serialize(Ar& ar, Tolerance& t, unsigned) {
-  ar& t.items& t.supply_by& t.pending& t.outstanding& t.commitment;
-  optional_field(ar, t.supplied_on);
-}
-template <class Ar>
-void serialize(Ar& ar, Commitment& c, unsigned) {
-  ar& c.items& c.signature;
-}
-template <class Ar>
-void serialize(Ar& ar, Verification& v, unsigned) {
-  ar& v.result& v.method& v.note& v.actor& v.on;
-}
-template <class Ar>
-void serialize(Ar& ar, ClockView& v, unsigned) {
-  ar& v.present& v.due;
-  enum_field(ar, v.light);
-  ar& v.provisional& v.statutory_due;
-  enum_field(ar, v.statutory_light);
-}
-template <class Ar>
-void serialize(Ar& ar, Deadlines& d, unsigned) {
-  ar& d.acceptance_notice& d.correction& d.decision& d.issuance;
 }
 
 template <class Ar>
 void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
-  ar& f.source& f.description& f.location& f.unit& f.returned_by;
+  fields(ar, f.source, f.description, f.location, f.unit, f.returned_by);
   if (version >= 2) {
     ar& f.units_held;
   } else if constexpr (Ar::is_loading::value) {
@@ -190,37 +190,22 @@ void serialize(Ar& ar, ComplaintFile& f, unsigned version) {
     if (!f.unit.empty() && std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
       f.units_held.push_back(f.unit);
   }
-  optional_field(ar, f.registered_at);
-  optional_field(ar, f.dispatched_at);
-  ar& f.clock_start;
-  optional_field(ar, f.due);
-  ar& f.limit_working_days& f.limit_working_hours& f.extended_working_days;
-  optional_field(ar, f.replied_at);
-  ar& f.reply& f.failed_checks;
-  optional_field(ar, f.escalated_at);
-  ar& f.escalation_reason& f.deputy;
-  optional_field(ar, f.closed_at);
-  ar& f.ratings& f.rating_comment& f.reopened;
-  enum_field(ar, f.light);
-  optional_field(ar, f.review_due);
-  enum_field(ar, f.review_light);
+  fields(ar, f.registered_at, f.dispatched_at, f.clock_start, f.due, f.limit_working_days,
+         f.limit_working_hours, f.extended_working_days, f.replied_at, f.reply, f.failed_checks,
+         f.escalated_at, f.escalation_reason, f.deputy, f.closed_at, f.ratings, f.rating_comment, f.reopened,
+         f.light, f.review_due, f.review_light);
 }
 
 template <class Ar>
 void serialize(Ar& ar, Case& c, unsigned version) {
-  ar& c.id& c.subject& c.definition_version& c.calendar_version;
-  enum_field(ar, c.state);
-  ar& c.version& c.last_event_at& c.applicant;
+  fields(ar, c.id, c.subject, c.definition_version, c.calendar_version, c.state, c.version, c.last_event_at,
+         c.applicant);
   std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)
   if constexpr (Ar::is_saving::value) facts = c.facts.text();
   ar& facts;
   if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);  // its form checked
-  ar& c.materials;
-  optional_field(ar, c.renewal_of);
-  optional_field(ar, c.renewal_expiry);
-  ar& c.filed_at& c.received_on& c.last_submission_on;
-  optional_field(ar, c.accepted_on);
-  ar& c.deemed_accepted& c.notices& c.resubmitted_since_notice;
+  fields(ar, c.materials, c.renewal_of, c.renewal_expiry, c.filed_at, c.received_on, c.last_submission_on,
+         c.accepted_on, c.deemed_accepted, c.notices, c.resubmitted_since_notice);
   // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.
   std::vector<std::string> depts;
   std::vector<std::uint8_t> has;
@@ -239,32 +224,15 @@ void serialize(Ar& ar, Case& c, unsigned version) {
       c.opinions[depts[i]] = has[i] ? std::optional<Opinion>(opinions[i]) : std::nullopt;
     }
   }
-  ar& c.inspections& c.suspensions& c.extended_working_days;
-  optional_field(ar, c.decision);
-  optional_field(ar, c.certificate);
-  optional_field(ar, c.completion_reported_on);
-  optional_field(ar, c.ended_on);
-  ar& c.end_reason& c.flags& c.warnings& c.deadlines;
+  fields(ar, c.inspections, c.suspensions, c.extended_working_days, c.decision, c.certificate,
+         c.completion_reported_on, c.ended_on, c.end_reason, c.flags, c.warnings, c.deadlines);
   if (version >=
       2) {  // the kind, as its ordinal: the same text as the flag "a complaint" format 2 began with
-    enum_field(ar, c.kind);
-    if constexpr (Ar::is_saving::value) {
-      ar&* c.complaint;  // a permit case writes the empty file, as when it was held inline
-    } else {
-      ComplaintFile f;
-      ar& f;
-      if (c.kind == Kind::complaint) {
-        c.complaint = std::move(f);
-      } else {
-        c.complaint.reset();
-      }
-    }
+    fields(ar, c.kind);
+    out_of_line_field(ar, c.complaint);  // a permit case's is the empty file
   }
   if (version >= 3) {  // tolerant acceptance and acceptance on commitment (docs/contract.md §17)
-    optional_field(ar, c.tolerance);
-    optional_field(ar, c.commitment);
-    optional_field(ar, c.verification);
-    ar& c.credit_flagged& c.deadlines.verification;
+    fields(ar, c.tolerance, c.commitment, c.verification, c.credit_flagged, c.deadlines.verification);
   }
 }
 

@@ -5,8 +5,10 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "common/embedded.hpp"
 #include "common/json_input.hpp"
@@ -530,7 +532,6 @@ void expand_named_rules(Definition& d) {
          {"城市道路管理条例第三十四条：紧急抢修须在破路后" + std::to_string(h) + "小时内补办批准手续",
           "emergency works file for approval within " + std::to_string(h) + " hours of breaking the road"}});
   }
-  d.named_fact_rules = d.fact_rules.size();
   if (d.vehicles) {  // 建设部令第135号
     ItemCheck check{"vehicles", "vehicle", {"车辆", "vehicle"}, {}};
     if (d.vehicles->enclosed)
@@ -606,66 +607,58 @@ void parse_fact_rules(const Field& list, bool prohibition, const std::vector<Fac
   }
 }
 
+// A named rule (protection_period, roof, …) when the file has it: an object of `keys` (with "note"), read
+// into its rule by `read`, over facts the definition must declare with the types of `needs`.
+template <class Rule, class Read>
+void parse_named_rule(const Field& rules, std::string_view name, std::initializer_list<std::string_view> keys,
+                      std::initializer_list<std::pair<std::string_view, FactType>> needs,
+                      const std::vector<FactSpec>& facts, std::optional<Rule>& out, Read read) {
+  if (!rules.has(name)) return;
+  const Field r = rules.child(name);
+  r.object(keys);
+  Rule rule;
+  read(r, rule);
+  for (const auto& [fact, type] : needs) need_fact(r, facts, fact, type);
+  if (r.has("note")) r.child("note").str();
+  out = std::move(rule);
+}
+
 void parse_rules(const Field& n, const std::vector<FactSpec>& facts, Definition& d) {
   n.object({"protection_period", "emergency_filing", "roof", "term", "vehicles", "prohibitions", "flags",
             "item_checks"});
-  if (n.has("protection_period")) {
-    const Field r = n.child("protection_period");
-    r.object({"new_road_years", "overhaul_years", "note"});
-    ProtectionPeriodRule p;
-    p.new_road_years = optional_count(r, "new_road_years", p.new_road_years, 1);
-    p.overhaul_years = optional_count(r, "overhaul_years", p.overhaul_years, 1);
-    need_fact(r, facts, "road_opened_on", FactType::date);
-    need_fact(r, facts, "road_overhauled_on", FactType::date);
-    need_fact(r, facts, "planned_start", FactType::date);
-    need_fact(r, facts, "protection_exception_approved", FactType::boolean);
-    if (r.has("note")) r.child("note").str();
-    d.protection_period = p;
-  }
-  if (n.has("emergency_filing")) {
-    const Field r = n.child("emergency_filing");
-    r.object({"hours", "roll_to_working_day", "note"});
-    EmergencyFilingRule e;
-    e.hours = optional_count(r, "hours", e.hours, 1);
-    e.roll_to_working_day = optional_bool(r, "roll_to_working_day", e.roll_to_working_day);
-    need_fact(r, facts, "emergency", FactType::boolean);
-    need_fact(r, facts, "broken_at", FactType::time);
-    if (r.has("note")) r.child("note").str();
-    d.emergency_filing = e;
-  }
-  if (n.has("roof")) {
-    const Field r = n.child("roof");
-    r.object({"max_storeys", "large", "note"});
-    RoofRule roof;
-    roof.max_storeys = optional_count(r, "max_storeys", roof.max_storeys, 0);
-    roof.large = parse_condition(r.child("large"), facts);
-    need_fact(r, facts, "on_roof", FactType::boolean);
-    need_fact(r, facts, "building_storeys", FactType::integer);
-    if (r.has("note")) r.child("note").str();
-    d.roof = std::move(roof);
-  }
-  if (n.has("term")) {
-    const Field r = n.child("term");
-    r.object({"max_months", "electronic_screen_max_months", "note"});
-    TermRule t;
-    t.max_months = optional_count(r, "max_months", t.max_months, 1);
-    t.electronic_screen_max_months =
-        optional_count(r, "electronic_screen_max_months", t.electronic_screen_max_months, 1);
-    need_fact(r, facts, "term_months", FactType::integer);
-    need_fact(r, facts, "electronic_screen", FactType::boolean);
-    if (r.has("note")) r.child("note").str();
-    d.term = t;
-  }
-  if (n.has("vehicles")) {
-    const Field r = n.child("vehicles");
-    r.object({"enclosed", "recorder", "note"});
-    VehicleRule v;
-    v.enclosed = optional_bool(r, "enclosed", v.enclosed);
-    v.recorder = optional_bool(r, "recorder", v.recorder);
-    need_fact(r, facts, "vehicles", FactType::vehicles);
-    if (r.has("note")) r.child("note").str();
-    d.vehicles = v;
-  }
+  parse_named_rule(n, "protection_period", {"new_road_years", "overhaul_years", "note"},
+                   {{"road_opened_on", FactType::date},
+                    {"road_overhauled_on", FactType::date},
+                    {"planned_start", FactType::date},
+                    {"protection_exception_approved", FactType::boolean}},
+                   facts, d.protection_period, [](const Field& r, ProtectionPeriodRule& p) {
+                     p.new_road_years = optional_count(r, "new_road_years", p.new_road_years, 1);
+                     p.overhaul_years = optional_count(r, "overhaul_years", p.overhaul_years, 1);
+                   });
+  parse_named_rule(n, "emergency_filing", {"hours", "roll_to_working_day", "note"},
+                   {{"emergency", FactType::boolean}, {"broken_at", FactType::time}}, facts,
+                   d.emergency_filing, [](const Field& r, EmergencyFilingRule& e) {
+                     e.hours = optional_count(r, "hours", e.hours, 1);
+                     e.roll_to_working_day = optional_bool(r, "roll_to_working_day", e.roll_to_working_day);
+                   });
+  parse_named_rule(n, "roof", {"max_storeys", "large", "note"},
+                   {{"on_roof", FactType::boolean}, {"building_storeys", FactType::integer}}, facts, d.roof,
+                   [&](const Field& r, RoofRule& roof) {
+                     roof.max_storeys = optional_count(r, "max_storeys", roof.max_storeys, 0);
+                     roof.large = parse_condition(r.child("large"), facts);
+                   });
+  parse_named_rule(n, "term", {"max_months", "electronic_screen_max_months", "note"},
+                   {{"term_months", FactType::integer}, {"electronic_screen", FactType::boolean}}, facts,
+                   d.term, [](const Field& r, TermRule& t) {
+                     t.max_months = optional_count(r, "max_months", t.max_months, 1);
+                     t.electronic_screen_max_months =
+                         optional_count(r, "electronic_screen_max_months", t.electronic_screen_max_months, 1);
+                   });
+  parse_named_rule(n, "vehicles", {"enclosed", "recorder", "note"}, {{"vehicles", FactType::vehicles}}, facts,
+                   d.vehicles, [](const Field& r, VehicleRule& v) {
+                     v.enclosed = optional_bool(r, "enclosed", v.enclosed);
+                     v.recorder = optional_bool(r, "recorder", v.recorder);
+                   });
   expand_named_rules(d);
   if (n.has("prohibitions")) parse_fact_rules(n.child("prohibitions"), true, facts, d);
   if (n.has("flags")) parse_fact_rules(n.child("flags"), false, facts, d);
@@ -680,27 +673,20 @@ ValidityRule parse_validity(const Field& n, const std::vector<FactSpec>& facts) 
     v.months = count(n.child("months"), 1);
     ++forms;
   }
-  if (n.has("term_fact")) {
-    const Field f = n.child("term_fact");
-    v.term_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.term_fact);
-    if (spec == nullptr || spec->type != FactType::integer)
-      f.fail("'" + *v.term_fact + "' is not an integer fact");
-    ++forms;
-  }
-  if (n.has("until_fact")) {
-    const Field f = n.child("until_fact");
-    v.until_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.until_fact);
-    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.until_fact + "' is not a date fact");
-    ++forms;
-  }
-  if (n.has("from_fact")) {
-    const Field f = n.child("from_fact");
-    v.from_fact = f.str();
-    const FactSpec* spec = find_fact(facts, *v.from_fact);
-    if (spec == nullptr || spec->type != FactType::date) f.fail("'" + *v.from_fact + "' is not a date fact");
-  }
+  // The member `key`, when present, names a fact the definition declares with `type` ("an integer": `what`).
+  const auto typed_fact = [&](std::string_view key, FactType type,
+                              const char* what) -> std::optional<std::string> {
+    if (!n.has(key)) return std::nullopt;
+    const Field f = n.child(key);
+    std::string name = f.str();
+    const FactSpec* spec = find_fact(facts, name);
+    if (spec == nullptr || spec->type != type) f.fail("'" + name + "' is not " + what + " fact");
+    return name;
+  };
+  v.term_fact = typed_fact("term_fact", FactType::integer, "an integer");
+  v.until_fact = typed_fact("until_fact", FactType::date, "a date");
+  v.from_fact = typed_fact("from_fact", FactType::date, "a date");
+  forms += (v.term_fact ? 1 : 0) + (v.until_fact ? 1 : 0);
   if (n.has("max_months")) v.max_months = count(n.child("max_months"), 1);
   v.hold_to_facts = optional_bool(n, "hold_to_facts", false);
   if (n.has("note")) v.note = n.child("note").str();
@@ -752,35 +738,25 @@ RenewalRule parse_renewal(const Field& n) {
   return r;
 }
 
+// a (kind) b, for numbers and for dates (YYYY-MM-DD orders like the calendar).
+template <class T>
+bool in_order(const T& a, const T& b, Condition::Kind kind) {
+  switch (kind) {
+    case Condition::Kind::at_least:
+      return a >= b;
+    case Condition::Kind::greater_than:
+      return a > b;
+    case Condition::Kind::at_most:
+      return a <= b;
+    default:
+      return false;
+  }
+}
+
 bool compare_numbers(const json& fact, const json& value, Condition::Kind kind) {
-  if (fact.is_number() && value.is_number()) {
-    const double a = fact.get<double>();
-    const double b = value.get<double>();
-    switch (kind) {
-      case Condition::Kind::at_least:
-        return a >= b;
-      case Condition::Kind::greater_than:
-        return a > b;
-      case Condition::Kind::at_most:
-        return a <= b;
-      default:
-        return false;
-    }
-  }
-  if (fact.is_string() && value.is_string()) {  // dates: YYYY-MM-DD orders like the calendar
-    const auto& a = fact.get_ref<const std::string&>();
-    const auto& b = value.get_ref<const std::string&>();
-    switch (kind) {
-      case Condition::Kind::at_least:
-        return a >= b;
-      case Condition::Kind::greater_than:
-        return a > b;
-      case Condition::Kind::at_most:
-        return a <= b;
-      default:
-        return false;
-    }
-  }
+  if (fact.is_number() && value.is_number()) return in_order(fact.get<double>(), value.get<double>(), kind);
+  if (fact.is_string() && value.is_string())
+    return in_order(fact.get_ref<const std::string&>(), value.get_ref<const std::string&>(), kind);
   return false;
 }
 
@@ -1084,18 +1060,23 @@ void DefinitionRegistry::add(std::shared_ptr<const Definition> def) {
   versions.emplace(def->version, std::move(def));
 }
 
-std::shared_ptr<const Definition> DefinitionRegistry::current(std::string_view permit, Kind kind) const {
-  const auto it = defs_.find(permit);
-  if (it == defs_.end() || it->second.empty()) return nullptr;
-  if (it->second.rbegin()->second->kind != kind) return nullptr;
-  return it->second.rbegin()->second;
+const std::map<int, std::shared_ptr<const Definition>>* DefinitionRegistry::versions(std::string_view id,
+                                                                                     Kind kind) const {
+  const auto it = defs_.find(id);
+  if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
+  return &it->second;
 }
 
-std::shared_ptr<const Definition> DefinitionRegistry::in_effect(std::string_view permit, Date day,
+std::shared_ptr<const Definition> DefinitionRegistry::current(std::string_view id, Kind kind) const {
+  const auto* of = versions(id, kind);
+  return of ? of->rbegin()->second : nullptr;
+}
+
+std::shared_ptr<const Definition> DefinitionRegistry::in_effect(std::string_view id, Date day,
                                                                 Kind kind) const {
-  const auto it = defs_.find(permit);
-  if (it == defs_.end() || it->second.empty() || it->second.rbegin()->second->kind != kind) return nullptr;
-  for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
+  const auto* of = versions(id, kind);
+  if (!of) return nullptr;
+  for (auto v = of->rbegin(); v != of->rend(); ++v) {
     if (!v->second->effective_from || *v->second->effective_from <= day) return v->second;
   }
   return nullptr;
@@ -1108,8 +1089,8 @@ std::vector<std::shared_ptr<const Definition>> DefinitionRegistry::all() const {
   return out;
 }
 
-std::shared_ptr<const Definition> DefinitionRegistry::find(std::string_view permit, int version) const {
-  const auto it = defs_.find(permit);
+std::shared_ptr<const Definition> DefinitionRegistry::find(std::string_view id, int version) const {
+  const auto it = defs_.find(id);
   if (it == defs_.end()) return nullptr;
   const auto v = it->second.find(version);
   return v == it->second.end() ? nullptr : v->second;

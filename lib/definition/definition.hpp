@@ -223,7 +223,6 @@ struct Definition {
   // The rules in the rule language: first the expanded named rules (protection_period, roof, term,
   // emergency_filing), then the file's prohibitions and flags.
   std::vector<FactRule> fact_rules;
-  std::size_t named_fact_rules = 0;  // how many of fact_rules come from named rules
   // Per-element requirements of list facts: the expanded `vehicles` rule, then the file's item_checks.
   std::vector<ItemCheck> item_checks;
   ValidityRule validity;
@@ -256,23 +255,25 @@ class DefinitionRegistry {
   void load_directory(const std::string& dir);
   void add(std::shared_ptr<const Definition> def);
 
-  /// The current (highest) version of a permit (or of a complaint category with kind complaint); nullptr
-  /// when unknown or of the other kind.
-  std::shared_ptr<const Definition> current(std::string_view permit, Kind kind = Kind::permit) const;
+  /// The current (highest) version of definition `id` of kind `kind` (a permit type, or a complaint
+  /// category); nullptr when unknown or of the other kind.
+  std::shared_ptr<const Definition> current(std::string_view id, Kind kind = Kind::permit) const;
   /// The version in effect on `day` (the bureau's local date of a submission): the highest whose
   /// effective_from is absent or on or before `day`; nullptr when none is (or unknown, or the other kind).
-  std::shared_ptr<const Definition> in_effect(std::string_view permit, Date day,
-                                              Kind kind = Kind::permit) const;
+  std::shared_ptr<const Definition> in_effect(std::string_view id, Date day, Kind kind = Kind::permit) const;
   /// Every loaded version, by id then version.
   std::vector<std::shared_ptr<const Definition>> all() const;
   /// A given version; nullptr when unknown.
-  std::shared_ptr<const Definition> find(std::string_view permit, int version) const;
+  std::shared_ptr<const Definition> find(std::string_view id, int version) const;
   /// The ids of one kind: permit types, or complaint categories.
   std::vector<std::string> ids(Kind kind = Kind::permit) const;
   /// Every unit some complaint category dispatches to (the bureau's units), sorted, without duplicates.
   std::vector<std::string> complaint_units() const;
 
  private:
+  /// The versions of `id` when its current one is of kind `kind`; nullptr otherwise.
+  const std::map<int, std::shared_ptr<const Definition>>* versions(std::string_view id, Kind kind) const;
+
   std::map<std::string, std::map<int, std::shared_ptr<const Definition>>, std::less<>> defs_;
 };
 

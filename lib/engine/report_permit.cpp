@@ -301,7 +301,8 @@ class PermitSection final : public Section {
     static const char* const lapsed_columns[] = {"case",        "permit",    "applicant",
                                                  "outstanding", "supply_by", "date"};
     static const char* const open_columns[] = {"case", "permit", "applicant", "items", "due", "light"};
-    static const char* const false_columns[] = {"case", "permit", "applicant", "items", "recorded_on"};
+    static const char* const false_columns[] = {"case",         "permit", "applicant",
+                                                "applicant_id", "items",  "recorded_on"};
     csv_table(csv, "tolerance_pending", out["tolerance"]["pending"], pending_columns);
     csv += "\n";
     csv_table(csv, "tolerance_lapsed", out["tolerance"]["lapsed"], lapsed_columns);

@@ -1,7 +1,10 @@
 #include "store/append_protocol.hpp"
 
+#include <limits>
+
 #include "permitflow/error.hpp"
 #include "store/hash_chain.hpp"
+#include "store/rows.hpp"
 
 namespace permitflow::store {
 
@@ -123,6 +126,40 @@ std::string feed_sql(const FeedQuery& q, std::string (*param)(int n)) {
   in("e.type", q.types.size());
   in("f.case_id", q.cases.size());
   return sql + " ORDER BY f.seq LIMIT " + param(++n);
+}
+
+std::string case_query_sql(const CaseFilter& filter, std::string_view from, std::string (*param)(int n),
+                           std::string (*contains)(std::string_view column, const std::string& placeholder),
+                           std::vector<std::string>& args) {
+  // The text depends only on which filters are set (SQLite prepares each shape once and caches it).
+  std::string sql = std::string("SELECT ") + rows::kCaseColumns + std::string(from) + " WHERE 1 = 1";
+  const auto next = [&](std::string arg) {
+    args.push_back(std::move(arg));
+    return param(static_cast<int>(args.size()));
+  };
+  const auto add = [&](const std::string& value, const char* test) {
+    if (!value.empty()) sql += std::string(" AND ") + test + next(value);
+  };
+  add(filter.subject, "permit = ");
+  if (!filter.subject_in.empty()) {
+    sql += " AND permit IN (";
+    for (std::size_t k = 0; k < filter.subject_in.size(); ++k)
+      sql += (k ? ", " : "") + next(filter.subject_in[k]);
+    sql += ")";
+  }
+  add(filter.state, "state = ");
+  add(filter.light, "light = ");
+  add(filter.applicant, "applicant_id = ");
+  if (!filter.awaiting_department.empty())
+    sql += " AND " + contains("awaiting_departments", next("," + filter.awaiting_department + ","));
+  add(filter.due_before, "due <> '' AND due < ");
+  add(filter.due_after, "due <> '' AND due > ");
+  add(filter.after, "id > ");
+  return sql + " ORDER BY id LIMIT " + param(static_cast<int>(args.size()) + 1);
+}
+
+std::int64_t query_limit(const CaseFilter& filter) {
+  return filter.limit == 0 ? std::numeric_limits<std::int64_t>::max() : std::int64_t{filter.limit};
 }
 
 void chain_commit(CommitSql& sql, const PendingFeed& pending, bool with_feed) {

@@ -80,6 +80,16 @@ void append_events(AppendSql& sql, PendingFeed& pending, const CaseRecord& recor
 /// state, backfilled, type, at, actor, data, prev_hash, hash.
 std::string feed_sql(const FeedQuery& q, std::string (*param)(int n));
 
+/// The SELECT of Transaction::query for `filter`: the columns rows::kCaseColumns names, read `from` (the
+/// backend's FROM clause, with " FROM"). The text parameters go to `args` in order; the last parameter is the
+/// limit, which the caller binds (query_limit()). `param(n)` spells the n-th (1-based) placeholder of the
+/// backend and `contains(column, placeholder)` its test that a text column holds the parameter.
+std::string case_query_sql(const CaseFilter& filter, std::string_view from, std::string (*param)(int n),
+                           std::string (*contains)(std::string_view column, const std::string& placeholder),
+                           std::vector<std::string>& args);
+/// The limit case_query_sql's last parameter takes: filter.limit, or for 0 (any) a limit that takes all.
+std::int64_t query_limit(const CaseFilter& filter);
+
 /// The SQL one backend runs when a write transaction commits.
 class CommitSql {
  public:

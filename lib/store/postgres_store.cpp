@@ -20,6 +20,7 @@
 #include "permitflow/error.hpp"
 #include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
+#include "store/rows.hpp"
 #include "store/timer_diff.hpp"
 #include "store/verify_sql.hpp"
 
@@ -28,117 +29,6 @@ namespace permitflow::store {
 // --- schema ------------------------------------------------------------------------------------------------
 
 namespace {
-
-// Identifiers and ordered text use the "C" collation: ORDER BY id must give the same order as SQLite's
-// byte order, whatever the database's default collation.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE cases (
-  id                   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-  permit               TEXT COLLATE "C" NOT NULL,
-  definition_version   INTEGER NOT NULL,
-  applicant_id         TEXT COLLATE "C" NOT NULL,
-  state                TEXT COLLATE "C" NOT NULL,
-  version              BIGINT  NOT NULL,
-  light                TEXT COLLATE "C" NOT NULL,
-  due                  TEXT COLLATE "C" NOT NULL,
-  awaiting_departments TEXT COLLATE "C" NOT NULL,
-  document             BYTEA   NOT NULL,
-  snapshot             BYTEA   NOT NULL,
-  snapshot_version     BIGINT  NOT NULL
-);
-CREATE INDEX cases_by_permit ON cases(permit, id);
-CREATE INDEX cases_by_state ON cases(state, id);
-CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
-CREATE INDEX cases_by_light ON cases(light, id);
-CREATE TABLE events (
-  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  seq        BIGINT NOT NULL,
-  type       TEXT   NOT NULL,
-  at         TEXT   NOT NULL,
-  actor      BYTEA  NOT NULL,
-  data       BYTEA  NOT NULL,
-  prev_hash  TEXT   NOT NULL,
-  hash       TEXT   NOT NULL,
-  ledger_seq BIGINT NOT NULL,
-  ledger_pos BIGINT NOT NULL,
-  PRIMARY KEY (case_id, seq)
-);
-CREATE TABLE timers (
-  case_id TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  kind    TEXT COLLATE "C" NOT NULL,
-  clock   TEXT COLLATE "C" NOT NULL,
-  due     BIGINT NOT NULL,
-  PRIMARY KEY (case_id, kind, clock)
-);
-CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
-CREATE TABLE ledger (
-  seq         BIGINT NOT NULL PRIMARY KEY,
-  prev_hash   TEXT   NOT NULL,
-  hash        TEXT   NOT NULL,
-  event_count BIGINT NOT NULL
-);
-CREATE TABLE counters (
-  name  TEXT   NOT NULL PRIMARY KEY,
-  value BIGINT NOT NULL
-);
-CREATE TABLE documents (
-  kind    TEXT COLLATE "C" NOT NULL,
-  name    TEXT COLLATE "C" NOT NULL,
-  version BIGINT NOT NULL,
-  hash    TEXT   NOT NULL,
-  content TEXT   NOT NULL,
-  PRIMARY KEY (kind, name, version)
-);
-)sql";
-
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE commands (
-  command_id TEXT NOT NULL PRIMARY KEY,
-  case_id    TEXT COLLATE "C" NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
-CREATE INDEX cases_by_due ON cases(due, id);
-)sql";
-
-// v3: the feed, as in the SQLite schema. Pending events (ledger_seq 0) cannot exist during a migration: it
-// holds the advisory lock, and a writer chains its events before it commits.
-constexpr const char* kSchemaV3 = R"sql(
-CREATE TABLE feed (
-  seq        BIGINT NOT NULL PRIMARY KEY,
-  case_id    TEXT COLLATE "C" NOT NULL,
-  version    BIGINT NOT NULL,
-  kind       TEXT COLLATE "C" NOT NULL,
-  subject    TEXT COLLATE "C" NOT NULL,
-  state      TEXT COLLATE "C" NOT NULL,
-  backfilled BOOLEAN NOT NULL,
-  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
-CREATE TABLE feed_consumers (
-  name   TEXT COLLATE "C" NOT NULL PRIMARY KEY,
-  cursor BIGINT NOT NULL
-);
-CREATE TABLE feed_mark (
-  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-  pruned BIGINT  NOT NULL
-);
-INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
-INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
-SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
-       coalesce(convert_from(c.document, 'UTF8')::jsonb ->> 'kind', 'permit'),
-       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, true
-FROM events e JOIN cases c ON c.id = e.case_id;
-)sql";
-
-constexpr PostgresMigration kMigrations[] = {
-    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
-    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
-    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
-};
-
-constexpr const char* kCaseColumns =
-    "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
-    "document, snapshot, snapshot_version";
 
 // Serialises migrations of one schema across processes (the key is derived from the schema name).
 constexpr const char* kMigrationLock =
@@ -173,50 +63,48 @@ void require_text(std::string_view value, const char* field) {
   }
 }
 
-std::string bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+/// A row of a result, read as rows.hpp reads it.
+class Row {
+ public:
+  explicit Row(const pqxx::row& r) : r_(r) {}
+  std::string text(int i) const { return r_[i].as<std::string>(); }
+  std::string bytes(int i) const { return pqxx::binarystring(r_[i]).str(); }
+  std::int64_t int64(int i) const { return r_[i].as<std::int64_t>(); }
+  bool flag(int i) const { return r_[i].as<bool>(); }
 
-/// The rows of a `SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events`.
-std::vector<EventRecord> read_events(const pqxx::result& res) {
-  std::vector<EventRecord> out;
-  for (const auto& r : res) {
-    out.push_back(EventRecord{r[0].as<std::string>(), r[1].as<std::int64_t>(), r[2].as<std::string>(),
-                              r[3].as<std::string>(), bytes(r[4]), bytes(r[5]), r[6].as<std::string>(),
-                              r[7].as<std::string>(), ""});
+ private:
+  const pqxx::row& r_;
+};
+
+/// A result as the cursor of rows.hpp: `rows::read_all(Rows(tx.exec(…)), rows::event)`.
+class Rows {
+ public:
+  explicit Rows(pqxx::result res) : res_(std::move(res)) {}
+  bool next() {
+    if (next_ >= res_.size()) return false;
+    row_ = res_[next_++];
+    return true;
   }
-  return out;
-}
+  Row row() const { return Row(row_); }
 
-CaseRecord read_case(const pqxx::row& r) {
-  CaseRecord c;
-  c.id = r[0].as<std::string>();
-  c.subject = r[1].as<std::string>();
-  c.definition_version = r[2].as<int>();
-  c.applicant_id = r[3].as<std::string>();
-  c.state = r[4].as<std::string>();
-  c.version = r[5].as<std::int64_t>();
-  c.light = r[6].as<std::string>();
-  c.due = r[7].as<std::string>();
-  c.awaiting_departments = r[8].as<std::string>();
-  c.document = bytes(r[9]);
-  c.snapshot = bytes(r[10]);
-  c.snapshot_version = r[11].as<std::int64_t>();
-  return c;
-}
+ private:
+  pqxx::result res_;
+  pqxx::result::size_type next_ = 0;
+  pqxx::row row_;
+};
 
-std::vector<TimerRecord> read_timers(const pqxx::result& res) {
-  std::vector<TimerRecord> out;
-  for (const auto& r : res) {
-    out.push_back(TimerRecord{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                              r[3].as<std::int64_t>()});
-  }
-  return out;
+std::vector<TimerRecord> read_timers(pqxx::result res) {
+  return rows::read_all(Rows(std::move(res)), rows::timer);
 }
 
 }  // namespace
 
-std::span<const PostgresMigration> postgres_migrations() { return kMigrations; }
+std::span<const Migration> postgres_migrations() {
+  static const std::vector<Migration> all = shared_migrations(Backend::postgresql);
+  return all;
+}
 
-int postgres_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int postgres_latest_schema_version() { return postgres_migrations().back().version; }
 
 // --- connections -------------------------------------------------------------------------------------------
 
@@ -241,9 +129,11 @@ int read_schema_version(pqxx::transaction_base& tx) {
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class PostgresTransaction final : public CheckedTransaction {
+class PostgresTransaction final : public SharedReads<PostgresTransaction> {
+  friend class SharedReads<PostgresTransaction>;
+
  public:
-  PostgresTransaction(PostgresStore& store, bool writable) : CheckedTransaction(writable), store_(store) {
+  PostgresTransaction(PostgresStore& store, bool writable) : SharedReads(writable), store_(store) {
     // A pooled connection may have been lost while idle (server restart, pg_terminate_backend): nothing
     // has happened in this transaction yet, so one retry on a fresh connection is always safe.
     for (int attempt = 0;; ++attempt) {
@@ -276,27 +166,10 @@ class PostgresTransaction final : public CheckedTransaction {
     return read("load a case", [&]() -> std::optional<CaseRecord> {
       // In a write transaction the case is locked until commit: no other process can apply a command to it
       // meanwhile (they wait, up to the lock timeout).
-      const auto res = tx_->exec_params(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE id = $1" +
-                                            (writable_ ? " FOR UPDATE" : ""),
+      const auto res = tx_->exec_params(std::string("SELECT ") + rows::kCaseColumns +
+                                            " FROM cases WHERE id = $1" + (writable_ ? " FOR UPDATE" : ""),
                                         std::string(id));
-      if (res.empty()) return std::nullopt;
-      return read_case(res[0]);
-    });
-  }
-
-  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
-    return read("read events", [&] {
-      const auto res = tx_->exec_params(
-          "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
-          "WHERE case_id = $1 AND seq > $2 ORDER BY seq",
-          std::string(case_id), after_seq);
-      return read_events(res);
-    });
-  }
-
-  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
-    return read("read events", [&] {
-      return read_events(tx_->exec_params(verify_sql::kEventsOfCases, std::string(first), std::string(last)));
+      return rows::read_first(Rows(res), rows::case_record);
     });
   }
 
@@ -358,40 +231,17 @@ class PostgresTransaction final : public CheckedTransaction {
   std::vector<CaseRecord> query(const CaseFilter& filter) override {
     if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
     return read("query cases", [&] {
-      std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE true";
       std::vector<std::string> args;
-      auto add = [&](const std::string& value, const char* clause, std::string arg) {
-        if (value.empty()) return;
-        require_text(arg, "filter");
-        args.push_back(std::move(arg));
-        sql += clause;
-        sql += std::to_string(args.size());
-      };
-      add(filter.subject, " AND permit = $", filter.subject);
-      if (!filter.subject_in.empty()) {
-        sql += " AND permit IN (";
-        for (std::size_t k = 0; k < filter.subject_in.size(); ++k) {
-          require_text(filter.subject_in[k], "filter");
-          args.push_back(filter.subject_in[k]);
-          sql += (k ? ", $" : "$") + std::to_string(args.size());
-        }
-        sql += ")";
-      }
-      add(filter.state, " AND state = $", filter.state);
-      add(filter.light, " AND light = $", filter.light);
-      add(filter.applicant, " AND applicant_id = $", filter.applicant);
-      add(filter.awaiting_department, " AND 0 < strpos(awaiting_departments, $",
-          "," + filter.awaiting_department + ",");
-      if (!filter.awaiting_department.empty()) sql += ")";
-      add(filter.due_before, " AND due <> '' AND due < $", filter.due_before);
-      add(filter.due_after, " AND due <> '' AND due > $", filter.due_after);
-      add(filter.after, " AND id > $", filter.after);
-      args.push_back(std::to_string(filter.limit == 0 ? kNoLimit : std::int64_t{filter.limit}));
-      sql += " ORDER BY id LIMIT $" + std::to_string(args.size());
+      const std::string sql = case_query_sql(
+          filter, " FROM cases", [](int n) { return "$" + std::to_string(n); },
+          [](std::string_view column, const std::string& p) {
+            return "0 < strpos(" + std::string(column) + ", " + p + ")";
+          },
+          args);
+      for (const auto& a : args) require_text(a, "filter");
+      args.push_back(std::to_string(query_limit(filter)));
       const auto res = tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args));
-      std::vector<CaseRecord> out;
-      for (const auto& r : res) out.push_back(read_case(r));
-      return out;
+      return rows::read_all(Rows(res), rows::case_record);
     });
   }
 
@@ -399,9 +249,7 @@ class PostgresTransaction final : public CheckedTransaction {
     return read("list cases", [&] {
       const auto res = after ? tx_->exec_params(verify_sql::kCaseIdsAfter, *after, limit)
                              : tx_->exec_params(verify_sql::kFirstCaseIds, limit);
-      std::vector<std::string> out;
-      for (const auto& r : res) out.push_back(r[0].as<std::string>());
-      return out;
+      return rows::read_all(Rows(res), rows::first_text);
     });
   }
 
@@ -441,15 +289,6 @@ class PostgresTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
-    return read("read due timers", [&] {
-      return read_timers(
-          tx_->exec_params("SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 AND due <= $2 "
-                           "ORDER BY due, kind, clock",
-                           std::string(case_id), now));
-    });
-  }
-
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
     if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
@@ -461,14 +300,6 @@ class PostgresTransaction final : public CheckedTransaction {
           "WHERE t.due <= $1 ORDER BY t.due, t.case_id, t.kind, t.clock LIMIT $2 "
           "FOR UPDATE OF t, c SKIP LOCKED",
           now, limit == 0 ? kNoLimit : std::int64_t{limit}));
-    });
-  }
-
-  std::vector<TimerRecord> timers(std::string_view case_id) override {
-    return read("read timers", [&] {
-      return read_timers(tx_->exec_params(
-          "SELECT case_id, kind, clock, due FROM timers WHERE case_id = $1 ORDER BY due, kind, clock",
-          std::string(case_id)));
     });
   }
 
@@ -544,41 +375,7 @@ class PostgresTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<StoredDocument> documents() override {
-    return read("read documents", [&] {
-      std::vector<StoredDocument> out;
-      for (const auto& r : tx_->exec(
-               "SELECT kind, name, version, hash, content FROM documents ORDER BY kind, name, version")) {
-        out.push_back(StoredDocument{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::int64_t>(),
-                                     r[3].as<std::string>(), r[4].as<std::string>()});
-      }
-      return out;
-    });
-  }
-
   // --- verification ----------------------------------------------------------------------------------------
-
-  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
-    return read("read the ledger", [&] {
-      std::vector<LedgerRecord> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kLedgerPage, after, limit)) {
-        out.push_back(LedgerRecord{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                                   r[3].as<std::int64_t>()});
-      }
-      return out;
-    });
-  }
-
-  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
-    return read("read the ledger's events", [&] {
-      std::vector<FiledEvent> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kFiledEvents, after, up_to)) {
-        out.push_back(FiledEvent{r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                                 r[3].as<std::int64_t>(), r[4].as<bool>()});
-      }
-      return out;
-    });
-  }
 
   // --- the feed --------------------------------------------------------------------------------------------
 
@@ -593,32 +390,13 @@ class PostgresTransaction final : public CheckedTransaction {
       }
       args.push_back(std::to_string(q.limit));
       const std::string sql = feed_sql(q, [](int n) { return "$" + std::to_string(n); });
-      std::vector<FeedRecord> out;
-      for (const auto& r : tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))) {
-        FeedRecord f{
-            r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-            r[4].as<std::int64_t>(), r[5].as<std::string>(), r[6].as<bool>(),        {}};
-        f.event = EventRecord{f.case_id,   f.version,    r[7].as<std::string>(),  r[8].as<std::string>(),
-                              bytes(r[9]), bytes(r[10]), r[11].as<std::string>(), r[12].as<std::string>(),
-                              f.state};
-        out.push_back(std::move(f));
-      }
-      return out;
+      return rows::read_all(Rows(tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))),
+                            rows::feed_record);
     });
   }
 
   FeedBounds feed_bounds() override {
     return read("read the feed's bounds", [&] { return read_feed_bounds(); });
-  }
-
-  std::vector<FeedConsumer> feed_consumers() override {
-    return read("read the feed's consumers", [&] {
-      std::vector<FeedConsumer> out;
-      for (const auto& r : tx_->exec("SELECT name, cursor FROM feed_consumers ORDER BY name")) {
-        out.push_back(FeedConsumer{r[0].as<std::string>(), r[1].as<std::int64_t>()});
-      }
-      return out;
-    });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -643,12 +421,10 @@ class PostgresTransaction final : public CheckedTransaction {
   std::vector<std::string> cases_without_feed_states() override {
     if (store_.schema_ < kFeedSchema) return {};
     return read("read the feed", [&] {
-      std::vector<std::string> out;
-      for (const auto& r :
-           tx_->exec("SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")) {
-        out.push_back(r[0].as<std::string>());
-      }
-      return out;
+      return rows::read_all(
+          Rows(tx_->exec(
+              "SELECT DISTINCT case_id FROM feed WHERE backfilled AND state = '' ORDER BY case_id")),
+          rows::first_text);
     });
   }
 
@@ -659,20 +435,6 @@ class PostgresTransaction final : public CheckedTransaction {
       tx_->exec_params(
           "UPDATE feed SET state = $1 WHERE case_id = $2 AND version = $3 AND backfilled AND state = ''",
           std::string(state), std::string(case_id), version);
-    });
-  }
-
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
-    return read("read the feed's index", [&] {
-      std::vector<FeedRecord> out;
-      for (const auto& r : tx_->exec_params(verify_sql::kFeedIndexPage, after, limit)) {
-        FeedRecord f;
-        f.seq = r[0].as<std::int64_t>();
-        f.case_id = r[1].as<std::string>();
-        f.version = r[2].as<std::int64_t>();
-        out.push_back(std::move(f));
-      }
-      return out;
     });
   }
 
@@ -731,6 +493,19 @@ class PostgresTransaction final : public CheckedTransaction {
     } else {
       tx_ = std::make_unique<pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>>(conn_->conn);
     }
+  }
+
+  /// Every row of `sql` run with `args`, each read by `reader` (a reading statement, run by read()).
+  template <class Reader, class... Args>
+  auto select_all(std::string_view what, const std::string& sql, Reader reader, const Args&... args)
+      -> decltype(rows::read_all(std::declval<Rows>(), reader)) {
+    return read(what, [&] {
+      if constexpr (sizeof...(Args) == 0) {
+        return rows::read_all(Rows(tx_->exec(sql)), reader);
+      } else {
+        return rows::read_all(Rows(tx_->exec_params(sql, args...)), reader);
+      }
+    });
   }
 
   /// Runs a reading statement. If the connection is lost before anything was read in this transaction,
@@ -865,7 +640,7 @@ class PostgresTransaction final : public CheckedTransaction {
     // $13 is keep_stored_snapshot: an existing row keeps its snapshot; a new row gets $11 and $12, bound
     // empty and 0 below in that case.
     static const std::string kUpsert =
-        std::string("INSERT INTO cases (") + kCaseColumns +
+        std::string("INSERT INTO cases (") + rows::kCaseColumns +
         ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET "
         "permit = $2, definition_version = $3, applicant_id = $4, state = $5, version = $6, light = $7, "
         "due = $8, awaiting_departments = $9, document = $10, "
@@ -891,26 +666,15 @@ class PostgresTransaction final : public CheckedTransaction {
       PostgresTransaction& t;
       explicit Sql(PostgresTransaction& tx) : t(tx) {}
       std::vector<EventRecord> surviving_events() override {
-        std::vector<EventRecord> out;
-        for (const auto& r :
-             t.tx_->exec("SELECT case_id, seq, hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")) {
-          EventRecord e;
-          e.case_id = r[0].as<std::string>();
-          e.seq = r[1].as<std::int64_t>();
-          e.hash = r[2].as<std::string>();
-          out.push_back(std::move(e));
-        }
-        return out;
+        return rows::read_all(
+            Rows(t.tx_->exec(
+                "SELECT case_id, seq, hash FROM events WHERE ledger_seq = 0 ORDER BY ledger_pos")),
+            rows::event_key);
       }
       LedgerRecord lock_ledger() override {
         t.tx_->exec("LOCK TABLE ledger IN EXCLUSIVE MODE");
-        LedgerRecord head;
-        const auto res = t.tx_->exec("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
-        if (!res.empty()) {
-          head.seq = res[0][0].as<std::int64_t>();
-          head.hash = res[0][1].as<std::string>();
-        }
-        return head;
+        return rows::read_first(Rows(t.tx_->exec(rows::kLedgerHead)), rows::ledger_head)
+            .value_or(LedgerRecord{});
       }
       std::int64_t feed_head() override { return t.read_feed_bounds().head; }
       std::int64_t ledger_seq(std::int64_t next) override { return next; }
@@ -930,14 +694,7 @@ class PostgresTransaction final : public CheckedTransaction {
   }
 
   FeedBounds read_feed_bounds() {
-    // Both are index lookups: this runs at every commit that appends events and at every feed read.
-    const auto res = tx_->exec("SELECT m.pruned, coalesce((SELECT max(seq) FROM feed), 0) FROM feed_mark m");
-    FeedBounds b;
-    if (!res.empty()) {
-      b.pruned = res[0][0].as<std::int64_t>();
-      b.head = std::max(b.pruned, res[0][1].as<std::int64_t>());
-    }
-    return b;
+    return rows::read_first(Rows(tx_->exec(rows::kFeedBounds)), rows::feed_bounds).value_or(FeedBounds{});
   }
 
   PostgresStore& store_;
@@ -962,44 +719,30 @@ PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
                 "pool_size must be 1 to 256 connections, not " + std::to_string(config.pool_size) + ".",
                 "/pool_size");
   }
-  if (config.busy_timeout_ms < 0) {
-    throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must not be negative.", "/busy_timeout_ms");
-  }
+  check_busy_timeout(config);
   const int target = migrate_to < 0 ? postgres_latest_schema_version() : migrate_to;
+  const std::string named = "The PostgreSQL database '" + display_ + "'";
   auto c = acquire();
   try {
-    for (const auto& m : kMigrations) {
+    for (const auto& m : postgres_migrations()) {
       if (m.version > target) break;
       // One transaction per step under the advisory lock; re-read the version inside it, another process
       // may have migrated meanwhile.
       pqxx::work w(c->conn);
       w.exec(kMigrationLock);
       const int current = read_schema_version(w);
-      if (current > postgres_latest_schema_version()) {
-        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
-                                            std::to_string(current) +
-                                            ", newer than this build of permitflow (" +
-                                            std::to_string(postgres_latest_schema_version()) + ").");
-      }
+      refuse_newer_schema(named, current, postgres_latest_schema_version());
       if (current >= m.version) continue;  // w's destructor rolls back: nothing to do
-      w.exec(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT "
-          "NOT NULL)");
+      w.exec(kSchemaVersionTable);
       w.exec(m.sql);
-      w.exec_params("INSERT INTO schema_version (version, description) VALUES ($1, $2)", m.version,
-                    std::string(m.description));
+      w.exec_params(kRecordMigration, m.version, std::string(m.description));
       w.commit();
     }
     {
       // Still refuse a newer schema when no migration step ran the check.
       pqxx::read_transaction r(c->conn);
-      const int current = read_schema_version(r);
-      schema_ = current;
-      if (current > postgres_latest_schema_version()) {
-        throw Error(ErrorCode::storage, "The PostgreSQL database '" + display_ + "' has schema version " +
-                                            std::to_string(current) +
-                                            ", newer than this build of permitflow.");
-      }
+      schema_ = read_schema_version(r);
+      refuse_newer_schema(named, schema_, postgres_latest_schema_version());
     }
   } catch (const Error&) {
     release(std::move(c));

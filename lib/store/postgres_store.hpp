@@ -15,18 +15,13 @@
 #include <string>
 #include <vector>
 
+#include "store/migration.hpp"
 #include "store/store.hpp"
 
 namespace permitflow::store {
 
-/// One forward step of the PostgreSQL schema (same versions and meaning as the SQLite ones).
-struct PostgresMigration {
-  int version;
-  const char* description;
-  const char* sql;
-};
-
-std::span<const PostgresMigration> postgres_migrations();
+/// Every migration of the PostgreSQL schema, in order (same versions and meaning as the SQLite ones).
+std::span<const Migration> postgres_migrations();
 int postgres_latest_schema_version();
 
 /// True for the database strings the PostgreSQL backend handles (postgresql:// and postgres:// URLs);

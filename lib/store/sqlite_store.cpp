@@ -15,6 +15,7 @@
 #include "permitflow/error.hpp"
 #include "store/append_protocol.hpp"
 #include "store/hash_chain.hpp"
+#include "store/rows.hpp"
 #include "store/timer_diff.hpp"
 #include "store/verify_sql.hpp"
 
@@ -23,107 +24,6 @@ namespace permitflow::store {
 // --- schema ------------------------------------------------------------------------------------------------
 
 namespace {
-
-// v1: the log, the projection, timers, the ledger, counters and stored documents.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE cases (
-  id                   TEXT    NOT NULL PRIMARY KEY,
-  permit               TEXT    NOT NULL,
-  definition_version   INTEGER NOT NULL,
-  applicant_id         TEXT    NOT NULL,
-  state                TEXT    NOT NULL,
-  version              INTEGER NOT NULL,
-  light                TEXT    NOT NULL,
-  due                  TEXT    NOT NULL,
-  awaiting_departments TEXT    NOT NULL,
-  document             TEXT    NOT NULL,
-  snapshot             BLOB    NOT NULL,
-  snapshot_version     INTEGER NOT NULL
-);
-CREATE INDEX cases_by_permit ON cases(permit, id);
-CREATE INDEX cases_by_state ON cases(state, id);
-CREATE INDEX cases_by_applicant ON cases(applicant_id, id);
-CREATE INDEX cases_by_light ON cases(light, id);
-CREATE TABLE events (
-  case_id    TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  seq        INTEGER NOT NULL,
-  type       TEXT    NOT NULL,
-  at         TEXT    NOT NULL,
-  actor      TEXT    NOT NULL,
-  data       TEXT    NOT NULL,
-  prev_hash  TEXT    NOT NULL,
-  hash       TEXT    NOT NULL,
-  ledger_seq INTEGER NOT NULL,
-  ledger_pos INTEGER NOT NULL,
-  PRIMARY KEY (case_id, seq)
-);
-CREATE TABLE timers (
-  case_id TEXT    NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED,
-  kind    TEXT    NOT NULL,
-  clock   TEXT    NOT NULL,
-  due     INTEGER NOT NULL,
-  UNIQUE (case_id, kind, clock)
-);
-CREATE INDEX timers_by_due ON timers(due, case_id, kind, clock);
-CREATE TABLE ledger (
-  seq         INTEGER NOT NULL PRIMARY KEY,
-  prev_hash   TEXT    NOT NULL,
-  hash        TEXT    NOT NULL,
-  event_count INTEGER NOT NULL
-);
-CREATE TABLE counters (
-  name  TEXT    NOT NULL PRIMARY KEY,
-  value INTEGER NOT NULL
-);
-CREATE TABLE documents (
-  kind    TEXT    NOT NULL,
-  name    TEXT    NOT NULL,
-  version INTEGER NOT NULL,
-  hash    TEXT    NOT NULL,
-  content TEXT    NOT NULL,
-  PRIMARY KEY (kind, name, version)
-);
-)sql";
-
-// v2: idempotent command ids; indexes for the ledger walk of verify and for due-date queries.
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE commands (
-  command_id TEXT NOT NULL PRIMARY KEY,
-  case_id    TEXT NOT NULL REFERENCES cases(id) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE INDEX events_by_ledger ON events(ledger_seq, ledger_pos);
-CREATE INDEX cases_by_due ON cases(due, id);
-)sql";
-
-// v3: the feed (docs/feed.md), back-filled in commit order for the events already stored. A back-filled
-// record knows the case's state only for the case's newest event.
-constexpr const char* kSchemaV3 = R"sql(
-CREATE TABLE feed (
-  seq        INTEGER NOT NULL PRIMARY KEY,
-  case_id    TEXT    NOT NULL,
-  version    INTEGER NOT NULL,
-  kind       TEXT    NOT NULL,
-  subject    TEXT    NOT NULL,
-  state      TEXT    NOT NULL,
-  backfilled INTEGER NOT NULL,
-  FOREIGN KEY (case_id, version) REFERENCES events(case_id, seq) DEFERRABLE INITIALLY DEFERRED
-);
-CREATE UNIQUE INDEX feed_by_event ON feed(case_id, version);
-CREATE TABLE feed_consumers (
-  name   TEXT    NOT NULL PRIMARY KEY,
-  cursor INTEGER NOT NULL
-);
-CREATE TABLE feed_mark (
-  id     INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
-  pruned INTEGER NOT NULL
-);
-INSERT INTO feed_mark (id, pruned) VALUES (1, 0);
-INSERT INTO feed (seq, case_id, version, kind, subject, state, backfilled)
-SELECT row_number() OVER (ORDER BY e.ledger_seq, e.ledger_pos), e.case_id, e.seq,
-       coalesce(CASE WHEN json_valid(c.document) THEN json_extract(c.document, '$.kind') END, 'permit'),
-       c.permit, CASE WHEN e.seq = c.version THEN c.state ELSE '' END, 1
-FROM events e JOIN cases c ON c.id = e.case_id;
-)sql";
 
 // v4: the snapshot out of the cases row. SQLite rewrites a whole row (its overflow pages included) on every
 // UPDATE, whichever columns change; the snapshot changes every few commands, the rest of the row at each.
@@ -142,19 +42,7 @@ ALTER TABLE cases DROP COLUMN snapshot_version;
 // The first schema whose snapshots live in case_snapshots.
 constexpr int kSnapshotTableSchema = 4;
 
-constexpr SqliteMigration kMigrations[] = {
-    {1, "events, cases, timers, ledger, counters, documents", kSchemaV1},
-    {2, "commands; indexes events(ledger_seq, ledger_pos) and cases(due)", kSchemaV2},
-    {3, "feed, feed_consumers, feed_mark; feed back-filled for stored events", kSchemaV3},
-    {4, "case_snapshots: the snapshot moved out of the cases row", kSchemaV4},
-};
-
-constexpr const char* kCaseColumns =
-    "id, permit, definition_version, applicant_id, state, version, light, due, awaiting_departments, "
-    "document, "
-    "snapshot, snapshot_version";
-
-/// Where kCaseColumns are read from: the cases row and its snapshot row (none: read as empty and 0).
+/// Where rows::kCaseColumns are read from: the cases row and its snapshot row (none: read as empty and 0).
 const char* case_source(int schema) {
   return schema >= kSnapshotTableSchema ? " FROM cases LEFT JOIN case_snapshots ON case_id = id"
                                         : " FROM cases";
@@ -173,9 +61,16 @@ constexpr std::size_t kMaxIdleReaders = 32;
 
 }  // namespace
 
-std::span<const SqliteMigration> sqlite_migrations() { return kMigrations; }
+std::span<const Migration> sqlite_migrations() {
+  static const std::vector<Migration> all = [] {
+    std::vector<Migration> m = shared_migrations(Backend::sqlite);
+    m.push_back({4, "case_snapshots: the snapshot moved out of the cases row", kSchemaV4});
+    return m;
+  }();
+  return all;
+}
 
-int sqlite_latest_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
+int sqlite_latest_schema_version() { return sqlite_migrations().back().version; }
 
 // --- connections -------------------------------------------------------------------------------------------
 
@@ -223,8 +118,13 @@ class Stmt {
     while (s_.executeStep()) {
     }
   }
+  // The row of rows.hpp: the statement is its own cursor. A BLOB reads as its bytes.
+  bool next() { return step(); }
+  const Stmt& row() const { return *this; }
   std::string text(int i) const { return s_.getColumn(i).getString(); }
+  std::string bytes(int i) const { return text(i); }
   std::int64_t int64(int i) const { return s_.getColumn(i).getInt64(); }
+  bool flag(int i) const { return int64(i) != 0; }
   SQLite::Statement& raw() { return s_; }
 
   void bind_one(int i, std::string_view v) { s_.bind(i, std::string(v)); }
@@ -277,52 +177,25 @@ int read_schema_version(Connection& c) {
   return static_cast<int>(v.int64(0));
 }
 
-/// The rows of a `SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events`.
-std::vector<EventRecord> read_events(Stmt& s) {
-  std::vector<EventRecord> out;
-  while (s.step()) {
-    out.push_back(EventRecord{s.text(0), s.int64(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
-                              s.text(7), ""});
-  }
-  return out;
-}
-
-CaseRecord read_case(Stmt& s) {
-  CaseRecord r;
-  r.id = s.text(0);
-  r.subject = s.text(1);
-  r.definition_version = static_cast<int>(s.int64(2));
-  r.applicant_id = s.text(3);
-  r.state = s.text(4);
-  r.version = s.int64(5);
-  r.light = s.text(6);
-  r.due = s.text(7);
-  r.awaiting_departments = s.text(8);
-  r.document = s.text(9);
-  r.snapshot = s.text(10);
-  r.snapshot_version = s.int64(11);
-  return r;
-}
-
-TimerRecord read_timer(Stmt& s) { return TimerRecord{s.text(0), s.text(1), s.text(2), s.int64(3)}; }
-
 }  // namespace
 
 // --- transactions ------------------------------------------------------------------------------------------
 
-class SqliteTransaction final : public CheckedTransaction {
+class SqliteTransaction final : public SharedReads<SqliteTransaction> {
+  friend class SharedReads<SqliteTransaction>;
+
  public:
   /// A write transaction on the store's write connection. The caller holds the store's write gate; this
   /// transaction releases it when it ends (the caller does, if this constructor throws).
   explicit SqliteTransaction(SqliteStore& store)
-      : CheckedTransaction(true), store_(store), conn_(store.writer_.get()) {
+      : SharedReads(true), store_(store), conn_(store.writer_.get()) {
     exec(*conn_, "BEGIN IMMEDIATE");
     holds_gate_ = true;
     active_ = true;
   }
   /// A read transaction on a pooled read-only connection.
   SqliteTransaction(SqliteStore& store, std::unique_ptr<Connection> reader)
-      : CheckedTransaction(false), store_(store), reader_(std::move(reader)), conn_(reader_.get()) {
+      : SharedReads(false), store_(store), reader_(std::move(reader)), conn_(reader_.get()) {
     try {
       exec(*conn_, "BEGIN DEFERRED");
     } catch (...) {
@@ -344,28 +217,10 @@ class SqliteTransaction final : public CheckedTransaction {
 
   std::optional<CaseRecord> load_case(std::string_view id) override {
     return guard("load a case", [&]() -> std::optional<CaseRecord> {
-      Stmt s(*conn_, std::string("SELECT ") + kCaseColumns + case_source(store_.schema_) + " WHERE id = ?");
-      s.bind(id);
-      if (!s.step()) return std::nullopt;
-      return read_case(s);
-    });
-  }
-
-  std::vector<EventRecord> events(std::string_view case_id, std::int64_t after_seq) override {
-    return guard("read events", [&] {
       Stmt s(*conn_,
-             "SELECT case_id, seq, type, at, actor, data, prev_hash, hash FROM events "
-             "WHERE case_id = ? AND seq > ? ORDER BY seq");
-      s.bind(case_id, after_seq);
-      return read_events(s);
-    });
-  }
-
-  std::vector<EventRecord> events_of_cases(std::string_view first, std::string_view last) override {
-    return guard("read events", [&] {
-      Stmt s(*conn_, verify_sql::kEventsOfCases);
-      s.bind(first, last);
-      return read_events(s);
+             std::string("SELECT ") + rows::kCaseColumns + case_source(store_.schema_) + " WHERE id = ?");
+      s.bind(id);
+      return rows::read_first(s, rows::case_record);
     });
   }
 
@@ -406,11 +261,7 @@ class SqliteTransaction final : public CheckedTransaction {
             s.bind(e.case_id, e.seq, e.type, e.at, e.actor, e.data, e.prev_hash, e.hash, t.ledger_seq_,
                    ++t.ledger_pos_);
             s.run();
-            EventRecord written;
-            written.case_id = e.case_id;
-            written.seq = e.seq;
-            written.hash = e.hash;
-            t.written_.push_back(std::move(written));
+            t.written_.push_back(EventRecord{e.case_id, e.seq, {}, {}, {}, {}, {}, e.hash, {}});
           }
         }
       } sql(*this);
@@ -438,39 +289,18 @@ class SqliteTransaction final : public CheckedTransaction {
   std::vector<CaseRecord> query(const CaseFilter& filter) override {
     if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
     return guard("query cases", [&] {
-      // The SQL text depends only on which filters are set, so each shape is prepared once and cached.
-      std::string sql = std::string("SELECT ") + kCaseColumns + case_source(store_.schema_) + " WHERE 1 = 1";
       std::vector<std::string> args;
-      auto add = [&](const std::string& value, const char* clause, std::string arg) {
-        if (value.empty()) return;
-        sql += clause;
-        args.push_back(std::move(arg));
-      };
-      add(filter.subject, " AND permit = ?", filter.subject);
-      if (!filter.subject_in.empty()) {
-        sql += " AND permit IN (";
-        for (std::size_t k = 0; k < filter.subject_in.size(); ++k) {
-          sql += k ? ", ?" : "?";
-          args.push_back(filter.subject_in[k]);
-        }
-        sql += ")";
-      }
-      add(filter.state, " AND state = ?", filter.state);
-      add(filter.light, " AND light = ?", filter.light);
-      add(filter.applicant, " AND applicant_id = ?", filter.applicant);
-      add(filter.awaiting_department, " AND instr(awaiting_departments, ?) > 0",
-          "," + filter.awaiting_department + ",");
-      add(filter.due_before, " AND due <> '' AND due < ?", filter.due_before);
-      add(filter.due_after, " AND due <> '' AND due > ?", filter.due_after);
-      add(filter.after, " AND id > ?", filter.after);
-      sql += " ORDER BY id LIMIT ?";
+      const std::string sql = case_query_sql(
+          filter, case_source(store_.schema_), [](int) { return std::string("?"); },
+          [](std::string_view column, const std::string& p) {
+            return "instr(" + std::string(column) + ", " + p + ") > 0";
+          },
+          args);
       Stmt s(*conn_, sql);
       int i = 0;
       for (const auto& a : args) s.bind_one(++i, a);
-      s.bind_one(++i, filter.limit == 0 ? std::int64_t{-1} : std::int64_t{filter.limit});
-      std::vector<CaseRecord> out;
-      while (s.step()) out.push_back(read_case(s));
-      return out;
+      s.bind_one(++i, query_limit(filter));
+      return rows::read_all(s, rows::case_record);
     });
   }
 
@@ -482,9 +312,7 @@ class SqliteTransaction final : public CheckedTransaction {
       } else {
         s.bind(limit);
       }
-      std::vector<std::string> out;
-      while (s.step()) out.push_back(s.text(0));
-      return out;
+      return rows::read_all(s, rows::first_text);
     });
   }
 
@@ -499,7 +327,7 @@ class SqliteTransaction final : public CheckedTransaction {
       {
         Stmt s(*conn_, "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ?");
         s.bind(case_id);
-        current = read_timers(s);
+        current = rows::read_all(s, rows::timer);
       }
       write_timer_diff(case_id, current, timers);
     });
@@ -513,16 +341,6 @@ class SqliteTransaction final : public CheckedTransaction {
     guard("replace timers", [&] { write_timer_diff(case_id, stored, timers); });
   }
 
-  std::vector<TimerRecord> due_timers(std::string_view case_id, std::int64_t now) override {
-    return guard("read due timers", [&] {
-      Stmt s(*conn_,
-             "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ? AND due <= ? "
-             "ORDER BY due, kind, clock");
-      s.bind(case_id, now);
-      return read_timers(s);
-    });
-  }
-
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
     if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
@@ -532,16 +350,7 @@ class SqliteTransaction final : public CheckedTransaction {
              "SELECT case_id, kind, clock, due FROM timers WHERE due <= ? "
              "ORDER BY due, case_id, kind, clock LIMIT ?");
       s.bind(now, limit == 0 ? std::int64_t{-1} : std::int64_t{limit});
-      return read_timers(s);
-    });
-  }
-
-  std::vector<TimerRecord> timers(std::string_view case_id) override {
-    return guard("read timers", [&] {
-      Stmt s(*conn_,
-             "SELECT case_id, kind, clock, due FROM timers WHERE case_id = ? ORDER BY due, kind, clock");
-      s.bind(case_id);
-      return read_timers(s);
+      return rows::read_all(s, rows::timer);
     });
   }
 
@@ -605,37 +414,7 @@ class SqliteTransaction final : public CheckedTransaction {
     });
   }
 
-  std::vector<StoredDocument> documents() override {
-    return guard("read documents", [&] {
-      Stmt s(*conn_, "SELECT kind, name, version, hash, content FROM documents ORDER BY kind, name, version");
-      std::vector<StoredDocument> out;
-      while (s.step()) out.push_back(StoredDocument{s.text(0), s.text(1), s.int64(2), s.text(3), s.text(4)});
-      return out;
-    });
-  }
-
   // --- verification ----------------------------------------------------------------------------------------
-
-  std::vector<LedgerRecord> ledger_page(std::int64_t after, int limit) override {
-    return guard("read the ledger", [&] {
-      Stmt s(*conn_, verify_sql::kLedgerPage);
-      s.bind(after, limit);
-      std::vector<LedgerRecord> out;
-      while (s.step()) out.push_back(LedgerRecord{s.int64(0), s.text(1), s.text(2), s.int64(3)});
-      return out;
-    });
-  }
-
-  std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) override {
-    return guard("read the ledger's events", [&] {
-      Stmt s(*conn_, verify_sql::kFiledEvents);
-      s.bind(after, up_to);
-      std::vector<FiledEvent> out;
-      while (s.step())
-        out.push_back(FiledEvent{s.int64(0), s.text(1), s.text(2), s.int64(3), s.int64(4) != 0});
-      return out;
-    });
-  }
 
   // --- the feed --------------------------------------------------------------------------------------------
 
@@ -650,28 +429,12 @@ class SqliteTransaction final : public CheckedTransaction {
       for (const auto& t : q.types) s.bind_one(++i, t);
       for (const auto& c : q.cases) s.bind_one(++i, c);
       s.bind_one(++i, q.limit);
-      std::vector<FeedRecord> out;
-      while (s.step()) {
-        FeedRecord r{s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.text(5), s.int64(6) != 0, {}};
-        r.event = EventRecord{r.case_id,  r.version,  s.text(7),  s.text(8), s.text(9),
-                              s.text(10), s.text(11), s.text(12), r.state};
-        out.push_back(std::move(r));
-      }
-      return out;
+      return rows::read_all(s, rows::feed_record);
     });
   }
 
   FeedBounds feed_bounds() override {
     return guard("read the feed's bounds", [&] { return read_feed_bounds(); });
-  }
-
-  std::vector<FeedConsumer> feed_consumers() override {
-    return guard("read the feed's consumers", [&] {
-      Stmt s(*conn_, "SELECT name, cursor FROM feed_consumers ORDER BY name");
-      std::vector<FeedConsumer> out;
-      while (s.step()) out.push_back(FeedConsumer{s.text(0), s.int64(1)});
-      return out;
-    });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -699,13 +462,10 @@ class SqliteTransaction final : public CheckedTransaction {
 
   std::vector<std::string> cases_without_feed_states() override {
     if (store_.schema_ < kFeedSchema) return {};
-    return guard("read the feed", [&] {
-      Stmt s(*conn_,
-             "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id");
-      std::vector<std::string> out;
-      while (s.step()) out.push_back(s.text(0));
-      return out;
-    });
+    return select_all(
+        "read the feed",
+        "SELECT DISTINCT case_id FROM feed WHERE backfilled = 1 AND state = '' ORDER BY case_id",
+        rows::first_text);
   }
 
   void set_feed_state(std::string_view case_id, std::int64_t version, std::string_view state) override {
@@ -715,22 +475,6 @@ class SqliteTransaction final : public CheckedTransaction {
              "UPDATE feed SET state = ? WHERE case_id = ? AND version = ? AND backfilled = 1 AND state = ''");
       s.bind(state, case_id, version);
       s.run();
-    });
-  }
-
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
-    return guard("read the feed's index", [&] {
-      Stmt s(*conn_, verify_sql::kFeedIndexPage);
-      s.bind(after, limit);
-      std::vector<FeedRecord> out;
-      while (s.step()) {
-        FeedRecord f;
-        f.seq = s.int64(0);
-        f.case_id = s.text(1);
-        f.version = s.int64(2);
-        out.push_back(std::move(f));
-      }
-      return out;
     });
   }
 
@@ -818,6 +562,17 @@ class SqliteTransaction final : public CheckedTransaction {
     }
   }
 
+  /// Every row of `sql` bound to `args`, each read by `read` (one call's statement, run by guard()).
+  template <class Read, class... Args>
+  auto select_all(std::string_view what, const std::string& sql, Read read, Args&&... args)
+      -> decltype(rows::read_all(std::declval<Stmt&>(), read)) {
+    return guard(what, [&] {
+      Stmt s(*conn_, sql);
+      if constexpr (sizeof...(Args) > 0) s.bind(std::forward<Args>(args)...);
+      return rows::read_all(s, read);
+    });
+  }
+
   /// Runs one call's statements. If one fails in a write transaction, the statements before it (of this
   /// call or an earlier one) may have written part of a change: from then on the transaction refuses
   /// everything but a rollback to a savepoint opened before the failure, or its end, so a half-written
@@ -868,12 +623,6 @@ class SqliteTransaction final : public CheckedTransaction {
     if (reader_) store_.release_reader(std::move(reader_));
   }
 
-  static std::vector<TimerRecord> read_timers(Stmt& s) {
-    std::vector<TimerRecord> out;
-    while (s.step()) out.push_back(read_timer(s));
-    return out;
-  }
-
   /// Writes the case row: an INSERT for a new case (`stored` null), else an UPDATE that sets the indexed
   /// columns only where they differ from `stored`; and the snapshot only when the record brings one (its
   /// own row from schema 4 on, so the case row no longer carries it).
@@ -885,7 +634,7 @@ class SqliteTransaction final : public CheckedTransaction {
       sql = own_table
                 ? "INSERT INTO cases (id, permit, definition_version, applicant_id, state, version, light, "
                   "due, awaiting_departments, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                : std::string("INSERT INTO cases (") + kCaseColumns +
+                : std::string("INSERT INTO cases (") + rows::kCaseColumns +
                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     } else {
       // ?10 is always set, so every number up to 10 may be bound whether its column is set or not.
@@ -936,13 +685,8 @@ class SqliteTransaction final : public CheckedTransaction {
       // rollback_to() drops those its savepoint took back.
       std::vector<EventRecord> surviving_events() override { return std::move(t.written_); }
       LedgerRecord lock_ledger() override {
-        LedgerRecord head;
-        Stmt s(*t.conn_, "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1");
-        if (s.step()) {
-          head.seq = s.int64(0);
-          head.hash = s.text(1);
-        }
-        return head;
+        Stmt s(*t.conn_, rows::kLedgerHead);
+        return rows::read_first(s, rows::ledger_head).value_or(LedgerRecord{});
       }
       std::int64_t feed_head() override { return t.read_feed_bounds().head; }
       std::int64_t ledger_seq(std::int64_t) override { return t.ledger_seq_; }
@@ -963,14 +707,8 @@ class SqliteTransaction final : public CheckedTransaction {
   }
 
   FeedBounds read_feed_bounds() {
-    // Both are index lookups: this runs at every commit that appends events and at every feed read.
-    Stmt s(*conn_, "SELECT m.pruned, coalesce((SELECT max(seq) FROM feed), 0) FROM feed_mark m");
-    FeedBounds b;
-    if (s.step()) {
-      b.pruned = s.int64(0);
-      b.head = std::max(b.pruned, s.int64(1));
-    }
-    return b;
+    Stmt s(*conn_, rows::kFeedBounds);
+    return rows::read_first(s, rows::feed_bounds).value_or(FeedBounds{});
   }
 
   SqliteStore& store_;
@@ -1003,9 +741,7 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
                 "synchronous must be \"full\" or \"normal\", not \"" + config.synchronous + "\".",
                 "/synchronous");
   }
-  if (config.busy_timeout_ms < 0) {
-    throw Error(ErrorCode::invalid_argument, "busy_timeout_ms must not be negative.", "/busy_timeout_ms");
-  }
+  check_busy_timeout(config);
   if (config.database.empty() || config.database == ":memory:") {
     throw Error(ErrorCode::invalid_argument, "The SQLite store needs a file path as database.", "/database");
   }
@@ -1031,23 +767,16 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
     writer_->db.exec("PRAGMA cache_size = -32768");
     writer_->db.exec("PRAGMA temp_store = MEMORY");
 
-    const int current = read_schema_version(*writer_);
-    if (current > sqlite_latest_schema_version()) {
-      throw Error(ErrorCode::storage, "The database '" + config.database + "' has schema version " +
-                                          std::to_string(current) +
-                                          ", newer than this build of permitflow (" +
-                                          std::to_string(sqlite_latest_schema_version()) + ").");
-    }
-    for (const auto& m : kMigrations) {
+    refuse_newer_schema("The database '" + config.database + "'", read_schema_version(*writer_),
+                        sqlite_latest_schema_version());
+    for (const auto& m : sqlite_migrations()) {
       if (m.version > target) break;
       // One transaction per step; re-read the version inside it, another process may have migrated.
       SQLite::Transaction tx(writer_->db, SQLite::TransactionBehavior::IMMEDIATE);
-      writer_->db.exec(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-          "description TEXT NOT NULL)");
+      writer_->db.exec(kSchemaVersionTable);
       if (read_schema_version(*writer_) >= m.version) continue;  // the destructor rolls back: nothing to do
       writer_->db.exec(m.sql);
-      Stmt ins(*writer_, "INSERT INTO schema_version (version, description) VALUES (?, ?)");
+      Stmt ins(*writer_, kRecordMigration);
       ins.bind(m.version, m.description);
       ins.run();
       tx.commit();

@@ -14,19 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "store/migration.hpp"
 #include "store/store.hpp"
 
 namespace permitflow::store {
 
-/// One forward step of the schema: `sql` brings a database at version `version - 1` to `version`.
-struct SqliteMigration {
-  int version;
-  const char* description;
-  const char* sql;
-};
-
 /// Every migration, in order (index i holds version i + 1).
-std::span<const SqliteMigration> sqlite_migrations();
+std::span<const Migration> sqlite_migrations();
 
 /// The schema version a fully migrated database has.
 int sqlite_latest_schema_version();

@@ -167,6 +167,26 @@ TEST(SnapshotFormat, AnArchiveOfTheInlineLayoutLoads) {
   EXPECT_EQ(save_snapshot(every_rare_part()), archive);
 }
 
+// The complaint file is saved and loaded without asking the case's kind: whatever the kind, a file with
+// content comes back as it was, and an empty one is held as none (which it equals).
+TEST(SnapshotFormat, TheComplaintFileLoadsWhateverTheKind) {
+  Case permit = every_rare_part();
+  permit.kind = Kind::permit;
+  const auto with_file = load_snapshot(save_snapshot(permit));
+  ASSERT_TRUE(with_file.has_value());
+  EXPECT_EQ(*with_file, permit);
+  EXPECT_EQ(with_file->complaint->reply, "已清理");
+
+  Case complaint = every_rare_part();
+  complaint.complaint.mut() = ComplaintFile{};  // written through mut(): a block holding the default
+  ASSERT_TRUE(complaint.complaint.allocated());
+  const auto empty = load_snapshot(save_snapshot(complaint));
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(*empty, complaint);
+  EXPECT_FALSE(empty->complaint.allocated());
+  EXPECT_EQ(save_snapshot(*empty), save_snapshot(complaint));
+}
+
 TEST_F(Snapshots, APermitCaseLoadsWithoutItsRareParts) {
   const std::string id = reviewed_case();
   const auto loaded = load_snapshot(save_snapshot(replay(events_of(id), context_of(id))));

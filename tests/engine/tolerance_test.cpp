@@ -395,9 +395,11 @@ TEST_F(Commitment, TheWeeksReportListsOpenVerificationsAndFalseCommitments) {
   const std::string csv =
       json::parse(engine().report(json{{"week", "2026-05-20"}, {"format", "csv"}}.dump()))["csv"];
   EXPECT_NE(
-      csv.find(
-          "false_commitments,case,permit,applicant,items,recorded_on\nfalse_commitments,"s + id +
-          ",construction_waste,示例工程有限公司,transport_contract;vehicle_management_rules,2026-05-20\n"),
+      csv.find("false_commitments,case,permit,applicant,applicant_id,items,recorded_on\nfalse_commitments,"s +
+               id +
+               ",construction_waste,示例工程有限公司,91320922MA1CONF01X,transport_contract;vehicle_"
+               "management_rules,"
+               "2026-05-20\n"),
       std::string::npos)
       << csv;
 }
