@@ -183,7 +183,7 @@ StoredCase stored_case(const Fixture& f) {
   StoredCase out;
   auto keep = [&](const Event& e) {
     out.log.push_back({e.seq, std::string(to_string(e.type)), e.at.to_rfc3339(480), to_json(e.actor).dump(),
-                       e.data.dump()});
+                       payload_text(e.type, e.payload)});
   };
   Case c;
   const Event first =
@@ -201,8 +201,9 @@ StoredCase stored_case(const Fixture& f) {
 }
 
 Event event_of(const StoredCase::Row& r) {
-  return {r.seq, logged_event_type(r.type), Instant::parse_rfc3339(r.at),
-          actor_from_json(json::parse(r.actor)), json::parse(r.data)};
+  const EventType type = logged_event_type(r.type);
+  return {r.seq, type, Instant::parse_rfc3339(r.at), actor_from_json(json::parse(r.actor)),
+          payload_from_text(type, r.data)};
 }
 
 void BM_RestoreFromSnapshotAndTail(benchmark::State& state) {

@@ -107,27 +107,6 @@ std::vector<std::string> parse_item_ids(const json& parent, std::string_view key
   return out;
 }
 
-json signed_commitment_json(const SignedCommitment& s) {
-  return {{"signed_by", s.signed_by}, {"signed_at", s.signed_at}, {"text_sha256", s.text_sha256}};
-}
-
-SignedCommitment signed_commitment_from_json(const json& j) {
-  return {j.at("signed_by").get<std::string>(), j.at("signed_at").get<std::string>(),
-          j.at("text_sha256").get<std::string>()};
-}
-
-json materials_to_json(const std::vector<SubmittedMaterial>& materials) {
-  json out = json::array();
-  for (const auto& m : materials) {
-    json j = {{"id", m.id}, {"format", m.format}};
-    j["expires_on"] = m.expires_on ? json(m.expires_on->to_string()) : json(nullptr);
-    if (!m.sha256.empty()) j["sha256"] = m.sha256;
-    j["received_on"] = m.received_on.to_string();
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 namespace {
 
 // A complaint (docs/complaints.md): `category` instead of `permit`, `reporter` instead of `applicant`.

@@ -46,11 +46,4 @@ SignedCommitment parse_signed_commitment(const nlohmann::json& obj, const std::s
 std::vector<std::string> parse_item_ids(const nlohmann::json& parent, std::string_view key,
                                         const std::string& pointer);
 
-/// JSON of a signed commitment, as events and the case document carry it.
-nlohmann::json signed_commitment_json(const SignedCommitment& s);
-SignedCommitment signed_commitment_from_json(const nlohmann::json& j);  // trusted input (the log)
-
-/// The stored form of materials (with received_on), as events keep them.
-nlohmann::json materials_to_json(const std::vector<SubmittedMaterial>& materials);
-
 }  // namespace permitflow

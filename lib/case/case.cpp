@@ -14,35 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<Date> opt_date(const json& j, const char* key) {
-  const auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return std::nullopt;
-  return Date::parse(it->get<std::string>());
-}
-
 std::string str(const json& j, const char* key) {
   const auto it = j.find(key);
   return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
-}
-
-SubmittedMaterial material_from_json(const json& m) {
-  SubmittedMaterial out;
-  out.id = m.at("id").get<std::string>();
-  out.format = str(m, "format");
-  out.expires_on = opt_date(m, "expires_on");
-  out.sha256 = str(m, "sha256");
-  out.received_on = Date::parse(m.at("received_on").get<std::string>());
-  return out;
-}
-
-std::vector<Deficiency> items_from_json(const json& items) {
-  std::vector<Deficiency> out;
-  for (const json& i : items) {
-    const auto problem = parse_problem(i.at("problem").get<std::string>());
-    if (!problem) throw Error(ErrorCode::internal, "event log holds an unknown notice problem");
-    out.push_back({i.at("material").get<std::string>(), *problem, str(i, "note")});
-  }
-  return out;
 }
 
 void end_case(Case& c, State s, Date day, std::string reason) {
@@ -91,40 +65,47 @@ EventType logged_event_type(std::string_view stored) {
 
 void apply(Case& c, const Event& e, const CaseContext& ctx) {
   const Date day = e.at.local_date(ctx.utc_offset_minutes);
-  const json& d = e.data;
   const bool was_suspended = c.state == State::suspended;
   if (c.version == 0 && e.type != EventType::submitted) {
     throw Error(ErrorCode::internal,
                 "a case log must begin with 'submitted', not '" + std::string(to_string(e.type)) + "'");
   }
   if (e.type == EventType::submitted) {
+    const auto& d = data_of<payload::Submitted>(e);
     // A log written before complaints existed names no kind: a permit's.
-    c.kind = parse_kind(str(d, "kind")).value_or(Kind::permit);
-    c.id = d.at("case_id").get<std::string>();
-    c.subject = d.at("permit").get<std::string>();
-    c.definition_version = d.at("definition_version").get<int>();
-    c.calendar_version = str(d, "calendar_version");
-    const json& who = d.contains("reporter") ? d["reporter"] : d.at("applicant");  // complaints: reporter
-    c.applicant = {who.at("id").get<std::string>(), str(who, "name")};
-    c.facts = d.at("facts");
-    c.materials.clear();
-    for (const json& m : d.at("materials")) c.materials.push_back(material_from_json(m));
-    c.renewal_of = d.contains("renewal_of") && !d["renewal_of"].is_null()
-                       ? std::optional<std::string>(d["renewal_of"].get<std::string>())
-                       : std::nullopt;
-    c.renewal_expiry = opt_date(d, "renewal_expiry");
+    c.kind = d.kind.value_or(Kind::permit);
+    c.id = d.case_id;
+    c.subject = d.permit;
+    c.definition_version = d.definition_version;
+    c.calendar_version = d.calendar_version.value_or("");
+    c.applicant = d.reporter ? *d.reporter : d.applicant.value_or(Applicant{});  // complaints: reporter
+    c.facts.set_text(d.facts);
+    c.materials = d.materials;
+    c.renewal_of = d.renewal_of;
+    c.renewal_expiry = d.renewal_expiry;
     c.filed_at = e.at;
-    c.received_on = Date::parse(d.at("received_on").get<std::string>());
+    c.received_on = d.received_on;
     c.last_submission_on = c.received_on;
-    c.flags = d.at("flags").get<std::vector<std::string>>();
+    c.flags = d.flags;
     c.opinions.clear();
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
-    if (d.contains("commitment"))
-      c.commitment = Commitment{d["commitment"].at("items").get<std::vector<std::string>>(),
-                                signed_commitment_from_json(d["commitment"])};
+    if (d.commitment_signature)
+      c.commitment =
+          Commitment{d.commitment_items.value_or(std::vector<std::string>{}), *d.commitment_signature};
     c.state = State::submitted;
   }
-  case_kind(c.kind).apply(c, e, ctx);
+  switch (e.type) {
+    // The events every kind applies alike: the supervision events both kinds fire, a new calendar.
+    case EventType::deadline_warning:
+    case EventType::deadline_overdue:
+      record_warning(c, e);
+      break;
+    case EventType::deadlines_recomputed:
+      c.calendar_version = data_of<payload::DeadlinesRecomputed>(e).calendar_version;
+      break;
+    default:
+      case_kind(c.kind).apply(c, e, ctx);
+  }
   // Any way out of a suspension but `resume` ends the case (a withdrawal, a deemed renewal): the stopped time
   // ends that day too, so the case keeps no open suspension and its days stay uncounted.
   if (was_suspended && c.state != State::suspended && c.state != State::under_review &&
@@ -143,39 +124,45 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 }
 
 void record_warning(Case& c, const Event& e) {
-  c.warnings.push_back(warning_key(to_string(e.type), str(e.data, "clock"), str(e.data, "due")));
+  const auto [clock, due] = warning_subject(e.payload);
+  c.warnings.push_back(warning_key(to_string(e.type), clock, due));
 }
 
 namespace {
 
+// Puts each material in the case, replacing the one of the same id.
+void merge_materials(Case& c, const std::vector<SubmittedMaterial>& materials,
+                     std::vector<std::string>* named = nullptr) {
+  for (const SubmittedMaterial& mat : materials) {
+    if (named) named->push_back(mat.id);
+    const auto it = std::find_if(c.materials.begin(), c.materials.end(),
+                                 [&](const SubmittedMaterial& x) { return x.id == mat.id; });
+    if (it != c.materials.end()) {
+      *it = mat;
+    } else {
+      c.materials.push_back(mat);
+    }
+  }
+}
+
 // The permit's share of apply(): its events after `submitted`.
 void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
   const Date day = e.at.local_date(ctx.utc_offset_minutes);
-  const json& d = e.data;
   switch (e.type) {
     case EventType::submitted:  // the fields every kind has: apply()
       break;
     case EventType::correction_requested:
-      c.notices.push_back({day, items_from_json(d.at("items"))});
+      c.notices.push_back({day, data_of<payload::CorrectionRequested>(e).items});
       c.resubmitted_since_notice.clear();
       c.state = State::awaiting_correction;
       break;
     case EventType::resubmitted: {
-      const Date received = Date::parse(d.at("received_on").get<std::string>());
-      for (const json& m : d.at("materials")) {
-        SubmittedMaterial mat = material_from_json(m);
-        c.resubmitted_since_notice.push_back(mat.id);
-        const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                     [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-        if (it != c.materials.end()) {
-          *it = std::move(mat);
-        } else {
-          c.materials.push_back(std::move(mat));
-        }
-      }
-      if (d.contains("facts")) {
-        json facts = c.facts.tree();
-        for (const auto& [k, v] : d["facts"].items()) {
+      const auto& d = data_of<payload::Resubmitted>(e);
+      merge_materials(c, d.materials, &c.resubmitted_since_notice);
+      if (d.facts) {
+        nlohmann::json facts = c.facts.tree();
+        const nlohmann::json sent = nlohmann::json::parse(*d.facts);
+        for (const auto& [k, v] : sent.items()) {
           // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
           if (facts.contains(k) && facts[k] == v) continue;
           facts[k] = v;
@@ -183,123 +170,120 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
         }
         c.facts = facts;
       }
-      c.flags = d.at("flags").get<std::vector<std::string>>();
-      c.last_submission_on = received;
+      c.flags = d.flags;
+      c.last_submission_on = d.received_on;
       c.state = State::submitted;
       break;
     }
     case EventType::accepted:
-    case EventType::acceptance_deemed:
-      c.accepted_on = Date::parse(d.at("accepted_on").get<std::string>());
+    case EventType::acceptance_deemed: {
+      const auto& d = data_of<payload::Accepted>(e);
+      c.accepted_on = d.accepted_on;
       c.deemed_accepted = e.type == EventType::acceptance_deemed;
       c.state = State::under_review;
-      if (d.contains("tolerance")) {
-        const json& tol = d["tolerance"];
+      if (d.tolerance) {
         Tolerance tl;
-        tl.items = tol.at("items").get<std::vector<std::string>>();
-        tl.supply_by = Date::parse(tol.at("supply_by").get<std::string>());
+        tl.items = d.tolerance->items;
+        tl.supply_by = d.tolerance->supply_by;
         tl.outstanding = tl.items;
-        tl.commitment = signed_commitment_from_json(tol.at("commitment"));
+        tl.commitment = d.tolerance->commitment;
         c.tolerance = std::move(tl);
       }
       break;
-    case EventType::supplied:
-      for (const json& m : d.at("materials")) {
-        SubmittedMaterial mat = material_from_json(m);
-        const auto it = std::find_if(c.materials.begin(), c.materials.end(),
-                                     [&](const SubmittedMaterial& x) { return x.id == mat.id; });
-        if (it != c.materials.end()) {
-          *it = std::move(mat);
-        } else {
-          c.materials.push_back(std::move(mat));
-        }
-      }
+    }
+    case EventType::supplied: {
+      const auto& d = data_of<payload::Supplied>(e);
+      merge_materials(c, d.materials);
       if (!c.tolerance) throw Error(ErrorCode::internal, "'supplied' without a tolerance");
-      c.tolerance->outstanding = d.at("outstanding").get<std::vector<std::string>>();
+      c.tolerance->outstanding = d.outstanding;
       c.tolerance->pending = !c.tolerance->outstanding.empty();
       if (!c.tolerance->pending) c.tolerance->supplied_on = day;
       break;
+    }
     case EventType::terminated:
-      end_case(c, State::terminated, day, str(d, "reason"));
+      end_case(c, State::terminated, day, data_of<payload::Terminated>(e).reason);
       if (c.tolerance) c.tolerance->pending = false;  // lapsed: nothing is awaited any more
       break;
-    case EventType::verification_recorded:
-      c.verification = Verification{str(d, "result"), str(d, "method"), str(d, "note"), e.actor.id, day};
+    case EventType::verification_recorded: {
+      const auto& d = data_of<payload::VerificationRecorded>(e);
+      c.verification = Verification{d.result, d.method.value_or(""), d.note, e.actor.id, day};
       break;
+    }
     case EventType::credit_flagged:
       c.credit_flagged = true;
       break;
     case EventType::rejected:
-      end_case(c, State::not_accepted, day, str(d, "reason"));
+      end_case(c, State::not_accepted, day, data_of<payload::Reasoned>(e).reason);
       break;
     case EventType::withdrawn:
-      end_case(c, State::withdrawn, day, str(d, "reason"));
+      end_case(c, State::withdrawn, day, data_of<payload::Reasoned>(e).reason);
       break;
     case EventType::correction_lapsed:
       end_case(c, State::withdrawn, day, "correction period lapsed");
       break;
-    case EventType::opinion_recorded:
-      c.opinions[d.at("department").get<std::string>()] =
-          Opinion{d.at("opinion").get<std::string>() == "approve", str(d, "comment"), e.actor.id, day};
+    case EventType::opinion_recorded: {
+      const auto& d = data_of<payload::OpinionRecorded>(e);
+      c.opinions[d.department] = Opinion{d.approve, d.comment, e.actor.id, day};
       break;
-    case EventType::inspection_recorded:
-      c.inspections.push_back(
-          {d.at("inspectors").get<std::vector<std::string>>(), str(d, "findings"), e.actor.id, day});
+    }
+    case EventType::inspection_recorded: {
+      const auto& d = data_of<payload::InspectionRecorded>(e);
+      c.inspections.push_back({d.inspectors, d.findings, e.actor.id, day});
       break;
-    case EventType::suspended:
-      c.suspensions.push_back({d.at("reason").get<std::string>(),
-                               Date::parse(d.at("from").get<std::string>()), std::nullopt,
-                               d.at("expected_working_days").get<int>(), str(d, "notice")});
+    }
+    case EventType::suspended: {
+      const auto& d = data_of<payload::Suspended>(e);
+      c.suspensions.push_back({d.reason, d.from, std::nullopt, d.expected_working_days, d.notice});
       c.state = State::suspended;
       break;
+    }
     case EventType::resumed:
       if (c.suspensions.empty()) throw Error(ErrorCode::internal, "'resumed' without a suspension");
-      c.suspensions.back().to = Date::parse(d.at("to").get<std::string>());
+      c.suspensions.back().to = data_of<payload::Resumed>(e).to;
       c.state = State::under_review;
       break;
     case EventType::extended:
-      c.extended_working_days += d.at("working_days").get<int>();
+      c.extended_working_days += data_of<payload::Extended>(e).working_days;
       break;
     case EventType::decided: {
-      const bool approved = d.at("outcome").get<std::string>() == "approved";
-      c.decision = Decision{approved, str(d, "reasons"), e.actor.id, day};
-      if (approved) {
+      const auto& d = data_of<payload::Decided>(e);
+      c.decision = Decision{d.approved, d.reasons, e.actor.id, day};
+      if (d.approved) {
         c.state = State::approved;
       } else {
-        end_case(c, State::denied, day, str(d, "reasons"));
+        end_case(c, State::denied, day, d.reasons);
       }
       break;
     }
     case EventType::certificate_issued:
-    case EventType::renewal_deemed:
+    case EventType::renewal_deemed: {
+      const auto& d = data_of<payload::CertificateIssued>(e);
       if (e.type == EventType::renewal_deemed)
         c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
-      c.certificate =
-          Certificate{d.at("number").get<std::string>(), Date::parse(d.at("valid_from").get<std::string>()),
-                      opt_date(d, "valid_until"), day};
+      c.certificate = Certificate{d.number, d.valid_from, d.valid_until, day};
       c.state = State::issued;
       break;
+    }
     case EventType::completion_reported:
       c.completion_reported_on = day;
       break;
     case EventType::closed:
-      end_case(c, State::closed, day, str(d, "reason"));
+      end_case(c, State::closed, day, data_of<payload::Closed>(e).reason.value_or(""));
       break;
     case EventType::revoked:
-      end_case(c, State::revoked, day, str(d, "reason"));
+      end_case(c, State::revoked, day, data_of<payload::Reasoned>(e).reason);
       break;
     case EventType::permit_expired:
       end_case(c, State::expired, day, "validity ended");
       break;
-    case EventType::deadline_warning:
-    case EventType::deadline_overdue:
     case EventType::suspension_overrun:
     case EventType::permit_expiring:
     case EventType::supply_reminder:
       record_warning(c, e);
       break;
+    case EventType::deadline_warning:  // apply() applies these as every kind does
+    case EventType::deadline_overdue:
     case EventType::deadlines_recomputed:
-      c.calendar_version = str(d, "calendar_version");
       break;
     case EventType::registered:
     case EventType::dispatched:

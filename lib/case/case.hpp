@@ -143,6 +143,8 @@ class Facts {
     text_ = object.dump();
     return *this;
   }
+  /// The facts as the JSON text of an object (a dump: keys sorted), as an event's data holds them.
+  void set_text(std::string text) { text_ = std::move(text); }
   /// The facts as a tree (parsed from the text).
   nlohmann::json tree() const { return nlohmann::json::parse(text_); }
   const std::string& text() const { return text_; }
@@ -230,14 +232,21 @@ struct Case {
   bool operator==(const Case&) const = default;
 };
 
-/// One event of a case's log, parsed.
+/// One event of a case's log, parsed. Its data is typed (lib/case/event_payload.hpp); the log holds it as
+/// the text payload_text writes.
 struct Event {
   std::int64_t seq = 0;
   EventType type = EventType::submitted;
   Instant at;
   Actor actor;
-  nlohmann::json data = nlohmann::json::object();
+  EventPayload payload;
 };
+
+/// The data of `e` as the shape T its type carries; Error(internal) naming the type when it holds another.
+template <typename T>
+const T& data_of(const Event& e) {
+  return payload_as<T>(e.type, e.payload);
+}
 
 /// The type of a logged event from its stored string. Throws Error(internal) naming it when the string is no
 /// event type this version knows: the log is corrupt or was written by a newer permitflow.

@@ -12,13 +12,6 @@
 namespace permitflow {
 namespace {
 
-using nlohmann::json;
-
-std::string str(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it == j.end() || it->is_null() ? std::string() : it->get<std::string>();
-}
-
 const ComplaintRules& rules_of(const CaseContext& ctx) {
   if (!ctx.definition.complaint)
     throw Error(ErrorCode::internal, "definition " + ctx.definition.id + " is not a complaint category");
@@ -55,33 +48,34 @@ Instant complaint_yellow_at(const Case& c, const CaseContext& ctx) {
 namespace {
 
 void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
-  const json& d = e.data;
   ComplaintFile& f = c.complaint.mut();
   const ComplaintRules& r = rules_of(ctx);
   switch (e.type) {
-    case EventType::submitted:  // after the fields every kind has (apply())
+    case EventType::submitted: {  // after the fields every kind has (apply())
+      const auto& d = data_of<payload::Submitted>(e);
       f = ComplaintFile{};
-      f.source = str(d, "source");
-      f.description = str(d, "description");
-      f.location = str(d, "location");
+      f.source = d.source.value_or("");
+      f.description = d.description.value_or("");
+      f.location = d.location.value_or("");
       f.clock_start = e.at;
       f.limit_working_days = r.working_days.value_or(0);
       f.limit_working_hours = r.working_hours.value_or(0);
       c.state = State::received;
       break;
+    }
     case EventType::registered:
       f.registered_at = e.at;
       c.state = State::registered;
       break;
     case EventType::dispatched:
-      f.unit = d.at("unit").get<std::string>();
+      f.unit = data_of<payload::Dispatched>(e).unit;
       if (std::find(f.units_held.begin(), f.units_held.end(), f.unit) == f.units_held.end())
         f.units_held.push_back(f.unit);
       f.dispatched_at = e.at;
       c.state = State::dispatched;
       break;
     case EventType::returned:
-      f.returned_by.push_back(d.at("unit").get<std::string>());
+      f.returned_by.push_back(data_of<payload::Returned>(e).unit);
       f.unit.clear();
       f.dispatched_at.reset();
       c.state = State::returned;
@@ -90,20 +84,20 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.state = State::handling;
       break;
     case EventType::extended:
-      f.extended_working_days += d.at("working_days").get<int>();
+      f.extended_working_days += data_of<payload::Extended>(e).working_days;
       break;
     case EventType::escalated:
       f.escalated_at = e.at;
-      f.escalation_reason = str(d, "reason");
+      f.escalation_reason = data_of<payload::Reasoned>(e).reason;
       c.state = State::escalated;
       break;
     case EventType::deputy_assigned:
-      f.deputy = d.at("deputy").get<std::string>();
+      f.deputy = data_of<payload::DeputyAssigned>(e).deputy;
       c.state = State::handling;
       break;
     case EventType::replied:
       f.replied_at = e.at;
-      f.reply = str(d, "reply");
+      f.reply = data_of<payload::Replied>(e).reply;
       c.state = State::replied;
       break;
     case EventType::check_failed:
@@ -119,15 +113,17 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.ended_on = e.at.local_date(ctx.utc_offset_minutes);
       c.state = State::closed;
       break;
-    case EventType::rated:
-      f.ratings.push_back(d.at("rating").get<int>());
-      f.rating_comment = str(d, "comment");
+    case EventType::rated: {
+      const auto& d = data_of<payload::Rated>(e);
+      f.ratings.push_back(d.rating);
+      f.rating_comment = d.comment.value_or("");
       c.state = State::rated;
       break;
+    }
     case EventType::reopened:  // a bad rating: rectification within its own limit, from now
       ++f.reopened;
       f.clock_start = e.at;
-      f.limit_working_days = d.at("working_days").get<int>();
+      f.limit_working_days = data_of<payload::Reopened>(e).working_days;
       f.limit_working_hours = 0;
       f.extended_working_days = 0;
       f.replied_at.reset();
@@ -135,12 +131,9 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.ended_on.reset();
       c.state = State::reopened;
       break;
-    case EventType::deadline_warning:
+    case EventType::deadline_warning:  // apply() applies these as every kind does
     case EventType::deadline_overdue:
-      record_warning(c, e);
-      break;
     case EventType::deadlines_recomputed:
-      c.calendar_version = str(d, "calendar_version");
       break;
     case EventType::correction_requested:
     case EventType::resubmitted:

@@ -195,9 +195,15 @@ const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) con
 }
 
 void Engine::Impl::apply_logged(Case& c, const Event& e, const Definition& def) const {
-  const bool switches = e.type == EventType::submitted || e.type == EventType::deadlines_recomputed;
-  const std::string version = switches ? e.data.value("calendar_version", std::string()) : c.calendar_version;
-  apply(c, e, context_of(def, version));
+  // The events that switch calendars name the one they apply with.
+  static const std::string kNone;
+  const std::string* version = &c.calendar_version;
+  if (const auto* s = std::get_if<payload::Submitted>(&e.payload)) {
+    version = s->calendar_version ? &*s->calendar_version : &kNone;
+  } else if (const auto* r = std::get_if<payload::DeadlinesRecomputed>(&e.payload)) {
+    version = &r->calendar_version;
+  }
+  apply(c, e, context_of(def, *version));
 }
 
 bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
@@ -206,7 +212,8 @@ bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::
   const Definition& def = definition_of(c.subject, c.definition_version);
   const CaseContext now_ctx = context_of(def, calendar.version());
   const Outcome out = adopt_calendar(c, at && *at > c.last_event_at ? *at : c.last_event_at, now_ctx);
-  if (only_if_changed && out.events.front().data["changes"].empty() &&
+  const auto& changes = std::get<payload::DeadlinesRecomputed>(out.events.front().payload).changes;
+  if (only_if_changed && (!changes || changes->empty()) &&
       timers_for(c, context_of(c)) == timers_for(out.after, now_ctx)) {
     return false;
   }
@@ -252,11 +259,13 @@ Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from,
   Case c = std::move(from);
   const Definition* def = c.version > 0 ? &definition_of(c.subject, c.definition_version) : nullptr;
   for (const auto& rec : events) {
-    Event e{rec.seq, logged_event_type(rec.type), Instant::parse_rfc3339(rec.at),
-            actor_from_json(json::parse(rec.actor)), json::parse(rec.data)};
-    if (!def)
-      def =
-          &definition_of(e.data.at("permit").get<std::string>(), e.data.at("definition_version").get<int>());
+    const EventType type = logged_event_type(rec.type);
+    Event e{rec.seq, type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
+            payload_from_text(type, rec.data)};
+    if (!def) {
+      const auto& submitted = data_of<payload::Submitted>(e);
+      def = &definition_of(submitted.permit, submitted.definition_version);
+    }
     if (observe) observe(e);
     apply_logged(c, e, *def);
   }
@@ -310,8 +319,8 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     const Event& e = outcome.events[i];
     const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
     records.push_back({c.id, e.seq, std::string(to_string(e.type)),
-                       e.at.to_rfc3339(config.utc_offset_minutes), to_json(e.actor).dump(), e.data.dump(), "",
-                       "", std::string(to_string(after))});
+                       e.at.to_rfc3339(config.utc_offset_minutes), to_json(e.actor).dump(),
+                       payload_text(e.type, e.payload), "", "", std::string(to_string(after))});
   }
   std::string doc;
   if (!records.empty()) {

@@ -66,18 +66,14 @@ std::string differing_paths(const json& stored, const json& replayed) {
 void check_definition_hash(const Engine::Impl& m, const std::string& id, const Event& first,
                            Problems& problems) {
   if (first.seq != 1 || first.type != EventType::submitted) return;
-  const auto& data = first.data;
-  const auto hash = data.find("definition_hash");
-  const auto permit = data.find("permit");
-  const auto version = data.find("definition_version");
-  if (hash == data.end() || !hash->is_string() || permit == data.end() || !permit->is_string() ||
-      version == data.end() || !version->is_number_integer())
-    return;
-  const auto def = m.definitions.find(permit->get<std::string>(), version->get<int>());
-  if (def && def->hash != hash->get<std::string>()) {
+  const auto* data = std::get_if<payload::Submitted>(&first.payload);
+  if (!data || !data->definition_hash) return;
+  const std::string& hash = *data->definition_hash;
+  const auto def = m.definitions.find(data->permit, data->definition_version);
+  if (def && def->hash != hash) {
     problems.add(id, first.seq,
                  "submitted under definition " + def->id + " version " + std::to_string(def->version) +
-                     " with hash " + short_hash(hash->get<std::string>()) + ", but the stored version " +
+                     " with hash " + short_hash(hash) + ", but the stored version " +
                      std::to_string(def->version) + " has hash " + short_hash(def->hash) +
                      ": the version was edited in place after this case was submitted");
   }

@@ -8,19 +8,11 @@
 namespace permitflow::rules::complaint {
 namespace {
 
-using nlohmann::json;
-
 [[noreturn]] void violation(const std::string& message) { throw Error(ErrorCode::rule_violation, message); }
 
 const ComplaintRules& rules_of(const CaseContext& ctx) { return *ctx.definition.complaint; }
 
 std::string when(Instant t, const CaseContext& ctx) { return t.to_rfc3339(ctx.utc_offset_minutes); }
-
-json note_of(const std::optional<std::string>& note) {
-  json data = json::object();
-  if (note) data["note"] = *note;
-  return data;
-}
 
 }  // namespace
 
@@ -34,9 +26,7 @@ Events register_case(const Case& c, const Command& cmd, const CaseContext& ctx) 
     violation("a report from the public (source '" + c.complaint->source +
               "') is registered only once verified on site: send \"verified\": true");
   }
-  json data = note_of(body.note);
-  data["verified"] = verified;
-  return single_event(c, cmd, EventType::registered, std::move(data));
+  return single_event(c, cmd, EventType::registered, payload::Registered{body.note, verified});
 }
 
 Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -52,10 +42,9 @@ Events dispatch(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (c.state == State::returned && std::find(back.begin(), back.end(), unit) != back.end()) {
     violation("unit '" + unit + "' returned this case as not its duty; dispatch it to another unit");
   }
-  json data = note_of(body.note);
-  data["unit"] = unit;
-  data["by_table"] = unit == r.unit.id;
-  return single_event(c, cmd, EventType::dispatched, std::move(data));
+  const bool by_table = unit == r.unit.id;
+  return single_event(c, cmd, EventType::dispatched,
+                      payload::Dispatched{body.note, std::move(unit), by_table});
 }
 
 Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -68,11 +57,12 @@ Events return_case(const Case& c, const Command& cmd, const CaseContext& ctx) {
               " working days of its dispatch (by " + when(limit, ctx) + "); it is now its to handle");
   }
   return single_event(c, cmd, EventType::returned,
-                      {{"unit", c.complaint->unit}, {"reasons", cmd.as<commands::Return>().reasons}});
+                      payload::Returned{c.complaint->unit, cmd.as<commands::Return>().reasons});
 }
 
 Events start_handling(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::handling_started, note_of(cmd.as<commands::StartHandling>().note));
+  return single_event(c, cmd, EventType::handling_started,
+                      payload::Noted{cmd.as<commands::StartHandling>().note});
 }
 
 Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -89,65 +79,59 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(r.max_extension_days) +
               " working days; asked for " + std::to_string(days));
   }
-  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", body.reason}});
+  return single_event(c, cmd, EventType::extended, payload::Extended{days, body.reason});
 }
 
 Events escalate(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.complaint->escalated_at) violation("the case was already escalated to the leadership");
-  return single_event(c, cmd, EventType::escalated, {{"reason", cmd.as<commands::Escalate>().reason}});
+  return single_event(c, cmd, EventType::escalated, payload::Reasoned{cmd.as<commands::Escalate>().reason});
 }
 
 Events assign_deputy(const Case& c, const Command& cmd, const CaseContext&) {
   const auto& body = cmd.as<commands::AssignDeputy>();
-  json data = {{"deputy", body.deputy}};
-  if (body.instructions) data["instructions"] = *body.instructions;
-  return single_event(c, cmd, EventType::deputy_assigned, std::move(data));
+  return single_event(c, cmd, EventType::deputy_assigned,
+                      payload::DeputyAssigned{body.deputy, body.instructions});
 }
 
 Events reply(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::replied, {{"reply", cmd.as<commands::Reply>().reply}});
+  return single_event(c, cmd, EventType::replied, payload::Replied{cmd.as<commands::Reply>().reply});
 }
 
 Events check(const Case& c, const Command& cmd, const CaseContext&) {
   const auto& body = cmd.as<commands::Check>();
-  if (body.passed) return single_event(c, cmd, EventType::checked, note_of(body.note));
+  if (body.passed) return single_event(c, cmd, EventType::checked, payload::Noted{body.note});
   if (!body.note)
     violation("a failed check says what is still wrong (\"note\"), so the unit knows what to put right");
-  return single_event(c, cmd, EventType::check_failed, note_of(body.note));
+  return single_event(c, cmd, EventType::check_failed, payload::Noted{body.note});
 }
 
 Events close(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::closed);
+  return single_event(c, cmd, EventType::closed, payload::Closed{});
 }
 
 Events rate(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto& body = cmd.as<commands::Rate>();
   const int rating = body.rating;
-  json data = {{"rating", rating}};
-  if (body.comment) data["comment"] = *body.comment;
-  Events out = single_event(c, cmd, EventType::rated, std::move(data));
+  Events out = single_event(c, cmd, EventType::rated, payload::Rated{rating, body.comment});
   // 好差评: 1 (very dissatisfied) or 2 (dissatisfied) reopens the case for rectification.
   if (rating <= 2) {
-    out.push_back(Event{c.version + 2,
-                        EventType::reopened,
-                        cmd.at,
-                        cmd.actor,
-                        {{"working_days", rules_of(ctx).rectification_days}, {"rating", rating}}});
+    out.push_back(Event{c.version + 2, EventType::reopened, cmd.at, cmd.actor,
+                        payload::Reopened{rules_of(ctx).rectification_days, rating}});
   }
   return out;
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
   const ComplaintFile& f = *c.complaint;
-  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock.text()}}};
-  const Instant due = timer.clock.name == ClockName::review ? *f.review_due : *f.due;
-  e.data["due"] = when(due, ctx);
-  e.data["level"] = timer.kind == TimerKind::deadline_warning ? "yellow" : "red";
-  e.data["responsible"] = timer.clock.name == ClockName::review ? json("leader")
-                          : f.unit.empty()                      ? json("dispatcher")
-                                                                : json(f.unit);
-  if (timer.kind == TimerKind::deadline_overdue) e.data["escalated_to"] = "supervision_office";
-  return {std::move(e)};
+  const bool review = timer.clock.name == ClockName::review;
+  const bool overdue = timer.kind == TimerKind::deadline_overdue;
+  const Instant due = review ? *f.review_due : *f.due;
+  payload::DeadlineAlert data{timer.clock, when(due, ctx), overdue ? Light::red : Light::yellow,
+                              review           ? "leader"
+                              : f.unit.empty() ? "dispatcher"
+                                               : f.unit,
+                              overdue ? std::optional<std::string>("supervision_office") : std::nullopt};
+  return {Event{c.version + 1, event_of(timer.kind), timer.due, system_actor(), std::move(data)}};
 }
 
 }  // namespace permitflow::rules::complaint

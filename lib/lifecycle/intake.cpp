@@ -19,25 +19,24 @@ Event submitted_event(const std::string& case_id, const Application& app, const 
   const Date received = cal.working_day_on_or_after(app.at.local_date(utc_offset_minutes));
   std::vector<SubmittedMaterial> materials = app.materials;
   for (auto& m : materials) m.received_on = received;
-  json data = {{"case_id", case_id},
-               {"permit", def.id},
-               {"definition_version", def.version},
-               {"definition_hash", def.hash},  // pins the content (docs/log_format.md)
-               {"calendar_version", cal.version()},
-               {"facts", app.facts},
-               {"materials", materials_to_json(materials)},
-               {"received_on", received.to_string()},
-               {"flags", flags}};
-  // The owner under its workflow's key ("applicant", "reporter"), then what only that workflow logs.
-  const Workflow& w = workflow(app.kind);
-  data[std::string(w.owner_key())] = {{"id", app.applicant.id}, {"name", app.applicant.name}};
-  w.submitted_fields(app, def, data);
-  if (app.renewal_of) data["renewal_of"] = *app.renewal_of;
+  payload::Submitted data;
+  data.case_id = case_id;
+  data.permit = def.id;
+  data.definition_version = def.version;
+  data.definition_hash = def.hash;  // pins the content (docs/log_format.md)
+  data.calendar_version = cal.version();
+  data.facts = app.facts.dump();
+  data.materials = std::move(materials);
+  data.received_on = received;
+  data.flags = flags;
+  // The owner under its workflow's key (applicant, reporter) and what only that workflow logs.
+  workflow(app.kind).submitted_fields(app, def, data);
+  data.renewal_of = app.renewal_of;
   if (app.commitment) {
-    data["commitment"] = signed_commitment_json(app.commitment->signature);
-    data["commitment"]["items"] = app.commitment->items;
+    data.commitment_items = app.commitment->items;
+    data.commitment_signature = app.commitment->signature;
   }
-  if (renewal_expiry) data["renewal_expiry"] = renewal_expiry->to_string();
+  data.renewal_expiry = renewal_expiry;
   return Event{1, EventType::submitted, app.at, app.actor, std::move(data)};
 }
 

@@ -29,16 +29,6 @@ std::string describe(const std::vector<Deficiency>& items) {
   return join(parts);
 }
 
-json items_json(const std::vector<Deficiency>& items) {
-  json out = json::array();
-  for (const auto& i : items) {
-    json j = {{"material", i.material}, {"problem", std::string(to_string(i.problem))}};
-    if (!i.note.empty()) j["note"] = i.note;
-    out.push_back(std::move(j));
-  }
-  return out;
-}
-
 // The list-fact requirement whose notice items carry this prefix ("vehicle" of "vehicle:<plate>").
 const ItemCheck* item_check(const Definition& def, const std::string& prefix) {
   const auto it = std::find_if(def.item_checks.begin(), def.item_checks.end(),
@@ -100,7 +90,7 @@ std::vector<SubmittedMaterial> received_on(std::vector<SubmittedMaterial> materi
 
 }  // namespace
 
-Events single_event(const Case& c, const Command& cmd, EventType type, json data) {
+Events single_event(const Case& c, const Command& cmd, EventType type, EventPayload data) {
   Events out;
   out.push_back(Event{c.version + 1, type, cmd.at, cmd.actor, std::move(data)});
   return out;
@@ -119,7 +109,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
       violation("the application is not complete, so it cannot be accepted; still deficient: " +
                 describe(open));
     }
-    return single_event(c, cmd, EventType::accepted, {{"accepted_on", on.to_string()}});
+    return single_event(c, cmd, EventType::accepted, payload::Accepted{on, std::nullopt, std::nullopt});
   }
   // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
   // must bring them before the promised decision due.
@@ -157,11 +147,9 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   }
   const Date today = day_of(cmd, ctx);
   const Date supply_by = t.supply_by;
-  json tolerance = {{"items", items},
-                    {"supply_by", supply_by.to_string()},
-                    {"commitment", signed_commitment_json(t.commitment)}};
-  Events out = single_event(c, cmd, EventType::accepted,
-                            {{"accepted_on", on.to_string()}, {"tolerance", std::move(tolerance)}});
+  Events out = single_event(
+      c, cmd, EventType::accepted,
+      payload::Accepted{on, std::nullopt, payload::ToleranceGrant{items, supply_by, t.commitment}});
   Case after = c;
   apply(after, out.front(), ctx);
   const Date due = after.deadlines.decision.due;
@@ -224,11 +212,9 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (std::find(tol.items.begin(), tol.items.end(), d.material) != tol.items.end())
       outstanding.push_back(d.material);
   }
+  const bool pending = !outstanding.empty();
   return single_event(c, cmd, EventType::supplied,
-                      {{"materials", materials_to_json(materials)},
-                       {"received_on", received.to_string()},
-                       {"outstanding", outstanding},
-                       {"pending", !outstanding.empty()}});
+                      payload::Supplied{materials, received, std::move(outstanding), pending});
 }
 
 // 告知承诺 核查: the check of the commitment after the decision; a false commitment revokes the permit and
@@ -236,23 +222,16 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
 Events record_verification(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (auto why = case_refuses(c, CommandType::record_verification); !why.empty()) violation(why);
   const auto& body = cmd.as<commands::RecordVerification>();
-  json data = {{"result", commands::to_string(body.result)},
-               {"method", body.method ? json(*body.method) : json(nullptr)},
-               {"note", body.note},
-               {"items", c.commitment->items},
-               {"due", c.deadlines.verification.due.to_string()}};
-  Events out = single_event(c, cmd, EventType::verification_recorded, std::move(data));
+  Events out = single_event(
+      c, cmd, EventType::verification_recorded,
+      payload::VerificationRecorded{std::string(commands::to_string(body.result)), body.method, body.note,
+                                    c.commitment->items, c.deadlines.verification.due});
   if (body.result == commands::Verdict::false_commitment) {
     out.push_back(
-        Event{c.version + 2, EventType::revoked, cmd.at, cmd.actor, {{"reason", "false_commitment"}}});
-    out.push_back(Event{c.version + 3,
-                        EventType::credit_flagged,
-                        cmd.at,
-                        cmd.actor,
-                        {{"applicant", {{"id", c.applicant.id}, {"name", c.applicant.name}}},
-                         {"reason", "false_commitment"},
-                         {"items", c.commitment->items},
-                         {"signed_by", c.commitment->signature.signed_by}}});
+        Event{c.version + 2, EventType::revoked, cmd.at, cmd.actor, payload::Reasoned{"false_commitment"}});
+    out.push_back(Event{c.version + 3, EventType::credit_flagged, cmd.at, cmd.actor,
+                        payload::CreditFlagged{c.applicant, "false_commitment", c.commitment->items,
+                                               c.commitment->signature.signed_by}});
   }
   (void)ctx;
   return out;
@@ -320,7 +299,7 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
     }
   }
   return single_event(c, cmd, EventType::correction_requested,
-                      {{"items", items_json(notice)}, {"issued_on", day_of(cmd, ctx).to_string()}});
+                      payload::CorrectionRequested{day_of(cmd, ctx), std::move(notice)});
 }
 
 Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -328,22 +307,22 @@ Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto& body = cmd.as<commands::Resubmit>();
   const auto materials = received_on(body.materials, received);
   json facts = c.facts.tree();
-  json data = {{"materials", materials_to_json(materials)}, {"received_on", received.to_string()}};
+  payload::Resubmitted data{materials, received, std::nullopt, {}};
   if (body.facts) {
     for (const auto& [k, v] : body.facts->items()) facts[k] = v;
-    data["facts"] = *body.facts;
+    data.facts = body.facts->dump();
   }
   validate_facts(ctx.definition, facts);
-  data["flags"] = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
+  data.flags = compute_flags(ctx.definition, facts, c.filed_at, ctx.calendar, ctx.utc_offset_minutes);
   return single_event(c, cmd, EventType::resubmitted, std::move(data));
 }
 
 Events reject(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::rejected, {{"reason", cmd.as<commands::Reject>().reason}});
+  return single_event(c, cmd, EventType::rejected, payload::Reasoned{cmd.as<commands::Reject>().reason});
 }
 
 Events withdraw(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::withdrawn, {{"reason", cmd.as<commands::Withdraw>().reason}});
+  return single_event(c, cmd, EventType::withdrawn, payload::Reasoned{cmd.as<commands::Withdraw>().reason});
 }
 
 Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
@@ -354,9 +333,8 @@ Events record_opinion(const Case& c, const Command& cmd, const CaseContext&) {
     violation("the opinion of '" + dept + "' is already recorded (" +
               (it->second->approve ? std::string("approve") : std::string("deny")) + ")");
   }
-  return single_event(
-      c, cmd, EventType::opinion_recorded,
-      {{"department", dept}, {"opinion", body.approve ? "approve" : "deny"}, {"comment", body.comment}});
+  return single_event(c, cmd, EventType::opinion_recorded,
+                      payload::OpinionRecorded{dept, body.approve, body.comment});
 }
 
 // Art 34: substantive verification needs two or more staff.
@@ -369,21 +347,19 @@ Events record_inspection(const Case& c, const Command& cmd, const CaseContext& c
               " different inspectors (Art 34); got " + std::to_string(distinct.size()));
   }
   return single_event(c, cmd, EventType::inspection_recorded,
-                      {{"inspectors", inspectors}, {"findings", body.findings}});
+                      payload::InspectionRecorded{inspectors, body.findings});
 }
 
 // Art 45: the time of a hearing, tender, testing, expert review … is not counted.
 Events suspend(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto& body = cmd.as<commands::Suspend>();
-  return single_event(c, cmd, EventType::suspended,
-                      {{"reason", body.reason},
-                       {"from", day_of(cmd, ctx).to_string()},
-                       {"expected_working_days", body.expected_working_days},
-                       {"notice", body.notice}});
+  return single_event(
+      c, cmd, EventType::suspended,
+      payload::Suspended{body.reason, day_of(cmd, ctx), body.expected_working_days, body.notice});
 }
 
 Events resume(const Case& c, const Command& cmd, const CaseContext& ctx) {
-  return single_event(c, cmd, EventType::resumed, {{"to", day_of(cmd, ctx).to_string()}});
+  return single_event(c, cmd, EventType::resumed, payload::Resumed{day_of(cmd, ctx)});
 }
 
 // Art 42: once, by the head, on or before the statutory due date, at most 10 (joint: 15) working days.
@@ -406,7 +382,7 @@ Events extend(const Case& c, const Command& cmd, const CaseContext& ctx) {
     violation("an extension is at most " + std::to_string(max) + " working days; asked for " +
               std::to_string(days));
   }
-  return single_event(c, cmd, EventType::extended, {{"working_days", days}, {"reason", body.reason}});
+  return single_event(c, cmd, EventType::extended, payload::Extended{days, body.reason});
 }
 
 Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
@@ -445,8 +421,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (reasons.empty()) reasons = denial_reasons;
     if (reasons.empty()) violation("a denial must give its reasons (Art 38)");
   }
-  return single_event(c, cmd, EventType::decided,
-                      {{"outcome", approve ? "approved" : "denied"}, {"reasons", reasons}});
+  return single_event(c, cmd, EventType::decided, payload::Decided{approve, reasons});
 }
 
 namespace {
@@ -541,83 +516,69 @@ Events issue_certificate(const Case& c, const Command& cmd, const CaseContext& c
   }
   hold_to_decided_validity(c, ctx.definition, valid_from, valid_until);
   const std::string number = body.number.value_or(c.id + "-Z");
-  json data = {{"number", number}, {"valid_from", valid_from.to_string()}};
-  data["valid_until"] = valid_until ? json(valid_until->to_string()) : json(nullptr);
-  return single_event(c, cmd, EventType::certificate_issued, std::move(data));
+  return single_event(c, cmd, EventType::certificate_issued,
+                      payload::CertificateIssued{number, valid_from, valid_until, std::nullopt});
 }
 
 Events report_completion(const Case& c, const Command& cmd, const CaseContext&) {
   if (c.completion_reported_on)
     violation("completion was already reported on " + c.completion_reported_on->to_string());
-  return single_event(c, cmd, EventType::completion_reported, json::object());
+  return single_event(c, cmd, EventType::completion_reported, payload::Empty{});
 }
 
 Events close(const Case& c, const Command& cmd, const CaseContext& ctx) {
   if (ctx.definition.validity.until_fact && !c.completion_reported_on) {
     violation("the works' completion has not been reported yet, so the case cannot be closed");
   }
-  return single_event(c, cmd, EventType::closed, json::object());
+  return single_event(c, cmd, EventType::closed, payload::Closed{});
 }
 
 Events revoke(const Case& c, const Command& cmd, const CaseContext&) {
-  return single_event(c, cmd, EventType::revoked, {{"reason", cmd.as<commands::Revoke>().reason}});
+  return single_event(c, cmd, EventType::revoked, payload::Reasoned{cmd.as<commands::Revoke>().reason});
 }
 
 Events fire(const Case& c, const TimerDue& timer, const CaseContext& ctx) {
-  Event e{c.version + 1, event_of(timer.kind), timer.due, system_actor(), {{"clock", timer.clock.text()}}};
+  const auto event = [&](EventPayload data) {
+    return Events{Event{c.version + 1, event_of(timer.kind), timer.due, system_actor(), std::move(data)}};
+  };
   switch (timer.kind) {
     case TimerKind::tolerance_lapsed:  // 容缺 not supplied in time: the case ends (终止)
-      e.data["reason"] = "tolerance_lapsed";
-      e.data["supply_by"] = c.tolerance->supply_by.to_string();
-      e.data["outstanding"] = c.tolerance->outstanding;
-      e.data["items"] = c.tolerance->outstanding;
-      break;
+      return event(payload::Terminated{timer.clock, "tolerance_lapsed", c.tolerance->supply_by,
+                                       c.tolerance->outstanding, c.tolerance->outstanding});
     case TimerKind::supply_reminder:  // 容缺: two working days left to supply
-      e.data["due"] = c.tolerance->supply_by.to_string();
-      e.data["supply_by"] = c.tolerance->supply_by.to_string();
-      e.data["items"] = c.tolerance->outstanding;
-      break;
+      return event(payload::SupplyReminder{timer.clock, c.tolerance->supply_by, c.tolerance->supply_by,
+                                           c.tolerance->outstanding});
     case TimerKind::acceptance_deemed:  // Art 32(4): accepted as of the receipt date
-      e.data["accepted_on"] = c.last_submission_on.to_string();
-      break;
+      return event(payload::Accepted{c.last_submission_on, timer.clock, std::nullopt});
     case TimerKind::deadline_warning:
     case TimerKind::deadline_overdue: {
       const ClockView* found = c.deadlines.find(timer.clock.name);
       const ClockView& v = found ? *found : c.deadlines.decision;
       const Date due = timer.clock.name == ClockName::decision_statutory ? v.statutory_due : v.due;
       const bool overdue = timer.kind == TimerKind::deadline_overdue;
-      e.data["due"] = due.to_string();
-      e.data["level"] = overdue ? "red" : "yellow";
-      const auto waiting = awaiting_departments(c);
-      e.data["responsible"] = waiting.empty() ? json("window") : json(waiting);
-      if (overdue) e.data["escalated_to"] = "supervision_office";
-      break;
+      auto waiting = awaiting_departments(c);
+      payload::Responsible responsible = std::string("window");
+      if (!waiting.empty()) responsible = std::move(waiting);
+      return event(payload::DeadlineAlert{
+          timer.clock, due.to_string(), overdue ? Light::red : Light::yellow, std::move(responsible),
+          overdue ? std::optional<std::string>("supervision_office") : std::nullopt});
     }
     case TimerKind::permit_expiring:
     case TimerKind::permit_expired:
-      if (c.certificate && c.certificate->valid_until)
-        e.data["valid_until"] = c.certificate->valid_until->to_string();
-      break;
+      return event(payload::Validity{timer.clock, c.certificate ? c.certificate->valid_until : std::nullopt});
     case TimerKind::renewal_deemed: {  // Art 50: not decided by expiry → renewal deemed granted
       const Date from = *c.renewal_expiry + 1;
-      e.data["number"] = c.id + "-Z";
-      e.data["valid_from"] = from.to_string();
-      e.data["valid_until"] = [&]() -> json {
-        const auto until = default_valid_until(c, ctx.definition, from);
-        return until ? json(until->to_string()) : json(nullptr);
-      }();
-      break;
+      return event(payload::CertificateIssued{c.id + "-Z", from, default_valid_until(c, ctx.definition, from),
+                                              timer.clock});
     }
     case TimerKind::suspension_overrun:
-      e.data["expected_end"] =
-          suspension_expected_end(c.suspensions.back().from, c.suspensions.back().expected_working_days,
-                                  ctx.calendar)
-              .to_string();
-      break;
+      return event(payload::SuspensionOverrun{
+          timer.clock, suspension_expected_end(c.suspensions.back().from,
+                                               c.suspensions.back().expected_working_days, ctx.calendar)});
     case TimerKind::correction_lapsed:
-      break;
+      return event(payload::Clocked{timer.clock});
   }
-  return {std::move(e)};
+  throw Error(ErrorCode::internal, "no event for timer kind '" + std::string(to_string(timer.kind)) + "'");
 }
 
 }  // namespace permitflow::rules

@@ -15,8 +15,7 @@ using Events = std::vector<Event>;
 
 /// The one event a command causes, at the case's next version. Built in place: returning a braced list
 /// would copy the event and its data.
-Events single_event(const Case& c, const Command& cmd, EventType type,
-                    nlohmann::json data = nlohmann::json::object());
+Events single_event(const Case& c, const Command& cmd, EventType type, EventPayload data);
 
 /// Why the case cannot take a command of this type whatever its body says — a supply with no tolerance
 /// pending, a verification with none open — or "" when it can. The rules refuse with this text and

@@ -63,40 +63,36 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
 }
 
 Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
-  Event e{c.version + 1,
-          EventType::deadlines_recomputed,
-          at,
-          rules::system_actor(),
-          {{"calendar_version", ctx.calendar.version()}, {"previous_calendar_version", c.calendar_version}}};
+  Event e{c.version + 1, EventType::deadlines_recomputed, at, rules::system_actor(),
+          payload::DeadlinesRecomputed{ctx.calendar.version(), c.calendar_version, std::nullopt}};
   Outcome out{{}, c, {}};
   apply(out.after, e, ctx);
   // What moved, for the clerk reading the history (the event itself is replayed by its calendar_version).
-  nlohmann::json changes = nlohmann::json::array();
-  auto note = [&](std::string_view clock, const char* field, const nlohmann::json& from,
-                  const nlohmann::json& to) {
-    if (from != to) changes.push_back({{"clock", clock}, {"field", field}, {"from", from}, {"to", to}});
+  std::vector<payload::CalendarChange> changes;
+  auto note = [&](ClockName clock, const char* field, payload::ChangedValue from, payload::ChangedValue to) {
+    if (from != to) changes.push_back({clock, field, std::move(from), std::move(to)});
   };
-  auto date = [](const ClockView& v, Date ClockView::*d) {
-    return v.present ? nlohmann::json((v.*d).to_string()) : nlohmann::json(nullptr);
+  auto date = [](const ClockView& v, Date ClockView::*d) -> payload::ChangedValue {
+    if (!v.present) return std::monostate{};
+    return (v.*d).to_string();
   };
   for (const ClockName name : {ClockName::acceptance_notice, ClockName::correction, ClockName::decision,
                                ClockName::issuance, ClockName::verification}) {
-    const std::string_view clock = to_string(name);
     const ClockView& before = *c.deadlines.find(name);
     const ClockView& after = *out.after.deadlines.find(name);
-    note(clock, "due", date(before, &ClockView::due), date(after, &ClockView::due));
+    note(name, "due", date(before, &ClockView::due), date(after, &ClockView::due));
     if (name == ClockName::decision)
-      note(clock, "statutory_due", date(before, &ClockView::statutory_due),
+      note(name, "statutory_due", date(before, &ClockView::statutory_due),
            date(after, &ClockView::statutory_due));
-    note(clock, "provisional", before.present && before.provisional, after.present && after.provisional);
+    note(name, "provisional", before.present && before.provisional, after.present && after.provisional);
   }
-  auto instant = [&](const std::optional<Instant>& i) {
-    return i ? nlohmann::json(i->to_rfc3339(ctx.utc_offset_minutes)) : nlohmann::json(nullptr);
+  auto instant = [&](const std::optional<Instant>& i) -> payload::ChangedValue {
+    if (!i) return std::monostate{};
+    return i->to_rfc3339(ctx.utc_offset_minutes);
   };
-  note(to_string(ClockName::handling), "due", instant(c.complaint->due), instant(out.after.complaint->due));
-  note(to_string(ClockName::review), "due", instant(c.complaint->review_due),
-       instant(out.after.complaint->review_due));
-  e.data["changes"] = std::move(changes);
+  note(ClockName::handling, "due", instant(c.complaint->due), instant(out.after.complaint->due));
+  note(ClockName::review, "due", instant(c.complaint->review_due), instant(out.after.complaint->review_due));
+  std::get<payload::DeadlinesRecomputed>(e.payload).changes = std::move(changes);
   out.events.push_back(std::move(e));
   return out;
 }

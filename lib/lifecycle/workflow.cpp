@@ -32,7 +32,9 @@ class PermitWorkflow final : public Workflow {
            r == Role::supervisor;
   }
   std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
-  void submitted_fields(const Application&, const Definition&, json&) const override {}
+  void submitted_fields(const Application& app, const Definition&, payload::Submitted& data) const override {
+    data.applicant = app.applicant;
+  }
   void authorize_submit(const Actor& actor, const std::string& owner_id, std::string_view) const override {
     authorize_submit_permit(actor, owner_id);
   }
@@ -70,13 +72,15 @@ class ComplaintWorkflow final : public Workflow {
            r == Role::supervisor;
   }
   std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
-  void submitted_fields(const Application& app, const Definition& def, json& data) const override {
+  void submitted_fields(const Application& app, const Definition& def,
+                        payload::Submitted& data) const override {
     // No facts or materials are asked of a reporter; the log names the kind (docs/log_format.md).
-    data["kind"] = std::string(to_string(kind()));
-    data[std::string(subject_key())] = def.id;
-    data["source"] = app.source;
-    data["description"] = app.description;
-    data["location"] = app.location;
+    data.reporter = app.applicant;
+    data.kind = kind();
+    data.category = def.id;
+    data.source = app.source;
+    data.description = app.description;
+    data.location = app.location;
   }
   void authorize_submit(const Actor& actor, const std::string& owner_id,
                         std::string_view source) const override {

@@ -50,10 +50,10 @@ class Workflow {
   /// The query filters that read fields only its documents have ("tolerance_pending", "unit", …): given
   /// without a kind, such a filter selects this kind.
   virtual std::span<const std::string_view> query_filters() const noexcept = 0;
-  /// Adds its own fields to the data of a new case's `submitted` event (docs/log_format.md); the common
-  /// fields and the owner under owner_key() are written by submitted_event().
+  /// Adds the owner under its key (owner_key()) and its own fields to the data of a new case's `submitted`
+  /// event (docs/log_format.md); the common fields are written by submitted_event().
   virtual void submitted_fields(const Application& app, const Definition& def,
-                                nlohmann::json& data) const = 0;
+                                payload::Submitted& data) const = 0;
 
   /// Who may file a case of this kind for `owner_id` through `source`. Throws Error(permission_denied).
   virtual void authorize_submit(const Actor& actor, const std::string& owner_id,

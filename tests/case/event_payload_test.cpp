@@ -239,7 +239,9 @@ struct StoredEvent {
 std::vector<StoredEvent> events_of(const std::string& path) {
   sqlite3* db = nullptr;
   std::vector<StoredEvent> out;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  // immutable: read as a plain file, so no -shm or -wal is made next to a fixture (nothing writes there).
+  const std::string uri = "file:" + path + "?immutable=1";
+  if (sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     ADD_FAILURE() << "cannot open " << path;
     return out;

@@ -69,16 +69,22 @@ TEST(WorkflowRegistry, SubmittedFieldsAreTheWorkflowsOwn) {
   app.location = "人民路1号";
   Definition def;
   def.id = "help";
-  nlohmann::json permit = nlohmann::json::object();
+  app.applicant = {"A1", "王"};
+  payload::Submitted permit;
   workflow(Kind::permit).submitted_fields(app, def, permit);
-  EXPECT_EQ(permit, nlohmann::json::object());
-  nlohmann::json complaint = nlohmann::json::object();
+  payload::Submitted expected_permit;
+  expected_permit.applicant = app.applicant;  // the owner under the permit's key, nothing else
+  EXPECT_EQ(permit, expected_permit);
+  payload::Submitted complaint;
   workflow(Kind::complaint).submitted_fields(app, def, complaint);
-  EXPECT_EQ(complaint, (nlohmann::json{{"kind", "complaint"},
-                                       {"category", "help"},
-                                       {"source", "hotline"},
-                                       {"description", "占道经营"},
-                                       {"location", "人民路1号"}}));
+  payload::Submitted expected;
+  expected.reporter = app.applicant;
+  expected.kind = Kind::complaint;
+  expected.category = "help";
+  expected.source = "hotline";
+  expected.description = "占道经营";
+  expected.location = "人民路1号";
+  EXPECT_EQ(complaint, expected);
 }
 
 TEST(WorkflowCharts, EachWorkflowHasItsOwnChart) {

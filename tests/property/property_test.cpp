@@ -473,9 +473,9 @@ class Sequence {
         def = definitions().find(d["permit"].get<std::string>(), d["definition_version"].get<int>());
         ASSERT_TRUE(def) << where();
       }
-      const Event ev{e["seq"].get<std::int64_t>(), logged_event_type(e["type"].get<std::string>()),
-                     Instant::parse_rfc3339(e["at"].get<std::string>()), actor_from_json(e["actor"]),
-                     e["data"]};
+      const EventType type = logged_event_type(e["type"].get<std::string>());
+      const Event ev{e["seq"].get<std::int64_t>(), type, Instant::parse_rfc3339(e["at"].get<std::string>()),
+                     actor_from_json(e["actor"]), payload_from_text(type, e["data"].dump())};
       apply(replayed, ev, CaseContext{*def, calendar(), 480});
     }
     ASSERT_TRUE(def) << where();

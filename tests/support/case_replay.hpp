@@ -22,7 +22,7 @@ class CaseReplay : public EngineTest {
       e.type = logged_event_type(h["type"].get<std::string>());
       e.at = Instant::parse_rfc3339(h["at"].get<std::string>());
       e.actor = actor_from_json(h["actor"]);
-      e.data = h["data"];
+      e.payload = payload_from_text(e.type, h["data"].dump());
       out.push_back(std::move(e));
     }
     return out;
