@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <set>
 
 #include "permitflow/error.hpp"
@@ -84,11 +83,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 // Checks one checklist item (material id `id`, named `label`) against what was handed in.
 void check_material(const MaterialSpec& spec, const std::string& id, const std::string& label,
-                    bool required_now,
-                    const std::map<std::string, const SubmittedMaterial*, std::less<>>& given,
+                    bool required_now, const std::vector<SubmittedMaterial>& given,
                     std::vector<Deficiency>& out) {
-  const auto it = given.find(id);
-  if (it == given.end()) {
+  // The last copy handed in under an id counts.
+  const auto it =
+      std::find_if(given.rbegin(), given.rend(), [&](const SubmittedMaterial& m) { return m.id == id; });
+  if (it == given.rend()) {
     if (!required_now) return;
     if (spec.required) {
       out.push_back({id, Problem::missing, "缺少：" + label});
@@ -97,7 +97,7 @@ void check_material(const MaterialSpec& spec, const std::string& id, const std::
     }
     return;
   }
-  const SubmittedMaterial& m = *it->second;
+  const SubmittedMaterial& m = *it;
   const std::string format = lower(m.format);
   if (std::find(spec.formats.begin(), spec.formats.end(), format) == spec.formats.end()) {
     out.push_back({id, Problem::invalid_format,
@@ -198,18 +198,16 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts&
   }
 
   // 3. The materials checklist, in its order; the last copy handed in under an id counts.
-  std::map<std::string, const SubmittedMaterial*, std::less<>> given;
-  for (const auto& m : materials) given[m.id] = &m;
   const std::vector<std::string> vehicle_plates = plates(facts);  // per_vehicle reads the fact `vehicles`
   for (const auto& spec : def.materials) {
     const bool required_now = spec.required || (spec.required_if && evaluate(*spec.required_if, facts));
     if (spec.per_vehicle) {
       for (const auto& plate : vehicle_plates) {
-        check_material(spec, spec.id + ":" + plate, spec.name.zh + "（" + plate + "）", required_now, given,
-                       out);
+        check_material(spec, spec.id + ":" + plate, spec.name.zh + "（" + plate + "）", required_now,
+                       materials, out);
       }
     } else {
-      check_material(spec, spec.id, spec.name.zh, required_now, given, out);
+      check_material(spec, spec.id, spec.name.zh, required_now, materials, out);
     }
   }
   return out;
