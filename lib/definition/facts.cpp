@@ -42,6 +42,15 @@ bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
   if (!at('{')) return false;
   ++i;
   if (at('}')) return i + 1 == text.size();
+  // Exactly as many entries as members (a live case keeps no spare capacity): the commas outside strings,
+  // which in a plain text hold no escaped quote.
+  bool in_string = false;
+  std::size_t members = 1;
+  for (const char ch : text) {
+    if (ch == '"') in_string = !in_string;
+    if (ch == ',' && !in_string) ++members;
+  }
+  out.reserve(members);
   for (;;) {
     std::string_view name;
     if (!plain_string(name) || !at(':')) return false;
