@@ -288,11 +288,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
     case EventType::supply_reminder:
       record_warning(c, e);
       break;
-    case EventType::deadline_warning:  // apply() applies these as every kind does
-    case EventType::deadline_overdue:
-    case EventType::deadlines_recomputed:
-      break;
-    default:  // a complaint's events
+    default:  // a complaint's events, and those apply() applies itself for every kind (never passed here)
       refuse_foreign_event(c, e);
   }
 }

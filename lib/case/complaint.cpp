@@ -131,11 +131,7 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.ended_on.reset();
       c.state = State::reopened;
       break;
-    case EventType::deadline_warning:  // apply() applies these as every kind does
-    case EventType::deadline_overdue:
-    case EventType::deadlines_recomputed:
-      break;
-    default:  // a permit's events
+    default:  // a permit's events, and those apply() applies itself for every kind (never passed here)
       refuse_foreign_event(c, e);
   }
 }
