@@ -151,7 +151,7 @@ void BM_BytesPerLiveCase(benchmark::State& state) {
     // Swapped with empty values: assigning {} would keep a vector's buffer.
     freed_by("facts_bytes", [](Case& c) {
       Facts empty;
-      std::swap(c.facts, empty);  // the old text is freed with `empty`
+      std::swap(c.facts, empty);  // the old facts are freed with `empty`
     });
     freed_by("materials_bytes", [](Case& c) { std::vector<SubmittedMaterial>().swap(c.materials); });
     freed_by("notices_bytes", [](Case& c) { std::vector<NoticeRecord>().swap(c.notices); });

@@ -79,7 +79,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.definition_version = d.definition_version;
     c.calendar_version = d.calendar_version.value_or("");
     c.applicant = d.reporter ? *d.reporter : d.applicant.value_or(Applicant{});  // complaints: reporter
-    c.facts.set_text(d.facts);
+    c.facts = Facts::parse(d.facts);
     c.materials = d.materials;
     c.renewal_of = d.renewal_of;
     c.renewal_expiry = d.renewal_expiry;
@@ -167,15 +167,13 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
       const auto& d = data_of<payload::Resubmitted>(e);
       merge_materials(c, d.materials, &c.resubmitted_since_notice);
       if (d.facts) {
-        nlohmann::json facts = c.facts.tree();
-        const nlohmann::json sent = nlohmann::json::parse(*d.facts);
-        for (const auto& [k, v] : sent.items()) {
+        const Facts sent = Facts::parse(*d.facts);
+        for (const auto& [k, v] : sent.entries()) {
           // A fact sent again unchanged supplements nothing, so it opens nothing to a later notice.
-          if (facts.contains(k) && facts[k] == v) continue;
-          facts[k] = v;
+          if (const nlohmann::json* held = c.facts.find(k); held != nullptr && *held == v) continue;
+          c.facts.set(k, v);
           c.resubmitted_since_notice.push_back("fact:" + k);
         }
-        c.facts = facts;
       }
       c.flags = d.flags;
       c.last_submission_on = d.received_on;
@@ -402,7 +400,7 @@ void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
 }  // namespace
 
 std::vector<Deficiency> open_deficiencies(const Case& c, const Definition& def) {
-  auto items = compute_deficiencies(def, c.facts.tree(), c.materials);
+  auto items = compute_deficiencies(def, c.facts, c.materials);
   return c.commitment ? without_committed(std::move(items), c.commitment->items) : items;
 }
 

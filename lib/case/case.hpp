@@ -134,26 +134,6 @@ struct Deadlines {
 
 /// What a complaint case (docs/complaints.md) holds beyond the common fields. Its reporter is Case::applicant
 /// and its category Case::subject, so storage, queries and replay treat both kinds alike.
-/// The application's facts as the JSON text of their object (nlohmann's dump: keys sorted), not as a tree: a
-/// live case holds one string, the document copies it, and the few rules that read a fact parse it then.
-class Facts {
- public:
-  Facts() = default;
-  Facts& operator=(const nlohmann::json& object) {
-    text_ = object.dump();
-    return *this;
-  }
-  /// The facts as the JSON text of an object (a dump: keys sorted), as an event's data holds them.
-  void set_text(std::string text) { text_ = std::move(text); }
-  /// The facts as a tree (parsed from the text).
-  nlohmann::json tree() const { return nlohmann::json::parse(text_); }
-  const std::string& text() const { return text_; }
-  bool operator==(const Facts&) const = default;
-
- private:
-  std::string text_ = "{}";
-};
-
 struct ComplaintFile {
   std::string source;  // hotline, portal, wechat, patrol, window
   std::string description;

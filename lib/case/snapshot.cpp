@@ -203,7 +203,7 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   std::string facts;  // the text Case::facts holds (the dump of the tree older versions held)
   if constexpr (Ar::is_saving::value) facts = c.facts.text();
   ar& facts;
-  if constexpr (!Ar::is_saving::value) c.facts = nlohmann::json::parse(facts);  // its form checked
+  if constexpr (!Ar::is_saving::value) c.facts = Facts::parse(facts);  // its form checked
   fields(ar, c.materials, c.renewal_of, c.renewal_expiry, c.filed_at, c.received_on, c.last_submission_on,
          c.accepted_on, c.deemed_accepted, c.notices, c.resubmitted_since_notice);
   // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.

@@ -16,24 +16,13 @@ namespace {
 
 using json = nlohmann::json;
 
-const json* fact_value(const json& facts, std::string_view name) {
-  if (!facts.is_object()) return nullptr;
-  const auto it = facts.find(std::string(name));
-  if (it == facts.end() || it->is_null()) return nullptr;
-  return &*it;
-}
-
-bool has_key(const json& facts, std::string_view name) {
-  return facts.is_object() && facts.contains(std::string(name));
-}
-
-bool fact_true(const json& facts, std::string_view name) {
-  const json* v = fact_value(facts, name);
+bool fact_true(const Facts& facts, std::string_view name) {
+  const json* v = facts.answered(name);
   return v != nullptr && v->is_boolean() && v->get<bool>();
 }
 
 // The facts the definition's rules need to decide their flags, given what the application says so far.
-std::set<std::string> facts_rules_need(const Definition& def, const json& facts) {
+std::set<std::string> facts_rules_need(const Definition& def, const Facts& facts) {
   std::set<std::string> need;
   if (def.protection_period) need.insert({"planned_start", "road_opened_on", "road_overhauled_on"});
   if (def.emergency_filing) {
@@ -53,9 +42,10 @@ std::set<std::string> facts_rules_need(const Definition& def, const json& facts)
 }
 
 // Absent, or null where null is not an answer, or an empty text or vehicle list.
-bool fact_missing(const FactSpec& spec, const json& facts) {
-  if (!has_key(facts, spec.name)) return true;
-  const json& v = facts.at(spec.name);
+bool fact_missing(const FactSpec& spec, const Facts& facts) {
+  const json* given = facts.find(spec.name);
+  if (given == nullptr) return true;
+  const json& v = *given;
   if (v.is_null()) return !spec.nullable;
   if (spec.type == FactType::text && v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
@@ -65,9 +55,9 @@ bool fact_missing(const FactSpec& spec, const json& facts) {
   return false;
 }
 
-std::vector<std::string> plates(const json& facts) {
+std::vector<std::string> plates(const Facts& facts) {
   std::vector<std::string> out;
-  const json* v = fact_value(facts, "vehicles");
+  const json* v = facts.answered("vehicles");
   if (v == nullptr || !v->is_array()) return out;
   for (const auto& vehicle : *v) {
     if (vehicle.is_object() && vehicle.contains("plate") && vehicle["plate"].is_string()) {
@@ -175,7 +165,7 @@ void collect_condition_facts(const Condition& c, std::set<std::string>& out) {
   for (auto& name : condition_facts(c)) out.insert(std::move(name));  // other_fact and spans' ends too
 }
 
-std::vector<Deficiency> compute_deficiencies(const Definition& def, const json& facts,
+std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts& facts,
                                              const std::vector<SubmittedMaterial>& materials) {
   std::vector<Deficiency> out;
 
@@ -191,7 +181,7 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const json& 
 
   // 2. What every element of a list fact must be (the vehicle rule of 建设部令第135号: enclosed, recorder).
   for (const auto& check : def.item_checks) {
-    const json* list = fact_value(facts, check.list_fact);
+    const json* list = facts.answered(check.list_fact);
     if (list == nullptr || !list->is_array()) continue;
     for (const auto& element : *list) {
       if (!element.is_object() || !element.contains("plate") || !element["plate"].is_string()) continue;
@@ -227,11 +217,11 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const json& 
 
 namespace {
 
-RuleCheck check_rule(const FactRule& rule, const json& facts, const RuleContext& context) {
+RuleCheck check_rule(const FactRule& rule, const Facts& facts, const RuleContext& context) {
   RuleCheck r{rule.flag, rule.prohibition, evaluate(rule.when, facts, context), {}, json::object()};
   std::string shown;
   for (const auto& name : condition_facts(rule.when)) {
-    const json* v = fact_value(facts, name);
+    const json* v = facts.answered(name);
     r.facts[name] = v ? *v : json(nullptr);
     shown += (shown.empty() ? "" : "，") + name + " = " + (v ? excerpt(*v) : std::string("（未填）"));
   }
@@ -245,7 +235,7 @@ RuleCheck check_rule(const FactRule& rule, const json& facts, const RuleContext&
 
 }  // namespace
 
-std::vector<RuleCheck> check_rules(const Definition& def, const json& facts, Instant submitted_at,
+std::vector<RuleCheck> check_rules(const Definition& def, const Facts& facts, Instant submitted_at,
                                    const WorkingCalendar& calendar, int utc_offset_minutes) {
   const RuleContext context{&calendar, submitted_at, utc_offset_minutes};
   std::vector<RuleCheck> out;
@@ -253,16 +243,18 @@ std::vector<RuleCheck> check_rules(const Definition& def, const json& facts, Ins
   return out;
 }
 
-std::vector<std::string> compute_flags(const Definition& def, const json& facts, Instant submitted_at,
+std::vector<std::string> compute_flags(const Definition& def, const Facts& facts, Instant submitted_at,
                                        const WorkingCalendar& calendar, int utc_offset_minutes) {
+  // What check_rules says holds, without writing the messages no one reads here.
+  const RuleContext context{&calendar, submitted_at, utc_offset_minutes};
   std::vector<std::string> flags;
-  for (const auto& r : check_rules(def, facts, submitted_at, calendar, utc_offset_minutes)) {
-    if (r.holds) flags.push_back(r.rule);
+  for (const auto& rule : def.fact_rules) {
+    if (evaluate(rule.when, facts, context)) flags.push_back(rule.flag);
   }
   return flags;
 }
 
-std::string credit_gate(const json& facts) {
+std::string credit_gate(const Facts& facts) {
   for (std::string_view name : kCreditFacts)
     if (fact_true(facts, name)) return std::string(name);
   return "";
@@ -282,7 +274,11 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
 void validate_facts(const Definition& def, const json& facts) {
   if (facts.is_null()) return;
   if (!facts.is_object()) bad_fact("/facts", "facts must be an object, found " + std::string(kind_of(facts)));
-  for (const auto& [name, value] : facts.items()) {
+  validate_facts(def, Facts(facts));
+}
+
+void validate_facts(const Definition& def, const Facts& facts) {
+  for (const auto& [name, value] : facts.entries()) {
     const std::string pointer = "/facts/" + name;
     const FactSpec* spec = def.fact(name);
     if (spec == nullptr &&

@@ -35,7 +35,7 @@ struct Deficiency {
 /// The complete list of deficiencies of an application, in checklist order (facts first).
 /// Each material appears at most once: the first applicable problem wins, in the order
 /// missing/condition_required, invalid_format, expired.
-std::vector<Deficiency> compute_deficiencies(const Definition& def, const nlohmann::json& facts,
+std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts& facts,
                                              const std::vector<SubmittedMaterial>& materials);
 
 /// Facts any permit application may carry whatever its definition declares: the host's answers from the
@@ -44,7 +44,7 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const nlohma
 inline constexpr std::string_view kCreditFacts[] = {"serious_bad_credit", "false_commitment_on_record"};
 
 /// The first credit fact that is true in `facts`, or "" when the credit gate is open.
-std::string credit_gate(const nlohmann::json& facts);
+std::string credit_gate(const Facts& facts);
 
 /// `items` without the deficiencies a commitment covers: a committed material id covers that item and,
 /// for a per-vehicle material, each "<id>:<plate>" item.
@@ -55,7 +55,7 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
 /// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own.
 /// `submitted_at` is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a
 /// fact a rule needs and lacks is reported by compute_deficiencies.
-std::vector<std::string> compute_flags(const Definition& def, const nlohmann::json& facts,
+std::vector<std::string> compute_flags(const Definition& def, const Facts& facts,
                                        Instant submitted_at, const WorkingCalendar& calendar,
                                        int utc_offset_minutes);
 
@@ -70,14 +70,16 @@ struct RuleCheck {
 };
 
 /// Every flagging rule evaluated on the facts, in the order compute_flags lists their flags.
-std::vector<RuleCheck> check_rules(const Definition& def, const nlohmann::json& facts, Instant submitted_at,
+std::vector<RuleCheck> check_rules(const Definition& def, const Facts& facts, Instant submitted_at,
                                    const WorkingCalendar& calendar, int utc_offset_minutes);
 
 /// Adds to `out` every fact the condition reads.
 void collect_condition_facts(const Condition& c, std::set<std::string>& out);
 
 /// Validates the facts' types against the definition (unknown facts, wrong types, impossible dates).
-/// Throws Error(invalid_argument) with the JSON pointer ("/facts/area_m2") in field().
+/// Throws Error(invalid_argument) with the JSON pointer ("/facts/area_m2") in field(). Null stands for no
+/// facts; anything else but an object is refused.
 void validate_facts(const Definition& def, const nlohmann::json& facts);
+void validate_facts(const Definition& def, const Facts& facts);
 
 }  // namespace permitflow

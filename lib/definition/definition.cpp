@@ -1118,12 +1118,6 @@ std::vector<std::string> DefinitionRegistry::complaint_units() const {
 
 namespace {
 
-const json* answered(const json& facts, const std::string& name) {
-  if (!facts.is_object()) return nullptr;
-  const auto it = facts.find(name);
-  return it == facts.end() || it->is_null() ? nullptr : &*it;
-}
-
 // -1, 0 or 1; nullopt when the two cannot be compared. Dates (YYYY-MM-DD) order as text; RFC 3339 times
 // as instants, since their offsets may differ.
 std::optional<int> order_of(const json& a, const json& b) {
@@ -1166,17 +1160,17 @@ bool holds(Condition::Op op, int order) {
 // when `to` is earlier); months compare `to` with the same date n months after `from`, so a span of
 // 2026-06-01 → 2027-06-01 is exactly 12 months and 2027-06-02 is more; hours compare `to` with the instant n
 // hours after `from`, which with roll-over moves off a rest day to 24:00 of the next working day.
-bool span_holds(const Condition& c, const json& facts, const RuleContext& context) {
+bool span_holds(const Condition& c, const Facts& facts, const RuleContext& context) {
   static const WorkingCalendar kOfficial = WorkingCalendar::official();
   const WorkingCalendar& calendar = context.calendar != nullptr ? *context.calendar : kOfficial;
   const auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
   if (!c.value.is_number_integer()) return false;
   const int n = c.value.get<int>();
-  const json* a = answered(facts, c.fact);
+  const json* a = facts.answered(c.fact);
   if (a == nullptr || !a->is_string()) return false;
   if (c.unit == Condition::Unit::hours) {
     std::optional<Instant> to = context.submitted_at;
-    const json* b = c.other_fact == kSubmittedAt ? nullptr : answered(facts, c.other_fact);
+    const json* b = c.other_fact == kSubmittedAt ? nullptr : facts.answered(c.other_fact);
     if (c.other_fact != kSubmittedAt && (b == nullptr || !b->is_string())) return false;
     Instant limit;
     try {
@@ -1193,7 +1187,7 @@ bool span_holds(const Condition& c, const json& facts, const RuleContext& contex
     }
     return holds(c.op, sign(*to, limit));
   }
-  const json* b = answered(facts, c.other_fact);
+  const json* b = facts.answered(c.other_fact);
   if (b == nullptr || !b->is_string()) return false;
   Date from;
   Date to;
@@ -1241,7 +1235,7 @@ bool reads_submission_time(const Condition& c) {
                      [](const Condition& o) { return reads_submission_time(o); });
 }
 
-bool evaluate(const Condition& c, const json& facts, const RuleContext& context) {
+bool evaluate(const Condition& c, const Facts& facts, const RuleContext& context) {
   switch (c.kind) {
     case Condition::Kind::any:
       return std::any_of(c.operands.begin(), c.operands.end(),
@@ -1254,10 +1248,10 @@ bool evaluate(const Condition& c, const json& facts, const RuleContext& context)
     case Condition::Kind::span:
       return span_holds(c, facts, context);
     case Condition::Kind::compare: {
-      const json* value = answered(facts, c.fact);
+      const json* value = facts.answered(c.fact);
       if (value == nullptr) return false;
       if (!c.other_fact.empty()) {
-        const json* other = answered(facts, c.other_fact);
+        const json* other = facts.answered(c.other_fact);
         if (other == nullptr) return false;
         const auto order = order_of(*value, *other);
         return order && holds(c.op, *order);
@@ -1274,7 +1268,7 @@ bool evaluate(const Condition& c, const json& facts, const RuleContext& context)
     default:
       break;
   }
-  const json* value = answered(facts, c.fact);
+  const json* value = facts.answered(c.fact);
   if (c.kind == Condition::Kind::present)
     return (value != nullptr) == (c.value.is_boolean() ? c.value.get<bool>() : true);
   if (value == nullptr) return false;

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "definition/facts.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
 
@@ -279,7 +280,7 @@ class DefinitionRegistry {
 
 /// Evaluates a condition on facts. A fact that is absent or null makes a comparison false. Spans in working
 /// days count on the context's calendar (the official calendar when null).
-bool evaluate(const Condition& c, const nlohmann::json& facts, const RuleContext& context = {});
+bool evaluate(const Condition& c, const Facts& facts, const RuleContext& context = {});
 /// Whether a condition reads the filing time (`@submitted_at`).
 bool reads_submission_time(const Condition& c);
 /// The facts a condition names, in the order they appear (each once; `@submitted_at` is no fact).

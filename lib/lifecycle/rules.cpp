@@ -114,7 +114,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
   // 容缺受理: only secondary (tolerable) items may be outstanding, every one of them named, and the applicant
   // must bring them before the promised decision due.
   const commands::ToleranceRequest& t = *tolerance_request;
-  if (const std::string fact = credit_gate(c.facts.tree()); !fact.empty()) {
+  if (const std::string fact = credit_gate(c.facts); !fact.empty()) {
     violation("tolerant acceptance is closed to this applicant (" + fact +
               "); the application can be accepted only once complete");
   }
@@ -306,10 +306,10 @@ Events resubmit(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const Date received = ctx.calendar.working_day_on_or_after(day_of(cmd, ctx));
   const auto& body = cmd.as<commands::Resubmit>();
   const auto materials = received_on(body.materials, received);
-  json facts = c.facts.tree();
+  Facts facts = c.facts;
   payload::Resubmitted data{materials, received, std::nullopt, {}};
   if (body.facts) {
-    for (const auto& [k, v] : body.facts->items()) facts[k] = v;
+    for (const auto& [k, v] : body.facts->items()) facts.set(k, v);
     data.facts = body.facts->dump();
   }
   validate_facts(ctx.definition, facts);
@@ -429,14 +429,13 @@ namespace {
 std::optional<Date> default_valid_until(const Case& c, const Definition& def, Date valid_from) {
   const ValidityRule& v = def.validity;
   if (v.until_fact || v.term_fact) {
-    const json facts = c.facts.tree();
     if (v.until_fact) {
-      const auto it = facts.find(*v.until_fact);
-      if (it != facts.end() && it->is_string()) return Date::parse(it->get<std::string>());
+      const json* until = c.facts.find(*v.until_fact);
+      if (until != nullptr && until->is_string()) return Date::parse(until->get<std::string>());
     }
     if (v.term_fact) {
-      const auto it = facts.find(*v.term_fact);
-      if (it != facts.end() && it->is_number_integer()) return add_months(valid_from, it->get<int>());
+      const json* term = c.facts.find(*v.term_fact);
+      if (term != nullptr && term->is_number_integer()) return add_months(valid_from, term->get<int>());
     }
   }
   if (v.months) return add_months(valid_from, *v.months);
@@ -445,10 +444,9 @@ std::optional<Date> default_valid_until(const Case& c, const Definition& def, Da
 
 std::optional<Date> fact_date(const Case& c, const std::optional<std::string>& fact) {
   if (!fact) return std::nullopt;
-  const json facts = c.facts.tree();
-  const auto it = facts.find(*fact);
-  if (it == facts.end() || !it->is_string()) return std::nullopt;
-  return Date::parse(it->get<std::string>());
+  const json* value = c.facts.find(*fact);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return Date::parse(value->get<std::string>());
 }
 
 // The certificate stays within what the decision approved: the definition's maximum length, and with

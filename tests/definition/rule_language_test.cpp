@@ -204,10 +204,10 @@ TEST(RuleLanguage, SpansInHoursReachTheFilingTime) {
   d["rules"] = json::parse(R"({"flags": [{"flag": "reported_late", "when":
       {"span": ["broken_at", "reported_at"], "unit": "hours", "op": "≥", "value": 2}}]})");
   const auto two = parse_definition(d.dump(), "ro.json");
-  EXPECT_TRUE(evaluate(two->fact_rules.at(0).when, {{"broken_at", "2026-09-18T20:00:00+08:00"},
-                                                    {"reported_at", "2026-09-18T22:00:00+08:00"}}));
-  EXPECT_FALSE(evaluate(two->fact_rules.at(0).when, {{"broken_at", "2026-09-18T20:00:00+08:00"},
-                                                     {"reported_at", "2026-09-18T21:59:59+08:00"}}));
+  EXPECT_TRUE(evaluate(two->fact_rules.at(0).when, json{{"broken_at", "2026-09-18T20:00:00+08:00"},
+                                                        {"reported_at", "2026-09-18T22:00:00+08:00"}}));
+  EXPECT_FALSE(evaluate(two->fact_rules.at(0).when, json{{"broken_at", "2026-09-18T20:00:00+08:00"},
+                                                         {"reported_at", "2026-09-18T21:59:59+08:00"}}));
   // The notice shows the filing time it judged.
   const auto checks =
       check_rules(*def, facts, at("2026-09-20T09:00:00+08:00"), WorkingCalendar::official(), 480);
@@ -271,9 +271,9 @@ TEST(RuleLanguage, ItemChecksNameEachElementThatLacksAField) {
 
 TEST(RuleLanguage, FactBoundsAreCheckedOnTheFacts) {
   const auto def = with_rule({{"fact", "lanes"}, {"op", ">"}, {"value", 1}});
-  EXPECT_NO_THROW(validate_facts(*def, {{"area_m2", 5000}}));
+  EXPECT_NO_THROW(validate_facts(*def, json{{"area_m2", 5000}}));
   try {
-    validate_facts(*def, {{"area_m2", 5000.5}});
+    validate_facts(*def, json{{"area_m2", 5000.5}});
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "/facts/area_m2: 'area_m2' must be at most 5000, found 5000.5");

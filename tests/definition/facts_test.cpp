@@ -1,0 +1,88 @@
+#include "definition/facts.hpp"
+
+#include <gtest/gtest.h>
+
+#include "definition/definition.hpp"
+
+namespace permitflow {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(Facts, TextIsTheDumpOfTheObject) {
+  // Keys out of order, a multi-byte key, escapes, every kind of value: the text written back is byte for
+  // byte nlohmann's dump of the parsed object, whatever order or spacing the input had.
+  const std::string input =
+      R"({ "z": [1, {"b": 2, "a": 1}], "a": null, "é": "\"quoted\"\n\t", "area_m2": 4.0, "n": -3,)"
+      R"( "big": 18446744073709551615, "x": 1e300, "flag": true, "road": "中山路", "_": {} })";
+  const Facts f = Facts::parse(input);
+  EXPECT_EQ(f.text(), json::parse(input).dump());
+  EXPECT_EQ(f.tree(), json::parse(input));
+  EXPECT_EQ(Facts(json::parse(input)), f);
+  EXPECT_EQ(Facts::parse(f.text()), f);
+  EXPECT_EQ(Facts().text(), "{}");
+  std::string out = "[";
+  f.append_text(out);
+  EXPECT_EQ(out, "[" + json::parse(input).dump());
+}
+
+TEST(Facts, EntriesAreSortedInByteOrder) {
+  const Facts f = Facts::parse(R"({"b": 1, "B": 2, "a_b": 3, "ab": 4, "é": 5})");
+  std::vector<std::string> names;
+  for (const auto& e : f.entries()) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"B", "a_b", "ab", "b", "é"}));
+}
+
+TEST(Facts, FindAndAnswered) {
+  const Facts f = Facts::parse(R"({"area_m2": 12, "road_overhauled_on": null, "on_roof": false})");
+  ASSERT_NE(f.find("area_m2"), nullptr);
+  EXPECT_EQ(*f.find("area_m2"), 12);
+  ASSERT_NE(f.find("road_overhauled_on"), nullptr);  // given, as null
+  EXPECT_TRUE(f.find("road_overhauled_on")->is_null());
+  EXPECT_EQ(f.answered("road_overhauled_on"), nullptr);  // null is no answer
+  ASSERT_NE(f.answered("on_roof"), nullptr);
+  EXPECT_EQ(*f.answered("on_roof"), false);
+  EXPECT_EQ(f.find("area"), nullptr);  // a prefix is another name
+  EXPECT_EQ(f.find("area_m2x"), nullptr);
+  EXPECT_EQ(f.find(""), nullptr);
+}
+
+TEST(Facts, SetKeepsTheOrderAndReplaces) {
+  Facts f = Facts::parse(R"({"b": 1, "d": 2})");
+  f.set("c", "x");
+  f.set("a", true);
+  f.set("e", nullptr);
+  f.set("b", 5);
+  EXPECT_EQ(f.text(), R"({"a":true,"b":5,"c":"x","d":2,"e":null})");
+  EXPECT_EQ(f.entries().size(), 5U);
+}
+
+TEST(Facts, OnlyAnObjectHoldsFacts) {
+  EXPECT_TRUE(Facts(json::array({1, 2})).empty());
+  EXPECT_TRUE(Facts(json(nullptr)).empty());
+  EXPECT_TRUE(Facts(json("text")).empty());
+  EXPECT_TRUE(Facts::parse("[1]").empty());
+  EXPECT_THROW(Facts::parse("{"), json::parse_error);
+}
+
+TEST(Facts, ALaterDuplicateKeyWinsAsInTheParse) {
+  const std::string input = R"({"a": 1, "a": 2})";
+  EXPECT_EQ(Facts::parse(input).text(), json::parse(input).dump());
+  EXPECT_EQ(Facts::parse(input).text(), R"({"a":2})");
+}
+
+TEST(Facts, ABraceListReadsAsAnObject) {
+  // {{"name", value}} is the object nlohmann makes of it, not an array holding a pair.
+  const Facts f = {{"on_carriageway", true}, {"area_m2", 10}};
+  EXPECT_EQ(f.text(), R"({"area_m2":10,"on_carriageway":true})");
+  Condition c;
+  c.kind = Condition::Kind::equals;
+  c.fact = "on_carriageway";
+  c.value = true;
+  EXPECT_TRUE(evaluate(c, {{"on_carriageway", true}}));
+  EXPECT_FALSE(evaluate(c, {{"on_carriageway", false}}));
+  EXPECT_FALSE(evaluate(c, {}));
+}
+
+}  // namespace
+}  // namespace permitflow
