@@ -123,6 +123,13 @@ void recompute_deadlines(Case& c, const CaseContext& ctx, Instant now) {
   case_kind(c.kind).recompute_deadlines(c, ctx, now);
 }
 
+void refuse_foreign_event(const Case& c, const Event& e) {
+  const std::string kind(to_string(c.kind));
+  throw Error(ErrorCode::internal, "a " + kind + " case's log holds the event '" +
+                                       std::string(to_string(e.type)) + "', which no " + kind +
+                                       " case takes (case " + c.id + ")");
+}
+
 void record_warning(Case& c, const Event& e) {
   const auto [clock, due] = warning_subject(e.payload);
   c.warnings.push_back(warning_key(to_string(e.type), clock, due));
@@ -279,24 +286,8 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
     case EventType::supply_reminder:
       record_warning(c, e);
       break;
-    case EventType::deadline_warning:  // apply() applies these as every kind does
-    case EventType::deadline_overdue:
-    case EventType::deadlines_recomputed:
-      break;
-    case EventType::registered:
-    case EventType::dispatched:
-    case EventType::returned:
-    case EventType::handling_started:
-    case EventType::escalated:
-    case EventType::deputy_assigned:
-    case EventType::replied:
-    case EventType::check_failed:
-    case EventType::checked:
-    case EventType::rated:
-    case EventType::reopened:
-      throw Error(ErrorCode::internal, "a permit case's log holds the event '" +
-                                           std::string(to_string(e.type)) +
-                                           "', which no permit case takes (case " + c.id + ")");
+    default:  // a complaint's events, and those apply() applies itself for every kind (never passed here)
+      refuse_foreign_event(c, e);
   }
 }
 

@@ -89,6 +89,10 @@ struct CaseKind {
   void (*write_document)(CaseDocument& doc, const Case& c, const CaseContext& ctx);
 };
 
+/// Refuses an event that no case of c's kind takes (the log is corrupt): Error(internal) naming the event,
+/// the kind and the case. Each kind's apply ends with it.
+[[noreturn]] void refuse_foreign_event(const Case& c, const Event& e);
+
 /// The entry of `kind`. Every Kind has one (tests/case/case_kind_test.cpp).
 const CaseKind& case_kind(Kind kind);
 /// Every entry, permit first.

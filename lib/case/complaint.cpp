@@ -131,37 +131,8 @@ void apply_complaint_event(Case& c, const Event& e, const CaseContext& ctx) {
       c.ended_on.reset();
       c.state = State::reopened;
       break;
-    case EventType::deadline_warning:  // apply() applies these as every kind does
-    case EventType::deadline_overdue:
-    case EventType::deadlines_recomputed:
-      break;
-    case EventType::correction_requested:
-    case EventType::resubmitted:
-    case EventType::accepted:
-    case EventType::acceptance_deemed:
-    case EventType::rejected:
-    case EventType::withdrawn:
-    case EventType::opinion_recorded:
-    case EventType::inspection_recorded:
-    case EventType::suspended:
-    case EventType::resumed:
-    case EventType::decided:
-    case EventType::certificate_issued:
-    case EventType::completion_reported:
-    case EventType::revoked:
-    case EventType::suspension_overrun:
-    case EventType::correction_lapsed:
-    case EventType::permit_expiring:
-    case EventType::permit_expired:
-    case EventType::renewal_deemed:
-    case EventType::supplied:
-    case EventType::supply_reminder:
-    case EventType::terminated:
-    case EventType::verification_recorded:
-    case EventType::credit_flagged:
-      throw Error(ErrorCode::internal, "a complaint's log holds the event '" +
-                                           std::string(to_string(e.type)) +
-                                           "', which no complaint takes (case " + c.id + ")");
+    default:  // a permit's events, and those apply() applies itself for every kind (never passed here)
+      refuse_foreign_event(c, e);
   }
 }
 

@@ -36,8 +36,6 @@ class PostgresStore final : public Store {
   /// newer than this build.
   explicit PostgresStore(const StoreConfig& config, int migrate_to = -1);
   ~PostgresStore() override;
-  PostgresStore(const PostgresStore&) = delete;
-  PostgresStore& operator=(const PostgresStore&) = delete;
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;

@@ -782,6 +782,8 @@ SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(co
       tx.commit();
     }
     schema_ = read_schema_version(*writer_);
+    checkpointer_ =
+        std::make_unique<WalCheckpointer>(writer_->db.getHandle(), config.database, config.busy_timeout_ms);
   } catch (const SQLite::Exception& e) {
     throw_storage("open or migrate", config.database, e);
   }

@@ -16,6 +16,7 @@
 
 #include "store/migration.hpp"
 #include "store/store.hpp"
+#include "store/wal_checkpointer.hpp"
 
 namespace permitflow::store {
 
@@ -33,8 +34,6 @@ class SqliteStore final : public Store {
   /// Error(storage) when the file cannot be opened or migrated, or its schema is newer than this build.
   explicit SqliteStore(const StoreConfig& config, int migrate_to = -1);
   ~SqliteStore() override;
-  SqliteStore(const SqliteStore&) = delete;
-  SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;
@@ -73,6 +72,7 @@ class SqliteStore final : public Store {
 
   WriteGate write_gate_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // after writer_: stopped before the writer closes
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
 };

@@ -248,6 +248,9 @@ struct StoreConfig {
 
 class Store {
  public:
+  Store() = default;
+  Store(const Store&) = delete;  // a store owns connections: one per open database
+  Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
   virtual std::unique_ptr<Transaction> begin_write() = 0;
   virtual std::unique_ptr<Transaction> begin_read() = 0;

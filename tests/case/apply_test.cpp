@@ -124,7 +124,35 @@ TEST_F(Apply, AComplaintEventOnAPermitCaseIsRefused) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::internal);
     EXPECT_NE(std::string(e.what()).find("'dispatched'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("which no permit case takes (case " + id + ")"), std::string::npos)
+        << e.what();
   }
+}
+
+TEST_F(Apply, APermitEventOnAComplaintIsRefused) {
+  const json filed = submit({{"kind", "complaint"},
+                             {"category", "complaint"},
+                             {"reporter", {{"id", "resident-1"}, {"name", "张三"}}},
+                             {"actor", {{"id", "clerk-li"}, {"role", "dispatcher"}}},
+                             {"at", at("2026-12-07", "09:00")},
+                             {"description", "占道经营"}});
+  const std::string id = filed["id"];
+  const CaseContext ctx = context_of(id);
+  const std::vector<Event> events = events_of(id);
+  Case c = replay(events, ctx, 1);
+  Event odd = events[0];
+  odd.seq = 2;
+  odd.type = EventType::decided;
+  try {
+    apply(c, odd, ctx);
+    ADD_FAILURE() << "applied a permit's event to a complaint";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::internal);
+    EXPECT_NE(std::string(e.what()).find("'decided', which no complaint case takes (case " + id + ")"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(c.version, 1);  // not applied
 }
 
 TEST_F(Apply, AComplaintReplaysToo) {

@@ -150,6 +150,28 @@ TEST_F(ClockEdges, AChangedVehicleListOpensOnlyTheVehiclesOwnItems) {
   EXPECT_EQ(n["notices"][1]["items"][0]["material"], "vehicle_licence:苏J54321");
 }
 
+// outdoor_advertising gives 10 working days to correct: a notice of Mon 03-02 is due Mon 03-16 (no holiday
+// between), and the case is deemed withdrawn when that day ends, not before.
+TEST_F(ClockEdges, ACorrectionPeriodThatRunsOutWithdrawsTheCase) {
+  const json c = submit(application("outdoor_advertising", at("2026-03-02"), json::array()));
+  const json n = execute(c["id"], command("request_correction", kClerk, at("2026-03-02", "11:00")));
+  EXPECT_EQ(n["state"], "awaiting_correction");
+  EXPECT_EQ(n["deadlines"]["correction"]["due"], "2026-03-16");
+  run_due("2026-03-16T23:59:59+08:00");
+  EXPECT_EQ(get(c["id"])["state"], "awaiting_correction");
+  const json fired = run_due("2026-03-17T00:00:00+08:00");
+  const json now = get(c["id"]);
+  EXPECT_EQ(now["state"], "withdrawn") << fired.dump();
+  EXPECT_EQ(now["ended_on"], "2026-03-17");
+  const json log = history(c["id"]);
+  EXPECT_EQ(log.back()["type"], "correction_lapsed");
+  EXPECT_EQ(log.back()["at"], "2026-03-17T00:00:00+08:00");
+  EXPECT_EQ(log.back()["data"]["clock"], "correction");
+  // The case has ended: a command after the lapse is refused.
+  EXPECT_EQ(error_of([&] { execute(c["id"], command("withdraw", kApplicant, at("2026-03-17", "10:00"))); }),
+            ErrorCode::invalid_state);
+}
+
 TEST_F(ClockEdges, TwoSuspensionsSharingADayCountItOnce) {
   const json c = accepted_road();
   execute(c["id"], suspend_cmd(at("2026-03-03", "09:00")));
