@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <set>
 
 #include "permitflow/error.hpp"
@@ -21,24 +20,26 @@ bool fact_true(const Facts& facts, std::string_view name) {
   return v != nullptr && v->is_boolean() && v->get<bool>();
 }
 
-// The facts the definition's rules need to decide their flags, given what the application says so far.
-std::set<std::string> facts_rules_need(const Definition& def, const Facts& facts) {
-  std::set<std::string> need;
-  if (def.protection_period) need.insert({"planned_start", "road_opened_on", "road_overhauled_on"});
-  if (def.emergency_filing) {
-    need.insert("emergency");
-    if (fact_true(facts, "emergency")) need.insert("broken_at");
-  }
+// Whether the definition's rules need the fact `name` to decide their flags, given what the application says
+// so far (asked per fact, so no set of names is built for every notice).
+bool rules_need(const Definition& def, const Facts& facts, std::string_view name) {
+  const auto one_of = [&](std::initializer_list<std::string_view> names) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  if (def.protection_period && one_of({"planned_start", "road_opened_on", "road_overhauled_on"})) return true;
+  if (def.emergency_filing && (name == "emergency" || (name == "broken_at" && fact_true(facts, "emergency"))))
+    return true;
   if (def.roof) {
-    need.insert("on_roof");
+    if (name == "on_roof") return true;
     if (fact_true(facts, "on_roof")) {
-      need.insert("building_storeys");
-      collect_condition_facts(def.roof->large, need);
+      if (name == "building_storeys") return true;
+      const auto read = condition_facts(def.roof->large);
+      if (std::find(read.begin(), read.end(), name) != read.end()) return true;
     }
   }
-  if (def.term) need.insert({"term_months", "electronic_screen"});
-  for (const auto& check : def.item_checks) need.insert(check.list_fact);
-  return need;
+  if (def.term && one_of({"term_months", "electronic_screen"})) return true;
+  return std::any_of(def.item_checks.begin(), def.item_checks.end(),
+                     [&](const ItemCheck& check) { return check.list_fact == name; });
 }
 
 // Absent, or null where null is not an answer, or an empty text or vehicle list.
@@ -84,11 +85,12 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 // Checks one checklist item (material id `id`, named `label`) against what was handed in.
 void check_material(const MaterialSpec& spec, const std::string& id, const std::string& label,
-                    bool required_now,
-                    const std::map<std::string, const SubmittedMaterial*, std::less<>>& given,
+                    bool required_now, const std::vector<SubmittedMaterial>& given,
                     std::vector<Deficiency>& out) {
-  const auto it = given.find(id);
-  if (it == given.end()) {
+  // The last copy handed in under an id counts.
+  const auto it =
+      std::find_if(given.rbegin(), given.rend(), [&](const SubmittedMaterial& m) { return m.id == id; });
+  if (it == given.rend()) {
     if (!required_now) return;
     if (spec.required) {
       out.push_back({id, Problem::missing, "缺少：" + label});
@@ -97,7 +99,7 @@ void check_material(const MaterialSpec& spec, const std::string& id, const std::
     }
     return;
   }
-  const SubmittedMaterial& m = *it->second;
+  const SubmittedMaterial& m = *it;
   const std::string format = lower(m.format);
   if (std::find(spec.formats.begin(), spec.formats.end(), format) == spec.formats.end()) {
     out.push_back({id, Problem::invalid_format,
@@ -170,10 +172,9 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts&
   std::vector<Deficiency> out;
 
   // 1. Facts the definition or a rule needs and the application lacks.
-  const std::set<std::string> rule_needs = facts_rules_need(def, facts);
   for (const auto& f : def.facts) {
     const bool needed =
-        f.required || (f.required_if && evaluate(*f.required_if, facts)) || rule_needs.contains(f.name);
+        f.required || (f.required_if && evaluate(*f.required_if, facts)) || rules_need(def, facts, f.name);
     if (needed && fact_missing(f, facts)) {
       out.push_back({"fact:" + f.name, Problem::missing, "缺少申请信息：" + f.label.zh});
     }
@@ -198,18 +199,16 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts&
   }
 
   // 3. The materials checklist, in its order; the last copy handed in under an id counts.
-  std::map<std::string, const SubmittedMaterial*, std::less<>> given;
-  for (const auto& m : materials) given[m.id] = &m;
   const std::vector<std::string> vehicle_plates = plates(facts);  // per_vehicle reads the fact `vehicles`
   for (const auto& spec : def.materials) {
     const bool required_now = spec.required || (spec.required_if && evaluate(*spec.required_if, facts));
     if (spec.per_vehicle) {
       for (const auto& plate : vehicle_plates) {
-        check_material(spec, spec.id + ":" + plate, spec.name.zh + "（" + plate + "）", required_now, given,
-                       out);
+        check_material(spec, spec.id + ":" + plate, spec.name.zh + "（" + plate + "）", required_now,
+                       materials, out);
       }
     } else {
-      check_material(spec, spec.id, spec.name.zh, required_now, given, out);
+      check_material(spec, spec.id, spec.name.zh, required_now, materials, out);
     }
   }
   return out;

@@ -55,9 +55,8 @@ std::vector<Deficiency> without_committed(std::vector<Deficiency> items,
 /// "roof_prohibited", "term_exceeds_maximum", "emergency_filing_late", and the definition's own.
 /// `submitted_at` is the filing time (`@submitted_at` of the rule language). A flag is never a deficiency; a
 /// fact a rule needs and lacks is reported by compute_deficiencies.
-std::vector<std::string> compute_flags(const Definition& def, const Facts& facts,
-                                       Instant submitted_at, const WorkingCalendar& calendar,
-                                       int utc_offset_minutes);
+std::vector<std::string> compute_flags(const Definition& def, const Facts& facts, Instant submitted_at,
+                                       const WorkingCalendar& calendar, int utc_offset_minutes);
 
 /// One rule of the definition as the one-time notice reports it: the named rules that flag (protection
 /// period, roof, term, emergency filing) and the definition's own prohibitions and flags.

@@ -1,6 +1,7 @@
 #include "definition/facts.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "common/json_text.hpp"
 
@@ -11,6 +12,87 @@ struct ByName {
   bool operator()(const Facts::Entry& e, std::string_view name) const { return e.name < name; }
 };
 
+// Reads `text` when it is the dump of an object of plain members: names and strings of printable ASCII
+// without escapes, integers of at most 18 digits, true, false, null, names in strictly increasing order, no
+// spaces. That is the form the facts of a log or a snapshot almost always have, and it is read here without
+// building a tree. Returns false on anything else (a float, an escape, a multi-byte character, an array, a
+// space, names out of order or twice), and the caller parses the text with nlohmann, so every value has
+// exactly the type and content nlohmann's parse gives it.
+bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
+  std::size_t i = 0;
+  const auto at = [&](char ch) { return i < text.size() && text[i] == ch; };
+  const auto plain_string = [&](std::string_view& s) {
+    if (!at('"')) return false;
+    const std::size_t start = ++i;
+    while (i < text.size() && text[i] != '"') {
+      const auto ch = static_cast<unsigned char>(text[i]);
+      if (ch < 0x20 || ch > 0x7e || ch == '\\') return false;
+      ++i;
+    }
+    if (i == text.size()) return false;
+    s = text.substr(start, i - start);
+    ++i;
+    return true;
+  };
+  const auto word = [&](std::string_view w) {
+    if (text.substr(i, w.size()) != w) return false;
+    i += w.size();
+    return true;
+  };
+  if (!at('{')) return false;
+  ++i;
+  if (at('}')) return i + 1 == text.size();
+  // Exactly as many entries as members (a live case keeps no spare capacity): the commas outside strings,
+  // which in a plain text hold no escaped quote.
+  bool in_string = false;
+  std::size_t members = 1;
+  for (const char ch : text) {
+    if (ch == '"') in_string = !in_string;
+    if (ch == ',' && !in_string) ++members;
+  }
+  out.reserve(members);
+  for (;;) {
+    std::string_view name;
+    if (!plain_string(name) || !at(':')) return false;
+    ++i;
+    if (!out.empty() && !(out.back().name < name)) return false;
+    nlohmann::json value;
+    std::string_view s;
+    if (at('"')) {
+      if (!plain_string(s)) return false;
+      value = std::string(s);
+    } else if (word("true")) {
+      value = true;
+    } else if (word("false")) {
+      value = false;
+    } else if (word("null")) {
+      value = nullptr;
+    } else {
+      const bool negative = at('-');
+      if (negative) ++i;
+      const std::size_t start = i;
+      std::uint64_t n = 0;
+      while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+        n = n * 10 + static_cast<unsigned>(text[i++] - '0');
+      const std::size_t digits = i - start;
+      // No digits, a leading zero, "-0" or too many digits for an exact int64: nlohmann decides.
+      if (digits == 0 || digits > 18 || (text[start] == '0' && (digits > 1 || negative))) return false;
+      if (negative) {
+        value = -static_cast<std::int64_t>(n);
+      } else {
+        value = n;
+      }
+    }
+    out.push_back({std::string(name), std::move(value)});
+    if (at(',')) {
+      ++i;
+      continue;
+    }
+    if (!at('}')) return false;  // a float's '.' or 'e' too
+    return i + 1 == text.size();
+  }
+}
+
 }  // namespace
 
 Facts::Facts(const nlohmann::json& object) {
@@ -20,8 +102,10 @@ Facts::Facts(const nlohmann::json& object) {
 }
 
 Facts Facts::parse(std::string_view text) {
-  nlohmann::json object = nlohmann::json::parse(text);
   Facts out;
+  if (parse_plain(text, out.entries_)) return out;
+  out.entries_.clear();
+  nlohmann::json object = nlohmann::json::parse(text);
   if (!object.is_object()) return out;
   out.entries_.reserve(object.size());
   for (auto& [name, value] : object.items()) out.entries_.push_back({name, std::move(value)});

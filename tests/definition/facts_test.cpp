@@ -84,5 +84,63 @@ TEST(Facts, ABraceListReadsAsAnObject) {
   EXPECT_FALSE(evaluate(c, {}));
 }
 
+TEST(Facts, EveryFormReadsAsNlohmannReadsIt) {
+  // The plain form (read without a tree) and its near misses (read by nlohmann): each value has the type and
+  // content nlohmann's parse gives it, and the text written back is its dump.
+  const char* const texts[] = {
+      R"({})",
+      R"({"a":1,"b":-2,"c":0,"d":true,"e":false,"f":null,"g":"2027-04-10","h":""})",
+      R"({"emergency":false,"on_carriageway":true,"planned_end":"2027-04-10","planned_start":"2027-04-01",)"
+      R"("protection_exception_approved":false,"road_opened_on":"2012-05-01","road_overhauled_on":null})",
+      R"({"n":999999999999999999,"m":-999999999999999999})",
+      R"({"n":1000000000000000000,"m":-9223372036854775808,"u":18446744073709551615,"v":18446744073709551616})",
+      R"({"n":-0})",
+      R"({"n":0.5})",
+      R"({"n":1e3})",
+      R"({"n":1E3})",
+      R"({"n":4.0})",
+      R"({"n":-1.5e-7})",
+      R"({"s":"a\"b"})",
+      R"({"s":"a\\b"})",
+      R"({"s":"\u0041"})",
+      R"({"s":"中山路"})",
+      R"({"中":1})",
+      R"({"b":1,"a":2})",
+      R"({"a":1,"a":2})",
+      R"({"a":[1,2]})",
+      R"({"a":{"b":1}})",
+      R"({ "a":1})",
+      R"({"a" :1})",
+      R"({"a":1 })",
+      R"({"a":1} )",
+      "{\"a\":1}\n",
+      R"({"a":tru})",
+      R"({"a":1,})",
+      R"({"a":01})",
+      R"({"a":-})",
+      R"({"a":"x)",
+  };
+  for (const char* text : texts) {
+    SCOPED_TRACE(text);
+    json expected;
+    try {
+      expected = json::parse(text);
+    } catch (const json::parse_error&) {
+      EXPECT_THROW(Facts::parse(text), json::parse_error);
+      continue;
+    }
+    const Facts f = Facts::parse(text);
+    EXPECT_EQ(f.text(), expected.dump());
+    ASSERT_EQ(f.entries().size(), expected.size());
+    auto it = expected.begin();
+    for (const auto& e : f.entries()) {
+      EXPECT_EQ(e.name, it.key());
+      EXPECT_EQ(e.value.type(), it.value().type());
+      EXPECT_EQ(e.value, it.value());
+      ++it;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace permitflow
