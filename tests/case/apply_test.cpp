@@ -23,6 +23,16 @@ class Apply : public CaseReplay {
     execute(id, command("issue_certificate", kClerk, at("2026-06-17")));
     return id;
   }
+
+  /// A complaint filed by a dispatcher on 2026-12-07: its id.
+  std::string filed_complaint() {
+    return submit({{"kind", "complaint"},
+                   {"category", "complaint"},
+                   {"reporter", {{"id", "resident-1"}, {"name", "张三"}}},
+                   {"actor", {{"id", "clerk-li"}, {"role", "dispatcher"}}},
+                   {"at", at("2026-12-07", "09:00")},
+                   {"description", "占道经营"}})["id"];
+  }
 };
 
 TEST_F(Apply, ReplayingTheLogGivesTheCaseTheEngineShows) {
@@ -130,13 +140,7 @@ TEST_F(Apply, AComplaintEventOnAPermitCaseIsRefused) {
 }
 
 TEST_F(Apply, APermitEventOnAComplaintIsRefused) {
-  const json filed = submit({{"kind", "complaint"},
-                             {"category", "complaint"},
-                             {"reporter", {{"id", "resident-1"}, {"name", "张三"}}},
-                             {"actor", {{"id", "clerk-li"}, {"role", "dispatcher"}}},
-                             {"at", at("2026-12-07", "09:00")},
-                             {"description", "占道经营"}});
-  const std::string id = filed["id"];
+  const std::string id = filed_complaint();
   const CaseContext ctx = context_of(id);
   const std::vector<Event> events = events_of(id);
   Case c = replay(events, ctx, 1);
@@ -156,13 +160,7 @@ TEST_F(Apply, APermitEventOnAComplaintIsRefused) {
 }
 
 TEST_F(Apply, AComplaintReplaysToo) {
-  const json filed = submit({{"kind", "complaint"},
-                             {"category", "complaint"},
-                             {"reporter", {{"id", "resident-1"}, {"name", "张三"}}},
-                             {"actor", {{"id", "clerk-li"}, {"role", "dispatcher"}}},
-                             {"at", at("2026-12-07", "09:00")},
-                             {"description", "占道经营"}});
-  const std::string id = filed["id"];
+  const std::string id = filed_complaint();
   const json dispatcher = {{"id", "clerk-li"}, {"role", "dispatcher"}};
   execute(id, command("register", dispatcher, at("2026-12-07", "10:00"), {{"verified", true}}));
   execute(id, command("dispatch", dispatcher, at("2026-12-07", "11:00")));
