@@ -104,12 +104,7 @@ Facts::Facts(const nlohmann::json& object) {
 Facts Facts::parse(std::string_view text) {
   Facts out;
   if (parse_plain(text, out.entries_)) return out;
-  out.entries_.clear();
-  nlohmann::json object = nlohmann::json::parse(text);
-  if (!object.is_object()) return out;
-  out.entries_.reserve(object.size());
-  for (auto& [name, value] : object.items()) out.entries_.push_back({name, std::move(value)});
-  return out;
+  return Facts(nlohmann::json::parse(text));  // not plain: nlohmann's parse decides every value
 }
 
 const nlohmann::json* Facts::find(std::string_view name) const {

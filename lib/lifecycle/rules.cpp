@@ -426,27 +426,22 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
 
 namespace {
 
-std::optional<Date> default_valid_until(const Case& c, const Definition& def, Date valid_from) {
-  const ValidityRule& v = def.validity;
-  if (v.until_fact || v.term_fact) {
-    if (v.until_fact) {
-      const json* until = c.facts.find(*v.until_fact);
-      if (until != nullptr && until->is_string()) return Date::parse(until->get<std::string>());
-    }
-    if (v.term_fact) {
-      const json* term = c.facts.find(*v.term_fact);
-      if (term != nullptr && term->is_number_integer()) return add_months(valid_from, term->get<int>());
-    }
-  }
-  if (v.months) return add_months(valid_from, *v.months);
-  return std::nullopt;
-}
-
 std::optional<Date> fact_date(const Case& c, const std::optional<std::string>& fact) {
   if (!fact) return std::nullopt;
   const json* value = c.facts.find(*fact);
   if (value == nullptr || !value->is_string()) return std::nullopt;
   return Date::parse(value->get<std::string>());
+}
+
+std::optional<Date> default_valid_until(const Case& c, const Definition& def, Date valid_from) {
+  const ValidityRule& v = def.validity;
+  if (const auto until = fact_date(c, v.until_fact)) return until;
+  if (v.term_fact) {
+    const json* term = c.facts.find(*v.term_fact);
+    if (term != nullptr && term->is_number_integer()) return add_months(valid_from, term->get<int>());
+  }
+  if (v.months) return add_months(valid_from, *v.months);
+  return std::nullopt;
 }
 
 // The certificate stays within what the decision approved: the definition's maximum length, and with
