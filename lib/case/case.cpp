@@ -139,7 +139,7 @@ namespace {
 
 // Puts each material in the case, replacing the one of the same id.
 void merge_materials(Case& c, const std::vector<SubmittedMaterial>& materials,
-                     std::vector<std::string>* named = nullptr) {
+                     std::vector<Text>* named = nullptr) {
   for (const SubmittedMaterial& mat : materials) {
     if (named) named->push_back(mat.id);
     const auto it = std::find_if(c.materials.begin(), c.materials.end(),

@@ -190,7 +190,7 @@ struct Case {
   std::optional<Date> accepted_on;
   bool deemed_accepted = false;
   std::vector<NoticeRecord> notices;
-  std::vector<std::string> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
+  std::vector<Text> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
   std::map<std::string, std::optional<Opinion>> opinions;
   std::vector<Inspection> inspections;
   std::vector<Suspension> suspensions;
