@@ -38,16 +38,19 @@ struct NoticeRecord {  // 补正告知书
 
 struct Opinion {
   bool approve = false;
-  std::string comment;
-  std::string actor;
+  Text comment;
+  Text actor;
   Date on;
   bool operator==(const Opinion&) const = default;
 };
 
+/// The co-approving departments' opinions by department; none yet where a department has not given one.
+using Opinions = std::map<Text, std::optional<Opinion>, std::less<>>;
+
 struct Inspection {  // 现场勘查, Art 34
-  std::vector<std::string> inspectors;
-  std::string findings;
-  std::string actor;
+  std::vector<Text> inspectors;
+  Text findings;
+  Text actor;
   Date on;
   bool operator==(const Inspection&) const = default;
 };
@@ -191,7 +194,7 @@ struct Case {
   bool deemed_accepted = false;
   std::vector<NoticeRecord> notices;
   std::vector<Text> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
-  std::map<std::string, std::optional<Opinion>> opinions;
+  Opinions opinions;
   std::vector<Inspection> inspections;
   std::vector<Suspension> suspensions;
   int extended_working_days = 0;

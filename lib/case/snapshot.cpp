@@ -228,13 +228,13 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   if constexpr (!Ar::is_saving::value) c.facts = Facts::parse(facts);  // its form checked
   fields(ar, c.materials, c.renewal_of, c.renewal_expiry, c.filed_at, c.received_on, c.last_submission_on,
          c.accepted_on, c.deemed_accepted, c.notices, c.resubmitted_since_notice);
-  // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.
+  // Opinions: stored as two parallel lists.
   std::vector<std::string> depts;
   std::vector<std::uint8_t> has;
   std::vector<Opinion> opinions;
   if constexpr (Ar::is_saving::value) {
     for (const auto& [k, o] : c.opinions) {
-      depts.push_back(k);
+      depts.push_back(k.str());
       has.push_back(o ? 1 : 0);
       opinions.push_back(o.value_or(Opinion{}));
     }

@@ -394,9 +394,9 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
   std::vector<std::string> pending;
   for (const auto& [dept, o] : c.opinions) {
     if (!o) {
-      pending.push_back(dept);
+      pending.push_back(dept.str());
     } else if (!o->approve) {
-      denied_by.push_back(dept);
+      denied_by.push_back(dept.str());
       denial_reasons += (denial_reasons.empty() ? "" : "; ") + dept + ": " + o->comment;
     }
   }
