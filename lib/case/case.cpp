@@ -86,7 +86,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.filed_at = e.at;
     c.received_on = d.received_on;
     c.last_submission_on = c.received_on;
-    c.flags = d.flags;
+    c.flags.assign(d.flags.begin(), d.flags.end());
     c.opinions.clear();
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
     if (d.commitment_signature)
@@ -175,7 +175,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
           c.resubmitted_since_notice.push_back("fact:" + k);
         }
       }
-      c.flags = d.flags;
+      c.flags.assign(d.flags.begin(), d.flags.end());
       c.last_submission_on = d.received_on;
       c.state = State::submitted;
       break;

@@ -69,14 +69,14 @@ struct Suspension {  // Art 45: time not counted, both ends included
 
 struct Decision {
   bool approved = false;
-  std::string reasons;
-  std::string actor;
+  Text reasons;
+  Text actor;
   Date on;
   bool operator==(const Decision&) const = default;
 };
 
 struct Certificate {
-  std::string number;
+  Text number;
   Date valid_from;
   std::optional<Date> valid_until;
   Date issued_on;
@@ -202,9 +202,9 @@ struct Case {
   std::optional<Certificate> certificate;
   std::optional<Date> completion_reported_on;
   std::optional<Date> ended_on;  // withdrawn, rejected, closed, revoked, expired
-  std::string end_reason;
-  std::vector<std::string> flags;
-  std::vector<std::string> warnings;    // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+  Text end_reason;
+  std::vector<Text> flags;
+  std::vector<Text> warnings;           // "<kind>:<clock>" supervision events fired (deadline_warning, …)
   HeapOptional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
   HeapOptional<Commitment> commitment;  // 告知承诺 on the application
   HeapOptional<Verification> verification;  // the recorded check of the commitment

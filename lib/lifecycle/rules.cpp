@@ -413,7 +413,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
     for (const auto& f : c.flags) {  // the named rules' prohibitions are expanded into fact_rules too
       if (std::any_of(def.fact_rules.begin(), def.fact_rules.end(),
                       [&](const FactRule& r) { return r.prohibition && r.flag == f; }))
-        prohibiting.push_back(f);
+        prohibiting.push_back(f.str());
     }
     if (!prohibiting.empty())
       violation("the permit cannot be granted while these prohibitions stand: " + join(prohibiting));
