@@ -164,6 +164,10 @@ class SharedReads : public CheckedTransaction {
     return self().select_all("read the ledger's events", verify_sql::kFiledEvents, rows::filed_event, after,
                              up_to);
   }
+  FeedBounds feed_bounds() override {
+    const auto bounds = self().select_all("read the feed's bounds", rows::kFeedBounds, rows::feed_bounds);
+    return bounds.empty() ? FeedBounds{} : bounds.front();
+  }
   std::vector<FeedConsumer> feed_consumers() override {
     return self().select_all("read the feed's consumers", rows::kFeedConsumers, rows::consumer);
   }
