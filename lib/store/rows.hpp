@@ -120,7 +120,7 @@ inline constexpr auto feed_record = [](const auto& r) {
 
 /// verify_sql::kFeedIndexPage: seq, case_id and version only.
 inline constexpr auto feed_index = [](const auto& r) {
-  return FeedRecord{r.int64(0), r.text(1), {}, {}, r.int64(2), {}, false, {}};
+  return FeedIndexEntry{r.int64(0), r.text(1), r.int64(2)};
 };
 
 /// kFeedConsumers.
@@ -171,7 +171,7 @@ class SharedReads : public CheckedTransaction {
   std::vector<FeedConsumer> feed_consumers() override {
     return self().select_all("read the feed's consumers", rows::kFeedConsumers, rows::consumer);
   }
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
+  std::vector<FeedIndexEntry> feed_index_page(std::int64_t after, int limit) override {
     return self().select_all("read the feed's index", verify_sql::kFeedIndexPage, rows::feed_index, after,
                              limit);
   }

@@ -838,8 +838,11 @@ std::unique_ptr<SqliteStore::Connection> SqliteStore::acquire_reader() {
       return c;
     }
   }
-  // The pool only bounds idle connections: a burst of readers opens more rather than waiting.
-  return std::make_unique<Connection>(config_.database, SQLite::OPEN_READONLY, config_.busy_timeout_ms);
+  // The pool only bounds idle connections: a burst of readers opens more rather than waiting. A reader is
+  // used by one transaction, on one thread, at a time: it needs no SQLite mutex around each call (every
+  // column read took and released one).
+  return std::make_unique<Connection>(config_.database, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
+                                      config_.busy_timeout_ms);
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> reader) noexcept {
