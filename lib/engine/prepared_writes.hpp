@@ -88,7 +88,9 @@ class PreparedWrites final : public store::Transaction {
   void remember_document(const store::StoredDocument&) override { leader("remember_document"); }
   std::vector<store::LedgerRecord> ledger_page(std::int64_t, int) override { leader("ledger_page"); }
   std::vector<store::FiledEvent> filed_events(std::int64_t, std::int64_t) override { leader("filed_events"); }
-  std::vector<store::FeedRecord> feed_index_page(std::int64_t, int) override { leader("feed_index_page"); }
+  std::vector<store::FeedIndexEntry> feed_index_page(std::int64_t, int) override {
+    leader("feed_index_page");
+  }
   std::vector<store::FeedRecord> feed(const store::FeedQuery&) override { leader("feed"); }
   store::FeedBounds feed_bounds() override { leader("feed_bounds"); }
   std::vector<store::FeedConsumer> feed_consumers() override { leader("feed_consumers"); }

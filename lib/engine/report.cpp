@@ -56,6 +56,12 @@ std::string scalar_cell(const json& j) {
 
 }  // namespace
 
+Case Section::at_week_end(const CaseLog& log) const {
+  Case c = m_.replay(log.upto);
+  recompute_deadlines(c, m_.context_of(c), week_.to);
+  return c;
+}
+
 std::string csv_line(const std::vector<std::string>& fields) {
   std::string line;
   bool first = true;

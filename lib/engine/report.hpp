@@ -47,6 +47,13 @@ struct CaseLog {
   bool reporter_shown = true;  // whether the request's actor may see the case's reporter
 
   bool in_week(std::size_t i) const { return at[i] >= week_from; }
+  /// Calls f(i, upto[i], its type) for each event of the week, in log order.
+  template <class F>
+  void each_in_week(F&& f) const {
+    for (std::size_t i = 0; i < upto.size(); ++i) {
+      if (in_week(i)) f(i, upto[i], logged_event_type(upto[i].type));
+    }
+  }
 };
 
 /// One workflow's part of the report.
@@ -59,6 +66,15 @@ class Section {
   virtual void write_json(nlohmann::json& out) = 0;
   /// Appends its CSV tables, read from the document write_json filled.
   virtual void write_csv(const nlohmann::json& out, std::string& csv) const = 0;
+
+ protected:
+  Section(const Engine::Impl& m, const Request& r) : m_(m), week_(r.week) {}
+  /// The case as its log leaves it, its clocks and lights as of the end of the week (00:00 of the next
+  /// Monday, before anything happens on it).
+  Case at_week_end(const CaseLog& log) const;
+
+  const Engine::Impl& m_;
+  const Week week_;
 };
 
 std::unique_ptr<Section> permit_section(const Engine::Impl& m, const Request& r);

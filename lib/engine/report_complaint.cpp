@@ -33,15 +33,12 @@ struct Figures {
 
 class ComplaintSection final : public Section {
  public:
-  ComplaintSection(const Engine::Impl& m, const Request& r) : m_(m), week_(r.week), actor_(r.actor) {
+  ComplaintSection(const Engine::Impl& m, const Request& r) : Section(m, r), actor_(r.actor) {
     for (const auto& u : m.complaint_units) f_.by_unit[u];
   }
 
   void tally(const CaseLog& log) override {
-    for (std::size_t i = 0; i < log.upto.size(); ++i) {
-      if (!log.in_week(i)) continue;
-      const store::EventRecord& e = log.upto[i];
-      const EventType type = logged_event_type(e.type);
+    log.each_in_week([&](std::size_t i, const store::EventRecord& e, EventType type) {
       // The counts are named after their events, but a complaint's first event counts as `received`.
       const std::string count = type == EventType::submitted ? "received" : e.type;
       if (const auto it = f_.counts.find(count); it != f_.counts.end()) ++it->second;
@@ -57,9 +54,8 @@ class ComplaintSection final : public Section {
         if (!unit.empty())
           ++(type == EventType::closed ? f_.by_unit[unit].closed : f_.by_unit[unit].reopened);
       }
-    }
-    Case c = m_.replay(log.upto);
-    recompute_deadlines(c, m_.context_of(c), week_.to);
+    });
+    const Case c = at_week_end(log);
     if (c.state == State::closed || c.state == State::rated || c.state == State::replied ||
         c.state == State::checked)
       return;  // put right (replied and being checked, or closed)
@@ -150,8 +146,6 @@ class ComplaintSection final : public Section {
   }
 
  private:
-  const Engine::Impl& m_;
-  Week week_;
   std::optional<Actor> actor_;
   Figures f_;
 };

@@ -91,7 +91,7 @@ json to_json(const ToleranceRow& r) {
 
 class PermitSection final : public Section {
  public:
-  PermitSection(const Engine::Impl& m, const Request& r) : m_(m), week_(r.week) {
+  PermitSection(const Engine::Impl& m, const Request& r) : Section(m, r) {
     for (const std::string& permit : m.definitions.ids(Kind::permit)) {
       if (const auto def = m.definitions.current(permit, Kind::permit))
         f_.handling[permit].promised_limit = def->limits.promised;
@@ -104,10 +104,7 @@ class PermitSection final : public Section {
     // What happened inside the week.
     bool decided_in_week = false;
     std::vector<Date> lapsed_in_week, false_in_week;
-    for (std::size_t i = 0; i < log.upto.size(); ++i) {
-      if (!log.in_week(i)) continue;
-      const store::EventRecord& e = log.upto[i];
-      const EventType type = logged_event_type(e.type);
+    log.each_in_week([&](std::size_t i, const store::EventRecord& e, EventType type) {
       if (type == EventType::terminated) lapsed_in_week.push_back(log.at[i].local_date(off));
       if (type == EventType::verification_recorded && json::parse(e.data).value("result", "") == "false")
         false_in_week.push_back(log.at[i].local_date(off));
@@ -116,12 +113,10 @@ class PermitSection final : public Section {
       if (type == EventType::decided || type == EventType::renewal_deemed) ++f_.decided;
       if (type == EventType::certificate_issued || type == EventType::renewal_deemed) ++f_.issued;
       if (type == EventType::decided) decided_in_week = true;
-    }
+    });
 
-    Case c = m_.replay(log.upto);
+    const Case c = at_week_end(log);
     const Definition& def = m_.definition_of(c.subject, c.definition_version);
-    // Lights as of the end of the week: 00:00 of the next Monday, before anything happens on it.
-    recompute_deadlines(c, m_.context_of(c), week_.to);
 
     // Yellow and red cases. The applicant's correction period is the applicant's time, not the bureau's:
     // it is not supervised here.
@@ -314,8 +309,6 @@ class PermitSection final : public Section {
   }
 
  private:
-  const Engine::Impl& m_;
-  Week week_;
   Figures f_;
 };
 

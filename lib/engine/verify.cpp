@@ -270,7 +270,7 @@ class LedgerWalk {
     const bool last = static_cast<int>(ledger.size()) < page_;
     // The last page also takes every event filed after the last entry.
     const std::int64_t up_to = last ? std::numeric_limits<std::int64_t>::max() : ledger.back().seq;
-    const auto filed = tx_.filed_events(after_, up_to);
+    auto filed = tx_.filed_events(after_, up_to);
     auto f = filed.begin();
     for (const auto& l : ledger) {
       for (; f != filed.end() && f->ledger_seq < l.seq; ++f) unfiled(*f);
@@ -299,15 +299,16 @@ class LedgerWalk {
 
   /// Each entry commits to the hashes of the events its transaction appended. A mismatch names the case
   /// (and seq) of the events still filed under the entry when they all belong to one stored case.
-  void check(const store::LedgerRecord& l, std::span<const store::FiledEvent> filed) {
-    const std::string where = "ledger entry " + std::to_string(l.seq);
+  /// The hashes are moved out of `filed` (read once, here).
+  void check(const store::LedgerRecord& l, std::span<store::FiledEvent> filed) {
+    const auto where_text = [&] { return "ledger entry " + std::to_string(l.seq); };
     std::vector<std::string> hashes;
     hashes.reserve(filed.size());
     std::string case_id;
     std::optional<std::int64_t> seq;
     bool one_case = !filed.empty();
-    for (const auto& e : filed) {
-      hashes.push_back(e.hash);
+    for (auto& e : filed) {
+      hashes.push_back(std::move(e.hash));
       one_case = one_case && e.has_case && e.case_id == filed.front().case_id;
     }
     if (one_case) {
@@ -315,35 +316,36 @@ class LedgerWalk {
       if (filed.size() == 1) seq = filed.front().seq;
     }
     if (l.seq != expected_) {
+      const std::string where = where_text();
       entries_.add("", std::nullopt,
                    l.seq > expected_ ? where + " follows entry " + std::to_string(expected_ - 1) +
                                            ": ledger entries were deleted"
                                      : where + " is out of order or repeated");
     }
     if (l.prev_hash != head_) {
-      entries_.add("", std::nullopt, where + " does not link to the hash of the entry before it");
+      entries_.add("", std::nullopt, where_text() + " does not link to the hash of the entry before it");
     }
     const auto count = static_cast<std::int64_t>(hashes.size());
     if (l.event_count > count) {
       entries_.add(case_id, std::nullopt,
-                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                   where_text() + " committed " + std::to_string(l.event_count) + " events but " +
                        (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
                        " stored: events were deleted" +
                        (count == 0 ? " (a whole case, when none of its events is left)" : ""));
     } else if (l.event_count < count) {
       entries_.add(case_id, std::nullopt,
-                   where + " committed " + std::to_string(l.event_count) + " events but " +
+                   where_text() + " committed " + std::to_string(l.event_count) + " events but " +
                        std::to_string(count) + " are filed under it: events were inserted");
     } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
       entries_.add(case_id, seq,
-                   where +
+                   where_text() +
                        " does not match the events filed under it: an event of that transaction was "
                        "rewritten with recomputed hashes, or replaced, or the entry was edited");
     }
-    for (const auto& e : filed) {
-      if (e.has_case) continue;
+    for (std::size_t i = 0; i < filed.size(); ++i) {
+      if (filed[i].has_case) continue;
       entries_.add("", std::nullopt,
-                   where + " records an event (hash " + short_hash(e.hash) +
+                   where_text() + " records an event (hash " + short_hash(hashes[i]) +
                        ") that is in no case's log: an event, or a whole case, was deleted");
     }
     count_ += l.event_count;

@@ -1,5 +1,6 @@
 #include "lifecycle/workflow.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -19,19 +20,14 @@ std::string owner_of(const json& doc, const Workflow& w) {
 // A permit application (docs/contract.md): applicant, clerk, head and reviewers of the co-approving
 // departments.
 class PermitWorkflow final : public Workflow {
+  static constexpr Role kRoles[] = {Role::applicant, Role::clerk, Role::head, Role::reviewer,
+                                    Role::supervisor};
   static constexpr std::string_view kFilters[] = {"awaiting_department", "tolerance_pending",
                                                   "verification_open"};
 
  public:
-  Kind kind() const noexcept override { return Kind::permit; }
-  std::string_view subject_noun() const noexcept override { return "permit"; }
-  bool checks_applications() const noexcept override { return true; }
+  PermitWorkflow() noexcept : Workflow({Kind::permit, "permit", true, kRoles, kFilters}) {}
   const WorkflowChart& chart() const noexcept override { return permit_chart(); }
-  bool serves(Role r) const noexcept override {
-    return r == Role::applicant || r == Role::clerk || r == Role::head || r == Role::reviewer ||
-           r == Role::supervisor;
-  }
-  std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
   void submitted_fields(const Application& app, const Definition&, payload::Submitted& data) const override {
     data.applicant = app.applicant;
   }
@@ -60,18 +56,13 @@ class PermitWorkflow final : public Workflow {
 // A complaint of the quick-service line (docs/complaints.md): reporter, dispatcher, handlers of the units,
 // leaders.
 class ComplaintWorkflow final : public Workflow {
+  static constexpr Role kRoles[] = {Role::reporter, Role::dispatcher, Role::handler, Role::leader,
+                                    Role::supervisor};
   static constexpr std::string_view kFilters[] = {"unit"};
 
  public:
-  Kind kind() const noexcept override { return Kind::complaint; }
-  std::string_view subject_noun() const noexcept override { return "complaint category"; }
-  bool checks_applications() const noexcept override { return false; }
+  ComplaintWorkflow() noexcept : Workflow({Kind::complaint, "complaint category", false, kRoles, kFilters}) {}
   const WorkflowChart& chart() const noexcept override { return complaint_chart(); }
-  bool serves(Role r) const noexcept override {
-    return r == Role::reporter || r == Role::dispatcher || r == Role::handler || r == Role::leader ||
-           r == Role::supervisor;
-  }
-  std::span<const std::string_view> query_filters() const noexcept override { return kFilters; }
   void submitted_fields(const Application& app, const Definition& def,
                         payload::Submitted& data) const override {
     // No facts or materials are asked of a reporter; the log names the kind (docs/log_format.md).
@@ -116,6 +107,10 @@ const ComplaintWorkflow kComplaint;
 constexpr std::array<const Workflow*, 2> kWorkflows{&kPermit, &kComplaint};
 
 }  // namespace
+
+bool Workflow::serves(Role r) const noexcept {
+  return std::find(profile_.roles.begin(), profile_.roles.end(), r) != profile_.roles.end();
+}
 
 std::string_view Workflow::subject_key() const noexcept { return case_kind(kind()).document.names.subject; }
 std::string_view Workflow::owner_key() const noexcept { return case_kind(kind()).document.names.owner; }

@@ -31,25 +31,34 @@ struct Headline {
 
 class Workflow {
  public:
+  /// What a workflow is as plain data, given by its implementation.
+  struct Profile {
+    Kind kind;
+    std::string_view subject_noun;
+    bool checks_applications;
+    std::span<const Role> roles;  // those it serves()
+    std::span<const std::string_view> query_filters;
+  };
+
   virtual ~Workflow() = default;
 
-  virtual Kind kind() const noexcept = 0;
+  Kind kind() const noexcept { return profile_.kind; }
   /// The keys of its case document that name the subject ("permit", "category") and the owner ("applicant",
   /// "reporter"), as its kind's document names them (lib/case/case_kind.hpp), and what the subject is called
   /// in messages.
   std::string_view subject_key() const noexcept;
   std::string_view owner_key() const noexcept;
-  virtual std::string_view subject_noun() const noexcept = 0;
+  std::string_view subject_noun() const noexcept { return profile_.subject_noun; }
   /// Whether an application of this kind is checked against its definition's checklist and flagging rules
   /// (precheck, the flags of `submitted`).
-  virtual bool checks_applications() const noexcept = 0;
+  bool checks_applications() const noexcept { return profile_.checks_applications; }
   /// Its chart: the states a case of this kind goes through and which commands and timers each takes.
   virtual const WorkflowChart& chart() const noexcept = 0;
   /// Whether `r` works on cases of this kind: a query by such an actor selects this kind only.
-  virtual bool serves(Role r) const noexcept = 0;
+  bool serves(Role r) const noexcept;
   /// The query filters that read fields only its documents have ("tolerance_pending", "unit", …): given
   /// without a kind, such a filter selects this kind.
-  virtual std::span<const std::string_view> query_filters() const noexcept = 0;
+  std::span<const std::string_view> query_filters() const noexcept { return profile_.query_filters; }
   /// Adds the owner under its key (owner_key()) and its own fields to the data of a new case's `submitted`
   /// event (docs/log_format.md); the common fields are written by submitted_event().
   virtual void submitted_fields(const Application& app, const Definition& def,
@@ -72,6 +81,12 @@ class Workflow {
                                         const std::function<Case()>& load) const = 0;
   /// The clock the case runs now, as listed; nullopt when none runs.
   virtual std::optional<Headline> headline(const Case& c, int utc_offset_minutes) const = 0;
+
+ protected:
+  explicit Workflow(const Profile& profile) noexcept : profile_(profile) {}
+
+ private:
+  Profile profile_;
 };
 
 /// The workflow of `kind`. Every Kind has one (tests/lifecycle/workflow_test.cpp).

@@ -20,6 +20,39 @@ void CheckedTransaction::require_write(const char* method) const {
   }
 }
 
+void CheckedTransaction::check_limit(int limit) {
+  if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+}
+
+void CheckedTransaction::check_projection_version(const CaseRecord& record,
+                                                  std::optional<std::int64_t> stored) {
+  if (!stored) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
+  if (*stored != record.version) {
+    throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(*stored) +
+                                         "; a projection of version " + std::to_string(record.version) +
+                                         " cannot replace it.");
+  }
+}
+
+void CheckedTransaction::check_command_id(std::string_view command_id) {
+  if (command_id.empty()) throw Error(ErrorCode::invalid_argument, "The command id is empty.", "/command_id");
+}
+
+void CheckedTransaction::check_command_case(std::string_view command_id, std::string_view case_id,
+                                            std::string_view stored_case) {
+  if (stored_case == case_id) return;
+  throw Error(ErrorCode::conflict, "Command id '" + std::string(command_id) +
+                                       "' was already applied to case '" + std::string(stored_case) + "'.");
+}
+
+void CheckedTransaction::check_document_hash(const StoredDocument& doc, std::string_view stored_hash) {
+  if (stored_hash == doc.hash) return;
+  throw Error(ErrorCode::conflict, "The " + doc.kind + " '" + doc.name + "' version " +
+                                       std::to_string(doc.version) +
+                                       " is already stored with different content (hash " +
+                                       std::string(stored_hash) + ", now " + doc.hash + ").");
+}
+
 void check_savepoint_name(std::string_view name) {
   bool ok = !name.empty() && name.size() <= 63;
   for (std::size_t i = 0; ok && i < name.size(); ++i) {

@@ -24,15 +24,34 @@ inline constexpr int kFeedSchema = 3;
 /// 63 bytes of an identifier; SQLite follows the same rule so both backends accept the same names).
 void check_savepoint_name(std::string_view name);
 
-/// What both backends' transactions check before each call, in one copy so both refuse in the same words: a
-/// transaction is open until it commits or ends, and only one begun with begin_write() writes.
+/// What both backends' transactions check, in one copy so both refuse in the same words: a transaction is
+/// open until it commits or ends, only one begun with begin_write() writes, and the arguments and stored
+/// rows that the calls of both refuse.
 class CheckedTransaction : public Transaction {
+ public:
+  CheckedTransaction(const CheckedTransaction&) = delete;  // it holds its connection (or the write lock)
+  CheckedTransaction& operator=(const CheckedTransaction&) = delete;
+
  protected:
   explicit CheckedTransaction(bool writable) : writable_(writable) {}
   /// Throws Error(internal) once the transaction has committed or ended.
   void require_active() const;
   /// require_active(), and throws Error(internal) naming `method` in a read transaction.
   void require_write(const char* method) const;
+
+  /// Throws Error(invalid_argument) for a negative `limit` (query, claim_due_timers).
+  static void check_limit(int limit);
+  /// update_projection: Error(not_found) when the case is not stored (`stored` none), Error(conflict) when
+  /// it is stored at another version than the record's.
+  static void check_projection_version(const CaseRecord& record, std::optional<std::int64_t> stored);
+  /// record_command: Error(invalid_argument) for an empty command id.
+  static void check_command_id(std::string_view command_id);
+  /// record_command: Error(conflict) unless the command id is stored for `case_id` (`stored_case`, the
+  /// case it is stored for).
+  static void check_command_case(std::string_view command_id, std::string_view case_id,
+                                 std::string_view stored_case);
+  /// remember_document: Error(conflict) unless the stored version of the document has its hash.
+  static void check_document_hash(const StoredDocument& doc, std::string_view stored_hash);
 
   const bool writable_;
   bool active_ = false;  // set by the backend once its BEGIN succeeded, cleared when it ends

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/store.hpp"
@@ -37,5 +38,24 @@ void check_busy_timeout(const StoreConfig& config);
 /// Throws Error(storage) when `current` is newer than `latest`: an old build never writes to a newer schema.
 /// `database` names the database in the message ("The database 'x'").
 void refuse_newer_schema(const std::string& database, int current, int latest);
+
+/// What both backends' stores hold and answer alike. Each opens its database in its constructor
+/// (config, migrate_to): checks the config, applies the pending migrations up to `migrate_to` (a test hook;
+/// -1 applies them all) and refuses a schema newer than this build.
+class DatabaseStore : public Store {
+ public:
+  std::string backend() const final { return std::string(name_); }
+  /// The schema version of the open database, read from it now.
+  virtual int schema_version() = 0;
+
+ protected:
+  DatabaseStore(const StoreConfig& config, std::string_view name) : config_(config), name_(name) {}
+
+  const StoreConfig config_;
+  int schema_ = 0;  // the schema version after opening (below the latest only through migrate_to)
+
+ private:
+  std::string_view name_;  // "sqlite" or "postgresql"
+};
 
 }  // namespace permitflow::store

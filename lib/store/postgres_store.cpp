@@ -157,9 +157,6 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
 
   ~PostgresTransaction() override { finish(false); }
 
-  PostgresTransaction(const PostgresTransaction&) = delete;
-  PostgresTransaction& operator=(const PostgresTransaction&) = delete;
-
   // --- cases and events ------------------------------------------------------------------------------------
 
   std::optional<CaseRecord> load_case(std::string_view id) override {
@@ -217,19 +214,14 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
     check_record(record);
     write("update a case projection", [&] {
       const auto res = tx_->exec_params("SELECT version FROM cases WHERE id = $1 FOR UPDATE", record.id);
-      if (res.empty()) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
-      const auto stored = res[0][0].as<std::int64_t>();
-      if (stored != record.version) {
-        throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(stored) +
-                                             "; a projection of version " + std::to_string(record.version) +
-                                             " cannot replace it.");
-      }
-      atomically("pf_projection", [&] { write_projection(record, stored, false); });
+      check_projection_version(record,
+                               res.empty() ? std::nullopt : std::optional(res[0][0].as<std::int64_t>()));
+      atomically("pf_projection", [&] { write_projection(record, record.version, false); });
     });
   }
 
   std::vector<CaseRecord> query(const CaseFilter& filter) override {
-    if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    check_limit(filter.limit);
     return read("query cases", [&] {
       std::vector<std::string> args;
       const std::string sql = case_query_sql(
@@ -291,7 +283,7 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
 
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
-    if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    check_limit(limit);
     return write("claim due timers", [&] {
       // Locks both the timer and its case; rows another transaction holds are skipped, not waited for, so
       // any number of processes can claim at once and each timer is fired by exactly one of them.
@@ -316,9 +308,7 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
 
   void record_command(std::string_view command_id, std::string_view case_id) override {
     require_write("record_command");
-    if (command_id.empty()) {
-      throw Error(ErrorCode::invalid_argument, "The command id is empty.", "/command_id");
-    }
+    check_command_id(command_id);
     require_text(command_id, "command_id");
     require_text(case_id, "case_id");
     write("record a command id", [&] {
@@ -329,10 +319,8 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
       if (res.affected_rows() == 1) return;
       const auto existing =
           tx_->exec_params("SELECT case_id FROM commands WHERE command_id = $1", std::string(command_id));
-      const std::string other = existing.empty() ? std::string() : existing[0][0].as<std::string>();
-      if (other == case_id) return;
-      throw Error(ErrorCode::conflict, "Command id '" + std::string(command_id) +
-                                           "' was already applied to case '" + other + "'.");
+      check_command_case(command_id, case_id,
+                         existing.empty() ? std::string() : existing[0][0].as<std::string>());
     });
   }
 
@@ -366,12 +354,7 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
       const auto res =
           tx_->exec_params("SELECT hash FROM documents WHERE kind = $1 AND name = $2 AND version = $3",
                            doc.kind, doc.name, doc.version);
-      const std::string stored = res.empty() ? std::string() : res[0][0].as<std::string>();
-      if (stored == doc.hash) return;
-      throw Error(ErrorCode::conflict, "The " + doc.kind + " '" + doc.name + "' version " +
-                                           std::to_string(doc.version) +
-                                           " is already stored with different content (hash " + stored +
-                                           ", now " + doc.hash + ").");
+      check_document_hash(doc, res.empty() ? std::string() : res[0][0].as<std::string>());
     });
   }
 
@@ -393,10 +376,6 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
       return rows::read_all(Rows(tx_->exec_params(sql, pqxx::prepare::make_dynamic_params(args))),
                             rows::feed_record);
     });
-  }
-
-  FeedBounds feed_bounds() override {
-    return read("read the feed's bounds", [&] { return read_feed_bounds(); });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -709,7 +688,7 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
 // --- the store ---------------------------------------------------------------------------------------------
 
 PostgresStore::PostgresStore(const StoreConfig& config, int migrate_to)
-    : config_(config), display_(without_password(config.database)) {
+    : DatabaseStore(config, "postgresql"), display_(without_password(config.database)) {
   if (!is_postgres_url(config.database)) {
     throw Error(ErrorCode::invalid_argument, "The PostgreSQL store needs a postgresql:// URL as database.",
                 "/database");

@@ -28,20 +28,17 @@ int postgres_latest_schema_version();
 /// defined in open_store.cpp, so a build without the backend still recognises them.
 bool is_postgres_url(std::string_view database);
 
-class PostgresStore final : public Store {
+class PostgresStore final : public DatabaseStore {
  public:
-  /// Connects to `config.database` (a libpq URL) and applies the pending migrations. `migrate_to` stops
-  /// them at that version (a test hook). Throws Error(invalid_argument) for a bad pool_size or
-  /// busy_timeout_ms, and Error(storage) when the server cannot be reached or migrated, or its schema is
-  /// newer than this build.
+  /// Connects to `config.database` (a libpq URL), each migration under an advisory lock. Throws
+  /// Error(invalid_argument) for a bad pool_size or busy_timeout_ms, and Error(storage) when the server
+  /// cannot be reached or migrated, or its schema is newer than this build.
   explicit PostgresStore(const StoreConfig& config, int migrate_to = -1);
   ~PostgresStore() override;
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;
-  std::string backend() const override { return "postgresql"; }
-
-  int schema_version();
+  int schema_version() override;
   /// Connections currently open (idle or in use); never more than pool_size.
   std::size_t open_connections();
 
@@ -58,8 +55,6 @@ class PostgresStore final : public Store {
   void release(std::unique_ptr<Connection> c) noexcept;
   std::unique_ptr<Connection> connect();
 
-  StoreConfig config_;
-  int schema_ = 0;       // the schema version after opening (below the latest only through migrate_to)
   std::string display_;  // the URL without its password, for messages
   std::mutex pool_mutex_;
   std::condition_variable pool_free_;

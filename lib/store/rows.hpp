@@ -120,7 +120,7 @@ inline constexpr auto feed_record = [](const auto& r) {
 
 /// verify_sql::kFeedIndexPage: seq, case_id and version only.
 inline constexpr auto feed_index = [](const auto& r) {
-  return FeedRecord{r.int64(0), r.text(1), {}, {}, r.int64(2), {}, false, {}};
+  return FeedIndexEntry{r.int64(0), r.text(1), r.int64(2)};
 };
 
 /// kFeedConsumers.
@@ -164,10 +164,14 @@ class SharedReads : public CheckedTransaction {
     return self().select_all("read the ledger's events", verify_sql::kFiledEvents, rows::filed_event, after,
                              up_to);
   }
+  FeedBounds feed_bounds() override {
+    const auto bounds = self().select_all("read the feed's bounds", rows::kFeedBounds, rows::feed_bounds);
+    return bounds.empty() ? FeedBounds{} : bounds.front();
+  }
   std::vector<FeedConsumer> feed_consumers() override {
     return self().select_all("read the feed's consumers", rows::kFeedConsumers, rows::consumer);
   }
-  std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) override {
+  std::vector<FeedIndexEntry> feed_index_page(std::int64_t after, int limit) override {
     return self().select_all("read the feed's index", verify_sql::kFeedIndexPage, rows::feed_index, after,
                              limit);
   }

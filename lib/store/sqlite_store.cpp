@@ -210,9 +210,6 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
     finish();
   }
 
-  SqliteTransaction(const SqliteTransaction&) = delete;
-  SqliteTransaction& operator=(const SqliteTransaction&) = delete;
-
   // --- cases and events ------------------------------------------------------------------------------------
 
   std::optional<CaseRecord> load_case(std::string_view id) override {
@@ -274,20 +271,15 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
     guard("update a case projection", [&] {
       Stmt s(*conn_, kLockCase);
       s.bind(record.id);
-      if (!s.step()) throw Error(ErrorCode::not_found, "Case '" + record.id + "' does not exist.");
-      const std::int64_t stored = s.int64(0);
+      const bool found = s.step();
+      check_projection_version(record, found ? std::optional(s.int64(0)) : std::nullopt);
       const IndexedColumns columns = read_indexed_columns(s);
-      if (stored != record.version) {
-        throw Error(ErrorCode::conflict, "Case '" + record.id + "' is at version " + std::to_string(stored) +
-                                             "; a projection of version " + std::to_string(record.version) +
-                                             " cannot replace it.");
-      }
-      write_projection(record, stored, &columns);
+      write_projection(record, record.version, &columns);
     });
   }
 
   std::vector<CaseRecord> query(const CaseFilter& filter) override {
-    if (filter.limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    check_limit(filter.limit);
     return guard("query cases", [&] {
       std::vector<std::string> args;
       const std::string sql = case_query_sql(
@@ -343,7 +335,7 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
 
   std::vector<TimerRecord> claim_due_timers(std::int64_t now, int limit) override {
     require_write("claim_due_timers");
-    if (limit < 0) throw Error(ErrorCode::invalid_argument, "limit must not be negative", "/limit");
+    check_limit(limit);
     return guard("claim due timers", [&] {
       // The write transaction holds SQLite's one write lock, so selecting is claiming.
       Stmt s(*conn_,
@@ -367,14 +359,11 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
 
   void record_command(std::string_view command_id, std::string_view case_id) override {
     require_write("record_command");
-    if (command_id.empty()) {
-      throw Error(ErrorCode::invalid_argument, "The command id is empty.", "/command_id");
-    }
+    check_command_id(command_id);
     guard("record a command id", [&] {
-      if (auto existing = find_command(command_id)) {
-        if (*existing == case_id) return;
-        throw Error(ErrorCode::conflict, "Command id '" + std::string(command_id) +
-                                             "' was already applied to case '" + *existing + "'.");
+      if (const auto stored = find_command(command_id)) {
+        check_command_case(command_id, case_id, *stored);
+        return;
       }
       Stmt s(*conn_, "INSERT INTO commands (command_id, case_id) VALUES (?, ?)");
       s.bind(command_id, case_id);
@@ -402,11 +391,8 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
       Stmt s(*conn_, "SELECT hash FROM documents WHERE kind = ? AND name = ? AND version = ?");
       s.bind(doc.kind, doc.name, doc.version);
       if (s.step()) {
-        if (s.text(0) == doc.hash) return;
-        throw Error(ErrorCode::conflict, "The " + doc.kind + " '" + doc.name + "' version " +
-                                             std::to_string(doc.version) +
-                                             " is already stored with different content (hash " + s.text(0) +
-                                             ", now " + doc.hash + ").");
+        check_document_hash(doc, s.text(0));
+        return;
       }
       Stmt ins(*conn_, "INSERT INTO documents (kind, name, version, hash, content) VALUES (?, ?, ?, ?, ?)");
       ins.bind(doc.kind, doc.name, doc.version, doc.hash, doc.content);
@@ -431,10 +417,6 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
       s.bind_one(++i, q.limit);
       return rows::read_all(s, rows::feed_record);
     });
-  }
-
-  FeedBounds feed_bounds() override {
-    return guard("read the feed's bounds", [&] { return read_feed_bounds(); });
   }
 
   void set_feed_cursor(std::string_view consumer, std::int64_t cursor) override {
@@ -730,7 +712,7 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
 
 // --- the store ---------------------------------------------------------------------------------------------
 
-SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : config_(config) {
+SqliteStore::SqliteStore(const StoreConfig& config, int migrate_to) : DatabaseStore(config, "sqlite") {
   std::string sync;
   if (config.synchronous == "full") {
     sync = "FULL";
@@ -856,8 +838,11 @@ std::unique_ptr<SqliteStore::Connection> SqliteStore::acquire_reader() {
       return c;
     }
   }
-  // The pool only bounds idle connections: a burst of readers opens more rather than waiting.
-  return std::make_unique<Connection>(config_.database, SQLite::OPEN_READONLY, config_.busy_timeout_ms);
+  // The pool only bounds idle connections: a burst of readers opens more rather than waiting. A reader is
+  // used by one transaction, on one thread, at a time: it needs no SQLite mutex around each call (every
+  // column read took and released one).
+  return std::make_unique<Connection>(config_.database, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX,
+                                      config_.busy_timeout_ms);
 }
 
 void SqliteStore::release_reader(std::unique_ptr<Connection> reader) noexcept {

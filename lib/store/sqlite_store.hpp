@@ -26,21 +26,17 @@ std::span<const Migration> sqlite_migrations();
 /// The schema version a fully migrated database has.
 int sqlite_latest_schema_version();
 
-class SqliteStore final : public Store {
+class SqliteStore final : public DatabaseStore {
  public:
-  /// Opens (creating if missing) the SQLite file `config.database` and applies the pending migrations, each
-  /// in its own transaction. `migrate_to` stops the migrations at that version (a test hook; the default, -1,
-  /// applies them all). Throws Error(invalid_argument) for a bad `synchronous` or `busy_timeout_ms`, and
-  /// Error(storage) when the file cannot be opened or migrated, or its schema is newer than this build.
+  /// Opens (creating if missing) the SQLite file `config.database`, each migration in its own transaction.
+  /// Throws Error(invalid_argument) for a bad `synchronous` or `busy_timeout_ms`, and Error(storage) when the
+  /// file cannot be opened or migrated, or its schema is newer than this build.
   explicit SqliteStore(const StoreConfig& config, int migrate_to = -1);
   ~SqliteStore() override;
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;
-  std::string backend() const override { return "sqlite"; }
-
-  /// The schema version of the open database.
-  int schema_version();
+  int schema_version() override;
 
   /// A connection with its cache of prepared statements (defined in sqlite_store.cpp).
   struct Connection;
@@ -66,8 +62,6 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> acquire_reader();
   void release_reader(std::unique_ptr<Connection> reader) noexcept;
 
-  StoreConfig config_;
-  int schema_ = 0;  // the schema version after opening (below the latest only through migrate_to)
   void acquire_write_gate();
 
   WriteGate write_gate_;

@@ -71,6 +71,14 @@ struct FeedRecord {
   EventRecord event;        // type, at, actor, data, hash of the event (read back with the record)
 };
 
+/// What verify's walk of the feed reads of a record (feed_index_page): a few words, so a page of 4,096 is not
+/// a page of whole records.
+struct FeedIndexEntry {
+  std::int64_t seq = 0;
+  std::string case_id;
+  std::int64_t version = 0;
+};
+
 /// What feed() reads: records with seq > after, in seq order, at most `limit` (1 or more).
 struct FeedQuery {
   std::int64_t after = 0;
@@ -201,7 +209,7 @@ class Transaction {
   /// order (ledger_seq, then append order within the entry).
   virtual std::vector<FiledEvent> filed_events(std::int64_t after, std::int64_t up_to) = 0;
   /// Up to `limit` feed records with seq > after, in seq order: seq, case_id and version only.
-  virtual std::vector<FeedRecord> feed_index_page(std::int64_t after, int limit) = 0;
+  virtual std::vector<FeedIndexEntry> feed_index_page(std::int64_t after, int limit) = 0;
   // The whole tables at once, for tests and tools on small databases.
   std::vector<LedgerRecord> ledger() { return ledger_page(kBefore, kWhole); }
   /// The hashes of the events each ledger entry covers: (ledger seq, event hash) in commit order.
@@ -211,7 +219,7 @@ class Transaction {
       out.emplace_back(e.ledger_seq, std::move(e.hash));
     return out;
   }
-  std::vector<FeedRecord> feed_index() { return feed_index_page(kBefore, kWhole); }
+  std::vector<FeedIndexEntry> feed_index() { return feed_index_page(kBefore, kWhole); }
 
   // --- the feed (docs/feed.md) -----------------------------------------------------------------------------
   virtual std::vector<FeedRecord> feed(const FeedQuery& query) = 0;
