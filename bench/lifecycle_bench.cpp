@@ -156,7 +156,7 @@ void BM_BytesPerLiveCase(benchmark::State& state) {
     freed_by("materials_bytes", [](Case& c) { std::vector<SubmittedMaterial>().swap(c.materials); });
     freed_by("notices_bytes", [](Case& c) { std::vector<NoticeRecord>().swap(c.notices); });
     freed_by("resubmitted_since_notice_bytes",
-             [](Case& c) { std::vector<std::string>().swap(c.resubmitted_since_notice); });
+             [](Case& c) { std::vector<Text>().swap(c.resubmitted_since_notice); });
     freed_by("opinions_bytes", [](Case& c) { decltype(c.opinions)().swap(c.opinions); });
     freed_by("inspections_bytes", [](Case& c) { std::vector<Inspection>().swap(c.inspections); });
     state.counters["object_and_rest_bytes"] = per_case(total - parts);

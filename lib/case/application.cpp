@@ -51,11 +51,12 @@ std::vector<SubmittedMaterial> parse_materials(const json& array, const std::str
     in::only_keys(m, p, {"id", "format", "expires_on", "sha256", "name"});
     SubmittedMaterial mat;
     mat.id = in::get_string(m, "id", p, in::kMaxId);
-    if (!seen.insert(mat.id).second)
+    if (!seen.insert(mat.id.str()).second)
       in::fail(in::child(p, "id"), "material '" + mat.id + "' is listed twice");
-    mat.format = in::get_string(m, "format", p, 16);
-    std::transform(mat.format.begin(), mat.format.end(), mat.format.begin(),
+    std::string format = in::get_string(m, "format", p, 16);
+    std::transform(format.begin(), format.end(), format.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    mat.format = format;
     mat.expires_on = in::opt_date(m, "expires_on", p);
     mat.sha256 = in::opt_string(m, "sha256", p, 64).value_or("");
     if (!mat.sha256.empty() &&

@@ -86,7 +86,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.filed_at = e.at;
     c.received_on = d.received_on;
     c.last_submission_on = c.received_on;
-    c.flags = d.flags;
+    c.flags.assign(d.flags.begin(), d.flags.end());
     c.opinions.clear();
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
     if (d.commitment_signature)
@@ -139,7 +139,7 @@ namespace {
 
 // Puts each material in the case, replacing the one of the same id.
 void merge_materials(Case& c, const std::vector<SubmittedMaterial>& materials,
-                     std::vector<std::string>* named = nullptr) {
+                     std::vector<Text>* named = nullptr) {
   for (const SubmittedMaterial& mat : materials) {
     if (named) named->push_back(mat.id);
     const auto it = std::find_if(c.materials.begin(), c.materials.end(),
@@ -175,7 +175,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
           c.resubmitted_since_notice.push_back("fact:" + k);
         }
       }
-      c.flags = d.flags;
+      c.flags.assign(d.flags.begin(), d.flags.end());
       c.last_submission_on = d.received_on;
       c.state = State::submitted;
       break;
@@ -233,7 +233,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
     }
     case EventType::inspection_recorded: {
       const auto& d = data_of<payload::InspectionRecorded>(e);
-      c.inspections.push_back({d.inspectors, d.findings, e.actor.id, day});
+      c.inspections.push_back({{d.inspectors.begin(), d.inspectors.end()}, d.findings, e.actor.id, day});
       break;
     }
     case EventType::suspended: {
@@ -444,7 +444,7 @@ std::vector<std::string> awaiting_departments(const Case& c) {
   std::vector<std::string> out;
   if (c.state != State::under_review && c.state != State::suspended) return out;
   for (const auto& [dept, opinion] : c.opinions)
-    if (!opinion) out.push_back(dept);
+    if (!opinion) out.push_back(dept.str());
   return out;
 }
 
@@ -490,7 +490,7 @@ void write_notices(Writer& w, const std::vector<NoticeRecord>& notices) {
   w.end_array();
 }
 
-void write_opinions(Writer& w, const std::map<std::string, std::optional<Opinion>>& opinions) {
+void write_opinions(Writer& w, const Opinions& opinions) {
   w.begin_object();  // a std::map: its departments in the order a dump sorts keys
   for (const auto& [dept, o] : opinions) {
     w.key(dept);

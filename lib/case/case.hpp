@@ -38,16 +38,19 @@ struct NoticeRecord {  // 补正告知书
 
 struct Opinion {
   bool approve = false;
-  std::string comment;
-  std::string actor;
+  Text comment;
+  Text actor;
   Date on;
   bool operator==(const Opinion&) const = default;
 };
 
+/// The co-approving departments' opinions by department; none yet where a department has not given one.
+using Opinions = std::map<Text, std::optional<Opinion>, std::less<>>;
+
 struct Inspection {  // 现场勘查, Art 34
-  std::vector<std::string> inspectors;
-  std::string findings;
-  std::string actor;
+  std::vector<Text> inspectors;
+  Text findings;
+  Text actor;
   Date on;
   bool operator==(const Inspection&) const = default;
 };
@@ -66,14 +69,14 @@ struct Suspension {  // Art 45: time not counted, both ends included
 
 struct Decision {
   bool approved = false;
-  std::string reasons;
-  std::string actor;
+  Text reasons;
+  Text actor;
   Date on;
   bool operator==(const Decision&) const = default;
 };
 
 struct Certificate {
-  std::string number;
+  Text number;
   Date valid_from;
   std::optional<Date> valid_until;
   Date issued_on;
@@ -190,8 +193,8 @@ struct Case {
   std::optional<Date> accepted_on;
   bool deemed_accepted = false;
   std::vector<NoticeRecord> notices;
-  std::vector<std::string> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
-  std::map<std::string, std::optional<Opinion>> opinions;
+  std::vector<Text> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
+  Opinions opinions;
   std::vector<Inspection> inspections;
   std::vector<Suspension> suspensions;
   int extended_working_days = 0;
@@ -199,9 +202,9 @@ struct Case {
   std::optional<Certificate> certificate;
   std::optional<Date> completion_reported_on;
   std::optional<Date> ended_on;  // withdrawn, rejected, closed, revoked, expired
-  std::string end_reason;
-  std::vector<std::string> flags;
-  std::vector<std::string> warnings;    // "<kind>:<clock>" supervision events fired (deadline_warning, …)
+  Text end_reason;
+  std::vector<Text> flags;
+  std::vector<Text> warnings;           // "<kind>:<clock>" supervision events fired (deadline_warning, …)
   HeapOptional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
   HeapOptional<Commitment> commitment;  // 告知承诺 on the application
   HeapOptional<Verification> verification;  // the recorded check of the commitment

@@ -37,7 +37,8 @@ inline void time_or_null(Writer& w, const std::optional<Instant>& t, int utc_off
   }
 }
 
-inline void strings(Writer& w, const std::vector<std::string>& v) {
+template <class String>  // std::string or Text
+void strings(Writer& w, const std::vector<String>& v) {
   w.begin_array();
   for (const auto& s : v) w.string(s);
   w.end_array();

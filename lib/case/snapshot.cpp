@@ -12,6 +12,7 @@
 #include <boost/archive/text_oarchive.hpp>
 #include <boost/serialization/map.hpp>
 #include <boost/serialization/string.hpp>
+#include <boost/serialization/tracking.hpp>
 #include <boost/serialization/vector.hpp>
 #include <boost/serialization/version.hpp>
 #include <sstream>
@@ -43,6 +44,15 @@ template <class Ar>
 void serialize(Ar& ar, Date& d, unsigned) {
   integer_field<std::int32_t>(
       ar, d, [](const Date& x) { return x.days(); }, &Date::from_days);
+}
+// A Text is written as the std::string it replaced (no class header: see BOOST_CLASS_IMPLEMENTATION below),
+// so the archive's bytes are the same whichever a member holds.
+template <class Ar>
+void serialize(Ar& ar, Text& t, unsigned) {
+  std::string s;
+  if constexpr (Ar::is_saving::value) s = t.str();
+  ar& s;
+  if constexpr (Ar::is_loading::value) t = Text(s);
 }
 template <class Ar>
 void serialize(Ar& ar, Instant& t, unsigned) {
@@ -93,6 +103,16 @@ void out_of_line_field(Ar& ar, OutOfLine<T>& o) {
   }
 }
 
+// A list of Texts is written as the std::vector<std::string> it replaced: a new container type would add its
+// own class header to the archive.
+template <class Ar>
+void text_list_field(Ar& ar, std::vector<Text>& list) {
+  std::vector<std::string> strings;
+  if constexpr (Ar::is_saving::value) strings.assign(list.begin(), list.end());
+  ar& strings;
+  if constexpr (Ar::is_loading::value) list.assign(strings.begin(), strings.end());
+}
+
 template <class T>
 struct is_optional : std::false_type {};
 template <class T>
@@ -110,6 +130,8 @@ void fields(Ar& ar, T&... members) {
       enum_field(ar, m);
     } else if constexpr (is_optional<M>::value) {
       optional_field(ar, m);
+    } else if constexpr (std::is_same_v<M, std::vector<Text>>) {
+      text_list_field(ar, m);
     } else {
       ar& m;
     }
@@ -206,13 +228,13 @@ void serialize(Ar& ar, Case& c, unsigned version) {
   if constexpr (!Ar::is_saving::value) c.facts = Facts::parse(facts);  // its form checked
   fields(ar, c.materials, c.renewal_of, c.renewal_expiry, c.filed_at, c.received_on, c.last_submission_on,
          c.accepted_on, c.deemed_accepted, c.notices, c.resubmitted_since_notice);
-  // std::map<std::string, std::optional<Opinion>>: stored as two parallel lists.
+  // Opinions: stored as two parallel lists.
   std::vector<std::string> depts;
   std::vector<std::uint8_t> has;
   std::vector<Opinion> opinions;
   if constexpr (Ar::is_saving::value) {
     for (const auto& [k, o] : c.opinions) {
-      depts.push_back(k);
+      depts.push_back(k.str());
       has.push_back(o ? 1 : 0);
       opinions.push_back(o.value_or(Opinion{}));
     }
@@ -238,6 +260,8 @@ void serialize(Ar& ar, Case& c, unsigned version) {
 
 }  // namespace boost::serialization
 
+BOOST_CLASS_IMPLEMENTATION(permitflow::Text, boost::serialization::object_serializable)
+BOOST_CLASS_TRACKING(permitflow::Text, boost::serialization::track_never)
 BOOST_CLASS_VERSION(permitflow::Case, 3)
 BOOST_CLASS_VERSION(permitflow::Suspension, 1)
 BOOST_CLASS_VERSION(permitflow::Tolerance, 1)

@@ -93,14 +93,14 @@ void check_material(const MaterialSpec& spec, const std::string& id, const std::
   if (it == given.rend()) {
     if (!required_now) return;
     if (spec.required) {
-      out.push_back({id, Problem::missing, "缺少：" + label});
+      out.push_back({id, Problem::missing, missing_material_line(label)});
     } else {
-      out.push_back({id, Problem::condition_required, "缺少：" + label + "（依申请情况须提交）"});
+      out.push_back({id, Problem::condition_required, conditional_material_line(label)});
     }
     return;
   }
   const SubmittedMaterial& m = *it;
-  const std::string format = lower(m.format);
+  const std::string format = lower(m.format.str());
   if (std::find(spec.formats.begin(), spec.formats.end(), format) == spec.formats.end()) {
     out.push_back({id, Problem::invalid_format,
                    "格式不符：" + label + "（收到 " + (format.empty() ? std::string("未注明格式") : format) +
@@ -176,7 +176,7 @@ std::vector<Deficiency> compute_deficiencies(const Definition& def, const Facts&
     const bool needed =
         f.required || (f.required_if && evaluate(*f.required_if, facts)) || rules_need(def, facts, f.name);
     if (needed && fact_missing(f, facts)) {
-      out.push_back({"fact:" + f.name, Problem::missing, "缺少申请信息：" + f.label.zh});
+      out.push_back({"fact:" + f.name, Problem::missing, missing_fact_line(f.label.zh)});
     }
   }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
 #include "definition/definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
@@ -16,19 +17,19 @@ namespace permitflow {
 
 /// A material as the applicant handed it in.
 struct SubmittedMaterial {
-  std::string id;                  // checklist item id; per-vehicle items are "<id>:<plate>"
-  std::string format;              // lower case, e.g. "pdf"
+  Text id;                         // checklist item id; per-vehicle items are "<id>:<plate>"
+  Text format;                     // lower case, e.g. "pdf"
   std::optional<Date> expires_on;  // validity printed on the document
-  std::string sha256;              // optional fingerprint
+  Text sha256;                     // optional fingerprint
   Date received_on;                // the day it was received (original receipt or resubmission)
   bool operator==(const SubmittedMaterial&) const = default;
 };
 
 /// One line of a notice. `material` is a checklist id, "<id>:<plate>", or "fact:<name>" for a missing fact.
 struct Deficiency {
-  std::string material;
+  Text material;
   Problem problem = Problem::missing;
-  std::string note;
+  Text note;
   bool operator==(const Deficiency&) const = default;
 };
 

@@ -13,6 +13,7 @@
 #include "common/embedded.hpp"
 #include "common/json_input.hpp"
 #include "common/sha256.hpp"
+#include "common/text.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
 
@@ -979,7 +980,31 @@ std::shared_ptr<const Definition> parse_definition(std::string_view text, std::s
   d->source = doc.dump();
   d->hash = sha256_hex(d->source);
   d->file = std::string(source);
+  Text::add_to_vocabulary(vocabulary_of(*d));
   return d;
+}
+
+std::string missing_material_line(std::string_view label) { return "缺少：" + std::string(label); }
+std::string conditional_material_line(std::string_view label) {
+  return missing_material_line(label) + "（依申请情况须提交）";
+}
+std::string missing_fact_line(std::string_view label) { return "缺少申请信息：" + std::string(label); }
+
+std::vector<std::string> vocabulary_of(const Definition& d) {
+  std::vector<std::string> words{d.id};
+  for (const FactSpec& f : d.facts) {
+    words.push_back(f.name);
+    words.push_back("fact:" + f.name);
+    words.push_back(missing_fact_line(f.label.zh));
+  }
+  for (const MaterialSpec& m : d.materials) {
+    words.push_back(m.id);
+    words.push_back(missing_material_line(m.name.zh));
+    words.push_back(conditional_material_line(m.name.zh));
+    words.insert(words.end(), m.formats.begin(), m.formats.end());
+  }
+  for (const Department& dept : d.co_approving) words.push_back(dept.id);
+  return words;
 }
 
 DefinitionRegistry DefinitionRegistry::builtin() {

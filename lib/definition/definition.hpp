@@ -246,6 +246,16 @@ struct Definition {
 /// the JSON pointer and the problem.
 std::shared_ptr<const Definition> parse_definition(std::string_view json, std::string_view source);
 
+/// The standard lines of a one-time notice about a definition's own items, from the item's Chinese label:
+/// a missing material, a material the facts make required, a missing fact.
+std::string missing_material_line(std::string_view label);
+std::string conditional_material_line(std::string_view label);
+std::string missing_fact_line(std::string_view label);
+
+/// The words every case of `d` repeats (its id, fact and material ids, formats, departments, the standard
+/// notice lines): parse_definition adds them to the Text vocabulary, so cases share one copy of each.
+std::vector<std::string> vocabulary_of(const Definition& d);
+
 /// Every definition known to an engine: the compiled-in ones, optionally extended or replaced by the files of
 /// a directory. Versions are kept side by side: a case keeps the version it was submitted under.
 class DefinitionRegistry {

@@ -83,7 +83,7 @@ bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
         value = n;
       }
     }
-    out.push_back({std::string(name), std::move(value)});
+    out.push_back({Text(name), std::move(value)});
     if (at(',')) {
       ++i;
       continue;
@@ -117,7 +117,7 @@ void Facts::set(std::string_view name, nlohmann::json value) {
   if (it != entries_.end() && it->name == name) {
     it->value = std::move(value);
   } else {
-    entries_.insert(it, {std::string(name), std::move(value)});
+    entries_.insert(it, {Text(name), std::move(value)});
   }
 }
 
@@ -140,7 +140,7 @@ std::string Facts::text() const {
 
 nlohmann::json Facts::tree() const {
   nlohmann::json out = nlohmann::json::object();
-  for (const Entry& e : entries_) out[e.name] = e.value;
+  for (const Entry& e : entries_) out[e.name.str()] = e.value;
   return out;
 }
 

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
+
 namespace permitflow {
 
 /// The members of the facts object, sorted by name in byte order (the order nlohmann's object keeps, so the
@@ -16,7 +18,7 @@ namespace permitflow {
 class Facts {
  public:
   struct Entry {
-    std::string name;
+    Text name;  // a declared fact's name is a word of the Text vocabulary: one shared copy
     nlohmann::json value;
     bool operator==(const Entry&) const = default;
   };

@@ -30,13 +30,13 @@ std::string describe(const std::vector<Deficiency>& items) {
 }
 
 // The list-fact requirement whose notice items carry this prefix ("vehicle" of "vehicle:<plate>").
-const ItemCheck* item_check(const Definition& def, const std::string& prefix) {
+const ItemCheck* item_check(const Definition& def, std::string_view prefix) {
   const auto it = std::find_if(def.item_checks.begin(), def.item_checks.end(),
                                [&](const ItemCheck& c) { return c.item == prefix; });
   return it == def.item_checks.end() ? nullptr : &*it;
 }
 
-bool in_earlier_notice(const Case& c, const std::string& material) {
+bool in_earlier_notice(const Case& c, std::string_view material) {
   for (const auto& n : c.notices)
     for (const auto& i : n.items)
       if (i.material == material) return true;
@@ -48,13 +48,13 @@ bool in_earlier_notice(const Case& c, const std::string& material) {
 // required). A fact sent again unchanged is no supplement (lib/case drops it from the list).
 bool concerns_supplements(const Case& c, const Definition& def, const Deficiency& d) {
   const auto& since = c.resubmitted_since_notice;
-  const auto named = [&](const std::string& id) {
+  const auto named = [&](std::string_view id) {
     return std::find(since.begin(), since.end(), id) != since.end();
   };
   if (named(d.material)) return true;
   const auto changed = [&](const std::string& fact) { return named("fact:" + fact); };
   const bool any_fact_changed =
-      std::any_of(since.begin(), since.end(), [](const std::string& s) { return s.rfind("fact:", 0) == 0; });
+      std::any_of(since.begin(), since.end(), [](const Text& s) { return s.starts_with("fact:"); });
   if (d.material.rfind("fact:", 0) == 0) return any_fact_changed;
   if (const auto colon = d.material.find(':'); colon != std::string::npos) {  // "<id>:<plate>"
     const std::string id = d.material.substr(0, colon);
@@ -69,7 +69,7 @@ bool concerns_supplements(const Case& c, const Definition& def, const Deficiency
   return std::any_of(reads.begin(), reads.end(), changed);
 }
 
-bool on_checklist(const Case& c, const Definition& def, const std::string& material) {
+bool on_checklist(const Case& c, const Definition& def, std::string_view material) {
   if (def.material(material)) return true;
   if (material.rfind("fact:", 0) == 0) return def.fact(material.substr(5)) != nullptr;
   const auto colon = material.find(':');
@@ -128,7 +128,7 @@ Events accept(const Case& c, const Command& cmd, const CaseContext& ctx) {
     if (!tolerable) {
       not_tolerable.push_back(d.material + " (" + std::string(to_string(d.problem)) + ")");
     } else if (std::find(items.begin(), items.end(), d.material) == items.end()) {
-      unnamed.push_back(d.material);
+      unnamed.push_back(d.material.str());
     }
   }
   if (!not_tolerable.empty()) {
@@ -191,7 +191,7 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
   const auto materials = received_on(cmd.as<commands::Supply>().materials, received);
   std::vector<std::string> foreign;
   for (const auto& m : materials) {
-    if (std::find(tol.items.begin(), tol.items.end(), m.id) == tol.items.end()) foreign.push_back(m.id);
+    if (std::find(tol.items.begin(), tol.items.end(), m.id) == tol.items.end()) foreign.push_back(m.id.str());
   }
   if (!foreign.empty()) {
     violation("a supply brings only the tolerated items (" + join(tol.items) +
@@ -210,7 +210,7 @@ Events supply(const Case& c, const Command& cmd, const CaseContext& ctx) {
   std::vector<std::string> outstanding;
   for (const auto& d : open_deficiencies(merged, ctx.definition)) {
     if (std::find(tol.items.begin(), tol.items.end(), d.material) != tol.items.end())
-      outstanding.push_back(d.material);
+      outstanding.push_back(d.material.str());
   }
   const bool pending = !outstanding.empty();
   return single_event(c, cmd, EventType::supplied,
@@ -251,7 +251,7 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
       const auto it = std::find_if(given.begin(), given.end(),
                                    [&](const Deficiency& g) { return g.material == d.material; });
       if (it == given.end()) {
-        omitted.push_back(d.material);
+        omitted.push_back(d.material.str());
       } else {  // the engine's problem stands; the clerk's note is kept when there is one
         notice.push_back({d.material, d.problem, it->note.empty() ? d.note : it->note});
       }
@@ -289,7 +289,7 @@ Events request_correction(const Case& c, const Command& cmd, const CaseContext& 
     std::vector<std::string> untraceable;
     for (const auto& d : notice) {
       if (!in_earlier_notice(c, d.material) && !concerns_supplements(c, ctx.definition, d))
-        untraceable.push_back(d.material);
+        untraceable.push_back(d.material.str());
     }
     if (!untraceable.empty()) {
       violation(
@@ -394,9 +394,9 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
   std::vector<std::string> pending;
   for (const auto& [dept, o] : c.opinions) {
     if (!o) {
-      pending.push_back(dept);
+      pending.push_back(dept.str());
     } else if (!o->approve) {
-      denied_by.push_back(dept);
+      denied_by.push_back(dept.str());
       denial_reasons += (denial_reasons.empty() ? "" : "; ") + dept + ": " + o->comment;
     }
   }
@@ -413,7 +413,7 @@ Events decide(const Case& c, const Command& cmd, const CaseContext& ctx) {
     for (const auto& f : c.flags) {  // the named rules' prohibitions are expanded into fact_rules too
       if (std::any_of(def.fact_rules.begin(), def.fact_rules.end(),
                       [&](const FactRule& r) { return r.prohibition && r.flag == f; }))
-        prohibiting.push_back(f);
+        prohibiting.push_back(f.str());
     }
     if (!prohibiting.empty())
       violation("the permit cannot be granted while these prohibitions stand: " + join(prohibiting));

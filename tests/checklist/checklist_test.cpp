@@ -25,7 +25,7 @@ json road_facts() { return testing::facts_of("road_excavation"); }
 json ad_facts() { return testing::facts_of("outdoor_advertising"); }
 json waste_facts() { return testing::facts_of("construction_waste"); }
 
-SubmittedMaterial pdf(const std::string& id, std::optional<Date> expires = std::nullopt,
+SubmittedMaterial pdf(std::string_view id, std::optional<Date> expires = std::nullopt,
                       Date received = kReceived) {
   return SubmittedMaterial{id, "pdf", expires, "", received};
 }
@@ -38,7 +38,7 @@ std::vector<SubmittedMaterial> pdfs(const std::vector<std::string>& ids) {
 
 std::vector<std::string> ids_of(const std::vector<Deficiency>& items) {
   std::vector<std::string> out;
-  for (const auto& i : items) out.push_back(i.material);
+  for (const auto& i : items) out.push_back(i.material.str());
   return out;
 }
 
@@ -244,7 +244,8 @@ TEST(Deficiencies, EachMaterialAppearsOnce) {
   for (const auto* permit : {"road_excavation", "outdoor_advertising", "construction_waste"}) {
     const auto items = compute_deficiencies(*def(permit), json::object(), {});
     std::set<std::string> seen;
-    for (const auto& i : items) EXPECT_TRUE(seen.insert(i.material).second) << permit << " " << i.material;
+    for (const auto& i : items)
+      EXPECT_TRUE(seen.insert(i.material.str()).second) << permit << " " << i.material;
     EXPECT_FALSE(items.empty());
   }
 }

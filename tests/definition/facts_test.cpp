@@ -29,7 +29,7 @@ TEST(Facts, TextIsTheDumpOfTheObject) {
 TEST(Facts, EntriesAreSortedInByteOrder) {
   const Facts f = Facts::parse(R"({"b": 1, "B": 2, "a_b": 3, "ab": 4, "é": 5})");
   std::vector<std::string> names;
-  for (const auto& e : f.entries()) names.push_back(e.name);
+  for (const auto& e : f.entries()) names.push_back(e.name.str());
   EXPECT_EQ(names, (std::vector<std::string>{"B", "a_b", "ab", "b", "é"}));
 }
 
