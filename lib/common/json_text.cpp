@@ -1,5 +1,7 @@
 #include "common/json_text.hpp"
 
+#include <algorithm>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -184,6 +186,18 @@ bool well_formed(std::string_view text) noexcept {
 }
 
 void append_string(std::string& out, std::string_view text) {
+  // Most strings a document writes (keys, ids, dates, states) are printable ASCII with nothing to escape:
+  // valid UTF-8 by construction, copied in one append.
+  if (std::all_of(text.begin(), text.end(), [](char ch) {
+        const auto b = static_cast<unsigned char>(ch);
+        return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+      })) {
+    out.reserve(out.size() + text.size() + 2);
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
   if (!input::valid_utf8(text)) {
     out += nlohmann::json(text).dump();  // throws, as dump does on text that is not UTF-8
     return;
