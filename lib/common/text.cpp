@@ -53,11 +53,12 @@ void add_words(const Range& words) {
   for (std::string_view s : words) {
     if (s.size() <= kInlineMax || v.used >= kSlots / 2) continue;  // inline already; or full
     std::size_t i = slot_of(s);
+    const std::string* w = nullptr;
     for (;; i = (i + 1) & (kSlots - 1)) {
-      const std::string* w = v.slots[i].load(std::memory_order_relaxed);
+      w = v.slots[i].load(std::memory_order_relaxed);
       if (w == nullptr || *w == s) break;
     }
-    if (v.slots[i].load(std::memory_order_relaxed) != nullptr) continue;  // there already
+    if (w != nullptr) continue;  // there already
     v.slots[i].store(&v.words.emplace_back(s), std::memory_order_release);
     ++v.used;
   }
