@@ -88,11 +88,22 @@ struct WorkingCalendar::Tables {
   bool provisional(int y0, int y1) const {
     return unloaded_before[y1 + 1 - kMinYear] != unloaded_before[y0 - kMinYear];
   }
+  // kth[k - 1] = the table index of the k-th working day: deadlines are counted on every command, so this is
+  // a lookup rather than a search of `cum`.
+  std::vector<std::int32_t> kth;
+  // year_start[y - 1900] = the table index of y's January 1; size kYears + 1.
+  std::array<std::int32_t, kYears + 1> year_start{};
+
   // The table index of the k-th working day of the table (k ≥ 1), or -1 past the end.
   int kth_working(std::int32_t k) const {
-    const auto it = std::lower_bound(cum.begin() + 1, cum.end(), k);
-    if (it == cum.end()) return -1;
-    return static_cast<int>(it - cum.begin()) - 1;
+    if (k < 1 || static_cast<std::size_t>(k) > kth.size()) return -1;
+    return kth[static_cast<std::size_t>(k) - 1];
+  }
+  // The year of table index i, without a calendar conversion: i / 366 is at most one or two years early.
+  int year_at(int i) const {
+    auto y = static_cast<std::size_t>(i / 366);
+    while (year_start[y + 1] <= i) ++y;
+    return kMinYear + static_cast<int>(y);
   }
 };
 
@@ -159,11 +170,15 @@ std::shared_ptr<const Tables> build(std::map<int, YearNotice> years) {
     for (const auto& w : it->second.workdays) set(w.date, 1);
   }
   t->unloaded_before[kYears] = unloaded;
+  for (int y = kMinYear; y <= kMaxYear + 1; ++y)
+    t->year_start[static_cast<std::size_t>(y - kMinYear)] =
+        std::chrono::sys_days{std::chrono::year{y} / 1 / 1}.time_since_epoch().count() - kFirstDay;
   t->cum.resize(static_cast<std::size_t>(kTableDays) + 1);
   t->cum[0] = 0;
   for (int i = 0; i < kTableDays; ++i) {
     t->cum[static_cast<std::size_t>(i) + 1] =
         t->cum[static_cast<std::size_t>(i)] + working[static_cast<std::size_t>(i)];
+    if (working[static_cast<std::size_t>(i)] != 0) t->kth.push_back(i);
   }
   t->json = to_canonical_json(years);
   t->version = sha256_hex(t->json);
@@ -335,8 +350,7 @@ WorkingDate WorkingCalendar::add_working_days(Date start, int n) const {
   if (n == 0) return {start, false};
   const int j = t.kth_working(t.cum[static_cast<std::size_t>(i) + 1] + n);
   if (j < 0) invalid(std::to_string(n) + " working days after " + start.to_string() + " is past 2199-12-31");
-  const Date result = Date::from_days(kFirstDay + j);
-  return {result, t.provisional((start + 1).year(), result.year())};
+  return {Date::from_days(kFirstDay + j), t.provisional(t.year_at(i + 1), t.year_at(j))};
 }
 
 WorkingDate WorkingCalendar::add_working_days(Date start, int n, std::span<const DateRange> excluded) const {
@@ -384,8 +398,7 @@ WorkingDate WorkingCalendar::add_working_days(Date start, int n, std::span<const
     if (e2 == e) break;
     e = e2;
   }
-  const Date result = Date::from_days(kFirstDay + j);
-  return {result, t.provisional((start + 1).year(), result.year())};
+  return {Date::from_days(kFirstDay + j), t.provisional(t.year_at(i + 1), t.year_at(j))};
 }
 
 int WorkingCalendar::working_days_between(Date a, Date b) const {

@@ -1,10 +1,12 @@
 #include "common/json_text.hpp"
 
 #include <algorithm>
-
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -185,31 +187,64 @@ bool well_formed(std::string_view text) noexcept {
   }
 }
 
+namespace {
+
+// Finding the bytes a JSON string cannot hold as they are, eight at a time: most strings have none.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// The high bit of each zero byte of x (and possibly of bytes above one: borrows only run upward, so the
+// lowest bit set is exact, and so is whether any is set).
+constexpr std::uint64_t zero_bytes(std::uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+
+// A control character, '"' or '\\' (what must be escaped); with `ascii`, also any byte of a multi-byte
+// UTF-8 sequence (what needs the UTF-8 check). Bytes are little-endian in the word: the lowest set bit marks
+// the first such byte.
+constexpr std::uint64_t special_bytes(std::uint64_t x, bool ascii) {
+  return ((x - kOnes * 0x20) & ~x & kHighs) | zero_bytes(x ^ (kOnes * '"')) | zero_bytes(x ^ (kOnes * '\\')) |
+         (ascii ? x & kHighs : 0);
+}
+
+constexpr bool special_byte(unsigned char b, bool ascii) {
+  return b < 0x20 || b == '"' || b == '\\' || (ascii && b >= 0x80);
+}
+
+// The index of the first special byte of text at or after i, or text.size().
+std::size_t next_special(std::string_view text, std::size_t i, bool ascii) {
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t x = 0;
+    std::memcpy(&x, text.data() + i, sizeof x);
+    if (const std::uint64_t m = special_bytes(x, ascii))
+      return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
+  }
+  while (i < text.size() && !special_byte(static_cast<unsigned char>(text[i]), ascii)) ++i;
+  return i;
+}
+
+}  // namespace
+
 void append_string(std::string& out, std::string_view text) {
   // Most strings a document writes (keys, ids, dates, states) are printable ASCII with nothing to escape:
   // valid UTF-8 by construction, copied in one append.
-  if (std::all_of(text.begin(), text.end(), [](char ch) {
-        const auto b = static_cast<unsigned char>(ch);
-        return b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
-      })) {
-    out.reserve(out.size() + text.size() + 2);
+  const std::size_t ascii_end = next_special(text, 0, true);
+  out.reserve(out.size() + text.size() + 2);
+  if (ascii_end == text.size()) {
     out += '"';
     out += text;
     out += '"';
     return;
   }
-  if (!input::valid_utf8(text)) {
-    out += nlohmann::json(text).dump();  // throws, as dump does on text that is not UTF-8
+  if (!input::valid_utf8(text.substr(ascii_end))) {  // what comes before is ASCII
+    out += nlohmann::json(text).dump();              // throws, as dump does on text that is not UTF-8
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + text.size() + 2);
   out += '"';
   std::size_t plain_from = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = next_special(text, ascii_end, false); i < text.size();
+       i = next_special(text, i + 1, false)) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x20 && b != '"' && b != '\\') continue;  // copied as is, UTF-8 sequences included
-    out.append(text, plain_from, i - plain_from);
+    out.append(text, plain_from, i - plain_from);  // UTF-8 sequences included
     plain_from = i + 1;
     out += '\\';
     switch (b) {

@@ -17,9 +17,6 @@ namespace {
 static_assert(sizeof(Text) == 8, "a Text is one word");
 static_assert(std::endian::native == std::endian::little, "the inline form keeps its length in the low byte");
 
-constexpr std::uintptr_t kTagMask = 3;
-constexpr std::uintptr_t kOwned = 1;
-constexpr std::uintptr_t kInline = 2;
 constexpr std::size_t kInlineMax = 7;
 
 // The vocabulary: an open-addressing table of pointers that readers probe without a lock. A slot, once set,
@@ -56,32 +53,29 @@ void add_words(const Range& words) {
   for (std::string_view s : words) {
     if (s.size() <= kInlineMax || v.used >= kSlots / 2) continue;  // inline already; or full
     std::size_t i = slot_of(s);
+    const std::string* w = nullptr;
     for (;; i = (i + 1) & (kSlots - 1)) {
-      const std::string* w = v.slots[i].load(std::memory_order_relaxed);
+      w = v.slots[i].load(std::memory_order_relaxed);
       if (w == nullptr || *w == s) break;
     }
-    if (v.slots[i].load(std::memory_order_relaxed) != nullptr) continue;  // there already
+    if (w != nullptr) continue;  // there already
     v.slots[i].store(&v.words.emplace_back(s), std::memory_order_release);
     ++v.used;
   }
 }
 
-struct OwnedBlock {
-  std::uint32_t size;
-  // the bytes follow
-  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
-};
+}  // namespace
 
-std::uintptr_t own(std::string_view s) {
-  auto* raw = static_cast<OwnedBlock*>(::operator new(sizeof(OwnedBlock) + s.size()));
-  raw->size = static_cast<std::uint32_t>(s.size());
-  std::memcpy(const_cast<char*>(raw->bytes()), s.data(), s.size());
+// An owned block: a uint32 length, then the bytes (view() reads it inline).
+std::uintptr_t Text::own(std::string_view s) {
+  auto* raw = static_cast<char*>(::operator new(sizeof(std::uint32_t) + s.size()));
+  const auto n = static_cast<std::uint32_t>(s.size());
+  std::memcpy(raw, &n, sizeof n);
+  std::memcpy(raw + sizeof n, s.data(), s.size());
   return reinterpret_cast<std::uintptr_t>(raw) | kOwned;
 }
 
-const OwnedBlock* block(std::uintptr_t bits) { return reinterpret_cast<const OwnedBlock*>(bits & ~kTagMask); }
-
-}  // namespace
+void Text::free_owned(std::uintptr_t bits) { ::operator delete(reinterpret_cast<char*>(bits & ~kTagMask)); }
 
 Text::Text(std::string_view s) {
   if (s.empty()) return;
@@ -96,8 +90,6 @@ Text::Text(std::string_view s) {
   }
 }
 
-Text::Text(const Text& o) : bits_((o.bits_ & kTagMask) == kOwned ? own(o.view()) : o.bits_) {}
-
 Text& Text::operator=(const Text& o) {
   if (this != &o) *this = Text(o);
   return *this;
@@ -110,21 +102,6 @@ Text& Text::operator=(Text&& o) noexcept {
     o.bits_ = 0;
   }
   return *this;
-}
-
-Text::~Text() {
-  if ((bits_ & kTagMask) == kOwned) ::operator delete(const_cast<OwnedBlock*>(block(bits_)));
-}
-
-std::string_view Text::view() const {
-  switch (bits_ & kTagMask) {
-    case kOwned:
-      return {block(bits_)->bytes(), block(bits_)->size};
-    case kInline:
-      return {reinterpret_cast<const char*>(&bits_) + 1, (bits_ & 0xff) >> 2};
-    default:
-      return bits_ == 0 ? std::string_view() : std::string_view(*reinterpret_cast<const std::string*>(bits_));
-  }
 }
 
 void Text::add_to_vocabulary(std::initializer_list<std::string_view> words) { add_words(words); }

@@ -5,6 +5,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iosfwd>
 #include <string>
@@ -26,11 +27,14 @@ class Text {
   Text(std::string_view s);  // NOLINT(google-explicit-constructor): a drop-in for std::string members
   Text(const std::string& s) : Text(std::string_view(s)) {}  // NOLINT
   Text(const char* s) : Text(std::string_view(s)) {}         // NOLINT
-  Text(const Text& o);
+  // Copying and reading are inline: a case's rules compare and copy its Texts on every command.
+  Text(const Text& o) : bits_((o.bits_ & kTagMask) == kOwned ? copy_owned(o.bits_) : o.bits_) {}
   Text(Text&& o) noexcept : bits_(o.bits_) { o.bits_ = 0; }
   Text& operator=(const Text& o);
   Text& operator=(Text&& o) noexcept;
-  ~Text();
+  ~Text() {
+    if ((bits_ & kTagMask) == kOwned) free_owned(bits_);
+  }
 
   /// Adds `words` to the vocabulary: a process-wide set of strings that only grows, held once for the
   /// process's life. Only for words a definition brings (its ids, names, standard notice lines), never for
@@ -41,7 +45,8 @@ class Text {
   /// Whether `s` is a word of the vocabulary (tests).
   static bool in_vocabulary(std::string_view s);
 
-  std::string_view view() const;
+  std::string_view view() const { return view_of(bits_); }
+
   operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor)
   std::string str() const { return std::string(view()); }
   const char* data() const { return view().data(); }
@@ -59,7 +64,13 @@ class Text {
   const char* begin() const { return view().data(); }
   const char* end() const { return begin() + size(); }
 
-  friend bool operator==(const Text& a, const Text& b) { return a.bits_ == b.bits_ || a.view() == b.view(); }
+  // Two Texts of which neither owns a block are equal only as the same word: the vocabulary holds each word
+  // once, and a string short enough to be inline is always inline.
+  friend bool operator==(const Text& a, const Text& b) {
+    if (a.bits_ == b.bits_) return true;
+    if ((a.bits_ & kTagMask) != kOwned && (b.bits_ & kTagMask) != kOwned) return false;
+    return a.view() == b.view();
+  }
   friend bool operator==(const Text& a, std::string_view b) { return a.view() == b; }
   friend bool operator==(const Text& a, const char* b) { return a.view() == std::string_view(b); }
   friend bool operator==(const Text& a, const std::string& b) { return a.view() == std::string_view(b); }
@@ -75,6 +86,27 @@ class Text {
  private:
   // 0: empty. Low two bits 00: a `const std::string*` of the vocabulary. 01: an owned block (a uint32 length,
   // then the bytes). 10: inline, the low byte holding the length (shifted by 2) and the next 7 the bytes.
+  static constexpr std::uintptr_t kTagMask = 3;
+  static constexpr std::uintptr_t kOwned = 1;
+  static constexpr std::uintptr_t kInline = 2;
+  static std::uintptr_t own(std::string_view s);
+  static std::uintptr_t copy_owned(std::uintptr_t bits) { return own(view_of(bits)); }
+  static void free_owned(std::uintptr_t bits);
+  // `bits` by reference: an inline Text's bytes are those of the word itself.
+  static std::string_view view_of(const std::uintptr_t& bits) {
+    switch (bits & kTagMask) {
+      case kOwned: {
+        const char* block = reinterpret_cast<const char*>(bits & ~kTagMask);
+        std::uint32_t n = 0;
+        std::memcpy(&n, block, sizeof n);
+        return {block + sizeof n, n};
+      }
+      case kInline:
+        return {reinterpret_cast<const char*>(&bits) + 1, (bits & 0xff) >> 2};
+      default:
+        return bits == 0 ? std::string_view() : std::string_view(*reinterpret_cast<const std::string*>(bits));
+    }
+  }
   std::uintptr_t bits_ = 0;
 };
 

@@ -256,6 +256,15 @@ TEST(WorkingCalendar, ProvisionalOutsideLoadedYearsAndMerge) {
   // Inside 2025 nothing is provisional.
   EXPECT_FALSE(only2025.add_working_days(D("2025-12-01"), 20).provisional);
   EXPECT_EQ(only2025.add_working_days(D("2025-12-01"), 20), cal().add_working_days(D("2025-12-01"), 20));
+  // Provisional exactly when the count runs into 2026, whichever day of 2025 it starts from (the year of each
+  // end is looked up in a table, not converted from the date).
+  for (Date start = D("2025-12-01"); start <= D("2025-12-31"); start = start + 1) {
+    for (int n = 1; n <= 25; ++n) {
+      const WorkingDate got = only2025.add_working_days(start, n);
+      ASSERT_EQ(got.provisional, got.date.year() > 2025 || (start + 1).year() > 2025)
+          << start.to_string() << " + " << n;
+    }
+  }
   // The provisional year treats only the fixed-date holidays as off.
   EXPECT_FALSE(only2025.is_working_day(D("2026-01-01")));
   EXPECT_TRUE(only2025.is_working_day(D("2026-01-02")));

@@ -118,7 +118,10 @@ TEST(JsonText, AgreesWithNlohmannAcceptOnMutatedTexts) {
 
 TEST(JsonText, AppendStringWritesWhatDumpWrites) {
   std::mt19937 rng(7);
-  const std::string alphabet = "abcXYZ019 -_:@/.\"\\\t\n\x01\x7F\xE9\x81\x93\xE8\xB7\xAF";
+  // Whole characters (ASCII, escapes, 道, 路, é) and a lone lead byte, which makes a text not UTF-8.
+  const std::vector<std::string> alphabet = {"a",  "b",  "c",    "X",    "Y",  "Z",  "0",        "1",   "9",
+                                             " ",  "-",  "_",    ":",    "@",  "/",  ".",        "\"",  "\\",
+                                             "\t", "\n", "\x01", "\x7F", "道", "路", "\xC3\xA9", "\xE9"};
   std::vector<std::string> texts = {"",
                                     "320922-RE-20260601-100001",
                                     "under_review",
@@ -129,7 +132,8 @@ TEST(JsonText, AppendStringWritesWhatDumpWrites) {
                                     "\x1F"};
   for (int i = 0; i < 2000; ++i) {
     std::string t;
-    for (int n = static_cast<int>(rng() % 12); n > 0; --n) t += alphabet[rng() % alphabet.size()];
+    // Up to 40 characters: several of the eight-byte words the scan reads at a time, and a tail.
+    for (int n = static_cast<int>(rng() % 41); n > 0; --n) t += alphabet[rng() % alphabet.size()];
     texts.push_back(t);
   }
   int escaped = 0;

@@ -45,6 +45,15 @@ TEST(Text, EqualBytesCompareEqualAcrossForms) {
   EXPECT_TRUE(Text::in_vocabulary(word));
   EXPECT_FALSE(Text::in_vocabulary("business_licencE"));
   EXPECT_FALSE(Text::in_vocabulary("pdf"));  // inline: never needs the vocabulary
+  // Made before its word joined the vocabulary, a Text owns its bytes and still equals the shared form.
+  const Text early("vehicle_registration");
+  Text::add_to_vocabulary({"vehicle_registration"});
+  const Text late("vehicle_registration");
+  EXPECT_EQ(early, late);
+  EXPECT_EQ(late, early);
+  EXPECT_NE(late, shared);  // two words of the vocabulary
+  EXPECT_NE(Text("insp-1"), Text("insp-2"));
+  EXPECT_NE(Text("insp-1"), late);
 }
 
 TEST(Text, OrdersAsStdStringDoes) {
