@@ -15,6 +15,6 @@ function(permitflow_target_pch target)
   endif()
 endfunction()
 
-# What most sources include, in both the core and the tests.
+# What most sources of those four targets include.
 set(PERMITFLOW_PCH_STD <algorithm> <array> <chrono> <cstdint> <filesystem> <functional> <map> <memory> <mutex>
     <optional> <set> <span> <sstream> <string> <string_view> <unordered_map> <utility> <variant> <vector>)
