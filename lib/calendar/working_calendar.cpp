@@ -1,5 +1,5 @@
-// The working-day calendar: one day table for 1900–2199 with cumulative working-day counts, so adding and
-// counting working days is a binary search and a subtraction, never a day-by-day walk.
+// The working-day calendar: day tables for 1900–2199 (cumulative working-day counts, and the day of each
+// working day's rank), so adding and counting working days are a lookup and a subtraction, never a walk.
 #include <algorithm>
 #include <array>
 #include <chrono>
