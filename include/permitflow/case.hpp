@@ -2,6 +2,7 @@
 // exactly like its contract string (docs/contract.md §7), and to_string/parse convert between the two.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -10,7 +11,7 @@
 namespace permitflow {
 
 /// Where a case stands (docs/contract.md §7).
-enum class State {
+enum class State : std::uint8_t {
   submitted,            // received (收件), awaiting the acceptance check
   awaiting_correction,  // one-time correction notice (补正告知) issued
   not_accepted,         // 不予受理 (terminal)
@@ -41,10 +42,10 @@ enum class State {
 /// The kind of a case, and of the definition that governs it: a permit application, or a complaint of the
 /// quick-service line (docs/complaints.md). Each kind is one workflow (docs/architecture.md, Kinds as
 /// workflows). Case snapshots store the ordinal, so a new kind goes at the end.
-enum class Kind { permit, complaint };
+enum class Kind : std::uint8_t { permit, complaint };
 
 /// The traffic light of a legal clock.
-enum class Light { green, yellow, red, stopped, met };
+enum class Light : std::uint8_t { green, yellow, red, stopped, met };
 
 /// Who acts (docs/contract.md §4).
 enum class Role {

@@ -15,6 +15,7 @@
 #include "common/embedded.hpp"
 #include "common/json_input.hpp"
 #include "common/sha256.hpp"
+#include "common/text.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
 
@@ -182,6 +183,8 @@ std::shared_ptr<const Tables> build(std::map<int, YearNotice> years) {
   }
   t->json = to_canonical_json(years);
   t->version = sha256_hex(t->json);
+  // Every case on this calendar holds its version: as a word of the vocabulary, each holds a pointer to it.
+  Text::add_to_vocabulary({t->version});
   t->years = std::move(years);
   return t;
 }

@@ -88,6 +88,7 @@ void apply(Case& c, const Event& e, const CaseContext& ctx) {
     c.last_submission_on = c.received_on;
     c.flags.assign(d.flags.begin(), d.flags.end());
     c.opinions.clear();
+    c.opinions.reserve(ctx.definition.co_approving.size());
     for (const Department& dep : ctx.definition.co_approving) c.opinions[dep.id] = std::nullopt;
     if (d.commitment_signature)
       c.commitment =
@@ -228,7 +229,8 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
       break;
     case EventType::opinion_recorded: {
       const auto& d = data_of<payload::OpinionRecorded>(e);
-      c.opinions[d.department] = Opinion{d.approve, d.comment, e.actor.id, day};
+      c.opinions[d.department] =
+          Opinion{.comment = d.comment, .actor = e.actor.id, .on = day, .approve = d.approve};
       break;
     }
     case EventType::inspection_recorded: {
@@ -252,7 +254,7 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
       break;
     case EventType::decided: {
       const auto& d = data_of<payload::Decided>(e);
-      c.decision = Decision{d.approved, d.reasons, e.actor.id, day};
+      c.decision = Decision{.reasons = d.reasons, .actor = e.actor.id, .on = day, .approved = d.approved};
       if (d.approved) {
         c.state = State::approved;
       } else {
@@ -264,7 +266,10 @@ void apply_permit_event(Case& c, const Event& e, const CaseContext& ctx) {
     case EventType::renewal_deemed: {
       const auto& d = data_of<payload::CertificateIssued>(e);
       if (e.type == EventType::renewal_deemed)
-        c.decision = Decision{true, "视为准予延续 (renewal deemed granted, Art 50)", "system", day};
+        c.decision = Decision{.reasons = "视为准予延续 (renewal deemed granted, Art 50)",
+                              .actor = "system",
+                              .on = day,
+                              .approved = true};
       c.certificate = Certificate{d.number, d.valid_from, d.valid_until, day};
       c.state = State::issued;
       break;
@@ -316,12 +321,11 @@ void recompute_permit_deadlines(Case& c, const CaseContext& ctx, Instant now) {
   if (def.limits.correction && c.state == State::awaiting_correction && !c.notices.empty()) {
     const LegalClock clock{c.notices.back().issued_on, *def.limits.correction, {}};
     const WorkingDate due = due_date(clock, cal);
-    out.correction = {true,
-                      due.date,
-                      light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off)),
-                      due.provisional,
-                      {},
-                      Light::green};
+    ClockView& v = out.correction;
+    v.present = true;
+    v.due = due.date;
+    v.provisional = due.provisional;
+    v.light = light_at(now, yellow_at(clock, due.date, warn, cal, off), red_at(due.date, off));
   }
   // Decision clocks: promised (承诺) and statutory (法定), stopped by suspensions, moved by an extension.
   if (c.accepted_on) {

@@ -1,7 +1,6 @@
 // The case aggregate: everything known about one application, rebuilt deterministically from its events.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 #include "common/clock_name.hpp"
 #include "common/json_text.hpp"
 #include "common/out_of_line.hpp"
+#include "common/sorted_map.hpp"
 #include "definition/definition.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/case.hpp"
@@ -36,16 +36,18 @@ struct NoticeRecord {  // 补正告知书
   bool operator==(const NoticeRecord&) const = default;
 };
 
+// The flag last in Opinion and Decision: first, its padding would take 7 bytes, last it takes 3.
 struct Opinion {
-  bool approve = false;
   Text comment;
   Text actor;
   Date on;
+  bool approve = false;
   bool operator==(const Opinion&) const = default;
 };
 
-/// The co-approving departments' opinions by department; none yet where a department has not given one.
-using Opinions = std::map<Text, std::optional<Opinion>, std::less<>>;
+/// The co-approving departments' opinions by department (two or three: a sorted vector, not a tree); none yet
+/// where a department has not given one.
+using Opinions = SortedMap<Text, std::optional<Opinion>>;
 
 struct Inspection {  // 现场勘查, Art 34
   std::vector<Text> inspectors;
@@ -68,10 +70,10 @@ struct Suspension {  // Art 45: time not counted, both ends included
 };
 
 struct Decision {
-  bool approved = false;
   Text reasons;
   Text actor;
   Date on;
+  bool approved = false;
   bool operator==(const Decision&) const = default;
 };
 
@@ -111,15 +113,15 @@ struct Verification {
   bool operator==(const Verification&) const = default;
 };
 
-/// A clock as shown in the case: its due date(s) and light(s) as of the last event.
+/// A clock as shown in the case: its due date(s) and light(s) as of the last event. 12 bytes: the dates
+/// first, then the one-byte lights and flags.
 struct ClockView {
-  bool present = false;  // false → JSON null
   Date due;
+  Date statutory_due;  // decision clock only
   Light light = Light::green;
+  Light statutory_light = Light::green;  // decision clock only
+  bool present = false;                  // false → JSON null
   bool provisional = false;
-  // decision clock only
-  Date statutory_due;
-  Light statutory_light = Light::green;
   bool operator==(const ClockView&) const = default;
 };
 
@@ -172,15 +174,21 @@ struct ComplaintFile {
 /// out of line (lib/common/out_of_line.hpp): a permit case without them pays one pointer each, not the size
 /// of the part. Read them as before; write a complaint's file through `complaint.mut()`.
 struct Case {
-  std::string id;
-  Kind kind = Kind::permit;            // its workflow: "kind" in the document
-  OutOfLine<ComplaintFile> complaint;  // complaint cases only
-  std::string subject;  // the permit type, or a complaint's category ("permit" / "category" in JSON)
+  // Its names are Texts (lib/common/text.hpp): the subject is a word of its definition and the calendar
+  // version one of the calendar's, so both are a pointer to the one copy.
+  Text id;
+  Text subject;  // the permit type, or a complaint's category ("permit" / "category" in JSON)
+  Text calendar_version;
+  // The members of under 8 bytes are kept together, where they leave no padding (docs/performance.md, "A
+  // live case in 2 KB").
   int definition_version = 0;
-  std::string calendar_version;
+  Kind kind = Kind::permit;  // its workflow: "kind" in the document
   State state = State::submitted;
-  std::int64_t version = 0;  // number of events applied
+  bool deemed_accepted = false;
+  bool credit_flagged = false;  // a false commitment was reported to the credit system
+  std::int64_t version = 0;     // number of events applied
   Instant last_event_at;
+  OutOfLine<ComplaintFile> complaint;  // complaint cases only
 
   Applicant applicant;
   Facts facts;
@@ -191,13 +199,11 @@ struct Case {
   Date received_on;         // the original receipt date (收件)
   Date last_submission_on;  // the receipt date of the latest (re)submission
   std::optional<Date> accepted_on;
-  bool deemed_accepted = false;
   std::vector<NoticeRecord> notices;
   std::vector<Text> resubmitted_since_notice;  // material ids (and "fact:*") since the last notice
   Opinions opinions;
   std::vector<Inspection> inspections;
   std::vector<Suspension> suspensions;
-  int extended_working_days = 0;
   std::optional<Decision> decision;
   std::optional<Certificate> certificate;
   std::optional<Date> completion_reported_on;
@@ -208,7 +214,7 @@ struct Case {
   HeapOptional<Tolerance> tolerance;    // 容缺受理 (docs/contract.md §17)
   HeapOptional<Commitment> commitment;  // 告知承诺 on the application
   HeapOptional<Verification> verification;  // the recorded check of the commitment
-  bool credit_flagged = false;              // a false commitment was reported to the credit system
+  int extended_working_days = 0;
 
   Deadlines deadlines;  // derived after every event
 

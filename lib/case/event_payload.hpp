@@ -25,8 +25,8 @@ namespace permitflow {
 
 /// The applicant (or reporter) of a case: {"id", "name"} in its events and its document.
 struct Applicant {
-  std::string id;
-  std::string name;
+  Text id;
+  Text name;
   bool operator==(const Applicant&) const = default;
 };
 

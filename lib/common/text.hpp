@@ -37,8 +37,9 @@ class Text {
   }
 
   /// Adds `words` to the vocabulary: a process-wide set of strings that only grows, held once for the
-  /// process's life. Only for words a definition brings (its ids, names, standard notice lines), never for
-  /// what a caller sends, so it stays bounded by the definitions loaded. Safe to call while other threads
+  /// process's life. Only for words a definition brings (its ids, names, standard notice lines) and the
+  /// versions of the calendars loaded, never for what a caller sends, so it stays bounded by the definitions
+  /// and calendars loaded. Safe to call while other threads
   /// make Texts. Past its capacity (32,768 words) a word is simply not added: its Texts own their bytes.
   static void add_to_vocabulary(std::initializer_list<std::string_view> words);
   static void add_to_vocabulary(const std::vector<std::string>& words);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "case/case.hpp"
@@ -24,7 +25,7 @@ class CaseCache {
   std::optional<Case> find(const std::string& id, std::int64_t version, const std::string& document);
   /// Keeps `c` (as stored, with its `document`), dropping the least recently used case when full.
   void put(const Case& c, const std::string& document);
-  void forget(const std::string& id);
+  void forget(std::string_view id);
   std::size_t size() const;
 
  private:
@@ -37,7 +38,12 @@ class CaseCache {
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   Order order_;
-  std::unordered_map<std::string, Order::iterator> index_;
+  // Looked up by a case's id as it holds it (a Text), without a std::string made for the lookup.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, Order::iterator, Hash, std::equal_to<>> index_;
 };
 
 }  // namespace permitflow

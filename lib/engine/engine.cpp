@@ -189,21 +189,20 @@ std::shared_ptr<const Definition> Engine::Impl::definition_for(const Application
   in::fail(pointer, "unknown " + std::string(w.subject_noun()) + " '" + app.subject + "' (" + known + ")");
 }
 
-const WorkingCalendar& Engine::Impl::calendar_of(const std::string& version) const {
+const WorkingCalendar& Engine::Impl::calendar_of(std::string_view version) const {
   const auto it = calendars.find(version);
   return it == calendars.end() ? calendar : it->second;
 }
 
 void Engine::Impl::apply_logged(Case& c, const Event& e, const Definition& def) const {
   // The events that switch calendars name the one they apply with.
-  static const std::string kNone;
-  const std::string* version = &c.calendar_version;
+  std::string_view version = c.calendar_version;
   if (const auto* s = std::get_if<payload::Submitted>(&e.payload)) {
-    version = s->calendar_version ? &*s->calendar_version : &kNone;
+    version = s->calendar_version ? std::string_view(*s->calendar_version) : std::string_view();
   } else if (const auto* r = std::get_if<payload::DeadlinesRecomputed>(&e.payload)) {
-    version = &r->calendar_version;
+    version = r->calendar_version;
   }
-  apply(c, e, context_of(def, *version));
+  apply(c, e, context_of(def, version));
 }
 
 bool Engine::Impl::adopt_current_calendar(store::Transaction& tx, Case& c, std::optional<Instant> at,
@@ -245,11 +244,11 @@ void Engine::Impl::recompute_for_new_calendar() {
 
 Engine::Impl::~Impl() = default;
 
-const Definition& Engine::Impl::definition_of(const std::string& permit, int version) const {
+const Definition& Engine::Impl::definition_of(std::string_view permit, int version) const {
   const auto def = definitions.find(permit, version);
   if (!def) {
-    throw Error(ErrorCode::internal, "definition " + permit + " version " + std::to_string(version) +
-                                         " is not known to this engine");
+    throw Error(ErrorCode::internal, "definition " + std::string(permit) + " version " +
+                                         std::to_string(version) + " is not known to this engine");
   }
   return *def;
 }
@@ -318,7 +317,7 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
   for (std::size_t i = 0; i < outcome.events.size(); ++i) {
     const Event& e = outcome.events[i];
     const State after = i < outcome.states.size() ? outcome.states[i] : c.state;
-    records.push_back({c.id, e.seq, std::string(to_string(e.type)),
+    records.push_back({c.id.str(), e.seq, std::string(to_string(e.type)),
                        e.at.to_rfc3339(config.utc_offset_minutes), to_json(e.actor).dump(),
                        payload_text(e.type, e.payload), "", "", std::string(to_string(after))});
   }
@@ -337,9 +336,9 @@ std::string Engine::Impl::persist(store::Transaction& tx, std::int64_t expected_
     doc = document(c);
   }
   if (stored_timers)
-    tx.replace_known_timers(c.id, *stored_timers, timer_records(c));
+    tx.replace_known_timers(c.id.str(), *stored_timers, timer_records(c));
   else
-    tx.replace_timers(c.id, timer_records(c));
+    tx.replace_timers(c.id.str(), timer_records(c));
   if (appended) appended->insert(appended->end(), records.begin(), records.end());
   return doc;
 }
@@ -360,7 +359,7 @@ void Engine::Impl::cache_written(store::Transaction& tx, const Case& c, const st
 std::vector<store::TimerRecord> Engine::Impl::timer_records(const Case& c) const {
   std::vector<store::TimerRecord> timers;
   for (const TimerDue& t : timers_for(c, context_of(c)))
-    timers.push_back({c.id, std::string(to_string(t.kind)), t.clock.text(), t.due.epoch_seconds()});
+    timers.push_back({c.id.str(), std::string(to_string(t.kind)), t.clock.text(), t.due.epoch_seconds()});
   return timers;
 }
 
@@ -602,7 +601,7 @@ std::string Engine::submit(std::string_view application_json) {
   const auto def = m.definition_for(app, app.kind);
   validate_facts(*def, app.facts);
   check_commitment_names(app, *def);
-  authorize_submit(app.actor, app.applicant.id, app.kind, app.source);
+  authorize_submit(app.actor, app.applicant.id.str(), app.kind, app.source);
   check_commitment_rules(app, *def);
   const int off = m.config.utc_offset_minutes;
 

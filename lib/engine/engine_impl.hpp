@@ -48,7 +48,7 @@ struct Engine::Impl {
   WorkingCalendar calendar;                  // the current one: new cases and deadlines are computed on it
   // Every calendar a stored case was computed on, by version (docs/calendar.md), the current one included.
   // Filled at start-up and never changed after, so readers need no lock.
-  std::map<std::string, WorkingCalendar> calendars;
+  std::map<std::string, WorkingCalendar, std::less<>> calendars;
   std::unique_ptr<store::Store> store;
   std::shared_ptr<spdlog::logger> log;
 
@@ -73,11 +73,11 @@ struct Engine::Impl {
   bool scheduler_stop = false;
 
   /// The definition a case was submitted under. Throws Error(internal) when it is unknown.
-  const Definition& definition_of(const std::string& permit, int version) const;
+  const Definition& definition_of(std::string_view permit, int version) const;
   /// The calendar of that version; the current one for a version this database never stored (a case
   /// written before calendars were kept).
-  const WorkingCalendar& calendar_of(const std::string& version) const;
-  CaseContext context_of(const Definition& def, const std::string& calendar_version) const {
+  const WorkingCalendar& calendar_of(std::string_view version) const;
+  CaseContext context_of(const Definition& def, std::string_view calendar_version) const {
     return {def, calendar_of(calendar_version), config.utc_offset_minutes};
   }
   /// The case's definition and the calendar its deadlines are computed on.

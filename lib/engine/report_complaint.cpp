@@ -59,9 +59,9 @@ class ComplaintSection final : public Section {
     if (c.state == State::closed || c.state == State::rated || c.state == State::replied ||
         c.state == State::checked)
       return;  // put right (replied and being checked, or closed)
-    UnresolvedRow r{c.id,
-                    c.subject,
-                    log.reporter_shown ? c.applicant.name : std::string(),
+    UnresolvedRow r{c.id.str(),
+                    c.subject.str(),
+                    log.reporter_shown ? c.applicant.name.str() : std::string(),
                     std::string(to_string(c.state)),
                     c.complaint->unit.empty() ? "dispatcher" : c.complaint->unit,
                     *c.complaint->due,

@@ -72,9 +72,9 @@ struct Figures {
 };
 
 ToleranceRow tolerance_row(const Case& c, Date day) {
-  return {c.id,
-          c.subject,
-          c.applicant.name,
+  return {c.id.str(),
+          c.subject.str(),
+          c.applicant.name.str(),
           c.tolerance ? c.tolerance->outstanding : std::vector<std::string>{},
           c.tolerance ? std::optional<Date>(c.tolerance->supply_by) : std::nullopt,
           day};
@@ -151,26 +151,28 @@ class PermitSection final : public Section {
     if (tolerance_pending(c)) f_.tolerance_pending.push_back(tolerance_row(c, c.tolerance->supply_by));
     for (const Date day : lapsed_in_week) f_.tolerance_lapsed.push_back(tolerance_row(c, day));
     if (verification_open(c)) {
-      f_.verification_open.push_back({c.id, c.subject, c.applicant.name, c.commitment->items,
-                                      c.deadlines.verification.due, c.deadlines.verification.light});
+      f_.verification_open.push_back({c.id.str(), c.subject.str(), c.applicant.name.str(),
+                                      c.commitment->items, c.deadlines.verification.due,
+                                      c.deadlines.verification.light});
     }
     for (const Date day : false_in_week) {
-      f_.false_commitments.push_back({c.id, c.subject, c.applicant.name, c.applicant.id,
+      f_.false_commitments.push_back({c.id.str(), c.subject.str(), c.applicant.name.str(),
+                                      c.applicant.id.str(),
                                       c.commitment ? c.commitment->items : std::vector<std::string>{}, day});
     }
 
     // Suspended at the end of the week (Art 45): working days so far, both ends of the suspension included.
     if (c.state == State::suspended && !c.suspensions.empty()) {
       const Suspension& s = c.suspensions.back();
-      f_.suspended.push_back({c.id, c.subject, c.applicant.name, s.reason, s.from, s.expected_working_days,
-                              cal.working_days_between(s.from, week_.sunday)});
+      f_.suspended.push_back({c.id.str(), c.subject.str(), c.applicant.name.str(), s.reason, s.from,
+                              s.expected_working_days, cal.working_days_between(s.from, week_.sunday)});
     }
 
     // Handling time of a decision taken in the week: acceptance to decision in working days, the acceptance
     // day not counted, suspended working days not counted.
     if (decided_in_week && c.decision && c.accepted_on) {
       const int days = counted_working_days({*c.accepted_on, 0, closed_suspensions(c)}, c.decision->on, cal);
-      Handling& h = f_.handling[c.subject];
+      Handling& h = f_.handling[c.subject.str()];
       h.days.push_back(days);
       if (days > def.limits.promised) ++h.over;
     }

@@ -10,7 +10,7 @@
 namespace permitflow {
 
 Audience audience_of(const Case& c) {
-  Audience who{c.kind, c.applicant.id, c.complaint->units_held};
+  Audience who{c.kind, c.applicant.id.str(), c.complaint->units_held};
   if (!c.complaint->unit.empty() &&
       std::find(who.units.begin(), who.units.end(), c.complaint->unit) == who.units.end())
     who.units.push_back(c.complaint->unit);

@@ -64,7 +64,7 @@ std::vector<TimerDue> complaint_timers(const Case& c, const CaseContext& ctx) {
 
 Outcome adopt_calendar(const Case& c, Instant at, const CaseContext& ctx) {
   Event e{c.version + 1, EventType::deadlines_recomputed, at, rules::system_actor(),
-          payload::DeadlinesRecomputed{ctx.calendar.version(), c.calendar_version, std::nullopt}};
+          payload::DeadlinesRecomputed{ctx.calendar.version(), c.calendar_version.str(), std::nullopt}};
   Outcome out{{}, c, {}};
   apply(out.after, e, ctx);
   // What moved, for the clerk reading the history (the event itself is replayed by its calendar_version).

@@ -72,7 +72,8 @@ inline Case every_rare_part() {
   c.commitment = Commitment{{"land_use"}, {"李四", "2026-06-01T09:00:00+08:00", "beef"}};
   c.verification = Verification{"confirmed", "site_visit", "核查无误", "clerk-1", Date::parse("2026-07-01")};
   c.credit_flagged = true;
-  c.deadlines.verification = {true, Date::parse("2026-07-10"), Light::green, false, Date{}, Light::green};
+  c.deadlines.verification.present = true;
+  c.deadlines.verification.due = Date::parse("2026-07-10");
   return c;
 }
 
@@ -165,6 +166,74 @@ TEST(SnapshotFormat, AnArchiveOfTheInlineLayoutLoads) {
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(*loaded, every_rare_part());
   EXPECT_EQ(save_snapshot(every_rare_part()), archive);
+}
+
+// The parts a live case packs (docs/performance.md, "A live case in 2 KB"): each clock in 12 bytes, its
+// lights and the case's state and kind in a byte each, the opinions in a sorted vector. Every value they can
+// hold comes back from an archive, the last light and state included.
+TEST(SnapshotFormat, ThePackedPartsRoundTrip) {
+  static_assert(sizeof(ClockView) == 12);
+  Case c = every_rare_part();
+  c.state = State::terminated;  // the last state
+  const auto clock = [](const char* due, const char* statutory, Light light, Light statutory_light,
+                        bool provisional) {
+    return ClockView{.due = Date::parse(due),
+                     .statutory_due = Date::parse(statutory),
+                     .light = light,
+                     .statutory_light = statutory_light,
+                     .present = true,
+                     .provisional = provisional};
+  };
+  c.deadlines.acceptance_notice = clock("2026-06-08", "1900-01-01", Light::met, Light::green, false);
+  c.deadlines.correction = clock("2026-06-12", "1900-01-01", Light::stopped, Light::green, true);
+  c.deadlines.decision = clock("2026-06-30", "2026-07-14", Light::yellow, Light::red, true);
+  c.deadlines.issuance = clock("2199-12-31", "1900-01-01", Light::red, Light::met, false);
+  c.deadlines.verification = clock("2026-07-10", "2026-07-11", Light::green, Light::stopped, false);
+  c.opinions["traffic_police"] = Opinion{
+      .comment = "同意", .actor = "reviewer-traffic", .on = Date::parse("2026-06-04"), .approve = true};
+  c.opinions["municipal_roads"] = std::nullopt;
+  c.opinions["greening"] =
+      Opinion{.comment = "", .actor = "r-1", .on = Date::parse("2026-06-05"), .approve = false};
+  c.decision =
+      Decision{.reasons = "不符合", .actor = "head-1", .on = Date::parse("2026-06-06"), .approved = false};
+  const auto loaded = load_snapshot(save_snapshot(c));
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(*loaded, c);
+  EXPECT_EQ(loaded->state, State::terminated);
+  EXPECT_EQ(loaded->deadlines.decision.statutory_due, Date::parse("2026-07-14"));
+  EXPECT_EQ(loaded->deadlines.decision.statutory_light, Light::red);
+  EXPECT_EQ(loaded->deadlines.acceptance_notice.light, Light::met);
+  EXPECT_TRUE(loaded->deadlines.correction.provisional);
+  EXPECT_EQ(loaded->deadlines.issuance.due, Date::parse("2199-12-31"));
+  std::vector<std::string> departments;
+  for (const auto& [dept, o] : loaded->opinions) departments.push_back(dept.str());
+  EXPECT_EQ(departments, (std::vector<std::string>{"greening", "municipal_roads", "traffic_police"}));
+  EXPECT_EQ(loaded->opinions.at("traffic_police")->actor, "reviewer-traffic");
+  EXPECT_FALSE(loaded->opinions.at("municipal_roads").has_value());
+  EXPECT_FALSE(loaded->opinions.at("greening")->approve);
+  EXPECT_EQ(loaded->decision->reasons, "不符合");
+}
+
+// The snapshots of tests/case/golden/documents.jsonl (written by earlier versions: cases of both kinds in
+// every state the suite reached, with notices, opinions, decisions, certificates and every clock) load and
+// are written again to the same bytes: the case's layout in memory (its member order, its one-byte enums, the
+// opinions in a sorted vector) is no part of the archive.
+TEST(SnapshotFormat, EveryGoldenSnapshotIsWrittenAgainToItsBytes) {
+  std::ifstream in(std::string(PERMITFLOW_SOURCE_DIR) + "/tests/case/golden/documents.jsonl");
+  ASSERT_TRUE(in) << "tests/case/golden/documents.jsonl is missing";
+  std::string line;
+  int n = 0;
+  int with_opinion = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    const std::string archive = nlohmann::json::parse(line).at("snapshot").get<std::string>();
+    const auto c = load_snapshot(archive);
+    ASSERT_TRUE(c.has_value()) << "line " << n;
+    ASSERT_EQ(save_snapshot(*c), archive) << "line " << n << " (" << c->id << ")";
+    for (const auto& [dept, o] : c->opinions) with_opinion += o ? 1 : 0;
+  }
+  EXPECT_GE(n, 300);
+  EXPECT_GT(with_opinion, 0);
 }
 
 // The complaint file is saved and loaded without asking the case's kind: whatever the kind, a file with
