@@ -1,6 +1,7 @@
 #include "definition/facts.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 #include "common/json_text.hpp"
@@ -93,6 +94,32 @@ bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
   }
 }
 
+// A value as nlohmann's dump writes it: the kinds facts hold almost always (a string, an integer, a boolean,
+// null) without a serializer per value, which dump builds (its locale look-up included) at every call.
+void append_value(std::string& out, const nlohmann::json& v) {
+  using Type = nlohmann::json::value_t;
+  char digits[24];
+  switch (v.type()) {
+    case Type::string:
+      json_text::append_string(out, v.get_ref<const std::string&>());
+      return;
+    case Type::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case Type::null:
+      out += "null";
+      return;
+    case Type::number_integer:
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get<std::int64_t>()).ptr);
+      return;
+    case Type::number_unsigned:
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get<std::uint64_t>()).ptr);
+      return;
+    default:  // floats, arrays, objects: as dump writes them
+      out += v.dump();
+  }
+}
+
 }  // namespace
 
 Facts::Facts(const nlohmann::json& object) {
@@ -127,7 +154,7 @@ void Facts::append_text(std::string& out) const {
     if (&e != &entries_.front()) out += ',';
     json_text::append_string(out, e.name);
     out += ':';
-    out += e.value.dump();
+    append_value(out, e.value);
   }
   out += '}';
 }
