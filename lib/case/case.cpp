@@ -7,6 +7,7 @@
 #include "case/case_kind.hpp"
 #include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
+#include "common/json_text.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -55,19 +56,7 @@ namespace {
 // ASCII without escapes, no spaces. False on anything else, which the caller hands to nlohmann.
 bool plain_actor(std::string_view text, Actor& a) {
   std::size_t i = 0;
-  const auto plain_string = [&](std::string_view& s) {
-    if (i >= text.size() || text[i] != '"') return false;
-    const std::size_t start = ++i;
-    while (i < text.size() && text[i] != '"') {
-      const auto ch = static_cast<unsigned char>(text[i]);
-      if (ch < 0x20 || ch > 0x7e || ch == '\\') return false;
-      ++i;
-    }
-    if (i == text.size()) return false;
-    s = text.substr(start, i - start);
-    ++i;
-    return true;
-  };
+  const auto plain_string = [&](std::string_view& s) { return json_text::plain_string(text, i, s); };
   if (text.empty() || text[i++] != '{') return false;
   static constexpr std::array<std::string_view, 4> kKeys{"department", "id", "role", "unit"};
   std::size_t next_key = 0;

@@ -22,19 +22,7 @@ struct ByName {
 bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
   std::size_t i = 0;
   const auto at = [&](char ch) { return i < text.size() && text[i] == ch; };
-  const auto plain_string = [&](std::string_view& s) {
-    if (!at('"')) return false;
-    const std::size_t start = ++i;
-    while (i < text.size() && text[i] != '"') {
-      const auto ch = static_cast<unsigned char>(text[i]);
-      if (ch < 0x20 || ch > 0x7e || ch == '\\') return false;
-      ++i;
-    }
-    if (i == text.size()) return false;
-    s = text.substr(start, i - start);
-    ++i;
-    return true;
-  };
+  const auto plain_string = [&](std::string_view& s) { return json_text::plain_string(text, i, s); };
   const auto word = [&](std::string_view w) {
     if (text.substr(i, w.size()) != w) return false;
     i += w.size();
