@@ -22,8 +22,8 @@ void undo_all(std::vector<std::function<void()>>& undo) {
 }
 }  // namespace
 
-WriteQueue::WriteQueue(store::Store& store, std::size_t max_batch)
-    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch) {}
+WriteQueue::WriteQueue(store::Store& store, std::size_t max_batch, Prepare prepare)
+    : store_(store), max_batch_(max_batch == 0 ? 1 : max_batch), prepare_(prepare) {}
 
 thread_local WriteQueue::Pending* WriteQueue::running_job_ = nullptr;
 thread_local const WriteQueue* WriteQueue::running_queue_ = nullptr;
@@ -90,6 +90,13 @@ std::string WriteQueue::run(Job job) {
 }
 
 std::string WriteQueue::run_prepared(const Job& job) {
+  if (prepare_ == Prepare::when_busy) {
+    std::unique_lock lock(mutex_);
+    if (!leader_active_ && queue_.empty()) {
+      lock.unlock();
+      return run(job);
+    }
+  }
   std::optional<PreparedWrites> prepared;
   JobResult result;
   try {

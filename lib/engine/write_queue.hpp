@@ -11,6 +11,12 @@
 // run again by the leader on the batch's transaction, so a stale result is never written. The callers
 // thus keep both cores busy while the leader writes. A job that needs what only the leader has (a counter,
 // the set of stored documents, a case it wrote itself) is run by the leader from the start.
+//
+// Preparing pays only while a leader is busy: then the caller computes instead of waiting. When no leader
+// runs and no job waits, the caller becomes the leader at once, and preparing would only read through a
+// second connection whose page cache every commit of the writer makes stale (on SQLite, a few WAL page reads
+// per command that the writer's own connection, which made those pages, does not need). So by default
+// (`Prepare::when_busy`) such a job is run by the leader directly.
 #pragma once
 
 #include <condition_variable>
@@ -38,8 +44,12 @@ class WriteQueue {
  public:
   using Job = std::function<JobResult(store::Transaction&)>;
 
+  /// When `run_prepared` computes a job on its caller's thread: only while a leader is busy or jobs wait
+  /// (the engine's choice), or every time (tests of the prepared path itself).
+  enum class Prepare { when_busy, always };
+
   /// `max_batch` jobs at most share a transaction (1 turns group commit off).
-  WriteQueue(store::Store& store, std::size_t max_batch);
+  WriteQueue(store::Store& store, std::size_t max_batch, Prepare prepare = Prepare::when_busy);
 
   /// Called from inside a running job: `undo` runs (on the same thread, the leader's) if this job's writes
   /// are rolled back, because the job failed or its whole batch did; it is dropped once they commit. Caches
@@ -57,8 +67,9 @@ class WriteQueue {
   /// its refusal, or the commit's error.
   std::string run(Job job);
 
-  /// Runs `job` first on this thread against a PreparedWrites on a read transaction. If that throws, the
-  /// error reaches the caller and nothing is written. If it wrote nothing, its value (or refusal) is
+  /// With `Prepare::when_busy`, a job that finds no leader running and no job waiting is simply run().
+  /// Otherwise it runs first on this thread against a PreparedWrites on a read transaction. If that throws,
+  /// the error reaches the caller and nothing is written. If it wrote nothing, its value (or refusal) is
   /// answered at once: it read a committed state. Otherwise its writes go through run() as a job that
   /// writes them if nothing it read has moved, and else runs `job` again on the batch's transaction. A job
   /// that throws RunInLeader while prepared is simply run(). `job` must be safe to run twice (it keeps
@@ -84,6 +95,7 @@ class WriteQueue {
 
   store::Store& store_;
   const std::size_t max_batch_;
+  const Prepare prepare_;
   // The job the leader is running on this thread, and its queue. Thread-local, so a job prepared on a
   // caller's thread (run_prepared) sees none and cannot register undos in the leader's job.
   static thread_local Pending* running_job_;

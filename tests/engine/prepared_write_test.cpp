@@ -2,10 +2,12 @@
 // real SQLite file and a real PostgreSQL schema: a job whose case did not move is written as prepared; one
 // whose case moved between prepare and write is run again by the leader and written on the new version; a
 // prepare that throws writes nothing; a job that needs the leader runs there; and threads executing
-// commands on one case through the engine lose none of them.
+// commands on one case through the engine lose none of them. The engine prepares only while a leader is
+// busy; these tests make the queue prepare every job, and one test checks the engine's policy.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <string>
@@ -30,7 +32,7 @@ class PreparedWriteTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     PF_REQUIRE_DATABASE(db_);
     store_ = store::open_store(store::testing::config(db_.url()));
-    queue_ = std::make_unique<WriteQueue>(*store_, 256);
+    queue_ = std::make_unique<WriteQueue>(*store_, 256, WriteQueue::Prepare::always);
     auto tx = store_->begin_write();
     auto first = store::testing::make_events(1, "submitted");
     tx->append(store::testing::make_case(kCase), 0, first);
@@ -170,6 +172,45 @@ TEST_P(PreparedWriteTest, ManyThreadsOnOneCaseLoseNoUpdate) {
   const auto stats = queue_->stats();
   EXPECT_EQ(stats.prepared + stats.rerun, static_cast<std::size_t>(kThreads * kEach));
   EXPECT_EQ(runs.load(), static_cast<int>(kThreads * kEach + stats.rerun));
+}
+
+// The engine's policy (Prepare::when_busy): a job that finds the queue idle is run by the leader on the
+// writer's connection, not prepared; one that arrives while a leader is busy is prepared meanwhile.
+TEST_P(PreparedWriteTest, WhenBusyPreparesOnlyWhileALeaderRuns) {
+  WriteQueue queue(*store_, 256);  // Prepare::when_busy
+  std::atomic<int> runs{0};
+  bool ran_prepared = true;
+  EXPECT_EQ(queue.run_prepared([&](store::Transaction& tx) -> JobResult {
+    ran_prepared = PreparedWrites::of(tx) != nullptr;
+    return append_one(runs)(tx);
+  }),
+            "1");
+  EXPECT_FALSE(ran_prepared);
+  EXPECT_EQ(runs.load(), 1);
+  auto stats = queue.stats();
+  EXPECT_EQ(stats.prepared, 0u);
+  EXPECT_EQ(stats.rerun, 0u);
+  EXPECT_EQ(stats.jobs, 1u);
+
+  // A leader holds a batch open until the next job has been prepared (or 10 s pass, and the test fails).
+  std::atomic<bool> leader_running{false}, prepared_seen{false};
+  std::thread leader([&] {
+    queue.run([&](store::Transaction&) -> JobResult {
+      leader_running = true;
+      for (int i = 0; i < 10000 && !prepared_seen; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return {};
+    });
+  });
+  while (!leader_running) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::atomic<int> second_runs{0};  // append_one's hook fires on its first run
+  EXPECT_EQ(queue.run_prepared(append_one(second_runs, [&] { prepared_seen = true; })), "2");
+  leader.join();
+  EXPECT_TRUE(prepared_seen.load());
+  stats = queue.stats();
+  EXPECT_EQ(stats.prepared, 1u);
+  EXPECT_EQ(stats.rerun, 0u);
+  EXPECT_EQ(chained_log().size(), 3u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PreparedWriteTest, ::testing::Values("sqlite", "postgresql"),
