@@ -7,6 +7,7 @@
 #include "case/case_kind.hpp"
 #include "case/document_writer.hpp"
 #include "clock/legal_clock.hpp"
+#include "common/json_text.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
@@ -47,6 +48,58 @@ Actor actor_from_json(const json& j) {
   a.department = str(j, "department");
   a.unit = str(j, "unit");
   return a;
+}
+
+namespace {
+
+// The actor of a plain text: {"department"?, "id", "role", "unit"?} in that order, each a string of printable
+// ASCII without escapes, no spaces. False on anything else, which the caller hands to nlohmann.
+bool plain_actor(std::string_view text, Actor& a) {
+  std::size_t i = 0;
+  const auto plain_string = [&](std::string_view& s) { return json_text::plain_string(text, i, s); };
+  if (text.empty() || text[i++] != '{') return false;
+  static constexpr std::array<std::string_view, 4> kKeys{"department", "id", "role", "unit"};
+  std::size_t next_key = 0;
+  bool id = false;
+  bool role = false;
+  for (;;) {
+    std::string_view key;
+    std::string_view value;
+    if (!plain_string(key) || i >= text.size() || text[i++] != ':' || !plain_string(value)) return false;
+    while (next_key < kKeys.size() && kKeys[next_key] != key) ++next_key;
+    if (next_key == kKeys.size()) return false;  // unknown, repeated or out of order
+    switch (next_key++) {
+      case 0:
+        a.department = std::string(value);
+        break;
+      case 1:
+        a.id = std::string(value);
+        id = true;
+        break;
+      case 2: {
+        const auto r = parse_role(value);
+        if (!r) return false;  // nlohmann's path gives the error
+        a.role = *r;
+        role = true;
+        break;
+      }
+      default:
+        a.unit = std::string(value);
+    }
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    return id && role && i + 1 == text.size() && text[i] == '}';
+  }
+}
+
+}  // namespace
+
+Actor actor_from_text(std::string_view text) {
+  Actor a;
+  if (plain_actor(text, a)) return a;
+  return actor_from_json(json::parse(text));
 }
 
 std::vector<DateRange> closed_suspensions(const Case& c) {

@@ -269,6 +269,9 @@ nlohmann::json to_json(const Case& c, const CaseContext& ctx);
 
 nlohmann::json to_json(const Actor& a);
 Actor actor_from_json(const nlohmann::json& j);  // trusted input (the log)
+/// actor_from_json(nlohmann::json::parse(text)), with the same result and errors, but without the tree for
+/// the form the engine writes (an object of plain ASCII strings, keys sorted): replay reads one per event.
+Actor actor_from_text(std::string_view text);
 
 /// Suspensions as excluded ranges (closed ones only, including one the case's end closed).
 std::vector<DateRange> closed_suspensions(const Case& c);

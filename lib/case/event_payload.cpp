@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -376,7 +377,7 @@ struct Unreadable {
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : s_(text) {}
+  explicit Reader(std::string_view text) : s_(text) { path_.reserve(8); }
 
   /// Calls member(key) for each member of the object that comes next; member reads (or skips) its value.
   template <typename F>
@@ -545,10 +546,24 @@ class Reader {
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
   }
 
+  // The first '"' or '\\' at or after `from`, or npos: where a string's plain run stops. Two memchr scans;
+  // string_view::find_first_of calls memchr on its two-byte set for every byte of the text (in verify's
+  // profile, two fifths of reading a stored event).
+  std::size_t string_stop(std::size_t from) const {
+    if (from >= s_.size()) return std::string_view::npos;
+    const char* begin = s_.data() + from;
+    const std::size_t n = s_.size() - from;
+    const auto* quote = static_cast<const char*>(std::memchr(begin, '"', n));
+    const std::size_t until = quote ? static_cast<std::size_t>(quote - begin) : n;
+    const auto* escape = static_cast<const char*>(std::memchr(begin, '\\', until));
+    if (escape) return from + static_cast<std::size_t>(escape - begin);
+    return quote ? from + until : std::string_view::npos;
+  }
+
   // A key as a view of the text; one with escapes is decoded into storage that lives as long as the reader.
   std::string_view key() {
     const std::size_t start = i_ + 1;
-    const std::size_t end = s_.find_first_of("\"\\", start);
+    const std::size_t end = string_stop(start);
     if (end != std::string_view::npos && s_[end] == '"') {
       i_ = end + 1;
       return s_.substr(start, end - start);
@@ -561,7 +576,7 @@ class Reader {
   void read_string(std::string& out) {
     ++i_;  // the opening quote
     for (;;) {
-      const std::size_t stop = s_.find_first_of("\"\\", i_);
+      const std::size_t stop = string_stop(i_);
       if (stop == std::string_view::npos) fail("a string does not end");
       out.append(s_.substr(i_, stop - i_));
       i_ = stop + 1;
@@ -661,7 +676,7 @@ class Reader {
           break;
         case '"':
           for (;;) {
-            const std::size_t stop = s_.find_first_of("\"\\", i_);
+            const std::size_t stop = string_stop(i_);
             if (stop == std::string_view::npos) fail("a string does not end");
             i_ = stop + 1;
             if (s_[stop] == '"') break;

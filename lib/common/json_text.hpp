@@ -20,6 +20,24 @@ bool well_formed(std::string_view text) noexcept;
 /// UTF-8 (dump throws otherwise). Plain text (printable ASCII without '"' or '\\') is copied without a tree.
 void append_string(std::string& out, std::string_view text);
 
+/// The string at text[i] (its opening quote) when it is plain: printable ASCII without escapes, which reads
+/// as its bytes. Sets `s` to them and moves `i` past the closing quote; false (with `i` anywhere) otherwise.
+/// The fast paths that read the engine's own dumps without a tree use it, and leave anything else to
+/// nlohmann.
+inline bool plain_string(std::string_view text, std::size_t& i, std::string_view& s) {
+  if (i >= text.size() || text[i] != '"') return false;
+  const std::size_t start = ++i;
+  while (i < text.size() && text[i] != '"') {
+    const auto ch = static_cast<unsigned char>(text[i]);
+    if (ch < 0x20 || ch > 0x7e || ch == '\\') return false;
+    ++i;
+  }
+  if (i == text.size()) return false;
+  s = text.substr(start, i - start);
+  ++i;
+  return true;
+}
+
 /// A JSON text written as it goes onto the end of a string, without a tree: the caller gives the values in
 /// the order they are to appear and the writer puts the commas. A text meant to equal what nlohmann's dump
 /// writes gives each object's keys sorted (byte order), as its std::map holds them.

@@ -1,6 +1,7 @@
 #include "definition/facts.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 #include "common/json_text.hpp"
@@ -21,19 +22,7 @@ struct ByName {
 bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
   std::size_t i = 0;
   const auto at = [&](char ch) { return i < text.size() && text[i] == ch; };
-  const auto plain_string = [&](std::string_view& s) {
-    if (!at('"')) return false;
-    const std::size_t start = ++i;
-    while (i < text.size() && text[i] != '"') {
-      const auto ch = static_cast<unsigned char>(text[i]);
-      if (ch < 0x20 || ch > 0x7e || ch == '\\') return false;
-      ++i;
-    }
-    if (i == text.size()) return false;
-    s = text.substr(start, i - start);
-    ++i;
-    return true;
-  };
+  const auto plain_string = [&](std::string_view& s) { return json_text::plain_string(text, i, s); };
   const auto word = [&](std::string_view w) {
     if (text.substr(i, w.size()) != w) return false;
     i += w.size();
@@ -93,6 +82,32 @@ bool parse_plain(std::string_view text, std::vector<Facts::Entry>& out) {
   }
 }
 
+// A value as nlohmann's dump writes it: the kinds facts hold almost always (a string, an integer, a boolean,
+// null) without a serializer per value, which dump builds (its locale look-up included) at every call.
+void append_value(std::string& out, const nlohmann::json& v) {
+  using Type = nlohmann::json::value_t;
+  char digits[24];
+  switch (v.type()) {
+    case Type::string:
+      json_text::append_string(out, v.get_ref<const std::string&>());
+      return;
+    case Type::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case Type::null:
+      out += "null";
+      return;
+    case Type::number_integer:
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get<std::int64_t>()).ptr);
+      return;
+    case Type::number_unsigned:
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, v.get<std::uint64_t>()).ptr);
+      return;
+    default:  // floats, arrays, objects: as dump writes them
+      out += v.dump();
+  }
+}
+
 }  // namespace
 
 Facts::Facts(const nlohmann::json& object) {
@@ -127,7 +142,7 @@ void Facts::append_text(std::string& out) const {
     if (&e != &entries_.front()) out += ',';
     json_text::append_string(out, e.name);
     out += ':';
-    out += e.value.dump();
+    append_value(out, e.value);
   }
   out += '}';
 }

@@ -259,7 +259,7 @@ Case Engine::Impl::replay(std::span<const store::EventRecord> events, Case from,
   const Definition* def = c.version > 0 ? &definition_of(c.subject, c.definition_version) : nullptr;
   for (const auto& rec : events) {
     const EventType type = logged_event_type(rec.type);
-    Event e{rec.seq, type, Instant::parse_rfc3339(rec.at), actor_from_json(json::parse(rec.actor)),
+    Event e{rec.seq, type, Instant::parse_rfc3339(rec.at), actor_from_text(rec.actor),
             payload_from_text(type, rec.data)};
     if (!def) {
       const auto& submitted = data_of<payload::Submitted>(e);

@@ -45,6 +45,10 @@ class Problems {
   json list_ = json::array();
 };
 
+// The page cache verify's read transaction keeps (SQLite): a few ledger pages' worth of event pages, about
+// 4,000 pages of 4 KiB.
+constexpr std::int64_t kVerifyCacheKib = 16 * 1024;
+
 std::string short_hash(const std::string& h) { return h.size() > 12 ? h.substr(0, 12) + "…" : h; }
 
 // The top-level fields (and first nested paths) where two case documents differ.
@@ -263,6 +267,8 @@ class LedgerWalk {
   bool done() const { return done_; }
   const std::string& head() const { return head_; }
   std::int64_t count() const { return count_; }
+  /// How many events the pages checked so far had filed under them.
+  std::int64_t filed_read() const { return filed_read_; }
 
   /// Checks the next page of entries.
   void step() {
@@ -271,6 +277,7 @@ class LedgerWalk {
     // The last page also takes every event filed after the last entry.
     const std::int64_t up_to = last ? std::numeric_limits<std::int64_t>::max() : ledger.back().seq;
     auto filed = tx_.filed_events(after_, up_to);
+    filed_read_ += static_cast<std::int64_t>(filed.size());
     auto f = filed.begin();
     for (const auto& l : ledger) {
       for (; f != filed.end() && f->ledger_seq < l.seq; ++f) unfiled(*f);
@@ -359,6 +366,7 @@ class LedgerWalk {
   bool done_ = false;
   std::string head_;
   std::int64_t count_ = 0;
+  std::int64_t filed_read_ = 0;
   std::int64_t expected_ = 1;
   Problems entries_;
   Problems unfiled_;
@@ -445,6 +453,10 @@ std::string verify_database(const Engine::Impl& m, std::string_view options_json
   std::int64_t events_checked = 0;
 
   auto tx = m.store->begin_read();
+  // The ledger walk reads the event rows the case reads read (for their hashes): kept in step with them
+  // below, it finds their pages still cached where commit order follows case order (cases of one event).
+  // Bounded, so memory still does not grow with the database.
+  tx->keep_pages(kVerifyCacheKib);
   LedgerWalk ledger(*tx, pages.ledger);
   FeedWalk feed(*tx, pages.feed);
 
@@ -516,17 +528,24 @@ std::string verify_database(const Engine::Impl& m, std::string_view options_json
       problems.append(std::move(check.problems));
     }
   };
-  // The walks this thread does while the workers are busy, the ledger first.
+  // The walks this thread does while the workers are busy. The ledger walk reads the event rows the case
+  // reads read (for their hashes), so it goes at most a page ahead of them: where commit order follows case
+  // order (cases of one event), both then find those pages in the page cache. The feed walk goes any time.
+  std::optional<std::string> last_id;
+  bool more_ids = true;
+  std::int64_t events_read = 0;  // by the case reads
+  const auto ledger_may_step = [&] {
+    return !ledger.done() && (!more_ids || ledger.filed_read() <= events_read);
+  };
   const auto walks_done = [&] { return ledger.done() && feed.done(); };
+  const auto may_walk = [&] { return ledger_may_step() || !feed.done(); };
   const auto walk = [&] {
-    if (!ledger.done()) {
+    if (ledger_may_step()) {
       ledger.step();
     } else {
       feed.step();
     }
   };
-  std::optional<std::string> last_id;
-  bool more_ids = true;
   for (;;) {
     std::vector<std::unique_ptr<Slice>> checked;
     bool read_now = false;
@@ -534,7 +553,7 @@ std::string verify_database(const Engine::Impl& m, std::string_view options_json
       std::unique_lock lock(mutex);
       if (!more_ids && in_flight.empty()) break;
       read_now = more_ids && in_flight.size() < max_in_flight;
-      if (!read_now && walks_done()) cv.wait(lock, [&] { return in_flight.front()->done; });
+      if (!read_now && !may_walk()) cv.wait(lock, [&] { return in_flight.front()->done; });
       while (!in_flight.empty() && in_flight.front()->done) {
         checked.push_back(std::move(in_flight.front()));
         in_flight.pop_front();
@@ -570,11 +589,15 @@ std::string verify_database(const Engine::Impl& m, std::string_view options_json
         }
         if (into) into->push_back(std::move(events[k]));
       }
+      events_read += static_cast<std::int64_t>(events.size());
       for (auto& r : records) read->records.emplace_back(std::move(r));
-      std::lock_guard lock(mutex);
-      in_flight.push_back(std::move(read));
-      cv.notify_all();
-    } else if (!walks_done()) {
+      {
+        std::lock_guard lock(mutex);
+        in_flight.push_back(std::move(read));
+        cv.notify_all();
+      }
+      while (ledger_may_step()) ledger.step();
+    } else if (may_walk()) {
       walk();
     }
   }

@@ -308,6 +308,19 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
     });
   }
 
+  // A pooled reader goes back with the cache size it came with: an idle connection holds no more pages.
+  void keep_pages(std::int64_t kib) override {
+    if (writable_ || kib <= 0) return;
+    guard("size the page cache", [&] {
+      if (!pooled_cache_size_) {
+        Stmt s(*conn_, "PRAGMA cache_size");
+        s.step();
+        pooled_cache_size_ = s.int64(0);
+      }
+      exec(*conn_, "PRAGMA cache_size = " + std::to_string(-kib));
+    });
+  }
+
   // --- timers ----------------------------------------------------------------------------------------------
 
   void replace_timers(std::string_view case_id, const std::vector<TimerRecord>& timers) override {
@@ -602,6 +615,13 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
       holds_gate_ = false;
       store_.write_gate_.release();
     }
+    if (reader_ && pooled_cache_size_) {
+      try {
+        reader_->db.exec("PRAGMA cache_size = " + std::to_string(*pooled_cache_size_));
+      } catch (...) {  // NOLINT(bugprone-empty-catch): never throws; a reader it fails on is not pooled
+        reader_.reset();
+      }
+    }
     if (reader_) store_.release_reader(std::move(reader_));
   }
 
@@ -696,6 +716,7 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
   SqliteStore& store_;
   bool holds_gate_ = false;             // write transactions: the store's write gate, released by finish()
   std::unique_ptr<Connection> reader_;  // read transactions: the pooled connection
+  std::optional<std::int64_t> pooled_cache_size_;  // its cache size before keep_pages, to restore
   Connection* conn_;
   std::int64_t ledger_seq_ = 0;  // the ledger entry this transaction's events go to; 0 until the first append
   std::int64_t ledger_pos_ = 0;  // append order of the events within that entry

@@ -220,6 +220,10 @@ class Transaction {
     return out;
   }
   std::vector<FeedIndexEntry> feed_index() { return feed_index_page(kBefore, kWhole); }
+  /// A walk that reads the same pages twice, close together (verify: a case's events, then the ledger's),
+  /// may ask a read transaction to keep up to `kib` KiB of pages until it ends. A hint: a backend without a
+  /// page cache of its own ignores it.
+  virtual void keep_pages(std::int64_t kib) { (void)kib; }
 
   // --- the feed (docs/feed.md) -----------------------------------------------------------------------------
   virtual std::vector<FeedRecord> feed(const FeedQuery& query) = 0;

@@ -171,5 +171,45 @@ TEST_F(Apply, AComplaintReplaysToo) {
   EXPECT_EQ(to_json(c, ctx), get(id));
 }
 
+// Replay reads each event's actor with actor_from_text: the same actor, or the same error, as the tree.
+TEST(ActorFromText, ReadsEveryFormAsTheTreeDoes) {
+  const std::vector<std::string> texts = {
+      R"({"id":"91320922MA1GAS001X","role":"applicant"})",
+      R"({"department":"traffic_police","id":"rev-1","role":"reviewer"})",
+      R"({"id":"h-1","role":"handler","unit":"sanitation"})",
+      R"({"department":"municipal_roads","id":"d","role":"reviewer","unit":"u"})",
+      R"({"department":"","id":"","role":"clerk","unit":""})",
+      R"({"department":null,"id":"c","role":"clerk"})",  // null: read as empty
+      R"({"role":"clerk","id":"c"})",                    // keys out of order
+      R"({ "id": "c", "role": "clerk" })",               // spaces
+      R"({"id":"c","id":"d","role":"clerk"})",           // a repeated key: the later wins
+      R"({"id":"张三","role":"clerk"})",                 // not ASCII
+      R"({"id":"a"b","role":"clerk"})",                  // an escape
+      R"({"id":"c","note":"x","role":"clerk"})",         // another key: ignored
+      R"({"id":"c","role":"wizard"})",                   // an unknown role: an error
+      R"({"id":"c"})",                                   // no role: an error
+      R"({"id":1,"role":"clerk"})",                      // not a string: an error
+      R"({"id":"c","role":"clerk"} x)",                  // not JSON: an error
+      R"({"id":"c","role":"clerk")",
+      ""};
+  for (const std::string& text : texts) {
+    std::string tree_error;
+    std::optional<Actor> tree;
+    try {
+      tree = actor_from_json(nlohmann::json::parse(text));
+    } catch (const std::exception& e) {
+      tree_error = e.what();
+    }
+    try {
+      const Actor a = actor_from_text(text);
+      ASSERT_TRUE(tree) << text << ": the tree refused it: " << tree_error;
+      EXPECT_EQ(a, *tree) << text;
+    } catch (const std::exception& e) {
+      EXPECT_FALSE(tree) << text << ": refused with " << e.what();
+      EXPECT_EQ(e.what(), tree_error) << text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace permitflow::testing

@@ -14,7 +14,8 @@ TEST(Facts, TextIsTheDumpOfTheObject) {
   // byte nlohmann's dump of the parsed object, whatever order or spacing the input had.
   const std::string input =
       R"({ "z": [1, {"b": 2, "a": 1}], "a": null, "é": "\"quoted\"\n\t", "area_m2": 4.0, "n": -3,)"
-      R"( "big": 18446744073709551615, "x": 1e300, "flag": true, "road": "中山路", "_": {} })";
+      R"( "big": 18446744073709551615, "x": 1e300, "flag": true, "road": "中山路", "_": {},)"
+      R"( "min": -9223372036854775808, "zero": -0, "off": false, "c": "\u0001" })";
   const Facts f = Facts::parse(input);
   EXPECT_EQ(f.text(), json::parse(input).dump());
   EXPECT_EQ(f.tree(), json::parse(input));
