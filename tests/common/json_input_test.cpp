@@ -9,6 +9,7 @@
 
 #include "common/json_input.hpp"
 #include "permitflow/error.hpp"
+#include "support/same_json.hpp"
 
 namespace permitflow::input {
 namespace {
@@ -79,6 +80,79 @@ TEST(ParseDocument, RefusesMoreThan4MiB) {
 
 TEST(ParseDocument, RefusesANumberNoDoubleHolds) {
   EXPECT_EQ(pointer_of([] { parse_document(R"({"a": 1e999})", "x"); }), "");
+}
+
+// Whether the common form reads `text`, and then as nlohmann's parser does, type for type.
+bool read_as_nlohmann_does(const std::string& text) {
+  const auto fast = parse_common_form(text);
+  if (!fast) return false;
+  json slow;
+  EXPECT_NO_THROW(slow = json::parse(text)) << text;
+  EXPECT_TRUE(testing::same_json(*fast, slow)) << text << " → " << fast->dump() << " vs " << slow.dump();
+  return true;
+}
+
+TEST(ParseCommonForm, ReadsTheCommonFormAsNlohmannDoes) {
+  const std::vector<std::string> common = {
+      R"({"type":"accept","actor":{"id":"clerk-1","role":"clerk"},"at":"2026-06-03T15:00:00+08:00"})",
+      " {\n\t\"a\" : [ 1 , -1 , 0 , -0 , 1.5 , -0.0 , 1e5 , 2E-3 , 6.02e+23 ] } \r\n",
+      R"({"max":999999999999999999,"min":-999999999999999999,"zero":0.0,"tiny":4.9e-324})",
+      R"({"s":"x\"y\\z\/\b\f\n\r\t","cjk":"现场核查符合","emoji":"😀"})",
+      "{\"del\":\"\x7f\"}",
+      R"({"e":[],"o":{},"l":[true,false,null],"n":{"q":[{"r":[1,[2,{"s":null}]]}]}})",
+      R"({"dup":1,"dup":{"kept":"the last"}})",
+      R"([1,"two",{"3":3}])",
+      R"("a string alone")",
+      "42",
+      "null",
+  };
+  for (const auto& text : common) EXPECT_TRUE(read_as_nlohmann_does(text)) << text;
+  // Underflow: whichever reads it, the two agree.
+  for (const char* text : {"1e-400", "-4.9e-325", "2.4703282292062328e-324"}) read_as_nlohmann_does(text);
+  EXPECT_EQ(parse_common_form(R"({"dup":1,"dup":2})")->at("dup"), 2);
+  // 32 levels are the common form; 33 are nlohmann's (and parse_document's refusal).
+  EXPECT_TRUE(read_as_nlohmann_does(std::string(32, '[') + std::string(32, ']')));
+  EXPECT_FALSE(parse_common_form(std::string(33, '[') + std::string(33, ']')));
+}
+
+TEST(ParseCommonForm, LeavesEveryOtherTextToNlohmann) {
+  const std::vector<std::string> others = {
+      R"({"u":"\u00e9"})",             // a \u escape
+      "\xEF\xBB\xBF{}",                // a byte-order mark
+      R"({"n":1234567890123456789})",  // 19 digits: nlohmann decides where 64 bits end
+      R"({"n":1e999})",
+      R"({"a":1,})",
+      "{'a':1}",
+      "[1 2]",
+      "01",
+      "1.",
+      ".5",
+      "-",
+      "+1",
+      "tru",
+      "nul",
+      "[true false]",
+      "{\"a\" 1}",
+      "{\"a\":1",
+      "{1:2}",
+      "\"\x01\"",              // a control character in a string
+      "\"\xC0\xAF\"",          // an overlong form
+      "\"\xED\xA0\x80\"",      // a surrogate
+      "\"\xF4\x90\x80\x80\"",  // past U+10FFFF
+      "\"unterminated",
+      "\"bad escape \\x\"",
+      "{}x",
+      "{} {}",
+      "",
+      "   ",
+      std::string("{\"a\":\"\0\"}", 9),
+  };
+  for (const auto& text : others) EXPECT_FALSE(parse_common_form(text)) << text;
+  // parse_document still answers as nlohmann does there, readings and refusals alike.
+  EXPECT_EQ(parse_document(R"({"u":"\u00e9"})", "x")["u"], "é");
+  EXPECT_EQ(parse_document(R"({"n":1234567890123456789})", "x")["n"], 1234567890123456789u);
+  EXPECT_TRUE(parse_document("\xEF\xBB\xBF{}", "x").empty());
+  EXPECT_EQ(pointer_of([] { parse_document("\"\xC0\xAF\"", "x"); }), "");
 }
 
 TEST(OnlyKeys, NamesTheUnknownKeyByPointer) {
