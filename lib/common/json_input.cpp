@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 #include "permitflow/error.hpp"
 
@@ -279,15 +280,32 @@ std::string_view kind_of(const json& value) {
 }
 
 bool valid_utf8(std::string_view text) noexcept {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
+    // Two shortcuts for what documents hold: ASCII eight bytes at a time, and the three-byte forms whose
+    // lead byte (E1–EC, EE, EF; Chinese among them) allows any continuation bytes.
+    if (i + 8 <= text.size()) {
+      std::uint64_t x = 0;
+      std::memcpy(&x, s + i, sizeof x);
+      if ((x & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char b = s[i];
     if (b < 0x80) {
       ++i;
       continue;
-    } else if ((b & 0xE0) == 0xC0) {
+    }
+    if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) && i + 3 <= text.size() &&
+        (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((b & 0xE0) == 0xC0) {
       len = 2;
       cp = b & 0x1Fu;
     } else if ((b & 0xF0) == 0xE0) {

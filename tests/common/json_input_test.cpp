@@ -2,6 +2,7 @@
 // Error(invalid_argument) whose field() is the JSON pointer of the offending input (docs/contract.md §1).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -212,6 +213,32 @@ TEST(ValidUtf8, RefusesOverlongSurrogatesAndTruncation) {
   EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
   EXPECT_FALSE(valid_utf8("\xE6\xBB"));          // truncated
   EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+}
+
+// Every lead byte from C0 up, with every second byte and the edges of the third, at the start and across
+// the end of an eight-byte word: valid_utf8 answers as nlohmann's parser does for the same bytes in a string.
+TEST(ValidUtf8, AgreesWithNlohmannOnEveryLeadAndSecondByte) {
+  for (const std::size_t ascii_before : {0u, 7u}) {
+    for (int lead = 0xC0; lead <= 0xFF; ++lead) {
+      for (int second = 0; second <= 0xFF; ++second) {
+        for (const int third : {0x7F, 0xBF, 0xC0}) {
+          std::string bytes(ascii_before, 'a');
+          bytes +=
+              {static_cast<char>(lead), static_cast<char>(second), static_cast<char>(third), '\x80', 'z'};
+          for (const std::size_t len : {3u, 5u}) {
+            const std::string text = bytes.substr(0, ascii_before + len);
+            // Bytes a JSON string refuses for another reason than UTF-8 are not the question here.
+            if (std::any_of(text.begin(), text.end(), [](char c) {
+                  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+                }))
+              continue;
+            ASSERT_EQ(valid_utf8(text), json::accept("\"" + text + "\""))
+                << std::hex << lead << " " << second << " " << third << " len " << len;
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST(Child, AppendsAnEscapedKey) {
