@@ -1,6 +1,8 @@
 #include "common/json_input.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 
 #include "permitflow/error.hpp"
 
@@ -49,7 +51,199 @@ auto parsed(const Field& f, std::size_t max_len, Parse parse) -> decltype(parse(
   }
 }
 
+// The reader of parse_common_form: recursive descent over the text, building the tree nlohmann's DOM parser
+// would build. Every path it does not know returns false; nothing is ever refused here.
+class CommonFormReader {
+ public:
+  explicit CommonFormReader(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+  bool document(json& out) {
+    skip_space();
+    if (!value(out, 0)) return false;
+    skip_space();
+    return p_ == end_;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+
+  void skip_space() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool next_is(char c) {
+    skip_space();
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
+    return true;
+  }
+
+  bool value(json& out, int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        return object(out, depth + 1);
+      case '[':
+        return array(out, depth + 1);
+      case '"': {
+        std::string s;
+        if (!string(s)) return false;
+        out = std::move(s);
+        return true;
+      }
+      case 't':
+        return literal("true", out, json(true));
+      case 'f':
+        return literal("false", out, json(false));
+      case 'n':
+        return literal("null", out, json(nullptr));
+      default:
+        return number(out);
+    }
+  }
+
+  bool literal(std::string_view word, json& out, json v) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
+      return false;
+    p_ += word.size();
+    out = std::move(v);
+    return true;
+  }
+
+  bool object(json& out, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;  // '{'
+    out = json::object();
+    auto& members = out.get_ref<json::object_t&>();
+    if (next_is('}')) return true;
+    do {
+      skip_space();
+      if (p_ == end_ || *p_ != '"') return false;
+      std::string key;
+      if (!string(key) || !next_is(':')) return false;
+      skip_space();
+      json v;
+      if (!value(v, depth)) return false;
+      // The last of duplicates, as nlohmann keeps; the hint makes keys that come sorted (as dumps write
+      // them) cost one comparison each.
+      members.insert_or_assign(members.end(), std::move(key), std::move(v));
+    } while (next_is(','));
+    return next_is('}');
+  }
+
+  bool array(json& out, int depth) {
+    if (depth > kMaxDepth) return false;
+    ++p_;  // '['
+    out = json::array();
+    auto& elements = out.get_ref<json::array_t&>();
+    if (next_is(']')) return true;
+    do {
+      skip_space();
+      elements.emplace_back();
+      if (!value(elements.back(), depth)) return false;
+    } while (next_is(','));
+    return next_is(']');
+  }
+
+  bool string(std::string& out) {
+    ++p_;  // the opening quote
+    for (;;) {
+      const char* run = p_;
+      while (p_ != end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+      out.append(run, p_);
+      if (p_ == end_ || static_cast<unsigned char>(*p_) < 0x20) return false;
+      if (*p_ == '"') {
+        ++p_;
+        return valid_utf8(out);
+      }
+      if (++p_ == end_) return false;  // past the backslash
+      switch (*p_++) {
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        default:  // \u (and its surrogate pairs) is nlohmann's to read
+          return false;
+      }
+    }
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  // JSON's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; what follows is the caller's to check.
+  bool number(json& out) {
+    const char* start = p_;
+    const bool negative = p_ != end_ && *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || !digit(*p_)) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else {
+      while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    const char* int_end = p_;
+    bool integral = true;
+    if (p_ != end_ && *p_ == '.') {
+      integral = false;
+      if (++p_ == end_ || !digit(*p_)) return false;
+      while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+      integral = false;
+      ++p_;
+      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (p_ == end_ || !digit(*p_)) return false;
+      while (p_ != end_ && digit(*p_)) ++p_;
+    }
+    if (integral) {
+      const char* digits = negative ? start + 1 : start;
+      if (int_end - digits > 18) return false;  // nlohmann decides where 64 bits end
+      std::uint64_t n = 0;
+      for (const char* d = digits; d != int_end; ++d) n = n * 10 + static_cast<std::uint64_t>(*d - '0');
+      // nlohmann's types: a non-negative integer is unsigned, a negative one signed (-0 too).
+      if (negative) {
+        out = -static_cast<std::int64_t>(n);
+      } else {
+        out = n;
+      }
+      return true;
+    }
+    double d = 0;
+    const auto [end, ec] = std::from_chars(start, p_, d);
+    if (ec != std::errc() || end != p_) return false;  // out of range: nlohmann's refusal
+    out = d;
+    return true;
+  }
+};
+
 }  // namespace
+
+std::optional<json> parse_common_form(std::string_view text) {
+  json out;
+  if (!CommonFormReader(text).document(out)) return std::nullopt;
+  return out;
+}
 
 std::string child(const std::string& pointer, std::string_view key) {
   std::string out = pointer + "/";
@@ -88,15 +282,32 @@ std::string_view kind_of(const json& value) {
 }
 
 bool valid_utf8(std::string_view text) noexcept {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
+    // Two shortcuts for what documents hold: ASCII eight bytes at a time, and the three-byte forms whose
+    // lead byte (E1–EC, EE, EF; Chinese among them) allows any continuation bytes.
+    if (i + 8 <= text.size()) {
+      std::uint64_t x = 0;
+      std::memcpy(&x, s + i, sizeof x);
+      if ((x & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    const unsigned char b = s[i];
     if (b < 0x80) {
       ++i;
       continue;
-    } else if ((b & 0xE0) == 0xC0) {
+    }
+    if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) && i + 3 <= text.size() &&
+        (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((b & 0xE0) == 0xC0) {
       len = 2;
       cp = b & 0x1Fu;
     } else if ((b & 0xF0) == 0xE0) {
@@ -124,6 +335,10 @@ bool valid_utf8(std::string_view text) noexcept {
 json parse_document(std::string_view text, std::string_view what, std::string_view source) {
   if (text.size() > kMaxDocument) {
     raise(source, "", std::string(what) + " is larger than 4 MiB");
+  }
+  if (auto doc = parse_common_form(text)) {
+    if (!doc->is_object()) raise(source, "", std::string(what) + " must be a JSON object");
+    return std::move(*doc);
   }
   // Refuse absurd nesting before building the tree (a JSON bomb of brackets).
   int depth = 0;
@@ -165,8 +380,9 @@ void Field::fail(const std::string& problem) const { raise(source_, pointer_, pr
 bool Field::has(std::string_view key) const { return j_.is_object() && j_.contains(key); }
 
 Field Field::child(std::string_view key) const {
-  if (!has(key)) raise(source_, input::child(pointer_, key), "is required");
-  return Field(*j_.find(key), input::child(pointer_, key), source_);
+  const auto it = j_.is_object() ? j_.find(key) : j_.end();
+  if (it == j_.end()) raise(source_, input::child(pointer_, key), "is required");
+  return Field(*it, input::child(pointer_, key), source_);
 }
 
 Field Field::element(std::size_t i) const {

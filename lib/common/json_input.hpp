@@ -27,6 +27,15 @@ inline constexpr std::size_t kAnyLength = std::string::npos;  // files a county 
 /// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view text) noexcept;
 
+/// The common form of a JSON text read without nlohmann's lexer: objects, arrays, strings of valid UTF-8 with
+/// the short escapes (\" \\ \/ \b \f \n \r \t), integers of at most 18 digits, decimals, true, false and
+/// null, nested at most 32 deep. Anything else (a \u escape, a byte-order mark, every malformed text) gives
+/// nullopt, and parse_document hands the text to nlohmann's parser, whose answers and refusals are the
+/// contract. Whenever this returns a value it is that parser's value, type for type (an unsigned, a signed
+/// and a floating number stay apart), the last of duplicate keys kept as it keeps it: json_input_test and
+/// the command and application fuzz targets compare the two.
+std::optional<json> parse_common_form(std::string_view text);
+
 /// Parses a JSON document (size-limited, depth-limited, an object). `what` names it in errors ("the
 /// application"); `source`, when given, starts every message (a file name).
 json parse_document(std::string_view text, std::string_view what, std::string_view source = {});

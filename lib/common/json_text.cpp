@@ -221,19 +221,9 @@ std::size_t next_special(std::string_view text, std::size_t i, bool ascii) {
   return i;
 }
 
-}  // namespace
-
-void append_string(std::string& out, std::string_view text) {
-  // Most strings a document writes (keys, ids, dates, states) are printable ASCII with nothing to escape:
-  // valid UTF-8 by construction, copied in one append.
-  const std::size_t ascii_end = next_special(text, 0, true);
+// append_string past its plain path: text[ascii_end] is the first byte that is not printable ASCII.
+void append_escaped(std::string& out, std::string_view text, std::size_t ascii_end) {
   out.reserve(out.size() + text.size() + 2);
-  if (ascii_end == text.size()) {
-    out += '"';
-    out += text;
-    out += '"';
-    return;
-  }
   if (!input::valid_utf8(text.substr(ascii_end))) {  // what comes before is ASCII
     out += nlohmann::json(text).dump();              // throws, as dump does on text that is not UTF-8
     return;
@@ -277,6 +267,29 @@ void append_string(std::string& out, std::string_view text) {
   }
   out.append(text, plain_from, text.size() - plain_from);
   out += '"';
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view text) { append_string_then(out, text, '\0'); }
+
+void append_string_then(std::string& out, std::string_view text, char then) {
+  // Most strings a document writes (keys, ids, dates, states) are printable ASCII with nothing to escape:
+  // valid UTF-8 by construction, written in one step with their quotes (and `then`).
+  const std::size_t ascii_end = next_special(text, 0, true);
+  if (ascii_end == text.size()) {
+    const std::size_t at = out.size();
+    out.resize(at + text.size() + (then ? 3 : 2));
+    char* p = out.data() + at;
+    *p++ = '"';
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
+    *p++ = '"';
+    if (then) *p = then;
+    return;
+  }
+  append_escaped(out, text, ascii_end);
+  if (then) out += then;
 }
 
 void Writer::number(std::int64_t n) {

@@ -19,6 +19,8 @@ bool well_formed(std::string_view text) noexcept;
 /// Appends `text` as a JSON string, byte for byte what nlohmann::json(text).dump() writes; `text` must be
 /// UTF-8 (dump throws otherwise). Plain text (printable ASCII without '"' or '\\') is copied without a tree.
 void append_string(std::string& out, std::string_view text);
+/// The same, then the byte `then` unless it is '\0' (a key's ':').
+void append_string_then(std::string& out, std::string_view text, char then);
 
 /// The string at text[i] (its opening quote) when it is plain: printable ASCII without escapes, which reads
 /// as its bytes. Sets `s` to them and moves `i` past the closing quote; false (with `i` anywhere) otherwise.
@@ -57,8 +59,7 @@ class Writer {
   /// The next value is the member `k` of the open object.
   void key(std::string_view k) {
     comma();
-    append_string(out_, k);
-    out_ += ':';
+    append_string_then(out_, k, ':');
   }
   void string(std::string_view s) {
     comma();

@@ -2,6 +2,7 @@
 // Error(invalid_argument) whose field() is the JSON pointer of the offending input (docs/contract.md §1).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -9,6 +10,7 @@
 
 #include "common/json_input.hpp"
 #include "permitflow/error.hpp"
+#include "support/same_json.hpp"
 
 namespace permitflow::input {
 namespace {
@@ -81,6 +83,79 @@ TEST(ParseDocument, RefusesANumberNoDoubleHolds) {
   EXPECT_EQ(pointer_of([] { parse_document(R"({"a": 1e999})", "x"); }), "");
 }
 
+// Whether the common form reads `text`, and then as nlohmann's parser does, type for type.
+bool read_as_nlohmann_does(const std::string& text) {
+  const auto fast = parse_common_form(text);
+  if (!fast) return false;
+  json slow;
+  EXPECT_NO_THROW(slow = json::parse(text)) << text;
+  EXPECT_TRUE(testing::same_json(*fast, slow)) << text << " → " << fast->dump() << " vs " << slow.dump();
+  return true;
+}
+
+TEST(ParseCommonForm, ReadsTheCommonFormAsNlohmannDoes) {
+  const std::vector<std::string> common = {
+      R"({"type":"accept","actor":{"id":"clerk-1","role":"clerk"},"at":"2026-06-03T15:00:00+08:00"})",
+      " {\n\t\"a\" : [ 1 , -1 , 0 , -0 , 1.5 , -0.0 , 1e5 , 2E-3 , 6.02e+23 ] } \r\n",
+      R"({"max":999999999999999999,"min":-999999999999999999,"zero":0.0,"tiny":4.9e-324})",
+      R"({"s":"x\"y\\z\/\b\f\n\r\t","cjk":"现场核查符合","emoji":"😀"})",
+      "{\"del\":\"\x7f\"}",
+      R"({"e":[],"o":{},"l":[true,false,null],"n":{"q":[{"r":[1,[2,{"s":null}]]}]}})",
+      R"({"dup":1,"dup":{"kept":"the last"}})",
+      R"([1,"two",{"3":3}])",
+      R"("a string alone")",
+      "42",
+      "null",
+  };
+  for (const auto& text : common) EXPECT_TRUE(read_as_nlohmann_does(text)) << text;
+  // Underflow: whichever reads it, the two agree.
+  for (const char* text : {"1e-400", "-4.9e-325", "2.4703282292062328e-324"}) read_as_nlohmann_does(text);
+  EXPECT_EQ(parse_common_form(R"({"dup":1,"dup":2})")->at("dup"), 2);
+  // 32 levels are the common form; 33 are nlohmann's (and parse_document's refusal).
+  EXPECT_TRUE(read_as_nlohmann_does(std::string(32, '[') + std::string(32, ']')));
+  EXPECT_FALSE(parse_common_form(std::string(33, '[') + std::string(33, ']')));
+}
+
+TEST(ParseCommonForm, LeavesEveryOtherTextToNlohmann) {
+  const std::vector<std::string> others = {
+      R"({"u":"\u00e9"})",             // a \u escape
+      "\xEF\xBB\xBF{}",                // a byte-order mark
+      R"({"n":1234567890123456789})",  // 19 digits: nlohmann decides where 64 bits end
+      R"({"n":1e999})",
+      R"({"a":1,})",
+      "{'a':1}",
+      "[1 2]",
+      "01",
+      "1.",
+      ".5",
+      "-",
+      "+1",
+      "tru",
+      "nul",
+      "[true false]",
+      "{\"a\" 1}",
+      "{\"a\":1",
+      "{1:2}",
+      "\"\x01\"",              // a control character in a string
+      "\"\xC0\xAF\"",          // an overlong form
+      "\"\xED\xA0\x80\"",      // a surrogate
+      "\"\xF4\x90\x80\x80\"",  // past U+10FFFF
+      "\"unterminated",
+      "\"bad escape \\x\"",
+      "{}x",
+      "{} {}",
+      "",
+      "   ",
+      std::string("{\"a\":\"\0\"}", 9),
+  };
+  for (const auto& text : others) EXPECT_FALSE(parse_common_form(text)) << text;
+  // parse_document still answers as nlohmann does there, readings and refusals alike.
+  EXPECT_EQ(parse_document(R"({"u":"\u00e9"})", "x")["u"], "é");
+  EXPECT_EQ(parse_document(R"({"n":1234567890123456789})", "x")["n"], 1234567890123456789u);
+  EXPECT_TRUE(parse_document("\xEF\xBB\xBF{}", "x").empty());
+  EXPECT_EQ(pointer_of([] { parse_document("\"\xC0\xAF\"", "x"); }), "");
+}
+
 TEST(OnlyKeys, NamesTheUnknownKeyByPointer) {
   const json doc = json::parse(R"({"actor": {"id": "a", "rank": 3}})");
   EXPECT_EQ(pointer_of([&] { only_keys(doc["actor"], "/actor", {"id", "role"}); }), "/actor/rank");
@@ -138,6 +213,32 @@ TEST(ValidUtf8, RefusesOverlongSurrogatesAndTruncation) {
   EXPECT_FALSE(valid_utf8("\xED\xA0\x80"));      // a surrogate
   EXPECT_FALSE(valid_utf8("\xE6\xBB"));          // truncated
   EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+}
+
+// Every lead byte from C0 up, with every second byte and the edges of the third, at the start and across
+// the end of an eight-byte word: valid_utf8 answers as nlohmann's parser does for the same bytes in a string.
+TEST(ValidUtf8, AgreesWithNlohmannOnEveryLeadAndSecondByte) {
+  for (const std::size_t ascii_before : {0u, 7u}) {
+    for (int lead = 0xC0; lead <= 0xFF; ++lead) {
+      for (int second = 0; second <= 0xFF; ++second) {
+        for (const int third : {0x7F, 0xBF, 0xC0}) {
+          std::string bytes(ascii_before, 'a');
+          bytes +=
+              {static_cast<char>(lead), static_cast<char>(second), static_cast<char>(third), '\x80', 'z'};
+          for (const std::size_t len : {3u, 5u}) {
+            const std::string text = bytes.substr(0, ascii_before + len);
+            // Bytes a JSON string refuses for another reason than UTF-8 are not the question here.
+            if (std::any_of(text.begin(), text.end(), [](char c) {
+                  return static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\';
+                }))
+              continue;
+            ASSERT_EQ(valid_utf8(text), json::accept("\"" + text + "\""))
+                << std::hex << lead << " " << second << " " << third << " len " << len;
+          }
+        }
+      }
+    }
+  }
 }
 
 TEST(Child, AppendsAnEscapedKey) {

@@ -144,11 +144,15 @@ TEST(JsonText, AppendStringWritesWhatDumpWrites) {
     } catch (const nlohmann::json::exception&) {  // not UTF-8: refused by both
       std::string out;
       EXPECT_THROW(append_string(out, t), nlohmann::json::exception) << t;
+      EXPECT_THROW(append_string_then(out, t, ':'), nlohmann::json::exception) << t;
       continue;
     }
     std::string out = "x";
     append_string(out, t);
     EXPECT_EQ(out, "x" + expected) << t;
+    std::string key = "x";  // as Writer::key writes it
+    append_string_then(key, t, ':');
+    EXPECT_EQ(key, "x" + expected + ":") << t;
     escaped += expected.size() != t.size() + 2 ? 1 : 0;
   }
   EXPECT_GT(escaped, 100);  // the escaping path ran, not only the plain one
