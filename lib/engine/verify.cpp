@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -247,67 +246,96 @@ CaseCheck check_case(const Engine::Impl& m, const std::string& id,
   return out;
 }
 
-/// Consecutive cases read together and checked by one worker.
-struct Slice {
-  std::vector<std::string> ids;
-  std::vector<std::optional<store::CaseRecord>> records;
-  std::vector<std::vector<store::EventRecord>> events;
-  std::vector<CaseCheck> checks;
-  std::exception_ptr error;
-  bool taken = false;
-  bool done = false;
+/// A page of ledger entries and where the chain stood before it: enough to check it apart from the pages
+/// before it, on any reader (they all see one snapshot).
+struct LedgerPage {
+  std::vector<store::LedgerRecord> entries;
+  std::int64_t after = store::Transaction::kBefore;  // the events filed under (after, up_to] are its own
+  std::int64_t up_to = 0;
+  std::int64_t expected = 1;  // the seq its first entry should have
+  std::string head;           // the hash its first entry should link to
 };
 
-/// (b) the ledger-wide chain, a page of entries at a time with the events filed under them (one read in
-/// commit order), so nothing is held per event: each event is matched to its entry by where it is filed,
-/// and to its case by its own row.
+/// What checking a page of ledger entries found: the entries' problems, and those of events filed under no
+/// entry (the whole walk reports all of the first before any of the second).
+struct LedgerChecked {
+  Problems entries;
+  Problems unfiled;
+};
+
+/// (b) the ledger-wide chain, a page of entries at a time. The walk reads the entries in order (cheap rows:
+/// two hashes and two numbers each); the events filed under a page, most of the cost, are read and checked
+/// by check_ledger_page, on whichever reader takes the page.
 class LedgerWalk {
  public:
-  LedgerWalk(store::Transaction& tx, int page) : tx_(tx), page_(page) {}
+  explicit LedgerWalk(int page) : page_(page) {}
   bool done() const { return done_; }
   const std::string& head() const { return head_; }
+  /// How many events the entries read so far committed.
   std::int64_t count() const { return count_; }
-  /// How many events the pages checked so far had filed under them.
-  std::int64_t filed_read() const { return filed_read_; }
 
-  /// Checks the next page of entries.
-  void step() {
-    const auto ledger = tx_.ledger_page(after_, page_);
-    const bool last = static_cast<int>(ledger.size()) < page_;
+  LedgerPage next(store::Transaction& tx) {
+    LedgerPage p;
+    p.entries = tx.ledger_page(after_, page_);
+    const bool last = static_cast<int>(p.entries.size()) < page_;
+    p.after = after_;
     // The last page also takes every event filed after the last entry.
-    const std::int64_t up_to = last ? std::numeric_limits<std::int64_t>::max() : ledger.back().seq;
-    auto filed = tx_.filed_events(after_, up_to);
-    filed_read_ += static_cast<std::int64_t>(filed.size());
+    p.up_to = last ? std::numeric_limits<std::int64_t>::max() : p.entries.back().seq;
+    p.expected = expected_;
+    p.head = head_;
+    for (const auto& l : p.entries) count_ += l.event_count;
+    if (!p.entries.empty()) {
+      expected_ = p.entries.back().seq + 1;
+      head_ = p.entries.back().hash;
+    }
+    after_ = p.up_to;
+    done_ = last;
+    return p;
+  }
+
+ private:
+  const int page_;
+  std::int64_t after_ = store::Transaction::kBefore;
+  bool done_ = false;
+  std::string head_;
+  std::int64_t count_ = 0;
+  std::int64_t expected_ = 1;
+};
+
+/// Checks a page of ledger entries against the events filed under them (one read in commit order), so
+/// nothing is held per event: each event is matched to its entry by where it is filed, and to its case by
+/// its own row.
+class LedgerPageCheck {
+ public:
+  explicit LedgerPageCheck(const LedgerPage& page)
+      : page_(page), expected_(page.expected), head_(page.head) {}
+
+  LedgerChecked run(store::Transaction& tx) {
+    auto filed = tx.filed_events(page_.after, page_.up_to);
     auto f = filed.begin();
-    for (const auto& l : ledger) {
+    for (const auto& l : page_.entries) {
       for (; f != filed.end() && f->ledger_seq < l.seq; ++f) unfiled(*f);
       const auto first = f;
       while (f != filed.end() && f->ledger_seq == l.seq) ++f;
       check(l, {first, f});
     }
     for (; f != filed.end(); ++f) unfiled(*f);
-    after_ = up_to;
-    done_ = last;
-  }
-
-  /// The problems in the order of the whole-table walk: the entries', then the events filed under no entry.
-  void finish(Problems& out) {
-    out.append(std::move(entries_));
-    out.append(std::move(unfiled_));
+    return std::move(out_);
   }
 
  private:
   void unfiled(const store::FiledEvent& e) {
     if (!e.has_case) return;  // an event of no stored case under no entry: nothing else refers to it
-    unfiled_.add(e.case_id, e.seq,
-                 "the event is filed under ledger entry " + std::to_string(e.ledger_seq) +
-                     ", which does not exist: it was inserted outside the engine");
+    out_.unfiled.add(e.case_id, e.seq,
+                     "the event is filed under ledger entry " + std::to_string(e.ledger_seq) +
+                         ", which does not exist: it was inserted outside the engine");
   }
 
   /// Each entry commits to the hashes of the events its transaction appended. A mismatch names the case
   /// (and seq) of the events still filed under the entry when they all belong to one stored case.
   /// The hashes are moved out of `filed` (read once, here).
   void check(const store::LedgerRecord& l, std::span<store::FiledEvent> filed) {
+    Problems& entries = out_.entries;
     const auto where_text = [&] { return "ledger entry " + std::to_string(l.seq); };
     std::vector<std::string> hashes;
     hashes.reserve(filed.size());
@@ -324,66 +352,99 @@ class LedgerWalk {
     }
     if (l.seq != expected_) {
       const std::string where = where_text();
-      entries_.add("", std::nullopt,
-                   l.seq > expected_ ? where + " follows entry " + std::to_string(expected_ - 1) +
-                                           ": ledger entries were deleted"
-                                     : where + " is out of order or repeated");
+      entries.add("", std::nullopt,
+                  l.seq > expected_ ? where + " follows entry " + std::to_string(expected_ - 1) +
+                                          ": ledger entries were deleted"
+                                    : where + " is out of order or repeated");
     }
     if (l.prev_hash != head_) {
-      entries_.add("", std::nullopt, where_text() + " does not link to the hash of the entry before it");
+      entries.add("", std::nullopt, where_text() + " does not link to the hash of the entry before it");
     }
     const auto count = static_cast<std::int64_t>(hashes.size());
     if (l.event_count > count) {
-      entries_.add(case_id, std::nullopt,
-                   where_text() + " committed " + std::to_string(l.event_count) + " events but " +
-                       (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
-                       " stored: events were deleted" +
-                       (count == 0 ? " (a whole case, when none of its events is left)" : ""));
+      entries.add(case_id, std::nullopt,
+                  where_text() + " committed " + std::to_string(l.event_count) + " events but " +
+                      (count == 0 ? "none of them is" : "only " + std::to_string(count) + " are") +
+                      " stored: events were deleted" +
+                      (count == 0 ? " (a whole case, when none of its events is left)" : ""));
     } else if (l.event_count < count) {
-      entries_.add(case_id, std::nullopt,
-                   where_text() + " committed " + std::to_string(l.event_count) + " events but " +
-                       std::to_string(count) + " are filed under it: events were inserted");
+      entries.add(case_id, std::nullopt,
+                  where_text() + " committed " + std::to_string(l.event_count) + " events but " +
+                      std::to_string(count) + " are filed under it: events were inserted");
     } else if (store::ledger_hash(l.prev_hash, hashes) != l.hash) {
-      entries_.add(case_id, seq,
-                   where_text() +
-                       " does not match the events filed under it: an event of that transaction was "
-                       "rewritten with recomputed hashes, or replaced, or the entry was edited");
+      entries.add(case_id, seq,
+                  where_text() +
+                      " does not match the events filed under it: an event of that transaction was "
+                      "rewritten with recomputed hashes, or replaced, or the entry was edited");
     }
     for (std::size_t i = 0; i < filed.size(); ++i) {
       if (filed[i].has_case) continue;
-      entries_.add("", std::nullopt,
-                   where_text() + " records an event (hash " + short_hash(hashes[i]) +
-                       ") that is in no case's log: an event, or a whole case, was deleted");
+      entries.add("", std::nullopt,
+                  where_text() + " records an event (hash " + short_hash(hashes[i]) +
+                      ") that is in no case's log: an event, or a whole case, was deleted");
     }
-    count_ += l.event_count;
     head_ = l.hash;
     expected_ = l.seq + 1;
   }
 
-  store::Transaction& tx_;
-  const int page_;
-  std::int64_t after_ = store::Transaction::kBefore;
-  bool done_ = false;
+  const LedgerPage& page_;
+  std::int64_t expected_;
   std::string head_;
-  std::int64_t count_ = 0;
-  std::int64_t filed_read_ = 0;
-  std::int64_t expected_ = 1;
-  Problems entries_;
-  Problems unfiled_;
+  LedgerChecked out_;
 };
+
+/// Reads the cases of one page of ids (`ids`, the first after `after`) and checks each: two reads, their
+/// projection rows, then the events of their id range (the ids between them with no row, whose events the
+/// ledger walk reports, are skipped by id, not by comparing ids in C++, which need not sort them as the
+/// database does).
+std::vector<CaseCheck> check_cases(const Engine::Impl& m, store::Transaction& tx, const std::string& after,
+                                   const std::vector<std::string>& ids, const DocumentStore* docs,
+                                   std::int64_t& events_read) {
+  store::CaseFilter page;
+  page.after = after;
+  page.limit = static_cast<int>(ids.size());
+  auto records = tx.query(page);
+  if (records.size() != ids.size() || records.back().id != ids.back())
+    throw Error(ErrorCode::internal, "verify: its read transactions do not see the same cases");
+  std::unordered_map<std::string_view, std::size_t> slot;
+  for (std::size_t i = 0; i < ids.size(); ++i) slot.emplace(ids[i], i);
+  std::vector<std::vector<store::EventRecord>> events(ids.size());
+  auto all = tx.events_of_cases(ids.front(), ids.back());
+  events_read = static_cast<std::int64_t>(all.size());
+  std::vector<store::EventRecord>* into = nullptr;
+  std::string into_id;
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    if (k == 0 || all[k].case_id != into_id) {
+      into_id = all[k].case_id;
+      const auto it = slot.find(into_id);
+      into = it == slot.end() ? nullptr : &events[it->second];
+    }
+    if (into) into->push_back(std::move(all[k]));
+  }
+  all = {};
+  std::vector<CaseCheck> checks;
+  checks.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::optional<store::CaseRecord> record(std::move(records[i]));
+    checks.push_back(check_case(m, ids[i], record, events[i], docs));
+    events[i] = {};
+  }
+  return checks;
+}
 
 /// (c) the feed (docs/feed.md), a page at a time: records run from the retention mark + 1 to the head
 /// without a gap, one per event; the mark counts the pruned ones, so events = mark + records.
 class FeedWalk {
  public:
-  FeedWalk(store::Transaction& tx, int page) : tx_(tx), page_(page), bounds_(tx.feed_bounds()) {
+  FeedWalk(store::Transaction& tx, int page) : page_(page), bounds_(tx.feed_bounds()) {
     expected_ = bounds_.pruned + 1;
   }
   bool done() const { return done_; }
   const store::FeedBounds& bounds() const { return bounds_; }
 
-  void step() {
-    const auto records = tx_.feed_index_page(after_, page_);
+  /// Checks the next page of records, read through `tx` (any of verify's readers: they see one snapshot).
+  void step(store::Transaction& tx) {
+    const auto records = tx.feed_index_page(after_, page_);
     for (const auto& r : records) {
       if (r.seq != expected_) {
         problems_.add(r.case_id, r.version,
@@ -408,7 +469,6 @@ class FeedWalk {
   }
 
  private:
-  store::Transaction& tx_;
   const int page_;
   const store::FeedBounds bounds_;
   std::int64_t after_ = store::Transaction::kBefore;
@@ -429,6 +489,7 @@ std::string Engine::verify(std::string_view options_json) const {
 std::string verify_database(const Engine::Impl& m, std::string_view options_json, const VerifyPages& pages) {
   if (pages.cases < 1 || pages.ledger < 1 || pages.feed < 1)
     throw Error(ErrorCode::invalid_argument, "verify: page sizes must be 1 or more");
+  if (pages.readers < 0) throw Error(ErrorCode::invalid_argument, "verify: readers must be 0 or more");
   std::optional<DocumentStore> documents;
   {
     const json o = json::parse(options_json, nullptr, false);
@@ -452,162 +513,126 @@ std::string verify_database(const Engine::Impl& m, std::string_view options_json
   std::int64_t cases_checked = 0;
   std::int64_t events_checked = 0;
 
-  auto tx = m.store->begin_read();
-  // The ledger walk reads the event rows the case reads read (for their hashes): kept in step with them
-  // below, it finds their pages still cached where commit order follows case order (cases of one event).
-  // Bounded, so memory still does not grow with the database.
-  tx->keep_pages(kVerifyCacheKib);
-  LedgerWalk ledger(*tx, pages.ledger);
-  FeedWalk feed(*tx, pages.feed);
+  // --- (a) each case's chain, (c) its projection against the replay; (b) the ledger; (c) the feed -------
+  // Several read transactions on one snapshot (Store::begin_reads), each read and used by one thread: its
+  // lane. The work is cut into tasks taken in order under `mutex`, each by reading a cheap page of where it
+  // starts (a page of case ids, of ledger entries), and done outside it on the taking lane's transaction:
+  // reading the rows and checking them. Results are merged in task order, so the report does not depend
+  // on timing; the ledger's and the feed's problems follow the cases', as in a walk after them. Only a few
+  // tasks run or wait to be merged ahead of the first unmerged one, so memory does not grow with the
+  // database.
+  const auto wanted = pages.readers > 0
+                          ? pages.readers
+                          : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2U, 4U));
+  auto readers = m.store->begin_reads(wanted);
+  // The ledger's event rows are the case reads' event rows (for their hashes): a bounded page cache per
+  // reader keeps some of them between the two, where commit order follows case order (cases of one event).
+  for (auto& tx : readers) tx->keep_pages(kVerifyCacheKib);
+  LedgerWalk ledger(pages.ledger);
+  FeedWalk feed(*readers.front(), pages.feed);
+  const auto max_ahead = static_cast<std::int64_t>(2 * readers.size() + 1);
 
-  // --- (a) each case's chain, (c) its projection against the replay ------------------------------------
-  // Cases are independent: this thread reads slices of them (a page of ids each) in its one read
-  // transaction while a worker per core checks them (the replay is most of the cost). Slices are merged in
-  // case order, so the report does not depend on timing, and only a few slices are in flight, so memory does
-  // not grow with the database. While the workers have enough to do, this thread walks the ledger and the
-  // feed a page at a time; their problems are kept apart and follow the cases', as in a walk after them.
-  const auto slice_size = static_cast<std::size_t>(pages.cases);
-  const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
-  const std::size_t max_in_flight = 2 * workers + 1;
   std::mutex mutex;
   std::condition_variable cv;
-  std::deque<std::unique_ptr<Slice>> in_flight;  // in case order
-  bool finished = false;
-  const auto work = [&] {
+  std::exception_ptr error;
+  std::optional<std::string> last_id;  // the case ids taken so far end here
+  bool more_ids = true;
+  std::int64_t events_read = 0;  // by the case tasks merged so far
+  std::int64_t slices_taken = 0;
+  std::int64_t slices_merged = 0;
+  std::map<std::int64_t, std::vector<CaseCheck>> slices_checked;  // waiting for the slices before them
+  std::int64_t pages_taken = 0;
+  std::int64_t pages_merged = 0;
+  std::map<std::int64_t, LedgerChecked> pages_checked;
+  Problems ledger_entries;
+  Problems ledger_unfiled;
+  bool feed_busy = false;
+  bool feed_done = false;
+
+  const auto run_lane = [&](store::Transaction& tx) {
     std::unique_lock lock(mutex);
     for (;;) {
-      Slice* s = nullptr;
-      cv.wait(lock, [&] {
-        for (const auto& p : in_flight) {
-          if (!p->taken) {
-            s = p.get();
-            break;
+      if (error) return;
+      // The ledger walk reads the event rows the case tasks read, so it goes at most a page ahead of them:
+      // then both find those pages in the page cache more often. The feed walk goes any time.
+      if (!ledger.done() && pages_taken - pages_merged < max_ahead &&
+          (!more_ids || ledger.count() <= events_read)) {
+        const std::int64_t index = pages_taken++;
+        const LedgerPage page = ledger.next(tx);
+        lock.unlock();
+        LedgerChecked checked = LedgerPageCheck(page).run(tx);
+        lock.lock();
+        pages_checked.emplace(index, std::move(checked));
+        for (auto it = pages_checked.begin(); it != pages_checked.end() && it->first == pages_merged;
+             it = pages_checked.erase(it), ++pages_merged) {
+          ledger_entries.append(std::move(it->second.entries));
+          ledger_unfiled.append(std::move(it->second.unfiled));
+        }
+      } else if (more_ids && slices_taken - slices_merged < max_ahead) {
+        const std::int64_t index = slices_taken++;
+        const std::string after = last_id.value_or("");
+        const auto ids = tx.case_ids_page(last_id, pages.cases);
+        more_ids = static_cast<int>(ids.size()) == pages.cases;
+        if (!ids.empty()) last_id = ids.back();
+        lock.unlock();
+        std::int64_t read = 0;
+        auto checks = ids.empty() ? std::vector<CaseCheck>{} : check_cases(m, tx, after, ids, docs, read);
+        lock.lock();
+        events_read += read;
+        slices_checked.emplace(index, std::move(checks));
+        for (auto it = slices_checked.begin(); it != slices_checked.end() && it->first == slices_merged;
+             it = slices_checked.erase(it), ++slices_merged) {
+          for (auto& check : it->second) {
+            ++cases_checked;
+            events_checked += check.events;
+            problems.append(std::move(check.problems));
           }
         }
-        return s || finished;
-      });
-      if (!s) return;
-      s->taken = true;
-      lock.unlock();
-      try {
-        for (std::size_t i = 0; i < s->ids.size(); ++i)
-          s->checks.push_back(check_case(m, s->ids[i], s->records[i], s->events[i], docs));
-      } catch (...) {
-        s->error = std::current_exception();
+      } else if (!feed_done && !feed_busy) {
+        feed_busy = true;
+        lock.unlock();
+        feed.step(tx);
+        lock.lock();
+        feed_busy = false;
+        feed_done = feed.done();
+      } else if (!more_ids && ledger.done()) {
+        return;  // every task is taken (the feed's next step, if any, by the lane stepping it)
+      } else {
+        cv.wait(lock);
+        continue;
       }
-      s->records = {};
-      s->events = {};
-      lock.lock();
-      s->done = true;
+      cv.notify_all();
+    }
+  };
+  const auto lane = [&](store::Transaction& tx) {
+    try {
+      run_lane(tx);
+    } catch (...) {
+      const std::lock_guard lock(mutex);
+      if (!error) error = std::current_exception();
       cv.notify_all();
     }
   };
-  std::vector<std::thread> pool;
-  // Stops and joins the workers however this function leaves (a read or a check may throw).
-  struct Joiner {
-    std::mutex& mutex;
-    std::condition_variable& cv;
-    bool& finished;
-    std::vector<std::thread>& pool;
-    ~Joiner() {
-      {
-        std::lock_guard lock(mutex);
-        finished = true;
+  {
+    std::vector<std::thread> others;
+    // Joins the other lanes however this block leaves (starting a thread may throw).
+    struct Joiner {
+      std::vector<std::thread>& threads;
+      ~Joiner() {
+        for (auto& t : threads) t.join();
       }
-      cv.notify_all();
-      for (auto& t : pool) t.join();
-    }
-  } joiner{mutex, cv, finished, pool};
-  for (std::size_t i = 0; i < workers; ++i) pool.emplace_back(work);
-
-  const auto merge = [&](Slice& s) {
-    if (s.error) std::rethrow_exception(s.error);
-    for (auto& check : s.checks) {
-      ++cases_checked;
-      events_checked += check.events;
-      problems.append(std::move(check.problems));
-    }
-  };
-  // The walks this thread does while the workers are busy. The ledger walk reads the event rows the case
-  // reads read (for their hashes), so it goes at most a page ahead of them: where commit order follows case
-  // order (cases of one event), both then find those pages in the page cache. The feed walk goes any time.
-  std::optional<std::string> last_id;
-  bool more_ids = true;
-  std::int64_t events_read = 0;  // by the case reads
-  const auto ledger_may_step = [&] {
-    return !ledger.done() && (!more_ids || ledger.filed_read() <= events_read);
-  };
-  const auto walks_done = [&] { return ledger.done() && feed.done(); };
-  const auto may_walk = [&] { return ledger_may_step() || !feed.done(); };
-  const auto walk = [&] {
-    if (ledger_may_step()) {
-      ledger.step();
-    } else {
-      feed.step();
-    }
-  };
-  for (;;) {
-    std::vector<std::unique_ptr<Slice>> checked;
-    bool read_now = false;
-    {
-      std::unique_lock lock(mutex);
-      if (!more_ids && in_flight.empty()) break;
-      read_now = more_ids && in_flight.size() < max_in_flight;
-      if (!read_now && !may_walk()) cv.wait(lock, [&] { return in_flight.front()->done; });
-      while (!in_flight.empty() && in_flight.front()->done) {
-        checked.push_back(std::move(in_flight.front()));
-        in_flight.pop_front();
-      }
-    }
-    for (auto& s : checked) merge(*s);
-    if (read_now) {
-      // A slice is two reads: its projection rows, then the events of their id range (the ids between
-      // them with no row, whose events the ledger walk reports, are skipped by id, not by comparing ids
-      // in C++, which need not sort them as the database does).
-      auto read = std::make_unique<Slice>();
-      store::CaseFilter page;
-      page.after = last_id.value_or("");
-      page.limit = pages.cases;
-      auto records = tx->query(page);
-      more_ids = records.size() == slice_size;
-      if (records.empty()) continue;
-      last_id = records.back().id;
-      std::unordered_map<std::string_view, std::size_t> slot;
-      for (auto& r : records) {
-        slot.emplace(r.id, read->ids.size());
-        read->ids.push_back(r.id);
-        read->events.emplace_back();
-      }
-      auto events = tx->events_of_cases(read->ids.front(), read->ids.back());
-      std::vector<store::EventRecord>* into = nullptr;
-      std::string into_id;
-      for (std::size_t k = 0; k < events.size(); ++k) {
-        if (k == 0 || events[k].case_id != into_id) {
-          into_id = events[k].case_id;
-          const auto it = slot.find(into_id);
-          into = it == slot.end() ? nullptr : &read->events[it->second];
-        }
-        if (into) into->push_back(std::move(events[k]));
-      }
-      events_read += static_cast<std::int64_t>(events.size());
-      for (auto& r : records) read->records.emplace_back(std::move(r));
-      {
-        std::lock_guard lock(mutex);
-        in_flight.push_back(std::move(read));
-        cv.notify_all();
-      }
-      while (ledger_may_step()) ledger.step();
-    } else if (may_walk()) {
-      walk();
-    }
+    } joiner{others};
+    for (std::size_t i = 1; i < readers.size(); ++i) others.emplace_back(lane, std::ref(*readers[i]));
+    lane(*readers.front());
   }
-  while (!walks_done()) walk();
-  ledger.finish(problems);
+  if (error) std::rethrow_exception(error);
+  problems.append(std::move(ledger_entries));
+  problems.append(std::move(ledger_unfiled));
   feed.finish(problems, events_checked);
 
   // --- (d) the stored definitions: each is the content its hash names
   // ---------------------------------------
-  for (const auto& doc : tx->documents()) {
+  for (const auto& doc : readers.front()->documents()) {
     if (doc.kind == "definition" && sha256_hex(doc.content) != doc.hash) {
       problems.add("", std::nullopt,
                    "stored definition " + doc.name + " version " + std::to_string(doc.version) +

@@ -14,10 +14,11 @@ struct VerifyPages {
   int cases = 64;    // case ids read together, and their cases checked by one worker
   int ledger = 256;  // ledger entries read together, with the events filed under them
   int feed = 4096;   // feed records read together
+  int readers = 0;   // read transactions on one snapshot, each with its thread; 0: one per core, 2 to 4
 };
 
-/// The report of Engine::verify (docs/operations.md). Throws Error(invalid_argument) for bad options or a
-/// page size under 1.
+/// The report of Engine::verify (docs/operations.md). Throws Error(invalid_argument) for bad options, a page
+/// size under 1 or a negative number of readers.
 std::string verify_database(const Engine::Impl& m, std::string_view options_json, const VerifyPages& pages);
 
 }  // namespace permitflow

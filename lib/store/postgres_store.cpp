@@ -155,7 +155,37 @@ class PostgresTransaction final : public SharedReads<PostgresTransaction> {
     active_ = true;
   }
 
+  /// A read transaction on `conn` that imports the snapshot another open transaction exported (see
+  /// begin_reads): it sees exactly what that one sees.
+  PostgresTransaction(PostgresStore& store, std::unique_ptr<PostgresStore::Connection> conn,
+                      const std::string& snapshot)
+      : SharedReads(false), store_(store), conn_(std::move(conn)) {
+    try {
+      begin();
+      tx_->exec("SET TRANSACTION SNAPSHOT " + tx_->quote(snapshot));
+    } catch (const pqxx::broken_connection& e) {
+      conn_->broken = true;
+      tx_.reset();
+      store_.release(std::move(conn_));
+      throw_storage("begin a read transaction", store_.display_, e);
+    } catch (const std::exception& e) {
+      tx_.reset();
+      store_.release(std::move(conn_));
+      throw_storage("begin a read transaction", store_.display_, e);
+    }
+    active_ = true;
+    used_ = true;  // a retry on a fresh connection could not import the snapshot again
+  }
+
   ~PostgresTransaction() override { finish(false); }
+
+  /// Takes this read transaction's snapshot now and names it for other transactions to import while this
+  /// one is open. From then on a lost connection is not retried: a retry would see another snapshot.
+  std::string export_snapshot() {
+    auto id = read("export a snapshot",
+                   [&] { return tx_->exec("SELECT pg_export_snapshot()")[0][0].as<std::string>(); });
+    return id;
+  }
 
   // --- cases and events ------------------------------------------------------------------------------------
 
@@ -764,6 +794,20 @@ std::unique_ptr<Transaction> PostgresStore::begin_read() {
   return std::make_unique<PostgresTransaction>(*this, false);
 }
 
+std::vector<std::unique_ptr<Transaction>> PostgresStore::begin_reads(int n) {
+  std::vector<std::unique_ptr<Transaction>> out;
+  auto first = std::make_unique<PostgresTransaction>(*this, false);
+  const std::string snapshot = first->export_snapshot();
+  out.push_back(std::move(first));
+  // Never waits for a connection while holding one: two callers could each hold one and wait forever.
+  while (static_cast<int>(out.size()) < n) {
+    auto c = try_acquire();
+    if (!c) break;
+    out.push_back(std::make_unique<PostgresTransaction>(*this, std::move(c), snapshot));
+  }
+  return out;
+}
+
 std::unique_ptr<PostgresStore::Connection> PostgresStore::connect() {
   try {
     return std::make_unique<Connection>(config_.database);
@@ -781,6 +825,16 @@ std::unique_ptr<PostgresStore::Connection> PostgresStore::acquire() {
                                         "' stayed busy for " + std::to_string(config_.busy_timeout_ms) +
                                         " ms; raise pool_size.");
   }
+  return take(lock);
+}
+
+std::unique_ptr<PostgresStore::Connection> PostgresStore::try_acquire() {
+  std::unique_lock lock(pool_mutex_);
+  if (idle_.empty() && open_ >= static_cast<std::size_t>(config_.pool_size)) return nullptr;
+  return take(lock);
+}
+
+std::unique_ptr<PostgresStore::Connection> PostgresStore::take(std::unique_lock<std::mutex>& lock) {
   if (!idle_.empty()) {
     auto c = std::move(idle_.back());
     idle_.pop_back();

@@ -38,6 +38,9 @@ class PostgresStore final : public DatabaseStore {
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;
+  /// The first transaction exports its snapshot (pg_export_snapshot) and the others import it (SET
+  /// TRANSACTION SNAPSHOT); only connections the pool has to spare at once are taken beyond the first.
+  std::vector<std::unique_ptr<Transaction>> begin_reads(int n) override;
   int schema_version() override;
   /// Connections currently open (idle or in use); never more than pool_size.
   std::size_t open_connections();
@@ -51,6 +54,10 @@ class PostgresStore final : public DatabaseStore {
   /// A connection from the pool, opening one when fewer than pool_size are open; waits up to
   /// busy_timeout_ms for one to come back otherwise.
   std::unique_ptr<Connection> acquire();
+  /// A connection only if one is idle or may be opened now; null otherwise.
+  std::unique_ptr<Connection> try_acquire();
+  /// An idle connection, or a new one (the caller checked there is room); `lock` holds pool_mutex_.
+  std::unique_ptr<Connection> take(std::unique_lock<std::mutex>& lock);
   /// Hands a connection back; a broken one is closed instead, making room for a fresh one.
   void release(std::unique_ptr<Connection> c) noexcept;
   std::unique_ptr<Connection> connect();

@@ -205,6 +205,15 @@ class SqliteTransaction final : public SharedReads<SqliteTransaction> {
     active_ = true;
   }
 
+  /// Starts a read transaction's snapshot now rather than at its first read (in WAL mode SQLite takes it
+  /// then): begin_reads takes every snapshot while no commit can land.
+  void take_snapshot() {
+    guard("begin a read transaction", [&] {
+      Stmt s(*conn_, "SELECT 1 FROM sqlite_schema LIMIT 1");
+      s.step();
+    });
+  }
+
   ~SqliteTransaction() override {
     if (active_) rollback_and_finish();
     finish();
@@ -848,6 +857,23 @@ std::unique_ptr<Transaction> SqliteStore::begin_read() {
   } catch (const SQLite::Exception& e) {
     throw_storage("begin a read transaction", config_.database, e);
   }
+}
+
+std::vector<std::unique_ptr<Transaction>> SqliteStore::begin_reads(int n) {
+  // The write lock (this process's gate and SQLite's, BEGIN IMMEDIATE) keeps every writer of the file out
+  // while the readers take their snapshots; it is rolled back, having written nothing, when this returns.
+  const auto hold = begin_write();
+  std::vector<std::unique_ptr<Transaction>> out;
+  try {
+    for (int i = 0; i < std::max(n, 1); ++i) {
+      auto tx = std::make_unique<SqliteTransaction>(*this, acquire_reader());
+      tx->take_snapshot();
+      out.push_back(std::move(tx));
+    }
+  } catch (const SQLite::Exception& e) {
+    throw_storage("begin a read transaction", config_.database, e);
+  }
+  return out;
 }
 
 std::unique_ptr<SqliteStore::Connection> SqliteStore::acquire_reader() {

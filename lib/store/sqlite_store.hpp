@@ -36,6 +36,10 @@ class SqliteStore final : public DatabaseStore {
 
   std::unique_ptr<Transaction> begin_write() override;
   std::unique_ptr<Transaction> begin_read() override;
+  /// Each reader takes its snapshot (a first read) while this store holds SQLite's write lock, so no commit
+  /// lands between them: Debian's SQLite has no sqlite3_snapshot_open (SQLITE_ENABLE_SNAPSHOT). Waits for
+  /// the write lock as begin_write does.
+  std::vector<std::unique_ptr<Transaction>> begin_reads(int n) override;
   int schema_version() override;
 
   /// A connection with its cache of prepared statements (defined in sqlite_store.cpp).

@@ -266,6 +266,10 @@ class Store {
   virtual ~Store() = default;
   virtual std::unique_ptr<Transaction> begin_write() = 0;
   virtual std::unique_ptr<Transaction> begin_read() = 0;
+  /// Up to `n` read transactions (at least one) that all see the same snapshot of the database, for a
+  /// reader that splits one consistent read across threads (verify), each transaction on one thread. Fewer
+  /// when the backend has no connection to spare without waiting (PostgreSQL: its pool).
+  virtual std::vector<std::unique_ptr<Transaction>> begin_reads(int n) = 0;
   virtual std::string backend() const = 0;  // "sqlite" or "postgresql"
 };
 

@@ -3,6 +3,9 @@
 // touched, and naming a tamper in a later page with its case and seq.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "engine/engine_impl.hpp"
 #include "engine/verify.hpp"
 #include "store/hash_chain.hpp"
@@ -54,6 +57,8 @@ TEST_P(VerifyPagesTest, ALedgerOfManyPagesVerifiesAndATamperInALaterPageIsFound)
   EXPECT_EQ(impl.store->begin_read()->ledger().size(), 14U);
   EXPECT_EQ(verify(small), whole);
   EXPECT_EQ(verify(single), whole);
+  EXPECT_EQ(verify(VerifyPages{1, 1, 1, 1}), whole);
+  EXPECT_EQ(verify(VerifyPages{2, 3, 4, 4}), whole);
 
   // In the 4th ledger page (entries 10–12): the last event of the 6th case is deleted. In the 5th (13–14):
   // the last event of the 7th case is rewritten with its hash recomputed (its case chain still holds). After
@@ -107,9 +112,48 @@ TEST_P(VerifyPagesTest, ALedgerOfManyPagesVerifiesAndATamperInALaterPageIsFound)
   EXPECT_EQ(v["events_checked"], 14);
   EXPECT_EQ(verify(small), v);
   EXPECT_EQ(verify(single), v);
+  EXPECT_EQ(verify(VerifyPages{1, 1, 1, 1}), v);
+  EXPECT_EQ(verify(VerifyPages{1, 2, 1, 3}), v);
   EXPECT_EQ(json::parse(verify_database(impl, "{}", small)).dump(), v.dump());
 
   EXPECT_THROW(verify(VerifyPages{0, 1, 1}), Error);
+  EXPECT_THROW(verify(VerifyPages{1, 1, 1, -1}), Error);
+}
+
+// verify's readers (Store::begin_reads) see one snapshot: commands committed while it starts and runs,
+// on another thread, never make it report a problem, however its readers' pages fall.
+TEST_P(VerifyPagesTest, CommitsRacingVerifyAreNoProblem) {
+  TestDatabase db(GetParam());
+  PF_REQUIRE_DATABASE(db);
+  const std::string config = json{{"database", db.url()}}.dump();
+  Engine engine(config);
+  for (int i = 0; i < 4; ++i) engine.submit(application("construction_waste", at("2026-03-05")).dump());
+  Engine::Impl impl(parse_engine_config(config));
+  std::atomic<bool> stop{false};
+  std::atomic<int> written{0};
+  std::thread writer([&] {
+    while (!stop) {
+      const json c = json::parse(engine.submit(application("construction_waste", at("2026-03-05")).dump()));
+      engine.execute(c["id"].get<std::string>(),
+                     command("request_correction", kClerk, at("2026-03-05", "10:30")).dump());
+      ++written;
+    }
+  });
+  std::vector<json> reports;
+  for (int round = 0; round < 12 || written < 12; ++round) {
+    reports.push_back(json::parse(verify_database(impl, "{}", VerifyPages{1, 1, 1, 3})));
+    reports.push_back(json::parse(verify_database(impl, "{}", VerifyPages{2, 3, 2, 2})));
+  }
+  stop = true;
+  writer.join();
+  for (const auto& r : reports) {
+    EXPECT_TRUE(r["ok"].get<bool>()) << r.dump(2);
+    EXPECT_EQ(r["ledger_count"], r["events_checked"]) << r.dump(2);
+  }
+  EXPECT_GE(written.load(), 12);
+  const json last = json::parse(verify_database(impl, "{}", VerifyPages{}));
+  EXPECT_TRUE(last["ok"].get<bool>()) << last.dump(2);
+  EXPECT_EQ(last["cases_checked"], 4 + written.load());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, VerifyPagesTest, ::testing::Values("sqlite", "postgresql"),

@@ -700,6 +700,41 @@ TEST_P(StoreTest, ReadsDoNotWaitForAnOpenWriteTransaction) {
   EXPECT_TRUE(after->load_case("B"));
 }
 
+TEST_P(StoreTest, ReadersOfBeginReadsShareOneSnapshot) {
+  auto store = open();
+  append_committed(*store, make_case("A"), 0, 1);
+  auto readers = store->begin_reads(3);
+  ASSERT_EQ(readers.size(), 3U);
+  // A commit after begin_reads returned is seen by none of them, the untouched ones included: each took
+  // its snapshot inside begin_reads, not at its first read.
+  {
+    auto w = store->begin_write();
+    auto e = make_events(2);
+    w->append(make_case("A", "road_excavation", "under_review"), 1, e);
+    auto eb = make_events(1);
+    w->append(make_case("B"), 0, eb);
+    w->commit();
+  }
+  for (auto it = readers.rbegin(); it != readers.rend(); ++it) {
+    EXPECT_EQ((*it)->load_case("A")->version, 1);
+    EXPECT_FALSE((*it)->load_case("B"));
+    EXPECT_EQ((*it)->ledger().size(), 1U);
+  }
+  readers.clear();
+  EXPECT_EQ(store->begin_read()->ledger().size(), 2U);
+}
+
+TEST_P(StoreTest, BeginReadsTakesOnlyTheConnectionsThePoolCanSpare) {
+  StoreConfig c = testing::config(db_.url(), "full", 1000);
+  c.pool_size = 1;
+  auto store = open_store(c);
+  append_committed(*store, make_case("A"), 0, 1);
+  const auto readers = store->begin_reads(3);
+  // PostgreSQL's pool of one has nothing to spare; SQLite opens a reader per transaction.
+  EXPECT_EQ(readers.size(), GetParam() == "postgresql" ? 1U : 3U);
+  for (const auto& r : readers) EXPECT_EQ(r->load_case("A")->version, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
