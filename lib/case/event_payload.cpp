@@ -582,41 +582,19 @@ class Reader {
       i_ = stop + 1;
       if (s_[stop] == '"') return;
       const char e = next();
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          std::uint32_t cp = hex4();
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (next() != '\\' || next() != 'u') fail("an unpaired surrogate");
-            const std::uint32_t low = hex4();
-            if (low < 0xDC00 || low > 0xDFFF) fail("an unpaired surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          utf8(out, cp);
-          break;
-        }
-        default:
-          fail("an unknown escape");
+      if (const char c = json_text::short_escape(e)) {
+        out += c;
+        continue;
       }
+      if (e != 'u') fail("an unknown escape");
+      std::uint32_t cp = hex4();
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (next() != '\\' || next() != 'u') fail("an unpaired surrogate");
+        const std::uint32_t low = hex4();
+        if (low < 0xDC00 || low > 0xDFFF) fail("an unpaired surrogate");
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+      }
+      utf8(out, cp);
     }
   }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/json_text.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow::input {
@@ -158,34 +159,9 @@ class CommonFormReader {
         return valid_utf8(out);
       }
       if (++p_ == end_) return false;  // past the backslash
-      switch (*p_++) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        default:  // \u (and its surrogate pairs) is nlohmann's to read
-          return false;
-      }
+      const char c = json_text::short_escape(*p_++);
+      if (c == '\0') return false;  // \u (and its surrogate pairs) is nlohmann's to read
+      out += c;
     }
   }
 

@@ -22,6 +22,29 @@ void append_string(std::string& out, std::string_view text);
 /// The same, then the byte `then` unless it is '\0' (a key's ':').
 void append_string_then(std::string& out, std::string_view text, char then);
 
+/// The character a JSON string's short escape `\e` stands for ('n' → '\n', '"' → '"', …); '\0' when `e`
+/// starts no short escape ('u' is the caller's: four hex digits follow).
+constexpr char short_escape(char e) noexcept {
+  switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+      return e;
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return '\0';
+  }
+}
+
 /// The string at text[i] (its opening quote) when it is plain: printable ASCII without escapes, which reads
 /// as its bytes. Sets `s` to them and moves `i` past the closing quote; false (with `i` anywhere) otherwise.
 /// The fast paths that read the engine's own dumps without a tree use it, and leave anything else to
