@@ -282,7 +282,7 @@ void append_string_then(std::string& out, std::string_view text, char then) {
     out.resize(at + text.size() + (then ? 3 : 2));
     char* p = out.data() + at;
     *p++ = '"';
-    std::memcpy(p, text.data(), text.size());
+    if (!text.empty()) std::memcpy(p, text.data(), text.size());  // an empty view's data may be null
     p += text.size();
     *p++ = '"';
     if (then) *p = then;

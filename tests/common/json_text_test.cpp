@@ -156,6 +156,9 @@ TEST(JsonText, AppendStringWritesWhatDumpWrites) {
     escaped += expected.size() != t.size() + 2 ? 1 : 0;
   }
   EXPECT_GT(escaped, 100);  // the escaping path ran, not only the plain one
+  std::string empty_key;    // a default string_view: no data at all (an empty Text gives one)
+  append_string_then(empty_key, std::string_view(), ':');
+  EXPECT_EQ(empty_key, "\"\":");
 }
 
 }  // namespace
