@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "calendar/date_range.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
 
@@ -12,10 +13,10 @@ namespace {
 
 namespace chr = std::chrono;
 
-constexpr int kMinYear = 1900;
-constexpr int kMaxYear = 2199;
-constexpr std::int32_t kFirstDay = -25567;  // 1900-01-01
-constexpr std::int32_t kLastDay = 84005;    // 2199-12-31
+using date_range::kFirstDay;
+using date_range::kLastDay;
+using date_range::kMaxYear;
+using date_range::kMinYear;
 
 chr::year_month_day ymd_of(std::int32_t days) { return chr::year_month_day{chr::sys_days{chr::days{days}}}; }
 

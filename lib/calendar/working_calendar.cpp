@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "calendar/date_range.hpp"
 #include "common/embedded.hpp"
 #include "common/json_input.hpp"
 #include "common/sha256.hpp"
@@ -24,15 +25,16 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMinYear = 1900;
-constexpr int kMaxYear = 2199;
-constexpr int kYears = kMaxYear - kMinYear + 1;
-constexpr int kFormat = 1;
+using date_range::invalid;
+using date_range::kFirstDay;
+using date_range::kMaxYear;
+using date_range::kMinYear;
+using date_range::kYears;
+constexpr int kCalendarFormat = 1;  // the "format" of a calendar file
 constexpr std::string_view kOfficialName = "calendars/cn-mainland.json";
 
-// Days since 1970-01-01 of 1900-01-01 and of 2200-01-01 (one past the table).
-constexpr std::int32_t kFirstDay = -25567;
-constexpr std::int32_t kEndDay = 84006;
+// Days since 1970-01-01 of 2200-01-01 (one past the table).
+constexpr std::int32_t kEndDay = date_range::kLastDay + 1;
 constexpr std::int32_t kTableDays = kEndDay - kFirstDay;
 static_assert(std::chrono::sys_days{std::chrono::year{kMinYear} / 1 / 1}.time_since_epoch().count() ==
               kFirstDay);
@@ -59,8 +61,6 @@ struct YearNotice {
   std::vector<Holiday> holidays;  // sorted by from, disjoint
   std::vector<Workday> workdays;  // sorted by date
 };
-
-[[noreturn]] void invalid(const std::string& message) { throw Error(ErrorCode::invalid_argument, message); }
 
 [[noreturn]] void out_of_range(Date d) {
   invalid("date outside the supported range 1900-01-01 … 2199-12-31 (days since epoch " +
@@ -117,7 +117,7 @@ std::string quoted(const std::string& s) { return json(s).dump(); }
 // Canonical JSON: compact, keys in lexicographic order, years ascending, holidays by start, workdays by date.
 // Written by hand: building nested nlohmann objects trips a false g++ 12 -O2 -Warray-bounds in std::map.
 std::string to_canonical_json(const std::map<int, YearNotice>& years) {
-  std::string out = "{\"format\":" + std::to_string(kFormat) + ",\"years\":[";
+  std::string out = "{\"format\":" + std::to_string(kCalendarFormat) + ",\"years\":[";
   bool first_year = true;
   for (const auto& [year, y] : years) {
     if (!first_year) out += ',';
@@ -273,7 +273,7 @@ std::map<int, YearNotice> load(std::string_view text, std::string_view source) {
   const input::Field root(doc, "", label);
   root.object({"format", "region", "years"});
   if (root.has("format")) {
-    root.child("format").integer(kFormat, kFormat);  // the only format there is
+    root.child("format").integer(kCalendarFormat, kCalendarFormat);  // the only format there is
   }
   if (root.has("region")) root.child("region").str();
   const input::Field entries = root.child("years").array();

@@ -7,13 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "calendar/date_range.hpp"
 #include "permitflow/calendar.hpp"
 #include "permitflow/error.hpp"
 
 namespace permitflow {
 namespace {
 
-[[noreturn]] void invalid(const std::string& message) { throw Error(ErrorCode::invalid_argument, message); }
+using date_range::invalid;
 
 std::string hhmm(int minutes) {
   char buf[32];

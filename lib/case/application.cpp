@@ -168,11 +168,11 @@ Application parse_permit(const json& doc) {
 }
 
 // The reader of each kind's application, one per Kind.
-struct Reader {
+struct KindReader {
   Kind kind;
   Application (*read)(const json& doc);
 };
-constexpr Reader kReaders[] = {{Kind::permit, &parse_permit}, {Kind::complaint, &parse_complaint}};
+constexpr KindReader kKindReaders[] = {{Kind::permit, &parse_permit}, {Kind::complaint, &parse_complaint}};
 
 }  // namespace
 
@@ -182,7 +182,7 @@ Application parse_application(std::string_view text) {
   std::string name(to_string(Kind::permit));
   if (doc.is_object() && doc.contains("kind")) name = in::get_string(doc, "kind", "", 32);
   const std::optional<Kind> kind = parse_kind(name);
-  for (const Reader& r : kReaders) {
+  for (const KindReader& r : kKindReaders) {
     if (r.kind == kind) {
       Application app = r.read(doc);
       app.kind = r.kind;
@@ -190,7 +190,8 @@ Application parse_application(std::string_view text) {
     }
   }
   std::string known;
-  for (const Reader& r : kReaders) known += (known.empty() ? "'" : "' or '") + std::string(to_string(r.kind));
+  for (const KindReader& r : kKindReaders)
+    known += (known.empty() ? "'" : "' or '") + std::string(to_string(r.kind));
   in::fail("/kind", "unknown kind '" + name + "' (" + known + "')");
 }
 

@@ -21,7 +21,7 @@ namespace permitflow {
 namespace {
 
 // Snapshot format tag: changes only if the archive layout changes in a way class versions cannot express.
-constexpr const char* kFormat = "permitflow-case-snapshot-1";
+constexpr const char* kSnapshotFormat = "permitflow-case-snapshot-1";
 
 }  // namespace
 }  // namespace permitflow
@@ -275,7 +275,7 @@ std::string save_snapshot(const Case& c) {
   std::ostringstream out;
   {
     boost::archive::text_oarchive ar(out);
-    const std::string format = kFormat;
+    const std::string format = kSnapshotFormat;
     ar << format << c;
   }
   return out.str();
@@ -287,7 +287,7 @@ std::optional<Case> load_snapshot(std::string_view archive) {
     boost::archive::text_iarchive ar(in);
     std::string format;
     ar >> format;
-    if (format != kFormat) return std::nullopt;
+    if (format != kSnapshotFormat) return std::nullopt;
     Case c;
     ar >> c;
     return c;

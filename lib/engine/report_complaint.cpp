@@ -22,7 +22,7 @@ struct UnitTally {
   int open = 0, overdue = 0, closed = 0, returned = 0, reopened = 0;
 };
 
-struct Figures {
+struct ComplaintFigures {
   std::map<std::string, int> counts{{"received", 0}, {"registered", 0}, {"dispatched", 0},
                                     {"returned", 0}, {"replied", 0},    {"closed", 0},
                                     {"rated", 0},    {"reopened", 0},   {"escalated", 0}};
@@ -147,7 +147,7 @@ class ComplaintSection final : public Section {
 
  private:
   std::optional<Actor> actor_;
-  Figures f_;
+  ComplaintFigures f_;
 };
 
 }  // namespace

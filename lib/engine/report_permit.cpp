@@ -59,7 +59,7 @@ struct FalseCommitmentRow {
   Date recorded_on;
 };
 
-struct Figures {
+struct PermitFigures {
   int received = 0, accepted = 0, decided = 0, issued = 0;
   std::vector<LightRow> lights;
   std::vector<SuspendedRow> suspended;
@@ -311,7 +311,7 @@ class PermitSection final : public Section {
   }
 
  private:
-  Figures f_;
+  PermitFigures f_;
 };
 
 }  // namespace
