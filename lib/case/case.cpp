@@ -550,7 +550,7 @@ void write_notices(Writer& w, const std::vector<NoticeRecord>& notices) {
 void write_opinions(Writer& w, const Opinions& opinions) {
   w.begin_object();  // a std::map: its departments in the order a dump sorts keys
   for (const auto& [dept, o] : opinions) {
-    w.key(dept);
+    w.key_text(dept);
     if (!o) {
       w.null();
       continue;
@@ -787,8 +787,8 @@ bool sorts_before(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-void CaseDocument::key(std::string_view name) {
-  while (next_ < keys_.in_order.size() && sorts_before(keys_.in_order[next_].name, name))
+void CaseDocument::key(json_text::PlainKey name) {
+  while (next_ < keys_.in_order.size() && sorts_before(keys_.in_order[next_].name, name.text()))
     write_shared(keys_.in_order[next_++]);
   w_.key(name);
 }
@@ -800,7 +800,7 @@ void CaseDocument::end() {
 
 void CaseDocument::write_shared(const DocumentKeys::Entry& entry) {
   const int off = ctx_.utc_offset_minutes;
-  w_.key(entry.name);
+  w_.key_text(entry.name);
   switch (entry.key) {
     case SharedKey::subject:
       w_.string(c_.subject);

@@ -110,7 +110,7 @@ class CaseDocument {
   CaseDocument(json_text::Writer& w, const Case& c, const CaseContext& ctx, const DocumentKeys& keys);
   CaseDocument(json_text::Writer&, const Case&, const CaseContext&, DocumentKeys&&) = delete;  // held
   /// Writes the shared keys that sort before `name`, then `name`; the caller writes its value to writer().
-  void key(std::string_view name);
+  void key(json_text::PlainKey name);
   json_text::Writer& writer() noexcept { return w_; }
   /// Writes the shared keys left and closes the document.
   void end();

@@ -12,6 +12,7 @@
 
 namespace permitflow {
 
+using json_text::PlainKey;
 using json_text::Writer;
 
 namespace payload {
@@ -82,14 +83,14 @@ using namespace payload;
 // ---------------------------------------------------------------------------------------------------------
 // Writing: each shape's keys in byte order, as the dump of a tree (a std::map per object) wrote them.
 
-void key_string(Writer& w, std::string_view k, std::string_view v) {
+void key_string(Writer& w, PlainKey k, std::string_view v) {
   w.key(k);
   w.string(v);
 }
 
-void key_date(Writer& w, std::string_view k, Date d) { key_string(w, k, d.to_string()); }
+void key_date(Writer& w, PlainKey k, Date d) { key_string(w, k, d.to_string()); }
 
-void key_opt_string(Writer& w, std::string_view k, const std::optional<std::string>& v) {
+void key_opt_string(Writer& w, PlainKey k, const std::optional<std::string>& v) {
   if (v) key_string(w, k, *v);
 }
 

@@ -63,6 +63,22 @@ inline bool plain_string(std::string_view text, std::size_t& i, std::string_view
   return true;
 }
 
+/// An object key known when the program is compiled, checked plain then (printable ASCII without '"' or
+/// '\\'): writing it is a copy, with no scan for bytes to escape. A key that is not plain does not compile.
+class PlainKey {
+ public:
+  consteval PlainKey(const char* k) : text_(k) {
+    for (const char c : text_) {
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+        throw "a PlainKey is printable ASCII without '\"' or '\\'";
+    }
+  }
+  constexpr std::string_view text() const { return text_; }
+
+ private:
+  std::string_view text_;
+};
+
 /// A JSON text written as it goes onto the end of a string, without a tree: the caller gives the values in
 /// the order they are to appear and the writer puts the commas. A text meant to equal what nlohmann's dump
 /// writes gives each object's keys sorted (byte order), as its std::map holds them.
@@ -79,8 +95,15 @@ class Writer {
     out_ += '[';
   }
   void end_array() { out_ += ']'; }
-  /// The next value is the member `k` of the open object.
-  void key(std::string_view k) {
+  /// The next value is the member `k` of the open object: a key the program holds as a literal…
+  void key(PlainKey k) {
+    comma();
+    out_ += '"';
+    out_.append(k.text());
+    out_.append("\":", 2);
+  }
+  /// … or any other text, escaped as a JSON string needs.
+  void key_text(std::string_view k) {
     comma();
     append_string_then(out_, k, ':');
   }

@@ -150,7 +150,7 @@ TEST(JsonText, AppendStringWritesWhatDumpWrites) {
     std::string out = "x";
     append_string(out, t);
     EXPECT_EQ(out, "x" + expected) << t;
-    std::string key = "x";  // as Writer::key writes it
+    std::string key = "x";  // as Writer::key_text writes it
     append_string_then(key, t, ':');
     EXPECT_EQ(key, "x" + expected + ":") << t;
     escaped += expected.size() != t.size() + 2 ? 1 : 0;
@@ -159,6 +159,35 @@ TEST(JsonText, AppendStringWritesWhatDumpWrites) {
   std::string empty_key;    // a default string_view: no data at all (an empty Text gives one)
   append_string_then(empty_key, std::string_view(), ':');
   EXPECT_EQ(empty_key, "\"\":");
+}
+
+// A literal key (PlainKey, checked when compiled and copied) is written as any other text is: its comma, its
+// quotes, its colon, whatever comes before it.
+TEST(JsonText, APlainKeyIsWrittenAsTheSameTextWouldBe) {
+  std::string literal;
+  std::string text;
+  Writer a(literal);
+  Writer b(text);
+  a.begin_object();
+  b.begin_object();
+  a.key("accepted_on");
+  b.key_text("accepted_on");
+  a.null();
+  b.null();
+  a.key("");
+  b.key_text("");
+  a.begin_array();
+  b.begin_array();
+  a.end_array();
+  b.end_array();
+  a.key("a-b_c 9/@:.");
+  b.key_text("a-b_c 9/@:.");
+  a.number(1);
+  b.number(1);
+  a.end_object();
+  b.end_object();
+  EXPECT_EQ(literal, text);
+  EXPECT_EQ(literal, R"({"accepted_on":null,"":[],"a-b_c 9/@:.":1})");
 }
 
 }  // namespace
