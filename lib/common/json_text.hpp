@@ -3,9 +3,12 @@
 // a whole document as it goes (Writer).
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/text.hpp"
 
 namespace permitflow::json_text {
 
@@ -110,6 +113,16 @@ class Writer {
   void string(std::string_view s) {
     comma();
     append_string(out_, s);
+  }
+  /// A Text: a word of the vocabulary is copied as the JSON string it was escaped to once (a template, so
+  /// that only a Text picks it: std::string and literals convert to both Text and std::string_view).
+  template <class T>
+    requires std::same_as<T, Text>
+  void string(const T& t) {
+    const std::string_view known = t.json_string();
+    if (known.empty()) return string(t.view());
+    comma();
+    out_.append(known);
   }
   void number(std::int64_t n);
   void boolean(bool b) {

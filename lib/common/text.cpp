@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.hpp"
+
 namespace permitflow {
 namespace {
 
@@ -23,10 +25,24 @@ constexpr std::size_t kInlineMax = 7;
 // never changes, and the strings it points to live in a deque that never moves or frees them; writers take
 // the mutex, and publish a slot with a release store after its string is in place.
 constexpr std::size_t kSlots = 1 << 16;  // at most half of them used: 32,768 words
+
+// A word and its JSON string. A Text holds a pointer to the std::string base, which is all view() reads;
+// json_string() casts it back to the Word it is part of.
+struct Word : std::string {
+  explicit Word(std::string_view s) : std::string(s) {
+    try {
+      json_text::append_string(json, s);
+    } catch (const std::exception&) {  // not UTF-8: left empty, written (and refused) as any other text
+      json.clear();
+    }
+  }
+  std::string json;
+};
+
 struct Vocabulary {
   std::array<std::atomic<const std::string*>, kSlots> slots{};
   std::mutex writer;
-  std::deque<std::string> words;  // guarded by `writer`
+  std::deque<Word> words;  // guarded by `writer`
   std::size_t used = 0;           // guarded by `writer`
 };
 
@@ -110,5 +126,10 @@ std::ostream& operator<<(std::ostream& out, const Text& t) { return out << t.vie
 void to_json(nlohmann::json& j, const Text& t) { j = t.view(); }
 
 bool Text::in_vocabulary(std::string_view s) { return find_word(s) != nullptr; }
+
+std::string_view Text::json_string() const {
+  if (bits_ == 0 || (bits_ & kTagMask) != 0) return {};
+  return static_cast<const Word*>(reinterpret_cast<const std::string*>(bits_))->json;
+}
 
 }  // namespace permitflow

@@ -47,6 +47,9 @@ class Text {
   static bool in_vocabulary(std::string_view s);
 
   std::string_view view() const { return view_of(bits_); }
+  /// A word of the vocabulary as a JSON string (quotes and escapes included), made once when the word was
+  /// added, so that writing it is a copy; empty for any other Text (and for a word that is not UTF-8).
+  std::string_view json_string() const;
 
   operator std::string_view() const { return view(); }  // NOLINT(google-explicit-constructor)
   std::string str() const { return std::string(view()); }

@@ -190,5 +190,45 @@ TEST(JsonText, APlainKeyIsWrittenAsTheSameTextWouldBe) {
   EXPECT_EQ(literal, R"({"accepted_on":null,"":[],"a-b_c 9/@:.":1})");
 }
 
+// A word of the vocabulary is written from the JSON string made when it was added: the same bytes as dump
+// writes, escapes included; a Text of the other forms (inline, owned) is escaped as it is written.
+TEST(JsonText, AVocabularyWordIsWrittenAsDumpWritesIt) {
+  const std::vector<std::string> words = {"缺少加盖公章的申请表", "a \"quoted\" note\\ over\ttwo\nlines",
+                                          "control \x01\x1f char", "plain_ascii_word"};
+  Text::add_to_vocabulary(words);
+  for (const auto& word : words) {
+    const Text t(word);
+    ASSERT_TRUE(Text::in_vocabulary(word));
+    EXPECT_EQ(t.json_string(), nlohmann::json(word).dump());
+    std::string out;
+    Writer w(out);
+    w.begin_array();
+    w.string(t);
+    w.string(t);
+    w.end_array();
+    const std::string dumped = nlohmann::json(word).dump();
+    EXPECT_EQ(out, "[" + dumped + "," + dumped + "]");
+  }
+  for (const std::string other : {"short", "an owned text with \"quotes\" not in the vocabulary"}) {
+    const Text t(other);
+    EXPECT_TRUE(t.json_string().empty()) << other;
+    std::string out;
+    Writer(out).string(t);
+    EXPECT_EQ(out, nlohmann::json(other).dump());
+  }
+  EXPECT_TRUE(Text().json_string().empty());
+}
+
+// A word that is not UTF-8 has no JSON string: written as a Text it is refused as any such text is.
+TEST(JsonText, AVocabularyWordThatIsNotUtf8IsRefusedWhenWritten) {
+  const std::string bad = "not utf-8: \xff\xfe";
+  Text::add_to_vocabulary({bad});
+  const Text t(bad);
+  ASSERT_TRUE(Text::in_vocabulary(bad));
+  EXPECT_TRUE(t.json_string().empty());
+  std::string out;
+  EXPECT_THROW(Writer(out).string(t), nlohmann::json::exception);
+}
+
 }  // namespace
 }  // namespace permitflow::json_text
