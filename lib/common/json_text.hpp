@@ -117,7 +117,7 @@ class Writer {
   /// A Text: a word of the vocabulary is copied as the JSON string it was escaped to once (a template, so
   /// that only a Text picks it: std::string and literals convert to both Text and std::string_view).
   template <class T>
-    requires std::same_as<T, Text>
+  requires std::same_as<T, Text>
   void string(const T& t) {
     const std::string_view known = t.json_string();
     if (known.empty()) return string(t.view());

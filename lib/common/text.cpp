@@ -43,7 +43,7 @@ struct Vocabulary {
   std::array<std::atomic<const std::string*>, kSlots> slots{};
   std::mutex writer;
   std::deque<Word> words;  // guarded by `writer`
-  std::size_t used = 0;           // guarded by `writer`
+  std::size_t used = 0;    // guarded by `writer`
 };
 
 Vocabulary& vocabulary() {
